@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "heritage",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "heritage", targets: ["heritage"]),
+        .library(name: "HeritageStore", targets: ["HeritageStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "HeritageStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "heritage",
+            dependencies: [
+                "HeritageStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HeritageStoreTests",
+            dependencies: ["HeritageStore"]
+        ),
+        .testTarget(
+            name: "heritageCLITests",
+            dependencies: ["heritage", "HeritageStore"]
+        ),
+    ]
+)

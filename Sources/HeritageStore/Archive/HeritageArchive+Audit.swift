@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+
+extension HeritageArchive {
+    /// Audit events in log order, optionally only those about one entity.
+    public func auditEvents(entityID: String? = nil, limit: Int? = nil) throws -> [AuditEvent] {
+        try read { db in
+            var sql = "SELECT * FROM auditEvent"
+            var arguments: StatementArguments = []
+            if let entityID {
+                sql += " WHERE entityId = ?"
+                arguments += [entityID]
+            }
+            if let limit {
+                sql = "SELECT * FROM (\(sql) ORDER BY sequence DESC LIMIT \(max(0, limit)))"
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY sequence", arguments: arguments)
+                .map(AuditLog.event(from:))
+        }
+    }
+
+    /// Checks the database file, the audit chain, and that every site, survey and assessment is
+    /// exactly what its latest audit event says it is (so an edit made behind the store's back
+    /// shows even when the audit log itself is intact).
+    public func verify() throws -> VerificationReport {
+        try read { db in
+            var report = VerificationReport()
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            if integrity != ["ok"] { report.databaseProblems = integrity }
+            let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            for row in foreignKeys {
+                report.databaseProblems.append("a row of \(row[0] as String? ?? "?") points at a missing parent")
+            }
+            report.chainBreak = try AuditLog.firstBreak(db)
+            report.eventCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM auditEvent") ?? 0
+            let latest = try Self.latestAuditedValues(db)
+
+            let sites = try Row.fetchAll(db, sql: "SELECT * FROM site ORDER BY seq")
+            report.siteCount = sites.count
+            for row in sites {
+                let site = try Site(db, row: row)
+                try Self.compare(site, id: site.id, noun: "site \(site.code)", latest["site"]?[site.id], &report)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM survey ORDER BY seq") {
+                let survey = try Survey(row: row)
+                try Self.compare(survey, id: survey.id, noun: "survey \(survey.id)", latest["survey"]?[survey.id], &report)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM conditionAssessment ORDER BY seq") {
+                let assessment = try ConditionAssessment(row: row)
+                try Self.compare(
+                    assessment, id: assessment.id, noun: "condition assessment \(assessment.id)",
+                    latest["conditionAssessment"]?[assessment.id], &report)
+                report.assessmentCount += 1
+            }
+            return report
+        }
+    }
+
+    /// entityType → entityID → (sequence, newValue) of the newest event about it.
+    private static func latestAuditedValues(_ db: Database) throws -> [String: [String: (Int64, String?)]] {
+        var result: [String: [String: (Int64, String?)]] = [:]
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT sequence, entityType, entityId, newValue FROM auditEvent ORDER BY sequence")
+        while let row = try cursor.next() {
+            result[row["entityType"], default: [:]][row["entityId"]] = (row["sequence"], row["newValue"])
+        }
+        return result
+    }
+
+    private static func compare<T: Codable & Equatable>(
+        _ stored: T, id: String, noun: String, _ audited: (Int64, String?)?, _ report: inout VerificationReport
+    ) throws {
+        guard let (sequence, json) = audited, let json else {
+            report.stateMismatches.append("\(noun) has no audit event: it was added behind the store's back")
+            return
+        }
+        let recorded = try? JSONText.decode(T.self, from: json)
+        if recorded != stored {
+            report.stateMismatches.append(
+                "\(noun) differs from what audit event \(sequence) recorded: it was changed behind the store's back")
+        }
+    }
+}
+
+/// The outcome of ``HeritageArchive/verify()``.
+public struct VerificationReport: Sendable, Codable {
+    /// Problems reported by SQLite's `PRAGMA integrity_check` and `foreign_key_check`.
+    public var databaseProblems: [String] = []
+    /// The first break in the audit hash chain.
+    public var chainBreak: ChainBreak?
+    /// Records whose content is not what the audit log last recorded for them.
+    public var stateMismatches: [String] = []
+    public var eventCount = 0
+    public var siteCount = 0
+    public var assessmentCount = 0
+
+    public var isValid: Bool { databaseProblems.isEmpty && chainBreak == nil && stateMismatches.isEmpty }
+
+    /// Every problem as one line, first the most fundamental.
+    public var problems: [String] {
+        databaseProblems.map { "database: \($0)" } + (chainBreak.map { ["audit log: \($0.reason)"] } ?? [])
+            + stateMismatches
+    }
+}
+

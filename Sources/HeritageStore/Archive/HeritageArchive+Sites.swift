@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+
+extension HeritageArchive {
+    /// Adds a site after checking it; records `site.create` in the audit log.
+    ///
+    /// - Throws: ``HeritageStoreError`` with code `invalidInput` for a bad value and `conflict`
+    ///   when the code or id is already used.
+    @discardableResult
+    public func addSite(_ draft: Site, actor: String) throws -> Site {
+        let site = try draft.validated()
+        return try write { db in
+            try Self.insertSite(db, site, actor: actor)
+            return site
+        }
+    }
+
+    static func insertSite(_ db: Database, _ site: Site, actor: String, time: String = Timestamp.now()) throws {
+        if let existing = try String.fetchOne(
+            db, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE OR id = ?", arguments: [site.code, site.id])
+        {
+            throw HeritageStoreError(.conflict, "a site with code \(existing) or id \(site.id) already exists")
+        }
+        try site.insert(db, time: time)
+        try AuditLog.append(
+            db, actor: actor, action: "site.create", entityType: "site", entityID: site.id, oldValue: nil,
+            newValue: try JSONText.encode(site), time: time)
+    }
+
+    /// The site with this id or code (codes ignore case), or `nil`.
+    public func site(_ reference: String) throws -> Site? {
+        try read { db in try Site.fetch(db, reference: reference) }
+    }
+
+    /// The site with this id or code, or a `notFound` error naming the reference.
+    public func requireSite(_ reference: String) throws -> Site {
+        guard let site = try site(reference) else {
+            throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
+        }
+        return site
+    }
+
+    /// Changes a site. The id never changes; the old and new values go to the audit log.
+    ///
+    /// - Returns: the site as stored, and whether anything changed (an edit that changes nothing
+    ///   writes nothing).
+    @discardableResult
+    public func editSite(
+        _ reference: String, actor: String, change: (inout Site) throws -> Void
+    ) throws -> (site: Site, changed: Bool) {
+        try write { db in
+            guard let old = try Site.fetch(db, reference: reference) else {
+                throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
+            }
+            var edited = old
+            try change(&edited)
+            edited.id = old.id
+            let new = try edited.validated()
+            if new == old { return (old, false) }
+            if new.code.lowercased() != old.code.lowercased(),
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM site WHERE code = ? COLLATE NOCASE", arguments: [new.code]) == true
+            {
+                throw HeritageStoreError(.conflict, "another site already has code \(new.code)")
+            }
+            let time = Timestamp.now()
+            try new.update(db, time: time)
+            try AuditLog.append(
+                db, actor: actor, action: "site.update", entityType: "site", entityID: new.id,
+                oldValue: try JSONText.encode(old), newValue: try JSONText.encode(new), time: time)
+            return (new, true)
+        }
+    }
+
+    /// Number of sites in the registry.
+    public func siteCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM site") ?? 0 }
+    }
+
+    /// Every site, in code order, with all its fields (for exports).
+    public func allSites() throws -> [Site] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM site ORDER BY code").map { try Site(db, row: $0) }
+        }
+    }
+}

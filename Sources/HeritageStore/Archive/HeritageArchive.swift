@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import Logging
+
+/// An archive folder: `registry.sqlite` (sites, surveys, condition history, audit log) and
+/// `objects/` (content-addressed blobs).
+///
+/// Every change goes through one write transaction that also appends its audit event, so a
+/// change and its record land together or not at all. Several processes may write to the same
+/// archive: SQLite serialises their transactions and each waits up to 30 s for the others.
+///
+/// ```swift
+/// let archive = try HeritageArchive.create(at: URL(filePath: "heritage-archive"), actor: "ana")
+/// let site = try archive.addSite(draft, actor: "ana")
+/// let near = try archive.sitesNear(try GeoPoint(latitude: 34.55, longitude: 38.27), radiusKm: 10)
+/// ```
+public final class HeritageArchive: Sendable {
+    public let url: URL
+    let pool: DatabasePool
+    static let logger = Logger(label: "heritage.store")
+
+    public static let registryFileName = "registry.sqlite"
+    public static let objectsFolderName = "objects"
+
+    private init(url: URL, pool: DatabasePool) {
+        self.url = url
+        self.pool = pool
+    }
+
+    /// Creates a new, empty archive. Fails if the folder already holds a registry.
+    public static func create(at url: URL, actor: String) throws -> HeritageArchive {
+        let registry = url.appending(path: registryFileName)
+        if FileManager.default.fileExists(atPath: registry.path) {
+            throw HeritageStoreError(.conflict, "an archive already exists at \(url.path)")
+        }
+        do {
+            try FileManager.default.createDirectory(
+                at: url.appending(path: objectsFolderName), withIntermediateDirectories: true)
+        } catch {
+            throw HeritageStoreError(
+                .io, "cannot create the archive folder \(url.path): \(error.localizedDescription)")
+        }
+        let archive = try HeritageArchive(url: url, pool: openPool(registry))
+        try archive.write { db in
+            try AuditLog.append(
+                db, actor: actor, action: "archive.init", entityType: "archive", entityID: "registry",
+                oldValue: nil, newValue: #"{"formatVersion":1}"#)
+        }
+        logger.info("created archive", metadata: ["path": "\(url.path)"])
+        return archive
+    }
+
+    /// Opens an existing archive, applying any newer migrations.
+    public static func open(at url: URL) throws -> HeritageArchive {
+        let registry = url.appending(path: registryFileName)
+        guard FileManager.default.fileExists(atPath: registry.path) else {
+            throw HeritageStoreError(
+                .archiveMissing,
+                "no archive at \(url.path); create one with 'heritage init' or point --archive at an existing one")
+        }
+        return try HeritageArchive(url: url, pool: openPool(registry))
+    }
+
+    private static func openPool(_ registry: URL) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(30)
+        configuration.label = "heritage.registry"
+        configuration.prepareDatabase { db in
+            // Evidence must survive a power cut: every commit reaches the disk.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let pool = try DatabasePool(path: registry.path, configuration: configuration)
+            try RegistryMigrations.migrator.migrate(pool)
+            return pool
+        } catch {
+            throw HeritageStoreError(
+                .database, "cannot open the registry \(registry.path): \(describe(error))", underlying: error)
+        }
+    }
+
+    // MARK: Transactions
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as HeritageStoreError {
+            throw error
+        } catch {
+            throw HeritageStoreError(.database, describe(error), underlying: error)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as HeritageStoreError {
+            throw error
+        } catch {
+            throw HeritageStoreError(.database, describe(error), underlying: error)
+        }
+    }
+
+    /// Reduces a SQLite error to its message, without the SQL and its arguments.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "SQLite error \(error.resultCode)"
+        }
+        return "\(error)"
+    }
+    private func describe(_ error: any Error) -> String { Self.describe(error) }
+
+    /// Finds the full id in `table` that starts with `reference` (ids may be abbreviated).
+    func resolveID(_ db: Database, table: String, reference: String, noun: String) throws -> String {
+        let trimmed = reference.trimmingCharacters(in: .whitespaces).lowercased()
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [trimmed]) == true {
+            return trimmed
+        }
+        guard trimmed.count >= 4 else {
+            throw HeritageStoreError(.notFound, "no \(noun) with id '\(reference)' (give at least 4 characters)")
+        }
+        let matches = try String.fetchAll(
+            db, sql: "SELECT id FROM \(table) WHERE id >= ? AND id < ? LIMIT 2",
+            arguments: [trimmed, trimmed + "\u{10FFFF}"])
+        switch matches.count {
+        case 1: return matches[0]
+        case 0: throw HeritageStoreError(.notFound, "no \(noun) with id '\(reference)'")
+        default: throw HeritageStoreError(.conflict, "'\(reference)' matches several \(noun)s; give more of the id")
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// Appends events to the hash chain and checks it.
+///
+/// An event's hash is the SHA-256 of its canonical bytes: each field in the order
+/// `sequence, time, actor, action, entityType, entityID, oldValue, newValue, previousHash`,
+/// written as its UTF-8 byte count in decimal, a colon, the bytes and a newline; an absent
+/// value is written as `-` and a newline. Length prefixes make the encoding unambiguous, so
+/// anyone can recompute a hash without this code.
+enum AuditLog {
+    static let genesisHash = String(repeating: "0", count: 64)
+
+    static func canonicalBytes(
+        sequence: Int64, time: String, actor: String, action: String, entityType: String, entityID: String,
+        oldValue: String?, newValue: String?, previousHash: String
+    ) -> [UInt8] {
+        var bytes: [UInt8] = []
+        let fields: [String?] = [
+            String(sequence), time, actor, action, entityType, entityID, oldValue, newValue, previousHash,
+        ]
+        for field in fields {
+            if let field {
+                let utf8 = Array(field.utf8)
+                bytes += Array("\(utf8.count):".utf8)
+                bytes += utf8
+            } else {
+                bytes.append(UInt8(ascii: "-"))
+            }
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
+    }
+
+    static func hash(of event: AuditEvent) -> String {
+        let bytes = canonicalBytes(
+            sequence: event.sequence, time: event.time, actor: event.actor, action: event.action,
+            entityType: event.entityType, entityID: event.entityID, oldValue: event.oldValue,
+            newValue: event.newValue, previousHash: event.previousHash)
+        return SHA256.hash(data: bytes).hexString
+    }
+
+    /// Appends one event inside the caller's write transaction and returns it.
+    @discardableResult
+    static func append(
+        _ db: Database, actor: String, action: String, entityType: String, entityID: String,
+        oldValue: String?, newValue: String?, time: String = Timestamp.now()
+    ) throws -> AuditEvent {
+        let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM auditEvent ORDER BY sequence DESC LIMIT 1")
+        let used = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditEvent'") ?? 0
+        let previousHash: String = last?["hash"] ?? genesisHash
+        let sequence = max((last?["sequence"] as Int64?) ?? 0, used) + 1
+        var event = AuditEvent(
+            sequence: sequence, time: time, actor: actor, action: action, entityType: entityType,
+            entityID: entityID, oldValue: oldValue, newValue: newValue, previousHash: previousHash, hash: "")
+        event.hash = hash(of: event)
+        try db.execute(
+            sql: """
+                INSERT INTO auditEvent (sequence, time, actor, action, entityType, entityId, oldValue, newValue,
+                    previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                event.sequence, event.time, event.actor, event.action, event.entityType, event.entityID,
+                event.oldValue, event.newValue, event.previousHash, event.hash,
+            ])
+        return event
+    }
+
+    static func event(from row: Row) -> AuditEvent {
+        AuditEvent(
+            sequence: row["sequence"], time: row["time"], actor: row["actor"], action: row["action"],
+            entityType: row["entityType"], entityID: row["entityId"], oldValue: row["oldValue"],
+            newValue: row["newValue"], previousHash: row["previousHash"], hash: row["hash"])
+    }
+
+    /// Walks the whole chain and returns the first problem, if any.
+    static func firstBreak(_ db: Database) throws -> ChainBreak? {
+        var expectedPrevious = genesisHash
+        var expectedSequence: Int64 = 1
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM auditEvent ORDER BY sequence")
+        while let row = try cursor.next() {
+            let event = event(from: row)
+            if event.sequence != expectedSequence {
+                return ChainBreak(
+                    sequence: expectedSequence,
+                    reason: "event \(expectedSequence) is missing (the log jumps to \(event.sequence))")
+            }
+            if event.previousHash != expectedPrevious {
+                return ChainBreak(
+                    sequence: event.sequence,
+                    reason: "event \(event.sequence) does not point at the hash of event \(event.sequence - 1)")
+            }
+            if hash(of: event) != event.hash {
+                return ChainBreak(
+                    sequence: event.sequence,
+                    reason: "event \(event.sequence) (\(event.action) \(event.entityID)) was altered: its hash does not match its content")
+            }
+            expectedPrevious = event.hash
+            expectedSequence += 1
+        }
+        let used = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditEvent'") ?? 0
+        if used >= expectedSequence {
+            return ChainBreak(
+                sequence: expectedSequence,
+                reason: "events \(expectedSequence) to \(used) were removed from the end of the log")
+        }
+        return nil
+    }
+}
+
+/// Where and why the audit chain is broken.
+public struct ChainBreak: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var sequence: Int64
+    public var reason: String
+    public var description: String { reason }
+}
+
+/// UTC timestamps in ISO 8601 with milliseconds, the only time format the archive writes.
+public enum Timestamp {
+    public static func now() -> String { string(from: Date()) }
+
+    public static func string(from date: Date) -> String {
+        date.formatted(
+            Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0) ?? .gmt))
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension SHA256.Digest {
+    var hexString: String { Array(self).hexString }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+
+/// Reading and writing a ``Site`` across its tables. Callers hold the transaction.
+extension Site {
+    static func fetch(_ db: Database, reference: String) throws -> Site? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM site WHERE id = ? OR code = ? COLLATE NOCASE", arguments: [reference, reference])
+        else { return nil }
+        return try Site(db, row: row)
+    }
+
+    init(_ db: Database, row: Row) throws {
+        let id: String = row["id"]
+        let names = try Row.fetchAll(
+            db, sql: "SELECT language, name, isPrimary FROM siteName WHERE siteId = ? ORDER BY position", arguments: [id]
+        ).map { SiteName(language: $0["language"], name: $0["name"], isPrimary: $0["isPrimary"]) }
+        let designations = try Row.fetchAll(
+            db, sql: "SELECT type, reference, date FROM siteDesignation WHERE siteId = ? ORDER BY position",
+            arguments: [id]
+        ).map { try Designation(type: .stored($0["type"]), reference: $0["reference"], date: $0["date"]) }
+        let externalIDs = try Row.fetchAll(
+            db, sql: "SELECT scheme, value FROM siteExternalId WHERE siteId = ? ORDER BY position", arguments: [id]
+        ).map { try ExternalID(scheme: .stored($0["scheme"]), value: $0["value"]) }
+        let sourcesJSON: String = row["sources"]
+        self.init(
+            id: id, code: row["code"], names: names, kind: try .stored(row["kind"]), community: row["community"],
+            period: row["period"], description: row["description"],
+            location: SiteLocation(
+                latitude: row["latitude"], longitude: row["longitude"], precisionMetres: row["precisionMetres"],
+                certainty: try .stored(row["locationCertainty"])),
+            boundary: row["boundary"], country: row["country"], adminArea: row["adminArea"],
+            sensitivity: try .stored(row["sensitivity"]), designations: designations, externalIDs: externalIDs,
+            sources: try JSONDecoder().decode([String].self, from: Data(sourcesJSON.utf8)))
+    }
+
+    /// Inserts a validated site and its names, designations, external ids and search entry.
+    func insert(_ db: Database, time: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO site (id, code, kind, community, period, description, latitude, longitude,
+                    precisionMetres, locationCertainty, boundary, country, adminArea, sensitivity, sources,
+                    createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id, code, kind.rawValue, community, period, description, location.latitude, location.longitude,
+                location.precisionMetres, location.certainty.rawValue, boundary, country, adminArea,
+                sensitivity.rawValue, try JSONText.encode(sources), time, time,
+            ])
+        try insertChildren(db, seq: db.lastInsertedRowID)
+    }
+
+    /// Replaces the row of an existing site (same id) with this value.
+    func update(_ db: Database, time: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE site SET code = ?, kind = ?, community = ?, period = ?, description = ?, latitude = ?,
+                    longitude = ?, precisionMetres = ?, locationCertainty = ?, boundary = ?, country = ?,
+                    adminArea = ?, sensitivity = ?, sources = ?, updatedAt = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                code, kind.rawValue, community, period, description, location.latitude, location.longitude,
+                location.precisionMetres, location.certainty.rawValue, boundary, country, adminArea,
+                sensitivity.rawValue, try JSONText.encode(sources), time, id,
+            ])
+        for table in ["siteName", "siteDesignation", "siteExternalId"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE siteId = ?", arguments: [id])
+        }
+        guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM site WHERE id = ?", arguments: [id]) else {
+            throw HeritageStoreError(.notFound, "site \(id) does not exist")
+        }
+        try db.execute(sql: "DELETE FROM siteSearch WHERE rowid = ?", arguments: [seq])
+        try insertChildren(db, seq: seq)
+    }
+
+    private func insertChildren(_ db: Database, seq: Int64) throws {
+        for (position, name) in names.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO siteName (siteId, position, language, name, isPrimary) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, position, name.language, name.name, name.isPrimary])
+        }
+        for (position, designation) in designations.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO siteDesignation (siteId, position, type, reference, date) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, position, designation.type.rawValue, designation.reference, designation.date])
+        }
+        for (position, external) in externalIDs.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO siteExternalId (siteId, position, scheme, value) VALUES (?, ?, ?, ?)",
+                arguments: [id, position, external.scheme.rawValue, external.value])
+        }
+        try db.execute(
+            sql: "INSERT INTO siteSearch (rowid, code, names, community, description) VALUES (?, ?, ?, ?, ?)",
+            arguments: [seq, code, names.map(\.name).joined(separator: " \u{2022} "), community, description])
+    }
+}
+
+extension VocabularyTerm {
+    /// A term read back from the database, where CHECK constraints keep only known slugs.
+    static func stored(_ raw: String) throws -> Self {
+        guard let term = Self(rawValue: raw) else {
+            throw HeritageStoreError(.integrity, "the database holds an unknown \(vocabularyName) '\(raw)'")
+        }
+        return term
+    }
+}
+
+/// JSON as the archive writes it: sorted keys, no escaped slashes, so equal values give equal text.
+enum JSONText {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,172 @@
+import GRDB
+
+/// The registry's schema, as forward-only migrations. A released migration is never edited:
+/// a change to the schema is a new migration appended at the end.
+enum RegistryMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: sites, surveys, condition history, audit log") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// The rules live in the schema so that no code path (or hand-written SQL) can break them.
+    static let v1 = """
+        CREATE TABLE site (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            code TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(code) BETWEEN 1 AND 64),
+            kind TEXT NOT NULL CHECK (kind IN (\(SiteKind.sqlList))),
+            community TEXT,
+            period TEXT,
+            description TEXT,
+            latitude REAL NOT NULL CHECK (latitude BETWEEN -90 AND 90),
+            longitude REAL NOT NULL CHECK (longitude BETWEEN -180 AND 180),
+            precisionMetres REAL CHECK (precisionMetres IS NULL OR precisionMetres >= 0),
+            locationCertainty TEXT NOT NULL CHECK (locationCertainty IN (\(Certainty.sqlList))),
+            boundary TEXT CHECK (boundary IS NULL OR json_valid(boundary)),
+            country TEXT CHECK (country IS NULL OR (length(country) = 2 AND country = upper(country))),
+            adminArea TEXT,
+            sensitivity TEXT NOT NULL CHECK (sensitivity IN (\(Sensitivity.sqlList))),
+            sources TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(sources)),
+            createdAt TEXT NOT NULL,
+            updatedAt TEXT NOT NULL
+        );
+        CREATE INDEX site_kind ON site(kind);
+        CREATE INDEX site_country ON site(country);
+
+        CREATE TABLE siteName (
+            siteId TEXT NOT NULL REFERENCES site(id),
+            position INTEGER NOT NULL,
+            language TEXT NOT NULL CHECK (length(language) BETWEEN 2 AND 35),
+            name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+            isPrimary INTEGER NOT NULL CHECK (isPrimary IN (0, 1)),
+            PRIMARY KEY (siteId, position)
+        );
+        CREATE UNIQUE INDEX siteName_onePrimary ON siteName(siteId) WHERE isPrimary = 1;
+
+        CREATE TABLE siteDesignation (
+            siteId TEXT NOT NULL REFERENCES site(id),
+            position INTEGER NOT NULL,
+            type TEXT NOT NULL CHECK (type IN (\(DesignationType.sqlList))),
+            reference TEXT,
+            date TEXT,
+            PRIMARY KEY (siteId, position)
+        );
+        CREATE INDEX siteDesignation_type ON siteDesignation(type, siteId);
+
+        CREATE TABLE siteExternalId (
+            siteId TEXT NOT NULL REFERENCES site(id),
+            position INTEGER NOT NULL,
+            scheme TEXT NOT NULL CHECK (scheme IN (\(ExternalIDScheme.sqlList))),
+            value TEXT NOT NULL CHECK (length(trim(value)) > 0),
+            PRIMARY KEY (siteId, position),
+            UNIQUE (siteId, scheme, value)
+        );
+
+        -- Spatial pre-filter: one degenerate box per site, kept in step by triggers.
+        CREATE VIRTUAL TABLE siteLocation USING rtree(seq, minLatitude, maxLatitude, minLongitude, maxLongitude);
+        CREATE TRIGGER site_locationInsert AFTER INSERT ON site BEGIN
+            INSERT INTO siteLocation VALUES (new.seq, new.latitude, new.latitude, new.longitude, new.longitude);
+        END;
+        CREATE TRIGGER site_locationUpdate AFTER UPDATE OF latitude, longitude ON site BEGIN
+            UPDATE siteLocation SET minLatitude = new.latitude, maxLatitude = new.latitude,
+                minLongitude = new.longitude, maxLongitude = new.longitude WHERE seq = new.seq;
+        END;
+        CREATE TRIGGER site_noDelete BEFORE DELETE ON site BEGIN
+            SELECT RAISE(ABORT, 'sites are never deleted from the registry');
+        END;
+
+        -- Full-text search over every name, the code, the community and the description.
+        -- rowid = site.seq. unicode61 folds case and Latin diacritics in every script.
+        CREATE VIRTUAL TABLE siteSearch USING fts5(
+            code, names, community, description, tokenize = 'unicode61 remove_diacritics 2');
+
+        CREATE TABLE survey (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            siteId TEXT NOT NULL REFERENCES site(id),
+            startDate TEXT NOT NULL,
+            endDate TEXT CHECK (endDate IS NULL OR endDate >= startDate),
+            team TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(team)),
+            method TEXT NOT NULL CHECK (method IN (\(SurveyMethod.sqlList))),
+            notes TEXT,
+            createdAt TEXT NOT NULL
+        );
+        CREATE INDEX survey_site ON survey(siteId, startDate);
+        CREATE TRIGGER survey_noDelete BEFORE DELETE ON survey BEGIN
+            SELECT RAISE(ABORT, 'surveys are never deleted from the registry');
+        END;
+
+        CREATE TABLE conditionAssessment (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            siteId TEXT NOT NULL REFERENCES site(id),
+            surveyId TEXT REFERENCES survey(id),
+            assessor TEXT NOT NULL CHECK (length(trim(assessor)) > 0),
+            dateQualifier TEXT NOT NULL CHECK (dateQualifier IN (\(DateQualifier.sqlList))),
+            date TEXT NOT NULL,
+            endDate TEXT,
+            timelineDate TEXT NOT NULL,
+            activity TEXT NOT NULL CHECK (activity IN (\(AssessmentActivity.sqlList))),
+            overallCondition TEXT NOT NULL CHECK (overallCondition IN (\(OverallCondition.sqlList))),
+            damageExtent TEXT NOT NULL CHECK (damageExtent IN (\(DamageExtent.sqlList))),
+            causeCategory TEXT CHECK (causeCategory IS NULL OR causeCategory IN (\(DisturbanceCategory.sqlList))),
+            causeType TEXT CHECK (causeType IS NULL OR causeType IN (\(DisturbanceType.sqlList))),
+            effects TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(effects)),
+            certainty TEXT NOT NULL CHECK (certainty IN (\(Certainty.sqlList))),
+            threat TEXT CHECK (threat IS NULL OR threat IN (\(RiskLevel.sqlList))),
+            priority TEXT CHECK (priority IS NULL OR priority IN (\(RiskLevel.sqlList))),
+            notes TEXT,
+            supersedes TEXT UNIQUE REFERENCES conditionAssessment(id),
+            recordedAt TEXT NOT NULL,
+            CHECK ((dateQualifier = 'between') = (endDate IS NOT NULL)),
+            CHECK (endDate IS NULL OR endDate >= date)
+        );
+        CREATE INDEX conditionAssessment_timeline ON conditionAssessment(siteId, timelineDate, seq);
+        CREATE TRIGGER conditionAssessment_noUpdate BEFORE UPDATE ON conditionAssessment BEGIN
+            SELECT RAISE(ABORT, 'condition history is append-only: record a correction instead');
+        END;
+        CREATE TRIGGER conditionAssessment_noDelete BEFORE DELETE ON conditionAssessment BEGIN
+            SELECT RAISE(ABORT, 'condition history is append-only: record a correction instead');
+        END;
+        CREATE TRIGGER conditionAssessment_sameSite BEFORE INSERT ON conditionAssessment
+        WHEN (new.supersedes IS NOT NULL
+                AND (SELECT siteId FROM conditionAssessment WHERE id = new.supersedes) IS NOT new.siteId)
+            OR (new.surveyId IS NOT NULL AND (SELECT siteId FROM survey WHERE id = new.surveyId) IS NOT new.siteId)
+        BEGIN
+            SELECT RAISE(ABORT, 'a condition assessment can only cite a survey or supersede an assessment of its own site');
+        END;
+
+        -- The sites' current overall condition: per site, the newest assessment no other supersedes.
+        CREATE VIEW siteLatestCondition AS
+        SELECT a.siteId, a.id AS assessmentId, a.overallCondition, a.timelineDate
+        FROM conditionAssessment a
+        WHERE a.seq = (
+            SELECT b.seq FROM conditionAssessment b
+            WHERE b.siteId = a.siteId
+              AND NOT EXISTS (SELECT 1 FROM conditionAssessment c WHERE c.supersedes = b.id)
+            ORDER BY b.timelineDate DESC, b.seq DESC LIMIT 1);
+
+        CREATE TABLE auditEvent (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            time TEXT NOT NULL,
+            actor TEXT NOT NULL CHECK (length(trim(actor)) > 0),
+            action TEXT NOT NULL,
+            entityType TEXT NOT NULL,
+            entityId TEXT NOT NULL,
+            oldValue TEXT CHECK (oldValue IS NULL OR json_valid(oldValue)),
+            newValue TEXT CHECK (newValue IS NULL OR json_valid(newValue)),
+            previousHash TEXT NOT NULL CHECK (length(previousHash) = 64),
+            hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+        );
+        CREATE INDEX auditEvent_entity ON auditEvent(entityType, entityId, sequence);
+        CREATE TRIGGER auditEvent_noUpdate BEFORE UPDATE ON auditEvent BEGIN
+            SELECT RAISE(ABORT, 'the audit log is append-only');
+        END;
+        CREATE TRIGGER auditEvent_noDelete BEFORE DELETE ON auditEvent BEGIN
+            SELECT RAISE(ABORT, 'the audit log is append-only');
+        END;
+        """
+}

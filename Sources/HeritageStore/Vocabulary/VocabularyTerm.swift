@@ -1,0 +1,36 @@
+/// A term of a controlled vocabulary: a stable slug stored in the database and a label shown to people.
+///
+/// Parsing accepts either form, ignoring case, spaces, punctuation and the difference between
+/// "/" and "-", so `"Very Bad"`, `"very-bad"` and `"VERY_BAD"` all name ``OverallCondition/veryBad``.
+public protocol VocabularyTerm: CaseIterable, RawRepresentable, Codable, Hashable, Sendable
+where RawValue == String, AllCases: Collection {
+    /// The human label, as in the EAMENA/Arches vocabulary.
+    var label: String { get }
+    /// The vocabulary's name in messages ("site kind", "overall condition").
+    static var vocabularyName: String { get }
+}
+
+extension VocabularyTerm {
+    /// Finds the term named by `text`, or throws an error listing the accepted terms.
+    public static func parse(_ text: String) throws -> Self {
+        let key = vocabularyKey(text)
+        if let term = allCases.first(where: { vocabularyKey($0.rawValue) == key || vocabularyKey($0.label) == key }) {
+            return term
+        }
+        let accepted = allCases.map(\.rawValue).joined(separator: ", ")
+        throw HeritageStoreError(
+            .invalidInput, "unknown \(vocabularyName) '\(text)'; expected one of: \(accepted)")
+    }
+
+    /// The slugs of every term, for SQL CHECK constraints.
+    static var sqlList: String {
+        allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+    }
+}
+
+func vocabularyKey(_ text: String) -> String {
+    String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        .replacingOccurrences(of: "percent", with: "")
+}
+
+import Foundation

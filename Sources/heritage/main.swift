@@ -1,0 +1,2 @@
+import HeritageStore
+print("x")
