@@ -57,20 +57,24 @@ public struct HeritageStoreError: Error, CustomStringConvertible, Sendable {
 
 /// One problem found in one row of an imported register.
 public struct ImportIssue: CustomStringConvertible, Sendable, Equatable {
-    /// The 1-based line in the file where the row (or the feature) starts.
+    /// The 1-based line in the file where the row starts, or the 1-based feature number.
     public var line: Int
     /// The column or property name, when the problem is in one field.
     public var column: String?
     public var reason: String
+    /// What `line` counts: `"line"` for CSV, `"feature"` for GeoJSON.
+    public var unit: String
 
-    public init(line: Int, column: String?, reason: String) {
+    public init(line: Int, column: String?, reason: String, unit: String = "line") {
         self.line = line
         self.column = column
         self.reason = reason
+        self.unit = unit
     }
 
     public var description: String {
-        if let column { return "line \(line), column \(column): \(reason)" }
-        return "line \(line): \(reason)"
+        let field = unit == "line" ? "column" : "property"
+        if let column { return "\(unit) \(line), \(field) \(column): \(reason)" }
+        return "\(unit) \(line): \(reason)"
     }
 }

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+
+extension HeritageArchive {
+    /// Imports every site of a register in one transaction, or none.
+    ///
+    /// Problems in the file and conflicts with sites already in the archive are all listed
+    /// (line, column, reason) in one `importRejected` error before anything is written. With
+    /// `dryRun` the checks run and nothing is written. Each site gets its own `site.create`
+    /// event, and one `register.import` event records the file's name and SHA-256.
+    ///
+    /// - Returns: the number of sites imported (or that would be).
+    @discardableResult
+    public func importSites(_ register: SiteRegister, actor: String, dryRun: Bool = false) throws -> Int {
+        var issues = register.issues
+        let unit = register.format == .csv ? "line" : "feature"
+        try read { db in
+            for entry in register.entries {
+                if let existing = try String.fetchOne(
+                    db, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE", arguments: [entry.site.code])
+                {
+                    issues.append(
+                        ImportIssue(
+                            line: entry.position, column: "code",
+                            reason: "code \(existing) already exists in the archive", unit: unit))
+                }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM site WHERE id = ?", arguments: [entry.site.id]) == true {
+                    issues.append(
+                        ImportIssue(
+                            line: entry.position, column: "id",
+                            reason: "id \(entry.site.id) already exists in the archive", unit: unit))
+                }
+            }
+        }
+        issues.sort { $0.line < $1.line }
+        guard issues.isEmpty else {
+            let rows = Set(issues.map(\.line)).count
+            throw HeritageStoreError(
+                .importRejected,
+                "\(register.fileName) was not imported: \(issues.count) problem\(issues.count == 1 ? "" : "s") in \(rows) \(unit)\(rows == 1 ? "" : "s"); nothing was changed",
+                issues: issues)
+        }
+        if dryRun { return register.entries.count }
+        try write { db in
+            let time = Timestamp.now()
+            for entry in register.entries {
+                try Self.insertSite(db, entry.site, actor: actor, time: time)
+            }
+            let summary: [String: String] = [
+                "file": register.fileName, "format": register.format.rawValue, "sha256": register.sha256,
+                "sites": String(register.entries.count),
+            ]
+            try AuditLog.append(
+                db, actor: actor, action: "register.import", entityType: "register", entityID: register.sha256,
+                oldValue: nil, newValue: try JSONText.encode(summary), time: time)
+        }
+        return register.entries.count
+    }
+
+    /// Writes every site as CSV (the columns of ``SiteFields``), restricted positions generalised
+    /// unless `includeRestricted`.
+    public func exportCSV(includeRestricted: Bool = false) throws -> String {
+        let conditions = try latestConditions()
+        var out = SiteFields.columns.joined(separator: ",") + "\r\n"
+        for site in try allSites() {
+            let fields = SiteFields.fields(
+                of: site, latestCondition: conditions[site.id], includeRestricted: includeRestricted)
+            out += SiteFields.columns.map { CSVReader.escape(fields[$0] ?? "") }.joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    /// Writes every site as an RFC 7946 FeatureCollection of Points, with the same fields as the
+    /// CSV export as properties (and `boundary` as a geometry object), ready for QGIS.
+    public func exportGeoJSON(includeRestricted: Bool = false) throws -> String {
+        let conditions = try latestConditions()
+        var features: [[String: Any]] = []
+        for site in try allSites() {
+            var fields = SiteFields.fields(
+                of: site, latestCondition: conditions[site.id], includeRestricted: includeRestricted)
+            let latitude = Double(fields.removeValue(forKey: "latitude") ?? "") ?? 0
+            let longitude = Double(fields.removeValue(forKey: "longitude") ?? "") ?? 0
+            var properties: [String: Any] = fields.filter { !$0.value.isEmpty && $0.key != "boundary" }
+            if let boundary = fields["boundary"], !boundary.isEmpty,
+                let object = try? JSONSerialization.jsonObject(with: Data(boundary.utf8))
+            {
+                properties["boundary"] = object
+            }
+            features.append([
+                "type": "Feature", "id": site.id,
+                "geometry": ["type": "Point", "coordinates": [longitude, latitude]],
+                "properties": properties,
+            ])
+        }
+        let collection: [String: Any] = ["type": "FeatureCollection", "features": features]
+        let data = try JSONSerialization.data(
+            withJSONObject: collection, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    func latestConditions() throws -> [String: OverallCondition] {
+        try read { db in
+            var result: [String: OverallCondition] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT siteId, overallCondition FROM siteLatestCondition") {
+                result[row["siteId"]] = OverallCondition(rawValue: row["overallCondition"])
+            }
+            return result
+        }
+    }
+}

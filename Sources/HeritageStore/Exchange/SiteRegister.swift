@@ -1,0 +1,156 @@
+import Crypto
+import Foundation
+
+/// A register of sites read from a CSV or GeoJSON file, every row checked, ready to import.
+public struct SiteRegister: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        case csv, geojson
+    }
+
+    /// A site and the line (CSV) or feature number (GeoJSON) it came from.
+    public struct Entry: Sendable {
+        public var position: Int
+        public var site: Site
+    }
+
+    public var fileName: String
+    public var format: Format
+    public var sha256: String
+    public var entries: [Entry]
+    /// Every problem found. An import goes ahead only when this is empty.
+    public var issues: [ImportIssue]
+
+    /// Reads a register file. Structural errors (unreadable file, unterminated quote, not JSON)
+    /// throw; problems in individual rows are collected in ``issues``.
+    public static func read(_ url: URL, format: Format? = nil) throws -> SiteRegister {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw HeritageStoreError(.io, "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        let chosen = format ?? (["geojson", "json"].contains(url.pathExtension.lowercased()) ? .geojson : .csv)
+        return try parse(Array(data), fileName: url.lastPathComponent, format: chosen)
+    }
+
+    public static func parse(_ bytes: [UInt8], fileName: String, format: Format) throws -> SiteRegister {
+        var register = SiteRegister(
+            fileName: fileName, format: format, sha256: SHA256.hash(data: bytes).hexString, entries: [], issues: [])
+        switch format {
+        case .csv: try register.parseCSV(bytes)
+        case .geojson: try register.parseGeoJSON(bytes)
+        }
+        register.checkDuplicates()
+        return register
+    }
+
+    private mutating func parseCSV(_ bytes: [UInt8]) throws {
+        let records = try CSVReader.records(bytes, file: fileName)
+        guard let header = records.first else {
+            throw HeritageStoreError(.invalidInput, "the file is empty; expected a header row", location: fileName)
+        }
+        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let unknown = columns.filter { !SiteFields.columns.contains($0) }
+        let missing = SiteFields.required.filter { !columns.contains($0) }
+        if !unknown.isEmpty || !missing.isEmpty || Set(columns).count != columns.count {
+            var reasons: [String] = []
+            if !unknown.isEmpty { reasons.append("unknown columns \(unknown.joined(separator: ", "))") }
+            if !missing.isEmpty { reasons.append("missing required columns \(missing.joined(separator: ", "))") }
+            if Set(columns).count != columns.count { reasons.append("a column appears twice") }
+            throw HeritageStoreError(
+                .invalidInput,
+                "bad header: \(reasons.joined(separator: "; ")); expected columns from: \(SiteFields.columns.joined(separator: ","))",
+                location: "\(fileName):\(header.line)")
+        }
+        for record in records.dropFirst() {
+            guard record.fields.count == columns.count else {
+                issues.append(
+                    ImportIssue(
+                        line: record.line, column: nil,
+                        reason: "has \(record.fields.count) fields; expected \(columns.count) like the header"))
+                continue
+            }
+            let fields = Dictionary(uniqueKeysWithValues: zip(columns, record.fields))
+            if let site = SiteFields.site(from: fields, line: record.line, issues: &issues) {
+                entries.append(Entry(position: record.line, site: site))
+            }
+        }
+    }
+
+    private mutating func parseGeoJSON(_ bytes: [UInt8]) throws {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(bytes))
+        } catch {
+            throw HeritageStoreError(
+                .invalidInput, "not valid JSON: \(error.localizedDescription)", location: fileName)
+        }
+        guard let collection = object as? [String: Any], collection["type"] as? String == "FeatureCollection",
+            let features = collection["features"] as? [Any]
+        else {
+            throw HeritageStoreError(
+                .invalidInput, "expected a GeoJSON FeatureCollection with a features array", location: fileName)
+        }
+        for (index, featureValue) in features.enumerated() {
+            let number = index + 1
+            func report(_ column: String?, _ reason: String) {
+                issues.append(ImportIssue(line: number, column: column, reason: reason, unit: "feature"))
+            }
+            guard let feature = featureValue as? [String: Any], feature["type"] as? String == "Feature" else {
+                report(nil, "is not a GeoJSON Feature")
+                continue
+            }
+            guard let geometry = feature["geometry"] as? [String: Any], geometry["type"] as? String == "Point",
+                let position = geometry["coordinates"] as? [Any], (2...3).contains(position.count),
+                let longitude = (position[0] as? NSNumber)?.doubleValue,
+                let latitude = (position[1] as? NSNumber)?.doubleValue
+            else {
+                report("geometry", "expected a Point geometry with [longitude, latitude]")
+                continue
+            }
+            var fields: [String: String] = ["latitude": "\(latitude)", "longitude": "\(longitude)"]
+            if let id = feature["id"] as? String { fields["id"] = id }
+            for (key, value) in feature["properties"] as? [String: Any] ?? [:] {
+                switch value {
+                case let text as String: fields[key] = text
+                case let number as NSNumber: fields[key] = number.stringValue
+                case let object as [String: Any] where key == "boundary":
+                    if let data = try? JSONSerialization.data(withJSONObject: object) {
+                        fields[key] = String(decoding: data, as: UTF8.self)
+                    }
+                case is NSNull: break
+                default: report(key, "expected text or a number")
+                }
+            }
+            if let site = SiteFields.site(from: fields, line: number, unit: "feature", issues: &issues) {
+                entries.append(Entry(position: number, site: site))
+            }
+        }
+    }
+
+    /// Codes and ids must be unique within the file.
+    private mutating func checkDuplicates() {
+        var codes: [String: Int] = [:]
+        var ids: [String: Int] = [:]
+        let unit = format == .csv ? "line" : "feature"
+        for entry in entries {
+            if let first = codes[entry.site.code.lowercased()] {
+                issues.append(
+                    ImportIssue(
+                        line: entry.position, column: "code",
+                        reason: "code \(entry.site.code) is already used on \(unit) \(first) of this file", unit: unit))
+            } else {
+                codes[entry.site.code.lowercased()] = entry.position
+            }
+            if let first = ids[entry.site.id] {
+                issues.append(
+                    ImportIssue(
+                        line: entry.position, column: "id",
+                        reason: "id \(entry.site.id) is already used on \(unit) \(first) of this file", unit: unit))
+            } else {
+                ids[entry.site.id] = entry.position
+            }
+        }
+        issues.sort { $0.line < $1.line }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+
+/// Spatial, text and attribute queries over sites.
+///
+/// Restricted sites are found by their exact position, but unless `includeRestricted` is set
+/// the summaries give their position generalised to 0.1° and the distance to that generalised
+/// point, so a listing never reveals more than the 0.1° cell.
+extension HeritageArchive {
+    /// Sites matching the filter, in code order.
+    public func sites(matching filter: SiteFilter = SiteFilter(), includeRestricted: Bool = false) throws
+        -> [SiteSummary]
+    {
+        try read { db in
+            let (whereSQL, arguments) = Self.filterSQL(filter)
+            var sql = Self.summarySelect + " WHERE \(whereSQL) ORDER BY s.code"
+            if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                Self.summary($0, from: nil, includeRestricted: includeRestricted)
+            }
+        }
+    }
+
+    /// Sites within `radiusKm` (great-circle) of `center`, nearest first.
+    public func sitesNear(
+        _ center: GeoPoint, radiusKm: Double, filter: SiteFilter = SiteFilter(), includeRestricted: Bool = false
+    ) throws -> [SiteSummary] {
+        guard radiusKm.isFinite, radiusKm >= 0 else {
+            throw HeritageStoreError(.invalidInput, "radius must be a non-negative number of kilometres")
+        }
+        return try read { db in
+            let found = try Self.candidates(
+                db, boxes: GreatCircle.boundingBoxes(around: center, radiusKm: radiusKm), filter: filter
+            ).compactMap { row -> (Row, Double)? in
+                let distance = GreatCircle.distanceKm(center, Self.point(row))
+                return distance <= radiusKm ? (row, distance) : nil
+            }
+            return Self.nearestFirst(found, limit: filter.limit, center: center, includeRestricted: includeRestricted)
+        }
+    }
+
+    /// The `count` sites nearest to `center`, nearest first.
+    ///
+    /// Searches a growing radius (10 km, doubling) until it holds `count` sites: every site
+    /// outside the radius is farther than every site inside, so the answer is exact.
+    public func nearestSites(
+        to center: GeoPoint, count: Int, filter: SiteFilter = SiteFilter(), includeRestricted: Bool = false
+    ) throws -> [SiteSummary] {
+        guard count > 0 else { return [] }
+        return try read { db in
+            var radius = 10.0
+            let halfCircumference = Double.pi * GreatCircle.earthRadiusKm
+            while true {
+                let found = try Self.candidates(
+                    db, boxes: GreatCircle.boundingBoxes(around: center, radiusKm: radius), filter: filter
+                ).compactMap { row -> (Row, Double)? in
+                    let distance = GreatCircle.distanceKm(center, Self.point(row))
+                    return distance <= radius ? (row, distance) : nil
+                }
+                if found.count >= count || radius >= halfCircumference {
+                    return Self.nearestFirst(found, limit: count, center: center, includeRestricted: includeRestricted)
+                }
+                radius = min(radius * 2, halfCircumference)
+            }
+        }
+    }
+
+    /// Sites inside a latitude/longitude box (`west > east` crosses the antimeridian), in code order.
+    public func sitesInBox(
+        south: Double, west: Double, north: Double, east: Double, filter: SiteFilter = SiteFilter(),
+        includeRestricted: Bool = false
+    ) throws -> [SiteSummary] {
+        let boxes = try GeoBox.fromUser(south: south, west: west, north: north, east: east)
+        return try read { db in
+            var rows = try Self.candidates(db, boxes: boxes, filter: filter)
+            rows.sort { ($0["code"] as String) < ($1["code"] as String) }
+            if let limit = filter.limit { rows = Array(rows.prefix(max(0, limit))) }
+            return rows.map { Self.summary($0, from: nil, includeRestricted: includeRestricted) }
+        }
+    }
+
+    /// Full-text search over names (every language and script), codes, communities and
+    /// descriptions. Each word matches as a prefix; all words must match. Best matches first.
+    public func searchSites(
+        _ text: String, filter: SiteFilter = SiteFilter(), includeRestricted: Bool = false
+    ) throws -> [SiteSummary] {
+        let words = text.split(whereSeparator: { $0.isWhitespace })
+        guard !words.isEmpty else {
+            throw HeritageStoreError(.invalidInput, "the search text is empty")
+        }
+        // Every word becomes a quoted prefix term, so FTS5 syntax in user text is never interpreted.
+        let query = words.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"*" }.joined(separator: " ")
+        return try read { db in
+            let (whereSQL, arguments) = Self.filterSQL(filter)
+            var sql = """
+                \(Self.summarySelect)
+                JOIN (SELECT rowid AS hit, bm25(siteSearch, 5.0, 10.0, 2.0, 1.0) AS rank
+                      FROM siteSearch WHERE siteSearch MATCH ?) m ON m.hit = s.seq
+                WHERE \(whereSQL) ORDER BY m.rank, s.code
+                """
+            if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+            return try Row.fetchAll(db, sql: sql, arguments: [query] + arguments).map {
+                Self.summary($0, from: nil, includeRestricted: includeRestricted)
+            }
+        }
+    }
+
+    // MARK: SQL pieces
+
+    static let summarySelect = """
+        SELECT s.seq, s.id, s.code, s.kind, s.latitude, s.longitude, s.country, s.sensitivity,
+            (SELECT n.name FROM siteName n WHERE n.siteId = s.id AND n.isPrimary = 1) AS name,
+            (SELECT l.overallCondition FROM siteLatestCondition l WHERE l.siteId = s.id) AS latestCondition
+        FROM site s
+        """
+
+    static func filterSQL(_ filter: SiteFilter) -> (String, StatementArguments) {
+        var clauses = ["1"]
+        var arguments: StatementArguments = []
+        if !filter.kinds.isEmpty {
+            clauses.append("s.kind IN (\(filter.kinds.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += StatementArguments(filter.kinds.map(\.rawValue))
+        }
+        if let country = filter.country {
+            clauses.append("s.country = ?")
+            arguments += [country.uppercased()]
+        }
+        if let designation = filter.designation {
+            clauses.append("EXISTS (SELECT 1 FROM siteDesignation d WHERE d.siteId = s.id AND d.type = ?)")
+            arguments += [designation.rawValue]
+        }
+        if let condition = filter.latestCondition {
+            clauses.append(
+                "(SELECT l.overallCondition FROM siteLatestCondition l WHERE l.siteId = s.id) = ?")
+            arguments += [condition.rawValue]
+        }
+        return (clauses.joined(separator: " AND "), arguments)
+    }
+
+    static func candidates(_ db: Database, boxes: [GeoBox], filter: SiteFilter) throws -> [Row] {
+        let (whereSQL, filterArguments) = filterSQL(filter)
+        let boxSQL = boxes.map { _ in
+            "(minLatitude >= ? AND maxLatitude <= ? AND minLongitude >= ? AND maxLongitude <= ?)"
+        }.joined(separator: " OR ")
+        var arguments: StatementArguments = []
+        for box in boxes { arguments += [box.south, box.north, box.west, box.east] }
+        let sql = """
+            \(summarySelect)
+            WHERE s.seq IN (SELECT seq FROM siteLocation WHERE \(boxSQL)) AND \(whereSQL)
+            """
+        return try Row.fetchAll(db, sql: sql, arguments: arguments + filterArguments)
+    }
+
+    static func point(_ row: Row) -> GeoPoint {
+        GeoPoint(uncheckedLatitude: row["latitude"], longitude: row["longitude"])
+    }
+
+    static func nearestFirst(
+        _ found: [(Row, Double)], limit: Int?, center: GeoPoint, includeRestricted: Bool
+    ) -> [SiteSummary] {
+        var sorted = found.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : ($0.0["code"] as String) < ($1.0["code"] as String) }
+        if let limit { sorted = Array(sorted.prefix(max(0, limit))) }
+        return sorted.map { summary($0.0, from: center, includeRestricted: includeRestricted) }
+    }
+
+    static func summary(_ row: Row, from center: GeoPoint?, includeRestricted: Bool) -> SiteSummary {
+        let sensitivity = Sensitivity(rawValue: row["sensitivity"]) ?? .restricted
+        let generalise = sensitivity == .restricted && !includeRestricted
+        let exact = point(row)
+        let shown = generalise ? exact.generalised : exact
+        return SiteSummary(
+            id: row["id"], code: row["code"], name: row["name"] ?? row["code"],
+            kind: SiteKind(rawValue: row["kind"]) ?? .other, latitude: shown.latitude, longitude: shown.longitude,
+            distanceKm: center.map { GreatCircle.distanceKm($0, shown) },
+            latestCondition: (row["latestCondition"] as String?).flatMap(OverallCondition.init(rawValue:)),
+            country: row["country"], sensitivity: sensitivity, generalised: generalise)
+    }
+}
