@@ -28,7 +28,6 @@ public enum SiteFields {
         "designations", "external_ids", "sources", "boundary", "latest_condition", "generalised",
     ]
     static let required = ["code", "name", "kind", "latitude", "longitude"]
-    static let exportOnly: Set<String> = ["latest_condition", "generalised"]
 
     /// Builds a site from text fields, appending every problem found to `issues` (one per field).
     static func site(
@@ -143,27 +142,32 @@ public enum SiteFields {
 
     /// Text fields of a site, as exports write them. Restricted sites are generalised unless asked.
     static func fields(of site: Site, latestCondition: OverallCondition?, includeRestricted: Bool) -> [String: String] {
-        let generalise = site.sensitivity == .restricted && !includeRestricted
-        let point = generalise ? site.location.point.generalised : site.location.point
+        let generalise = site.mustGeneralise(includeRestricted: includeRestricted)
+        let site = site.released(includeRestricted: includeRestricted)
         let primary = site.names.first(where: \.isPrimary) ?? site.names.first
         let others = site.names.filter { $0 != primary }
         return [
             "id": site.id, "code": site.code, "name": primary?.name ?? "", "name_language": primary?.language ?? "",
             "other_names": others.map { "\($0.language):\($0.name)" }.joined(separator: "|"),
             "kind": site.kind.rawValue, "community": site.community ?? "", "period": site.period ?? "",
-            "description": site.description ?? "", "latitude": "\(point.latitude)", "longitude": "\(point.longitude)",
-            "precision_m": generalise ? "11100" : site.location.precisionMetres.map { "\($0)" } ?? "",
+            "description": site.description ?? "", "latitude": "\(site.location.latitude)",
+            "longitude": "\(site.location.longitude)", "precision_m": site.location.precisionMetres.map { "\($0)" } ?? "",
             "location_certainty": site.location.certainty.rawValue, "country": site.country ?? "",
             "admin_area": site.adminArea ?? "", "sensitivity": site.sensitivity.rawValue,
             "designations": site.designations.map(format).joined(separator: "|"),
             "external_ids": site.externalIDs.map { "\($0.scheme.rawValue):\($0.value)" }.joined(separator: "|"),
-            "sources": site.sources.joined(separator: "|"), "boundary": generalise ? "" : site.boundary ?? "",
+            "sources": site.sources.joined(separator: "|"), "boundary": site.boundary ?? "",
             "latest_condition": latestCondition?.rawValue ?? "", "generalised": generalise ? "true" : "false",
         ]
     }
 
     static func entries(_ text: String) -> [String] {
         text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// Parses one `TYPE[:REFERENCE][@DATE]` designation entry.
+    public static func parseDesignationEntry(_ entry: String) throws -> Designation {
+        try parseDesignation(entry)
     }
 
     static func parseDesignation(_ entry: String) throws -> Designation {

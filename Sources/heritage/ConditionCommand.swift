@@ -1,0 +1,114 @@
+import ArgumentParser
+import HeritageStore
+
+struct ConditionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "condition",
+        abstract: "Append condition assessments and read a site's condition timeline.",
+        discussion: """
+            Assessments are never edited: record a correction with --supersedes.
+
+            Example:
+              heritage condition history SY-PAL-BEL
+            """,
+        subcommands: [ConditionAdd.self, ConditionHistory.self])
+}
+
+struct ConditionAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Append a condition assessment (EAMENA vocabulary).",
+        discussion: """
+            Conditions: \(OverallCondition.allCases.map(\.rawValue).joined(separator: ", ")).
+            Extents: \(DamageExtent.allCases.map(\.rawValue).joined(separator: ", ")).
+            Cause categories: \(DisturbanceCategory.allCases.map(\.rawValue).joined(separator: ", ")).
+            Cause types: \(DisturbanceType.allCases.map(\.rawValue).joined(separator: ", ")).
+            Effects: \(DisturbanceEffect.allCases.map(\.rawValue).joined(separator: ", ")).
+            Activities: \(AssessmentActivity.allCases.map(\.rawValue).joined(separator: ", ")).
+            Certainty: \(Certainty.allCases.map(\.rawValue).joined(separator: ", ")).
+            Threat and priority: \(RiskLevel.allCases.map(\.rawValue).joined(separator: ", ")).
+
+            Example:
+              heritage condition add --site SY-PAL-BEL --assessor "UNOSAT" --date 2015-08-31 \\
+                --activity satellite-imagery-assessment --condition destroyed --extent 91-100 \\
+                --cause-category deliberate-destruction --cause-type explosion-heavy-weaponry \\
+                --effect collapse-structural-damage --certainty definite
+            """)
+
+    @OptionGroup var archive: ArchiveOptions
+    @Option(help: "The site's code or id.") var site: String
+    @Option(help: "The survey this assessment comes from (id or its first characters).") var survey: String?
+    @Option(help: "Who assessed.") var assessor: String
+    @Option(help: "The date (YYYY-MM-DD, YYYY-MM or YYYY); with --qualifier between, the first date.")
+    var date: String
+    @Option(help: "How to read the date: on (default), before, after, between.") var qualifier: String = "on"
+    @Option(name: .customLong("end-date"), help: "With --qualifier between: the last date.") var endDate: String?
+    @Option(help: "How it was assessed.") var activity: String
+    @Option(help: "Overall condition.") var condition: String
+    @Option(help: "Damage extent (share of the site's area).") var extent: String = "unknown"
+    @Option(name: .customLong("cause-category"), help: "Disturbance cause category.") var causeCategory: String?
+    @Option(name: .customLong("cause-type"), help: "Disturbance cause type.") var causeType: String?
+    @Option(help: "Effect of the disturbance (repeatable).") var effect: [String] = []
+    @Option(help: "The assessor's certainty.") var certainty: String
+    @Option(help: "Level of ongoing threat.") var threat: String?
+    @Option(help: "Priority of a response.") var priority: String?
+    @Option(help: "Notes, including the evidence the assessment rests on.") var notes: String?
+    @Option(help: "The assessment this one corrects (id or its first characters).") var supersedes: String?
+    @Flag(name: .long, help: "Print the stored assessment as JSON.") var json = false
+
+    func run() throws {
+        let store = try archive.open()
+        let draft = ConditionAssessment(
+            siteID: site, surveyID: survey, assessor: assessor, dateQualifier: try DateQualifier.parse(qualifier),
+            date: date, endDate: endDate, activity: try AssessmentActivity.parse(activity),
+            overallCondition: try OverallCondition.parse(condition), damageExtent: try DamageExtent.parse(extent),
+            causeCategory: try causeCategory.map(DisturbanceCategory.parse),
+            causeType: try causeType.map(DisturbanceType.parse), effects: try effect.map(DisturbanceEffect.parse),
+            certainty: try Certainty.parse(certainty), threat: try threat.map(RiskLevel.parse),
+            priority: try priority.map(RiskLevel.parse), notes: notes, supersedes: supersedes)
+        let stored = try store.addAssessment(draft, actor: archive.resolvedActor)
+        if json {
+            try printJSON(stored)
+        } else {
+            print("Recorded assessment \(stored.id) of \(site): \(stored.overallCondition.label), \(stored.dateText)")
+        }
+    }
+}
+
+struct ConditionHistory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Print a site's condition timeline, corrections included.",
+        discussion: """
+            Example:
+              heritage condition history BA-MOS-OLD --json
+            """)
+
+    @OptionGroup var archive: ArchiveOptions
+    @Argument(help: "The site's code or id.") var site: String
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() throws {
+        let store = try archive.open()
+        let history = try store.conditionHistory(ofSite: site)
+        if json {
+            try printJSON(history)
+            return
+        }
+        print(timelineText(history))
+    }
+}
+
+func timelineText(_ history: [TimelineEntry]) -> String {
+    var table = Table("DATE", "CONDITION", "EXTENT", "CAUSE", "CERTAINTY", "ASSESSOR", "ID")
+    for entry in history {
+        let assessment = entry.assessment
+        var condition = assessment.overallCondition.label
+        if let by = entry.supersededBy { condition = "(\(condition), superseded by \(by.prefix(8)))" }
+        table.add(
+            assessment.dateText, condition, assessment.damageExtent.label,
+            truncated(assessment.causeType?.label ?? assessment.causeCategory?.label ?? "-", 32),
+            assessment.certainty.rawValue, truncated(assessment.assessor, 28), String(assessment.id.prefix(8)))
+    }
+    return table.render() + "\n\(history.count) assessment\(history.count == 1 ? "" : "s")"
+}

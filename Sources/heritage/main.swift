@@ -1,2 +1,0 @@
-import HeritageStore
-print("x")
