@@ -31,13 +31,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "HeritageTestSupport",
+            dependencies: ["HeritageStore"],
+            path: "Tests/HeritageTestSupport"
+        ),
         .testTarget(
             name: "HeritageStoreTests",
-            dependencies: ["HeritageStore"]
+            dependencies: ["HeritageStore", "HeritageTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "heritageCLITests",
-            dependencies: ["heritage", "HeritageStore"]
+            dependencies: ["heritage", "HeritageStore", "HeritageTestSupport"]
         ),
     ]
 )
