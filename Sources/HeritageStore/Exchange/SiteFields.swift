@@ -119,6 +119,7 @@ public enum SiteFields {
                         value: String(entry[entry.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
             }
         }
+        let country = value("country").flatMap { raw in attempt("country") { try canonicalCountryCode(raw) } }
         let boundary = value("boundary").flatMap { raw in attempt("boundary") { try validatedBoundary(raw) } }
         guard issues.count == before, let kind, let latitude, let longitude, let certainty, let sensitivity,
             let code = value("code")
@@ -128,7 +129,7 @@ public enum SiteFields {
             community: value("community"), period: value("period"), description: value("description"),
             location: SiteLocation(
                 latitude: latitude, longitude: longitude, precisionMetres: precision, certainty: certainty),
-            boundary: boundary, country: value("country"), adminArea: value("admin_area"), sensitivity: sensitivity,
+            boundary: boundary, country: country, adminArea: value("admin_area"), sensitivity: sensitivity,
             designations: designations, externalIDs: externalIDs, sources: value("sources").map(entries) ?? [])
         do {
             return try draft.validated()

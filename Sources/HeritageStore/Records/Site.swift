@@ -79,14 +79,7 @@ public struct Site: Codable, Hashable, Sendable {
             throw HeritageStoreError(.invalidInput, "location precision must be a non-negative number of metres")
         }
         if let boundary { site.boundary = try validatedBoundary(boundary) }
-        if let country {
-            let upper = country.uppercased()
-            guard upper.count == 2, upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
-                throw HeritageStoreError(
-                    .invalidInput, "country '\(country)' is not an ISO 3166-1 alpha-2 code (two letters, e.g. SY)")
-            }
-            site.country = upper
-        }
+        site.country = try country.nilIfBlank.map(canonicalCountryCode)
         for designation in designations { try designation.validate() }
         for external in externalIDs where external.value.trimmingCharacters(in: .whitespaces).isEmpty {
             throw HeritageStoreError(.invalidInput, "external id of scheme \(external.scheme.rawValue) is empty")
@@ -143,6 +136,16 @@ func canonicalLanguageTag(_ tag: String) throws -> String {
         }
     }
     return result.joined(separator: "-")
+}
+
+/// Checks an ISO 3166-1 alpha-2 code's shape and puts it in upper case.
+func canonicalCountryCode(_ code: String) throws -> String {
+    let upper = code.trimmingCharacters(in: .whitespaces).uppercased()
+    guard upper.count == 2, upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
+        throw HeritageStoreError(
+            .invalidInput, "country '\(code)' is not an ISO 3166-1 alpha-2 code (two letters, e.g. SY)")
+    }
+    return upper
 }
 
 /// Where a site is, and how well that is known.

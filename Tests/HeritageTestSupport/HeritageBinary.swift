@@ -1,0 +1,75 @@
+import Foundation
+
+/// Runs the built `heritage` executable, as a user would.
+public enum HeritageBinary {
+    /// The executable beside the test bundle (both live in the build folder).
+    public static var url: URL {
+        let bundleFolder = URL(filePath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [
+            bundleFolder.appending(path: "heritage"),
+            bundleFolder.deletingLastPathComponent().appending(path: "heritage"),
+            Bundle.main.bundleURL.appending(path: "heritage"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Runs `heritage` with `arguments` and returns its exit status and output.
+    @discardableResult
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = try start(arguments, environment: environment)
+        return process.finish()
+    }
+
+    /// A started process whose output is collected on background threads (no pipe deadlock).
+    public final class Running: @unchecked Sendable {
+        let process: Process
+        let out = Pipe()
+        let err = Pipe()
+        var outData = Data()
+        var errData = Data()
+        let group = DispatchGroup()
+
+        init(_ process: Process) {
+            self.process = process
+        }
+
+        public func finish() -> Result {
+            group.wait()
+            process.waitUntilExit()
+            return Result(
+                status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                stderr: String(decoding: errData, as: UTF8.self))
+        }
+    }
+
+    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["HERITAGE_ACTOR"] = env["HERITAGE_ACTOR"] ?? "cli-test"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let running = Running(process)
+        process.standardOutput = running.out
+        process.standardError = running.err
+        try process.run()
+        running.group.enter()
+        DispatchQueue.global().async {
+            running.outData = running.out.fileHandleForReading.readDataToEndOfFile()
+            running.group.leave()
+        }
+        running.group.enter()
+        DispatchQueue.global().async {
+            running.errData = running.err.fileHandleForReading.readDataToEndOfFile()
+            running.group.leave()
+        }
+        return running
+    }
+}
