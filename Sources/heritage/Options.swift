@@ -36,7 +36,9 @@ struct SiteFilterOptions: ParsableArguments {
     @Option(name: .long, help: "Only sites with this designation: world-heritage, hague-enhanced, …")
     var designation: String?
 
-    @Option(name: .long, help: "Only sites whose latest overall condition is this: good, fair, poor, very-bad, destroyed, unknown.")
+    @Option(
+        name: .long,
+        help: "Only sites whose latest overall condition is this: good, fair, poor, very-bad, destroyed, unknown.")
     var condition: String?
 
     @Option(name: .long, help: "Only sites in this country (ISO 3166-1 alpha-2).")

@@ -47,7 +47,8 @@ import Testing
         let temp = try TemporaryArchive()
         try temp.archive.addSite(makeSite(code: "A"), actor: "ana")
         try temp.archive.addSite(makeSite(code: "B"), actor: "ana")
-        let first = try temp.archive.addAssessment(makeAssessment(site: "A", date: "2020", condition: .good), actor: "ana")
+        let first = try temp.archive.addAssessment(
+            makeAssessment(site: "A", date: "2020", condition: .good), actor: "ana")
         #expect(throws: HeritageStoreError.self) {
             try temp.archive.addAssessment(
                 makeAssessment(site: "B", date: "2021", condition: .poor, supersedes: first.id), actor: "ana")

@@ -8,7 +8,8 @@ import Testing
         let sites: [(String, Double, Double, SiteKind)] = [
             ("PAL", 34.547, 38.274, .temple), ("MEL", 34.236111, 37.225, .monastery),
             ("FIJI-W", -17.7, 179.9, .church), ("FIJI-E", -17.7, -179.95, .cemetery),
-            ("POLE-A", 89.95, 0, .monument), ("POLE-B", 89.95, 180, .monument), ("MOSTAR", 43.337267, 17.815053, .bridge),
+            ("POLE-A", 89.95, 0, .monument), ("POLE-B", 89.95, 180, .monument),
+            ("MOSTAR", 43.337267, 17.815053, .bridge),
         ]
         for (code, latitude, longitude, kind) in sites {
             var site = makeSite(code: code, latitude: latitude, longitude: longitude, kind: kind)
@@ -64,7 +65,10 @@ import Testing
 
     @Test func filtersCombine() throws {
         let temp = try archiveWithSites()
-        #expect(try temp.archive.sites(matching: SiteFilter(kinds: [.monument, .bridge])).map(\.code) == ["MOSTAR", "POLE-A", "POLE-B"])
+        #expect(
+            try temp.archive.sites(matching: SiteFilter(kinds: [.monument, .bridge])).map(\.code) == [
+                "MOSTAR", "POLE-A", "POLE-B",
+            ])
         #expect(try temp.archive.sites(matching: SiteFilter(country: "fj")).map(\.code) == ["FIJI-E", "FIJI-W"])
         #expect(try temp.archive.sites(matching: SiteFilter(designation: .worldHeritage)).count == 7)
         #expect(try temp.archive.sites(matching: SiteFilter(designation: .hagueEnhanced)).isEmpty)

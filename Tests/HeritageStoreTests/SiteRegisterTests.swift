@@ -11,7 +11,8 @@ import Testing
     }
 
     @Test func quotedFieldsABOMAndCRLFAreRead() throws {
-        let text = "\u{FEFF}" + Self.header + "\r\n"
+        let text =
+            "\u{FEFF}" + Self.header + "\r\n"
             + "BA-1,\"Stari most, Mostar\",bs,\"en:Old \"\"Bridge\"\"|sr-Cyrl:Стари мост\",bridge,43.337267,17.815053,BA,world-heritage:946rev@2005,\"two\nlines\"\r\n"
             + "\r\n"
             + "SY-1,معبد بل,ar,,temple,34°32′49.2″N,38°16′26.4″E,SY,,\r\n"
@@ -30,7 +31,8 @@ import Testing
     @Test func everyBadRowIsListedAndNothingIsImported() throws {
         let temp = try TemporaryArchive()
         try temp.archive.addSite(makeSite(code: "TAKEN"), actor: "ana")
-        let text = Self.header + "\n"
+        let text =
+            Self.header + "\n"
             + "OK-1,Good site,en,,church,40,20,AM,,\n"
             + "BAD-1,Too far north,en,,church,95,20,AM,,\n"
             + "BAD-2,Castle,en,,castle,40,200,AM,,\n"
@@ -43,8 +45,10 @@ import Testing
         #expect(error?.code == .importRejected)
         #expect(error?.message.contains("nothing was changed") == true)
         let found = (error?.issues ?? []).map { "\($0.line) \($0.column ?? "-")" }
-        #expect(found == ["3 latitude", "4 kind", "4 longitude", "5 code", "6 code", "7 designations", "7 country", "8 -"])
-        #expect(error?.issues.first?.description == "line 3, column latitude: latitude must be a number between -90 and 90")
+        #expect(
+            found == ["3 latitude", "4 kind", "4 longitude", "5 code", "6 code", "7 designations", "7 country", "8 -"])
+        #expect(
+            error?.issues.first?.description == "line 3, column latitude: latitude must be a number between -90 and 90")
         #expect(try temp.archive.siteCount() == 1)
         #expect(try temp.archive.auditEvents().count == 2)
     }
@@ -62,7 +66,8 @@ import Testing
         #expect(header?.message.contains("unknown columns lattitude") == true)
         #expect(header?.message.contains("missing required columns kind, latitude, longitude") == true)
         let invalidUTF8 = #expect(throws: HeritageStoreError.self) {
-            try SiteRegister.parse(Array(Self.header.utf8) + [10, 0x41, 0x2C, 0xFF, 0xFE, 10], fileName: "x.csv", format: .csv)
+            try SiteRegister.parse(
+                Array(Self.header.utf8) + [10, 0x41, 0x2C, 0xFF, 0xFE, 10], fileName: "x.csv", format: .csv)
         }
         #expect(invalidUTF8?.message.contains("not valid UTF-8") == true)
     }
@@ -80,7 +85,8 @@ import Testing
     func anExportReimportsIdentically(format: SiteRegister.Format) throws {
         let source = try TemporaryArchive()
         var restricted = makeSite(code: "R-1", latitude: 34.236111, longitude: 37.225, sensitivity: .restricted)
-        restricted.boundary = #"{"type":"Polygon","coordinates":[[[37.22,34.23],[37.23,34.23],[37.23,34.24],[37.22,34.23]]]}"#
+        restricted.boundary =
+            #"{"type":"Polygon","coordinates":[[[37.22,34.23],[37.23,34.23],[37.23,34.24],[37.22,34.23]]]}"#
         restricted.names.append(SiteName(language: "ar", name: "دير مار إليان"))
         restricted.externalIDs.append(ExternalID(scheme: .wikidata, value: "Q42"))
         let sites = [
@@ -102,7 +108,8 @@ import Testing
     func exportsGeneraliseRestrictedSites(format: SiteRegister.Format) throws {
         let temp = try TemporaryArchive()
         var restricted = makeSite(code: "R-1", latitude: 34.236111, longitude: 37.225, sensitivity: .restricted)
-        restricted.boundary = #"{"type":"Polygon","coordinates":[[[37.2213,34.2313],[37.2314,34.2313],[37.2314,34.2414],[37.2213,34.2313]]]}"#
+        restricted.boundary =
+            #"{"type":"Polygon","coordinates":[[[37.2213,34.2313],[37.2314,34.2313],[37.2314,34.2414],[37.2213,34.2313]]]}"#
         try temp.archive.addSite(restricted, actor: "ana")
         let text =
             format == .csv ? try temp.archive.exportCSV() : try temp.archive.exportGeoJSON()
@@ -126,10 +133,11 @@ import Testing
             """
         let register = try register(text, format: .geojson)
         #expect(register.entries.map(\.site.code) == ["A"])
-        #expect(register.issues.map(\.description) == [
-            "feature 2, property geometry: expected a Point geometry with [longitude, latitude]",
-            "feature 3, property kind: unknown site kind 'pyramid'; expected one of: \(SiteKind.allCases.map(\.rawValue).joined(separator: ", "))",
-        ])
+        #expect(
+            register.issues.map(\.description) == [
+                "feature 2, property geometry: expected a Point geometry with [longitude, latitude]",
+                "feature 3, property kind: unknown site kind 'pyramid'; expected one of: \(SiteKind.allCases.map(\.rawValue).joined(separator: ", "))",
+            ])
         #expect(throws: HeritageStoreError.self) { try self.register("[1, 2", format: .geojson) }
     }
 }

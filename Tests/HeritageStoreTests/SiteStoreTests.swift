@@ -9,7 +9,8 @@ import Testing
         var draft = makeSite(code: "BA-MOS-OLD")
         draft.names.append(SiteName(language: "hy", name: "Ղազանչեցոց"))
         draft.names.append(SiteName(language: "ar", name: "جامع النوري"))
-        draft.boundary = #"{"type":"Polygon","coordinates":[[[17.81,43.33],[17.82,43.33],[17.82,43.34],[17.81,43.33]]]}"#
+        draft.boundary =
+            #"{"type":"Polygon","coordinates":[[[17.81,43.33],[17.82,43.33],[17.82,43.34],[17.81,43.33]]]}"#
         let stored = try temp.archive.addSite(draft, actor: "ana")
         let fetched = try temp.archive.requireSite("ba-mos-old")
         #expect(fetched == stored)
@@ -88,7 +89,9 @@ import Testing
         let temp = try TemporaryArchive()
         try temp.archive.addSite(makeSite(code: "S"), actor: "ana")
         let survey = try temp.archive.addSurvey(
-            Survey(siteID: "S", startDate: "2024-05-01", endDate: "2024-05-03", team: ["Ana", " "], method: .photogrammetry),
+            Survey(
+                siteID: "S", startDate: "2024-05-01", endDate: "2024-05-03", team: ["Ana", " "], method: .photogrammetry
+            ),
             actor: "ana")
         #expect(survey.team == ["Ana"])
         #expect(try temp.archive.surveys(ofSite: "S") == [survey])

@@ -40,7 +40,10 @@ import Testing
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(near.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 1)
         let row = rows[0]
-        #expect(Set(row.keys).isSuperset(of: ["id", "code", "name", "kind", "latitude", "longitude", "distanceKm", "latestCondition"]))
+        #expect(
+            Set(row.keys).isSuperset(of: [
+                "id", "code", "name", "kind", "latitude", "longitude", "distanceKm", "latestCondition",
+            ]))
         #expect(row["code"] as? String == "BA-MOS-OLD" && row["kind"] as? String == "bridge")
         #expect(abs((row["distanceKm"] as? Double ?? 0) - 75.2) < 0.1)
         #expect(row["latestCondition"] is NSNull)
@@ -127,7 +130,9 @@ import Testing
         var files: [URL] = []
         for batch in 0..<2 {
             var text = "code,name,kind,latitude,longitude\n"
-            for index in 0..<300 { text += "P\(batch)-\(index),Site \(batch) \(index),church,\(40 + Double(index) / 1000),44\n" }
+            for index in 0..<300 {
+                text += "P\(batch)-\(index),Site \(batch) \(index),church,\(40 + Double(index) / 1000),44\n"
+            }
             let file = folder.appending(path: "batch\(batch).csv")
             try text.write(to: file, atomically: true, encoding: .utf8)
             files.append(file)
@@ -161,7 +166,8 @@ import Testing
     }
 
     @Test func theEmbeddedSampleRegisterMatchesSampleSites() throws {
-        let root = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         for (name, embedded) in [
             ("sites.geojson", EmbeddedSampleSites.sites), ("conditions.json", EmbeddedSampleSites.conditions),
         ] {

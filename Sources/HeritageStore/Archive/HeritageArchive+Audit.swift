@@ -43,7 +43,8 @@ extension HeritageArchive {
             }
             for row in try Row.fetchAll(db, sql: "SELECT * FROM survey ORDER BY seq") {
                 let survey = try Survey(row: row)
-                try Self.compare(survey, id: survey.id, noun: "survey \(survey.id)", latest["survey"]?[survey.id], &report)
+                try Self.compare(
+                    survey, id: survey.id, noun: "survey \(survey.id)", latest["survey"]?[survey.id], &report)
             }
             for row in try Row.fetchAll(db, sql: "SELECT * FROM conditionAssessment ORDER BY seq") {
                 let assessment = try ConditionAssessment(row: row)
@@ -102,4 +103,3 @@ public struct VerificationReport: Sendable, Codable {
             + stateMismatches
     }
 }
-

@@ -25,7 +25,8 @@ extension HeritageArchive {
                     db, sql: "SELECT id FROM conditionAssessment WHERE supersedes = ?", arguments: [id])
                 {
                     throw HeritageStoreError(
-                        .conflict, "assessment \(id.prefix(8)) is already superseded by \(by.prefix(8)); supersede that one")
+                        .conflict,
+                        "assessment \(id.prefix(8)) is already superseded by \(by.prefix(8)); supersede that one")
                 }
                 assessment.supersedes = id
             }

@@ -94,7 +94,9 @@ enum AuditLog {
             if hash(of: event) != event.hash {
                 return ChainBreak(
                     sequence: event.sequence,
-                    reason: "event \(event.sequence) (\(event.action) \(event.entityID)) was altered: its hash does not match its content")
+                    reason:
+                        "event \(event.sequence) (\(event.action) \(event.entityID)) was altered: its hash does not match its content"
+                )
             }
             expectedPrevious = event.hash
             expectedSequence += 1

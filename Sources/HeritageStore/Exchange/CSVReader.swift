@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict RFC 4180 reader that remembers where each record starts.
 ///
 /// Written here rather than taken from a CSV package because an import must name the line of
@@ -108,5 +110,3 @@ struct CSVReader {
         return field
     }
 }
-
-import Foundation

@@ -64,7 +64,9 @@ public enum SiteFields {
         }
         let kind = value("kind").flatMap { raw in attempt("kind") { try SiteKind.parse(raw) } }
         let latitude = value("latitude").flatMap { raw in
-            attempt("latitude") { try GeoPoint(latitude: try parseCoordinate(raw, isLatitude: true), longitude: 0).latitude }
+            attempt("latitude") {
+                try GeoPoint(latitude: try parseCoordinate(raw, isLatitude: true), longitude: 0).latitude
+            }
         }
         let longitude = value("longitude").flatMap { raw in
             attempt("longitude") {
@@ -152,7 +154,8 @@ public enum SiteFields {
             "other_names": others.map { "\($0.language):\($0.name)" }.joined(separator: "|"),
             "kind": site.kind.rawValue, "community": site.community ?? "", "period": site.period ?? "",
             "description": site.description ?? "", "latitude": "\(site.location.latitude)",
-            "longitude": "\(site.location.longitude)", "precision_m": site.location.precisionMetres.map { "\($0)" } ?? "",
+            "longitude": "\(site.location.longitude)",
+            "precision_m": site.location.precisionMetres.map { "\($0)" } ?? "",
             "location_certainty": site.location.certainty.rawValue, "country": site.country ?? "",
             "admin_area": site.adminArea ?? "", "sensitivity": site.sensitivity.rawValue,
             "designations": site.designations.map(format).joined(separator: "|"),

@@ -50,7 +50,8 @@ private func checkPolygon(_ value: Any?, label: String) throws {
         var positions: [[Double]] = []
         for (index, positionValue) in ring.enumerated() {
             guard let numbers = positionValue as? [Any], (2...3).contains(numbers.count) else {
-                throw HeritageStoreError(.invalidInput, "\(ringLabel) position \(index + 1) is not [longitude, latitude]")
+                throw HeritageStoreError(
+                    .invalidInput, "\(ringLabel) position \(index + 1) is not [longitude, latitude]")
             }
             let doubles = numbers.compactMap { ($0 as? NSNumber)?.doubleValue }
             guard doubles.count == numbers.count, doubles.allSatisfy(\.isFinite) else {

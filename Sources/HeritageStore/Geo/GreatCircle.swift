@@ -90,7 +90,9 @@ public struct GeoBox: Hashable, Sendable {
 
     /// Boxes for a user's bounding box; `west > east` means it crosses the antimeridian.
     public static func fromUser(south: Double, west: Double, north: Double, east: Double) throws -> [GeoBox] {
-        for (value, limit, name) in [(south, 90.0, "south"), (north, 90, "north"), (west, 180, "west"), (east, 180, "east")]
+        for (value, limit, name) in [
+            (south, 90.0, "south"), (north, 90, "north"), (west, 180, "west"), (east, 180, "east"),
+        ]
         where !value.isFinite || abs(value) > limit {
             throw HeritageStoreError(.invalidInput, "bounding box \(name) edge must be within ±\(Int(limit))°")
         }

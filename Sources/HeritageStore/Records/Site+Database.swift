@@ -6,7 +6,8 @@ extension Site {
     static func fetch(_ db: Database, reference: String) throws -> Site? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM site WHERE id = ? OR code = ? COLLATE NOCASE", arguments: [reference, reference])
+                db, sql: "SELECT * FROM site WHERE id = ? OR code = ? COLLATE NOCASE",
+                arguments: [reference, reference])
         else { return nil }
         return try Site(db, row: row)
     }
@@ -14,7 +15,8 @@ extension Site {
     init(_ db: Database, row: Row) throws {
         let id: String = row["id"]
         let names = try Row.fetchAll(
-            db, sql: "SELECT language, name, isPrimary FROM siteName WHERE siteId = ? ORDER BY position", arguments: [id]
+            db, sql: "SELECT language, name, isPrimary FROM siteName WHERE siteId = ? ORDER BY position",
+            arguments: [id]
         ).map { SiteName(language: $0["language"], name: $0["name"], isPrimary: $0["isPrimary"]) }
         let designations = try Row.fetchAll(
             db, sql: "SELECT type, reference, date FROM siteDesignation WHERE siteId = ? ORDER BY position",

@@ -60,7 +60,9 @@ public struct Site: Codable, Hashable, Sendable {
         var site = self
         site.code = code.trimmingCharacters(in: .whitespaces)
         guard !site.code.isEmpty, site.code.count <= 64,
-            site.code.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || "-_./".unicodeScalars.contains($0) })
+            site.code.unicodeScalars.allSatisfy({
+                CharacterSet.alphanumerics.contains($0) || "-_./".unicodeScalars.contains($0)
+            })
         else {
             throw HeritageStoreError(
                 .invalidInput, "site code '\(code)' must be 1-64 letters, digits or - _ . / without spaces")
@@ -121,7 +123,9 @@ public struct SiteName: Codable, Hashable, Sendable {
 func canonicalLanguageTag(_ tag: String) throws -> String {
     let parts = tag.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
     guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }),
-        parts.dropFirst().allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
+        parts.dropFirst().allSatisfy({
+            (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        })
     else {
         throw HeritageStoreError(.invalidInput, "'\(tag)' is not a BCP 47 language tag (e.g. en, ar, hy, sr-Cyrl)")
     }
@@ -214,7 +218,9 @@ public struct ExternalID: Codable, Hashable, Sendable {
 func checkPartialDate(_ text: String, field: String) throws {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     let valid: Bool = {
-        guard (1...3).contains(parts.count), parts[0].count == 4, let year = Int(parts[0]), year > 0 else { return false }
+        guard (1...3).contains(parts.count), parts[0].count == 4, let year = Int(parts[0]), year > 0 else {
+            return false
+        }
         if parts.count >= 2 {
             guard parts[1].count == 2, let month = Int(parts[1]), (1...12).contains(month) else { return false }
             if parts.count == 3 {
@@ -227,7 +233,8 @@ func checkPartialDate(_ text: String, field: String) throws {
         return true
     }()
     guard valid else {
-        throw HeritageStoreError(.invalidInput, "\(field) '\(text)' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD")
+        throw HeritageStoreError(
+            .invalidInput, "\(field) '\(text)' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD")
     }
 }
 

@@ -30,7 +30,8 @@ public struct Survey: Codable, Hashable, Sendable {
         if let endDate {
             try checkPartialDate(endDate, field: "survey end date")
             guard endDate >= startDate else {
-                throw HeritageStoreError(.invalidInput, "survey end date \(endDate) is before its start date \(startDate)")
+                throw HeritageStoreError(
+                    .invalidInput, "survey end date \(endDate) is before its start date \(startDate)")
             }
         }
         var copy = self

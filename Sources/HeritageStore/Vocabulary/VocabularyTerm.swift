@@ -1,3 +1,5 @@
+import Foundation
+
 /// A term of a controlled vocabulary: a stable slug stored in the database and a label shown to people.
 ///
 /// Parsing accepts either form, ignoring case, spaces, punctuation and the difference between
@@ -32,5 +34,3 @@ func vocabularyKey(_ text: String) -> String {
     String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
         .replacingOccurrences(of: "percent", with: "")
 }
-
-import Foundation

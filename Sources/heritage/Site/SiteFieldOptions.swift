@@ -42,7 +42,8 @@ struct SiteFieldOptions: ParsableArguments {
             guard let colon = entry.firstIndex(of: ":") else {
                 throw HeritageStoreError(.invalidInput, "--other-name '\(entry)' is not LANG:NAME")
             }
-            site.names.append(SiteName(language: String(entry[..<colon]), name: String(entry[entry.index(after: colon)...])))
+            site.names.append(
+                SiteName(language: String(entry[..<colon]), name: String(entry[entry.index(after: colon)...])))
         }
         if let kind { site.kind = try SiteKind.parse(kind) }
         if let community { site.community = community }

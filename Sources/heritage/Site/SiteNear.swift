@@ -32,7 +32,8 @@ struct SiteNear: ParsableCommand {
         let sites =
             if let nearest {
                 try store.nearestSites(
-                    to: center, count: nearest, filter: try filter.filter(), includeRestricted: output.includeRestricted)
+                    to: center, count: nearest, filter: try filter.filter(), includeRestricted: output.includeRestricted
+                )
             } else {
                 try store.sitesNear(
                     center, radiusKm: radiusKm ?? 10, filter: try filter.filter(),

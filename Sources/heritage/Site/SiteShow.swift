@@ -42,7 +42,9 @@ struct SiteShow: ParsableCommand {
         let site = details.site
         var lines = ["\(site.code)  \(site.primaryName)", "  id           \(site.id)"]
         for name in site.names where !name.isPrimary {
-            lines.append("  name [\(name.language)]\(String(repeating: " ", count: max(1, 8 - name.language.count)))\(name.name)")
+            lines.append(
+                "  name [\(name.language)]\(String(repeating: " ", count: max(1, 8 - name.language.count)))\(name.name)"
+            )
         }
         lines.append("  kind         \(site.kind.label)")
         if let community = site.community { lines.append("  community    \(community)") }
