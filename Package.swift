@@ -31,6 +31,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The registry benchmark. It needs no dependency beyond the store, so it sits in this
+        // package (a separate package under Tools/ cannot name this one portably: a path
+        // dependency's identity is the checkout folder's name).
+        .executableTarget(
+            name: "store-bench",
+            dependencies: ["HeritageStore"],
+            path: "Tools/StoreBench"
+        ),
         .target(
             name: "HeritageTestSupport",
             dependencies: ["HeritageStore"],

@@ -16,8 +16,9 @@ extension HeritageArchive {
     }
 
     static func insertSite(_ db: Database, _ site: Site, actor: String, time: String = Timestamp.now()) throws {
-        if let existing = try String.fetchOne(
-            db, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE OR id = ?", arguments: [site.code, site.id])
+        if let existing = try db.fetchCached(
+            String.self, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE OR id = ?",
+            arguments: [site.code, site.id])
         {
             throw HeritageStoreError(.conflict, "a site with code \(existing) or id \(site.id) already exists")
         }

@@ -47,15 +47,17 @@ enum AuditLog {
         _ db: Database, actor: String, action: String, entityType: String, entityID: String,
         oldValue: String?, newValue: String?, time: String = Timestamp.now()
     ) throws -> AuditEvent {
-        let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM auditEvent ORDER BY sequence DESC LIMIT 1")
-        let used = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditEvent'") ?? 0
+        let last = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT sequence, hash FROM auditEvent ORDER BY sequence DESC LIMIT 1"))
+        let used =
+            try db.fetchCached(Int64.self, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditEvent'") ?? 0
         let previousHash: String = last?["hash"] ?? genesisHash
         let sequence = max((last?["sequence"] as Int64?) ?? 0, used) + 1
         var event = AuditEvent(
             sequence: sequence, time: time, actor: actor, action: action, entityType: entityType,
             entityID: entityID, oldValue: oldValue, newValue: newValue, previousHash: previousHash, hash: "")
         event.hash = hash(of: event)
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO auditEvent (sequence, time, actor, action, entityType, entityId, oldValue, newValue,
                     previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -16,15 +16,18 @@ extension HeritageArchive {
         let unit = register.format == .csv ? "line" : "feature"
         try read { db in
             for entry in register.entries {
-                if let existing = try String.fetchOne(
-                    db, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE", arguments: [entry.site.code])
+                if let existing = try db.fetchCached(
+                    String.self, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE",
+                    arguments: [entry.site.code])
                 {
                     issues.append(
                         ImportIssue(
                             line: entry.position, column: "code",
                             reason: "code \(existing) already exists in the archive", unit: unit))
                 }
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM site WHERE id = ?", arguments: [entry.site.id]) == true {
+                if try db.fetchCached(Bool.self, sql: "SELECT 1 FROM site WHERE id = ?", arguments: [entry.site.id])
+                    == true
+                {
                     issues.append(
                         ImportIssue(
                             line: entry.position, column: "id",

@@ -38,7 +38,7 @@ public enum SiteFields {
             issues.append(ImportIssue(line: line, column: column, reason: reason, unit: unit))
         }
         func value(_ column: String) -> String? {
-            guard let raw = fields[column]?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty else {
+            guard let raw = fields[column]?.trimmed, !raw.isEmpty else {
                 return nil
             }
             return raw
@@ -95,7 +95,7 @@ public enum SiteFields {
                     report("other_names", "'\(entry)' is not lang:name")
                     continue
                 }
-                let name = String(entry[entry.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                let name = String(entry[entry.index(after: colon)...]).trimmed
                 if let language = attempt("other_names", { try canonicalLanguageTag(String(entry[..<colon])) }) {
                     if name.isEmpty { report("other_names", "'\(entry)' has an empty name") }
                     names.append(SiteName(language: language, name: name))
@@ -118,7 +118,7 @@ public enum SiteFields {
                 externalIDs.append(
                     ExternalID(
                         scheme: scheme,
-                        value: String(entry[entry.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+                        value: String(entry[entry.index(after: colon)...]).trimmed))
             }
         }
         let country = value("country").flatMap { raw in attempt("country") { try canonicalCountryCode(raw) } }
@@ -166,7 +166,7 @@ public enum SiteFields {
     }
 
     static func entries(_ text: String) -> [String] {
-        text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        text.split(separator: "|").map { $0.trimmed }.filter { !$0.isEmpty }
     }
 
     /// Parses one `TYPE[:REFERENCE][@DATE]` designation entry.
@@ -178,12 +178,12 @@ public enum SiteFields {
         var body = Substring(entry)
         var date: String?
         if let at = body.lastIndex(of: "@") {
-            date = String(body[body.index(after: at)...]).trimmingCharacters(in: .whitespaces)
+            date = String(body[body.index(after: at)...]).trimmed
             body = body[..<at]
         }
         var reference: String?
         if let colon = body.firstIndex(of: ":") {
-            reference = String(body[body.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            reference = String(body[body.index(after: colon)...]).trimmed
             body = body[..<colon]
         }
         let designation = Designation(

@@ -49,7 +49,7 @@ public struct SiteRegister: Sendable {
         guard let header = records.first else {
             throw HeritageStoreError(.invalidInput, "the file is empty; expected a header row", location: fileName)
         }
-        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let columns = header.fields.map { $0.trimmed.lowercased() }
         let unknown = columns.filter { !SiteFields.columns.contains($0) }
         let missing = SiteFields.required.filter { !columns.contains($0) }
         if !unknown.isEmpty || !missing.isEmpty || Set(columns).count != columns.count {

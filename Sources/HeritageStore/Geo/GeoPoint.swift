@@ -31,7 +31,7 @@ public struct GeoPoint: Codable, Hashable, Sendable {
 /// Parses a coordinate written in decimal degrees ("43.3373", "-3.00713") or as
 /// degrees, minutes and seconds with a hemisphere letter ("43°20′14.16″N", "17 48 54.19 E").
 public func parseCoordinate(_ text: String, isLatitude: Bool) throws -> Double {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let trimmed = text.trimmed
     if let value = Double(trimmed), value.isFinite { return value }
     var sign = 1.0
     var body = Substring(trimmed)

@@ -69,7 +69,7 @@ public struct ConditionAssessment: Codable, Hashable, Sendable {
 
     func validated() throws -> ConditionAssessment {
         var copy = self
-        copy.assessor = assessor.trimmingCharacters(in: .whitespaces)
+        copy.assessor = assessor.trimmed
         guard !copy.assessor.isEmpty else {
             throw HeritageStoreError(.invalidInput, "a condition assessment needs its assessor")
         }

@@ -39,7 +39,7 @@ extension Site {
 
     /// Inserts a validated site and its names, designations, external ids and search entry.
     func insert(_ db: Database, time: String) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO site (id, code, kind, community, period, description, latitude, longitude,
                     precisionMetres, locationCertainty, boundary, country, adminArea, sensitivity, sources,
@@ -56,7 +56,7 @@ extension Site {
 
     /// Replaces the row of an existing site (same id) with this value.
     func update(_ db: Database, time: String) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE site SET code = ?, kind = ?, community = ?, period = ?, description = ?, latitude = ?,
                     longitude = ?, precisionMetres = ?, locationCertainty = ?, boundary = ?, country = ?,
@@ -69,32 +69,32 @@ extension Site {
                 sensitivity.rawValue, try JSONText.encode(sources), time, id,
             ])
         for table in ["siteName", "siteDesignation", "siteExternalId"] {
-            try db.execute(sql: "DELETE FROM \(table) WHERE siteId = ?", arguments: [id])
+            try db.executeCached(sql: "DELETE FROM \(table) WHERE siteId = ?", arguments: [id])
         }
         guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM site WHERE id = ?", arguments: [id]) else {
             throw HeritageStoreError(.notFound, "site \(id) does not exist")
         }
-        try db.execute(sql: "DELETE FROM siteSearch WHERE rowid = ?", arguments: [seq])
+        try db.executeCached(sql: "DELETE FROM siteSearch WHERE rowid = ?", arguments: [seq])
         try insertChildren(db, seq: seq)
     }
 
     private func insertChildren(_ db: Database, seq: Int64) throws {
         for (position, name) in names.enumerated() {
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO siteName (siteId, position, language, name, isPrimary) VALUES (?, ?, ?, ?, ?)",
                 arguments: [id, position, name.language, name.name, name.isPrimary])
         }
         for (position, designation) in designations.enumerated() {
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO siteDesignation (siteId, position, type, reference, date) VALUES (?, ?, ?, ?, ?)",
                 arguments: [id, position, designation.type.rawValue, designation.reference, designation.date])
         }
         for (position, external) in externalIDs.enumerated() {
-            try db.execute(
+            try db.executeCached(
                 sql: "INSERT INTO siteExternalId (siteId, position, scheme, value) VALUES (?, ?, ?, ?)",
                 arguments: [id, position, external.scheme.rawValue, external.value])
         }
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT INTO siteSearch (rowid, code, names, community, description) VALUES (?, ?, ?, ?, ?)",
             arguments: [seq, code, names.map(\.name).joined(separator: " \u{2022} "), community, description])
     }

@@ -58,7 +58,7 @@ public struct Site: Codable, Hashable, Sendable {
     /// Checks every rule that does not need the database, and normalises codes and text.
     public func validated() throws -> Site {
         var site = self
-        site.code = code.trimmingCharacters(in: .whitespaces)
+        site.code = code.trimmed
         guard !site.code.isEmpty, site.code.count <= 64,
             site.code.unicodeScalars.allSatisfy({
                 CharacterSet.alphanumerics.contains($0) || "-_./".unicodeScalars.contains($0)
@@ -83,7 +83,7 @@ public struct Site: Codable, Hashable, Sendable {
         if let boundary { site.boundary = try validatedBoundary(boundary) }
         site.country = try country.nilIfBlank.map(canonicalCountryCode)
         for designation in designations { try designation.validate() }
-        for external in externalIDs where external.value.trimmingCharacters(in: .whitespaces).isEmpty {
+        for external in externalIDs where external.value.trimmed.isEmpty {
             throw HeritageStoreError(.invalidInput, "external id of scheme \(external.scheme.rawValue) is empty")
         }
         site.community = community.nilIfBlank
@@ -109,7 +109,7 @@ public struct SiteName: Codable, Hashable, Sendable {
 
     func validated() throws -> SiteName {
         var copy = self
-        copy.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        copy.name = name.trimmed
         guard !copy.name.isEmpty else {
             throw HeritageStoreError(.invalidInput, "a site name in '\(language)' is empty")
         }
@@ -121,7 +121,7 @@ public struct SiteName: Codable, Hashable, Sendable {
 /// Checks the shape of a BCP 47 tag (RFC 5646 syntax: a 2-3 letter language, then subtags
 /// of 1-8 letters or digits) and puts it in canonical case (`sr-cyrl` → `sr-Cyrl`).
 func canonicalLanguageTag(_ tag: String) throws -> String {
-    let parts = tag.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+    let parts = tag.trimmed.split(separator: "-", omittingEmptySubsequences: false)
     guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }),
         parts.dropFirst().allSatisfy({
             (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
@@ -144,7 +144,7 @@ func canonicalLanguageTag(_ tag: String) throws -> String {
 
 /// Checks an ISO 3166-1 alpha-2 code's shape and puts it in upper case.
 func canonicalCountryCode(_ code: String) throws -> String {
-    let upper = code.trimmingCharacters(in: .whitespaces).uppercased()
+    let upper = code.trimmed.uppercased()
     guard upper.count == 2, upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
         throw HeritageStoreError(
             .invalidInput, "country '\(code)' is not an ISO 3166-1 alpha-2 code (two letters, e.g. SY)")
@@ -240,7 +240,7 @@ func checkPartialDate(_ text: String, field: String) throws {
 
 extension Optional where Wrapped == String {
     var nilIfBlank: String? {
-        guard let value = self?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        guard let value = self?.trimmed, !value.isEmpty else { return nil }
         return value
     }
 }

@@ -35,7 +35,7 @@ public struct Survey: Codable, Hashable, Sendable {
             }
         }
         var copy = self
-        copy.team = team.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        copy.team = team.map { $0.trimmed }.filter { !$0.isEmpty }
         copy.notes = notes.nilIfBlank
         return copy
     }

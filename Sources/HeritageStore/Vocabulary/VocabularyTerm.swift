@@ -15,6 +15,7 @@ where RawValue == String, AllCases: Collection {
 extension VocabularyTerm {
     /// Finds the term named by `text`, or throws an error listing the accepted terms.
     public static func parse(_ text: String) throws -> Self {
+        if let exact = Self(rawValue: text) { return exact }
         let key = vocabularyKey(text)
         if let term = allCases.first(where: { vocabularyKey($0.rawValue) == key || vocabularyKey($0.label) == key }) {
             return term
@@ -33,4 +34,14 @@ extension VocabularyTerm {
 func vocabularyKey(_ text: String) -> String {
     String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
         .replacingOccurrences(of: "percent", with: "")
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing white space or line breaks (pure Swift, no bridging).
+    var trimmed: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }),
+            let last = lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(self[first...last])
+    }
 }
