@@ -18,7 +18,8 @@ struct SplitMix64: RandomNumberGenerator {
 
 func argument(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let number = Int(arguments[index + 1])
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
+        let number = Int(arguments[index + 1])
     else { return value }
     return number
 }
@@ -40,14 +41,30 @@ var random = SplitMix64(state: 42)
 // Syllables in Latin, Arabic, Armenian and Cyrillic scripts make names in every script the
 // registry must search; ~40^2 distinct stems per script.
 let syllables: [[String]] = [
-    ["ka", "ra", "mo", "sa", "ti", "lu", "ne", "ba", "do", "ze", "ha", "qu", "vi", "po", "er", "an", "el", "is", "or",
-     "um", "ga", "fe", "ji", "wo", "xa", "yu", "ce", "di", "go", "hu", "ki", "la", "me", "ni", "ob", "pa", "ru", "se", "to", "va"],
-    ["قا", "را", "مو", "سا", "تي", "لو", "نا", "با", "دو", "زي", "ها", "كو", "في", "بو", "ار", "ان", "ال", "اس", "ور", "ام",
-     "غا", "فا", "جي", "وا", "شا", "يو", "صا", "دي", "قو", "هو", "كي", "لا", "مي", "ني", "اب", "طا", "رو", "سي", "تو", "وي"],
-    ["կա", "րա", "մո", "սա", "տի", "լու", "նե", "բա", "դո", "զե", "հա", "քու", "վի", "պո", "եր", "ան", "էլ", "իս", "որ", "ում",
-     "գա", "ֆե", "ջի", "վո", "խա", "յու", "ցե", "դի", "գո", "հու", "կի", "լա", "մե", "նի", "օբ", "պա", "ռու", "սե", "տո", "վա"],
-    ["ка", "ра", "мо", "са", "ти", "лу", "не", "ба", "до", "зе", "ха", "ку", "ви", "по", "ер", "ан", "ел", "ис", "ор", "ум",
-     "га", "фе", "жи", "во", "ша", "ю", "це", "ди", "го", "ху", "ки", "ла", "ме", "ни", "об", "па", "ру", "се", "то", "ва"],
+    [
+        "ka", "ra", "mo", "sa", "ti", "lu", "ne", "ba", "do", "ze", "ha", "qu", "vi", "po", "er", "an", "el", "is",
+        "or",
+        "um", "ga", "fe", "ji", "wo", "xa", "yu", "ce", "di", "go", "hu", "ki", "la", "me", "ni", "ob", "pa", "ru",
+        "se", "to", "va",
+    ],
+    [
+        "قا", "را", "مو", "سا", "تي", "لو", "نا", "با", "دو", "زي", "ها", "كو", "في", "بو", "ار", "ان", "ال", "اس",
+        "ور", "ام",
+        "غا", "فا", "جي", "وا", "شا", "يو", "صا", "دي", "قو", "هو", "كي", "لا", "مي", "ني", "اب", "طا", "رو", "سي",
+        "تو", "وي",
+    ],
+    [
+        "կա", "րա", "մո", "սա", "տի", "լու", "նե", "բա", "դո", "զե", "հա", "քու", "վի", "պո", "եր", "ան", "էլ", "իս",
+        "որ", "ում",
+        "գա", "ֆե", "ջի", "վո", "խա", "յու", "ցե", "դի", "գո", "հու", "կի", "լա", "մե", "նի", "օբ", "պա", "ռու", "սե",
+        "տո", "վա",
+    ],
+    [
+        "ка", "ра", "мо", "са", "ти", "лу", "не", "ба", "до", "зе", "ха", "ку", "ви", "по", "ер", "ан", "ел", "ис",
+        "ор", "ум",
+        "га", "фе", "жи", "во", "ша", "ю", "це", "ди", "го", "ху", "ки", "ла", "ме", "ни", "об", "па", "ру", "се", "то",
+        "ва",
+    ],
 ]
 let languages = ["en", "ar", "hy", "ru"]
 let kinds = SiteKind.allCases.map(\.rawValue)
@@ -67,7 +84,8 @@ for index in 0..<siteCount {
     let script = index % 4
     let name = "\(word(script, using: &random)) \(word(script, using: &random))"
     let other = "\(languages[(script + 1) % 4]):\(word((script + 1) % 4, using: &random))"
-    let description = "Recorded \(word(0, using: &random)) near \(word(0, using: &random)); \(word(script, using: &random))."
+    let description =
+        "Recorded \(word(0, using: &random)) near \(word(0, using: &random)); \(word(script, using: &random))."
     csv += "BENCH-\(index),\(name),\(languages[script]),\(other),\(kinds[index % kinds.count]),"
     csv += "\(latitude),\(longitude),SY,\(description),\(index % 10 == 0 ? "restricted" : "public")\n"
     if index % 50 == 0 { points.append(try GeoPoint(latitude: latitude, longitude: longitude)) }
