@@ -42,9 +42,8 @@ struct SiteShow: ParsableCommand {
         let site = details.site
         var lines = ["\(site.code)  \(site.primaryName)", "  id           \(site.id)"]
         for name in site.names where !name.isPrimary {
-            lines.append(
-                "  name [\(name.language)]\(String(repeating: " ", count: max(1, 8 - name.language.count)))\(name.name)"
-            )
+            let label = "name [\(name.language)]"
+            lines.append("  \(label)\(String(repeating: " ", count: max(1, 13 - label.count)))\(name.name)")
         }
         lines.append("  kind         \(site.kind.label)")
         if let community = site.community { lines.append("  community    \(community)") }
