@@ -31,6 +31,17 @@ extension HeritageArchive {
             for row in foreignKeys {
                 report.databaseProblems.append("a row of \(row[0] as String? ?? "?") points at a missing parent")
             }
+            // The R*Tree keeps 32-bit floats rounded outwards: a box must contain its site's point.
+            let unindexed = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT s.code FROM site s LEFT JOIN siteLocation l ON l.seq = s.seq
+                    WHERE l.seq IS NULL OR s.latitude NOT BETWEEN l.minLatitude AND l.maxLatitude
+                        OR s.longitude NOT BETWEEN l.minLongitude AND l.maxLongitude
+                    """)
+            for code in unindexed {
+                report.databaseProblems.append("the spatial index does not hold site \(code) at its position")
+            }
             report.chainBreak = try AuditLog.firstBreak(db)
             report.eventCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM auditEvent") ?? 0
             let latest = try Self.latestAuditedValues(db)

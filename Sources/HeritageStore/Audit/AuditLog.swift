@@ -47,26 +47,50 @@ enum AuditLog {
         _ db: Database, actor: String, action: String, entityType: String, entityID: String,
         oldValue: String?, newValue: String?, time: String = Timestamp.now()
     ) throws -> AuditEvent {
-        let last = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT sequence, hash FROM auditEvent ORDER BY sequence DESC LIMIT 1"))
-        let used =
-            try db.fetchCached(Int64.self, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditEvent'") ?? 0
-        let previousHash: String = last?["hash"] ?? genesisHash
-        let sequence = max((last?["sequence"] as Int64?) ?? 0, used) + 1
-        var event = AuditEvent(
-            sequence: sequence, time: time, actor: actor, action: action, entityType: entityType,
-            entityID: entityID, oldValue: oldValue, newValue: newValue, previousHash: previousHash, hash: "")
-        event.hash = hash(of: event)
-        try db.executeCached(
-            sql: """
-                INSERT INTO auditEvent (sequence, time, actor, action, entityType, entityId, oldValue, newValue,
-                    previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                event.sequence, event.time, event.actor, event.action, event.entityType, event.entityID,
-                event.oldValue, event.newValue, event.previousHash, event.hash,
-            ])
-        return event
+        var appender = try Appender(db)
+        return try appender.append(
+            actor: actor, action: action, entityType: entityType, entityID: entityID, oldValue: oldValue,
+            newValue: newValue, time: time)
+    }
+
+    /// Appends a run of events in one write transaction, reading the head of the chain once.
+    struct Appender {
+        let db: Database
+        private var sequence: Int64
+        private var previousHash: String
+
+        init(_ db: Database) throws {
+            self.db = db
+            let last = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT sequence, hash FROM auditEvent ORDER BY sequence DESC LIMIT 1"))
+            let used =
+                try db.fetchCached(Int64.self, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditEvent'") ?? 0
+            previousHash = last?["hash"] ?? genesisHash
+            sequence = max((last?["sequence"] as Int64?) ?? 0, used)
+        }
+
+        @discardableResult
+        mutating func append(
+            actor: String, action: String, entityType: String, entityID: String, oldValue: String?,
+            newValue: String?, time: String
+        ) throws -> AuditEvent {
+            var event = AuditEvent(
+                sequence: sequence + 1, time: time, actor: actor, action: action, entityType: entityType,
+                entityID: entityID, oldValue: oldValue, newValue: newValue, previousHash: previousHash, hash: "")
+            event.hash = hash(of: event)
+            try db.executeCached(
+                sql: """
+                    INSERT INTO auditEvent (sequence, time, actor, action, entityType, entityId, oldValue, newValue,
+                        previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    event.sequence, event.time, event.actor, event.action, event.entityType, event.entityID,
+                    event.oldValue, event.newValue, event.previousHash, event.hash,
+                ])
+            sequence = event.sequence
+            previousHash = event.hash
+            return event
+        }
     }
 
     static func event(from row: Row) -> AuditEvent {

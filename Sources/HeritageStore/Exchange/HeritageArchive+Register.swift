@@ -14,25 +14,24 @@ extension HeritageArchive {
     public func importSites(_ register: SiteRegister, actor: String, dryRun: Bool = false) throws -> Int {
         var issues = register.issues
         let unit = register.format == .csv ? "line" : "feature"
-        try read { db in
-            for entry in register.entries {
-                if let existing = try db.fetchCached(
-                    String.self, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE",
-                    arguments: [entry.site.code])
-                {
-                    issues.append(
-                        ImportIssue(
-                            line: entry.position, column: "code",
-                            reason: "code \(existing) already exists in the archive", unit: unit))
-                }
-                if try db.fetchCached(Bool.self, sql: "SELECT 1 FROM site WHERE id = ?", arguments: [entry.site.id])
-                    == true
-                {
-                    issues.append(
-                        ImportIssue(
-                            line: entry.position, column: "id",
-                            reason: "id \(entry.site.id) already exists in the archive", unit: unit))
-                }
+        let (codes, ids) = try read { db in
+            (
+                Set(try String.fetchAll(db, sql: "SELECT lower(code) FROM site")),
+                Set(try String.fetchAll(db, sql: "SELECT id FROM site"))
+            )
+        }
+        for entry in register.entries {
+            if codes.contains(entry.site.code.lowercased()) {
+                issues.append(
+                    ImportIssue(
+                        line: entry.position, column: "code",
+                        reason: "code \(entry.site.code) already exists in the archive", unit: unit))
+            }
+            if ids.contains(entry.site.id) {
+                issues.append(
+                    ImportIssue(
+                        line: entry.position, column: "id", reason: "id \(entry.site.id) already exists in the archive",
+                        unit: unit))
             }
         }
         issues.sort { $0.line < $1.line }
@@ -44,17 +43,23 @@ extension HeritageArchive {
                 issues: issues)
         }
         if dryRun { return register.entries.count }
+        // The audit values are encoded on all cores before the write transaction starts.
+        let values = try register.entries.parallelMap { try JSONText.encode($0.site) }
         try write { db in
             let time = Timestamp.now()
-            for entry in register.entries {
-                try Self.insertSite(db, entry.site, actor: actor, time: time)
+            var audit = try AuditLog.Appender(db)
+            for (entry, value) in zip(register.entries, values) {
+                try entry.site.insert(db, time: time)
+                try audit.append(
+                    actor: actor, action: "site.create", entityType: "site", entityID: entry.site.id, oldValue: nil,
+                    newValue: value, time: time)
             }
             let summary: [String: String] = [
                 "file": register.fileName, "format": register.format.rawValue, "sha256": register.sha256,
                 "sites": String(register.entries.count),
             ]
-            try AuditLog.append(
-                db, actor: actor, action: "register.import", entityType: "register", entityID: register.sha256,
+            try audit.append(
+                actor: actor, action: "register.import", entityType: "register", entityID: register.sha256,
                 oldValue: nil, newValue: try JSONText.encode(summary), time: time)
         }
         return register.entries.count

@@ -51,7 +51,12 @@ extension Site {
                 location.precisionMetres, location.certainty.rawValue, boundary, country, adminArea,
                 sensitivity.rawValue, try JSONText.encode(sources), time, time,
             ])
-        try insertChildren(db, seq: db.lastInsertedRowID)
+        let seq = db.lastInsertedRowID
+        try db.executeCached(
+            sql:
+                "INSERT INTO siteLocation (seq, minLatitude, maxLatitude, minLongitude, maxLongitude) VALUES (?, ?, ?, ?, ?)",
+            arguments: [seq, location.latitude, location.latitude, location.longitude, location.longitude])
+        try insertChildren(db, seq: seq)
     }
 
     /// Replaces the row of an existing site (same id) with this value.
@@ -75,6 +80,12 @@ extension Site {
             throw HeritageStoreError(.notFound, "site \(id) does not exist")
         }
         try db.executeCached(sql: "DELETE FROM siteSearch WHERE rowid = ?", arguments: [seq])
+        try db.executeCached(
+            sql: """
+                UPDATE siteLocation SET minLatitude = ?, maxLatitude = ?, minLongitude = ?, maxLongitude = ?
+                WHERE seq = ?
+                """,
+            arguments: [location.latitude, location.latitude, location.longitude, location.longitude, seq])
         try insertChildren(db, seq: seq)
     }
 
