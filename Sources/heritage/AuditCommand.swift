@@ -15,15 +15,20 @@ struct AuditCommand: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
-    @Option(help: "Only events about this site (code or id) or entity id.") var entity: String?
+    @Option(help: "Only events about this site (code or id; its surveys and assessments included) or entity id.")
+    var entity: String?
     @Option(help: "Only the last N events.") var limit: Int?
     @Flag(name: .long, help: "Print JSON, old and new values included.") var json = false
 
     func run() throws {
         let store = try archive.open()
-        var entityID = entity
-        if let entity, let site = try store.site(entity) { entityID = site.id }
-        let events = try store.auditEvents(entityID: entityID, limit: limit)
+        var events: [AuditEvent]
+        if let entity, try store.site(entity) != nil {
+            events = try store.auditEvents(ofSite: entity)
+            if let limit { events = Array(events.suffix(max(0, limit))) }
+        } else {
+            events = try store.auditEvents(entityID: entity, limit: limit)
+        }
         if json {
             try printJSON(events)
             return

@@ -28,6 +28,16 @@ import Testing
         #expect(report.eventCount == 4 && report.siteCount == 2 && report.assessmentCount == 1)
     }
 
+    @Test func aSitesEventsIncludeItsSurveysAndAssessments() throws {
+        let (temp, _) = try populated()
+        let survey = try temp.archive.addSurvey(
+            Survey(siteID: "A", startDate: "2021-04-02", method: .photography), actor: "cem")
+        let events = try temp.archive.auditEvents(ofSite: "a")
+        #expect(events.map(\.action) == ["site.create", "condition.create", "survey.create"])
+        #expect(events.last?.entityID == survey.id)
+        #expect(try temp.archive.auditEvents(ofSite: "B").map(\.action) == ["site.create"])
+    }
+
     @Test func anAuditEventEditedBehindTheStoresBackIsNamed() throws {
         let (temp, queue) = try populated()
         try queue.write { db in

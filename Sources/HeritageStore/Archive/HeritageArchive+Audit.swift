@@ -19,6 +19,25 @@ extension HeritageArchive {
         }
     }
 
+    /// Every audit event about a site: the site itself, its surveys and its condition assessments.
+    public func auditEvents(ofSite reference: String) throws -> [AuditEvent] {
+        try read { db in
+            guard let site = try Site.fetch(db, reference: reference) else {
+                throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
+            }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM auditEvent WHERE entityId = :site
+                        OR entityId IN (SELECT id FROM survey WHERE siteId = :site)
+                        OR entityId IN (SELECT id FROM conditionAssessment WHERE siteId = :site)
+                    ORDER BY sequence
+                    """,
+                arguments: ["site": site.id]
+            ).map(AuditLog.event(from:))
+        }
+    }
+
     /// Checks the database file, the audit chain, and that every site, survey and assessment is
     /// exactly what its latest audit event says it is (so an edit made behind the store's back
     /// shows even when the audit log itself is intact).
