@@ -44,7 +44,7 @@ extension HeritageArchive {
                     assessment.dateQualifier.rawValue, assessment.date, assessment.endDate, assessment.timelineDate,
                     assessment.activity.rawValue, assessment.overallCondition.rawValue,
                     assessment.damageExtent.rawValue, assessment.causeCategory?.rawValue,
-                    assessment.causeType?.rawValue, try JSONText.encode(assessment.effects.map(\.rawValue)),
+                    assessment.causeType?.rawValue, try JSONText.encodeList(assessment.effects.map(\.rawValue)),
                     assessment.certainty.rawValue, assessment.threat?.rawValue, assessment.priority?.rawValue,
                     assessment.notes, assessment.supersedes, time,
                 ])

@@ -18,7 +18,7 @@ extension HeritageArchive {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    survey.id, survey.siteID, survey.startDate, survey.endDate, try JSONText.encode(survey.team),
+                    survey.id, survey.siteID, survey.startDate, survey.endDate, try JSONText.encodeList(survey.team),
                     survey.method.rawValue, survey.notes, time,
                 ])
             try AuditLog.append(

@@ -16,15 +16,16 @@ enum AuditLog {
         sequence: Int64, time: String, actor: String, action: String, entityType: String, entityID: String,
         oldValue: String?, newValue: String?, previousHash: String
     ) -> [UInt8] {
-        var bytes: [UInt8] = []
         let fields: [String?] = [
             String(sequence), time, actor, action, entityType, entityID, oldValue, newValue, previousHash,
         ]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(64) { $0 + ($1?.utf8.count ?? 0) + 12 })
         for field in fields {
             if let field {
-                let utf8 = Array(field.utf8)
-                bytes += Array("\(utf8.count):".utf8)
-                bytes += utf8
+                bytes.append(contentsOf: String(field.utf8.count).utf8)
+                bytes.append(UInt8(ascii: ":"))
+                bytes.append(contentsOf: field.utf8)
             } else {
                 bytes.append(UInt8(ascii: "-"))
             }

@@ -49,7 +49,7 @@ extension Site {
             arguments: [
                 id, code, kind.rawValue, community, period, description, location.latitude, location.longitude,
                 location.precisionMetres, location.certainty.rawValue, boundary, country, adminArea,
-                sensitivity.rawValue, try JSONText.encode(sources), time, time,
+                sensitivity.rawValue, try JSONText.encodeList(sources), time, time,
             ])
         let seq = db.lastInsertedRowID
         try db.executeCached(
@@ -71,7 +71,7 @@ extension Site {
             arguments: [
                 code, kind.rawValue, community, period, description, location.latitude, location.longitude,
                 location.precisionMetres, location.certainty.rawValue, boundary, country, adminArea,
-                sensitivity.rawValue, try JSONText.encode(sources), time, id,
+                sensitivity.rawValue, try JSONText.encodeList(sources), time, id,
             ])
         for table in ["siteName", "siteDesignation", "siteExternalId"] {
             try db.executeCached(sql: "DELETE FROM \(table) WHERE siteId = ?", arguments: [id])
@@ -123,6 +123,11 @@ extension VocabularyTerm {
 
 /// JSON as the archive writes it: sorted keys, no escaped slashes, so equal values give equal text.
 enum JSONText {
+    /// A list of strings as JSON; the common empty list without starting an encoder.
+    static func encodeList(_ list: [String]) throws -> String {
+        list.isEmpty ? "[]" : try encode(list)
+    }
+
     static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
