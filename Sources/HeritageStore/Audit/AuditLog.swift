@@ -48,50 +48,76 @@ enum AuditLog {
         _ db: Database, actor: String, action: String, entityType: String, entityID: String,
         oldValue: String?, newValue: String?, time: String = Timestamp.now()
     ) throws -> AuditEvent {
-        var appender = try Appender(db)
-        return try appender.append(
+        var chain = try Chain.head(db)
+        let event = chain.seal(
             actor: actor, action: action, entityType: entityType, entityID: entityID, oldValue: oldValue,
             newValue: newValue, time: time)
+        try insert(db, event)
+        return event
     }
 
-    /// Appends a run of events in one write transaction, reading the head of the chain once.
-    struct Appender {
-        let db: Database
-        private var sequence: Int64
-        private var previousHash: String
+    /// The end of the chain: the last sequence number used and the hash the next event points at.
+    /// Sealing events needs no database, so a bulk import seals them on another core.
+    struct Chain: Sendable {
+        private(set) var sequence: Int64
+        private(set) var previousHash: String
 
-        init(_ db: Database) throws {
-            self.db = db
+        /// The chain just after `event`.
+        init(after event: AuditEvent) {
+            sequence = event.sequence
+            previousHash = event.hash
+        }
+
+        private init(sequence: Int64, previousHash: String) {
+            self.sequence = sequence
+            self.previousHash = previousHash
+        }
+
+        /// The head of the chain, read inside the write transaction that will extend it.
+        static func head(_ db: Database) throws -> Chain {
             let last = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT sequence, hash FROM auditEvent ORDER BY sequence DESC LIMIT 1"))
             let used =
                 try db.fetchCached(Int64.self, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditEvent'") ?? 0
-            previousHash = last?["hash"] ?? genesisHash
-            sequence = max((last?["sequence"] as Int64?) ?? 0, used)
+            return Chain(
+                sequence: max((last?["sequence"] as Int64?) ?? 0, used), previousHash: last?["hash"] ?? genesisHash)
         }
 
-        @discardableResult
-        mutating func append(
+        /// The next event, numbered and hashed; the chain moves on to it.
+        mutating func seal(
             actor: String, action: String, entityType: String, entityID: String, oldValue: String?,
             newValue: String?, time: String
-        ) throws -> AuditEvent {
+        ) -> AuditEvent {
             var event = AuditEvent(
                 sequence: sequence + 1, time: time, actor: actor, action: action, entityType: entityType,
                 entityID: entityID, oldValue: oldValue, newValue: newValue, previousHash: previousHash, hash: "")
             event.hash = hash(of: event)
-            try db.executeCached(
-                sql: """
-                    INSERT INTO auditEvent (sequence, time, actor, action, entityType, entityId, oldValue, newValue,
-                        previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    event.sequence, event.time, event.actor, event.action, event.entityType, event.entityID,
-                    event.oldValue, event.newValue, event.previousHash, event.hash,
-                ])
             sequence = event.sequence
             previousHash = event.hash
             return event
         }
+    }
+
+    /// Writes a sealed event. Events must be inserted in sequence order.
+    static func insert(_ db: Database, _ event: AuditEvent) throws {
+        try insert(event, with: insertStatement(db))
+    }
+
+    /// The statement that writes events, for callers that write many.
+    static func insertStatement(_ db: Database) throws -> Statement {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO auditEvent (sequence, time, actor, action, entityType, entityId, oldValue, newValue,
+                    previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+    }
+
+    static func insert(_ event: AuditEvent, with statement: Statement) throws {
+        try statement.execute(
+            arguments: [
+                event.sequence, event.time, event.actor, event.action, event.entityType, event.entityID,
+                event.oldValue, event.newValue, event.previousHash, event.hash,
+            ])
     }
 
     static func event(from row: Row) -> AuditEvent {

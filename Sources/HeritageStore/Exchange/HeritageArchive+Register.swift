@@ -43,24 +43,34 @@ extension HeritageArchive {
                 issues: issues)
         }
         if dryRun { return register.entries.count }
-        // The audit values are encoded on all cores before the write transaction starts.
-        let values = try register.entries.parallelMap { try JSONText.encode($0.site) }
         try write { db in
             let time = Timestamp.now()
-            var audit = try AuditLog.Appender(db)
-            for (entry, value) in zip(register.entries, values) {
-                try entry.site.insert(db, time: time)
-                try audit.append(
+            // Audit events are encoded and sealed on another core while this one writes rows.
+            var chain = try AuditLog.Chain.head(db)
+            let sealer = EventSealer(chain: chain)
+            let events = BackgroundMap(register.entries) { entry in
+                sealer.chain.seal(
                     actor: actor, action: "site.create", entityType: "site", entityID: entry.site.id, oldValue: nil,
-                    newValue: value, time: time)
+                    newValue: try JSONText.encode(entry.site), time: time)
+            }
+            let writer = try SiteWriter(db)
+            let insertEvent = try AuditLog.insertStatement(db)
+            for (chunk, range) in events.chunkRanges.enumerated() {
+                for (entry, event) in zip(register.entries[range], try events.chunk(chunk)) {
+                    try writer.insert(entry.site, time: time)
+                    try AuditLog.insert(event, with: insertEvent)
+                    chain = AuditLog.Chain(after: event)
+                }
             }
             let summary: [String: String] = [
                 "file": register.fileName, "format": register.format.rawValue, "sha256": register.sha256,
                 "sites": String(register.entries.count),
             ]
-            try audit.append(
-                actor: actor, action: "register.import", entityType: "register", entityID: register.sha256,
-                oldValue: nil, newValue: try JSONText.encode(summary), time: time)
+            try AuditLog.insert(
+                db,
+                chain.seal(
+                    actor: actor, action: "register.import", entityType: "register", entityID: register.sha256,
+                    oldValue: nil, newValue: try JSONText.encode(summary), time: time))
         }
         return register.entries.count
     }
@@ -115,4 +125,10 @@ extension HeritageArchive {
             return result
         }
     }
+}
+
+/// The audit chain as the background sealer extends it; touched only by that thread once started.
+private final class EventSealer: @unchecked Sendable {
+    var chain: AuditLog.Chain
+    init(chain: AuditLog.Chain) { self.chain = chain }
 }

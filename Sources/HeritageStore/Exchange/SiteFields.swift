@@ -29,16 +29,17 @@ public enum SiteFields {
     ]
     static let required = ["code", "name", "kind", "latitude", "longitude"]
 
-    /// Builds a site from text fields, appending every problem found to `issues` (one per field).
+    /// Builds a site from text fields (`field(column)` gives a column's text), appending every
+    /// problem found to `issues` (one per field).
     static func site(
-        from fields: [String: String], line: Int, unit: String = "line", issues: inout [ImportIssue]
+        from field: (String) -> String?, line: Int, unit: String = "line", issues: inout [ImportIssue]
     ) -> Site? {
         let before = issues.count
         func report(_ column: String?, _ reason: String) {
             issues.append(ImportIssue(line: line, column: column, reason: reason, unit: unit))
         }
         func value(_ column: String) -> String? {
-            guard let raw = fields[column]?.trimmed, !raw.isEmpty else {
+            guard let raw = field(column)?.trimmed, !raw.isEmpty else {
                 return nil
             }
             return raw

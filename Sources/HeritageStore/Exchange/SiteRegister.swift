@@ -62,6 +62,7 @@ public struct SiteRegister: Sendable {
                 "bad header: \(reasons.joined(separator: "; ")); expected columns from: \(SiteFields.columns.joined(separator: ","))",
                 location: "\(fileName):\(header.line)")
         }
+        let columnIndex = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
         // Checking a row is independent of the others: spread the rows over all cores.
         let checked = records.dropFirst().parallelMap { record -> (Entry?, [ImportIssue]) in
             guard record.fields.count == columns.count else {
@@ -69,8 +70,8 @@ public struct SiteRegister: Sendable {
                 return (nil, [ImportIssue(line: record.line, column: nil, reason: reason)])
             }
             var rowIssues: [ImportIssue] = []
-            let fields = Dictionary(uniqueKeysWithValues: zip(columns, record.fields))
-            let site = SiteFields.site(from: fields, line: record.line, issues: &rowIssues)
+            let site = SiteFields.site(
+                from: { columnIndex[$0].map { record.fields[$0] } }, line: record.line, issues: &rowIssues)
             return (site.map { Entry(position: record.line, site: $0) }, rowIssues)
         }
         for (entry, rowIssues) in checked {
@@ -124,7 +125,7 @@ public struct SiteRegister: Sendable {
                 default: report(key, "expected text or a number")
                 }
             }
-            if let site = SiteFields.site(from: fields, line: number, unit: "feature", issues: &issues) {
+            if let site = SiteFields.site(from: { fields[$0] }, line: number, unit: "feature", issues: &issues) {
                 entries.append(Entry(position: number, site: site))
             }
         }

@@ -39,24 +39,7 @@ extension Site {
 
     /// Inserts a validated site and its names, designations, external ids and search entry.
     func insert(_ db: Database, time: String) throws {
-        try db.executeCached(
-            sql: """
-                INSERT INTO site (id, code, kind, community, period, description, latitude, longitude,
-                    precisionMetres, locationCertainty, boundary, country, adminArea, sensitivity, sources,
-                    createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                id, code, kind.rawValue, community, period, description, location.latitude, location.longitude,
-                location.precisionMetres, location.certainty.rawValue, boundary, country, adminArea,
-                sensitivity.rawValue, try JSONText.encodeList(sources), time, time,
-            ])
-        let seq = db.lastInsertedRowID
-        try db.executeCached(
-            sql:
-                "INSERT INTO siteLocation (seq, minLatitude, maxLatitude, minLongitude, maxLongitude) VALUES (?, ?, ?, ?, ?)",
-            arguments: [seq, location.latitude, location.latitude, location.longitude, location.longitude])
-        try insertChildren(db, seq: seq)
+        try SiteWriter(db).insert(self, time: time)
     }
 
     /// Replaces the row of an existing site (same id) with this value.
@@ -86,28 +69,73 @@ extension Site {
                 WHERE seq = ?
                 """,
             arguments: [location.latitude, location.latitude, location.longitude, location.longitude, seq])
-        try insertChildren(db, seq: seq)
+        try SiteWriter(db).insertChildren(of: self, seq: seq)
+    }
+}
+
+/// The statements that write a site's rows, prepared once and reused for every site of an import.
+struct SiteWriter {
+    private let db: Database
+    private let site: Statement
+    private let location: Statement
+    private let name: Statement
+    private let designation: Statement
+    private let externalID: Statement
+    private let search: Statement
+
+    init(_ db: Database) throws {
+        self.db = db
+        site = try db.cachedStatement(
+            sql: """
+                INSERT INTO site (id, code, kind, community, period, description, latitude, longitude,
+                    precisionMetres, locationCertainty, boundary, country, adminArea, sensitivity, sources,
+                    createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        location = try db.cachedStatement(
+            sql: """
+                INSERT INTO siteLocation (seq, minLatitude, maxLatitude, minLongitude, maxLongitude)
+                VALUES (?, ?, ?, ?, ?)
+                """)
+        name = try db.cachedStatement(
+            sql: "INSERT INTO siteName (siteId, position, language, name, isPrimary) VALUES (?, ?, ?, ?, ?)")
+        designation = try db.cachedStatement(
+            sql: "INSERT INTO siteDesignation (siteId, position, type, reference, date) VALUES (?, ?, ?, ?, ?)")
+        externalID = try db.cachedStatement(
+            sql: "INSERT INTO siteExternalId (siteId, position, scheme, value) VALUES (?, ?, ?, ?)")
+        search = try db.cachedStatement(
+            sql: "INSERT INTO siteSearch (rowid, code, names, community, description) VALUES (?, ?, ?, ?, ?)")
     }
 
-    private func insertChildren(_ db: Database, seq: Int64) throws {
-        for (position, name) in names.enumerated() {
-            try db.executeCached(
-                sql: "INSERT INTO siteName (siteId, position, language, name, isPrimary) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, position, name.language, name.name, name.isPrimary])
+    /// Inserts a validated site: its row, its R*Tree box, names, designations, external ids and search entry.
+    func insert(_ value: Site, time: String) throws {
+        let point = value.location
+        try site.execute(arguments: [
+            value.id, value.code, value.kind.rawValue, value.community, value.period, value.description,
+            point.latitude, point.longitude, point.precisionMetres, point.certainty.rawValue, value.boundary,
+            value.country, value.adminArea, value.sensitivity.rawValue, try JSONText.encodeList(value.sources), time,
+            time,
+        ])
+        let seq = db.lastInsertedRowID
+        try location.execute(arguments: [seq, point.latitude, point.latitude, point.longitude, point.longitude])
+        try insertChildren(of: value, seq: seq)
+    }
+
+    /// Inserts the rows that hang off a site row (`seq` is its rowid).
+    func insertChildren(of value: Site, seq: Int64) throws {
+        for (position, entry) in value.names.enumerated() {
+            try name.execute(arguments: [value.id, position, entry.language, entry.name, entry.isPrimary])
         }
-        for (position, designation) in designations.enumerated() {
-            try db.executeCached(
-                sql: "INSERT INTO siteDesignation (siteId, position, type, reference, date) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, position, designation.type.rawValue, designation.reference, designation.date])
+        for (position, entry) in value.designations.enumerated() {
+            try designation.execute(arguments: [value.id, position, entry.type.rawValue, entry.reference, entry.date])
         }
-        for (position, external) in externalIDs.enumerated() {
-            try db.executeCached(
-                sql: "INSERT INTO siteExternalId (siteId, position, scheme, value) VALUES (?, ?, ?, ?)",
-                arguments: [id, position, external.scheme.rawValue, external.value])
+        for (position, entry) in value.externalIDs.enumerated() {
+            try externalID.execute(arguments: [value.id, position, entry.scheme.rawValue, entry.value])
         }
-        try db.executeCached(
-            sql: "INSERT INTO siteSearch (rowid, code, names, community, description) VALUES (?, ?, ?, ?, ?)",
-            arguments: [seq, code, names.map(\.name).joined(separator: " \u{2022} "), community, description])
+        try search.execute(arguments: [
+            seq, value.code, value.names.map(\.name).joined(separator: " \u{2022} "), value.community,
+            value.description,
+        ])
     }
 }
 

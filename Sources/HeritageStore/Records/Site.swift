@@ -60,9 +60,7 @@ public struct Site: Codable, Hashable, Sendable {
         var site = self
         site.code = code.trimmed
         guard !site.code.isEmpty, site.code.count <= 64,
-            site.code.unicodeScalars.allSatisfy({
-                CharacterSet.alphanumerics.contains($0) || "-_./".unicodeScalars.contains($0)
-            })
+            site.code.unicodeScalars.allSatisfy(isCodeScalar)
         else {
             throw HeritageStoreError(
                 .invalidInput, "site code '\(code)' must be 1-64 letters, digits or - _ . / without spaces")
@@ -121,6 +119,8 @@ public struct SiteName: Codable, Hashable, Sendable {
 /// Checks the shape of a BCP 47 tag (RFC 5646 syntax: a 2-3 letter language, then subtags
 /// of 1-8 letters or digits) and puts it in canonical case (`sr-cyrl` → `sr-Cyrl`).
 func canonicalLanguageTag(_ tag: String) throws -> String {
+    // Fast path: a bare two- or three-letter lower-case language ("en", "ar", "hy").
+    if (2...3).contains(tag.utf8.count), tag.utf8.allSatisfy({ (0x61...0x7A).contains($0) }) { return tag }
     let parts = tag.trimmed.split(separator: "-", omittingEmptySubsequences: false)
     guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }),
         parts.dropFirst().allSatisfy({
@@ -140,6 +140,14 @@ func canonicalLanguageTag(_ tag: String) throws -> String {
         }
     }
     return result.joined(separator: "-")
+}
+
+/// Letters and digits of any script, and `-`, `_`, `.`, `/`.
+private func isCodeScalar(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar {
+    case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".", "/": true
+    default: scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
 }
 
 /// Checks an ISO 3166-1 alpha-2 code's shape and puts it in upper case.

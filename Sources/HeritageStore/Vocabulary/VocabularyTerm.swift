@@ -31,17 +31,31 @@ extension VocabularyTerm {
     }
 }
 
+/// Lower-case letters and digits only: "Very Bad", "very-bad" and "VERY_BAD" give "verybad".
 func vocabularyKey(_ text: String) -> String {
-    String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
-        .replacingOccurrences(of: "percent", with: "")
+    var scalars = String.UnicodeScalarView()
+    for scalar in text.lowercased().unicodeScalars
+    where scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+        scalars.append(scalar)
+    }
+    return String(scalars)
 }
 
-extension StringProtocol {
+extension String {
     /// The text without leading and trailing white space or line breaks (pure Swift, no bridging).
     var trimmed: String {
-        guard let first = firstIndex(where: { !$0.isWhitespace }),
-            let last = lastIndex(where: { !$0.isWhitespace })
+        // Fast path: most fields start and end with a visible ASCII character.
+        if let first = utf8.first, let last = utf8.last, (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last) {
+            return self
+        }
+        let scalars = unicodeScalars
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
-        return String(self[first...last])
+        return String(scalars[start...end])
     }
+}
+
+extension Substring {
+    var trimmed: String { String(self).trimmed }
 }
