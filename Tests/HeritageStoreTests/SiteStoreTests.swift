@@ -113,3 +113,18 @@ import Testing
         #expect(error?.message.contains("heritage init") == true)
     }
 }
+
+@Suite struct RecordIDTests {
+    @Test func newIDsAreLowerCaseVersion4UUIDs() throws {
+        let ids = (0..<1000).map { _ in
+            Site(code: "X", names: [], kind: .other, location: SiteLocation(latitude: 0, longitude: 0)).id
+        }
+        #expect(Set(ids).count == 1000)
+        for id in ids.prefix(50) {
+            let uuid = try #require(UUID(uuidString: id))
+            #expect(uuid.uuidString.lowercased() == id)
+            #expect(Array(id)[14] == "4")
+            #expect("89ab".contains(Array(id)[19]))
+        }
+    }
+}

@@ -128,7 +128,7 @@ public enum SiteFields {
             let code = value("code")
         else { return nil }
         let draft = Site(
-            id: id ?? UUID().uuidString.lowercased(), code: code, names: names, kind: kind,
+            id: id ?? RecordID.make(), code: code, names: names, kind: kind,
             community: value("community"), period: value("period"), description: value("description"),
             location: SiteLocation(
                 latitude: latitude, longitude: longitude, precisionMetres: precision, certainty: certainty),

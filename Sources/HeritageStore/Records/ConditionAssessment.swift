@@ -28,7 +28,7 @@ public struct ConditionAssessment: Codable, Hashable, Sendable {
     public var recordedAt: String?
 
     public init(
-        id: String = UUID().uuidString.lowercased(), siteID: String, surveyID: String? = nil, assessor: String,
+        id: String = RecordID.make(), siteID: String, surveyID: String? = nil, assessor: String,
         dateQualifier: DateQualifier = .on, date: String, endDate: String? = nil, activity: AssessmentActivity,
         overallCondition: OverallCondition, damageExtent: DamageExtent = .unknown,
         causeCategory: DisturbanceCategory? = nil, causeType: DisturbanceType? = nil,

@@ -27,7 +27,7 @@ public struct Site: Codable, Hashable, Sendable {
     public var sources: [String]
 
     public init(
-        id: String = UUID().uuidString.lowercased(), code: String, names: [SiteName], kind: SiteKind,
+        id: String = RecordID.make(), code: String, names: [SiteName], kind: SiteKind,
         community: String? = nil, period: String? = nil, description: String? = nil, location: SiteLocation,
         boundary: String? = nil, country: String? = nil, adminArea: String? = nil,
         sensitivity: Sensitivity = .public, designations: [Designation] = [], externalIDs: [ExternalID] = [],

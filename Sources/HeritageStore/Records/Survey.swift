@@ -13,7 +13,7 @@ public struct Survey: Codable, Hashable, Sendable {
     public var notes: String?
 
     public init(
-        id: String = UUID().uuidString.lowercased(), siteID: String, startDate: String, endDate: String? = nil,
+        id: String = RecordID.make(), siteID: String, startDate: String, endDate: String? = nil,
         team: [String] = [], method: SurveyMethod, notes: String? = nil
     ) {
         self.id = id
