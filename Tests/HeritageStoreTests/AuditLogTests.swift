@@ -59,6 +59,18 @@ import Testing
         #expect(report.stateMismatches.first?.contains("site B differs from what audit event 3 recorded") == true)
     }
 
+    @Test func anEventRefiledUnderAnotherSiteIsNamed() throws {
+        let (temp, queue) = try populated()
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER auditEvent_noUpdate")
+            try db.execute(sql: "UPDATE auditEvent SET entitySeq = entitySeq + 1 WHERE sequence = 2")
+        }
+        #expect(try temp.archive.auditEvents(ofSite: "A").map(\.action) == ["condition.create"])
+        let report = try temp.archive.verify()
+        #expect(report.chainBreak == nil)
+        #expect(report.stateMismatches == ["audit event 2 is filed under the wrong site row: its locator was altered"])
+    }
+
     @Test func aSiteInsertedBehindTheStoresBackIsNamed() throws {
         let (temp, queue) = try populated()
         try queue.write { db in

@@ -25,15 +25,17 @@ extension HeritageArchive {
             guard let site = try Site.fetch(db, reference: reference) else {
                 throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
             }
+            let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM site WHERE id = ?", arguments: [site.id])
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM auditEvent WHERE entityId = :site
-                        OR entityId IN (SELECT id FROM survey WHERE siteId = :site)
-                        OR entityId IN (SELECT id FROM conditionAssessment WHERE siteId = :site)
+                    SELECT * FROM auditEvent WHERE (entityType = 'site' AND entitySeq = :seq)
+                        OR (entityType = 'survey' AND entitySeq IN (SELECT seq FROM survey WHERE siteId = :site))
+                        OR (entityType = 'conditionAssessment'
+                            AND entitySeq IN (SELECT seq FROM conditionAssessment WHERE siteId = :site))
                     ORDER BY sequence
                     """,
-                arguments: ["site": site.id]
+                arguments: ["site": site.id, "seq": seq]
             ).map(AuditLog.event(from:))
         }
     }
@@ -62,6 +64,20 @@ extension HeritageArchive {
                 report.databaseProblems.append("the spatial index does not hold site \(code) at its position")
             }
             report.chainBreak = try AuditLog.firstBreak(db)
+            // entitySeq is an unhashed locator: it must name the row that entityId names.
+            for table in ["site", "survey", "conditionAssessment"] {
+                let misplaced = try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT e.sequence FROM auditEvent e WHERE e.entityType = ? AND NOT EXISTS (
+                            SELECT 1 FROM \(table) t WHERE t.seq = e.entitySeq AND t.id = e.entityId)
+                        """,
+                    arguments: [table])
+                for sequence in misplaced {
+                    report.stateMismatches.append(
+                        "audit event \(sequence) is filed under the wrong \(table) row: its locator was altered")
+                }
+            }
             report.eventCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM auditEvent") ?? 0
             let latest = try Self.latestAuditedValues(db)
 

@@ -50,7 +50,8 @@ extension HeritageArchive {
                 ])
             try AuditLog.append(
                 db, actor: actor, action: "condition.create", entityType: "conditionAssessment",
-                entityID: assessment.id, oldValue: nil, newValue: try JSONText.encode(assessment), time: time)
+                entityID: assessment.id, entitySeq: db.lastInsertedRowID, oldValue: nil,
+                newValue: try JSONText.encode(assessment), time: time)
             return assessment
         }
     }

@@ -22,10 +22,10 @@ extension HeritageArchive {
         {
             throw HeritageStoreError(.conflict, "a site with code \(existing) or id \(site.id) already exists")
         }
-        try site.insert(db, time: time)
+        let seq = try SiteWriter(db).insert(site, time: time)
         try AuditLog.append(
-            db, actor: actor, action: "site.create", entityType: "site", entityID: site.id, oldValue: nil,
-            newValue: try JSONText.encode(site), time: time)
+            db, actor: actor, action: "site.create", entityType: "site", entityID: site.id, entitySeq: seq,
+            oldValue: nil, newValue: try JSONText.encode(site), time: time)
     }
 
     /// The site with this id or code (codes ignore case), or `nil`.
@@ -65,9 +65,9 @@ extension HeritageArchive {
                 throw HeritageStoreError(.conflict, "another site already has code \(new.code)")
             }
             let time = Timestamp.now()
-            try new.update(db, time: time)
+            let seq = try new.update(db, time: time)
             try AuditLog.append(
-                db, actor: actor, action: "site.update", entityType: "site", entityID: new.id,
+                db, actor: actor, action: "site.update", entityType: "site", entityID: new.id, entitySeq: seq,
                 oldValue: try JSONText.encode(old), newValue: try JSONText.encode(new), time: time)
             return (new, true)
         }

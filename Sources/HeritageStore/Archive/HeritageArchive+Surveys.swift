@@ -23,6 +23,7 @@ extension HeritageArchive {
                 ])
             try AuditLog.append(
                 db, actor: actor, action: "survey.create", entityType: "survey", entityID: survey.id,
+                entitySeq: db.lastInsertedRowID,
                 oldValue: nil, newValue: try JSONText.encode(survey), time: time)
             return survey
         }

@@ -44,7 +44,7 @@ public final class HeritageArchive: Sendable {
         let archive = try HeritageArchive(url: url, pool: openPool(registry))
         try archive.write { db in
             try AuditLog.append(
-                db, actor: actor, action: "archive.init", entityType: "archive", entityID: "registry",
+                db, actor: actor, action: "archive.init", entityType: "archive", entityID: "registry", entitySeq: nil,
                 oldValue: nil, newValue: #"{"formatVersion":1}"#)
         }
         logger.debug("created archive", metadata: ["path": "\(url.path)"])

@@ -45,14 +45,14 @@ enum AuditLog {
     /// Appends one event inside the caller's write transaction and returns it.
     @discardableResult
     static func append(
-        _ db: Database, actor: String, action: String, entityType: String, entityID: String,
+        _ db: Database, actor: String, action: String, entityType: String, entityID: String, entitySeq: Int64?,
         oldValue: String?, newValue: String?, time: String = Timestamp.now()
     ) throws -> AuditEvent {
         var chain = try Chain.head(db)
         let event = chain.seal(
             actor: actor, action: action, entityType: entityType, entityID: entityID, oldValue: oldValue,
             newValue: newValue, time: time)
-        try insert(db, event)
+        try insert(event, entitySeq: entitySeq, with: insertStatement(db))
         return event
     }
 
@@ -98,24 +98,21 @@ enum AuditLog {
         }
     }
 
-    /// Writes a sealed event. Events must be inserted in sequence order.
-    static func insert(_ db: Database, _ event: AuditEvent) throws {
-        try insert(event, with: insertStatement(db))
-    }
-
     /// The statement that writes events, for callers that write many.
     static func insertStatement(_ db: Database) throws -> Statement {
         try db.cachedStatement(
             sql: """
-                INSERT INTO auditEvent (sequence, time, actor, action, entityType, entityId, oldValue, newValue,
-                    previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO auditEvent (sequence, time, actor, action, entityType, entityId, entitySeq, oldValue,
+                    newValue, previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
     }
 
-    static func insert(_ event: AuditEvent, with statement: Statement) throws {
+    /// Writes a sealed event (`entitySeq`: the entity's rowid, if it has one). Events must be
+    /// inserted in sequence order.
+    static func insert(_ event: AuditEvent, entitySeq: Int64?, with statement: Statement) throws {
         try statement.execute(
             arguments: [
-                event.sequence, event.time, event.actor, event.action, event.entityType, event.entityID,
+                event.sequence, event.time, event.actor, event.action, event.entityType, event.entityID, entitySeq,
                 event.oldValue, event.newValue, event.previousHash, event.hash,
             ])
     }

@@ -57,8 +57,8 @@ extension HeritageArchive {
             let insertEvent = try AuditLog.insertStatement(db)
             for (chunk, range) in events.chunkRanges.enumerated() {
                 for (entry, event) in zip(register.entries[range], try events.chunk(chunk)) {
-                    try writer.insert(entry.site, time: time)
-                    try AuditLog.insert(event, with: insertEvent)
+                    let seq = try writer.insert(entry.site, time: time)
+                    try AuditLog.insert(event, entitySeq: seq, with: insertEvent)
                     chain = AuditLog.Chain(after: event)
                 }
             }
@@ -67,10 +67,10 @@ extension HeritageArchive {
                 "sites": String(register.entries.count),
             ]
             try AuditLog.insert(
-                db,
                 chain.seal(
                     actor: actor, action: "register.import", entityType: "register", entityID: register.sha256,
-                    oldValue: nil, newValue: try JSONText.encode(summary), time: time))
+                    oldValue: nil, newValue: try JSONText.encode(summary), time: time),
+                entitySeq: nil, with: insertEvent)
         }
         return register.entries.count
     }

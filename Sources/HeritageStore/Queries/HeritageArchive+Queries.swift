@@ -109,7 +109,7 @@ extension HeritageArchive {
 
     static let summarySelect = """
         SELECT s.seq, s.id, s.code, s.kind, s.latitude, s.longitude, s.country, s.sensitivity,
-            (SELECT n.name FROM siteName n WHERE n.siteId = s.id AND n.isPrimary = 1) AS name,
+            (SELECT n.name FROM siteName n WHERE n.siteSeq = s.seq AND n.isPrimary = 1) AS name,
             (SELECT l.overallCondition FROM siteLatestCondition l WHERE l.siteId = s.id) AS latestCondition
         FROM site s
         """
@@ -126,7 +126,7 @@ extension HeritageArchive {
             arguments += [country.uppercased()]
         }
         if let designation = filter.designation {
-            clauses.append("EXISTS (SELECT 1 FROM siteDesignation d WHERE d.siteId = s.id AND d.type = ?)")
+            clauses.append("EXISTS (SELECT 1 FROM siteDesignation d WHERE d.siteSeq = s.seq AND d.type = ?)")
             arguments += [designation.rawValue]
         }
         if let condition = filter.latestCondition {

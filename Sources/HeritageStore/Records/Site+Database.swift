@@ -14,16 +14,17 @@ extension Site {
 
     init(_ db: Database, row: Row) throws {
         let id: String = row["id"]
+        let seq: Int64 = row["seq"]
         let names = try Row.fetchAll(
-            db, sql: "SELECT language, name, isPrimary FROM siteName WHERE siteId = ? ORDER BY position",
-            arguments: [id]
+            db, sql: "SELECT language, name, isPrimary FROM siteName WHERE siteSeq = ? ORDER BY position",
+            arguments: [seq]
         ).map { SiteName(language: $0["language"], name: $0["name"], isPrimary: $0["isPrimary"]) }
         let designations = try Row.fetchAll(
-            db, sql: "SELECT type, reference, date FROM siteDesignation WHERE siteId = ? ORDER BY position",
-            arguments: [id]
+            db, sql: "SELECT type, reference, date FROM siteDesignation WHERE siteSeq = ? ORDER BY position",
+            arguments: [seq]
         ).map { try Designation(type: .stored($0["type"]), reference: $0["reference"], date: $0["date"]) }
         let externalIDs = try Row.fetchAll(
-            db, sql: "SELECT scheme, value FROM siteExternalId WHERE siteId = ? ORDER BY position", arguments: [id]
+            db, sql: "SELECT scheme, value FROM siteExternalId WHERE siteSeq = ? ORDER BY position", arguments: [seq]
         ).map { try ExternalID(scheme: .stored($0["scheme"]), value: $0["value"]) }
         let sourcesJSON: String = row["sources"]
         self.init(
@@ -37,13 +38,9 @@ extension Site {
             sources: try JSONDecoder().decode([String].self, from: Data(sourcesJSON.utf8)))
     }
 
-    /// Inserts a validated site and its names, designations, external ids and search entry.
-    func insert(_ db: Database, time: String) throws {
-        try SiteWriter(db).insert(self, time: time)
-    }
-
-    /// Replaces the row of an existing site (same id) with this value.
-    func update(_ db: Database, time: String) throws {
+    /// Replaces the row of an existing site (same id) with this value; returns the row's seq.
+    @discardableResult
+    func update(_ db: Database, time: String) throws -> Int64 {
         try db.executeCached(
             sql: """
                 UPDATE site SET code = ?, kind = ?, community = ?, period = ?, description = ?, latitude = ?,
@@ -56,11 +53,11 @@ extension Site {
                 location.precisionMetres, location.certainty.rawValue, boundary, country, adminArea,
                 sensitivity.rawValue, try JSONText.encodeList(sources), time, id,
             ])
-        for table in ["siteName", "siteDesignation", "siteExternalId"] {
-            try db.executeCached(sql: "DELETE FROM \(table) WHERE siteId = ?", arguments: [id])
-        }
         guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM site WHERE id = ?", arguments: [id]) else {
             throw HeritageStoreError(.notFound, "site \(id) does not exist")
+        }
+        for table in ["siteName", "siteDesignation", "siteExternalId"] {
+            try db.executeCached(sql: "DELETE FROM \(table) WHERE siteSeq = ?", arguments: [seq])
         }
         try db.executeCached(sql: "DELETE FROM siteSearch WHERE rowid = ?", arguments: [seq])
         try db.executeCached(
@@ -70,6 +67,7 @@ extension Site {
                 """,
             arguments: [location.latitude, location.latitude, location.longitude, location.longitude, seq])
         try SiteWriter(db).insertChildren(of: self, seq: seq)
+        return seq
     }
 }
 
@@ -98,17 +96,19 @@ struct SiteWriter {
                 VALUES (?, ?, ?, ?, ?)
                 """)
         name = try db.cachedStatement(
-            sql: "INSERT INTO siteName (siteId, position, language, name, isPrimary) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT INTO siteName (siteSeq, position, language, name, isPrimary) VALUES (?, ?, ?, ?, ?)")
         designation = try db.cachedStatement(
-            sql: "INSERT INTO siteDesignation (siteId, position, type, reference, date) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT INTO siteDesignation (siteSeq, position, type, reference, date) VALUES (?, ?, ?, ?, ?)")
         externalID = try db.cachedStatement(
-            sql: "INSERT INTO siteExternalId (siteId, position, scheme, value) VALUES (?, ?, ?, ?)")
+            sql: "INSERT INTO siteExternalId (siteSeq, position, scheme, value) VALUES (?, ?, ?, ?)")
         search = try db.cachedStatement(
             sql: "INSERT INTO siteSearch (rowid, code, names, community, description) VALUES (?, ?, ?, ?, ?)")
     }
 
-    /// Inserts a validated site: its row, its R*Tree box, names, designations, external ids and search entry.
-    func insert(_ value: Site, time: String) throws {
+    /// Inserts a validated site: its row, its R*Tree box, names, designations, external ids and search
+    /// entry. Returns the site row's seq.
+    @discardableResult
+    func insert(_ value: Site, time: String) throws -> Int64 {
         let point = value.location
         try site.execute(arguments: [
             value.id, value.code, value.kind.rawValue, value.community, value.period, value.description,
@@ -119,18 +119,19 @@ struct SiteWriter {
         let seq = db.lastInsertedRowID
         try location.execute(arguments: [seq, point.latitude, point.latitude, point.longitude, point.longitude])
         try insertChildren(of: value, seq: seq)
+        return seq
     }
 
     /// Inserts the rows that hang off a site row (`seq` is its rowid).
     func insertChildren(of value: Site, seq: Int64) throws {
         for (position, entry) in value.names.enumerated() {
-            try name.execute(arguments: [value.id, position, entry.language, entry.name, entry.isPrimary])
+            try name.execute(arguments: [seq, position, entry.language, entry.name, entry.isPrimary])
         }
         for (position, entry) in value.designations.enumerated() {
-            try designation.execute(arguments: [value.id, position, entry.type.rawValue, entry.reference, entry.date])
+            try designation.execute(arguments: [seq, position, entry.type.rawValue, entry.reference, entry.date])
         }
         for (position, entry) in value.externalIDs.enumerated() {
-            try externalID.execute(arguments: [value.id, position, entry.scheme.rawValue, entry.value])
+            try externalID.execute(arguments: [seq, position, entry.scheme.rawValue, entry.value])
         }
         try search.execute(arguments: [
             seq, value.code, value.names.map(\.name).joined(separator: " \u{2022} "), value.community,

@@ -36,33 +36,36 @@ enum RegistryMigrations {
         -- No index on kind or country: they split the sites into a few dozen groups, a scan of
         -- 100,000 sites answers such a filter in milliseconds, and every index slows imports.
 
+        -- A site's names, designations and external ids point at its rowid (seq), not its UUID:
+        -- rows of a bulk import then append at the end of these tables instead of landing on
+        -- random pages.
         CREATE TABLE siteName (
-            siteId TEXT NOT NULL REFERENCES site(id),
+            siteSeq INTEGER NOT NULL REFERENCES site(seq),
             position INTEGER NOT NULL,
             language TEXT NOT NULL CHECK (length(language) BETWEEN 2 AND 35),
             name TEXT NOT NULL CHECK (length(trim(name)) > 0),
             isPrimary INTEGER NOT NULL CHECK (isPrimary IN (0, 1)),
-            PRIMARY KEY (siteId, position)
+            PRIMARY KEY (siteSeq, position)
         ) WITHOUT ROWID;
-        CREATE UNIQUE INDEX siteName_onePrimary ON siteName(siteId) WHERE isPrimary = 1;
+        CREATE UNIQUE INDEX siteName_onePrimary ON siteName(siteSeq) WHERE isPrimary = 1;
 
         CREATE TABLE siteDesignation (
-            siteId TEXT NOT NULL REFERENCES site(id),
+            siteSeq INTEGER NOT NULL REFERENCES site(seq),
             position INTEGER NOT NULL,
             type TEXT NOT NULL CHECK (type IN (\(DesignationType.sqlList))),
             reference TEXT,
             date TEXT,
-            PRIMARY KEY (siteId, position)
+            PRIMARY KEY (siteSeq, position)
         ) WITHOUT ROWID;
-        CREATE INDEX siteDesignation_type ON siteDesignation(type, siteId);
+        CREATE INDEX siteDesignation_type ON siteDesignation(type, siteSeq);
 
         CREATE TABLE siteExternalId (
-            siteId TEXT NOT NULL REFERENCES site(id),
+            siteSeq INTEGER NOT NULL REFERENCES site(seq),
             position INTEGER NOT NULL,
             scheme TEXT NOT NULL CHECK (scheme IN (\(ExternalIDScheme.sqlList))),
             value TEXT NOT NULL CHECK (length(trim(value)) > 0),
-            PRIMARY KEY (siteId, position),
-            UNIQUE (siteId, scheme, value)
+            PRIMARY KEY (siteSeq, position),
+            UNIQUE (siteSeq, scheme, value)
         ) WITHOUT ROWID;
 
         -- Spatial pre-filter: one degenerate box per site (rowid = site.seq), written with the
@@ -150,12 +153,15 @@ enum RegistryMigrations {
             action TEXT NOT NULL,
             entityType TEXT NOT NULL,
             entityId TEXT NOT NULL,
+            -- The rowid (seq) of the entity in its table, to find a site's events through an index
+            -- that grows at its end; not part of the hash, checked against entityId by verify.
+            entitySeq INTEGER,
             oldValue TEXT CHECK (oldValue IS NULL OR json_valid(oldValue)),
             newValue TEXT CHECK (newValue IS NULL OR json_valid(newValue)),
             previousHash TEXT NOT NULL CHECK (length(previousHash) = 64),
             hash TEXT NOT NULL CHECK (length(hash) = 64)
         );
-        CREATE INDEX auditEvent_entity ON auditEvent(entityType, entityId, sequence);
+        CREATE INDEX auditEvent_entity ON auditEvent(entityType, entitySeq);
         CREATE TRIGGER auditEvent_noUpdate BEFORE UPDATE ON auditEvent BEGIN
             SELECT RAISE(ABORT, 'the audit log is append-only');
         END;
