@@ -1,7 +1,7 @@
 // Registry benchmark: imports a generated register of N sites from CSV, then times radius
 // queries (10 km) and full-text searches against it. Deterministic (seeded) inputs.
 //
-//   swift run -c release store-bench [--sites N] [--queries Q]
+//   swift run -c release store-bench [--sites N] [--queries Q] [--write-csv FILE]
 import Foundation
 import HeritageStore
 
@@ -97,6 +97,10 @@ defer { try? FileManager.default.removeItem(at: folder) }
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 let csvURL = folder.appending(path: "register.csv")
 try csv.write(to: csvURL, atomically: true, encoding: .utf8)
+if let index = CommandLine.arguments.firstIndex(of: "--write-csv"), index + 1 < CommandLine.arguments.count {
+    // Keep a copy of the generated register, e.g. to time `heritage site import` on it.
+    try csv.write(toFile: CommandLine.arguments[index + 1], atomically: true, encoding: .utf8)
+}
 let archive = try HeritageArchive.create(at: folder.appending(path: "archive"), actor: "bench")
 
 var imported = 0

@@ -15,16 +15,20 @@ extension Site {
     init(_ db: Database, row: Row) throws {
         let id: String = row["id"]
         let seq: Int64 = row["seq"]
+        // Cached statements: exports and verify read every site of the archive this way.
         let names = try Row.fetchAll(
-            db, sql: "SELECT language, name, isPrimary FROM siteName WHERE siteSeq = ? ORDER BY position",
+            db.cachedStatement(
+                sql: "SELECT language, name, isPrimary FROM siteName WHERE siteSeq = ? ORDER BY position"),
             arguments: [seq]
         ).map { SiteName(language: $0["language"], name: $0["name"], isPrimary: $0["isPrimary"]) }
         let designations = try Row.fetchAll(
-            db, sql: "SELECT type, reference, date FROM siteDesignation WHERE siteSeq = ? ORDER BY position",
+            db.cachedStatement(
+                sql: "SELECT type, reference, date FROM siteDesignation WHERE siteSeq = ? ORDER BY position"),
             arguments: [seq]
         ).map { try Designation(type: .stored($0["type"]), reference: $0["reference"], date: $0["date"]) }
         let externalIDs = try Row.fetchAll(
-            db, sql: "SELECT scheme, value FROM siteExternalId WHERE siteSeq = ? ORDER BY position", arguments: [seq]
+            db.cachedStatement(sql: "SELECT scheme, value FROM siteExternalId WHERE siteSeq = ? ORDER BY position"),
+            arguments: [seq]
         ).map { try ExternalID(scheme: .stored($0["scheme"]), value: $0["value"]) }
         let sourcesJSON: String = row["sources"]
         self.init(
@@ -35,7 +39,7 @@ extension Site {
                 certainty: try .stored(row["locationCertainty"])),
             boundary: row["boundary"], country: row["country"], adminArea: row["adminArea"],
             sensitivity: try .stored(row["sensitivity"]), designations: designations, externalIDs: externalIDs,
-            sources: try JSONDecoder().decode([String].self, from: Data(sourcesJSON.utf8)))
+            sources: sourcesJSON == "[]" ? [] : try JSONDecoder().decode([String].self, from: Data(sourcesJSON.utf8)))
     }
 
     /// Replaces the row of an existing site (same id) with this value; returns the row's seq.
