@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "heritage", targets: ["heritage"]),
         .library(name: "HeritageStore", targets: ["HeritageStore"]),
+        .library(name: "ScanImport", targets: ["ScanImport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -23,10 +24,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "ScanImport"),
         .executableTarget(
             name: "heritage",
             dependencies: [
                 "HeritageStore",
+                "ScanImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,6 +50,10 @@ let package = Package(
         .testTarget(
             name: "HeritageStoreTests",
             dependencies: ["HeritageStore", "HeritageTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "ScanImportTests",
+            dependencies: ["ScanImport"]
         ),
         .testTarget(
             name: "heritageCLITests",

@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A file's bytes mapped read-only into memory. Parsers read straight from the mapping; nothing
+/// is copied into `String`s or `Data` on the hot paths.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    public let count: Int
+    private let base: UnsafeRawPointer?
+
+    /// Maps the file at `path`. An empty file maps to an empty buffer.
+    public init(path: String) throws {
+        self.path = path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ScanImportError(.unreadable, file: path, "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw ScanImportError(.unreadable, file: path, "cannot stat: \(String(cString: strerror(errno)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ScanImportError(.unreadable, file: path, "is not a regular file")
+        }
+        count = Int(info.st_size)
+        if count == 0 {
+            base = nil
+            return
+        }
+        let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0)
+        guard let mapped, mapped != MAP_FAILED else {
+            throw ScanImportError(.unreadable, file: path, "cannot map: \(String(cString: strerror(errno)))")
+        }
+        _ = madvise(mapped, count, MADV_SEQUENTIAL)
+        base = UnsafeRawPointer(mapped)
+    }
+
+    /// The file's bytes; valid while this object lives.
+    public var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base, count: count)
+    }
+
+    deinit {
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+    }
+}

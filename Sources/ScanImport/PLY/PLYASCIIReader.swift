@@ -1,0 +1,198 @@
+import Dispatch
+
+/// Decodes an ASCII PLY body: one record per line, values separated by spaces or tabs.
+///
+/// The body is split into lines first (a byte scan), then each element's lines are decoded in
+/// chunks on all cores and joined in order. A record with too few or too many values, a value
+/// that is not a number of the declared type, or a body with too few lines is an error naming
+/// the line.
+struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes only
+    let bytes: UnsafeRawBufferPointer
+    let header: PLYHeader
+    let file: String
+
+    func read() throws -> (elements: [PLYElementData], warnings: [String]) {
+        let lines = lineRanges()
+        var next = 0
+        var result: [PLYElementData] = []
+        for element in header.elements {
+            guard next + element.count <= lines.count else {
+                let found = lines.count - next
+                throw ScanImportError(
+                    .truncated, file: file, at: .line(lineNumber(at: bytes.count)),
+                    "the body ends after \(found) of the \(element.count) records of element '\(element.name)'")
+            }
+            let slice = Array(lines[next..<(next + element.count)])
+            result.append(try decode(element, lines: slice))
+            next += element.count
+        }
+        var warnings: [String] = []
+        if next < lines.count {
+            warnings.append(
+                "\(lines.count - next) line(s) after the last declared record were ignored, from line \(lineNumber(at: lines[next].lowerBound))"
+            )
+        }
+        return (result, warnings)
+    }
+
+    /// The byte ranges of the body's non-empty lines, without their line breaks.
+    private func lineRanges() -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(max(16, (bytes.count - header.bodyOffset) / 32))
+        var start = header.bodyOffset
+        let end = bytes.count
+        guard let base = bytes.baseAddress else { return [] }
+        while start < end {
+            let found = memchr(base + start, 10, end - start)
+            let lineEnd = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? end
+            var contentEnd = lineEnd
+            if contentEnd > start && bytes[contentEnd - 1] == 13 { contentEnd -= 1 }
+            if contentEnd > start { ranges.append(start..<contentEnd) }
+            start = lineEnd + 1
+        }
+        return ranges
+    }
+
+    /// The 1-based line number of the byte at `offset` (only computed when reporting an error).
+    func lineNumber(at offset: Int) -> Int {
+        var line = 1
+        for index in 0..<min(offset, bytes.count) where bytes[index] == 10 { line += 1 }
+        return line
+    }
+
+    private func decode(_ element: PLYElement, lines: [Range<Int>]) throws -> PLYElementData {
+        let chunkSize = 16_384
+        let chunkCount = (lines.count + chunkSize - 1) / chunkSize
+        let results = UnsafeResults<Result<[ColumnBuilder], ScanImportError>>(count: chunkCount)
+        let reader = self
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let range = (chunk * chunkSize)..<min(lines.count, (chunk + 1) * chunkSize)
+            do throws(ScanImportError) {
+                results[chunk] = .success(try reader.decodeChunk(element, lines: lines[range]))
+            } catch {
+                results[chunk] = .failure(error)
+            }
+        }
+        var builders = element.properties.map { ColumnBuilder(property: $0, reserve: element.count) }
+        for chunk in 0..<chunkCount {
+            guard let result = results[chunk] else { continue }
+            let parts = try result.get()
+            for index in builders.indices { builders[index].append(contentsOf: parts[index]) }
+        }
+        var scalars: [String: ScalarColumn] = [:]
+        var lists: [String: ListColumn] = [:]
+        for builder in builders {
+            switch builder.property.kind {
+            case .scalar: scalars[builder.property.name] = builder.values.column
+            case .list:
+                lists[builder.property.name] = ListColumn(offsets: builder.offsets, values: builder.values.column)
+            }
+        }
+        return PLYElementData(element: element, scalars: scalars, lists: lists)
+    }
+
+    private func decodeChunk(_ element: PLYElement, lines: ArraySlice<Range<Int>>) throws(ScanImportError)
+        -> [ColumnBuilder]
+    {
+        var builders = element.properties.map { ColumnBuilder(property: $0, reserve: lines.count) }
+        for line in lines {
+            var cursor = line.lowerBound
+            func fail(_ message: String) -> ScanImportError {
+                ScanImportError(.malformedBody, file: file, at: .line(lineNumber(at: line.lowerBound)), message)
+            }
+            for index in builders.indices {
+                switch builders[index].property.kind {
+                case .scalar(let type):
+                    guard let token = nextToken(&cursor, end: line.upperBound) else {
+                        throw fail(
+                            "expected \(type.rawValue) '\(builders[index].property.name)' of element '\(element.name)'; the line ends"
+                        )
+                    }
+                    builders[index].appendScalar(
+                        try value(token, type: type, name: builders[index].property.name, fail))
+                case .list(let countType, let itemType):
+                    let name = builders[index].property.name
+                    guard let token = nextToken(&cursor, end: line.upperBound) else {
+                        throw fail(
+                            "expected the item count of list '\(name)' of element '\(element.name)'; the line ends")
+                    }
+                    let count = try value(token, type: countType, name: "\(name) (count)", fail).integer
+                    guard count >= 0 else { throw fail("list '\(name)' has a negative item count \(count)") }
+                    var items: [PLYValue] = []
+                    items.reserveCapacity(Int(count))
+                    for item in 0..<Int(count) {
+                        guard let itemToken = nextToken(&cursor, end: line.upperBound) else {
+                            throw fail("list '\(name)' announces \(count) items; the line ends after \(item)")
+                        }
+                        items.append(try value(itemToken, type: itemType, name: name, fail))
+                    }
+                    builders[index].appendList(count: items.count) { append in items.forEach(append) }
+                }
+            }
+            if nextToken(&cursor, end: line.upperBound) != nil {
+                throw fail(
+                    "more values than element '\(element.name)' declares; expected \(element.properties.count) properties"
+                )
+            }
+        }
+        return builders
+    }
+
+    @inline(__always)
+    private func nextToken(_ cursor: inout Int, end: Int) -> Range<Int>? {
+        while cursor < end, bytes[cursor] == 32 || bytes[cursor] == 9 { cursor += 1 }
+        guard cursor < end else { return nil }
+        let start = cursor
+        while cursor < end, bytes[cursor] != 32 && bytes[cursor] != 9 { cursor += 1 }
+        return start..<cursor
+    }
+
+    @inline(__always)
+    private func value(
+        _ token: Range<Int>, type: PLYScalarType, name: String, _ fail: (String) -> ScanImportError
+    ) throws(ScanImportError) -> PLYValue {
+        if type.isInteger {
+            guard let number = NumberParsing.integer(bytes, token.lowerBound, token.upperBound) else {
+                throw fail("'\(text(token))' is not an integer; expected \(type.rawValue) '\(name)'")
+            }
+            guard type.integerRange.contains(number) else {
+                throw fail("\(number) does not fit \(type.rawValue) '\(name)'")
+            }
+            return .integer(number)
+        }
+        guard let number = NumberParsing.double(bytes, token.lowerBound, token.upperBound) else {
+            throw fail("'\(text(token))' is not a number; expected \(type.rawValue) '\(name)'")
+        }
+        return .real(number)
+    }
+
+    private func text(_ token: Range<Int>) -> String {
+        let clipped = token.lowerBound..<min(token.upperBound, token.lowerBound + 40)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[clipped]), as: UTF8.self)
+    }
+}
+
+/// Results written by `concurrentPerform` iterations, each to its own slot.
+final class UnsafeResults<Value>: @unchecked Sendable {
+    private var slots: [Value?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    subscript(index: Int) -> Value? {
+        get { slots[index] }
+        set { slots[index] = newValue }
+    }
+}
+
+extension ColumnBuilder {
+    /// Appends another builder's values (for the same property) after this one's.
+    mutating func append(contentsOf other: ColumnBuilder) {
+        values.append(contentsOf: other.values)
+        if case .list = property.kind {
+            let base = offsets[offsets.count - 1]
+            offsets.append(contentsOf: other.offsets.dropFirst().map { $0 + base })
+        }
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif

@@ -1,0 +1,228 @@
+/// Decodes a binary PLY body (either byte order) straight from mapped bytes.
+///
+/// Elements whose records are all scalars are decoded column by column with a fixed stride;
+/// elements with lists are walked record by record. Every read is bounds-checked first: a short
+/// body is an error naming the byte offset and what was expected there.
+struct PLYBinaryReader {
+    let bytes: UnsafeRawBufferPointer
+    let header: PLYHeader
+    let file: String
+    let bigEndian: Bool
+
+    func read() throws -> [PLYElementData] {
+        var offset = header.bodyOffset
+        var result: [PLYElementData] = []
+        for element in header.elements {
+            if let size = element.fixedRecordSize {
+                result.append(try readFixed(element, recordSize: size, offset: &offset))
+            } else {
+                result.append(try readVariable(element, offset: &offset))
+            }
+        }
+        return result
+    }
+
+    private func truncated(_ element: PLYElement, record: Int, offset: Int, needed: Int) -> ScanImportError {
+        ScanImportError(
+            .truncated, file: file, at: .byteOffset(offset),
+            "the body ends inside record \(record) of element '\(element.name)' (of \(element.count)); expected \(needed) more bytes, the file has \(max(0, bytes.count - offset))"
+        )
+    }
+
+    private func readFixed(_ element: PLYElement, recordSize: Int, offset: inout Int) throws -> PLYElementData {
+        let (total, overflow) = recordSize.multipliedReportingOverflow(by: element.count)
+        if overflow || offset + total > bytes.count {
+            let available = max(0, bytes.count - offset)
+            let record = recordSize == 0 ? 0 : available / recordSize
+            throw truncated(element, record: record, offset: offset + record * recordSize, needed: recordSize)
+        }
+        var scalars: [String: ScalarColumn] = [:]
+        var fieldOffset = 0
+        for property in element.properties {
+            guard case .scalar(let type) = property.kind else { continue }
+            scalars[property.name] = column(
+                type, count: element.count, start: offset + fieldOffset, stride: recordSize)
+            fieldOffset += type.byteCount
+        }
+        offset += total
+        return PLYElementData(element: element, scalars: scalars, lists: [:])
+    }
+
+    /// Decodes `count` values of `type` starting at `start`, `stride` bytes apart.
+    private func column(_ type: PLYScalarType, count: Int, start: Int, stride: Int) -> ScalarColumn {
+        switch type {
+        case .int8: .int8(values(Int8.self, count, start, stride))
+        case .uint8: .uint8(values(UInt8.self, count, start, stride))
+        case .int16: .int16(values(Int16.self, count, start, stride))
+        case .uint16: .uint16(values(UInt16.self, count, start, stride))
+        case .int32: .int32(values(Int32.self, count, start, stride))
+        case .uint32: .uint32(values(UInt32.self, count, start, stride))
+        case .float32: .float32(values(UInt32.self, count, start, stride).map { Float(bitPattern: $0) })
+        case .float64: .float64(values(UInt64.self, count, start, stride).map { Double(bitPattern: $0) })
+        }
+    }
+
+    private func values<T: FixedWidthInteger>(_ type: T.Type, _ count: Int, _ start: Int, _ stride: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var position = start
+            if bigEndian {
+                for index in 0..<count {
+                    buffer[index] = T(bigEndian: bytes.loadUnaligned(fromByteOffset: position, as: T.self))
+                    position += stride
+                }
+            } else {
+                for index in 0..<count {
+                    buffer[index] = T(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: T.self))
+                    position += stride
+                }
+            }
+            initialized = count
+        }
+    }
+
+    private func readVariable(_ element: PLYElement, offset: inout Int) throws -> PLYElementData {
+        var builders = element.properties.map { ColumnBuilder(property: $0, reserve: element.count) }
+        for record in 0..<element.count {
+            for index in builders.indices {
+                switch builders[index].property.kind {
+                case .scalar(let type):
+                    guard offset + type.byteCount <= bytes.count else {
+                        throw truncated(element, record: record, offset: offset, needed: type.byteCount)
+                    }
+                    builders[index].appendScalar(load(type, at: offset))
+                    offset += type.byteCount
+                case .list(let countType, let itemType):
+                    guard offset + countType.byteCount <= bytes.count else {
+                        throw truncated(element, record: record, offset: offset, needed: countType.byteCount)
+                    }
+                    let rawCount = load(countType, at: offset)
+                    guard rawCount.integer >= 0 else {
+                        throw ScanImportError(
+                            .malformedBody, file: file, at: .byteOffset(offset),
+                            "record \(record) of element '\(element.name)' has a list of \(rawCount.integer) items; expected a count of 0 or more"
+                        )
+                    }
+                    offset += countType.byteCount
+                    let items = Int(rawCount.integer)
+                    let (size, overflow) = items.multipliedReportingOverflow(by: itemType.byteCount)
+                    guard !overflow, offset + size <= bytes.count else {
+                        throw truncated(element, record: record, offset: offset, needed: size)
+                    }
+                    builders[index].appendList(count: items) { append in
+                        for item in 0..<items { append(load(itemType, at: offset + item * itemType.byteCount)) }
+                    }
+                    offset += size
+                }
+            }
+        }
+        var scalars: [String: ScalarColumn] = [:]
+        var lists: [String: ListColumn] = [:]
+        for builder in builders {
+            switch builder.property.kind {
+            case .scalar: scalars[builder.property.name] = builder.values.column
+            case .list:
+                lists[builder.property.name] = ListColumn(offsets: builder.offsets, values: builder.values.column)
+            }
+        }
+        return PLYElementData(element: element, scalars: scalars, lists: lists)
+    }
+
+    @inline(__always)
+    private func load(_ type: PLYScalarType, at offset: Int) -> PLYValue {
+        func integer<T: FixedWidthInteger>(_: T.Type) -> T {
+            let raw = bytes.loadUnaligned(fromByteOffset: offset, as: T.self)
+            return bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
+        }
+        switch type {
+        case .int8: return .integer(Int64(integer(Int8.self)))
+        case .uint8: return .integer(Int64(integer(UInt8.self)))
+        case .int16: return .integer(Int64(integer(Int16.self)))
+        case .uint16: return .integer(Int64(integer(UInt16.self)))
+        case .int32: return .integer(Int64(integer(Int32.self)))
+        case .uint32: return .integer(Int64(integer(UInt32.self)))
+        case .float32: return .real(Double(Float(bitPattern: integer(UInt32.self))))
+        case .float64: return .real(Double(bitPattern: integer(UInt64.self)))
+        }
+    }
+}
+
+/// One decoded value, before it is stored in its column.
+enum PLYValue {
+    case integer(Int64)
+    case real(Double)
+
+    var integer: Int64 {
+        switch self {
+        case .integer(let value): value
+        case .real(let value): value.isFinite && abs(value) < 9e18 ? Int64(value) : -1
+        }
+    }
+}
+
+/// Accumulates the values of one property while records are walked one by one.
+struct ColumnBuilder {
+    let property: PLYProperty
+    var values: TypedValues
+    var offsets: [Int] = [0]
+
+    init(property: PLYProperty, reserve: Int) {
+        self.property = property
+        switch property.kind {
+        case .scalar(let type): values = TypedValues(type: type, reserve: reserve)
+        case .list(_, let item):
+            values = TypedValues(type: item, reserve: reserve * 3)
+            offsets.reserveCapacity(reserve + 1)
+        }
+    }
+
+    mutating func appendScalar(_ value: PLYValue) { values.append(value) }
+
+    mutating func appendList(count: Int, _ body: ((PLYValue) -> Void) -> Void) {
+        body { values.append($0) }
+        offsets.append(offsets[offsets.count - 1] + count)
+    }
+}
+
+/// A growable column in one of the PLY types. Values arrive already range-checked; they are
+/// gathered as `Int64` or `Double` and narrowed to the declared type once, at the end.
+struct TypedValues {
+    let type: PLYScalarType
+    private var integers: [Int64] = []
+    private var reals: [Double] = []
+
+    init(type: PLYScalarType, reserve: Int) {
+        self.type = type
+        if type.isInteger { integers.reserveCapacity(reserve) } else { reals.reserveCapacity(reserve) }
+    }
+
+    @inline(__always)
+    mutating func append(_ value: PLYValue) {
+        switch value {
+        case .integer(let number):
+            if type.isInteger { integers.append(number) } else { reals.append(Double(number)) }
+        case .real(let number):
+            if type.isInteger { integers.append(PLYValue.real(number).integer) } else { reals.append(number) }
+        }
+    }
+
+    mutating func append(contentsOf other: TypedValues) {
+        integers += other.integers
+        reals += other.reals
+    }
+
+    var count: Int { type.isInteger ? integers.count : reals.count }
+
+    /// The values in the declared type.
+    var column: ScalarColumn {
+        switch type {
+        case .int8: .int8(integers.map { Int8(truncatingIfNeeded: $0) })
+        case .uint8: .uint8(integers.map { UInt8(truncatingIfNeeded: $0) })
+        case .int16: .int16(integers.map { Int16(truncatingIfNeeded: $0) })
+        case .uint16: .uint16(integers.map { UInt16(truncatingIfNeeded: $0) })
+        case .int32: .int32(integers.map { Int32(truncatingIfNeeded: $0) })
+        case .uint32: .uint32(integers.map { UInt32(truncatingIfNeeded: $0) })
+        case .float32: .float32(reals.map { Float($0) })
+        case .float64: .float64(reals)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// The values of one scalar property for every record of an element, in the file's own type.
+public enum ScalarColumn: Sendable, Equatable {
+    case int8([Int8])
+    case uint8([UInt8])
+    case int16([Int16])
+    case uint16([UInt16])
+    case int32([Int32])
+    case uint32([UInt32])
+    case float32([Float])
+    case float64([Double])
+
+    public var count: Int {
+        switch self {
+        case .int8(let values): values.count
+        case .uint8(let values): values.count
+        case .int16(let values): values.count
+        case .uint16(let values): values.count
+        case .int32(let values): values.count
+        case .uint32(let values): values.count
+        case .float32(let values): values.count
+        case .float64(let values): values.count
+        }
+    }
+
+    public var type: PLYScalarType {
+        switch self {
+        case .int8: .int8
+        case .uint8: .uint8
+        case .int16: .int16
+        case .uint16: .uint16
+        case .int32: .int32
+        case .uint32: .uint32
+        case .float32: .float32
+        case .float64: .float64
+        }
+    }
+
+    /// The value at `index`, widened to `Double` (exact for every PLY type).
+    @inline(__always)
+    public func double(at index: Int) -> Double {
+        switch self {
+        case .int8(let values): Double(values[index])
+        case .uint8(let values): Double(values[index])
+        case .int16(let values): Double(values[index])
+        case .uint16(let values): Double(values[index])
+        case .int32(let values): Double(values[index])
+        case .uint32(let values): Double(values[index])
+        case .float32(let values): Double(values[index])
+        case .float64(let values): values[index]
+        }
+    }
+
+    /// Every value widened to `Double`.
+    public var doubles: [Double] {
+        switch self {
+        case .float64(let values): values
+        case .float32(let values): values.map(Double.init)
+        default: (0..<count).map(double(at:))
+        }
+    }
+
+    /// Every value as an integer, or nil for floating-point columns.
+    public var integers: [Int64]? {
+        switch self {
+        case .int8(let values): values.map(Int64.init)
+        case .uint8(let values): values.map(Int64.init)
+        case .int16(let values): values.map(Int64.init)
+        case .uint16(let values): values.map(Int64.init)
+        case .int32(let values): values.map(Int64.init)
+        case .uint32(let values): values.map(Int64.init)
+        case .float32, .float64: nil
+        }
+    }
+}
+
+/// The values of one list property: record `i` holds `values[offsets[i]..<offsets[i + 1]]`.
+public struct ListColumn: Sendable, Equatable {
+    public var offsets: [Int]
+    public var values: ScalarColumn
+
+    public var count: Int { offsets.count - 1 }
+
+    public func range(of record: Int) -> Range<Int> { offsets[record]..<offsets[record + 1] }
+}
+
+/// The decoded records of one element, property by property.
+public struct PLYElementData: Sendable, Equatable {
+    public var element: PLYElement
+    public var scalars: [String: ScalarColumn]
+    public var lists: [String: ListColumn]
+}
+
+/// A whole PLY file: its header and every element's data.
+public struct PLYDocument: Sendable {
+    public var header: PLYHeader
+    public var elements: [PLYElementData]
+    /// Things that did not stop the read but a user should know (trailing bytes, for example).
+    public var warnings: [String]
+
+    public func element(named name: String) -> PLYElementData? {
+        elements.first { $0.element.name == name }
+    }
+}

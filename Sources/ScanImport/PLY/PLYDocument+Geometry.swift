@@ -1,0 +1,156 @@
+extension PLYDocument {
+    /// The element holding vertex positions: `vertex`, else the first element with x, y and z.
+    var vertexData: PLYElementData? {
+        element(named: "vertex")
+            ?? elements.first { ["x", "y", "z"].allSatisfy($0.scalars.keys.contains) }
+    }
+
+    /// Points, normals, colours, scalar fields and triangles, with every face index checked.
+    ///
+    /// Faces come from `face` (`vertex_indices` or `vertex_index`), polygons are fan-triangulated,
+    /// and `tristrips` (with -1 restarts) become triangles. A face that names a vertex outside
+    /// the file is an error with the line (ASCII) or byte offset (binary) of the face.
+    public func geometry(file: String) throws(ScanImportError) -> ScanGeometry {
+        guard let vertices = vertexData else {
+            return ScanGeometry(positions: [])
+        }
+        let count = vertices.element.count
+        var geometry = ScanGeometry(positions: [])
+        if let x = vertices.scalars["x"], let y = vertices.scalars["y"], let z = vertices.scalars["z"] {
+            geometry.positions = [Double](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
+                for index in 0..<count {
+                    buffer[index * 3] = x.double(at: index)
+                    buffer[index * 3 + 1] = y.double(at: index)
+                    buffer[index * 3 + 2] = z.double(at: index)
+                }
+                initialized = count * 3
+            }
+        }
+        if let nx = vertices.scalars["nx"], let ny = vertices.scalars["ny"], let nz = vertices.scalars["nz"] {
+            geometry.normals = (0..<count).flatMap {
+                [Float(nx.double(at: $0)), Float(ny.double(at: $0)), Float(nz.double(at: $0))]
+            }
+        }
+        let colorNames =
+            ["red", "green", "blue"].allSatisfy(vertices.scalars.keys.contains)
+            ? ["red", "green", "blue", "alpha"] : ["diffuse_red", "diffuse_green", "diffuse_blue", "diffuse_alpha"]
+        if let red = vertices.scalars[colorNames[0]], let green = vertices.scalars[colorNames[1]],
+            let blue = vertices.scalars[colorNames[2]]
+        {
+            let alpha = vertices.scalars[colorNames[3]]
+            func channel(_ column: ScalarColumn, _ index: Int) -> UInt8 {
+                let value = column.double(at: index)
+                let scaled = column.type.isInteger ? value : value * 255  // float colours are 0...1
+                return UInt8(clamping: Int(scaled.isFinite ? scaled.rounded() : 0))
+            }
+            geometry.colors = [UInt8](unsafeUninitializedCapacity: count * 4) { buffer, initialized in
+                for index in 0..<count {
+                    buffer[index * 4] = channel(red, index)
+                    buffer[index * 4 + 1] = channel(green, index)
+                    buffer[index * 4 + 2] = channel(blue, index)
+                    buffer[index * 4 + 3] = alpha.map { channel($0, index) } ?? 255
+                }
+                initialized = count * 4
+            }
+        }
+        let known: Set<String> = Set(["x", "y", "z", "nx", "ny", "nz"] + colorNames)
+        for property in vertices.element.properties where !known.contains(property.name) {
+            if let column = vertices.scalars[property.name] {
+                geometry.scalarFields.append(
+                    ScalarField(name: property.name, values: (0..<count).map { Float(column.double(at: $0)) }))
+            }
+        }
+        if let faces = element(named: "face"),
+            let list = faces.lists["vertex_indices"] ?? faces.lists["vertex_index"]
+        {
+            geometry.polygonCount = faces.element.count
+            geometry.triangles.reserveCapacity(faces.element.count * 3)
+            for face in 0..<list.count {
+                let range = list.range(of: face)
+                guard range.count >= 3 else {
+                    if range.count == 0 { continue }
+                    throw ScanImportError(
+                        .malformedBody, file: file, at: location(of: face, in: faces),
+                        "face \(face) has \(range.count) vertices; expected at least 3")
+                }
+                let first = try checkedIndex(list.values, range.lowerBound, vertices: count, face: face, faces, file)
+                var previous = try checkedIndex(
+                    list.values, range.lowerBound + 1, vertices: count, face: face, faces, file)
+                for position in (range.lowerBound + 2)..<range.upperBound {
+                    let current = try checkedIndex(list.values, position, vertices: count, face: face, faces, file)
+                    geometry.triangles += [first, previous, current]
+                    previous = current
+                }
+            }
+        }
+        if let strips = element(named: "tristrips"), let list = strips.lists["vertex_indices"] {
+            geometry.polygonCount += strips.element.count
+            for strip in 0..<list.count {
+                var window: [UInt32] = []
+                for position in list.range(of: strip) {
+                    if list.values.double(at: position) == -1 {
+                        window.removeAll()
+                        continue
+                    }
+                    window.append(try checkedIndex(list.values, position, vertices: count, face: strip, strips, file))
+                    if window.count >= 3 {
+                        let (a, b, c) = (window[window.count - 3], window[window.count - 2], window[window.count - 1])
+                        if a != b && b != c && a != c {
+                            geometry.triangles += window.count % 2 == 1 ? [a, b, c] : [b, a, c]
+                        }
+                    }
+                }
+            }
+        }
+        if let edges = element(named: "edge") { geometry.lineCount = edges.element.count }
+        return geometry
+    }
+
+    private func checkedIndex(
+        _ values: ScalarColumn, _ position: Int, vertices: Int, face: Int, _ faces: PLYElementData, _ file: String
+    ) throws(ScanImportError) -> UInt32 {
+        let value = values.double(at: position)
+        guard value >= 0, value < Double(vertices), value == value.rounded() else {
+            throw ScanImportError(
+                .indexOutOfRange, file: file, at: location(of: face, in: faces),
+                "\(faces.element.name) \(face) refers to vertex \(value.formatted); expected 0 to \(vertices - 1)")
+        }
+        return UInt32(value)
+    }
+
+    /// Where record `record` of `data` starts: its line (ASCII, assuming no blank lines) or byte offset.
+    func location(of record: Int, in data: PLYElementData) -> ScanImportError.Location {
+        var recordsBefore = 0
+        var offset = header.bodyOffset
+        for other in elements {
+            if other.element.name == data.element.name { break }
+            recordsBefore += other.element.count
+            offset += other.byteSize(records: other.element.count)
+        }
+        if header.format == .ascii { return .line(header.lineCount + recordsBefore + record + 1) }
+        return .byteOffset(offset + data.byteSize(records: record))
+    }
+}
+
+extension PLYElementData {
+    /// The bytes the first `records` records take in a binary body.
+    func byteSize(records: Int) -> Int {
+        var size = 0
+        for property in element.properties {
+            switch property.kind {
+            case .scalar(let type): size += type.byteCount * records
+            case .list(let countType, let itemType):
+                let items = lists[property.name].map { $0.offsets[min(records, $0.count)] } ?? 0
+                size += countType.byteCount * records + itemType.byteCount * items
+            }
+        }
+        return size
+    }
+
+}
+
+extension Double {
+    var formatted: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
+    }
+}

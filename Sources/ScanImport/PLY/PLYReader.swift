@@ -1,0 +1,59 @@
+/// Reads PLY 1.0 files: ASCII and binary in both byte orders, any elements and properties.
+public enum PLYReader {
+    /// Parses `bytes` (the whole file) named `file` in messages.
+    public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> PLYDocument {
+        let header: PLYHeader
+        do {
+            header = try PLYHeader.parse(bytes, file: file)
+        } catch let error as ScanImportError {
+            throw error
+        } catch {
+            throw ScanImportError(.malformedHeader, file: file, "\(error)")
+        }
+        var warnings: [String] = []
+        let elements: [PLYElementData]
+        do {
+            switch header.format {
+            case .ascii:
+                (elements, warnings) = try PLYASCIIReader(bytes: bytes, header: header, file: file).read()
+            case .binaryLittleEndian, .binaryBigEndian:
+                let reader = PLYBinaryReader(
+                    bytes: bytes, header: header, file: file, bigEndian: header.format == .binaryBigEndian)
+                elements = try reader.read()
+                let consumed = try consumedBytes(header, elements)
+                if consumed < bytes.count {
+                    warnings.append("\(bytes.count - consumed) byte(s) after the last declared record were ignored")
+                }
+            }
+        } catch let error as ScanImportError {
+            throw error
+        } catch {
+            throw ScanImportError(.malformedBody, file: file, "\(error)")
+        }
+        return PLYDocument(header: header, elements: elements, warnings: warnings)
+    }
+
+    /// Reads the file at `path` through a memory mapping.
+    public static func read(path: String) throws(ScanImportError) -> PLYDocument {
+        let mapped: MappedFile
+        do { mapped = try MappedFile(path: path) } catch let error as ScanImportError { throw error } catch {
+            throw ScanImportError(.unreadable, file: path, "\(error)")
+        }
+        return try read(mapped.bytes, file: path)
+    }
+
+    private static func consumedBytes(_ header: PLYHeader, _ elements: [PLYElementData]) throws -> Int {
+        var total = header.bodyOffset
+        for data in elements {
+            for property in data.element.properties {
+                switch property.kind {
+                case .scalar(let type): total += type.byteCount * data.element.count
+                case .list(let countType, let itemType):
+                    let list = data.lists[property.name]
+                    total += countType.byteCount * data.element.count + itemType.byteCount * (list?.values.count ?? 0)
+                }
+            }
+        }
+        return total
+    }
+}
