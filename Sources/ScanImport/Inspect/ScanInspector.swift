@@ -1,0 +1,38 @@
+/// Recognises a file by its first bytes (and, for OBJ, its extension) and summarises it.
+public enum ScanInspector {
+    /// Which reader a file needs, from its magic number or extension.
+    public static func format(of bytes: UnsafeRawBufferPointer, path: String) -> ScanSummary.Format? {
+        func starts(with magic: [UInt8]) -> Bool {
+            bytes.count >= magic.count && zip(bytes, magic).allSatisfy { $0 == $1 }
+        }
+        if starts(with: Array("ply".utf8)) && bytes.count >= 4 && (bytes[3] == 10 || bytes[3] == 13) { return .ply }
+        if starts(with: Array("LASF".utf8)) { return .las }
+        if starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        let lower = path.lowercased()
+        if lower.hasSuffix(".obj") { return .obj }
+        if lower.hasSuffix(".ply") { return .ply }
+        return nil
+    }
+
+    /// Reads the file at `path` completely (every face checked) and summarises it.
+    public static func inspect(path: String) throws(ScanImportError) -> ScanSummary {
+        let mapped: MappedFile
+        do { mapped = try MappedFile(path: path) } catch let error as ScanImportError { throw error } catch {
+            throw ScanImportError(.unreadable, file: path, "\(error)")
+        }
+        guard let format = format(of: mapped.bytes, path: path) else {
+            throw ScanImportError(
+                .unsupported, file: path,
+                "is not a format heritage reads; expected PLY, OBJ, LAS, JPEG or PNG (recognised by content, or .obj by name)"
+            )
+        }
+        switch format {
+        case .ply:
+            let document = try PLYReader.read(mapped.bytes, file: path)
+            return ScanSummary(ply: document, geometry: try document.geometry(file: path))
+        default:
+            throw ScanImportError(.unsupported, file: path, "reading \(format.rawValue) files is not implemented yet")
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// What `heritage inspect` reports about a file: the same keys for every format, `nil` where a
+/// key does not apply (a photo has no vertices, a scan no EXIF).
+public struct ScanSummary: Sendable, Equatable, Encodable {
+    public enum Format: String, Sendable, Codable {
+        case ply, obj, las, jpeg, png
+    }
+
+    public var format: Format
+    public var vertexCount: Int?
+    /// Faces as written in the file, before triangulation.
+    public var faceCount: Int?
+    public var triangleCount: Int?
+    public var lineCount: Int?
+    public var bounds: Bounds?
+    /// Declared properties, as `element.name:type` (`vertex.x:float32`, `face.vertex_indices:list<uint8,int32>`).
+    public var properties: [String]
+    /// Element names and record counts, in file order (PLY).
+    public var elements: [ElementCount]?
+    public var comments: [String]
+    /// Files the scan refers to (OBJ `mtllib`, texture maps), as written.
+    public var relatedFiles: [String]?
+    public var width: Int?
+    public var height: Int?
+    public var exif: ExifSummary?
+    public var gps: GPSSummary?
+    public var warnings: [String]
+
+    public init(format: Format) {
+        self.format = format
+        properties = []
+        comments = []
+        warnings = []
+    }
+
+    public struct ElementCount: Sendable, Equatable, Codable {
+        public var name: String
+        public var count: Int
+    }
+
+    public struct ExifSummary: Sendable, Equatable, Codable {
+        public var make: String?
+        public var model: String?
+        public var dateTimeOriginal: String?
+        public var orientation: Int?
+    }
+
+    public struct GPSSummary: Sendable, Equatable, Codable {
+        public var latitude: Double?
+        public var longitude: Double?
+        public var altitude: Double?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, vertexCount, faceCount, triangleCount, lineCount, bounds, properties, elements, comments
+        case relatedFiles, width, height, exif, gps, warnings
+    }
+
+    /// Encodes every key, `null` included, so the JSON shape is the same for every file.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(format, forKey: .format)
+        try container.encode(vertexCount, forKey: .vertexCount)
+        try container.encode(faceCount, forKey: .faceCount)
+        try container.encode(triangleCount, forKey: .triangleCount)
+        try container.encode(lineCount, forKey: .lineCount)
+        try container.encode(bounds, forKey: .bounds)
+        try container.encode(properties, forKey: .properties)
+        try container.encode(elements, forKey: .elements)
+        try container.encode(comments, forKey: .comments)
+        try container.encode(relatedFiles, forKey: .relatedFiles)
+        try container.encode(width, forKey: .width)
+        try container.encode(height, forKey: .height)
+        try container.encode(exif, forKey: .exif)
+        try container.encode(gps, forKey: .gps)
+        try container.encode(warnings, forKey: .warnings)
+    }
+}
+
+extension ScanSummary {
+    /// The summary of a read PLY document and its geometry.
+    init(ply document: PLYDocument, geometry: ScanGeometry) {
+        self.init(format: .ply)
+        vertexCount = geometry.vertexCount
+        faceCount = geometry.polygonCount
+        triangleCount = geometry.triangleCount
+        lineCount = geometry.lineCount
+        bounds = geometry.bounds
+        properties = document.header.elements.flatMap { element in
+            element.properties.map { property in
+                switch property.kind {
+                case .scalar(let type): "\(element.name).\(property.name):\(type.rawValue)"
+                case .list(let count, let item):
+                    "\(element.name).\(property.name):list<\(count.rawValue),\(item.rawValue)>"
+                }
+            }
+        }
+        elements = document.header.elements.map { ElementCount(name: $0.name, count: $0.count) }
+        comments = document.header.comments + document.header.objInfo.map { "obj_info \($0)" }
+        warnings = document.warnings
+    }
+}

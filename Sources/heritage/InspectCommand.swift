@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import ScanImport
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Read a scan or photo completely and summarise it; needs no archive.",
+        discussion: """
+            Every record is decoded and every face index checked, so a file that inspects cleanly
+            will import. JSON keys: format, vertexCount, faceCount (as written, before
+            triangulation), triangleCount, lineCount, bounds {min, max}, properties, elements,
+            comments, relatedFiles, width, height, exif, gps, warnings; null where a key does not
+            apply.
+
+            Example:
+              heritage inspect scan.ply
+              heritage inspect DSCN0010.jpg --json
+            """)
+
+    @Argument(help: "The file to read.") var file: String
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() throws {
+        let summary = try ScanInspector.inspect(path: file)
+        if json {
+            try printJSON(summary)
+        } else {
+            print(describe(summary))
+        }
+    }
+
+    func describe(_ summary: ScanSummary) -> String {
+        var lines = ["\(file): \(summary.format.rawValue.uppercased())"]
+        func add(_ label: String, _ value: String) {
+            lines.append("  \(label)\(String(repeating: " ", count: max(1, 13 - label.count)))\(value)")
+        }
+        if let vertices = summary.vertexCount { add("vertices", vertices.formatted()) }
+        if let faces = summary.faceCount {
+            add("faces", "\(faces.formatted()) (\((summary.triangleCount ?? 0).formatted()) triangles)")
+        }
+        if let lines = summary.lineCount, lines > 0 { add("lines", lines.formatted()) }
+        if let bounds = summary.bounds {
+            add("bounds", "min " + bounds.min.map(format).joined(separator: ", "))
+            add("", "max " + bounds.max.map(format).joined(separator: ", "))
+        }
+        for element in summary.elements ?? [] { add("element", "\(element.name) × \(element.count.formatted())") }
+        if !summary.properties.isEmpty { add("properties", summary.properties.joined(separator: ", ")) }
+        for comment in summary.comments { add("comment", comment) }
+        for related in summary.relatedFiles ?? [] { add("refers to", related) }
+        if let width = summary.width, let height = summary.height { add("size", "\(width) × \(height) pixels") }
+        if let exif = summary.exif {
+            add("camera", [exif.make, exif.model].compactMap { $0 }.joined(separator: " "))
+            if let date = exif.dateTimeOriginal { add("taken", date) }
+            if let orientation = exif.orientation { add("orientation", String(orientation)) }
+        }
+        if let gps = summary.gps, let latitude = gps.latitude, let longitude = gps.longitude {
+            add(
+                "gps",
+                String(format: "%.6f, %.6f", latitude, longitude)
+                    + (gps.altitude.map { String(format: ", %.1f m", $0) } ?? ""))
+        }
+        for warning in summary.warnings { add("warning", warning) }
+        return lines.joined(separator: "\n")
+    }
+
+    private func format(_ value: Double) -> String { String(format: "%.6g", value) }
+}
