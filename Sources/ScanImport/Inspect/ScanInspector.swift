@@ -31,6 +31,10 @@ public enum ScanInspector {
         case .ply:
             let document = try PLYReader.read(mapped.bytes, file: path)
             return ScanSummary(ply: document, geometry: try document.geometry(file: path))
+        case .obj:
+            let document = try OBJReader.read(mapped.bytes, file: path)
+            return ScanSummary(
+                obj: document, related: OBJRelatedFiles.resolve(objPath: path, libraries: document.materialLibraries))
         default:
             throw ScanImportError(.unsupported, file: path, "reading \(format.rawValue) files is not implemented yet")
         }

@@ -99,3 +99,27 @@ extension ScanSummary {
         warnings = document.warnings
     }
 }
+
+extension ScanSummary {
+    /// The summary of a read OBJ document; `related` lists the files it refers to.
+    init(obj document: OBJDocument, related: OBJRelatedFiles) {
+        self.init(format: .obj)
+        let geometry = document.geometry
+        vertexCount = geometry.vertexCount
+        faceCount = geometry.polygonCount
+        triangleCount = geometry.triangleCount
+        lineCount = geometry.lineCount
+        bounds = geometry.bounds
+        properties = ["v:position"]
+        if geometry.colors != nil { properties.append("v:color") }
+        if document.textureCoordinateCount > 0 { properties.append("vt:\(document.textureCoordinateCount)") }
+        if document.normalCount > 0 { properties.append("vn:\(document.normalCount)") }
+        if document.pointCount > 0 { properties.append("p:\(document.pointCount)") }
+        properties +=
+            document.objects.map { "o:\($0)" } + document.groups.map { "g:\($0)" }
+            + document.materials.map { "usemtl:\($0)" }
+        comments = document.comments
+        relatedFiles = related.references.map(\.name)
+        warnings = document.warnings + related.missing.map { "referenced file '\($0)' is missing" }
+    }
+}

@@ -63,7 +63,7 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
     private func decode(_ element: PLYElement, lines: [Range<Int>]) throws -> PLYElementData {
         let chunkSize = 16_384
         let chunkCount = (lines.count + chunkSize - 1) / chunkSize
-        let results = UnsafeResults<Result<[ColumnBuilder], ScanImportError>>(count: chunkCount)
+        let results = UnsafeSlots<Result<[ColumnBuilder], ScanImportError>>(count: chunkCount)
         let reader = self
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let range = (chunk * chunkSize)..<min(lines.count, (chunk + 1) * chunkSize)
@@ -169,16 +169,6 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
     private func text(_ token: Range<Int>) -> String {
         let clipped = token.lowerBound..<min(token.upperBound, token.lowerBound + 40)
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[clipped]), as: UTF8.self)
-    }
-}
-
-/// Results written by `concurrentPerform` iterations, each to its own slot.
-final class UnsafeResults<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    subscript(index: Int) -> Value? {
-        get { slots[index] }
-        set { slots[index] = newValue }
     }
 }
 

@@ -1,0 +1,406 @@
+import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What an OBJ file holds besides geometry: names, materials and the files it refers to.
+public struct OBJDocument: Sendable {
+    public var geometry: ScanGeometry
+    public var textureCoordinateCount: Int
+    public var normalCount: Int
+    public var pointCount: Int
+    /// `mtllib` file names, as written.
+    public var materialLibraries: [String]
+    public var materials: [String]
+    public var objects: [String]
+    public var groups: [String]
+    public var comments: [String]
+    public var warnings: [String]
+}
+
+/// Reads Wavefront OBJ: `v` (with optional w or r g b colour), `vn`, `vt`, `f` in all four index
+/// forms with negative (relative) indices, polygons, `l`, `p`, `o`, `g`, `s`, `usemtl`,
+/// `mtllib`, line continuations and comments.
+///
+/// Lines are decoded in chunks on all cores: a first pass counts the `v`, `vt` and `vn` lines
+/// of each chunk so that relative indices resolve without reading the file in order. An index
+/// of 0 or one that names a vertex that does not exist is an error with the line number.
+public enum OBJReader {
+    public static func read(path: String) throws(ScanImportError) -> OBJDocument {
+        let mapped: MappedFile
+        do { mapped = try MappedFile(path: path) } catch let error as ScanImportError { throw error } catch {
+            throw ScanImportError(.unreadable, file: path, "\(error)")
+        }
+        return try read(mapped.bytes, file: path)
+    }
+
+    public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> OBJDocument {
+        if containsContinuation(bytes) {
+            // Rare: join continued lines (a backslash before the line break) into one, keeping line numbers.
+            var joined = [UInt8](bytes)
+            var index = 0
+            var lineBreaks: [Int] = []
+            while index + 1 < joined.count {
+                if joined[index] == UInt8(ascii: "\\") {
+                    var next = index + 1
+                    if next < joined.count && joined[next] == 13 { next += 1 }
+                    if next < joined.count && joined[next] == 10 {
+                        for position in index...next { joined[position] = 32 }
+                        lineBreaks.append(index)
+                    }
+                }
+                index += 1
+            }
+            let result: Result<OBJDocument, ScanImportError> = joined.withUnsafeBytes { buffer in
+                do throws(ScanImportError) {
+                    return .success(try OBJParser(bytes: buffer, file: file, joinedBreaks: lineBreaks).parse())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return try result.get()
+        }
+        return try OBJParser(bytes: bytes, file: file, joinedBreaks: []).parse()
+    }
+
+    private static func containsContinuation(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 1 else { return false }
+        var start = 0
+        while start < bytes.count {
+            guard let found = memchr(base + start, Int32(UInt8(ascii: "\\")), bytes.count - start) else { return false }
+            let position = base.distance(to: UnsafeRawPointer(found))
+            var next = position + 1
+            if next < bytes.count && bytes[next] == 13 { next += 1 }
+            if next < bytes.count && bytes[next] == 10 { return true }
+            start = position + 1
+        }
+        return false
+    }
+}
+
+/// The per-chunk result of decoding OBJ lines.
+private struct OBJChunk {
+    var positions: [Double] = []
+    var colors: [Float] = []
+    var colorCount = 0
+    var texcoords = 0
+    var normals = 0
+    var triangles: [UInt32] = []
+    var faces = 0
+    var lines = 0
+    var points = 0
+    var materialLibraries: [String] = []
+    var materials: [String] = []
+    var objects: [String] = []
+    var groups: [String] = []
+    var comments: [String] = []
+    var unknownKeywords: [String: Int] = [:]  // keyword → first line
+}
+
+private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
+    let bytes: UnsafeRawBufferPointer
+    let file: String
+    /// Offsets of continuations joined into one line, to keep reported line numbers true.
+    let joinedBreaks: [Int]
+
+    func parse() throws(ScanImportError) -> OBJDocument {
+        let lines = lineStarts()
+        let chunkSize = 32_768
+        let chunkCount = max(1, (lines.count + chunkSize - 1) / chunkSize)
+        // Pass 1: how many v, vt, vn lines each chunk has.
+        let counts = UnsafeSlots<(Int, Int, Int)>(count: chunkCount)
+        let parser = self
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            var v = 0
+            var vt = 0
+            var vn = 0
+            for line in parser.range(chunk, chunkSize, lines.count) {
+                let start = lines[line].lowerBound
+                guard lines[line].count >= 2, parser.bytes[start] == UInt8(ascii: "v") else { continue }
+                switch parser.bytes[start + 1] {
+                case 32, 9: v += 1
+                case UInt8(ascii: "t"): vt += 1
+                case UInt8(ascii: "n"): vn += 1
+                default: break
+                }
+            }
+            counts[chunk] = (v, vt, vn)
+        }
+        var bases: [(Int, Int, Int)] = []
+        var total = (0, 0, 0)
+        for chunk in 0..<chunkCount {
+            bases.append(total)
+            let count = counts[chunk] ?? (0, 0, 0)
+            total = (total.0 + count.0, total.1 + count.1, total.2 + count.2)
+        }
+        // Pass 2: decode, resolving indices against the counts before each line.
+        let chunkBases = bases
+        let totals = total
+        let results = UnsafeSlots<Result<OBJChunk, ScanImportError>>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            do throws(ScanImportError) {
+                results[chunk] = .success(
+                    try parser.decode(
+                        lines, parser.range(chunk, chunkSize, lines.count), base: chunkBases[chunk], totals: totals))
+            } catch {
+                results[chunk] = .failure(error)
+            }
+        }
+        var merged = OBJChunk()
+        var anyColor = false
+        for chunk in 0..<chunkCount {
+            guard let result = results[chunk] else { continue }
+            let part = try result.get()
+            merged.positions += part.positions
+            merged.colors += part.colors
+            if part.colorCount > 0 { anyColor = true }
+            merged.colorCount += part.colorCount
+            merged.triangles += part.triangles
+            merged.faces += part.faces
+            merged.lines += part.lines
+            merged.points += part.points
+            merged.materialLibraries += part.materialLibraries
+            merged.materials += part.materials
+            merged.objects += part.objects
+            merged.groups += part.groups
+            merged.comments += part.comments
+            for (keyword, line) in part.unknownKeywords where merged.unknownKeywords[keyword] == nil {
+                merged.unknownKeywords[keyword] = line
+            }
+        }
+        var warnings = merged.unknownKeywords.sorted { $0.value < $1.value }.map {
+            "line \($0.value): statement '\($0.key)' is not read (kept in the file, not in the geometry)"
+        }
+        var colors: [UInt8]?
+        if anyColor {
+            if merged.colorCount == total.0 {
+                colors = []
+                colors?.reserveCapacity(total.0 * 4)
+                for index in 0..<total.0 {
+                    for channel in 0..<3 {
+                        let value = merged.colors[index * 3 + channel]
+                        colors?.append(UInt8(clamping: Int((value <= 1 ? value * 255 : value).rounded())))
+                    }
+                    colors?.append(255)
+                }
+            } else {
+                warnings.append("only \(merged.colorCount) of \(total.0) vertices have colours; colours were not kept")
+            }
+        }
+        let geometry = ScanGeometry(
+            positions: merged.positions, colors: colors, triangles: merged.triangles, polygonCount: merged.faces,
+            lineCount: merged.lines)
+        return OBJDocument(
+            geometry: geometry, textureCoordinateCount: total.1, normalCount: total.2, pointCount: merged.points,
+            materialLibraries: merged.materialLibraries, materials: unique(merged.materials),
+            objects: merged.objects, groups: unique(merged.groups), comments: merged.comments, warnings: warnings)
+    }
+
+    private func unique(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+
+    private func range(_ chunk: Int, _ size: Int, _ count: Int) -> Range<Int> {
+        (chunk * size)..<min(count, (chunk + 1) * size)
+    }
+
+    /// The byte range of every line (without its line break), empty lines included.
+    private func lineStarts() -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(bytes.count / 24 + 1)
+        guard let base = bytes.baseAddress else { return [] }
+        var start = 0
+        while start < bytes.count {
+            let found = memchr(base + start, 10, bytes.count - start)
+            let end = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+            var contentEnd = end
+            if contentEnd > start && bytes[contentEnd - 1] == 13 { contentEnd -= 1 }
+            ranges.append(start..<contentEnd)
+            start = end + 1
+        }
+        return ranges
+    }
+
+    /// The 1-based line number of line index `line`, counting continued lines as the file does.
+    private func lineNumber(_ line: Int, _ lines: [Range<Int>]) -> Int {
+        guard !joinedBreaks.isEmpty else { return line + 1 }
+        let offset = lines[line].lowerBound
+        return line + 1 + joinedBreaks.filter { $0 < offset }.count
+    }
+
+    private func decode(
+        _ lines: [Range<Int>], _ range: Range<Int>, base: (Int, Int, Int), totals: (Int, Int, Int)
+    ) throws(ScanImportError) -> OBJChunk {
+        var chunk = OBJChunk()
+        var seen = base  // v, vt, vn counts before the current line
+        var polygon: [UInt32] = []
+        for line in range {
+            let span = lines[line]
+            var cursor = span.lowerBound
+            let end = span.upperBound
+            func failWith(_ code: ScanImportError.Code, _ message: String) -> ScanImportError {
+                ScanImportError(code, file: file, at: .line(lineNumber(line, lines)), message)
+            }
+            func fail(_ message: String) -> ScanImportError { failWith(.malformedBody, message) }
+            guard let keyword = token(&cursor, end) else { continue }
+            let keywordLength = keyword.count
+            let k0 = bytes[keyword.lowerBound]
+            if k0 == UInt8(ascii: "#") {
+                chunk.comments.append(text(keyword.lowerBound + 1, end).trimmingCharacters)
+                continue
+            }
+            if keywordLength == 1 && k0 == UInt8(ascii: "v") {
+                var values: [Double] = []
+                while let value = token(&cursor, end) {
+                    guard let number = NumberParsing.double(bytes, value.lowerBound, value.upperBound) else {
+                        throw fail("'\(text(value))' is not a number; expected v x y z [w | r g b]")
+                    }
+                    values.append(number)
+                }
+                guard values.count >= 3 && values.count <= 7 else {
+                    throw fail("v has \(values.count) numbers; expected x y z, x y z w, or x y z r g b")
+                }
+                chunk.positions += values[0..<3]
+                if values.count >= 6 {
+                    chunk.colors += values[3..<6].map { Float($0) }
+                    chunk.colorCount += 1
+                }
+                seen.0 += 1
+                continue
+            }
+            if keywordLength == 2 && k0 == UInt8(ascii: "v") {
+                let k1 = bytes[keyword.lowerBound + 1]
+                if k1 == UInt8(ascii: "t") || k1 == UInt8(ascii: "n") {
+                    var count = 0
+                    while let value = token(&cursor, end) {
+                        guard NumberParsing.double(bytes, value.lowerBound, value.upperBound) != nil else {
+                            throw fail("'\(text(value))' is not a number in v\(Character(Unicode.Scalar(k1)))")
+                        }
+                        count += 1
+                    }
+                    if k1 == UInt8(ascii: "t") {
+                        guard (1...3).contains(count) else { throw fail("vt has \(count) numbers; expected u [v [w]]") }
+                        seen.1 += 1
+                        chunk.texcoords += 1
+                    } else {
+                        guard count == 3 else { throw fail("vn has \(count) numbers; expected i j k") }
+                        seen.2 += 1
+                        chunk.normals += 1
+                    }
+                    continue
+                }
+            }
+            if keywordLength == 1 && (k0 == UInt8(ascii: "f") || k0 == UInt8(ascii: "l") || k0 == UInt8(ascii: "p")) {
+                polygon.removeAll(keepingCapacity: true)
+                while let reference = token(&cursor, end) {
+                    polygon.append(try vertexIndex(reference, seen: seen, totals: totals, failWith))
+                }
+                switch k0 {
+                case UInt8(ascii: "f"):
+                    guard polygon.count >= 3 else {
+                        throw fail("f has \(polygon.count) vertices; expected at least 3")
+                    }
+                    for corner in 2..<polygon.count {
+                        chunk.triangles += [polygon[0], polygon[corner - 1], polygon[corner]]
+                    }
+                    chunk.faces += 1
+                case UInt8(ascii: "l"):
+                    guard polygon.count >= 2 else { throw fail("l has \(polygon.count) vertices; expected at least 2") }
+                    chunk.lines += polygon.count - 1
+                default:
+                    guard !polygon.isEmpty else { throw fail("p names no vertex") }
+                    chunk.points += polygon.count
+                }
+                continue
+            }
+            let name = text(keyword.lowerBound, keyword.upperBound)
+            let rest = text(cursor, end).trimmingCharacters
+            switch name {
+            case "o": chunk.objects.append(rest)
+            case "g": chunk.groups += rest.split(separator: " ").map(String.init)
+            case "usemtl": chunk.materials.append(rest)
+            case "mtllib": chunk.materialLibraries.append(rest)
+            case "s": break
+            default:
+                if chunk.unknownKeywords[name] == nil { chunk.unknownKeywords[name] = lineNumber(line, lines) }
+            }
+        }
+        return chunk
+    }
+
+    /// Resolves `v`, `v/vt`, `v//vn` or `v/vt/vn` to a 0-based vertex index, checking all three.
+    @inline(__always)
+    private func vertexIndex(
+        _ reference: Range<Int>, seen: (Int, Int, Int), totals: (Int, Int, Int),
+        _ fail: (ScanImportError.Code, String) -> ScanImportError
+    ) throws(ScanImportError) -> UInt32 {
+        var parts: [Range<Int>] = []
+        var start = reference.lowerBound
+        for position in reference where bytes[position] == UInt8(ascii: "/") {
+            parts.append(start..<position)
+            start = position + 1
+        }
+        parts.append(start..<reference.upperBound)
+        guard parts.count <= 3, !parts[0].isEmpty else {
+            throw fail(.malformedBody, "'\(text(reference))' is not v, v/vt, v//vn or v/vt/vn")
+        }
+        let names = ["vertex", "texture coordinate", "normal"]
+        let plurals = ["vertices", "texture coordinates", "normals"]
+        let defined = [seen.0, seen.1, seen.2]
+        let available = [totals.0, totals.1, totals.2]
+        var vertex: Int = 0
+        for (slot, part) in parts.enumerated() where !part.isEmpty {
+            guard let raw = NumberParsing.integer(bytes, part.lowerBound, part.upperBound) else {
+                throw fail(.malformedBody, "'\(text(part))' in '\(text(reference))' is not an integer index")
+            }
+            let resolved: Int64 = raw < 0 ? Int64(defined[slot]) + raw : raw - 1
+            guard raw != 0, resolved >= 0, resolved < Int64(raw < 0 ? defined[slot] : available[slot]) else {
+                throw fail(
+                    .indexOutOfRange,
+                    "\(names[slot]) index \(raw) in '\(text(reference))' does not exist; \(raw < 0 ? defined[slot] : available[slot]) \(plurals[slot]) are defined\(raw < 0 ? " before this line" : "")"
+                )
+            }
+            if slot == 0 { vertex = Int(resolved) }
+        }
+        return UInt32(vertex)
+    }
+
+    @inline(__always)
+    private func token(_ cursor: inout Int, _ end: Int) -> Range<Int>? {
+        while cursor < end, bytes[cursor] == 32 || bytes[cursor] == 9 { cursor += 1 }
+        guard cursor < end else { return nil }
+        let start = cursor
+        while cursor < end, bytes[cursor] != 32 && bytes[cursor] != 9 { cursor += 1 }
+        return start..<cursor
+    }
+
+    private func text(_ range: Range<Int>) -> String {
+        text(range.lowerBound, min(range.upperBound, range.lowerBound + 60))
+    }
+
+    private func text(_ start: Int, _ end: Int) -> String {
+        guard start < end else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+}
+
+/// Slots written by `concurrentPerform` iterations, each iteration to its own index.
+final class UnsafeSlots<Value>: @unchecked Sendable {
+    private var slots: [Value?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    subscript(index: Int) -> Value? {
+        get { slots[index] }
+        set { slots[index] = newValue }
+    }
+}
+
+extension String {
+    var trimmingCharacters: String {
+        var text = Substring(self)
+        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import ScanImport
+import Testing
+
+@Suite struct OBJReaderTests {
+    func read(_ text: String) throws(ScanImportError) -> OBJDocument {
+        let bytes = Array(text.utf8)
+        let result: Result<OBJDocument, ScanImportError> = bytes.withUnsafeBytes { buffer in
+            do throws(ScanImportError) { return .success(try OBJReader.read(buffer, file: "test.obj")) } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    @Test func allIndexFormsAndNegativeIndicesResolve() throws {
+        let document = try read(
+            """
+            # a square and a triangle
+            v 0 0 0
+            v 1 0 0
+            v 1 1 0
+            v 0 1 0
+            vt 0 0
+            vt 1 0
+            vt 1 1
+            vn 0 0 1
+            f 1 2 3
+            f 1/1 2/2 3/3
+            f 1//1 3//1 4//1
+            f -4/-3/-1 -3/-2/-1 -2/-1/-1 -1/-1/-1
+            l 1 2 3
+            p 4
+            """)
+        #expect(document.geometry.vertexCount == 4)
+        #expect(document.geometry.polygonCount == 4)
+        #expect(document.geometry.triangles == [0, 1, 2, 0, 1, 2, 0, 2, 3, 0, 1, 2, 0, 2, 3])
+        #expect(document.geometry.lineCount == 2)
+        #expect(document.pointCount == 1)
+        #expect(document.textureCoordinateCount == 3 && document.normalCount == 1)
+        #expect(document.comments == ["a square and a triangle"])
+    }
+
+    @Test func vertexColoursContinuationsAndNamesAreKept() throws {
+        let document = try read(
+            "mtllib walls.mtl\r\no facade\r\ng north wall\r\nusemtl stone\r\ns 1\r\nv 0 0 0 1 0 0\r\nv 1 0 0 0 1 0\r\nv 0 1 \\\r\n 0 0 0 1\r\nf 1 2 \\\n3\r\ncurv 0 1 1 2\r\n"
+        )
+        #expect(document.geometry.vertexCount == 3)
+        #expect(document.geometry.positions[6...8] == [0, 1, 0])
+        #expect(document.geometry.colors == [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255])
+        #expect(document.materialLibraries == ["walls.mtl"])
+        #expect(
+            document.objects == ["facade"] && document.groups == ["north", "wall"] && document.materials == ["stone"])
+        #expect(document.warnings == ["line 12: statement 'curv' is not read (kept in the file, not in the geometry)"])
+    }
+
+    @Test(arguments: [
+        ("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 4\n", 4, "vertex index 4 in '4' does not exist; 3 vertices are defined"),
+        ("v 0 0 0\nv 1 0 0\nf 1 2 0\n", 3, "vertex index 0 in '0' does not exist; 2 vertices are defined"),
+        (
+            "v 0 0 0\nf -1 -2 -1\nv 1 1 1\n", 2,
+            "vertex index -2 in '-2' does not exist; 1 vertices are defined before this line"
+        ),
+        (
+            "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1/2 2 3\n", 4,
+            "texture coordinate index 2 in '1/2' does not exist; 0 texture coordinates are defined"
+        ),
+        ("v 0 0\n", 1, "v has 2 numbers; expected x y z, x y z w, or x y z r g b"),
+        ("v 0 0 zero\n", 1, "'zero' is not a number; expected v x y z [w | r g b]"),
+        ("v 0 0 0\nv 1 0 0\nf 1 2\n", 3, "f has 2 vertices; expected at least 3"),
+        ("v 0 0 0\nf 1/a 1 1\n", 2, "'a' in '1/a' is not an integer index"),
+    ])
+    func badStatementsNameTheirLine(text: String, line: Int, message: String) {
+        let error = #expect(throws: ScanImportError.self) { try read(text) }
+        #expect(error?.location == .line(line))
+        #expect(error?.message == message)
+    }
+
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func corpusFilesReadWithTheirCounts() throws {
+        // Counts as the files' own Meshlab headers state them, and by hand for the small ones.
+        let expected: [(String, Int, Int, Int)] = [
+            ("scans/models/stanford-bunny.obj", 35947, 69451, 69451),
+            ("scans/corpus/fuze.obj", 502, 1000, 1000),
+            ("scans/corpus/box.obj", 8, 6, 12),
+            ("scans/corpus/negative_indices.obj", 8, 6, 12),
+            ("scans/corpus/polygonfaces.obj", 5, 1, 3),
+            ("scans/corpus/emptyIO_obj_wireframe.obj", 8, 0, 0),
+            ("scans/corpus/empty.obj", 0, 0, 0),
+        ]
+        for (file, vertices, faces, triangles) in expected {
+            let document = try OBJReader.read(path: SharedData.path(file))
+            #expect(document.geometry.vertexCount == vertices, "\(file)")
+            #expect(document.geometry.polygonCount == faces, "\(file)")
+            #expect(document.geometry.triangleCount == triangles, "\(file)")
+        }
+        let wireframe = try OBJReader.read(path: SharedData.path("scans/corpus/emptyIO_obj_wireframe.obj"))
+        #expect(wireframe.geometry.lineCount == 12)
+    }
+
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func relatedFilesAreResolvedAndMissingOnesNamed() throws {
+        let fuze = SharedData.path("scans/corpus/fuze.obj")
+        let related = OBJRelatedFiles.resolve(
+            objPath: fuze, libraries: try OBJReader.read(path: fuze).materialLibraries)
+        #expect(related.references.map(\.name) == ["./fuze.obj.mtl", "uv.jpg"])
+        #expect(related.references[0].path?.hasSuffix("scans/corpus/fuze.obj.mtl") == true)
+        #expect(related.missing == ["uv.jpg"])
+        let deleted = SharedData.path("scans/preservation/mesh-cube-obj-1.0-linked_mtl_file_deleted-invalid.obj")
+        let summary = try ScanInspector.inspect(path: deleted)
+        #expect(summary.warnings == ["referenced file 'deleted-material-file.mtl' is missing"])
+    }
+}
