@@ -21,7 +21,8 @@ struct HeritageCommand: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            InitCommand.self, InspectCommand.self, SiteCommand.self, SurveyCommand.self, ConditionCommand.self,
+            InitCommand.self, InspectCommand.self, ImportCommand.self, AssetCommand.self, SiteCommand.self,
+            SurveyCommand.self, ConditionCommand.self,
             AuditCommand.self,
             VerifyCommand.self, DemoCommand.self,
         ]

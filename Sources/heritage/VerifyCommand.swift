@@ -23,10 +23,13 @@ struct VerifyCommand: ParsableCommand {
             try printJSON(report)
         } else if report.isValid {
             print(
-                "OK: database intact, audit chain of \(report.eventCount) events intact, \(report.siteCount) sites and \(report.assessmentCount) assessments match their audit trail"
+                "OK: database intact, audit chain of \(report.eventCount) events intact, \(report.siteCount) sites, \(report.assessmentCount) assessments and \(report.versionCount) asset versions match their audit trail, \(report.blobCount) blobs re-hashed"
             )
         } else {
             for problem in report.problems { printError("FAILED: \(problem)") }
+        }
+        if !json {
+            for orphan in report.orphans { print("note: \(orphan) (harmless, left by an interrupted import)") }
         }
         if !report.isValid { throw ExitCode.failure }
     }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs the built `heritage` executable, as a user would.
 public enum HeritageBinary {
     /// The executable beside the test bundle (both live in the build folder).
@@ -37,6 +41,11 @@ public enum HeritageBinary {
 
         init(_ process: Process) {
             self.process = process
+        }
+
+        /// Kills the process at once (SIGKILL), as a power cut or an OOM kill would.
+        public func kill() {
+            if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         }
 
         public func finish() -> Result {

@@ -65,7 +65,7 @@ extension HeritageArchive {
             }
             report.chainBreak = try AuditLog.firstBreak(db)
             // entitySeq is an unhashed locator: it must name the row that entityId names.
-            for table in ["site", "survey", "conditionAssessment"] {
+            for table in ["site", "survey", "conditionAssessment", "asset", "assetVersion"] {
                 let misplaced = try Int64.fetchAll(
                     db,
                     sql: """
@@ -99,6 +99,36 @@ extension HeritageArchive {
                     latest["conditionAssessment"]?[assessment.id], &report)
                 report.assessmentCount += 1
             }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM asset ORDER BY seq") {
+                let asset = try Asset(row: row)
+                try Self.compare(asset, id: asset.id, noun: "asset \(asset.id)", latest["asset"]?[asset.id], &report)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM assetVersion ORDER BY seq") {
+                let version = try AssetVersion(row: row)
+                try Self.compare(
+                    version, id: version.id, noun: "asset version \(version.id)", latest["assetVersion"]?[version.id],
+                    &report)
+                report.versionCount += 1
+            }
+            // Every blob the registry records must be on disk with the same bytes.
+            let recorded = try Row.fetchAll(db, sql: "SELECT sha256, size FROM blob ORDER BY sha256")
+            let store = blobs
+            let checks = recorded.parallelMap(minimumChunk: 1) { row -> String? in
+                let sha256: String = row["sha256"]
+                do {
+                    let found = try store.hash(sha256)
+                    return found == sha256 ? nil : "blob \(sha256) has changed: its bytes now hash to \(found)"
+                } catch {
+                    return "blob \(sha256) is missing from \(Self.objectsFolderName)/"
+                }
+            }
+            report.blobProblems = checks.compactMap { $0 }
+            report.blobCount = recorded.count
+            let known = Set(recorded.map { $0["sha256"] as String })
+            let inventory = store.inventory()
+            report.orphans =
+                inventory.blobs.filter { !known.contains($0) }.map { "unreferenced blob \($0)" }
+                + inventory.temporaries.map { "leftover temporary file tmp/\($0)" }
             return report
         }
     }
@@ -137,15 +167,24 @@ public struct VerificationReport: Sendable, Codable {
     public var chainBreak: ChainBreak?
     /// Records whose content is not what the audit log last recorded for them.
     public var stateMismatches: [String] = []
+    /// Blobs that are missing or whose bytes no longer match their hash.
+    public var blobProblems: [String] = []
+    /// Files in the object store that no record points at (left by an interrupted import).
+    /// They are harmless and reported, not failures.
+    public var orphans: [String] = []
     public var eventCount = 0
     public var siteCount = 0
     public var assessmentCount = 0
+    public var versionCount = 0
+    public var blobCount = 0
 
-    public var isValid: Bool { databaseProblems.isEmpty && chainBreak == nil && stateMismatches.isEmpty }
+    public var isValid: Bool {
+        databaseProblems.isEmpty && chainBreak == nil && stateMismatches.isEmpty && blobProblems.isEmpty
+    }
 
     /// Every problem as one line, first the most fundamental.
     public var problems: [String] {
         databaseProblems.map { "database: \($0)" } + (chainBreak.map { ["audit log: \($0.reason)"] } ?? [])
-            + stateMismatches
+            + stateMismatches + blobProblems
     }
 }

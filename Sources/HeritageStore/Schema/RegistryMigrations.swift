@@ -8,6 +8,9 @@ enum RegistryMigrations {
         migrator.registerMigration("v1: sites, surveys, condition history, audit log") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2: assets, versions and blobs") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -167,6 +170,79 @@ enum RegistryMigrations {
         END;
         CREATE TRIGGER auditEvent_noDelete BEFORE DELETE ON auditEvent BEGIN
             SELECT RAISE(ABORT, 'the audit log is append-only');
+        END;
+        """
+
+    /// Versioned, content-addressed evidence. Rows point at blobs by SHA-256; nothing is updated
+    /// or deleted, so a version, once recorded, says the same thing forever.
+    static let v2 = """
+        CREATE TABLE blob (
+            sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            storedAt TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE asset (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            siteId TEXT NOT NULL REFERENCES site(id),
+            surveyId TEXT REFERENCES survey(id),
+            title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+            kind TEXT NOT NULL CHECK (kind IN (\(AssetKind.sqlList))),
+            createdAt TEXT NOT NULL
+        );
+        CREATE INDEX asset_site ON asset(siteId);
+
+        CREATE TABLE assetVersion (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            assetId TEXT NOT NULL REFERENCES asset(id),
+            number INTEGER NOT NULL CHECK (number >= 1),
+            previousVersionId TEXT REFERENCES assetVersion(id),
+            sha256 TEXT NOT NULL REFERENCES blob(sha256),
+            size INTEGER NOT NULL CHECK (size >= 0),
+            fileName TEXT NOT NULL,
+            format TEXT NOT NULL,
+            importerVersion TEXT NOT NULL,
+            importedAt TEXT NOT NULL,
+            importedBy TEXT NOT NULL,
+            capture TEXT NOT NULL CHECK (json_valid(capture)),
+            summary TEXT NOT NULL CHECK (json_valid(summary)),
+            relatedFiles TEXT NOT NULL CHECK (json_valid(relatedFiles)),
+            warnings TEXT NOT NULL CHECK (json_valid(warnings)),
+            derivation TEXT CHECK (derivation IS NULL OR json_valid(derivation)),
+            UNIQUE (assetId, number),
+            CHECK ((number = 1) = (previousVersionId IS NULL))
+        );
+        CREATE INDEX assetVersion_sha256 ON assetVersion(sha256);
+
+        CREATE TABLE assetRelatedBlob (
+            versionId TEXT NOT NULL REFERENCES assetVersion(id),
+            sha256 TEXT NOT NULL REFERENCES blob(sha256),
+            PRIMARY KEY (versionId, sha256)
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER asset_noChange BEFORE UPDATE ON asset BEGIN
+            SELECT RAISE(ABORT, 'assets are never changed: add a version');
+        END;
+        CREATE TRIGGER asset_noDelete BEFORE DELETE ON asset BEGIN
+            SELECT RAISE(ABORT, 'assets are never deleted');
+        END;
+        CREATE TRIGGER assetVersion_noChange BEFORE UPDATE ON assetVersion BEGIN
+            SELECT RAISE(ABORT, 'asset versions are immutable: add a version');
+        END;
+        CREATE TRIGGER assetVersion_noDelete BEFORE DELETE ON assetVersion BEGIN
+            SELECT RAISE(ABORT, 'asset versions are immutable: add a version');
+        END;
+        CREATE TRIGGER blob_noChange BEFORE UPDATE ON blob BEGIN
+            SELECT RAISE(ABORT, 'blobs are immutable');
+        END;
+        CREATE TRIGGER assetVersion_inOrder BEFORE INSERT ON assetVersion
+        WHEN new.number != 1 + coalesce((SELECT max(number) FROM assetVersion WHERE assetId = new.assetId), 0)
+            OR (new.previousVersionId IS NOT NULL AND new.previousVersionId IS NOT
+                (SELECT id FROM assetVersion WHERE assetId = new.assetId ORDER BY number DESC LIMIT 1))
+        BEGIN
+            SELECT RAISE(ABORT, 'a new version must follow the latest version of its asset');
         END;
         """
 }

@@ -17,6 +17,11 @@ public enum ScanInspector {
 
     /// Reads the file at `path` completely (every face checked) and summarises it.
     public static func inspect(path: String) throws(ScanImportError) -> ScanSummary {
+        try examine(path: path).summary
+    }
+
+    /// Reads the file at `path` completely and returns its summary and the files it refers to.
+    public static func examine(path: String) throws(ScanImportError) -> Inspection {
         let mapped: MappedFile
         do { mapped = try MappedFile(path: path) } catch let error as ScanImportError { throw error } catch {
             throw ScanImportError(.unreadable, file: path, "\(error)")
@@ -30,13 +35,22 @@ public enum ScanInspector {
         switch format {
         case .ply:
             let document = try PLYReader.read(mapped.bytes, file: path)
-            return ScanSummary(ply: document, geometry: try document.geometry(file: path))
+            return Inspection(summary: ScanSummary(ply: document, geometry: try document.geometry(file: path)))
         case .obj:
             let document = try OBJReader.read(mapped.bytes, file: path)
-            return ScanSummary(
-                obj: document, related: OBJRelatedFiles.resolve(objPath: path, libraries: document.materialLibraries))
+            let related = OBJRelatedFiles.resolve(objPath: path, libraries: document.materialLibraries)
+            return Inspection(summary: ScanSummary(obj: document, related: related), references: related.references)
         default:
             throw ScanImportError(.unsupported, file: path, "reading \(format.rawValue) files is not implemented yet")
         }
     }
 }
+
+/// A file's summary and the files it refers to (resolved on disk where they exist).
+public struct Inspection: Sendable {
+    public var summary: ScanSummary
+    public var references: [OBJRelatedFiles.Reference] = []
+}
+
+/// The version of the readers, recorded with every imported asset version.
+public let scanImportVersion = "heritage-scanimport 0.1.0"

@@ -1,0 +1,130 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The archive's immutable, content-addressed files: `objects/sha256/ab/cdef…`.
+///
+/// A blob is copied to a temporary file in `objects/tmp`, hashed on the way, flushed to disk,
+/// then renamed to its hash name and its folder flushed. A crash leaves at most a temporary
+/// file or an unreferenced blob (reported by `verify`), never a partial blob under a hash name.
+/// Blobs are never overwritten: a blob whose name exists is already stored.
+struct BlobStore: Sendable {
+    let root: URL
+
+    var temporaryFolder: URL { root.appending(path: "tmp") }
+
+    func path(of sha256: String) -> URL {
+        root.appending(path: "sha256").appending(path: String(sha256.prefix(2))).appending(
+            path: String(sha256.dropFirst(2)))
+    }
+
+    /// Copies the file at `source` into the store and returns its SHA-256 and size.
+    func store(contentsOf source: URL) throws -> (sha256: String, size: Int64) {
+        try createFolder(temporaryFolder)
+        let input = open(source.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw ioError("cannot open \(source.path)") }
+        defer { close(input) }
+        let temporary = temporaryFolder.appending(path: "import-\(RecordID.make())")
+        let output = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        guard output >= 0 else { throw ioError("cannot create a temporary file in \(temporaryFolder.path)") }
+        var keepTemporary = false
+        defer {
+            close(output)
+            if !keepTemporary { unlink(temporary.path) }
+        }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        let bufferSize = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(input, buffer, bufferSize)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ioError("cannot read \(source.path)")
+            }
+            if count == 0 { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: count))
+            var written = 0
+            while written < count {
+                let result = write(output, buffer + written, count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    throw ioError("cannot write to the archive (\(temporaryFolder.path))")
+                }
+                written += result
+            }
+            size += Int64(count)
+        }
+        guard fsync(output) == 0 else { throw ioError("cannot flush the new blob to disk") }
+        let sha256 = hasher.finalize().hexString
+        let destination = path(of: sha256)
+        if FileManager.default.fileExists(atPath: destination.path) { return (sha256, size) }
+        try createFolder(destination.deletingLastPathComponent())
+        guard rename(temporary.path, destination.path) == 0 else {
+            throw ioError("cannot move the new blob into place")
+        }
+        keepTemporary = true  // it is the blob now
+        try syncFolder(destination.deletingLastPathComponent())
+        return (sha256, size)
+    }
+
+    /// Recomputes a stored blob's SHA-256.
+    func hash(_ sha256: String) throws -> String {
+        let url = path(of: sha256)
+        let input = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw ioError("blob \(sha256) is missing") }
+        defer { close(input) }
+        var hasher = SHA256()
+        let bufferSize = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(input, buffer, bufferSize)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ioError("cannot read blob \(sha256)")
+            }
+            if count == 0 { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: count))
+        }
+        return hasher.finalize().hexString
+    }
+
+    /// Every blob name found under `objects/sha256`, and every leftover temporary file.
+    func inventory() -> (blobs: [String], temporaries: [String]) {
+        var blobs: [String] = []
+        let base = root.appending(path: "sha256")
+        for prefix in (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [] {
+            for rest in (try? FileManager.default.contentsOfDirectory(atPath: base.appending(path: prefix).path)) ?? []
+            {
+                blobs.append(prefix + rest)
+            }
+        }
+        let temporaries = (try? FileManager.default.contentsOfDirectory(atPath: temporaryFolder.path)) ?? []
+        return (blobs.sorted(), temporaries.sorted())
+    }
+
+    private func createFolder(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw HeritageStoreError(.io, "cannot create \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    private func syncFolder(_ url: URL) throws {
+        let descriptor = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ioError("cannot open \(url.path) to flush it") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw ioError("cannot flush \(url.path)") }
+    }
+
+    private func ioError(_ message: String) -> HeritageStoreError {
+        let reason = String(cString: strerror(errno))
+        return HeritageStoreError(.io, "\(message): \(reason)")
+    }
+}

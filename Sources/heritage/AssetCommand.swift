@@ -1,0 +1,190 @@
+import ArgumentParser
+import Foundation
+import HeritageStore
+
+struct AssetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "asset",
+        abstract: "List, show and export a site's scans, photographs and documents.",
+        discussion: """
+            Example:
+              heritage asset list --site SY-PAL-BEL
+            """,
+        subcommands: [AssetList.self, AssetShow.self, AssetHistory.self, AssetExport.self])
+}
+
+struct AssetList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List a site's assets with their latest version.",
+        discussion: """
+            Example:
+              heritage asset list --site SY-PAL-BEL --json
+            """)
+
+    @OptionGroup var archive: ArchiveOptions
+    @Option(help: "The site's code or id.") var site: String
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    struct Entry: Encodable {
+        var asset: Asset
+        var latestVersion: AssetVersion?
+        var versionCount: Int
+    }
+
+    func run() throws {
+        let store = try archive.open()
+        let assets = try store.assets(ofSite: site)
+        if json {
+            try printJSON(
+                assets.map { Entry(asset: $0.asset, latestVersion: $0.versions.last, versionCount: $0.versions.count) })
+            return
+        }
+        var table = Table("ID", "KIND", "TITLE", "VERSIONS", "LATEST", "FORMAT", "SIZE", "IMPORTED")
+        for (asset, versions) in assets {
+            let latest = versions.last
+            table.add(
+                String(asset.id.prefix(8)), asset.kind.rawValue, truncated(asset.title, 36), String(versions.count),
+                latest.map { "v\($0.number)" } ?? "-", latest?.format ?? "-",
+                latest.map { ByteCountFormatter.string(fromByteCount: $0.size, countStyle: .file) } ?? "-",
+                latest.map { String($0.importedAt.prefix(10)) } ?? "-")
+        }
+        print(table.render() + "\n\(assets.count) asset\(assets.count == 1 ? "" : "s")")
+    }
+}
+
+struct AssetShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show an asset's version: its hash, capture metadata, summary and warnings.",
+        discussion: """
+            Example:
+              heritage asset show 3f2a9c1e        (the latest version)
+              heritage asset show 3f2a9c1e@1 --json
+            """)
+
+    @OptionGroup var archive: ArchiveOptions
+    @Argument(help: "ASSET or ASSET@VERSION (id or its first characters).") var reference: String
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() throws {
+        let store = try archive.open()
+        let (asset, version) = try resolveVersion(store, reference)
+        if json {
+            struct Details: Encodable {
+                var asset: Asset
+                var version: AssetVersion
+            }
+            try printJSON(Details(asset: asset, version: version))
+            return
+        }
+        var lines = [
+            "\(asset.title)  (\(asset.kind.rawValue), asset \(asset.id))",
+            "  version      v\(version.number) \(version.id)", "  file         \(version.fileName) (\(version.format))",
+            "  sha256       \(version.sha256)", "  size         \(version.size) bytes",
+            "  imported     \(version.importedAt) by \(version.importedBy) with \(version.importerVersion)",
+        ]
+        let capture = version.capture
+        if let date = capture.capturedAt { lines.append("  captured     \(date)") }
+        let device = [capture.deviceMake, capture.deviceModel].compactMap { $0 }.joined(separator: " ")
+        if !device.isEmpty { lines.append("  device       \(device)") }
+        if let method = capture.method { lines.append("  method       \(method)") }
+        if let latitude = capture.latitude, let longitude = capture.longitude {
+            lines.append(String(format: "  gps          %.6f, %.6f", latitude, longitude))
+        }
+        for file in version.relatedFiles {
+            lines.append("  related      \(file.name) (sha256 \(file.sha256.prefix(16))…)")
+        }
+        for warning in version.warnings { lines.append("  warning      \(warning)") }
+        lines.append("  summary      \(version.summary)")
+        print(lines.joined(separator: "\n"))
+    }
+}
+
+struct AssetHistory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List every version of an asset, oldest first.",
+        discussion: """
+            Example:
+              heritage asset history 3f2a9c1e
+            """)
+
+    @OptionGroup var archive: ArchiveOptions
+    @Argument(help: "The asset (id or its first characters).") var asset: String
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() throws {
+        let store = try archive.open()
+        let (_, versions) = try store.asset(asset)
+        if json {
+            try printJSON(versions)
+            return
+        }
+        var table = Table("V", "IMPORTED (UTC)", "BY", "FILE", "SHA256")
+        for version in versions {
+            table.add(
+                "v\(version.number)", version.importedAt, truncated(version.importedBy, 16),
+                truncated(version.fileName, 32),
+                String(version.sha256.prefix(16)) + "…")
+        }
+        print(table.render())
+    }
+}
+
+struct AssetExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Copy a version's file (and its related files) out of the archive, after checking its hash.",
+        discussion: """
+            Example:
+              heritage asset export 3f2a9c1e@2 --out /tmp/evidence
+            """)
+
+    @OptionGroup var archive: ArchiveOptions
+    @Argument(help: "ASSET or ASSET@VERSION (id or its first characters).") var reference: String
+    @Option(help: "The folder to write into (created if needed).") var out: String
+
+    func run() throws {
+        let store = try archive.open()
+        let (_, version) = try resolveVersion(store, reference)
+        let folder = URL(filePath: out)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var written: [String] = []
+            let targets =
+                [(version.fileName, try store.verifiedBlob(of: version))]
+                + (try version.relatedFiles.map { ($0.name, try store.verifiedBlob(sha256: $0.sha256)) })
+            for (name, source) in targets {
+                let destination = folder.appending(path: URL(filePath: name).lastPathComponent)
+                guard !FileManager.default.fileExists(atPath: destination.path) else {
+                    throw HeritageStoreError(.conflict, "\(destination.path) already exists; nothing is overwritten")
+                }
+                try FileManager.default.copyItem(at: source, to: destination)
+                try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: destination.path)
+                written.append(destination.path)
+            }
+            for path in written { print("Wrote \(path)") }
+        } catch let error as HeritageStoreError {
+            throw error
+        } catch {
+            throw HeritageStoreError(.io, "cannot write to \(out): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Resolves `ASSET` (latest version) or `ASSET@N` / `ASSET@vN`.
+func resolveVersion(_ store: HeritageArchive, _ reference: String) throws -> (Asset, AssetVersion) {
+    let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
+    let (asset, versions) = try store.asset(parts[0])
+    if parts.count == 2 {
+        let number = Int(parts[1].hasPrefix("v") ? String(parts[1].dropFirst()) : parts[1])
+        guard let number, let version = versions.first(where: { $0.number == number }) else {
+            throw HeritageStoreError(
+                .notFound, "asset \(parts[0]) has no version \(parts[1]) (it has \(versions.count))")
+        }
+        return (asset, version)
+    }
+    guard let latest = versions.last else { throw HeritageStoreError(.notFound, "asset \(parts[0]) has no version") }
+    return (asset, latest)
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import HeritageStore
+import ScanImport
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import scans and photographs as versioned, content-addressed assets of a site.",
+        discussion: """
+            Every file is read completely first; if any file cannot be read, nothing is imported.
+            Then each file (and the MTL and texture files an OBJ names) is copied into the archive
+            under its SHA-256, and the versions are recorded in one transaction. The same bytes
+            imported again are not stored twice: the version that holds them is named.
+
+            Example:
+              heritage import --site SY-PAL-BEL --method photogrammetry scan-2016.ply
+              heritage import --site SY-PAL-BEL --asset 3f2a9c1e scan-2017.ply   (a new version)
+            """)
+
+    @OptionGroup var archive: ArchiveOptions
+    @Option(help: "The site's code or id.") var site: String
+    @Option(help: "The survey the files come from (id or its first characters).") var survey: String?
+    @Option(help: "Add the file as the next version of this asset (id or its first characters).") var asset: String?
+    @Option(help: "Title of the new asset (default: the file name).") var title: String?
+    @Option(help: "How it was captured: \(SurveyMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var method: String?
+    @Option(name: .customLong("captured-at"), help: "When it was captured (ISO 8601), if the file does not say.")
+    var capturedAt: String?
+    @Option(help: "Who operated the device.") var `operator`: String?
+    @Option(help: "Coordinate reference system (EPSG code or WKT), if the file does not say.") var crs: String?
+    @Option(help: "Units of the coordinates (m, ft, …).") var units: String?
+    @Option(help: "Stated accuracy, in those units.") var accuracy: Double?
+    @Argument(help: "The files to import.") var files: [String]
+    @Flag(name: .long, help: "Print the outcome as JSON.") var json = false
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one file") }
+        if asset != nil && files.count > 1 { throw ValidationError("--asset takes one file: the next version") }
+    }
+
+    struct Outcome: Encodable {
+        var file: String
+        var outcome: String
+        var assetID: String
+        var versionID: String
+        var version: Int
+        var sha256: String
+        var warnings: [String]
+    }
+
+    func run() throws {
+        let store = try archive.open()
+        let method = try self.method.map { try SurveyMethod.parse($0).rawValue }
+        var requests: [AssetImportRequest] = []
+        for file in files {
+            let inspection = try ScanInspector.examine(path: file)
+            let summary = inspection.summary
+            var capture = CaptureMetadata(
+                capturedAt: capturedAt, operator: `operator`, method: method, crs: crs, units: units,
+                accuracy: accuracy)
+            if let exif = summary.exif {
+                capture.deviceMake = exif.make
+                capture.deviceModel = exif.model
+                capture.capturedAt = capture.capturedAt ?? exif.dateTimeOriginal
+            }
+            if let gps = summary.gps {
+                capture.latitude = gps.latitude
+                capture.longitude = gps.longitude
+                capture.altitude = gps.altitude
+            }
+            let kind: AssetKind = [.jpeg, .png].contains(summary.format) ? .photo : .scan
+            requests.append(
+                AssetImportRequest(
+                    file: URL(filePath: file), site: site, survey: survey, asset: asset, title: title, kind: kind,
+                    format: summary.format.rawValue, summaryJSON: try jsonText(summary), capture: capture,
+                    relatedFiles: inspection.references.compactMap { reference in
+                        reference.path.map { (name: reference.name, url: URL(filePath: $0)) }
+                    },
+                    warnings: summary.warnings, importerVersion: scanImportVersion))
+        }
+        let outcomes = try store.importAssets(requests, actor: archive.resolvedActor)
+        var report: [Outcome] = []
+        for (file, outcome) in zip(files, outcomes) {
+            switch outcome {
+            case .stored(let version):
+                report.append(
+                    Outcome(
+                        file: file, outcome: "stored", assetID: version.assetID, versionID: version.id,
+                        version: version.number, sha256: version.sha256, warnings: version.warnings))
+            case .alreadyStored(let version):
+                report.append(
+                    Outcome(
+                        file: file, outcome: "already-stored", assetID: version.assetID, versionID: version.id,
+                        version: version.number, sha256: version.sha256, warnings: []))
+            }
+        }
+        if json {
+            try printJSON(report)
+            return
+        }
+        for entry in report {
+            if entry.outcome == "stored" {
+                print(
+                    "\(entry.file): stored as asset \(entry.assetID.prefix(8)) v\(entry.version) (sha256 \(entry.sha256.prefix(16))…)"
+                )
+            } else {
+                print(
+                    "\(entry.file): already in the archive as asset \(entry.assetID.prefix(8)) v\(entry.version); nothing new stored"
+                )
+            }
+            for warning in entry.warnings { print("  warning: \(warning)") }
+        }
+    }
+}
+
+/// Compact, sorted JSON text of a value.
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
