@@ -24,7 +24,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "ScanImport"),
+        // libjpeg-turbo and libpng behind a small C shim: errors come back as return codes
+        // (libjpeg's default handler would call exit()).
+        .target(
+            name: "CImageCodecs",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
+        ),
+        .target(name: "ScanImport", dependencies: ["CImageCodecs"]),
         .executableTarget(
             name: "heritage",
             dependencies: [

@@ -53,8 +53,22 @@ struct ImportCommand: ParsableCommand {
         let store = try archive.open()
         let method = try self.method.map { try SurveyMethod.parse($0).rawValue }
         var requests: [AssetImportRequest] = []
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "heritage-import-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
         for file in files {
             let inspection = try ScanInspector.examine(path: file)
+            var related = inspection.references.compactMap { reference in
+                reference.path.map { (name: reference.name, url: URL(filePath: $0)) }
+            }
+            if let photo = inspection.photo {
+                // An upright thumbnail travels with the photo as a related file.
+                let mapped = try MappedFile(path: file)
+                let png = try Thumbnail.png(of: mapped.bytes, photo: photo, file: file)
+                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+                let url = scratch.appending(path: "thumbnail-\(requests.count).png")
+                try Data(png).write(to: url)
+                related.append((name: "thumbnail.png", url: url))
+            }
             let summary = inspection.summary
             var capture = CaptureMetadata(
                 capturedAt: capturedAt, operator: `operator`, method: method, crs: crs, units: units,
@@ -74,9 +88,7 @@ struct ImportCommand: ParsableCommand {
                 AssetImportRequest(
                     file: URL(filePath: file), site: site, survey: survey, asset: asset, title: title, kind: kind,
                     format: summary.format.rawValue, summaryJSON: try jsonText(summary), capture: capture,
-                    relatedFiles: inspection.references.compactMap { reference in
-                        reference.path.map { (name: reference.name, url: URL(filePath: $0)) }
-                    },
+                    relatedFiles: related,
                     warnings: summary.warnings, importerVersion: scanImportVersion))
         }
         let outcomes = try store.importAssets(requests, actor: archive.resolvedActor)

@@ -20,9 +20,24 @@ struct InspectCommand: ParsableCommand {
 
     @Argument(help: "The file to read.") var file: String
     @Flag(name: .long, help: "Print JSON.") var json = false
+    @Option(help: "For a photograph: also write an upright PNG thumbnail (longest side 512) here.")
+    var thumbnail: String?
 
     func run() throws {
-        let summary = try ScanInspector.inspect(path: file)
+        let inspection = try ScanInspector.examine(path: file)
+        let summary = inspection.summary
+        if let thumbnail {
+            guard let photo = inspection.photo else {
+                throw ValidationError("--thumbnail needs a JPEG or PNG photograph")
+            }
+            let mapped = try MappedFile(path: file)
+            let png = try Thumbnail.png(of: mapped.bytes, photo: photo, file: file)
+            do {
+                try Data(png).write(to: URL(filePath: thumbnail), options: .withoutOverwriting)
+            } catch {
+                throw ValidationError("cannot write \(thumbnail): \(error.localizedDescription)")
+            }
+        }
         if json {
             try printJSON(summary)
         } else {
@@ -50,7 +65,8 @@ struct InspectCommand: ParsableCommand {
         for related in summary.relatedFiles ?? [] { add("refers to", related) }
         if let width = summary.width, let height = summary.height { add("size", "\(width) × \(height) pixels") }
         if let exif = summary.exif {
-            add("camera", [exif.make, exif.model].compactMap { $0 }.joined(separator: " "))
+            let camera = [exif.make, exif.model].compactMap { $0 }.joined(separator: " ")
+            if !camera.isEmpty { add("camera", camera) }
             if let date = exif.dateTimeOriginal { add("taken", date) }
             if let orientation = exif.orientation { add("orientation", String(orientation)) }
         }

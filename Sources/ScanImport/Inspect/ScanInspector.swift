@@ -40,6 +40,10 @@ public enum ScanInspector {
             let document = try OBJReader.read(mapped.bytes, file: path)
             let related = OBJRelatedFiles.resolve(objPath: path, libraries: document.materialLibraries)
             return Inspection(summary: ScanSummary(obj: document, related: related), references: related.references)
+        case .jpeg, .png:
+            var photo = try PhotoReader.read(mapped.bytes, file: path)
+            photo.warnings += try ImageDecoder.decode(mapped.bytes, format: photo.format, file: path, scale: 8).warnings
+            return Inspection(summary: ScanSummary(photo: photo), photo: photo)
         default:
             throw ScanImportError(.unsupported, file: path, "reading \(format.rawValue) files is not implemented yet")
         }
@@ -50,6 +54,8 @@ public enum ScanInspector {
 public struct Inspection: Sendable {
     public var summary: ScanSummary
     public var references: [OBJRelatedFiles.Reference] = []
+    /// For a photograph: its full metadata (exposure, lens, GPS time and direction, …).
+    public var photo: PhotoMetadata?
 }
 
 /// The version of the readers, recorded with every imported asset version.

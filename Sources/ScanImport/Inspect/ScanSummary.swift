@@ -123,3 +123,22 @@ extension ScanSummary {
         warnings = document.warnings + related.missing.map { "referenced file '\($0)' is missing" }
     }
 }
+
+extension ScanSummary {
+    /// The summary of a photograph's structure and metadata.
+    init(photo: PhotoMetadata) {
+        self.init(format: photo.format)
+        width = photo.width
+        height = photo.height
+        if let metadata = photo.exif {
+            exif = ExifSummary(
+                make: metadata.make, model: metadata.model, dateTimeOriginal: metadata.dateTimeOriginal,
+                orientation: metadata.orientation)
+            if let position = metadata.gps {
+                gps = GPSSummary(
+                    latitude: position.latitude, longitude: position.longitude, altitude: position.altitude)
+            }
+        }
+        warnings = photo.warnings
+    }
+}

@@ -32,7 +32,7 @@ struct SiteFieldOptions: ParsableArguments {
     func apply(to site: inout Site) throws {
         if let code { site.code = code }
         if let name {
-            let language = try self.language ?? site.names.first(where: \.isPrimary)?.language ?? "en"
+            let language = self.language ?? site.names.first(where: \.isPrimary)?.language ?? "en"
             site.names.removeAll { $0.isPrimary }
             site.names.insert(SiteName(language: language, name: name, isPrimary: true), at: 0)
         } else if let language, let index = site.names.firstIndex(where: \.isPrimary) {
