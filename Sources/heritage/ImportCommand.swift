@@ -63,7 +63,9 @@ struct ImportCommand: ParsableCommand {
             if let photo = inspection.photo {
                 // An upright thumbnail travels with the photo as a related file.
                 let mapped = try MappedFile(path: file)
-                let png = try Thumbnail.png(of: mapped.bytes, photo: photo, file: file)
+                let png = try mapped.withBytes { bytes throws(ScanImportError) in
+                    try Thumbnail.png(of: bytes, photo: photo, file: file)
+                }
                 try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
                 let url = scratch.appending(path: "thumbnail-\(requests.count).png")
                 try Data(png).write(to: url)
@@ -71,8 +73,8 @@ struct ImportCommand: ParsableCommand {
             }
             let summary = inspection.summary
             var capture = CaptureMetadata(
-                capturedAt: capturedAt, operator: `operator`, method: method, crs: crs, units: units,
-                accuracy: accuracy)
+                capturedAt: capturedAt, operator: `operator`, method: method, crs: crs ?? summary.crs,
+                units: units ?? summary.units, accuracy: accuracy)
             if let exif = summary.exif {
                 capture.deviceMake = exif.make
                 capture.deviceModel = exif.model

@@ -31,7 +31,9 @@ struct InspectCommand: ParsableCommand {
                 throw ValidationError("--thumbnail needs a JPEG or PNG photograph")
             }
             let mapped = try MappedFile(path: file)
-            let png = try Thumbnail.png(of: mapped.bytes, photo: photo, file: file)
+            let png = try mapped.withBytes { bytes throws(ScanImportError) in
+                try Thumbnail.png(of: bytes, photo: photo, file: file)
+            }
             do {
                 try Data(png).write(to: URL(filePath: thumbnail), options: .withoutOverwriting)
             } catch {
@@ -51,7 +53,7 @@ struct InspectCommand: ParsableCommand {
             lines.append("  \(label)\(String(repeating: " ", count: max(1, 13 - label.count)))\(value)")
         }
         if let vertices = summary.vertexCount { add("vertices", vertices.formatted()) }
-        if let faces = summary.faceCount {
+        if let faces = summary.faceCount, faces > 0 || summary.format != .las {
             add("faces", "\(faces.formatted()) (\((summary.triangleCount ?? 0).formatted()) triangles)")
         }
         if let lines = summary.lineCount, lines > 0 { add("lines", lines.formatted()) }
@@ -76,9 +78,11 @@ struct InspectCommand: ParsableCommand {
                 String(format: "%.6f, %.6f", latitude, longitude)
                     + (gps.altitude.map { String(format: ", %.1f m", $0) } ?? ""))
         }
+        if let crs = summary.crs { add("crs", crs.count > 100 ? String(crs.prefix(99)) + "…" : crs) }
+        if let units = summary.units { add("units", units) }
         for warning in summary.warnings { add("warning", warning) }
         return lines.joined(separator: "\n")
     }
 
-    private func format(_ value: Double) -> String { String(format: "%.6g", value) }
+    private func format(_ value: Double) -> String { String(format: "%.10g", value) }
 }

@@ -39,7 +39,7 @@ struct PhotoReaderTests {
 
     func metadata(_ relative: String) throws -> PhotoMetadata {
         let mapped = try MappedFile(path: SharedData.path(relative))
-        return try PhotoReader.read(mapped.bytes, file: relative)
+        return try mapped.withBytes { bytes throws(ScanImportError) in try PhotoReader.read(bytes, file: relative) }
     }
 
     @Test(arguments: nikon)
@@ -72,8 +72,9 @@ struct PhotoReaderTests {
         func thumbnail(_ name: String) throws -> DecodedImage {
             let path = SharedData.path("photos/orientation/\(name).jpg")
             let mapped = try MappedFile(path: path)
-            let photo = try PhotoReader.read(mapped.bytes, file: path)
-            let png = try Thumbnail.png(of: mapped.bytes, photo: photo, file: path)
+            let png = try mapped.withBytes { bytes throws(ScanImportError) in
+                try Thumbnail.png(of: bytes, photo: try PhotoReader.read(bytes, file: path), file: path)
+            }
             return try png.withUnsafeBytes { try ImageDecoder.decode($0, format: .png, file: name) }
         }
         func difference(_ a: DecodedImage, _ b: DecodedImage) -> Double {
@@ -88,7 +89,10 @@ struct PhotoReaderTests {
             for orientation in 2...8 {
                 let path = SharedData.path("photos/orientation/\(shape)_\(orientation).jpg")
                 let mapped = try MappedFile(path: path)
-                #expect(try PhotoReader.read(mapped.bytes, file: path).exif?.orientation == orientation)
+                let photo = try mapped.withBytes { bytes throws(ScanImportError) in
+                    try PhotoReader.read(bytes, file: path)
+                }
+                #expect(photo.exif?.orientation == orientation)
                 // Only the large digit in the middle differs between the eight files; compare
                 // 32-pixel blocks so JPEG artefacts do not count, and against a wrong (180°) turn.
                 let found = try thumbnail("\(shape)_\(orientation)")

@@ -39,9 +39,18 @@ public final class MappedFile: @unchecked Sendable {
         base = UnsafeRawPointer(mapped)
     }
 
-    /// The file's bytes; valid while this object lives.
-    public var bytes: UnsafeRawBufferPointer {
+    /// The file's bytes. Valid only while this object lives: callers inside the module keep it
+    /// alive with `defer { withExtendedLifetime(mapped) {} }`; others use ``withBytes(_:)``.
+    var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: base, count: count)
+    }
+
+    /// Calls `body` with the file's bytes, keeping the mapping alive until it returns.
+    public func withBytes<Result, Failure: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        defer { withExtendedLifetime(self) {} }
+        return try body(bytes)
     }
 
     deinit {

@@ -26,6 +26,7 @@ public enum ScanInspector {
         do { mapped = try MappedFile(path: path) } catch let error as ScanImportError { throw error } catch {
             throw ScanImportError(.unreadable, file: path, "\(error)")
         }
+        defer { withExtendedLifetime(mapped) {} }  // the readers work on the mapping itself
         guard let format = format(of: mapped.bytes, path: path) else {
             throw ScanImportError(
                 .unsupported, file: path,
@@ -44,8 +45,8 @@ public enum ScanInspector {
             var photo = try PhotoReader.read(mapped.bytes, file: path)
             photo.warnings += try ImageDecoder.decode(mapped.bytes, format: photo.format, file: path, scale: 8).warnings
             return Inspection(summary: ScanSummary(photo: photo), photo: photo)
-        default:
-            throw ScanImportError(.unsupported, file: path, "reading \(format.rawValue) files is not implemented yet")
+        case .las:
+            return Inspection(summary: ScanSummary(las: try LASReader.read(mapped.bytes, file: path)))
         }
     }
 }

@@ -23,6 +23,9 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
     public var height: Int?
     public var exif: ExifSummary?
     public var gps: GPSSummary?
+    /// The coordinate reference system a LAS file states (WKT or EPSG code), and its units.
+    public var crs: String?
+    public var units: String?
     public var warnings: [String]
 
     public init(format: Format) {
@@ -52,7 +55,7 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case format, vertexCount, faceCount, triangleCount, lineCount, bounds, properties, elements, comments
-        case relatedFiles, width, height, exif, gps, warnings
+        case relatedFiles, width, height, exif, gps, crs, units, warnings
     }
 
     /// Encodes every key, `null` included, so the JSON shape is the same for every file.
@@ -72,6 +75,8 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
         try container.encode(height, forKey: .height)
         try container.encode(exif, forKey: .exif)
         try container.encode(gps, forKey: .gps)
+        try container.encode(crs, forKey: .crs)
+        try container.encode(units, forKey: .units)
         try container.encode(warnings, forKey: .warnings)
     }
 }
@@ -140,5 +145,32 @@ extension ScanSummary {
             }
         }
         warnings = photo.warnings
+    }
+}
+
+extension ScanSummary {
+    /// The summary of a LAS point cloud.
+    init(las document: LASDocument) {
+        self.init(format: .las)
+        vertexCount = document.pointCount
+        faceCount = 0
+        triangleCount = 0
+        lineCount = 0
+        bounds = document.geometry.bounds
+        properties = ["X", "Y", "Z", "intensity", "return_number", "number_of_returns", "classification"]
+        if document.gpsTime != nil { properties.append("gps_time") }
+        if document.rgb16 != nil { properties += ["red", "green", "blue"] }
+        comments = [
+            "LAS \(document.versionMajor).\(document.versionMinor), point format \(document.pointFormat), \(document.recordLength)-byte records",
+            "scale \(document.scale.map { String($0) }.joined(separator: " ")), offset \(document.offset.map { String($0) }.joined(separator: " "))",
+        ]
+        if !document.systemIdentifier.isEmpty { comments.append("system: \(document.systemIdentifier)") }
+        if !document.generatingSoftware.isEmpty { comments.append("software: \(document.generatingSoftware)") }
+        if document.creationYear > 0 {
+            comments.append("created: day \(document.creationDay) of \(document.creationYear)")
+        }
+        crs = document.crs
+        units = document.units
+        warnings = document.warnings
     }
 }

@@ -39,6 +39,7 @@ public enum PLYReader {
         do { mapped = try MappedFile(path: path) } catch let error as ScanImportError { throw error } catch {
             throw ScanImportError(.unreadable, file: path, "\(error)")
         }
+        defer { withExtendedLifetime(mapped) {} }  // the readers work on the mapping itself
         return try read(mapped.bytes, file: path)
     }
 

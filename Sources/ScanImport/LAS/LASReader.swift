@@ -1,0 +1,254 @@
+/// A LAS point cloud: header facts and per-point attributes at their full precision.
+public struct LASDocument: Sendable {
+    public var versionMajor: Int
+    public var versionMinor: Int
+    public var pointFormat: Int
+    public var recordLength: Int
+    public var pointCount: Int
+    public var scale: [Double]
+    public var offset: [Double]
+    /// Bounds the header states (min x, y, z and max x, y, z), to compare with the points.
+    public var headerBounds: Bounds
+    public var systemIdentifier: String
+    public var generatingSoftware: String
+    /// Day of year and year of creation, as the header gives them (0 when unset).
+    public var creationDay: Int
+    public var creationYear: Int
+    /// The coordinate reference system: OGC WKT, or "EPSG:nnnn" from GeoTIFF keys.
+    public var crs: String?
+    /// Linear units from the GeoTIFF keys (`metre`, `foot`, `US survey foot`), when stated.
+    public var units: String?
+    /// X, Y, Z with scale and offset applied, as doubles (never rounded to 32 bits).
+    public var geometry: ScanGeometry
+    public var intensity: [UInt16]
+    public var classification: [UInt8]
+    public var returnNumber: [UInt8]
+    public var numberOfReturns: [UInt8]
+    /// GPS time of each point, when the format has it.
+    public var gpsTime: [Double]?
+    /// 16-bit red, green, blue of each point, interleaved, when the format has them.
+    public var rgb16: [UInt16]?
+    public var warnings: [String]
+}
+
+/// Reads uncompressed LAS 1.0-1.4, point formats 0-10.
+public enum LASReader {
+    static let minimumRecordLength = [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67]
+
+    public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> LASDocument {
+        func fail(_ code: ScanImportError.Code, _ offset: Int, _ message: String) -> ScanImportError {
+            ScanImportError(code, file: file, at: .byteOffset(offset), message)
+        }
+        guard bytes.count >= 227 else {
+            throw fail(.truncated, bytes.count, "the file has \(bytes.count) bytes; a LAS header needs at least 227")
+        }
+        guard bytes[0] == 0x4C, bytes[1] == 0x41, bytes[2] == 0x53, bytes[3] == 0x46 else {
+            throw fail(.malformedHeader, 0, "expected the LAS signature 'LASF'")
+        }
+        func u8(_ at: Int) -> Int { Int(bytes[at]) }
+        func u16(_ at: Int) -> Int {
+            Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
+        }
+        func u32(_ at: Int) -> Int {
+            Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+        }
+        func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        func f64(_ at: Int) -> Double { Double(bitPattern: u64(at)) }
+        func text(_ at: Int, _ length: Int) -> String {
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[at..<(at + length)])
+            return String(decoding: slice.prefix { $0 != 0 }, as: UTF8.self).trimmingCharacters
+        }
+        let major = u8(24)
+        let minor = u8(25)
+        guard major == 1, (0...4).contains(minor) else {
+            throw ScanImportError(
+                .unsupported, file: file, at: .byteOffset(24),
+                "LAS version \(major).\(minor) is not supported; expected 1.0 to 1.4")
+        }
+        let headerSize = u16(94)
+        let pointOffset = u32(96)
+        let vlrCount = u32(100)
+        let rawFormat = u8(104)
+        if rawFormat & 0xC0 != 0 {
+            throw ScanImportError(
+                .unsupported, file: file, at: .byteOffset(104),
+                "this is a LAZ (compressed) point cloud; heritage reads uncompressed LAS. Decompress it first, e.g. with 'laszip' or 'pdal translate'"
+            )
+        }
+        let format = rawFormat
+        guard format <= 10 else {
+            throw ScanImportError(
+                .unsupported, file: file, at: .byteOffset(104),
+                "point data format \(format) is not defined; expected 0 to 10")
+        }
+        let recordLength = u16(105)
+        guard recordLength >= minimumRecordLength[format] else {
+            throw fail(
+                .malformedHeader, 105,
+                "point records of \(recordLength) bytes are too short for format \(format) (at least \(minimumRecordLength[format]))"
+            )
+        }
+        var pointCount = u32(107)
+        if minor >= 4 && headerSize >= 375 && bytes.count >= 375 {
+            let count64 = u64(247)
+            if count64 > 0 {
+                guard count64 < UInt64(Int.max / 128) else {
+                    throw fail(.malformedHeader, 247, "point count \(count64) is impossible")
+                }
+                pointCount = Int(count64)
+            }
+        }
+        guard headerSize >= 227, headerSize <= pointOffset, pointOffset <= bytes.count else {
+            throw fail(
+                .malformedHeader, 94,
+                "header size \(headerSize) and point data offset \(pointOffset) do not fit a \(bytes.count)-byte file")
+        }
+        let (bodySize, overflow) = pointCount.multipliedReportingOverflow(by: recordLength)
+        guard !overflow, pointOffset + bodySize <= bytes.count else {
+            let available = (bytes.count - pointOffset) / recordLength
+            throw fail(
+                .truncated, pointOffset + available * recordLength,
+                "the header announces \(pointCount) points of \(recordLength) bytes; the file ends after \(available)")
+        }
+        let scale = [f64(131), f64(139), f64(147)]
+        let offset = [f64(155), f64(163), f64(171)]
+        guard scale.allSatisfy({ $0.isFinite && $0 != 0 }), offset.allSatisfy(\.isFinite) else {
+            throw fail(.malformedHeader, 131, "scale factors must be finite and non-zero, offsets finite")
+        }
+        var warnings: [String] = []
+        // Variable-length records: the coordinate reference system lives here.
+        var crs: String?
+        var units: String?
+        var cursor = headerSize
+        for index in 0..<vlrCount {
+            guard cursor + 54 <= pointOffset else {
+                warnings.append(
+                    "VLR \(index + 1) of \(vlrCount) runs into the point data; the remaining VLRs were skipped")
+                break
+            }
+            let user = text(cursor + 2, 16)
+            let record = u16(cursor + 18)
+            let length = u16(cursor + 20)
+            let body = cursor + 54
+            guard body + length <= pointOffset else {
+                warnings.append("VLR '\(user)' \(record) of \(length) bytes runs into the point data; skipped")
+                break
+            }
+            if user == "LASF_Projection" {
+                if record == 2112 {
+                    crs = text(body, length)
+                } else if record == 34735 && crs == nil && length >= 8 {
+                    (crs, units) = geoKeys(bytes, body, length, u16)
+                }
+            }
+            cursor = body + length
+        }
+        if minor >= 4 && headerSize >= 375 {
+            // Extended VLRs after the points (LAS 1.4) may hold the WKT instead.
+            var evlr = Int(clamping: u64(235))
+            let count = u32(243)
+            for _ in 0..<min(count, 1000) {
+                guard evlr > 0, evlr + 60 <= bytes.count else { break }
+                let user = text(evlr + 2, 16)
+                let record = u16(evlr + 18)
+                let length = Int(clamping: u64(evlr + 20))
+                guard length <= bytes.count - evlr - 60 else {
+                    warnings.append("an extended VLR at byte \(evlr) runs past the end of the file; skipped")
+                    break
+                }
+                if user == "LASF_Projection" && record == 2112 { crs = text(evlr + 60, length) }
+                evlr += 60 + length
+            }
+        }
+        // Points.
+        var positions = [Double](repeating: 0, count: pointCount * 3)
+        var intensity = [UInt16](repeating: 0, count: pointCount)
+        var classification = [UInt8](repeating: 0, count: pointCount)
+        var returnNumber = [UInt8](repeating: 0, count: pointCount)
+        var numberOfReturns = [UInt8](repeating: 0, count: pointCount)
+        let extended = format >= 6
+        let gpsOffset: Int? = [1, 3, 4, 5].contains(format) ? 20 : (extended ? 22 : nil)
+        let rgbOffset: Int? =
+            [2, 3, 5].contains(format) ? (format == 2 ? 20 : 28) : ([7, 8, 10].contains(format) ? 30 : nil)
+        var gpsTime = gpsOffset.map { _ in [Double](repeating: 0, count: pointCount) }
+        var rgb = rgbOffset.map { _ in [UInt16](repeating: 0, count: pointCount * 3) }
+        for index in 0..<pointCount {
+            let record = pointOffset + index * recordLength
+            for axis in 0..<3 {
+                let raw = Int32(bitPattern: UInt32(u32(record + axis * 4)))
+                positions[index * 3 + axis] = Double(raw) * scale[axis] + offset[axis]
+            }
+            intensity[index] = UInt16(u16(record + 12))
+            let returns = u8(record + 14)
+            if extended {
+                returnNumber[index] = UInt8(returns & 0x0F)
+                numberOfReturns[index] = UInt8(returns >> 4)
+                classification[index] = UInt8(u8(record + 16))
+            } else {
+                returnNumber[index] = UInt8(returns & 0x07)
+                numberOfReturns[index] = UInt8((returns >> 3) & 0x07)
+                classification[index] = UInt8(u8(record + 15) & 0x1F)
+            }
+            if let gpsOffset { gpsTime?[index] = f64(record + gpsOffset) }
+            if let rgbOffset {
+                for channel in 0..<3 { rgb?[index * 3 + channel] = UInt16(u16(record + rgbOffset + channel * 2)) }
+            }
+        }
+        var geometry = ScanGeometry(positions: positions)
+        if let rgb {
+            // LAS colours are 16-bit; files written with 8-bit values use only the low byte.
+            let shift = rgb.contains { $0 > 255 } ? 8 : 0
+            geometry.colors = (0..<pointCount).flatMap { point in
+                (0..<3).map { UInt8(rgb[point * 3 + $0] >> shift) } + [255]
+            }
+        }
+        geometry.scalarFields = [
+            ScalarField(name: "intensity", values: intensity.map(Float.init)),
+            ScalarField(name: "classification", values: classification.map(Float.init)),
+            ScalarField(name: "return_number", values: returnNumber.map(Float.init)),
+            ScalarField(name: "number_of_returns", values: numberOfReturns.map(Float.init)),
+        ]
+        let headerBounds = Bounds(min: [f64(187), f64(203), f64(219)], max: [f64(179), f64(195), f64(211)])
+        if let actual = geometry.bounds {
+            let tolerance = scale.map { abs($0) }
+            let outside = (0..<3).contains { axis in
+                actual.min[axis] < headerBounds.min[axis] - tolerance[axis]
+                    || actual.max[axis] > headerBounds.max[axis] + tolerance[axis]
+            }
+            if outside { warnings.append("some points lie outside the bounds the header states") }
+        }
+        return LASDocument(
+            versionMajor: major, versionMinor: minor, pointFormat: format, recordLength: recordLength,
+            pointCount: pointCount, scale: scale, offset: offset, headerBounds: headerBounds,
+            systemIdentifier: text(26, 32), generatingSoftware: text(58, 32), creationDay: u16(90),
+            creationYear: u16(92),
+            crs: crs, units: units, geometry: geometry, intensity: intensity, classification: classification,
+            returnNumber: returnNumber, numberOfReturns: numberOfReturns, gpsTime: gpsTime, rgb16: rgb,
+            warnings: warnings)
+    }
+
+    /// Reads a GeoKeyDirectoryTag: the EPSG code of the projected or geographic CRS, and the units.
+    private static func geoKeys(
+        _ bytes: UnsafeRawBufferPointer, _ body: Int, _ length: Int, _ u16: (Int) -> Int
+    ) -> (String?, String?) {
+        let keyCount = u16(body + 6)
+        var crs: String?
+        var units: String?
+        for key in 0..<keyCount {
+            let entry = body + 8 + key * 8
+            guard entry + 8 <= body + length else { break }
+            let id = u16(entry)
+            let location = u16(entry + 2)
+            let value = u16(entry + 6)
+            guard location == 0 else { continue }  // only values held inline
+            switch id {
+            case 3072 where value != 0 && value != 32767: crs = "EPSG:\(value)"
+            case 2048 where crs == nil && value != 0 && value != 32767: crs = "EPSG:\(value)"
+            case 3076:
+                units = [9001: "metre", 9002: "foot", 9003: "US survey foot"][value] ?? "EPSG unit \(value)"
+            default: break
+            }
+        }
+        return (crs, units)
+    }
+}
