@@ -56,8 +56,10 @@ extension PLYDocument {
         let known: Set<String> = Set(["x", "y", "z", "nx", "ny", "nz"] + colorNames)
         for property in vertices.element.properties where !known.contains(property.name) {
             if let column = vertices.scalars[property.name] {
+                // CloudCompare's (and our writer's) "scalar_" prefix is not part of the field's name.
+                let name = property.name.hasPrefix("scalar_") ? String(property.name.dropFirst(7)) : property.name
                 geometry.scalarFields.append(
-                    ScalarField(name: property.name, values: (0..<count).map { Float(column.double(at: $0)) }))
+                    ScalarField(name: name, values: (0..<count).map { Float(column.double(at: $0)) }))
             }
         }
         if let faces = element(named: "face"),

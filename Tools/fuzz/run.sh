@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds and runs the libFuzzer targets for ScanImport's parsers.
+#
+#   Tools/fuzz/run.sh [ply|obj|las|exif|all] [SECONDS]     (default: all, 600 s each)
+#
+# Each target is compiled with -sanitize=fuzzer,address from ScanImport's sources (the pixel
+# codecs, which call C libraries, are left out), seeded from ../shared/data when it exists, and
+# run for SECONDS. Work goes to .build-fuzz/ (git-ignored); crash inputs land in
+# .build-fuzz/artifacts/<target>/ and make the script exit non-zero. Turn each one into a
+# regression test.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+targets=${1:-all}
+seconds=${2:-600}
+[ "$targets" = all ] && targets="ply obj las exif"
+work=.build-fuzz
+mkdir -p "$work"
+sources=$(find Sources/ScanImport -name '*.swift' ! -path '*/Codecs/*' ! -name 'Thumbnail.swift' ! -name 'ScanInspector.swift')
+shared=../shared/data
+status=0
+for target in $targets; do
+  upper=$(echo "$target" | tr a-z A-Z)
+  binary="$work/fuzz-$target"
+  echo "== building $binary"
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name ScanImportFuzz \
+    $sources "Tools/fuzz/Fuzz$upper.swift" -o "$binary"
+  corpus="$work/corpus/$target"
+  mkdir -p "$corpus" "$work/artifacts/$target"
+  if [ -d "$shared" ]; then
+    case $target in
+      ply) find "$shared/scans" -name '*.ply' -size -2M -exec cp -n {} "$corpus/" \; ;;
+      obj) find "$shared/scans" -name '*.obj' -size -2M -exec cp -n {} "$corpus/" \; ;;
+      las) find "$shared/lidar" -name '*.las' -exec cp -n {} "$corpus/" \; ;;
+      exif) find "$shared/photos" -name '*.jpg' -size -300k -exec cp -n {} "$corpus/" \; ;;
+    esac
+  fi
+  echo "== fuzzing $target for $seconds s"
+  if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$binary" "$corpus" \
+      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=262144 \
+      -artifact_prefix="$work/artifacts/$target/" -print_final_stats=1 2>"$work/fuzz-$target.log"; then
+    echo "!! $target found a failure; see $work/fuzz-$target.log and $work/artifacts/$target/"
+    status=1
+  fi
+  grep -E "stat::number_of_executed_units|Done [0-9]+ runs" "$work/fuzz-$target.log" | tail -2 || true
+done
+exit $status
