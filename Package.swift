@@ -59,7 +59,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ScanImportTests",
-            dependencies: ["ScanImport"]
+            dependencies: ["ScanImport"],
+            exclude: ["FuzzRegressions"]
         ),
         .testTarget(
             name: "heritageCLITests",

@@ -81,6 +81,21 @@ struct PLYBinaryReader {
     }
 
     private func readVariable(_ element: PLYElement, offset: inout Int) throws -> PLYElementData {
+        // Each record takes at least its scalars and list counts: a count the rest of the file
+        // cannot hold is refused before anything is allocated for it.
+        let minimumRecord = element.properties.reduce(0) { total, property in
+            switch property.kind {
+            case .scalar(let type): total + type.byteCount
+            case .list(let count, _): total + count.byteCount
+            }
+        }
+        let remaining = max(0, bytes.count - offset)
+        if minimumRecord > 0 && element.count > remaining / minimumRecord {
+            throw ScanImportError(
+                .truncated, file: file, at: .byteOffset(offset),
+                "element '\(element.name)' declares \(element.count) records of at least \(minimumRecord) bytes; only \(remaining) bytes remain"
+            )
+        }
         var builders = element.properties.map { ColumnBuilder(property: $0, reserve: element.count) }
         for record in 0..<element.count {
             for index in builders.indices {
