@@ -36,7 +36,7 @@ public enum ScanInspector {
         switch format {
         case .ply:
             let document = try PLYReader.read(mapped.bytes, file: path)
-            return Inspection(summary: ScanSummary(ply: document, geometry: try document.geometry(file: path)))
+            return Inspection(summary: try ScanSummary(ply: document, file: path))
         case .obj:
             let document = try OBJReader.read(mapped.bytes, file: path)
             let related = OBJRelatedFiles.resolve(objPath: path, libraries: document.materialLibraries)

@@ -82,14 +82,15 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
 }
 
 extension ScanSummary {
-    /// The summary of a read PLY document and its geometry.
-    init(ply document: PLYDocument, geometry: ScanGeometry) {
+    /// The summary of a read PLY document (every face index checked).
+    init(ply document: PLYDocument, file: String) throws(ScanImportError) {
         self.init(format: .ply)
-        vertexCount = geometry.vertexCount
-        faceCount = geometry.polygonCount
-        triangleCount = geometry.triangleCount
-        lineCount = geometry.lineCount
-        bounds = geometry.bounds
+        let statistics = try document.statistics(file: file)
+        vertexCount = statistics.vertexCount
+        faceCount = statistics.polygonCount
+        triangleCount = statistics.triangleCount
+        lineCount = statistics.lineCount
+        bounds = statistics.bounds
         properties = document.header.elements.flatMap { element in
             element.properties.map { property in
                 switch property.kind {

@@ -253,19 +253,35 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
                 continue
             }
             if keywordLength == 1 && k0 == UInt8(ascii: "v") {
-                var values: [Double] = []
+                // Up to seven numbers (x y z [w] or x y z r g b [a]) without allocating.
+                var values = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+                var count = 0
                 while let value = token(&cursor, end) {
                     guard let number = NumberParsing.double(bytes, value.lowerBound, value.upperBound) else {
                         throw fail("'\(text(value))' is not a number; expected v x y z [w | r g b]")
                     }
-                    values.append(number)
+                    switch count {
+                    case 0: values.0 = number
+                    case 1: values.1 = number
+                    case 2: values.2 = number
+                    case 3: values.3 = number
+                    case 4: values.4 = number
+                    case 5: values.5 = number
+                    case 6: values.6 = number
+                    default: break
+                    }
+                    count += 1
                 }
-                guard values.count >= 3 && values.count <= 7 else {
-                    throw fail("v has \(values.count) numbers; expected x y z, x y z w, or x y z r g b")
+                guard count >= 3 && count <= 7 else {
+                    throw fail("v has \(count) numbers; expected x y z, x y z w, or x y z r g b")
                 }
-                chunk.positions += values[0..<3]
-                if values.count >= 6 {
-                    chunk.colors += values[3..<6].map { Float($0) }
+                chunk.positions.append(values.0)
+                chunk.positions.append(values.1)
+                chunk.positions.append(values.2)
+                if count >= 6 {
+                    chunk.colors.append(Float(values.3))
+                    chunk.colors.append(Float(values.4))
+                    chunk.colors.append(Float(values.5))
                     chunk.colorCount += 1
                 }
                 seen.0 += 1
@@ -304,7 +320,9 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
                         throw fail("f has \(polygon.count) vertices; expected at least 3")
                     }
                     for corner in 2..<polygon.count {
-                        chunk.triangles += [polygon[0], polygon[corner - 1], polygon[corner]]
+                        chunk.triangles.append(polygon[0])
+                        chunk.triangles.append(polygon[corner - 1])
+                        chunk.triangles.append(polygon[corner])
                     }
                     chunk.faces += 1
                 case UInt8(ascii: "l"):
@@ -337,30 +355,41 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         _ reference: Range<Int>, seen: (Int, Int, Int), totals: (Int, Int, Int),
         _ fail: (ScanImportError.Code, String) -> ScanImportError
     ) throws(ScanImportError) -> UInt32 {
-        var parts: [Range<Int>] = []
-        var start = reference.lowerBound
+        // Split v/vt/vn at the slashes without allocating.
+        var bounds = (reference.lowerBound, reference.upperBound, reference.upperBound, reference.upperBound)
+        var slashes = 0
         for position in reference where bytes[position] == UInt8(ascii: "/") {
-            parts.append(start..<position)
-            start = position + 1
+            slashes += 1
+            if slashes == 1 {
+                bounds.1 = position
+            } else if slashes == 2 {
+                bounds.2 = position
+            }
         }
-        parts.append(start..<reference.upperBound)
-        guard parts.count <= 3, !parts[0].isEmpty else {
+        guard slashes <= 2, bounds.1 > bounds.0 else {
             throw fail(.malformedBody, "'\(text(reference))' is not v, v/vt, v//vn or v/vt/vn")
         }
-        let names = ["vertex", "texture coordinate", "normal"]
-        let plurals = ["vertices", "texture coordinates", "normals"]
-        let defined = [seen.0, seen.1, seen.2]
-        let available = [totals.0, totals.1, totals.2]
-        var vertex: Int = 0
-        for (slot, part) in parts.enumerated() where !part.isEmpty {
+        var vertex = 0
+        for slot in 0...slashes {
+            let part: Range<Int>
+            switch slot {
+            case 0: part = bounds.0..<bounds.1
+            case 1: part = (bounds.1 + 1)..<(slashes == 1 ? reference.upperBound : bounds.2)
+            default: part = (bounds.2 + 1)..<reference.upperBound
+            }
+            if part.isEmpty { continue }
             guard let raw = NumberParsing.integer(bytes, part.lowerBound, part.upperBound) else {
                 throw fail(.malformedBody, "'\(text(part))' in '\(text(reference))' is not an integer index")
             }
-            let resolved: Int64 = raw < 0 ? Int64(defined[slot]) + raw : raw - 1
-            guard raw != 0, resolved >= 0, resolved < Int64(raw < 0 ? defined[slot] : available[slot]) else {
+            let defined = slot == 0 ? seen.0 : (slot == 1 ? seen.1 : seen.2)
+            let available = slot == 0 ? totals.0 : (slot == 1 ? totals.1 : totals.2)
+            let resolved: Int64 = raw < 0 ? Int64(defined) + raw : raw - 1
+            guard raw != 0, resolved >= 0, resolved < Int64(raw < 0 ? defined : available) else {
+                let names = ["vertex", "texture coordinate", "normal"]
+                let plurals = ["vertices", "texture coordinates", "normals"]
                 throw fail(
                     .indexOutOfRange,
-                    "\(names[slot]) index \(raw) in '\(text(reference))' does not exist; \(raw < 0 ? defined[slot] : available[slot]) \(plurals[slot]) are defined\(raw < 0 ? " before this line" : "")"
+                    "\(names[slot]) index \(raw) in '\(text(reference))' does not exist; \(raw < 0 ? defined : available) \(plurals[slot]) are defined\(raw < 0 ? " before this line" : "")"
                 )
             }
             if slot == 0 { vertex = Int(resolved) }

@@ -61,6 +61,7 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
     }
 
     private func decode(_ element: PLYElement, lines: [Range<Int>]) throws -> PLYElementData {
+        if element.fixedRecordSize != nil { return try decodeFixed(element, lines: lines) }
         let chunkSize = 16_384
         let chunkCount = (lines.count + chunkSize - 1) / chunkSize
         let results = UnsafeSlots<Result<[ColumnBuilder], ScanImportError>>(count: chunkCount)
@@ -89,6 +90,112 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
             }
         }
         return PLYElementData(element: element, scalars: scalars, lists: lists)
+    }
+
+    /// Elements of scalars only (vertices, usually): every chunk writes its records straight
+    /// into one preallocated buffer per property, at the record's index.
+    private func decodeFixed(_ element: PLYElement, lines: [Range<Int>]) throws -> PLYElementData {
+        let count = lines.count
+        let types = element.properties.map { property -> PLYScalarType in
+            if case .scalar(let type) = property.kind { return type }
+            preconditionFailure("decodeFixed is only called for elements of scalars")
+        }
+        let buffers = types.map {
+            UnsafeMutableRawPointer.allocate(byteCount: max(1, count * $0.byteCount), alignment: 8)
+        }
+        defer { buffers.forEach { $0.deallocate() } }
+        let targets = UnsafeSlots<UnsafeMutableRawPointer>(count: buffers.count)
+        for (index, buffer) in buffers.enumerated() { targets[index] = buffer }
+        let chunkSize = 16_384
+        let chunkCount = (count + chunkSize - 1) / chunkSize
+        let failures = UnsafeSlots<ScanImportError>(count: max(1, chunkCount))
+        let reader = self
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let range = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
+            do throws(ScanImportError) {
+                try reader.decodeFixedChunk(element, types, lines, range, targets)
+            } catch {
+                failures[chunk] = error
+            }
+        }
+        for chunk in 0..<chunkCount {
+            if let failure = failures[chunk] { throw failure }
+        }
+        var scalars: [String: ScalarColumn] = [:]
+        for (index, property) in element.properties.enumerated() {
+            let raw = buffers[index]
+            func column<T>(_: T.Type) -> [T] {
+                Array(UnsafeBufferPointer(start: raw.assumingMemoryBound(to: T.self), count: count))
+            }
+            switch types[index] {
+            case .int8: scalars[property.name] = .int8(column(Int8.self))
+            case .uint8: scalars[property.name] = .uint8(column(UInt8.self))
+            case .int16: scalars[property.name] = .int16(column(Int16.self))
+            case .uint16: scalars[property.name] = .uint16(column(UInt16.self))
+            case .int32: scalars[property.name] = .int32(column(Int32.self))
+            case .uint32: scalars[property.name] = .uint32(column(UInt32.self))
+            case .float32: scalars[property.name] = .float32(column(Float.self))
+            case .float64: scalars[property.name] = .float64(column(Double.self))
+            }
+        }
+        return PLYElementData(element: element, scalars: scalars, lists: [:])
+    }
+
+    private func decodeFixedChunk(
+        _ element: PLYElement, _ types: [PLYScalarType], _ lines: [Range<Int>], _ range: Range<Int>,
+        _ targets: UnsafeSlots<UnsafeMutableRawPointer>
+    ) throws(ScanImportError) {
+        let pointers = (0..<types.count).compactMap { targets[$0] }
+        for record in range {
+            let line = lines[record]
+            var cursor = line.lowerBound
+            for (index, type) in types.enumerated() {
+                guard let token = nextToken(&cursor, end: line.upperBound) else {
+                    throw ScanImportError(
+                        .malformedBody, file: file, at: .line(lineNumber(at: line.lowerBound)),
+                        "expected \(type.rawValue) '\(element.properties[index].name)' of element '\(element.name)'; the line ends"
+                    )
+                }
+                let target = pointers[index]
+                switch type {
+                case .float32, .float64:
+                    guard let number = NumberParsing.double(bytes, token.lowerBound, token.upperBound) else {
+                        throw ScanImportError(
+                            .malformedBody, file: file, at: .line(lineNumber(at: line.lowerBound)),
+                            "'\(text(token))' is not a number; expected \(type.rawValue) '\(element.properties[index].name)'"
+                        )
+                    }
+                    if type == .float32 {
+                        target.storeBytes(of: Float(number), toByteOffset: record * 4, as: Float.self)
+                    } else {
+                        target.storeBytes(of: number, toByteOffset: record * 8, as: Double.self)
+                    }
+                default:
+                    guard let number = NumberParsing.integer(bytes, token.lowerBound, token.upperBound),
+                        type.integerRange.contains(number)
+                    else {
+                        throw ScanImportError(
+                            .malformedBody, file: file, at: .line(lineNumber(at: line.lowerBound)),
+                            "'\(text(token))' is not a \(type.rawValue); expected \(type.rawValue) '\(element.properties[index].name)'"
+                        )
+                    }
+                    switch type {
+                    case .int8: target.storeBytes(of: Int8(number), toByteOffset: record, as: Int8.self)
+                    case .uint8: target.storeBytes(of: UInt8(number), toByteOffset: record, as: UInt8.self)
+                    case .int16: target.storeBytes(of: Int16(number), toByteOffset: record * 2, as: Int16.self)
+                    case .uint16: target.storeBytes(of: UInt16(number), toByteOffset: record * 2, as: UInt16.self)
+                    case .int32: target.storeBytes(of: Int32(number), toByteOffset: record * 4, as: Int32.self)
+                    default: target.storeBytes(of: UInt32(number), toByteOffset: record * 4, as: UInt32.self)
+                    }
+                }
+            }
+            if nextToken(&cursor, end: line.upperBound) != nil {
+                throw ScanImportError(
+                    .malformedBody, file: file, at: .line(lineNumber(at: line.lowerBound)),
+                    "more values than element '\(element.name)' declares; expected \(element.properties.count) properties"
+                )
+            }
+        }
     }
 
     private func decodeChunk(_ element: PLYElement, lines: ArraySlice<Range<Int>>) throws(ScanImportError)

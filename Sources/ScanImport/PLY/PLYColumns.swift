@@ -50,6 +50,55 @@ public enum ScalarColumn: Sendable, Equatable {
         }
     }
 
+    /// Writes every value, widened to `Double`, to `buffer[offset + index * stride]`.
+    public func scatter(into buffer: UnsafeMutableBufferPointer<Double>, stride: Int, offset: Int) {
+        func copy<T>(_ values: [T], _ widen: (T) -> Double) {
+            values.withUnsafeBufferPointer { source in
+                var target = offset
+                for value in source {
+                    buffer[target] = widen(value)
+                    target += stride
+                }
+            }
+        }
+        switch self {
+        case .int8(let values): copy(values) { Double($0) }
+        case .uint8(let values): copy(values) { Double($0) }
+        case .int16(let values): copy(values) { Double($0) }
+        case .uint16(let values): copy(values) { Double($0) }
+        case .int32(let values): copy(values) { Double($0) }
+        case .uint32(let values): copy(values) { Double($0) }
+        case .float32(let values): copy(values) { Double($0) }
+        case .float64(let values): copy(values) { $0 }
+        }
+    }
+
+    /// The smallest and largest value (NaN skipped), or nil when there is none.
+    public var range: ClosedRange<Double>? {
+        func scan<T>(_ values: [T], _ widen: (T) -> Double) -> ClosedRange<Double>? {
+            var low = Double.infinity
+            var high = -Double.infinity
+            values.withUnsafeBufferPointer { buffer in
+                for value in buffer {
+                    let number = widen(value)
+                    if number < low { low = number }
+                    if number > high { high = number }
+                }
+            }
+            return low <= high ? low...high : nil
+        }
+        switch self {
+        case .int8(let values): return scan(values) { Double($0) }
+        case .uint8(let values): return scan(values) { Double($0) }
+        case .int16(let values): return scan(values) { Double($0) }
+        case .uint16(let values): return scan(values) { Double($0) }
+        case .int32(let values): return scan(values) { Double($0) }
+        case .uint32(let values): return scan(values) { Double($0) }
+        case .float32(let values): return scan(values) { Double($0) }
+        case .float64(let values): return scan(values) { $0 }
+        }
+    }
+
     /// Every value widened to `Double`.
     public var doubles: [Double] {
         switch self {

@@ -18,18 +18,20 @@ extension PLYDocument {
         var geometry = ScanGeometry(positions: [])
         if let x = vertices.scalars["x"], let y = vertices.scalars["y"], let z = vertices.scalars["z"] {
             geometry.positions = [Double](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
-                for index in 0..<count {
-                    buffer[index * 3] = x.double(at: index)
-                    buffer[index * 3 + 1] = y.double(at: index)
-                    buffer[index * 3 + 2] = z.double(at: index)
-                }
+                x.scatter(into: buffer, stride: 3, offset: 0)
+                y.scatter(into: buffer, stride: 3, offset: 1)
+                z.scatter(into: buffer, stride: 3, offset: 2)
                 initialized = count * 3
             }
         }
         if let nx = vertices.scalars["nx"], let ny = vertices.scalars["ny"], let nz = vertices.scalars["nz"] {
-            geometry.normals = (0..<count).flatMap {
-                [Float(nx.double(at: $0)), Float(ny.double(at: $0)), Float(nz.double(at: $0))]
+            let normals = [Double](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
+                nx.scatter(into: buffer, stride: 3, offset: 0)
+                ny.scatter(into: buffer, stride: 3, offset: 1)
+                nz.scatter(into: buffer, stride: 3, offset: 2)
+                initialized = count * 3
             }
+            geometry.normals = normals.map { Float($0) }
         }
         let colorNames =
             ["red", "green", "blue"].allSatisfy(vertices.scalars.keys.contains)
@@ -58,15 +60,30 @@ extension PLYDocument {
             if let column = vertices.scalars[property.name] {
                 // CloudCompare's (and our writer's) "scalar_" prefix is not part of the field's name.
                 let name = property.name.hasPrefix("scalar_") ? String(property.name.dropFirst(7)) : property.name
-                geometry.scalarFields.append(
-                    ScalarField(name: name, values: (0..<count).map { Float(column.double(at: $0)) }))
+                geometry.scalarFields.append(ScalarField(name: name, values: column.doubles.map { Float($0) }))
             }
         }
+        var triangles: [UInt32] = []
+        geometry.polygonCount = try forEachTriangle(file: file, vertexCount: count) { a, b, c in
+            triangles.append(a)
+            triangles.append(b)
+            triangles.append(c)
+        }
+        geometry.triangles = triangles
+        if let edges = element(named: "edge") { geometry.lineCount = edges.element.count }
+        return geometry
+    }
+
+    /// Calls `body` with each triangle of the faces (fan-triangulated) and triangle strips,
+    /// checking every index against `vertexCount`. Returns the number of faces as written.
+    func forEachTriangle(
+        file: String, vertexCount count: Int, _ body: (UInt32, UInt32, UInt32) -> Void
+    ) throws(ScanImportError) -> Int {
+        var polygons = 0
         if let faces = element(named: "face"),
             let list = faces.lists["vertex_indices"] ?? faces.lists["vertex_index"]
         {
-            geometry.polygonCount = faces.element.count
-            geometry.triangles.reserveCapacity(faces.element.count * 3)
+            polygons = faces.element.count
             for face in 0..<list.count {
                 let range = list.range(of: face)
                 guard range.count >= 3 else {
@@ -80,32 +97,53 @@ extension PLYDocument {
                     list.values, range.lowerBound + 1, vertices: count, face: face, faces, file)
                 for position in (range.lowerBound + 2)..<range.upperBound {
                     let current = try checkedIndex(list.values, position, vertices: count, face: face, faces, file)
-                    geometry.triangles += [first, previous, current]
+                    body(first, previous, current)
                     previous = current
                 }
             }
         }
         if let strips = element(named: "tristrips"), let list = strips.lists["vertex_indices"] {
-            geometry.polygonCount += strips.element.count
+            polygons += strips.element.count
             for strip in 0..<list.count {
-                var window: [UInt32] = []
+                var window: (UInt32, UInt32) = (0, 0)
+                var length = 0
                 for position in list.range(of: strip) {
                     if list.values.double(at: position) == -1 {
-                        window.removeAll()
+                        length = 0
                         continue
                     }
-                    window.append(try checkedIndex(list.values, position, vertices: count, face: strip, strips, file))
-                    if window.count >= 3 {
-                        let (a, b, c) = (window[window.count - 3], window[window.count - 2], window[window.count - 1])
-                        if a != b && b != c && a != c {
-                            geometry.triangles += window.count % 2 == 1 ? [a, b, c] : [b, a, c]
+                    let current = try checkedIndex(list.values, position, vertices: count, face: strip, strips, file)
+                    length += 1
+                    if length >= 3 {
+                        let (a, b) = window
+                        if a != b && b != current && a != current {
+                            if length % 2 == 1 { body(a, b, current) } else { body(b, a, current) }
                         }
                     }
+                    window = (window.1, current)
                 }
             }
         }
-        if let edges = element(named: "edge") { geometry.lineCount = edges.element.count }
-        return geometry
+        return polygons
+    }
+
+    /// Counts and bounds without building the geometry: what `inspect` reports. Every face index
+    /// is still checked.
+    public func statistics(file: String) throws(ScanImportError) -> (
+        vertexCount: Int, polygonCount: Int, triangleCount: Int, lineCount: Int, bounds: Bounds?
+    ) {
+        guard let vertices = vertexData else { return (0, 0, 0, 0, nil) }
+        let count = vertices.element.count
+        var triangles = 0
+        let polygons = try forEachTriangle(file: file, vertexCount: count) { _, _, _ in triangles += 1 }
+        var bounds: Bounds?
+        if let x = vertices.scalars["x"]?.range, let y = vertices.scalars["y"]?.range,
+            let z = vertices.scalars["z"]?.range
+        {
+            bounds = Bounds(
+                min: [x.lowerBound, y.lowerBound, z.lowerBound], max: [x.upperBound, y.upperBound, z.upperBound])
+        }
+        return (count, polygons, triangles, element(named: "edge")?.element.count ?? 0, bounds)
     }
 
     private func checkedIndex(
