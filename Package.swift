@@ -48,6 +48,12 @@ let package = Package(
             dependencies: ["HeritageStore"],
             path: "Tools/StoreBench"
         ),
+        // Blob hashing throughput, compared with `openssl speed` by Tools/bench-import.sh.
+        .executableTarget(
+            name: "scan-bench",
+            dependencies: ["HeritageStore"],
+            path: "Tools/ScanBench"
+        ),
         .target(
             name: "HeritageTestSupport",
             dependencies: ["HeritageStore"],

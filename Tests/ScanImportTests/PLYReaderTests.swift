@@ -138,3 +138,28 @@ struct PLYCorpusTests {
         #expect(error?.message == "more values than element 'face' declares; expected 6 properties")
     }
 }
+
+@Suite struct PLYInlineTests {
+    @Test func inspectStillChecksPropertiesItDoesNotKeep() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "heritage-ply-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appending(path: "bad-normal.ply")
+        try Data(
+            "ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nproperty float y\nproperty float z\nproperty float nx\nend_header\n0 0 0 1\n1 1 1 one\n"
+                .utf8
+        ).write(to: file)
+        let error = #expect(throws: ScanImportError.self) { try ScanInspector.inspect(path: file.path) }
+        #expect(error?.location == .line(10))
+        #expect(error?.message == "'one' is not a number; expected float32 'nx'")
+    }
+
+    @Test(arguments: ["char", "uchar", "short", "ushort", "int", "uint"])
+    func integersOutOfRangeAreRefused(type: String) {
+        let text = "ply\nformat ascii 1.0\nelement vertex 1\nproperty \(type) x\nend_header\n99999999999\n"
+        let error = Array(text.utf8).withUnsafeBytes { bytes in
+            #expect(throws: ScanImportError.self) { try PLYReader.read(bytes, file: "range.ply") }
+        }
+        #expect(error?.location == .line(6))
+    }
+}

@@ -35,7 +35,10 @@ public enum ScanInspector {
         }
         switch format {
         case .ply:
-            let document = try PLYReader.read(mapped.bytes, file: path)
+            // A summary needs positions (bounds) and faces (checked), not normals or colours.
+            let document = try PLYReader.read(mapped.bytes, file: path) { element, property in
+                element != "vertex" || ["x", "y", "z"].contains(property)
+            }
             return Inspection(summary: try ScanSummary(ply: document, file: path))
         case .obj:
             let document = try OBJReader.read(mapped.bytes, file: path)

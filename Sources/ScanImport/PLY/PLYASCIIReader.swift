@@ -10,6 +10,8 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
     let bytes: UnsafeRawBufferPointer
     let header: PLYHeader
     let file: String
+    /// Which scalar properties of all-scalar elements to keep (nil: all); the rest are checked only.
+    var decoding: ((String, String) -> Bool)? = nil
 
     func read() throws -> (elements: [PLYElementData], warnings: [String]) {
         let lines = lineRanges()
@@ -100,10 +102,14 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
             if case .scalar(let type) = property.kind { return type }
             preconditionFailure("decodeFixed is only called for elements of scalars")
         }
-        let buffers = types.map {
-            UnsafeMutableRawPointer.allocate(byteCount: max(1, count * $0.byteCount), alignment: 8)
+        let kept = element.properties.map { decoding?(element.name, $0.name) ?? true }
+        let buffers = zip(types, kept).map { type, keep in
+            keep ? UnsafeMutableRawPointer.allocate(byteCount: max(1, count * type.byteCount), alignment: 8) : nil
         }
-        defer { buffers.forEach { $0.deallocate() } }
+        var released = [Bool](repeating: false, count: buffers.count)
+        defer {
+            for (index, buffer) in buffers.enumerated() where !released[index] { buffer?.deallocate() }
+        }
         let targets = UnsafeSlots<UnsafeMutableRawPointer>(count: buffers.count)
         for (index, buffer) in buffers.enumerated() { targets[index] = buffer }
         let chunkSize = 16_384
@@ -123,7 +129,7 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
         }
         var scalars: [String: ScalarColumn] = [:]
         for (index, property) in element.properties.enumerated() {
-            let raw = buffers[index]
+            guard let raw = buffers[index] else { continue }
             func column<T>(_: T.Type) -> [T] {
                 Array(UnsafeBufferPointer(start: raw.assumingMemoryBound(to: T.self), count: count))
             }
@@ -137,6 +143,8 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
             case .float32: scalars[property.name] = .float32(column(Float.self))
             case .float64: scalars[property.name] = .float64(column(Double.self))
             }
+            raw.deallocate()  // one column at a time: the copy never doubles the whole element
+            released[index] = true
         }
         return PLYElementData(element: element, scalars: scalars, lists: [:])
     }
@@ -145,7 +153,7 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
         _ element: PLYElement, _ types: [PLYScalarType], _ lines: [Range<Int>], _ range: Range<Int>,
         _ targets: UnsafeSlots<UnsafeMutableRawPointer>
     ) throws(ScanImportError) {
-        let pointers = (0..<types.count).compactMap { targets[$0] }
+        let pointers = (0..<types.count).map { targets[$0] }
         for record in range {
             let line = lines[record]
             var cursor = line.lowerBound
@@ -156,7 +164,7 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
                         "expected \(type.rawValue) '\(element.properties[index].name)' of element '\(element.name)'; the line ends"
                     )
                 }
-                let target = pointers[index]
+                let target = pointers[index]  // nil: check the value, keep nothing
                 switch type {
                 case .float32, .float64:
                     guard let number = NumberParsing.double(bytes, token.lowerBound, token.upperBound) else {
@@ -166,9 +174,9 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
                         )
                     }
                     if type == .float32 {
-                        target.storeBytes(of: Float(number), toByteOffset: record * 4, as: Float.self)
+                        target?.storeBytes(of: Float(number), toByteOffset: record * 4, as: Float.self)
                     } else {
-                        target.storeBytes(of: number, toByteOffset: record * 8, as: Double.self)
+                        target?.storeBytes(of: number, toByteOffset: record * 8, as: Double.self)
                     }
                 default:
                     guard let number = NumberParsing.integer(bytes, token.lowerBound, token.upperBound),
@@ -180,12 +188,12 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
                         )
                     }
                     switch type {
-                    case .int8: target.storeBytes(of: Int8(number), toByteOffset: record, as: Int8.self)
-                    case .uint8: target.storeBytes(of: UInt8(number), toByteOffset: record, as: UInt8.self)
-                    case .int16: target.storeBytes(of: Int16(number), toByteOffset: record * 2, as: Int16.self)
-                    case .uint16: target.storeBytes(of: UInt16(number), toByteOffset: record * 2, as: UInt16.self)
-                    case .int32: target.storeBytes(of: Int32(number), toByteOffset: record * 4, as: Int32.self)
-                    default: target.storeBytes(of: UInt32(number), toByteOffset: record * 4, as: UInt32.self)
+                    case .int8: target?.storeBytes(of: Int8(number), toByteOffset: record, as: Int8.self)
+                    case .uint8: target?.storeBytes(of: UInt8(number), toByteOffset: record, as: UInt8.self)
+                    case .int16: target?.storeBytes(of: Int16(number), toByteOffset: record * 2, as: Int16.self)
+                    case .uint16: target?.storeBytes(of: UInt16(number), toByteOffset: record * 2, as: UInt16.self)
+                    case .int32: target?.storeBytes(of: Int32(number), toByteOffset: record * 4, as: Int32.self)
+                    default: target?.storeBytes(of: UInt32(number), toByteOffset: record * 4, as: UInt32.self)
                     }
                 }
             }

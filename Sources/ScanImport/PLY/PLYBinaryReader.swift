@@ -8,6 +8,8 @@ struct PLYBinaryReader {
     let header: PLYHeader
     let file: String
     let bigEndian: Bool
+    /// Which scalar properties of all-scalar elements to decode (nil: all).
+    var decoding: ((String, String) -> Bool)? = nil
 
     func read() throws -> [PLYElementData] {
         var offset = header.bodyOffset
@@ -40,8 +42,10 @@ struct PLYBinaryReader {
         var fieldOffset = 0
         for property in element.properties {
             guard case .scalar(let type) = property.kind else { continue }
-            scalars[property.name] = column(
-                type, count: element.count, start: offset + fieldOffset, stride: recordSize)
+            if decoding?(element.name, property.name) ?? true {
+                scalars[property.name] = column(
+                    type, count: element.count, start: offset + fieldOffset, stride: recordSize)
+            }
             fieldOffset += type.byteCount
         }
         offset += total

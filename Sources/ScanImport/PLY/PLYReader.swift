@@ -2,6 +2,15 @@
 public enum PLYReader {
     /// Parses `bytes` (the whole file) named `file` in messages.
     public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> PLYDocument {
+        try read(bytes, file: file, decoding: nil)
+    }
+
+    /// Like ``read(_:file:)``, but elements made only of scalars keep just the properties
+    /// `decoding` accepts (by element and property name): `inspect` needs x, y and z, not normals
+    /// or colours. Every value is still read and checked, and every list decoded.
+    static func read(
+        _ bytes: UnsafeRawBufferPointer, file: String, decoding: ((String, String) -> Bool)?
+    ) throws(ScanImportError) -> PLYDocument {
         let header: PLYHeader
         do {
             header = try PLYHeader.parse(bytes, file: file)
@@ -15,10 +24,13 @@ public enum PLYReader {
         do {
             switch header.format {
             case .ascii:
-                (elements, warnings) = try PLYASCIIReader(bytes: bytes, header: header, file: file).read()
+                (elements, warnings) = try PLYASCIIReader(
+                    bytes: bytes, header: header, file: file, decoding: decoding
+                ).read()
             case .binaryLittleEndian, .binaryBigEndian:
                 let reader = PLYBinaryReader(
-                    bytes: bytes, header: header, file: file, bigEndian: header.format == .binaryBigEndian)
+                    bytes: bytes, header: header, file: file, bigEndian: header.format == .binaryBigEndian,
+                    decoding: decoding)
                 elements = try reader.read()
                 let consumed = try consumedBytes(header, elements)
                 if consumed < bytes.count {
