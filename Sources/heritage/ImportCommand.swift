@@ -93,7 +93,16 @@ struct ImportCommand: ParsableCommand {
                     relatedFiles: related,
                     warnings: summary.warnings, importerVersion: scanImportVersion))
         }
-        let outcomes = try store.importAssets(requests, actor: archive.resolvedActor)
+        // A progress line on a terminal while large files are copied into the archive.
+        let showProgress = isatty(STDERR_FILENO) == 1
+        let outcomes = try store.importAssets(requests, actor: archive.resolvedActor) { file, copied, total in
+            guard showProgress, total >= 64 << 20 else { return }
+            let percent = Int(copied * 100 / total)
+            let line = String(
+                format: "\rcopying %@ into the archive: %3d%% (%.0f of %.0f MB)", file.lastPathComponent, percent,
+                Double(copied) / 1e6, Double(total) / 1e6)
+            FileHandle.standardError.write(Data((line + (copied >= total ? "\n" : "")).utf8))
+        }
         var report: [Outcome] = []
         for (file, outcome) in zip(files, outcomes) {
             switch outcome {

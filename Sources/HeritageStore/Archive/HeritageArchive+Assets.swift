@@ -60,7 +60,12 @@ extension HeritageArchive {
     /// Imports files as asset versions: blobs first (written, flushed, renamed), then every row
     /// in one transaction with its audit events. If anything fails, no row is written; blobs
     /// already written stay as unreferenced files that `verify` reports and a later import reuses.
-    public func importAssets(_ requests: [AssetImportRequest], actor: String) throws -> [AssetImportOutcome] {
+    ///
+    /// - Parameter progress: called while large files are copied, with the file, the bytes
+    ///   copied so far and the file's size.
+    public func importAssets(
+        _ requests: [AssetImportRequest], actor: String, progress: ((URL, Int64, Int64) -> Void)? = nil
+    ) throws -> [AssetImportOutcome] {
         // Check every reference before touching the object store.
         try read { db in
             for request in requests {
@@ -90,7 +95,12 @@ extension HeritageArchive {
         }
         var stored: [Stored] = []
         for request in requests {
-            let (sha256, size) = try blobs.store(contentsOf: request.file)
+            let total =
+                (try? FileManager.default.attributesOfItem(atPath: request.file.path)[.size] as? NSNumber)?
+                .int64Value ?? 0
+            let (sha256, size) = try blobs.store(contentsOf: request.file) { copied in
+                progress?(request.file, copied, total)
+            }
             var related: [RelatedFile] = []
             for file in request.relatedFiles {
                 let (relatedSHA, relatedSize) = try blobs.store(contentsOf: file.url)

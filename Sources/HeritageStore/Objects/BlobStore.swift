@@ -51,7 +51,8 @@ struct BlobStore: Sendable {
     }
 
     /// Copies the file at `source` into the store and returns its SHA-256 and size.
-    func store(contentsOf source: URL) throws -> (sha256: String, size: Int64) {
+    /// `progress` is called with the bytes copied so far, about every 64 MiB.
+    func store(contentsOf source: URL, progress: ((Int64) -> Void)? = nil) throws -> (sha256: String, size: Int64) {
         try createFolder(temporaryFolder)
         let input = open(source.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw ioError("cannot open \(source.path)") }
@@ -87,7 +88,9 @@ struct BlobStore: Sendable {
                 written += result
             }
             size += Int64(count)
+            if size % (64 << 20) < Int64(count) { progress?(size) }
         }
+        progress?(size)
         guard fsync(output) == 0 else { throw ioError("cannot flush the new blob to disk") }
         let sha256 = hasher.finalize().hexString
         let destination = path(of: sha256)
