@@ -99,6 +99,19 @@ import Testing
     }
 
     @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func everyOBJInTheSharedDataReads() throws {
+        for folder in ["scans/corpus", "scans/models", "scans/preservation"] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: SharedData.path(folder))
+            where name.hasSuffix(".obj") {
+                let summary = try ScanInspector.inspect(path: SharedData.path("\(folder)/\(name)"))
+                #expect(summary.format == .obj, "\(name)")
+                // The one "invalid" preservation sample is an OBJ whose MTL was deleted: a warning.
+                if name.contains("invalid") { #expect(summary.warnings.contains { $0.contains("is missing") }) }
+            }
+        }
+    }
+
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
     func relatedFilesAreResolvedAndMissingOnesNamed() throws {
         let fuze = SharedData.path("scans/corpus/fuze.obj")
         let related = OBJRelatedFiles.resolve(

@@ -20,18 +20,29 @@ struct PhotoReaderTests {
     // Values from exiftool 12.57 (-n) on the same files.
     static let nikon: [Expected] = [
         Expected(
-            file: "DSCN0010.jpg", date: "2008-10-22T16:28:39", exposure: 0.01333333333, fNumber: 5.9, iso: 64,
-            focal: 24,
+            file: "DSCN0010.jpg", date: "2008-10-22T16:28:39", exposure: 0.01333333333, fNumber: 5.9, iso: 64, focal: 24,
             latitude: 43.4674483333333, longitude: 11.8851266666639, gpsTime: "2008-10-23T14:27:07.24Z"),
         Expected(
             file: "DSCN0012.jpg", date: "2008-10-22T16:29:49", exposure: 0.00560852, fNumber: 4.5, iso: 64, focal: 6,
             latitude: 43.4671566666639, longitude: 11.8853949999972, gpsTime: "2008-10-23T14:28:17.24Z"),
         Expected(
+            file: "DSCN0021.jpg", date: "2008-10-22T16:38:20", exposure: 0.01044932, fNumber: 4.7, iso: 64, focal: 16.6,
+            latitude: 43.4670816666639, longitude: 11.8845383333306, gpsTime: "2008-10-23T14:36:47.23Z"),
+        Expected(
             file: "DSCN0025.jpg", date: "2008-10-22T16:43:21", exposure: 0.00813669, fNumber: 3.7, iso: 64, focal: 8.1,
             latitude: 43.468365, longitude: 11.8816349999722, gpsTime: "2008-10-23T14:41:49.03Z"),
         Expected(
+            file: "DSCN0027.jpg", date: "2008-10-22T16:44:01", exposure: 0.00676132, fNumber: 4.1, iso: 64, focal: 6,
+            latitude: 43.4684416666667, longitude: 11.881515, gpsTime: "2008-10-23T14:42:29.03Z"),
+        Expected(
+            file: "DSCN0029.jpg", date: "2008-10-22T16:46:53", exposure: 0.01543209, fNumber: 5.6, iso: 64, focal: 22.1,
+            latitude: 43.4682433333306, longitude: 11.8801716666389, gpsTime: "2008-10-23T14:45:20.91Z"),
+        Expected(
             file: "DSCN0038.jpg", date: "2008-10-22T16:52:15", exposure: 0.01555209, fNumber: 5.9, iso: 103, focal: 24,
             latitude: 43.4672549999972, longitude: 11.8792133333333, gpsTime: "2008-10-23T14:50:40.9Z"),
+        Expected(
+            file: "DSCN0040.jpg", date: "2008-10-22T16:55:37", exposure: 0.00761035, fNumber: 4.1, iso: 64, focal: 6,
+            latitude: 43.4660116666389, longitude: 11.8791116666389, gpsTime: "2008-10-23T14:54:00.19Z"),
         Expected(
             file: "DSCN0042.jpg", date: "2008-10-22T17:00:07", exposure: 0.01, fNumber: 4.4, iso: 64, focal: 15,
             latitude: 43.464455, longitude: 11.8814783333333, gpsTime: "2008-10-23T14:57:41.37Z"),
