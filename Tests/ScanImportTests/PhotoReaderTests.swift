@@ -20,7 +20,8 @@ struct PhotoReaderTests {
     // Values from exiftool 12.57 (-n) on the same files.
     static let nikon: [Expected] = [
         Expected(
-            file: "DSCN0010.jpg", date: "2008-10-22T16:28:39", exposure: 0.01333333333, fNumber: 5.9, iso: 64, focal: 24,
+            file: "DSCN0010.jpg", date: "2008-10-22T16:28:39", exposure: 0.01333333333, fNumber: 5.9, iso: 64,
+            focal: 24,
             latitude: 43.4674483333333, longitude: 11.8851266666639, gpsTime: "2008-10-23T14:27:07.24Z"),
         Expected(
             file: "DSCN0012.jpg", date: "2008-10-22T16:29:49", exposure: 0.00560852, fNumber: 4.5, iso: 64, focal: 6,
