@@ -415,22 +415,3 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 }
-
-/// Slots written by `concurrentPerform` iterations, each iteration to its own index.
-final class UnsafeSlots<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    subscript(index: Int) -> Value? {
-        get { slots[index] }
-        set { slots[index] = newValue }
-    }
-}
-
-extension String {
-    var trimmingCharacters: String {
-        var text = Substring(self)
-        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
-        return String(text)
-    }
-}
