@@ -11,6 +11,13 @@ public final class MappedFile: @unchecked Sendable {
     public let count: Int
     private let base: UnsafeRawPointer?
 
+    /// Maps the file at `path`, as a reader's error when it cannot.
+    static func mapping(of path: String) throws(ScanImportError) -> MappedFile {
+        do { return try MappedFile(path: path) } catch let error as ScanImportError { throw error } catch {
+            throw ScanImportError(.unreadable, file: path, "\(error)")
+        }
+    }
+
     /// Maps the file at `path`. An empty file maps to an empty buffer.
     public init(path: String) throws {
         self.path = path

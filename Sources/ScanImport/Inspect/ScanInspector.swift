@@ -22,10 +22,7 @@ public enum ScanInspector {
 
     /// Reads the file at `path` completely and returns its summary and the files it refers to.
     public static func examine(path: String) throws(ScanImportError) -> Inspection {
-        let mapped: MappedFile
-        do { mapped = try MappedFile(path: path) } catch let error as ScanImportError { throw error } catch {
-            throw ScanImportError(.unreadable, file: path, "\(error)")
-        }
+        let mapped = try MappedFile.mapping(of: path)
         defer { withExtendedLifetime(mapped) {} }  // the readers work on the mapping itself
         guard let format = format(of: mapped.bytes, path: path) else {
             throw ScanImportError(

@@ -28,10 +28,7 @@ public struct OBJDocument: Sendable {
 /// of 0 or one that names a vertex that does not exist is an error with the line number.
 public enum OBJReader {
     public static func read(path: String) throws(ScanImportError) -> OBJDocument {
-        let mapped: MappedFile
-        do { mapped = try MappedFile(path: path) } catch let error as ScanImportError { throw error } catch {
-            throw ScanImportError(.unreadable, file: path, "\(error)")
-        }
+        let mapped = try MappedFile.mapping(of: path)
         defer { withExtendedLifetime(mapped) {} }  // the readers work on the mapping itself
         return try read(mapped.bytes, file: path)
     }

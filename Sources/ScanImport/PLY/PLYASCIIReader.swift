@@ -82,16 +82,7 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
             let parts = try result.get()
             for index in builders.indices { builders[index].append(contentsOf: parts[index]) }
         }
-        var scalars: [String: ScalarColumn] = [:]
-        var lists: [String: ListColumn] = [:]
-        for builder in builders {
-            switch builder.property.kind {
-            case .scalar: scalars[builder.property.name] = builder.values.column
-            case .list:
-                lists[builder.property.name] = ListColumn(offsets: builder.offsets, values: builder.values.column)
-            }
-        }
-        return PLYElementData(element: element, scalars: scalars, lists: lists)
+        return PLYElementData(element: element, builders: builders)
     }
 
     /// Elements of scalars only (vertices, usually): every chunk writes its records straight

@@ -134,16 +134,7 @@ struct PLYBinaryReader {
                 }
             }
         }
-        var scalars: [String: ScalarColumn] = [:]
-        var lists: [String: ListColumn] = [:]
-        for builder in builders {
-            switch builder.property.kind {
-            case .scalar: scalars[builder.property.name] = builder.values.column
-            case .list:
-                lists[builder.property.name] = ListColumn(offsets: builder.offsets, values: builder.values.column)
-            }
-        }
-        return PLYElementData(element: element, scalars: scalars, lists: lists)
+        return PLYElementData(element: element, builders: builders)
     }
 
     @inline(__always)

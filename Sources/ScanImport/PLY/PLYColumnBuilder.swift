@@ -78,3 +78,19 @@ struct TypedValues {
         }
     }
 }
+
+extension PLYElementData {
+    /// The element's data from the builders that gathered its properties.
+    init(element: PLYElement, builders: [ColumnBuilder]) {
+        var scalars: [String: ScalarColumn] = [:]
+        var lists: [String: ListColumn] = [:]
+        for builder in builders {
+            switch builder.property.kind {
+            case .scalar: scalars[builder.property.name] = builder.values.column
+            case .list:
+                lists[builder.property.name] = ListColumn(offsets: builder.offsets, values: builder.values.column)
+            }
+        }
+        self.init(element: element, scalars: scalars, lists: lists)
+    }
+}

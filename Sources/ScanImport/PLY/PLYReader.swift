@@ -47,10 +47,7 @@ public enum PLYReader {
 
     /// Reads the file at `path` through a memory mapping.
     public static func read(path: String) throws(ScanImportError) -> PLYDocument {
-        let mapped: MappedFile
-        do { mapped = try MappedFile(path: path) } catch let error as ScanImportError { throw error } catch {
-            throw ScanImportError(.unreadable, file: path, "\(error)")
-        }
+        let mapped = try MappedFile.mapping(of: path)
         defer { withExtendedLifetime(mapped) {} }  // the readers work on the mapping itself
         return try read(mapped.bytes, file: path)
     }
