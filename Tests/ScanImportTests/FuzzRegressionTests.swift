@@ -39,3 +39,66 @@ import Testing
                 "element 'face' declares 107777777700 records of at least 6 bytes; only 1395 bytes remain") == true)
     }
 }
+
+@Suite struct ConversionTrapTests {
+    @Test func hugeFloatColoursClampInsteadOfTrapping() throws {
+        var data = Array(
+            "ply\nformat binary_little_endian 1.0\nelement vertex 2\nproperty float x\nproperty float y\nproperty float z\nproperty float red\nproperty float green\nproperty float blue\nend_header\n"
+                .utf8)
+        for value: Float in [0, 0, 0, -1e30, .nan, 2, 1, 1, 1, 1e30, 0.5, .infinity] {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { data += $0 }
+        }
+        let geometry = try data.withUnsafeBytes {
+            try PLYReader.read($0, file: "colours.ply").geometry(file: "colours.ply")
+        }
+        #expect(geometry.colors == [0, 0, 255, 255, 255, 128, 255, 255])
+    }
+
+    @Test func aHugeListCountOnAnASCIILineIsAnError() {
+        let text =
+            "ply\nformat ascii 1.0\nelement face 1\nproperty list uint int vertex_indices\nend_header\n4000000000 1 2 3\n"
+        let error = Array(text.utf8).withUnsafeBytes { bytes in
+            #expect(throws: ScanImportError.self) { try PLYReader.read(bytes, file: "list.ply") }
+        }
+        #expect(error?.message == "list 'vertex_indices' announces 4000000000 items; the line ends after 3")
+    }
+
+    @Test func gpsTimesOutOfRangeAreIgnored() throws {
+        // A GPS IFD whose time stamp is 99:99:NaN and whose date is present.
+        var tiff: [UInt8] = [0x49, 0x49, 42, 0, 8, 0, 0, 0]
+        func u16(_ value: Int) { tiff += [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)] }
+        func u32(_ value: Int) {
+            tiff += [
+                UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF), UInt8(value >> 24 & 0xFF),
+            ]
+        }
+        u16(1)
+        u16(0x8825)
+        u16(4)
+        u32(1)
+        u32(26)
+        u32(0)
+        u16(2)
+        u16(7)
+        u16(5)
+        u32(3)
+        u32(56)
+        u16(29)
+        u16(2)
+        u32(11)
+        u32(80)
+        u32(0)
+        #expect(tiff.count == 56)
+        for (numerator, denominator) in [(99, 1), (99, 1), (1, 0)] {
+            u32(numerator)
+            u32(denominator)
+        }
+        tiff += Array("2008:10:23".utf8) + [0]
+        var jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE1]
+        let segment = Array("Exif".utf8) + [0, 0] + tiff
+        jpeg += [UInt8((segment.count + 2) >> 8), UInt8((segment.count + 2) & 0xFF)] + segment
+        jpeg += [0xFF, 0xC0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0]
+        let photo = try jpeg.withUnsafeBytes { try PhotoReader.read($0, file: "time.jpg") }
+        #expect(photo.exif?.gps == nil)
+    }
+}

@@ -178,7 +178,7 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
                 for index in 0..<total.0 {
                     for channel in 0..<3 {
                         let value = merged.colors[index * 3 + channel]
-                        colors?.append(UInt8(clamping: Int((value <= 1 ? value * 255 : value).rounded())))
+                        colors?.append(colorByte(Double(value <= 1 ? value * 255 : value)))
                     }
                     colors?.append(255)
                 }

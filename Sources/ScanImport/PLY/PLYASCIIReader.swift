@@ -225,7 +225,8 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
                     let count = try value(token, type: countType, name: "\(name) (count)", fail).integer
                     guard count >= 0 else { throw fail("list '\(name)' has a negative item count \(count)") }
                     var items: [PLYValue] = []
-                    items.reserveCapacity(Int(count))
+                    // Each item takes at least two bytes of the line: never reserve more than fit.
+                    items.reserveCapacity(min(Int(count), (line.upperBound - cursor) / 2 + 1))
                     for item in 0..<Int(count) {
                         guard let itemToken = nextToken(&cursor, end: line.upperBound) else {
                             throw fail("list '\(name)' announces \(count) items; the line ends after \(item)")

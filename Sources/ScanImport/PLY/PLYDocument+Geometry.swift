@@ -43,7 +43,7 @@ extension PLYDocument {
             func channel(_ column: ScalarColumn, _ index: Int) -> UInt8 {
                 let value = column.double(at: index)
                 let scaled = column.type.isInteger ? value : value * 255  // float colours are 0...1
-                return UInt8(clamping: Int(scaled.isFinite ? scaled.rounded() : 0))
+                return colorByte(scaled)
             }
             geometry.colors = [UInt8](unsafeUninitializedCapacity: count * 4) { buffer, initialized in
                 for index in 0..<count {
@@ -193,4 +193,11 @@ extension Double {
     var formatted: String {
         self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
     }
+}
+
+/// A colour channel value clamped to 0...255 (NaN gives 0), without ever converting an
+/// out-of-range double to an integer (which would trap).
+func colorByte(_ value: Double) -> UInt8 {
+    guard value == value else { return 0 }
+    return UInt8(min(255, max(0, value.rounded())))
 }

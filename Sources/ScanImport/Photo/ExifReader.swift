@@ -107,7 +107,9 @@ enum ExifReader {
             if let altitude = tiff.rationals(gps[6])?.first, altitude.isFinite {
                 position.altitude = tiff.integer(gps[5]) == 1 ? -altitude : altitude
             }
-            if let time = tiff.rationals(gps[7]), time.count == 3, let date = tiff.string(gps[29]) {
+            if let time = tiff.rationals(gps[7]), time.count == 3, let date = tiff.string(gps[29]),
+                (0..<24).contains(time[0]), (0..<60).contains(time[1]), (0..<61).contains(time[2])
+            {
                 let seconds = time[2]
                 let secondsText =
                     seconds == seconds.rounded() ? twoDigits(Int(seconds)) : (seconds < 10 ? "0" : "") + String(seconds)
