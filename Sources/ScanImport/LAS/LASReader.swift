@@ -148,7 +148,7 @@ public enum LASReader {
             var evlr = Int(clamping: u64(235))
             let count = u32(243)
             for _ in 0..<min(count, 1000) {
-                guard evlr > 0, evlr + 60 <= bytes.count else { break }
+                guard evlr > 0, evlr <= bytes.count - 60 else { break }  // (no overflow: evlr may be huge)
                 let user = text(evlr + 2, 16)
                 let record = u16(evlr + 18)
                 let length = Int(clamping: u64(evlr + 20))
