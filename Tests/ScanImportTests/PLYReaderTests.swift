@@ -163,3 +163,47 @@ struct PLYCorpusTests {
         #expect(error?.location == .line(6))
     }
 }
+
+@Suite struct PLYBlockDecodingTests {
+    /// 200,000 records cross several decoding blocks and have their pages given back behind them.
+    @Test(arguments: ["binary_little_endian", "binary_big_endian"])
+    func inspectAndFullReadAgreeAcrossBlocks(format: String) throws {
+        let count = 200_000
+        var data = Array(
+            "ply\nformat \(format) 1.0\nelement vertex \(count)\nproperty float x\nproperty double y\nproperty short z\nproperty uchar red\nend_header\n"
+                .utf8)
+        for index in 0..<count {
+            let x = Float(index) * 0.5 - 1000
+            let y = Double(index % 977) * 1e-3 + 500_000
+            let z = Int16(truncatingIfNeeded: index % 3000 - 1500)
+            if format == "binary_big_endian" {
+                withUnsafeBytes(of: x.bitPattern.bigEndian) { data += $0 }
+                withUnsafeBytes(of: y.bitPattern.bigEndian) { data += $0 }
+                withUnsafeBytes(of: z.bigEndian) { data += $0 }
+            } else {
+                withUnsafeBytes(of: x.bitPattern.littleEndian) { data += $0 }
+                withUnsafeBytes(of: y.bitPattern.littleEndian) { data += $0 }
+                withUnsafeBytes(of: z.littleEndian) { data += $0 }
+            }
+            data.append(UInt8(index % 256))
+        }
+        let folder = FileManager.default.temporaryDirectory.appending(path: "heritage-blocks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appending(path: "cloud.ply")
+        try Data(data).write(to: file)
+        let summary = try ScanInspector.inspect(path: file.path)
+        #expect(summary.vertexCount == count)
+        #expect(summary.bounds?.min == [-1000, 500_000, -1500])
+        #expect(summary.bounds?.max == [Double(Float(count - 1) * 0.5 - 1000), 500_000.976, 1499])
+        let geometry = try PLYReader.read(path: file.path).geometry(file: file.path)
+        #expect(geometry.bounds == summary.bounds)
+        #expect(
+            geometry.positions[3 * 150_001..<3 * 150_001 + 3] == [
+                Double(Float(150_001) * 0.5 - 1000), Double(150_001 % 977) * 1e-3 + 500_000,
+                Double(150_001 % 3000 - 1500),
+            ])
+        // A lone "red" is not a colour: it is kept as a scalar field.
+        #expect(geometry.scalarFields.first { $0.name == "red" }?.values[150_001] == Float(150_001 % 256))
+    }
+}

@@ -60,6 +60,19 @@ public final class MappedFile: @unchecked Sendable {
         return try body(bytes)
     }
 
+    /// Gives the pages of bytes `from..<to` back to the system (they are re-read from the file if
+    /// touched again) and returns the offset up to which pages were given back. Readers call it
+    /// behind what they have decoded, so a large file does not stay resident.
+    func releasePages(from: Int, to: Int) -> Int {
+        guard let base, to > from else { return from }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (from + page - 1) / page * page
+        let end = min(to, count) / page * page
+        guard end > start else { return from }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+        return end
+    }
+
     deinit {
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
     }

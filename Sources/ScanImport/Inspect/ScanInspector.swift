@@ -33,9 +33,10 @@ public enum ScanInspector {
         switch format {
         case .ply:
             // A summary needs positions (bounds) and faces (checked), not normals or colours.
-            let document = try PLYReader.read(mapped.bytes, file: path) { element, property in
-                element != "vertex" || ["x", "y", "z"].contains(property)
-            }
+            let document = try PLYReader.read(
+                mapped.bytes, file: path,
+                decoding: { element, property in element != "vertex" || ["x", "y", "z"].contains(property) },
+                releasePages: { mapped.releasePages(from: $0, to: $1) })
             return Inspection(summary: try ScanSummary(ply: document, file: path))
         case .obj:
             let document = try OBJReader.read(mapped.bytes, file: path)

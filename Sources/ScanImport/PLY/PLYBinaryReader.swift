@@ -10,6 +10,8 @@ struct PLYBinaryReader {
     let bigEndian: Bool
     /// Which scalar properties of all-scalar elements to decode (nil: all).
     var decoding: ((String, String) -> Bool)? = nil
+    /// For a file mapping: gives back the pages of `from..<to` and returns where it stopped.
+    var releasePages: ((Int, Int) -> Int)? = nil
 
     func read() throws -> [PLYElementData] {
         var offset = header.bodyOffset
@@ -38,49 +40,72 @@ struct PLYBinaryReader {
             let record = recordSize == 0 ? 0 : available / recordSize
             throw truncated(element, record: record, offset: offset + record * recordSize, needed: recordSize)
         }
-        var scalars: [String: ScalarColumn] = [:]
+        // Properties to keep, with their position in the record.
+        var kept: [(name: String, type: PLYScalarType, field: Int)] = []
         var fieldOffset = 0
         for property in element.properties {
             guard case .scalar(let type) = property.kind else { continue }
-            if decoding?(element.name, property.name) ?? true {
-                scalars[property.name] = column(
-                    type, count: element.count, start: offset + fieldOffset, stride: recordSize)
-            }
+            if decoding?(element.name, property.name) ?? true { kept.append((property.name, type, fieldOffset)) }
             fieldOffset += type.byteCount
+        }
+        // Decode block by block; behind the decoded blocks, a file mapping's pages are given back
+        // so that peak memory is the columns, not the columns plus the file.
+        let count = element.count
+        let buffers = kept.map {
+            UnsafeMutableRawPointer.allocate(byteCount: max(1, count * $0.type.byteCount), alignment: 8)
+        }
+        var converted = 0  // buffers before this index were turned into arrays and freed
+        defer { buffers[converted...].forEach { $0.deallocate() } }
+        let blockSize = 1 << 16
+        var released = offset
+        for blockStart in stride(from: 0, to: count, by: blockSize) {
+            let blockEnd = min(count, blockStart + blockSize)
+            for (index, property) in kept.enumerated() {
+                let start = offset + blockStart * recordSize + property.field
+                let target = buffers[index] + blockStart * property.type.byteCount
+                switch property.type.byteCount {
+                case 1: copy(UInt8.self, blockEnd - blockStart, start, recordSize, target)
+                case 2: copy(UInt16.self, blockEnd - blockStart, start, recordSize, target)
+                case 4: copy(UInt32.self, blockEnd - blockStart, start, recordSize, target)
+                default: copy(UInt64.self, blockEnd - blockStart, start, recordSize, target)
+                }
+            }
+            if let releasePages { released = releasePages(released, offset + blockEnd * recordSize) }
+        }
+        var scalars: [String: ScalarColumn] = [:]
+        for (index, property) in kept.enumerated() {
+            let raw = UnsafeRawPointer(buffers[index])
+            func column<T>(_: T.Type) -> [T] {
+                Array(UnsafeBufferPointer(start: raw.assumingMemoryBound(to: T.self), count: count))
+            }
+            switch property.type {
+            case .int8: scalars[property.name] = .int8(column(Int8.self))
+            case .uint8: scalars[property.name] = .uint8(column(UInt8.self))
+            case .int16: scalars[property.name] = .int16(column(Int16.self))
+            case .uint16: scalars[property.name] = .uint16(column(UInt16.self))
+            case .int32: scalars[property.name] = .int32(column(Int32.self))
+            case .uint32: scalars[property.name] = .uint32(column(UInt32.self))
+            case .float32: scalars[property.name] = .float32(column(Float.self))
+            case .float64: scalars[property.name] = .float64(column(Double.self))
+            }
+            buffers[index].deallocate()  // one column at a time: the copy never doubles them all
+            converted = index + 1
         }
         offset += total
         return PLYElementData(element: element, scalars: scalars, lists: [:])
     }
 
-    /// Decodes `count` values of `type` starting at `start`, `stride` bytes apart.
-    private func column(_ type: PLYScalarType, count: Int, start: Int, stride: Int) -> ScalarColumn {
-        switch type {
-        case .int8: .int8(values(Int8.self, count, start, stride))
-        case .uint8: .uint8(values(UInt8.self, count, start, stride))
-        case .int16: .int16(values(Int16.self, count, start, stride))
-        case .uint16: .uint16(values(UInt16.self, count, start, stride))
-        case .int32: .int32(values(Int32.self, count, start, stride))
-        case .uint32: .uint32(values(UInt32.self, count, start, stride))
-        case .float32: .float32(values(UInt32.self, count, start, stride).map { Float(bitPattern: $0) })
-        case .float64: .float64(values(UInt64.self, count, start, stride).map { Double(bitPattern: $0) })
-        }
-    }
-
-    private func values<T: FixedWidthInteger>(_ type: T.Type, _ count: Int, _ start: Int, _ stride: Int) -> [T] {
-        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var position = start
-            if bigEndian {
-                for index in 0..<count {
-                    buffer[index] = T(bigEndian: bytes.loadUnaligned(fromByteOffset: position, as: T.self))
-                    position += stride
-                }
-            } else {
-                for index in 0..<count {
-                    buffer[index] = T(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: T.self))
-                    position += stride
-                }
-            }
-            initialized = count
+    /// Copies `count` values of `T`'s width from `start`, `stride` bytes apart, into `target`,
+    /// converted from the file's byte order to the machine's. Floats travel as their bit patterns.
+    private func copy<T: FixedWidthInteger>(
+        _: T.Type, _ count: Int, _ start: Int, _ stride: Int, _ target: UnsafeMutableRawPointer
+    ) {
+        let output = target.assumingMemoryBound(to: T.self)
+        var position = start
+        for index in 0..<count {
+            let raw = bytes.loadUnaligned(fromByteOffset: position, as: T.self)
+            output[index] = bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
+            position += stride
         }
     }
 

@@ -9,7 +9,8 @@ public enum PLYReader {
     /// `decoding` accepts (by element and property name): `inspect` needs x, y and z, not normals
     /// or colours. Every value is still read and checked, and every list decoded.
     static func read(
-        _ bytes: UnsafeRawBufferPointer, file: String, decoding: ((String, String) -> Bool)?
+        _ bytes: UnsafeRawBufferPointer, file: String, decoding: ((String, String) -> Bool)?,
+        releasePages: ((Int, Int) -> Int)? = nil
     ) throws(ScanImportError) -> PLYDocument {
         let header: PLYHeader
         do {
@@ -30,7 +31,7 @@ public enum PLYReader {
             case .binaryLittleEndian, .binaryBigEndian:
                 let reader = PLYBinaryReader(
                     bytes: bytes, header: header, file: file, bigEndian: header.format == .binaryBigEndian,
-                    decoding: decoding)
+                    decoding: decoding, releasePages: releasePages)
                 elements = try reader.read()
                 let consumed = try consumedBytes(header, elements)
                 if consumed < bytes.count {
