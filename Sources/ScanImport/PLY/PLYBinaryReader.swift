@@ -74,20 +74,8 @@ struct PLYBinaryReader {
         }
         var scalars: [String: ScalarColumn] = [:]
         for (index, property) in kept.enumerated() {
-            let raw = UnsafeRawPointer(buffers[index])
-            func column<T>(_: T.Type) -> [T] {
-                Array(UnsafeBufferPointer(start: raw.assumingMemoryBound(to: T.self), count: count))
-            }
-            switch property.type {
-            case .int8: scalars[property.name] = .int8(column(Int8.self))
-            case .uint8: scalars[property.name] = .uint8(column(UInt8.self))
-            case .int16: scalars[property.name] = .int16(column(Int16.self))
-            case .uint16: scalars[property.name] = .uint16(column(UInt16.self))
-            case .int32: scalars[property.name] = .int32(column(Int32.self))
-            case .uint32: scalars[property.name] = .uint32(column(UInt32.self))
-            case .float32: scalars[property.name] = .float32(column(Float.self))
-            case .float64: scalars[property.name] = .float64(column(Double.self))
-            }
+            scalars[property.name] = ScalarColumn(
+                copying: UnsafeRawPointer(buffers[index]), type: property.type, count: count)
             buffers[index].deallocate()  // one column at a time: the copy never doubles them all
             converted = index + 1
         }

@@ -9,6 +9,23 @@ public enum ScalarColumn: Sendable, Equatable {
     case float32([Float])
     case float64([Double])
 
+    /// A column holding copies of `count` values of `type` stored natively at `raw`.
+    init(copying raw: UnsafeRawPointer, type: PLYScalarType, count: Int) {
+        func values<T>(_: T.Type) -> [T] {
+            Array(UnsafeBufferPointer(start: raw.assumingMemoryBound(to: T.self), count: count))
+        }
+        switch type {
+        case .int8: self = .int8(values(Int8.self))
+        case .uint8: self = .uint8(values(UInt8.self))
+        case .int16: self = .int16(values(Int16.self))
+        case .uint16: self = .uint16(values(UInt16.self))
+        case .int32: self = .int32(values(Int32.self))
+        case .uint32: self = .uint32(values(UInt32.self))
+        case .float32: self = .float32(values(Float.self))
+        case .float64: self = .float64(values(Double.self))
+        }
+    }
+
     public var count: Int {
         switch self {
         case .int8(let values): values.count
