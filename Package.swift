@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "heritage", targets: ["heritage"]),
         .library(name: "HeritageStore", targets: ["HeritageStore"]),
         .library(name: "ScanImport", targets: ["ScanImport"]),
+        .library(name: "SurveyDiff", targets: ["SurveyDiff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -31,11 +32,15 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
         ),
         .target(name: "ScanImport", dependencies: ["CImageCodecs"]),
+        // Alignment, comparison and damage regions. Takes geometry in, returns values; never
+        // touches the store.
+        .target(name: "SurveyDiff", dependencies: ["ScanImport"]),
         .executableTarget(
             name: "heritage",
             dependencies: [
                 "HeritageStore",
                 "ScanImport",
+                "SurveyDiff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,6 +72,10 @@ let package = Package(
             name: "ScanImportTests",
             dependencies: ["ScanImport"],
             exclude: ["FuzzRegressions"]
+        ),
+        .testTarget(
+            name: "SurveyDiffTests",
+            dependencies: ["SurveyDiff", "ScanImport"]
         ),
         .testTarget(
             name: "heritageCLITests",

@@ -1,0 +1,44 @@
+/// Geometry of a scan file, whatever its format, for comparison and alignment.
+public struct LoadedScan: Sendable {
+    public var geometry: ScanGeometry
+    /// `ply`, `obj`, `las` or `xyz`.
+    public var format: String
+    /// Coordinate reference system and linear units, when the file says (LAS).
+    public var crs: String?
+    public var units: String?
+}
+
+public enum ScanLoader {
+    /// Reads the points (and triangles) of a PLY, OBJ, LAS or x y z text file. Photographs are
+    /// refused with a message: they have no geometry.
+    public static func load(path: String) throws(ScanImportError) -> LoadedScan {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".txt") || lower.hasSuffix(".xyz") || lower.hasSuffix(".csv") {
+            let mapped = try MappedFile.mapping(of: path)
+            return try withExtendedLifetime(mapped) { () throws(ScanImportError) -> LoadedScan in
+                LoadedScan(geometry: try XYZReader.read(mapped.bytes, file: path), format: "xyz")
+            }
+        }
+        let mapped = try MappedFile.mapping(of: path)
+        return try withExtendedLifetime(mapped) { () throws(ScanImportError) -> LoadedScan in
+            switch ScanInspector.format(of: mapped.bytes, path: path) {
+            case .ply:
+                let document = try PLYReader.read(
+                    mapped.bytes, file: path, decoding: { _, _ in true },
+                    releasePages: { mapped.releasePages(from: $0, to: $1) })
+                return LoadedScan(geometry: try document.geometry(file: path), format: "ply")
+            case .obj:
+                return LoadedScan(geometry: try OBJReader.read(mapped.bytes, file: path).geometry, format: "obj")
+            case .las:
+                let document = try LASReader.read(mapped.bytes, file: path)
+                return LoadedScan(geometry: document.geometry, format: "las", crs: document.crs, units: document.units)
+            case .jpeg, .png:
+                throw ScanImportError(
+                    .unsupported, file: path, "is a photograph; expected a scan (PLY, OBJ, LAS or x y z text)")
+            case nil:
+                throw ScanImportError(
+                    .unsupported, file: path, "is not a scan heritage reads; expected PLY, OBJ, LAS or x y z text")
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+/// Which way a normal should point; PCA alone gives only a line.
+public enum NormalOrientation: Sendable, Equatable {
+    /// Towards the side where `axis` points (for a façade scanned from +z: `+z`).
+    case axis(SIMD3<Double>)
+    /// Towards a scanner position.
+    case viewpoint(SIMD3<Double>)
+
+    @inline(__always)
+    func orient(_ normal: SIMD3<Double>, at point: SIMD3<Double>) -> SIMD3<Double> {
+        switch self {
+        case .axis(let axis): return dot(normal, axis) < 0 ? -normal : normal
+        case .viewpoint(let viewpoint): return dot(normal, viewpoint - point) < 0 ? -normal : normal
+        }
+    }
+
+    /// Reads `+z`, `-x`, … or `X,Y,Z` (a viewpoint).
+    public init?(_ text: String) {
+        let axes: [String: SIMD3<Double>] = [
+            "+x": SIMD3(1, 0, 0), "x": SIMD3(1, 0, 0), "-x": SIMD3(-1, 0, 0),
+            "+y": SIMD3(0, 1, 0), "y": SIMD3(0, 1, 0), "-y": SIMD3(0, -1, 0),
+            "+z": SIMD3(0, 0, 1), "z": SIMD3(0, 0, 1), "-z": SIMD3(0, 0, -1),
+        ]
+        if let axis = axes[text.lowercased()] {
+            self = .axis(axis)
+            return
+        }
+        let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, parts.allSatisfy(\.isFinite) else { return nil }
+        self = .viewpoint(SIMD3(parts[0], parts[1], parts[2]))
+    }
+
+    public var description: String {
+        switch self {
+        case .axis(let a): return "axis \(a.x),\(a.y),\(a.z)"
+        case .viewpoint(let v): return "viewpoint \(v.x),\(v.y),\(v.z)"
+        }
+    }
+}
+
+/// A plane fitted to a neighbourhood by principal component analysis.
+public struct LocalPlane: Sendable {
+    /// Unit normal: the eigenvector of the smallest eigenvalue of the neighbours' covariance.
+    public var normal: SIMD3<Double>
+    /// Centroid of the neighbours.
+    public var centroid: SIMD3<Double>
+    /// Smallest eigenvalue over their sum: 0 for a perfect plane, 1/3 for an isotropic blob.
+    public var curvature: Double
+    public var neighbourCount: Int
+}
+
+/// Sums for a covariance, taken relative to a nearby origin so large coordinates cancel exactly.
+struct CovarianceAccumulator {
+    let origin: SIMD3<Double>
+    var count = 0
+    var sum = SIMD3<Double>.zero
+    var products = SymmetricMatrix3()
+
+    init(origin: SIMD3<Double>) { self.origin = origin }
+
+    @inline(__always)
+    mutating func add(_ x: Double, _ y: Double, _ z: Double) {
+        let dx = x - origin.x
+        let dy = y - origin.y
+        let dz = z - origin.z
+        count += 1
+        sum += SIMD3(dx, dy, dz)
+        products.xx += dx * dx
+        products.xy += dx * dy
+        products.xz += dx * dz
+        products.yy += dy * dy
+        products.yz += dy * dz
+        products.zz += dz * dz
+    }
+
+    /// The fitted plane, or nil with fewer than 3 points or a degenerate spread.
+    func plane() -> LocalPlane? {
+        guard count >= 3 else { return nil }
+        let n = Double(count)
+        let mean = sum / n
+        var covariance = SymmetricMatrix3()
+        covariance.xx = products.xx / n - mean.x * mean.x
+        covariance.xy = products.xy / n - mean.x * mean.y
+        covariance.xz = products.xz / n - mean.x * mean.z
+        covariance.yy = products.yy / n - mean.y * mean.y
+        covariance.yz = products.yz / n - mean.y * mean.z
+        covariance.zz = products.zz / n - mean.z * mean.z
+        let values = covariance.eigenvalues()
+        let total = values.sum()
+        guard total > 0, let normal = covariance.eigenvector(for: values.x) else { return nil }
+        return LocalPlane(
+            normal: normal, centroid: origin + mean, curvature: max(0, values.x) / total, neighbourCount: count)
+    }
+}
+
+extension KDTree {
+    /// The plane through the points within `radius` of `point`.
+    public func plane(at point: SIMD3<Double>, radius: Double) -> LocalPlane? {
+        var accumulator = CovarianceAccumulator(origin: point)
+        points.withUnsafeBufferPointer { points in
+            forEach(within: radius, of: point) { position, _ in
+                accumulator.add(points[3 * position], points[3 * position + 1], points[3 * position + 2])
+            }
+        }
+        return accumulator.plane()
+    }
+
+    /// The plane through the `k` points nearest to `point`.
+    public func plane(at point: SIMD3<Double>, nearest k: Int) -> LocalPlane? {
+        var accumulator = CovarianceAccumulator(origin: point)
+        for (position, _) in nearest(k, to: point) {
+            accumulator.add(points[3 * position], points[3 * position + 1], points[3 * position + 2])
+        }
+        return accumulator.plane()
+    }
+}
+
+/// How many neighbours a normal is fitted to.
+public enum Neighbourhood: Sendable, Equatable {
+    case radius(Double)
+    case nearest(Int)
+}
+
+public enum NormalEstimation {
+    /// A unit normal for every point of `cloud`, from the neighbours in `tree` (usually built on
+    /// the same cloud), oriented by `orientation`. x, y, z interleaved; NaN where fewer than three
+    /// neighbours were found. Runs on all cores.
+    public static func normals(
+        of cloud: PointCloud, in tree: KDTree, neighbourhood: Neighbourhood, orientation: NormalOrientation
+    ) -> [Float] {
+        parallelArray(count: cloud.count * 3, repeating: Float.nan, minimumChunk: 3 * 2048) { range, out in
+            let first = (range.lowerBound + 2) / 3
+            let last = (range.upperBound + 2) / 3
+            for index in first..<last {
+                let p = cloud.point(index)
+                let plane: LocalPlane?
+                switch neighbourhood {
+                case .radius(let r): plane = tree.plane(at: p, radius: r)
+                case .nearest(let k): plane = tree.plane(at: p, nearest: k)
+                }
+                guard let plane else { continue }
+                let n = orientation.orient(plane.normal, at: p)
+                out[3 * index] = Float(n.x)
+                out[3 * index + 1] = Float(n.y)
+                out[3 * index + 2] = Float(n.z)
+            }
+        }
+    }
+}
+
+#if canImport(Foundation)
+    import Foundation
+#endif

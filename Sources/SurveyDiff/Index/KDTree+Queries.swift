@@ -1,0 +1,192 @@
+/// Queries. Each walks the tree depth first with a small stack, nearer child first, and skips
+/// every node whose box cannot hold an answer.
+extension KDTree {
+    /// The tree position and squared distance of the point nearest to `query`, no farther than
+    /// `maximumDistance`; nil when there is none.
+    public func nearest(
+        to query: SIMD3<Double>, maximumDistance: Double = .infinity
+    ) -> (position: Int, distanceSquared: Double)? {
+        guard !indices.isEmpty else { return nil }
+        var best = maximumDistance.isFinite ? maximumDistance * maximumDistance : Double.infinity
+        var bestPosition = -1
+        nodes.withUnsafeBufferPointer { nodes in
+            points.withUnsafeBufferPointer { points in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
+                    stack[0] = 0
+                    var depth = 1
+                    while depth > 0 {
+                        depth -= 1
+                        let node = nodes[Int(stack[depth])]
+                        if boxDistanceSquared(query, node.lower, node.upper) >= best { continue }
+                        if node.right < 0 {
+                            for position in Int(node.start)..<Int(node.end) {
+                                let dx = points[3 * position] - query.x
+                                let dy = points[3 * position + 1] - query.y
+                                let dz = points[3 * position + 2] - query.z
+                                let d = dx * dx + dy * dy + dz * dz
+                                if d < best {
+                                    best = d
+                                    bestPosition = position
+                                }
+                            }
+                            continue
+                        }
+                        let left = Int(stack[depth]) + 1
+                        let right = Int(node.right)
+                        let leftDistance = boxDistanceSquared(query, nodes[left].lower, nodes[left].upper)
+                        let rightDistance = boxDistanceSquared(query, nodes[right].lower, nodes[right].upper)
+                        let (near, far, farDistance) =
+                            leftDistance <= rightDistance
+                            ? (left, right, rightDistance) : (right, left, leftDistance)
+                        if farDistance < best {
+                            stack[depth] = Int32(far)
+                            depth += 1
+                        }
+                        stack[depth] = Int32(near)
+                        depth += 1
+                    }
+                }
+            }
+        }
+        return bestPosition < 0 ? nil : (bestPosition, best)
+    }
+
+    /// The `k` points nearest to `query`, nearest first, as tree positions with squared distances.
+    public func nearest(_ k: Int, to query: SIMD3<Double>) -> [(position: Int, distanceSquared: Double)] {
+        var found = [(position: Int, distanceSquared: Double)]()
+        guard k > 0, !indices.isEmpty else { return found }
+        found.reserveCapacity(k + 1)
+        var worst = Double.infinity
+        nodes.withUnsafeBufferPointer { nodes in
+            points.withUnsafeBufferPointer { points in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
+                    stack[0] = 0
+                    var depth = 1
+                    while depth > 0 {
+                        depth -= 1
+                        let node = nodes[Int(stack[depth])]
+                        if boxDistanceSquared(query, node.lower, node.upper) >= worst { continue }
+                        if node.right < 0 {
+                            for position in Int(node.start)..<Int(node.end) {
+                                let dx = points[3 * position] - query.x
+                                let dy = points[3 * position + 1] - query.y
+                                let dz = points[3 * position + 2] - query.z
+                                let d = dx * dx + dy * dy + dz * dz
+                                guard d < worst else { continue }
+                                var slot = found.count
+                                while slot > 0 && found[slot - 1].distanceSquared > d { slot -= 1 }
+                                found.insert((position, d), at: slot)
+                                if found.count > k { found.removeLast() }
+                                if found.count == k { worst = found[k - 1].distanceSquared }
+                            }
+                            continue
+                        }
+                        let left = Int(stack[depth]) + 1
+                        let right = Int(node.right)
+                        let leftDistance = boxDistanceSquared(query, nodes[left].lower, nodes[left].upper)
+                        let rightDistance = boxDistanceSquared(query, nodes[right].lower, nodes[right].upper)
+                        let (near, far, farDistance) =
+                            leftDistance <= rightDistance
+                            ? (left, right, rightDistance) : (right, left, leftDistance)
+                        if farDistance < worst {
+                            stack[depth] = Int32(far)
+                            depth += 1
+                        }
+                        stack[depth] = Int32(near)
+                        depth += 1
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    /// Calls `body(position, distanceSquared)` for every point within `radius` of `query`, in
+    /// no particular order.
+    @inline(__always)
+    public func forEach(within radius: Double, of query: SIMD3<Double>, _ body: (Int, Double) -> Void) {
+        guard !indices.isEmpty, radius >= 0 else { return }
+        let limit = radius * radius
+        nodes.withUnsafeBufferPointer { nodes in
+            points.withUnsafeBufferPointer { points in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
+                    stack[0] = 0
+                    var depth = 1
+                    while depth > 0 {
+                        depth -= 1
+                        let index = Int(stack[depth])
+                        let node = nodes[index]
+                        if boxDistanceSquared(query, node.lower, node.upper) > limit { continue }
+                        if node.right < 0 {
+                            for position in Int(node.start)..<Int(node.end) {
+                                let dx = points[3 * position] - query.x
+                                let dy = points[3 * position + 1] - query.y
+                                let dz = points[3 * position + 2] - query.z
+                                let d = dx * dx + dy * dy + dz * dz
+                                if d <= limit { body(position, d) }
+                            }
+                            continue
+                        }
+                        stack[depth] = Int32(node.right)
+                        stack[depth + 1] = Int32(index + 1)
+                        depth += 2
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `body(position, along)` for every point inside the cylinder through `center` with
+    /// unit `axis`, radius `radius` and half-length `halfLength`; `along` is the signed distance
+    /// of the point from `center` along `axis`.
+    @inline(__always)
+    public func forEach(
+        inCylinder center: SIMD3<Double>, axis: SIMD3<Double>, radius: Double, halfLength: Double,
+        _ body: (Int, Double) -> Void
+    ) {
+        guard !indices.isEmpty, radius >= 0, halfLength >= 0 else { return }
+        let radiusSquared = radius * radius
+        // The box around the axis segment, widened by the radius, bounds the cylinder.
+        let end1 = center + axis * halfLength
+        let end2 = center - axis * halfLength
+        let segmentLower = pointwiseMin(end1, end2) - SIMD3(repeating: radius)
+        let segmentUpper = pointwiseMax(end1, end2) + SIMD3(repeating: radius)
+        nodes.withUnsafeBufferPointer { nodes in
+            points.withUnsafeBufferPointer { points in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
+                    stack[0] = 0
+                    var depth = 1
+                    while depth > 0 {
+                        depth -= 1
+                        let index = Int(stack[depth])
+                        let node = nodes[index]
+                        if any(node.lower .> segmentUpper) || any(node.upper .< segmentLower) { continue }
+                        // A box whose centre is farther from the axis line than the cylinder's
+                        // radius plus the box's half diagonal cannot reach the cylinder.
+                        let middle = (node.lower + node.upper) * 0.5
+                        let halfDiagonal = length(node.upper - node.lower) * 0.5
+                        let offset = middle - center
+                        let along = dot(offset, axis)
+                        let across = (offset * offset).sum() - along * along
+                        let reach = radius + halfDiagonal
+                        if across > reach * reach { continue }
+                        if node.right < 0 {
+                            for position in Int(node.start)..<Int(node.end) {
+                                let dx = points[3 * position] - center.x
+                                let dy = points[3 * position + 1] - center.y
+                                let dz = points[3 * position + 2] - center.z
+                                let t = dx * axis.x + dy * axis.y + dz * axis.z
+                                guard abs(t) <= halfLength else { continue }
+                                if dx * dx + dy * dy + dz * dz - t * t <= radiusSquared { body(position, t) }
+                            }
+                            continue
+                        }
+                        stack[depth] = Int32(node.right)
+                        stack[depth + 1] = Int32(index + 1)
+                        depth += 2
+                    }
+                }
+            }
+        }
+    }
+}

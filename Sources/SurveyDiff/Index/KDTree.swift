@@ -1,0 +1,182 @@
+import Dispatch
+
+/// A flat, array-backed k-d tree over 3-D points, for nearest-neighbour, k-nearest, radius and
+/// cylinder queries.
+///
+/// The points are copied into tree order, so a leaf's points sit next to each other in memory;
+/// `indices` maps a tree position back to the input index. Every node keeps the box around its
+/// points, which prunes tighter than split planes alone and makes cylinder queries cheap.
+/// Built on all cores: the top levels split serially, the subtrees below them in parallel.
+public struct KDTree: Sendable {
+    struct Node {
+        var lower: SIMD3<Double>
+        var upper: SIMD3<Double>
+        var start: Int32
+        var end: Int32
+        /// Index of the right child; the left child is the next node. -1 for a leaf.
+        var right: Int32
+    }
+
+    /// Points in tree order, x, y, z interleaved.
+    let points: [Double]
+    /// The input index of the point at each tree position.
+    public let indices: [Int32]
+    let nodes: [Node]
+    static let leafSize = 12
+
+    public var count: Int { indices.count }
+
+    /// Builds the tree over `positions` (x, y, z interleaved). Points with a non-finite
+    /// coordinate are left out.
+    public init(positions: [Double]) {
+        let total = positions.count / 3
+        precondition(total < Int(Int32.max), "a k-d tree holds fewer than 2^31 points")
+        var items = [Item]()
+        items.reserveCapacity(total)
+        for index in 0..<total {
+            let x = positions[3 * index]
+            let y = positions[3 * index + 1]
+            let z = positions[3 * index + 2]
+            guard x.isFinite, y.isFinite, z.isFinite else { continue }
+            items.append(Item(x: x, y: y, z: z, index: Int32(index)))
+        }
+        let count = items.count
+        let nodeTotal = KDTree.nodeCount(count)
+        var nodes = [Node](
+            repeating: Node(lower: .zero, upper: .zero, start: 0, end: 0, right: -1), count: max(nodeTotal, 1))
+        items.withUnsafeMutableBufferPointer { items in
+            nodes.withUnsafeMutableBufferPointer { nodes in
+                guard count > 0 else { return }
+                // Serially split until there are enough subtrees for every core, then build those
+                // in parallel: each writes only its own items and nodes.
+                var pending = [(node: 0, start: 0, end: count)]
+                var subtrees = [(node: Int, start: Int, end: Int)]()
+                while let task = pending.popLast() {
+                    if task.end - task.start <= 32_768 || subtrees.count + pending.count >= 8 * coreCount {
+                        subtrees.append(task)
+                        continue
+                    }
+                    if let (left, right) = KDTree.split(task.node, task.start, task.end, items, nodes) {
+                        pending.append(left)
+                        pending.append(right)
+                    }
+                }
+                let shared = UncheckedSendable((items, nodes))
+                let tasks = subtrees
+                DispatchQueue.concurrentPerform(iterations: tasks.count) { which in
+                    let (items, nodes) = shared.value
+                    var stack = [tasks[which]]
+                    while let task = stack.popLast() {
+                        if let (left, right) = KDTree.split(task.node, task.start, task.end, items, nodes) {
+                            stack.append(left)
+                            stack.append(right)
+                        }
+                    }
+                }
+            }
+        }
+        self.nodes = nodes
+        var points = [Double](repeating: 0, count: 3 * count)
+        var indices = [Int32](repeating: 0, count: count)
+        for (position, item) in items.enumerated() {
+            points[3 * position] = item.x
+            points[3 * position + 1] = item.y
+            points[3 * position + 2] = item.z
+            indices[position] = item.index
+        }
+        self.points = points
+        self.indices = indices
+    }
+
+    struct Item {
+        var x: Double
+        var y: Double
+        var z: Double
+        var index: Int32
+
+        @inline(__always) subscript(axis: Int) -> Double { axis == 0 ? x : axis == 1 ? y : z }
+    }
+
+    /// Nodes in a subtree of `count` points: halves are split until a leaf holds `leafSize`.
+    static func nodeCount(_ count: Int) -> Int {
+        count <= leafSize ? 1 : 1 + nodeCount(count / 2) + nodeCount(count - count / 2)
+    }
+
+    /// Fills node `node` for items `start..<end`; if it is not a leaf, partitions the items at the
+    /// median of the widest axis and returns the two children's tasks.
+    static func split(
+        _ node: Int, _ start: Int, _ end: Int, _ items: UnsafeMutableBufferPointer<Item>,
+        _ nodes: UnsafeMutableBufferPointer<Node>
+    ) -> ((node: Int, start: Int, end: Int), (node: Int, start: Int, end: Int))? {
+        var lower = SIMD3<Double>(repeating: .infinity)
+        var upper = SIMD3<Double>(repeating: -.infinity)
+        for position in start..<end {
+            let p = SIMD3(items[position].x, items[position].y, items[position].z)
+            lower = pointwiseMin(lower, p)
+            upper = pointwiseMax(upper, p)
+        }
+        let count = end - start
+        guard count > leafSize else {
+            nodes[node] = Node(lower: lower, upper: upper, start: Int32(start), end: Int32(end), right: -1)
+            return nil
+        }
+        let extent = upper - lower
+        let axis = extent.x >= extent.y && extent.x >= extent.z ? 0 : (extent.y >= extent.z ? 1 : 2)
+        let middle = start + count / 2
+        select(items, start, end, middle, axis)
+        let right = node + 1 + nodeCount(count / 2)
+        nodes[node] = Node(lower: lower, upper: upper, start: Int32(start), end: Int32(end), right: Int32(right))
+        return ((node + 1, start, middle), (right, middle, end))
+    }
+
+    /// Reorders `items[start..<end]` so that `items[k]` holds the value that sorting on `axis`
+    /// would put there, smaller-or-equal ones before it and larger-or-equal after (quickselect).
+    static func select(_ items: UnsafeMutableBufferPointer<Item>, _ start: Int, _ end: Int, _ k: Int, _ axis: Int) {
+        var low = start
+        var high = end - 1
+        while high > low {
+            // Median of three as the pivot keeps sorted input (scanner lines) from going quadratic.
+            let mid = low + (high - low) / 2
+            if items[mid][axis] < items[low][axis] { items.swapAt(mid, low) }
+            if items[high][axis] < items[low][axis] { items.swapAt(high, low) }
+            if items[high][axis] < items[mid][axis] { items.swapAt(high, mid) }
+            let pivot = items[mid][axis]
+            var i = low
+            var j = high
+            while i <= j {
+                while items[i][axis] < pivot { i += 1 }
+                while items[j][axis] > pivot { j -= 1 }
+                if i <= j {
+                    items.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j {
+                high = j
+            } else if k >= i {
+                low = i
+            } else {
+                return
+            }
+        }
+    }
+
+    /// The input index of the point at tree position `position`.
+    @inline(__always)
+    public func inputIndex(_ position: Int) -> Int { Int(indices[position]) }
+
+    /// The point at tree position `position`.
+    @inline(__always)
+    public func point(at position: Int) -> SIMD3<Double> {
+        SIMD3(points[3 * position], points[3 * position + 1], points[3 * position + 2])
+    }
+}
+
+@inline(__always)
+func boxDistanceSquared(_ q: SIMD3<Double>, _ lower: SIMD3<Double>, _ upper: SIMD3<Double>) -> Double {
+    let below = pointwiseMax(lower - q, .zero)
+    let above = pointwiseMax(q - upper, .zero)
+    let d = below + above
+    return (d * d).sum()
+}
