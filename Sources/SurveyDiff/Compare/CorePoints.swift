@@ -64,7 +64,7 @@ public enum CorePointSelection: Sendable {
         var positions = [Double]()
         positions.reserveCapacity(order.count * 3)
         for cell in order {
-            let index = chosen[cell]!.index
+            guard let index = chosen[cell]?.index else { continue }
             positions += [cloud.positions[3 * index], cloud.positions[3 * index + 1], cloud.positions[3 * index + 2]]
         }
         return PointCloud(positions: positions)

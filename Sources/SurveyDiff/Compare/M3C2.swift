@@ -139,7 +139,7 @@ public enum M3C2 {
         var best: (LocalPlane, Double)?
         for radius in parameters.normalRadii {
             guard let plane = tree.plane(at: core, radius: radius) else { continue }
-            if best == nil || plane.curvature < best!.0.curvature { best = (plane, radius) }
+            if plane.curvature < best?.0.curvature ?? .infinity { best = (plane, radius) }
         }
         return best
     }

@@ -12,7 +12,7 @@ public struct PointCloud: Sendable {
 
     public init(positions: [Double], normals: [Float]? = nil) {
         precondition(positions.count % 3 == 0, "positions hold x, y, z triples")
-        precondition(normals == nil || normals!.count == positions.count, "one normal per point")
+        precondition(normals.map { $0.count == positions.count } ?? true, "one normal per point")
         self.positions = positions
         self.normals = normals
     }
@@ -63,16 +63,16 @@ public struct PointCloud: Sendable {
                 }
             }
         }
-        var rotated: [Float]?
-        if let normals {
-            rotated = [Float](repeating: 0, count: normals.count)
+        let rotated = normals.map { normals in
+            var rotated = [Float](repeating: 0, count: normals.count)
             for index in stride(from: 0, to: normals.count, by: 3) {
                 let n = transform.rotate(
                     SIMD3(Double(normals[index]), Double(normals[index + 1]), Double(normals[index + 2])))
-                rotated![index] = Float(n.x)
-                rotated![index + 1] = Float(n.y)
-                rotated![index + 2] = Float(n.z)
+                rotated[index] = Float(n.x)
+                rotated[index + 1] = Float(n.y)
+                rotated[index + 2] = Float(n.z)
             }
+            return rotated
         }
         return PointCloud(positions: moved, normals: rotated)
     }
@@ -81,10 +81,11 @@ public struct PointCloud: Sendable {
     public func subset(_ indices: [Int]) -> PointCloud {
         var positions = [Double]()
         positions.reserveCapacity(indices.count * 3)
-        var subsetNormals: [Float]? = normals == nil ? nil : []
         for index in indices {
             positions += [self.positions[3 * index], self.positions[3 * index + 1], self.positions[3 * index + 2]]
-            if let normals { subsetNormals! += [normals[3 * index], normals[3 * index + 1], normals[3 * index + 2]] }
+        }
+        let subsetNormals = normals.map { normals in
+            indices.flatMap { [normals[3 * $0], normals[3 * $0 + 1], normals[3 * $0 + 2]] }
         }
         return PointCloud(positions: positions, normals: subsetNormals)
     }
