@@ -1,0 +1,44 @@
+/// Cloud-to-cloud distance: for every compared point, how far the reference surface is.
+public enum C2C {
+    public enum Model: Sendable, Equatable {
+        /// The distance to the nearest reference point (unsigned).
+        case nearestNeighbour
+        /// The signed distance to a least-squares plane through the `k` nearest reference points,
+        /// its normal oriented by the comparison's orientation. Less sensitive to sampling.
+        case localPlane(neighbours: Int)
+
+        public var description: String {
+            switch self {
+            case .nearestNeighbour: return "nearest neighbour"
+            case .localPlane(let k): return "local plane over \(k) neighbours"
+            }
+        }
+    }
+
+    /// One distance per compared point (NaN for a point with a non-finite coordinate).
+    public static func distances(
+        from compared: PointCloud, to referenceTree: KDTree, model: Model, orientation: NormalOrientation
+    ) throws(SurveyDiffError) -> [Double] {
+        guard referenceTree.count > 0 else { throw SurveyDiffError(.emptyInput, "the reference epoch has no points") }
+        if case .localPlane(let k) = model, k < 3 {
+            throw SurveyDiffError(.invalidParameter, "a local plane needs at least 3 neighbours, got \(k)")
+        }
+        return parallelArray(count: compared.count, repeating: Double.nan, minimumChunk: 2048) { range, out in
+            for index in range {
+                let p = compared.point(index)
+                guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { continue }
+                switch model {
+                case .nearestNeighbour:
+                    if let nearest = referenceTree.nearest(to: p) { out[index] = nearest.distanceSquared.squareRoot() }
+                case .localPlane(let k):
+                    if let plane = referenceTree.plane(at: p, nearest: k) {
+                        let normal = orientation.orient(plane.normal, at: plane.centroid)
+                        out[index] = dot(p - plane.centroid, normal)
+                    } else if let nearest = referenceTree.nearest(to: p) {
+                        out[index] = nearest.distanceSquared.squareRoot()
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+/// Loss or gain of material.
+public enum ChangeKind: String, Sendable, Codable {
+    case loss
+    case gain
+}
+
+/// Significant change grouped into one connected patch of the surface.
+public struct DamageRegion: Sendable, Codable, Equatable {
+    /// 1 for the largest volume, then 2, … (the `region` scalar field of the output cloud).
+    public var id: Int
+    public var kind: ChangeKind
+    public var pointCount: Int
+    /// Surface area the region's core points stand for (square units).
+    public var area: Double
+    /// Sum over the core points of |distance| × the area each stands for (cubic units).
+    public var volume: Double
+    /// Mean and largest |distance| (positive for loss and for gain).
+    public var meanDepth: Double
+    public var maxDepth: Double
+    public var centroid: [Double]
+    public var lower: [Double]
+    public var upper: [Double]
+}
+
+public struct RegionParameters: Sendable {
+    /// Two significant core points closer than this are in the same region. Nil: 2.5 times the
+    /// median spacing of the core points.
+    public var linkDistance: Double?
+    /// Regions with fewer core points are dropped as noise.
+    public var minimumPoints: Int
+    /// Regions with less area are dropped.
+    public var minimumArea: Double
+
+    public init(linkDistance: Double? = nil, minimumPoints: Int = 10, minimumArea: Double = 0) {
+        self.linkDistance = linkDistance
+        self.minimumPoints = minimumPoints
+        self.minimumArea = minimumArea
+    }
+}
+
+public struct RegionAnalysis: Sendable {
+    public var regions: [DamageRegion]
+    /// For each core point, its region's id, or 0.
+    public var labels: [Int32]
+    /// The median distance between neighbouring core points.
+    public var coreSpacing: Double
+    public var linkDistance: Double
+}
+
+public enum DamageRegions {
+    /// Groups the significant core points (`distance` finite and `significant`) into connected
+    /// regions of one sign, and measures each.
+    public static func find(
+        corePoints: PointCloud, distance: [Double], significant: [Bool], parameters: RegionParameters = .init()
+    ) throws(SurveyDiffError) -> RegionAnalysis {
+        precondition(distance.count == corePoints.count && significant.count == corePoints.count)
+        if let link = parameters.linkDistance { try SurveyDiffError.requirePositive(link, "region link distance") }
+        guard parameters.minimumPoints >= 1 else {
+            throw SurveyDiffError(.invalidParameter, "minimum region points must be at least 1")
+        }
+        let tree = KDTree(positions: corePoints.positions)
+        let spacing = medianSpacing(corePoints, tree)
+        let link = parameters.linkDistance ?? max(2.5 * spacing, .leastNormalMagnitude)
+        var labels = [Int32](repeating: 0, count: corePoints.count)
+        let flagged = (0..<corePoints.count).filter { significant[$0] && distance[$0].isFinite }
+        guard !flagged.isEmpty else {
+            return RegionAnalysis(regions: [], labels: labels, coreSpacing: spacing, linkDistance: link)
+        }
+
+        // Area each flagged point stands for: a disc of radius `link` shared by the core points in it.
+        let areas = parallelArray(count: flagged.count, repeating: 0.0, minimumChunk: 256) { range, out in
+            for slot in range {
+                var neighbours = 0
+                tree.forEach(within: link, of: corePoints.point(flagged[slot])) { _, _ in neighbours += 1 }
+                out[slot] = Double.pi * link * link / Double(max(neighbours, 1))
+            }
+        }
+        var slotOfPoint = [Int32](repeating: -1, count: corePoints.count)
+        for (slot, index) in flagged.enumerated() { slotOfPoint[index] = Int32(slot) }
+        var sets = DisjointSets(count: flagged.count)
+        for (slot, index) in flagged.enumerated() {
+            let sign = distance[index] < 0
+            tree.forEach(within: link, of: corePoints.point(index)) { position, _ in
+                let other = tree.inputIndex(position)
+                let otherSlot = Int(slotOfPoint[other])
+                if otherSlot > slot, (distance[other] < 0) == sign { sets.union(slot, otherSlot) }
+            }
+        }
+        var members = [Int: [Int]]()
+        for slot in flagged.indices { members[sets.find(slot), default: []].append(slot) }
+        var regions = [(region: DamageRegion, slots: [Int])]()
+        for slots in members.values where slots.count >= parameters.minimumPoints {
+            let region = measure(slots.map { flagged[$0] }, slots.map { areas[$0] }, corePoints, distance)
+            if region.area >= parameters.minimumArea { regions.append((region, slots)) }
+        }
+        regions.sort {
+            $0.region.volume != $1.region.volume ? $0.region.volume > $1.region.volume : $0.slots[0] < $1.slots[0]
+        }
+        for (rank, entry) in regions.enumerated() {
+            regions[rank].region.id = rank + 1
+            for slot in entry.slots { labels[flagged[slot]] = Int32(rank + 1) }
+        }
+        return RegionAnalysis(regions: regions.map(\.region), labels: labels, coreSpacing: spacing, linkDistance: link)
+    }
+
+    static func measure(_ indices: [Int], _ areas: [Double], _ cloud: PointCloud, _ distance: [Double]) -> DamageRegion
+    {
+        var lower = SIMD3<Double>(repeating: .infinity)
+        var upper = SIMD3<Double>(repeating: -.infinity)
+        var weighted = SIMD3<Double>.zero
+        var area = 0.0
+        var volume = 0.0
+        var depthSum = 0.0
+        var maxDepth = 0.0
+        for (slot, index) in indices.enumerated() {
+            let p = cloud.point(index)
+            lower = pointwiseMin(lower, p)
+            upper = pointwiseMax(upper, p)
+            weighted += p * areas[slot]
+            area += areas[slot]
+            let depth = abs(distance[index])
+            volume += depth * areas[slot]
+            depthSum += depth
+            maxDepth = max(maxDepth, depth)
+        }
+        let centroid = weighted / area
+        return DamageRegion(
+            id: 0, kind: distance[indices[0]] < 0 ? .loss : .gain, pointCount: indices.count, area: area,
+            volume: volume, meanDepth: depthSum / Double(indices.count), maxDepth: maxDepth,
+            centroid: [centroid.x, centroid.y, centroid.z], lower: [lower.x, lower.y, lower.z],
+            upper: [upper.x, upper.y, upper.z])
+    }
+
+    /// The median distance from a core point to its nearest other core point (over up to
+    /// 20,000 evenly picked points).
+    static func medianSpacing(_ cloud: PointCloud, _ tree: KDTree) -> Double {
+        guard cloud.count > 1 else { return 0 }
+        let step = max(1, cloud.count / 20_000)
+        let picks = Array(stride(from: 0, to: cloud.count, by: step))
+        var spacings = parallelArray(count: picks.count, repeating: Double.nan, minimumChunk: 512) { range, out in
+            for slot in range {
+                let neighbours = tree.nearest(2, to: cloud.point(picks[slot]))
+                if neighbours.count == 2 { out[slot] = neighbours[1].distanceSquared.squareRoot() }
+            }
+        }
+        spacings.removeAll { !$0.isFinite }
+        guard !spacings.isEmpty else { return 0 }
+        spacings.sort()
+        return spacings[spacings.count / 2]
+    }
+}
+
+/// Union–find with path halving and union by size.
+struct DisjointSets {
+    var parent: [Int32]
+    var size: [Int32]
+
+    init(count: Int) {
+        parent = (0..<count).map { Int32($0) }
+        size = [Int32](repeating: 1, count: count)
+    }
+
+    mutating func find(_ element: Int) -> Int {
+        var x = element
+        while Int(parent[x]) != x {
+            parent[x] = parent[Int(parent[x])]
+            x = Int(parent[x])
+        }
+        return x
+    }
+
+    mutating func union(_ a: Int, _ b: Int) {
+        var rootA = find(a)
+        var rootB = find(b)
+        guard rootA != rootB else { return }
+        if size[rootA] < size[rootB] { swap(&rootA, &rootB) }
+        parent[rootB] = Int32(rootA)
+        size[rootA] += size[rootB]
+    }
+}
