@@ -112,3 +112,55 @@ import Testing
         #expect(abs(blockPlane[blockPlane.count / 2] + 0.079) < 0.004)
     }
 }
+
+@Suite struct C2MTests {
+    /// A grid mesh of the "before" surface; the "after" points' signed distances follow the truth.
+    @Test func signedDistanceToTheFacadeMesh() throws {
+        let columns = 101
+        let rows = 51
+        var positions = [Double]()
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let x = 10 * Double(column) / Double(columns - 1)
+                let y = 5 * Double(row) / Double(rows - 1)
+                positions += [x, y, SyntheticFacade.heightBefore(x, y)]
+            }
+        }
+        var triangles = [UInt32]()
+        for row in 0..<(rows - 1) {
+            for column in 0..<(columns - 1) {
+                let a = UInt32(row * columns + column)
+                let b = a + 1
+                let c = a + UInt32(columns)
+                let d = c + 1
+                triangles += [a, b, d, a, d, c]  // counter-clockwise seen from +z
+            }
+        }
+        let mesh = TriangleBVH(positions: positions, triangles: triangles)
+        #expect(mesh.triangleCount == 2 * 100 * 50)
+        let after = SyntheticFacade.epoch(count: 20_000, after: true, seed: 9)
+        let distances = try C2M.distances(from: after.cloud, to: mesh)
+        var block = [Double]()
+        for index in 0..<after.cloud.count {
+            let p = after.cloud.point(index)
+            if p.x > 6.6 && p.x < 7.0 && p.y > 1.1 && p.y < 1.3 { block.append(distances[index]) }
+        }
+        block.sort()
+        // A 10 cm grid flattens the carving a little: a few millimetres.
+        #expect(abs(block[block.count / 2] + 0.080) < 0.006)
+
+        // Exact against brute force on a sample of points.
+        for index in stride(from: 0, to: 2_000, by: 97) {
+            let p = after.cloud.point(index)
+            var best = Double.infinity
+            for t in 0..<(triangles.count / 3) {
+                func v(_ i: UInt32) -> SIMD3<Double> {
+                    SIMD3(positions[3 * Int(i)], positions[3 * Int(i) + 1], positions[3 * Int(i) + 2])
+                }
+                let q = closestPointOnTriangle(p, v(triangles[3 * t]), v(triangles[3 * t + 1]), v(triangles[3 * t + 2]))
+                best = min(best, length(p - q))
+            }
+            #expect(abs(abs(distances[index]) - best) < 1e-12)
+        }
+    }
+}

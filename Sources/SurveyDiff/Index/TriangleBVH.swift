@@ -1,0 +1,236 @@
+import Dispatch
+
+/// A bounding-volume hierarchy over a mesh's triangles for exact nearest-triangle queries.
+///
+/// Flat and array-backed like `KDTree`: triangles are ordered by a median split of their
+/// centroids on the widest axis; each node keeps the box around its triangles' vertices. Only
+/// triangle numbers are stored; vertices are read from the mesh's own arrays.
+public struct TriangleBVH: Sendable {
+    struct Node {
+        var lower: SIMD3<Double>
+        var upper: SIMD3<Double>
+        var start: Int32
+        var end: Int32
+        var right: Int32
+    }
+
+    let positions: [Double]
+    let triangles: [UInt32]
+    /// Triangle numbers in tree order.
+    let order: [Int32]
+    let nodes: [Node]
+    static let leafSize = 4
+
+    public var triangleCount: Int { order.count }
+
+    /// Builds the hierarchy over `triangles` (three vertex indices each, all in range) of
+    /// `positions` (x, y, z interleaved). Triangles with a non-finite vertex are left out.
+    public init(positions: [Double], triangles: [UInt32]) {
+        self.positions = positions
+        self.triangles = triangles
+        var items = [KDTree.Item]()
+        items.reserveCapacity(triangles.count / 3)
+        for triangle in 0..<(triangles.count / 3) {
+            var centroid = SIMD3<Double>.zero
+            for corner in 0..<3 {
+                let v = Int(triangles[3 * triangle + corner])
+                centroid += SIMD3(positions[3 * v], positions[3 * v + 1], positions[3 * v + 2])
+            }
+            guard centroid.x.isFinite, centroid.y.isFinite, centroid.z.isFinite else { continue }
+            centroid /= 3
+            items.append(KDTree.Item(x: centroid.x, y: centroid.y, z: centroid.z, index: Int32(triangle)))
+        }
+        let count = items.count
+        var nodes = [Node](
+            repeating: Node(lower: .zero, upper: .zero, start: 0, end: 0, right: -1),
+            count: max(TriangleBVH.nodeCount(count), 1))
+        items.withUnsafeMutableBufferPointer { items in
+            nodes.withUnsafeMutableBufferPointer { nodes in
+                guard count > 0 else { return }
+                var pending = [(node: 0, start: 0, end: count)]
+                var subtrees = [(node: Int, start: Int, end: Int)]()
+                while let task = pending.popLast() {
+                    if task.end - task.start <= 16_384 || subtrees.count + pending.count >= 8 * coreCount {
+                        subtrees.append(task)
+                        continue
+                    }
+                    if let (left, right) = TriangleBVH.split(task.node, task.start, task.end, items, nodes) {
+                        pending.append(left)
+                        pending.append(right)
+                    }
+                }
+                let shared = UncheckedSendable((items, nodes))
+                let tasks = subtrees
+                DispatchQueue.concurrentPerform(iterations: tasks.count) { which in
+                    let (items, nodes) = shared.value
+                    var stack = [tasks[which]]
+                    while let task = stack.popLast() {
+                        if let (left, right) = TriangleBVH.split(task.node, task.start, task.end, items, nodes) {
+                            stack.append(left)
+                            stack.append(right)
+                        }
+                    }
+                }
+            }
+        }
+        order = items.map(\.index)
+        // Boxes bottom-up: in pre-order, children come after their parent.
+        let order = self.order
+        for index in stride(from: nodes.count - 1, through: 0, by: -1) where count > 0 {
+            var lower = SIMD3<Double>(repeating: .infinity)
+            var upper = SIMD3<Double>(repeating: -.infinity)
+            if nodes[index].right < 0 {
+                for slot in Int(nodes[index].start)..<Int(nodes[index].end) {
+                    let triangle = Int(order[slot])
+                    for corner in 0..<3 {
+                        let v = Int(triangles[3 * triangle + corner])
+                        let p = SIMD3(positions[3 * v], positions[3 * v + 1], positions[3 * v + 2])
+                        lower = pointwiseMin(lower, p)
+                        upper = pointwiseMax(upper, p)
+                    }
+                }
+            } else {
+                let left = nodes[index + 1]
+                let right = nodes[Int(nodes[index].right)]
+                lower = pointwiseMin(left.lower, right.lower)
+                upper = pointwiseMax(left.upper, right.upper)
+            }
+            nodes[index].lower = lower
+            nodes[index].upper = upper
+        }
+        self.nodes = nodes
+    }
+
+    static func nodeCount(_ count: Int) -> Int {
+        count <= leafSize ? 1 : 1 + nodeCount(count / 2) + nodeCount(count - count / 2)
+    }
+
+    static func split(
+        _ node: Int, _ start: Int, _ end: Int, _ items: UnsafeMutableBufferPointer<KDTree.Item>,
+        _ nodes: UnsafeMutableBufferPointer<Node>
+    ) -> ((node: Int, start: Int, end: Int), (node: Int, start: Int, end: Int))? {
+        let count = end - start
+        guard count > leafSize else {
+            nodes[node] = Node(lower: .zero, upper: .zero, start: Int32(start), end: Int32(end), right: -1)
+            return nil
+        }
+        var lower = SIMD3<Double>(repeating: .infinity)
+        var upper = SIMD3<Double>(repeating: -.infinity)
+        for position in start..<end {
+            let p = SIMD3(items[position].x, items[position].y, items[position].z)
+            lower = pointwiseMin(lower, p)
+            upper = pointwiseMax(upper, p)
+        }
+        let extent = upper - lower
+        let axis = extent.x >= extent.y && extent.x >= extent.z ? 0 : (extent.y >= extent.z ? 1 : 2)
+        let middle = start + count / 2
+        KDTree.select(items, start, end, middle, axis)
+        let right = node + 1 + nodeCount(count / 2)
+        nodes[node] = Node(lower: .zero, upper: .zero, start: Int32(start), end: Int32(end), right: Int32(right))
+        return ((node + 1, start, middle), (right, middle, end))
+    }
+
+    @inline(__always)
+    func vertex(_ index: UInt32) -> SIMD3<Double> {
+        let v = Int(index)
+        return SIMD3(positions[3 * v], positions[3 * v + 1], positions[3 * v + 2])
+    }
+
+    /// The closest point of the mesh to `query`: its triangle, the point, and the signed distance
+    /// (positive on the side the triangle's winding makes its front, counter-clockwise).
+    public func closest(to query: SIMD3<Double>) -> (triangle: Int, point: SIMD3<Double>, signedDistance: Double)? {
+        guard !order.isEmpty else { return nil }
+        var best = Double.infinity
+        var bestTriangle = -1
+        var bestPoint = SIMD3<Double>.zero
+        nodes.withUnsafeBufferPointer { nodes in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
+                stack[0] = 0
+                var depth = 1
+                while depth > 0 {
+                    depth -= 1
+                    let index = Int(stack[depth])
+                    let node = nodes[index]
+                    if boxDistanceSquared(query, node.lower, node.upper) >= best { continue }
+                    if node.right < 0 {
+                        for slot in Int(node.start)..<Int(node.end) {
+                            let triangle = Int(order[slot])
+                            let a = vertex(triangles[3 * triangle])
+                            let b = vertex(triangles[3 * triangle + 1])
+                            let c = vertex(triangles[3 * triangle + 2])
+                            let p = closestPointOnTriangle(query, a, b, c)
+                            let offset = query - p
+                            let d = (offset * offset).sum()
+                            if d < best {
+                                best = d
+                                bestTriangle = triangle
+                                bestPoint = p
+                            }
+                        }
+                        continue
+                    }
+                    let left = index + 1
+                    let right = Int(node.right)
+                    let leftDistance = boxDistanceSquared(query, nodes[left].lower, nodes[left].upper)
+                    let rightDistance = boxDistanceSquared(query, nodes[right].lower, nodes[right].upper)
+                    let (near, far, farDistance) =
+                        leftDistance <= rightDistance ? (left, right, rightDistance) : (right, left, leftDistance)
+                    if farDistance < best {
+                        stack[depth] = Int32(far)
+                        depth += 1
+                    }
+                    stack[depth] = Int32(near)
+                    depth += 1
+                }
+            }
+        }
+        guard bestTriangle >= 0 else { return nil }
+        let a = vertex(triangles[3 * bestTriangle])
+        let b = vertex(triangles[3 * bestTriangle + 1])
+        let c = vertex(triangles[3 * bestTriangle + 2])
+        let normal = cross(b - a, c - a)
+        let distance = best.squareRoot()
+        return (bestTriangle, bestPoint, dot(query - bestPoint, normal) < 0 ? -distance : distance)
+    }
+}
+
+/// The point of triangle abc nearest to p (Ericson, Real-Time Collision Detection, 5.1.5).
+@inline(__always)
+func closestPointOnTriangle(
+    _ p: SIMD3<Double>, _ a: SIMD3<Double>, _ b: SIMD3<Double>, _ c: SIMD3<Double>
+) -> SIMD3<Double> {
+    let ab = b - a
+    let ac = c - a
+    let ap = p - a
+    let d1 = dot(ab, ap)
+    let d2 = dot(ac, ap)
+    if d1 <= 0 && d2 <= 0 { return a }
+    let bp = p - b
+    let d3 = dot(ab, bp)
+    let d4 = dot(ac, bp)
+    if d3 >= 0 && d4 <= d3 { return b }
+    let vc = d1 * d4 - d3 * d2
+    if vc <= 0 && d1 >= 0 && d3 <= 0 {
+        let v = d1 / (d1 - d3)
+        return a + v * ab
+    }
+    let cp = p - c
+    let d5 = dot(ab, cp)
+    let d6 = dot(ac, cp)
+    if d6 >= 0 && d5 <= d6 { return c }
+    let vb = d5 * d2 - d1 * d6
+    if vb <= 0 && d2 >= 0 && d6 <= 0 {
+        let w = d2 / (d2 - d6)
+        return a + w * ac
+    }
+    let va = d3 * d6 - d5 * d4
+    if va <= 0 && (d4 - d3) >= 0 && (d5 - d6) >= 0 {
+        let w = (d4 - d3) / ((d4 - d3) + (d5 - d6))
+        return b + w * (c - b)
+    }
+    let denominator = va + vb + vc
+    guard denominator != 0, denominator.isFinite else { return a }  // a degenerate triangle
+    let v = vb / denominator
+    let w = vc / denominator
+    return a + ab * v + ac * w
+}
