@@ -59,6 +59,12 @@ let package = Package(
             dependencies: ["HeritageStore"],
             path: "Tools/ScanBench"
         ),
+        // Normals and ICP alone, as whole processes, for Tools/bench-diff.sh.
+        .executableTarget(
+            name: "diff-bench",
+            dependencies: ["SurveyDiff", "ScanImport"],
+            path: "Tools/DiffBench"
+        ),
         .target(
             name: "HeritageTestSupport",
             dependencies: ["HeritageStore"],

@@ -23,7 +23,7 @@ struct HeritageCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, InspectCommand.self, ImportCommand.self, AssetCommand.self, SiteCommand.self,
             SurveyCommand.self, ConditionCommand.self,
-            AuditCommand.self,
+            DiffCommand.self, AuditCommand.self,
             VerifyCommand.self, DemoCommand.self,
         ]
     )

@@ -65,7 +65,7 @@ extension HeritageArchive {
             }
             report.chainBreak = try AuditLog.firstBreak(db)
             // entitySeq is an unhashed locator: it must name the row that entityId names.
-            for table in ["site", "survey", "conditionAssessment", "asset", "assetVersion"] {
+            for table in ["site", "survey", "conditionAssessment", "asset", "assetVersion", "finding"] {
                 let misplaced = try Int64.fetchAll(
                     db,
                     sql: """
@@ -109,6 +109,11 @@ extension HeritageArchive {
                     version, id: version.id, noun: "asset version \(version.id)", latest["assetVersion"]?[version.id],
                     &report)
                 report.versionCount += 1
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM finding ORDER BY seq") {
+                let finding = try Finding(row: row)
+                try Self.compare(
+                    finding, id: finding.id, noun: "finding \(finding.id)", latest["finding"]?[finding.id], &report)
             }
             // Every blob the registry records must be on disk with the same bytes.
             let recorded = try Row.fetchAll(db, sql: "SELECT sha256, size FROM blob ORDER BY sha256")

@@ -11,6 +11,9 @@ enum RegistryMigrations {
         migrator.registerMigration("v2: assets, versions and blobs") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3: findings of scan comparisons") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -243,6 +246,39 @@ enum RegistryMigrations {
                 (SELECT id FROM assetVersion WHERE assetId = new.assetId ORDER BY number DESC LIMIT 1))
         BEGIN
             SELECT RAISE(ABORT, 'a new version must follow the latest version of its asset');
+        END;
+        """
+
+    /// Findings of scan comparisons: append-only, each naming the two versions compared and the
+    /// derived versions that hold its outputs.
+    static let v3 = """
+        CREATE TABLE finding (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            siteId TEXT NOT NULL REFERENCES site(id),
+            method TEXT NOT NULL CHECK (method IN ('m3c2', 'c2c', 'c2m')),
+            beforeVersionId TEXT NOT NULL REFERENCES assetVersion(id),
+            afterVersionId TEXT NOT NULL REFERENCES assetVersion(id) CHECK (afterVersionId <> beforeVersionId),
+            resultVersionIds TEXT NOT NULL CHECK (json_valid(resultVersionIds) AND json_array_length(resultVersionIds) > 0),
+            measuredCount INTEGER NOT NULL CHECK (measuredCount >= 0),
+            significantCount INTEGER NOT NULL CHECK (significantCount BETWEEN 0 AND measuredCount),
+            noDataCount INTEGER NOT NULL CHECK (noDataCount >= 0),
+            regionCount INTEGER NOT NULL CHECK (regionCount >= 0),
+            lossVolume REAL NOT NULL CHECK (lossVolume >= 0),
+            gainVolume REAL NOT NULL CHECK (gainVolume >= 0),
+            lossArea REAL NOT NULL CHECK (lossArea >= 0),
+            maxDepth REAL NOT NULL CHECK (maxDepth >= 0),
+            units TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            recordedAt TEXT NOT NULL,
+            recordedBy TEXT NOT NULL CHECK (length(trim(recordedBy)) > 0)
+        );
+        CREATE INDEX finding_site ON finding(siteId, seq);
+        CREATE TRIGGER finding_noUpdate BEFORE UPDATE ON finding BEGIN
+            SELECT RAISE(ABORT, 'findings are never edited: record a new comparison');
+        END;
+        CREATE TRIGGER finding_noDelete BEFORE DELETE ON finding BEGIN
+            SELECT RAISE(ABORT, 'findings are never deleted from the registry');
         END;
         """
 }

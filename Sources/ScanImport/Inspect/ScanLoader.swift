@@ -11,9 +11,13 @@ public struct LoadedScan: Sendable {
 public enum ScanLoader {
     /// Reads the points (and triangles) of a PLY, OBJ, LAS or x y z text file. Photographs are
     /// refused with a message: they have no geometry.
-    public static func load(path: String) throws(ScanImportError) -> LoadedScan {
+    /// `format` (`ply`, `obj`, `las`, `xyz`) overrides recognition by content and name, for
+    /// files stored without an extension (archive blobs).
+    public static func load(path: String, format: String? = nil) throws(ScanImportError) -> LoadedScan {
         let lower = path.lowercased()
-        if lower.hasSuffix(".txt") || lower.hasSuffix(".xyz") || lower.hasSuffix(".csv") {
+        if format == "xyz"
+            || (format == nil && (lower.hasSuffix(".txt") || lower.hasSuffix(".xyz") || lower.hasSuffix(".csv")))
+        {
             let mapped = try MappedFile.mapping(of: path)
             return try withExtendedLifetime(mapped) { () throws(ScanImportError) -> LoadedScan in
                 LoadedScan(geometry: try XYZReader.read(mapped.bytes, file: path), format: "xyz")
@@ -21,7 +25,8 @@ public enum ScanLoader {
         }
         let mapped = try MappedFile.mapping(of: path)
         return try withExtendedLifetime(mapped) { () throws(ScanImportError) -> LoadedScan in
-            switch ScanInspector.format(of: mapped.bytes, path: path) {
+            let recognised = format == "obj" ? .obj : ScanInspector.format(of: mapped.bytes, path: path)
+            switch recognised {
             case .ply:
                 let document = try PLYReader.read(
                     mapped.bytes, file: path, decoding: { _, _ in true },

@@ -17,27 +17,25 @@ public enum C2C {
 
     /// One distance per compared point (NaN for a point with a non-finite coordinate).
     public static func distances(
-        from compared: PointCloud, to referenceTree: KDTree, model: Model, orientation: NormalOrientation
+        from compared: PointCloud, to referenceTree: KDTree, model: Model, orientation: NormalOrientation,
+        order: [Int32]? = nil
     ) throws(SurveyDiffError) -> [Double] {
         guard referenceTree.count > 0 else { throw SurveyDiffError(.emptyInput, "the reference epoch has no points") }
         if case .localPlane(let k) = model, k < 3 {
             throw SurveyDiffError(.invalidParameter, "a local plane needs at least 3 neighbours, got \(k)")
         }
-        return parallelArray(count: compared.count, repeating: Double.nan, minimumChunk: 2048) { range, out in
-            for index in range {
-                let p = compared.point(index)
-                guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { continue }
-                switch model {
-                case .nearestNeighbour:
-                    if let nearest = referenceTree.nearest(to: p) { out[index] = nearest.distanceSquared.squareRoot() }
-                case .localPlane(let k):
-                    if let plane = referenceTree.plane(at: p, nearest: k) {
-                        let normal = orientation.orient(plane.normal, at: plane.centroid)
-                        out[index] = dot(p - plane.centroid, normal)
-                    } else if let nearest = referenceTree.nearest(to: p) {
-                        out[index] = nearest.distanceSquared.squareRoot()
-                    }
+        return inSpatialOrder(compared, order) { index in
+            let p = compared.point(index)
+            guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { return .nan }
+            switch model {
+            case .nearestNeighbour:
+                return referenceTree.nearest(to: p)?.distanceSquared.squareRoot() ?? .nan
+            case .localPlane(let k):
+                if let plane = referenceTree.plane(at: p, nearest: k) {
+                    let normal = orientation.orient(plane.normal, at: plane.centroid)
+                    return dot(p - plane.centroid, normal)
                 }
+                return referenceTree.nearest(to: p)?.distanceSquared.squareRoot() ?? .nan
             }
         }
     }

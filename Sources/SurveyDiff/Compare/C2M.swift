@@ -1,14 +1,14 @@
 /// Cloud-to-mesh distance: for every compared point, the exact signed distance to the nearest
 /// point of the reference mesh (positive in front of the nearest triangle, behind negative).
 public enum C2M {
-    public static func distances(from compared: PointCloud, to mesh: TriangleBVH) throws(SurveyDiffError) -> [Double] {
+    public static func distances(
+        from compared: PointCloud, to mesh: TriangleBVH, order: [Int32]? = nil
+    ) throws(SurveyDiffError) -> [Double] {
         guard mesh.triangleCount > 0 else { throw SurveyDiffError(.emptyInput, "the reference mesh has no triangles") }
-        return parallelArray(count: compared.count, repeating: Double.nan, minimumChunk: 2048) { range, out in
-            for index in range {
-                let p = compared.point(index)
-                guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { continue }
-                out[index] = mesh.closest(to: p)?.signedDistance ?? .nan
-            }
+        return inSpatialOrder(compared, order) { index in
+            let p = compared.point(index)
+            guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { return .nan }
+            return mesh.closest(to: p)?.signedDistance ?? .nan
         }
     }
 }

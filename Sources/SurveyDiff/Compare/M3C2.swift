@@ -87,17 +87,25 @@ public enum M3C2 {
     /// Compares `compared` with `reference` at `corePoints`. Trees are built here unless given.
     public static func compare(
         reference: PointCloud, compared: PointCloud, corePoints: PointCloud, parameters: M3C2Parameters,
-        referenceTree: KDTree? = nil, comparedTree: KDTree? = nil
+        referenceTree: KDTree? = nil, comparedTree: KDTree? = nil, coreTree: KDTree? = nil
     ) throws(SurveyDiffError) -> M3C2Result {
         try parameters.validate()
         guard reference.count > 0 else { throw SurveyDiffError(.emptyInput, "the reference epoch has no points") }
         guard compared.count > 0 else { throw SurveyDiffError(.emptyInput, "the compared epoch has no points") }
         let tree1 = referenceTree ?? KDTree(positions: reference.positions)
         let tree2 = comparedTree ?? KDTree(positions: compared.positions)
-        let measurements = parallelArray(count: corePoints.count, repeating: M3C2Measurement(), minimumChunk: 256) {
-            range, out in
-            for index in range {
-                out[index] = measure(at: corePoints.point(index), tree1, tree2, parameters)
+        // Visit the core points in space-filling (k-d tree) order: neighbouring queries then touch
+        // the same parts of the epochs' trees, which stay in cache. Given core points often come in
+        // random order; this alone makes M3C2 several times faster on them.
+        let order = (coreTree ?? KDTree(positions: corePoints.positions)).indices
+        var measurements = [M3C2Measurement](repeating: M3C2Measurement(), count: corePoints.count)
+        measurements.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            parallelChunks(order.count, minimumChunk: 256) { range in
+                for slot in range {
+                    let index = Int(order[slot])
+                    out.value[index] = measure(at: corePoints.point(index), tree1, tree2, parameters)
+                }
             }
         }
         return M3C2Result(corePoints: corePoints, measurements: measurements)

@@ -93,12 +93,47 @@ struct CovarianceAccumulator {
 }
 
 extension KDTree {
-    /// The plane through the points within `radius` of `point`.
+    /// The plane through the points within `radius` of `point`. A node whose box lies wholly in
+    /// the sphere contributes all its points without a distance test each (they are contiguous).
     public func plane(at point: SIMD3<Double>, radius: Double) -> LocalPlane? {
         var accumulator = CovarianceAccumulator(origin: point)
-        points.withUnsafeBufferPointer { points in
-            forEach(within: radius, of: point) { position, _ in
-                accumulator.add(points[3 * position], points[3 * position + 1], points[3 * position + 2])
+        let limit = radius * radius
+        guard !indices.isEmpty, radius >= 0 else { return nil }
+        nodes.withUnsafeBufferPointer { nodes in
+            points.withUnsafeBufferPointer { points in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
+                    stack[0] = 0
+                    var depth = 1
+                    while depth > 0 {
+                        depth -= 1
+                        let index = Int(stack[depth])
+                        let node = nodes[index]
+                        if boxDistanceSquared(point, node.lower, node.upper) > limit { continue }
+                        let far = pointwiseMax(point - node.lower, node.upper - point)
+                        if (far * far).sum() <= limit {
+                            for position in Int(node.start)..<Int(node.end) {
+                                accumulator.add(
+                                    points[3 * position], points[3 * position + 1], points[3 * position + 2])
+                            }
+                            continue
+                        }
+                        if node.right < 0 {
+                            for position in Int(node.start)..<Int(node.end) {
+                                let x = points[3 * position]
+                                let y = points[3 * position + 1]
+                                let z = points[3 * position + 2]
+                                let dx = x - point.x
+                                let dy = y - point.y
+                                let dz = z - point.z
+                                if dx * dx + dy * dy + dz * dz <= limit { accumulator.add(x, y, z) }
+                            }
+                            continue
+                        }
+                        stack[depth] = Int32(node.right)
+                        stack[depth + 1] = Int32(index + 1)
+                        depth += 2
+                    }
+                }
             }
         }
         return accumulator.plane()

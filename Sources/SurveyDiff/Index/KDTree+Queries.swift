@@ -169,7 +169,19 @@ extension KDTree {
                         let along = dot(offset, axis)
                         let across = (offset * offset).sum() - along * along
                         let reach = radius + halfDiagonal
-                        if across > reach * reach { continue }
+                        if across > reach * reach || abs(along) > halfLength + halfDiagonal { continue }
+                        // A box whose bounding sphere lies inside the cylinder: every point is in.
+                        let inner = radius - halfDiagonal
+                        if inner >= 0 && across <= inner * inner && abs(along) + halfDiagonal <= halfLength {
+                            for position in Int(node.start)..<Int(node.end) {
+                                let t =
+                                    (points[3 * position] - center.x) * axis.x
+                                    + (points[3 * position + 1] - center.y) * axis.y
+                                    + (points[3 * position + 2] - center.z) * axis.z
+                                body(position, t)
+                            }
+                            continue
+                        }
                         if node.right < 0 {
                             for position in Int(node.start)..<Int(node.end) {
                                 let dx = points[3 * position] - center.x

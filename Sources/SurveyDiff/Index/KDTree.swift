@@ -22,7 +22,7 @@ public struct KDTree: Sendable {
     /// The input index of the point at each tree position.
     public let indices: [Int32]
     let nodes: [Node]
-    static let leafSize = 12
+    static let leafSize = 32
 
     public var count: Int { indices.count }
 
@@ -108,13 +108,19 @@ public struct KDTree: Sendable {
         _ node: Int, _ start: Int, _ end: Int, _ items: UnsafeMutableBufferPointer<Item>,
         _ nodes: UnsafeMutableBufferPointer<Node>
     ) -> ((node: Int, start: Int, end: Int), (node: Int, start: Int, end: Int))? {
-        var lower = SIMD3<Double>(repeating: .infinity)
-        var upper = SIMD3<Double>(repeating: -.infinity)
+        var (lowX, lowY, lowZ) = (Double.infinity, Double.infinity, Double.infinity)
+        var (highX, highY, highZ) = (-Double.infinity, -Double.infinity, -Double.infinity)
         for position in start..<end {
-            let p = SIMD3(items[position].x, items[position].y, items[position].z)
-            lower = pointwiseMin(lower, p)
-            upper = pointwiseMax(upper, p)
+            let item = items[position]
+            lowX = min(lowX, item.x)
+            lowY = min(lowY, item.y)
+            lowZ = min(lowZ, item.z)
+            highX = max(highX, item.x)
+            highY = max(highY, item.y)
+            highZ = max(highZ, item.z)
         }
+        let lower = SIMD3(lowX, lowY, lowZ)
+        let upper = SIMD3(highX, highY, highZ)
         let count = end - start
         guard count > leafSize else {
             nodes[node] = Node(lower: lower, upper: upper, start: Int32(start), end: Int32(end), right: -1)
@@ -132,20 +138,28 @@ public struct KDTree: Sendable {
     /// Reorders `items[start..<end]` so that `items[k]` holds the value that sorting on `axis`
     /// would put there, smaller-or-equal ones before it and larger-or-equal after (quickselect).
     static func select(_ items: UnsafeMutableBufferPointer<Item>, _ start: Int, _ end: Int, _ k: Int, _ axis: Int) {
+        guard let base = items.baseAddress else { return }
+        // The coordinate is read at a fixed byte offset: no branch on the axis per comparison.
+        let raw = UnsafeRawPointer(base)
+        let stride = MemoryLayout<Item>.stride
+        let offset = axis * MemoryLayout<Double>.stride
+        @inline(__always) func key(_ i: Int) -> Double {
+            raw.load(fromByteOffset: i * stride + offset, as: Double.self)
+        }
         var low = start
         var high = end - 1
         while high > low {
             // Median of three as the pivot keeps sorted input (scanner lines) from going quadratic.
             let mid = low + (high - low) / 2
-            if items[mid][axis] < items[low][axis] { items.swapAt(mid, low) }
-            if items[high][axis] < items[low][axis] { items.swapAt(high, low) }
-            if items[high][axis] < items[mid][axis] { items.swapAt(high, mid) }
-            let pivot = items[mid][axis]
+            if key(mid) < key(low) { items.swapAt(mid, low) }
+            if key(high) < key(low) { items.swapAt(high, low) }
+            if key(high) < key(mid) { items.swapAt(high, mid) }
+            let pivot = key(mid)
             var i = low
             var j = high
             while i <= j {
-                while items[i][axis] < pivot { i += 1 }
-                while items[j][axis] > pivot { j -= 1 }
+                while key(i) < pivot { i += 1 }
+                while key(j) > pivot { j -= 1 }
                 if i <= j {
                     items.swapAt(i, j)
                     i += 1
@@ -175,8 +189,8 @@ public struct KDTree: Sendable {
 
 @inline(__always)
 func boxDistanceSquared(_ q: SIMD3<Double>, _ lower: SIMD3<Double>, _ upper: SIMD3<Double>) -> Double {
-    let below = pointwiseMax(lower - q, .zero)
-    let above = pointwiseMax(q - upper, .zero)
-    let d = below + above
-    return (d * d).sum()
+    let dx = max(lower.x - q.x, 0, q.x - upper.x)
+    let dy = max(lower.y - q.y, 0, q.y - upper.y)
+    let dz = max(lower.z - q.z, 0, q.z - upper.z)
+    return dx * dx + dy * dy + dz * dz
 }

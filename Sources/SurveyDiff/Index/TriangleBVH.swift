@@ -114,14 +114,18 @@ public struct TriangleBVH: Sendable {
             nodes[node] = Node(lower: .zero, upper: .zero, start: Int32(start), end: Int32(end), right: -1)
             return nil
         }
-        var lower = SIMD3<Double>(repeating: .infinity)
-        var upper = SIMD3<Double>(repeating: -.infinity)
+        var (lowX, lowY, lowZ) = (Double.infinity, Double.infinity, Double.infinity)
+        var (highX, highY, highZ) = (-Double.infinity, -Double.infinity, -Double.infinity)
         for position in start..<end {
-            let p = SIMD3(items[position].x, items[position].y, items[position].z)
-            lower = pointwiseMin(lower, p)
-            upper = pointwiseMax(upper, p)
+            let item = items[position]
+            lowX = min(lowX, item.x)
+            lowY = min(lowY, item.y)
+            lowZ = min(lowZ, item.z)
+            highX = max(highX, item.x)
+            highY = max(highY, item.y)
+            highZ = max(highZ, item.z)
         }
-        let extent = upper - lower
+        let extent = SIMD3(highX - lowX, highY - lowY, highZ - lowZ)
         let axis = extent.x >= extent.y && extent.x >= extent.z ? 0 : (extent.y >= extent.z ? 1 : 2)
         let middle = start + count / 2
         KDTree.select(items, start, end, middle, axis)

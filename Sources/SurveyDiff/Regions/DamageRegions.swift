@@ -23,8 +23,8 @@ public struct DamageRegion: Sendable, Codable, Equatable {
 }
 
 public struct RegionParameters: Sendable {
-    /// Two significant core points closer than this are in the same region. Nil: 2.5 times the
-    /// median spacing of the core points.
+    /// Two significant core points closer than this are in the same region. Nil: 1.5 times the
+    /// median distance from a core point to its 6th nearest neighbour.
     public var linkDistance: Double?
     /// Regions with fewer core points are dropped as noise.
     public var minimumPoints: Int
@@ -51,16 +51,20 @@ public enum DamageRegions {
     /// Groups the significant core points (`distance` finite and `significant`) into connected
     /// regions of one sign, and measures each.
     public static func find(
-        corePoints: PointCloud, distance: [Double], significant: [Bool], parameters: RegionParameters = .init()
+        corePoints: PointCloud, distance: [Double], significant: [Bool], parameters: RegionParameters = .init(),
+        tree givenTree: KDTree? = nil
     ) throws(SurveyDiffError) -> RegionAnalysis {
         precondition(distance.count == corePoints.count && significant.count == corePoints.count)
         if let link = parameters.linkDistance { try SurveyDiffError.requirePositive(link, "region link distance") }
         guard parameters.minimumPoints >= 1 else {
             throw SurveyDiffError(.invalidParameter, "minimum region points must be at least 1")
         }
-        let tree = KDTree(positions: corePoints.positions)
+        let tree = givenTree ?? KDTree(positions: corePoints.positions)
         let spacing = medianSpacing(corePoints, tree)
-        let link = parameters.linkDistance ?? max(2.5 * spacing, .leastNormalMagnitude)
+        // Linking at 1.5 times the typical distance to the 6th neighbour joins a grid's diagonal
+        // neighbours and keeps randomly spread core points (a subsample) connected.
+        let link =
+            parameters.linkDistance ?? max(1.5 * medianSpacing(corePoints, tree, neighbour: 6), .leastNormalMagnitude)
         var labels = [Int32](repeating: 0, count: corePoints.count)
         let flagged = (0..<corePoints.count).filter { significant[$0] && distance[$0].isFinite }
         guard !flagged.isEmpty else {
@@ -131,22 +135,20 @@ public enum DamageRegions {
             upper: [upper.x, upper.y, upper.z])
     }
 
-    /// The median distance from a core point to its nearest other core point (over up to
-    /// 20,000 evenly picked points).
-    static func medianSpacing(_ cloud: PointCloud, _ tree: KDTree) -> Double {
+    /// The median distance from a core point to its `neighbour`-th nearest other core point (over
+    /// up to 20,000 evenly picked points).
+    static func medianSpacing(_ cloud: PointCloud, _ tree: KDTree, neighbour: Int = 1) -> Double {
         guard cloud.count > 1 else { return 0 }
         let step = max(1, cloud.count / 20_000)
         let picks = Array(stride(from: 0, to: cloud.count, by: step))
         var spacings = parallelArray(count: picks.count, repeating: Double.nan, minimumChunk: 512) { range, out in
             for slot in range {
-                let neighbours = tree.nearest(2, to: cloud.point(picks[slot]))
-                if neighbours.count == 2 { out[slot] = neighbours[1].distanceSquared.squareRoot() }
+                let neighbours = tree.nearest(neighbour + 1, to: cloud.point(picks[slot]))
+                if neighbours.count == neighbour + 1 { out[slot] = neighbours[neighbour].distanceSquared.squareRoot() }
             }
         }
         spacings.removeAll { !$0.isFinite }
-        guard !spacings.isEmpty else { return 0 }
-        spacings.sort()
-        return spacings[spacings.count / 2]
+        return quantile(&spacings, 0.5) ?? 0
     }
 }
 

@@ -91,8 +91,7 @@ public enum ICP {
             var excluded = 0
             if parameters.excludeLargeResiduals && pairs.count > 20 {
                 var magnitudes = residuals.map(abs)
-                magnitudes.sort()
-                let limit = max(3 * 1.4826 * magnitudes[magnitudes.count / 2], 1e-12)
+                let limit = max(3 * 1.4826 * (quantile(&magnitudes, 0.5) ?? 0), 1e-12)
                 for slot in pairs.indices where abs(residuals[slot]) > limit {
                     keep[slot] = false
                     excluded += 1

@@ -41,3 +41,21 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     var value: Value
     init(_ value: Value) { self.value = value }
 }
+
+/// `measure(index)` for every point of `cloud`, on all cores, visiting the points in `order`
+/// (tree order: neighbouring queries then share cached parts of the index) when given. Points
+/// missing from `order` (non-finite) get NaN.
+func inSpatialOrder(_ cloud: PointCloud, _ order: [Int32]?, _ measure: (Int) -> Double) -> [Double] {
+    var result = [Double](repeating: .nan, count: cloud.count)
+    let visit = order ?? (0..<cloud.count).map { Int32($0) }
+    result.withUnsafeMutableBufferPointer { buffer in
+        let out = UncheckedSendable(buffer)
+        parallelChunks(visit.count, minimumChunk: 2048) { range in
+            for slot in range {
+                let index = Int(visit[slot])
+                out.value[index] = measure(index)
+            }
+        }
+    }
+    return result
+}

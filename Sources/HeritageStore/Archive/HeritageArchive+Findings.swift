@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+extension HeritageArchive {
+    /// Records what a comparison found (`finding.record` in the audit log). The versions it names
+    /// must belong to the site.
+    @discardableResult
+    public func recordFinding(_ draft: Finding, actor: String) throws -> Finding {
+        var finding = draft
+        guard [finding.lossVolume, finding.gainVolume, finding.lossArea, finding.maxDepth].allSatisfy(\.isFinite) else {
+            throw HeritageStoreError(.invalidInput, "a finding's volumes, area and depth must be finite numbers")
+        }
+        return try write { db in
+            guard let site = try Site.fetch(db, reference: finding.siteID) else {
+                throw HeritageStoreError(.notFound, "no site with code or id '\(finding.siteID)'")
+            }
+            finding.siteID = site.id
+            for versionID in [finding.beforeVersionID, finding.afterVersionID] + finding.resultVersionIDs {
+                let owner = try String.fetchOne(
+                    db,
+                    sql: "SELECT a.siteId FROM assetVersion v JOIN asset a ON a.id = v.assetId WHERE v.id = ?",
+                    arguments: [versionID])
+                guard owner == site.id else {
+                    throw HeritageStoreError(
+                        .invalidInput, "asset version \(versionID) does not belong to site \(site.code)")
+                }
+            }
+            let time = Timestamp.now()
+            finding.recordedAt = time
+            finding.recordedBy = actor
+            try db.execute(
+                sql: """
+                    INSERT INTO finding (id, siteId, method, beforeVersionId, afterVersionId, resultVersionIds,
+                        measuredCount, significantCount, noDataCount, regionCount, lossVolume, gainVolume, lossArea,
+                        maxDepth, units, summary, recordedAt, recordedBy)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    finding.id, finding.siteID, finding.method, finding.beforeVersionID, finding.afterVersionID,
+                    try JSONText.encodeList(finding.resultVersionIDs), finding.measuredCount, finding.significantCount,
+                    finding.noDataCount, finding.regionCount, finding.lossVolume, finding.gainVolume, finding.lossArea,
+                    finding.maxDepth, finding.units, finding.summary, time, actor,
+                ])
+            try AuditLog.append(
+                db, actor: actor, action: "finding.record", entityType: "finding", entityID: finding.id,
+                entitySeq: db.lastInsertedRowID, oldValue: nil, newValue: try JSONText.encode(finding), time: time)
+            return finding
+        }
+    }
+
+    /// The findings recorded on a site, oldest first.
+    public func findings(ofSite reference: String) throws -> [Finding] {
+        try read { db in
+            guard let site = try Site.fetch(db, reference: reference) else {
+                throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
+            }
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM finding WHERE siteId = ? ORDER BY seq", arguments: [site.id]
+            )
+            .map(Finding.init(row:))
+        }
+    }
+
+    /// The finding with this id (or an unambiguous prefix of at least 4 characters).
+    public func finding(_ reference: String) throws -> Finding {
+        try read { db in
+            let id = try resolveID(db, table: "finding", reference: reference, noun: "finding")
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM finding WHERE id = ?", arguments: [id]) else {
+                throw HeritageStoreError(.notFound, "no finding with id '\(reference)'")
+            }
+            return try Finding(row: row)
+        }
+    }
+}
+
+extension Finding {
+    init(row: Row) throws {
+        self.init(
+            id: row["id"], siteID: row["siteId"], method: row["method"], beforeVersionID: row["beforeVersionId"],
+            afterVersionID: row["afterVersionId"],
+            resultVersionIDs: try JSONText.decode([String].self, from: row["resultVersionIds"]),
+            measuredCount: row["measuredCount"], significantCount: row["significantCount"],
+            noDataCount: row["noDataCount"], regionCount: row["regionCount"], lossVolume: row["lossVolume"],
+            gainVolume: row["gainVolume"], lossArea: row["lossArea"], maxDepth: row["maxDepth"], units: row["units"],
+            summary: row["summary"], recordedAt: row["recordedAt"], recordedBy: row["recordedBy"])
+    }
+}

@@ -1,0 +1,267 @@
+/// Compares two survey epochs end to end: optional alignment, then M3C2, C2C or C2M, then
+/// damage regions. Parameters not given are derived from the data and reported as such.
+public enum ComparisonMethod: String, Sendable, Codable, CaseIterable {
+    case m3c2
+    case c2c
+    case c2m
+}
+
+public struct ComparisonOptions: Sendable {
+    public var method: ComparisonMethod = .m3c2
+    /// Align the compared epoch onto the reference by ICP first.
+    public var align = false
+    public var icpMetric: ICPParameters.Metric = .pointToPlane
+    public var maximumCorrespondenceDistance: Double?
+    public var icpSampleCount = 100_000
+    public var stableRegion: (lower: SIMD3<Double>, upper: SIMD3<Double>)?
+    public var initialTransform: RigidTransform = .identity
+    public var normalRadii: [Double]?
+    public var cylinderRadius: Double?
+    public var cylinderHalfLength: Double?
+    public var coreSpacing: Double?
+    /// Use every reference point as a core point.
+    public var allCorePoints = false
+    public var registrationError: Double?
+    public var minimumPoints = 3
+    public var orientation: NormalOrientation = .axis(SIMD3(0, 0, 1))
+    /// C2C: fit a local plane over this many reference neighbours (nil: nearest neighbour).
+    public var localPlaneNeighbours: Int?
+    /// C2C and C2M: a distance beyond which a point counts as changed (nil: 3 robust standard
+    /// deviations of the distances, 3 × 1.4826 × median |d|).
+    public var changeThreshold: Double?
+    public var regions = RegionParameters()
+
+    public init() {}
+}
+
+/// Every parameter the comparison used, given or derived.
+public struct ComparisonParameters: Sendable, Codable, Equatable {
+    public var normalRadii: [Double]?
+    public var cylinderRadius: Double?
+    public var cylinderHalfLength: Double?
+    public var coreSelection: String?
+    public var registrationError: Double?
+    public var minimumPoints: Int?
+    public var orientation: String?
+    public var c2cModel: String?
+    public var changeThreshold: Double?
+    public var alignment: String
+    public var maximumCorrespondenceDistance: Double?
+    public var regionLinkDistance: Double
+    public var regionMinimumPoints: Int
+    public var regionMinimumArea: Double
+    /// Names of the parameters the user did not give, derived from the data.
+    public var derived: [String]
+    /// The median distance between neighbouring reference points, which derived values scale with.
+    public var referenceSpacing: Double
+
+    /// As text, for an asset version's derivation record.
+    public var textValues: [String: String] {
+        var values = [String: String]()
+        func put(_ key: String, _ value: Any?) { if let value { values[key] = "\(value)" } }
+        put("normalRadii", normalRadii?.map { "\($0)" }.joined(separator: ","))
+        put("cylinderRadius", cylinderRadius)
+        put("cylinderHalfLength", cylinderHalfLength)
+        put("coreSelection", coreSelection)
+        put("registrationError", registrationError)
+        put("minimumPoints", minimumPoints)
+        put("orientation", orientation)
+        put("c2cModel", c2cModel)
+        put("changeThreshold", changeThreshold)
+        put("alignment", alignment)
+        put("maximumCorrespondenceDistance", maximumCorrespondenceDistance)
+        put("regionLinkDistance", regionLinkDistance)
+        put("regionMinimumPoints", regionMinimumPoints)
+        put("regionMinimumArea", regionMinimumArea)
+        put("derived", derived.joined(separator: ","))
+        return values
+    }
+}
+
+/// Distances at the points a comparison reports at, and what they add up to.
+public struct SurveyComparisonResult: Sendable {
+    public var method: ComparisonMethod
+    public var parameters: ComparisonParameters
+    public var registration: RegistrationReport?
+    /// Where distances were measured (M3C2: core points; C2C and C2M: the compared points,
+    /// after alignment), in the reference epoch's coordinates.
+    public var points: PointCloud
+    /// NaN: no data.
+    public var distance: [Double]
+    /// M3C2 only.
+    public var levelOfDetection: [Double]?
+    public var significant: [Bool]
+    public var m3c2: [M3C2Measurement]?
+    public var regions: RegionAnalysis
+    public var statistics: DistanceStatistics
+}
+
+public struct DistanceStatistics: Sendable, Codable, Equatable {
+    public var median: Double?
+    public var mean: Double?
+    /// 95th percentile of |distance|.
+    public var p95: Double?
+    public var measured: Int
+    public var significant: Int
+    public var noData: Int
+
+    init(distance: [Double], significant: [Bool]) {
+        var values = distance.filter(\.isFinite)
+        measured = values.count
+        noData = distance.count - values.count
+        self.significant = significant.lazy.filter { $0 }.count
+        guard !values.isEmpty else { return }
+        mean = values.reduce(0, +) / Double(values.count)
+        var magnitudes = values.map(abs)
+        median = quantile(&values, 0.5)
+        p95 = quantile(&magnitudes, 0.95)
+    }
+}
+
+/// A stage of a long comparison, for a progress line.
+public typealias ComparisonProgress = @Sendable (String) -> Void
+
+public enum SurveyComparison {
+    /// Compares `after` with `before` (the reference). For C2M, `before` must be a mesh.
+    public static func run(
+        before: PointCloud, beforeTriangles: [UInt32] = [], after: PointCloud, corePoints givenCores: PointCloud? = nil,
+        options: ComparisonOptions, progress: ComparisonProgress = { _ in }
+    ) throws(SurveyDiffError) -> SurveyComparisonResult {
+        guard before.count >= 3 else { throw SurveyDiffError(.emptyInput, "the before epoch has fewer than 3 points") }
+        guard after.count >= 3 else { throw SurveyDiffError(.emptyInput, "the after epoch has fewer than 3 points") }
+        if options.method == .c2m && beforeTriangles.isEmpty {
+            throw SurveyDiffError(
+                .invalidParameter, "C2M compares with a mesh: the before scan has no triangles (use m3c2 or c2c)")
+        }
+        if let threshold = options.changeThreshold {
+            try SurveyDiffError.requirePositive(threshold, "change threshold")
+        }
+        progress("indexing the before epoch (\(before.count) points)")
+        let referenceTree = KDTree(positions: before.positions)
+        let spacing = DamageRegions.medianSpacing(before, referenceTree)
+        guard spacing > 0 else { throw SurveyDiffError(.emptyInput, "the before epoch's points all coincide") }
+        var derived = [String]()
+        var parameters = ComparisonParameters(
+            alignment: "none", regionLinkDistance: 0, regionMinimumPoints: options.regions.minimumPoints,
+            regionMinimumArea: options.regions.minimumArea, derived: [], referenceSpacing: spacing)
+
+        // Alignment.
+        var compared = after
+        var registration: RegistrationReport?
+        if options.align {
+            let diagonal = before.bounds.map { length($0.upper - $0.lower) } ?? 1
+            let maximum = options.maximumCorrespondenceDistance ?? 0.02 * diagonal
+            if options.maximumCorrespondenceDistance == nil { derived.append("maximumCorrespondenceDistance") }
+            progress("aligning the after epoch (ICP \(options.icpMetric.rawValue))")
+            let (transform, report) = try ICP.align(
+                source: after, target: before, targetTree: referenceTree,
+                parameters: ICPParameters(
+                    metric: options.icpMetric, maximumCorrespondenceDistance: maximum,
+                    sampleCount: options.icpSampleCount, stableRegion: options.stableRegion,
+                    initial: options.initialTransform))
+            compared = after.transformed(by: transform)
+            registration = report
+            parameters.alignment =
+                "icp \(options.icpMetric.rawValue)" + (options.stableRegion == nil ? "" : ", stable region")
+            parameters.maximumCorrespondenceDistance = maximum
+        } else if options.initialTransform != .identity {
+            compared = after.transformed(by: options.initialTransform)
+            parameters.alignment = "given transform"
+        }
+
+        var points: PointCloud
+        var distance: [Double]
+        var levelOfDetection: [Double]?
+        var significant: [Bool]
+        var measurements: [M3C2Measurement]?
+        // The measured points' own tree: queries run in its order (cache-friendly), and regions use it.
+        var pointsTree: KDTree?
+        switch options.method {
+        case .m3c2:
+            let cylinderRadius = options.cylinderRadius ?? 10 * spacing
+            if options.cylinderRadius == nil { derived.append("cylinderRadius") }
+            let normalRadii = options.normalRadii ?? [2 * cylinderRadius]
+            if options.normalRadii == nil { derived.append("normalRadii") }
+            let halfLength = options.cylinderHalfLength ?? 10 * cylinderRadius
+            if options.cylinderHalfLength == nil { derived.append("cylinderHalfLength") }
+            let registrationError = options.registrationError ?? registration?.rms ?? 0
+            if options.registrationError == nil { derived.append("registrationError") }
+            let selection: CorePointSelection
+            if let givenCores {
+                selection = .given(givenCores)
+            } else if options.allCorePoints {
+                selection = .all
+            } else {
+                selection = .spacing(options.coreSpacing ?? cylinderRadius)
+                if options.coreSpacing == nil { derived.append("coreSpacing") }
+            }
+            points = try selection.corePoints(of: before)
+            progress("indexing the core points (\(points.count))")
+            pointsTree = KDTree(positions: points.positions)
+            let m3c2 = M3C2Parameters(
+                normalRadii: normalRadii, cylinderRadius: cylinderRadius, cylinderHalfLength: halfLength,
+                registrationError: registrationError, minimumPoints: options.minimumPoints,
+                orientation: options.orientation)
+            progress("indexing the after epoch (\(compared.count) points)")
+            let comparedTree = KDTree(positions: compared.positions)
+            progress("M3C2 at \(points.count) core points")
+            let result = try M3C2.compare(
+                reference: before, compared: compared, corePoints: points, parameters: m3c2,
+                referenceTree: referenceTree, comparedTree: comparedTree, coreTree: pointsTree)
+            measurements = result.measurements
+            distance = result.measurements.map(\.distance)
+            levelOfDetection = result.measurements.map(\.levelOfDetection)
+            significant = result.measurements.map(\.isSignificant)
+            parameters.normalRadii = normalRadii
+            parameters.cylinderRadius = cylinderRadius
+            parameters.cylinderHalfLength = halfLength
+            parameters.coreSelection = selection.description
+            parameters.registrationError = registrationError
+            parameters.minimumPoints = options.minimumPoints
+            parameters.orientation = options.orientation.description
+        case .c2c:
+            points = compared
+            pointsTree = KDTree(positions: points.positions)
+            let model: C2C.Model = options.localPlaneNeighbours.map { .localPlane(neighbours: $0) } ?? .nearestNeighbour
+            progress("C2C at \(points.count) points")
+            distance = try C2C.distances(
+                from: compared, to: referenceTree, model: model, orientation: options.orientation,
+                order: pointsTree?.indices)
+            parameters.c2cModel = model.description
+            if case .localPlane = model { parameters.orientation = options.orientation.description }
+            (significant, parameters.changeThreshold) = thresholded(distance, options.changeThreshold, &derived)
+        case .c2m:
+            points = compared
+            progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
+            let mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
+            pointsTree = KDTree(positions: points.positions)
+            progress("C2M at \(points.count) points")
+            distance = try C2M.distances(from: compared, to: mesh, order: pointsTree?.indices)
+            (significant, parameters.changeThreshold) = thresholded(distance, options.changeThreshold, &derived)
+        }
+
+        progress("grouping significant change into regions")
+        let regions = try DamageRegions.find(
+            corePoints: points, distance: distance, significant: significant, parameters: options.regions,
+            tree: pointsTree)
+        parameters.regionLinkDistance = regions.linkDistance
+        if options.regions.linkDistance == nil { derived.append("regionLinkDistance") }
+        parameters.derived = derived
+        return SurveyComparisonResult(
+            method: options.method, parameters: parameters, registration: registration, points: points,
+            distance: distance, levelOfDetection: levelOfDetection, significant: significant, m3c2: measurements,
+            regions: regions, statistics: DistanceStatistics(distance: distance, significant: significant))
+    }
+
+    static func thresholded(
+        _ distance: [Double], _ given: Double?, _ derived: inout [String]
+    ) -> ([Bool], Double) {
+        var threshold = given ?? 0
+        if given == nil {
+            var magnitudes = distance.filter(\.isFinite).map(abs)
+            threshold = 3 * 1.4826 * (quantile(&magnitudes, 0.5) ?? 0)
+            derived.append("changeThreshold")
+        }
+        return (distance.map { $0.isFinite && abs($0) > threshold }, threshold)
+    }
+}

@@ -1,0 +1,50 @@
+// Single operations of the diff engine as whole processes, for Tools/bench-diff.sh to time
+// beside the peers (which also load, compute and write in one process).
+//
+//   diff-bench normals CLOUD.ply RADIUS OUT.ply     normals by PCA in a radius, oriented +z
+//   diff-bench icp TARGET.ply SOURCE.ply [p2l|p2p]  prints the transform taking SOURCE onto TARGET
+import Foundation
+import ScanImport
+import SurveyDiff
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(2)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 4 else { fail("usage: diff-bench normals CLOUD RADIUS OUT | icp TARGET SOURCE [p2l|p2p]") }
+do {
+    switch arguments[1] {
+    case "normals":
+        guard arguments.count == 5, let radius = Double(arguments[3]) else { fail("normals CLOUD RADIUS OUT") }
+        let scan = try ScanLoader.load(path: arguments[2])
+        let cloud = PointCloud(positions: scan.geometry.positions)
+        let started = Date()
+        let tree = KDTree(positions: cloud.positions)
+        let normals = NormalEstimation.normals(
+            of: cloud, in: tree, neighbourhood: .radius(radius), orientation: .axis(SIMD3(0, 0, 1)))
+        let seconds = Date().timeIntervalSince(started)
+        let geometry = ScanGeometry(positions: cloud.positions, normals: normals)
+        try Data(PLYWriter.data(geometry, encoding: .binaryLittleEndian)).write(to: URL(filePath: arguments[4]))
+        print("{\"op\": \"normals\", \"n\": \(cloud.count), \"t_normals\": \(seconds)}")
+    case "icp":
+        let target = PointCloud(try ScanLoader.load(path: arguments[2]).geometry)
+        let source = PointCloud(try ScanLoader.load(path: arguments[3]).geometry)
+        let metric: ICPParameters.Metric = arguments.count > 4 && arguments[4] == "p2p" ? .pointToPoint : .pointToPlane
+        let started = Date()
+        let tree = KDTree(positions: target.positions)
+        let (_, report) = try ICP.align(
+            source: source, target: target, targetTree: tree,
+            parameters: ICPParameters(metric: metric, maximumCorrespondenceDistance: 0.2))
+        let seconds = Date().timeIntervalSince(started)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        print("{\"op\": \"icp\", \"t_compute\": \(seconds), \"report\": \(json)}")
+    default:
+        fail("unknown operation \(arguments[1])")
+    }
+} catch {
+    fail("\(error)")
+}
