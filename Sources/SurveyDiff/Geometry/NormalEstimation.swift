@@ -156,32 +156,34 @@ public enum Neighbourhood: Sendable, Equatable {
 }
 
 public enum NormalEstimation {
-    /// A unit normal for every point of `cloud`, from the neighbours in `tree` (usually built on
-    /// the same cloud), oriented by `orientation`. x, y, z interleaved; NaN where fewer than three
-    /// neighbours were found. Runs on all cores.
+    /// A unit normal for every point of `cloud`, from the neighbours in `tree` (built on the same
+    /// cloud: the points are visited in tree order, so neighbouring queries share cached nodes),
+    /// oriented by `orientation`. x, y, z interleaved; NaN where fewer than three neighbours were
+    /// found. Runs on all cores.
     public static func normals(
         of cloud: PointCloud, in tree: KDTree, neighbourhood: Neighbourhood, orientation: NormalOrientation
     ) -> [Float] {
-        parallelArray(count: cloud.count * 3, repeating: Float.nan, minimumChunk: 3 * 2048) { range, out in
-            let first = (range.lowerBound + 2) / 3
-            let last = (range.upperBound + 2) / 3
-            for index in first..<last {
-                let p = cloud.point(index)
-                let plane: LocalPlane?
-                switch neighbourhood {
-                case .radius(let r): plane = tree.plane(at: p, radius: r)
-                case .nearest(let k): plane = tree.plane(at: p, nearest: k)
+        precondition(tree.count <= cloud.count, "the tree is built on the cloud")
+        var normals = [Float](repeating: .nan, count: cloud.count * 3)
+        normals.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            parallelChunks(tree.count, minimumChunk: 2048) { range in
+                for position in range {
+                    let index = tree.inputIndex(position)
+                    let p = tree.point(at: position)
+                    let plane: LocalPlane?
+                    switch neighbourhood {
+                    case .radius(let r): plane = tree.plane(at: p, radius: r)
+                    case .nearest(let k): plane = tree.plane(at: p, nearest: k)
+                    }
+                    guard let plane else { continue }
+                    let n = orientation.orient(plane.normal, at: p)
+                    out.value[3 * index] = Float(n.x)
+                    out.value[3 * index + 1] = Float(n.y)
+                    out.value[3 * index + 2] = Float(n.z)
                 }
-                guard let plane else { continue }
-                let n = orientation.orient(plane.normal, at: p)
-                out[3 * index] = Float(n.x)
-                out[3 * index + 1] = Float(n.y)
-                out[3 * index + 2] = Float(n.z)
             }
         }
+        return normals
     }
 }
-
-#if canImport(Foundation)
-    import Foundation
-#endif
