@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HeritageStore
 
 struct ConditionCommand: ParsableCommand {
@@ -33,19 +34,34 @@ struct ConditionAdd: ParsableCommand {
                 --activity satellite-imagery-assessment --condition destroyed --extent 91-100 \\
                 --cause-category deliberate-destruction --cause-type explosion-heavy-weaponry \\
                 --effect collapse-structural-damage --certainty definite
+
+            From a comparison's finding (see `heritage diff --site`): the site, the activity
+            (scan-comparison), the extent and the effects are proposed from the finding, the notes
+            cite it; the assessor still states the condition and their certainty, and may
+            override any proposal:
+              heritage condition add --from-finding 3f2a9c1e --assessor "J. Doe" \
+                --condition poor --certainty high
             """)
 
     @OptionGroup var archive: ArchiveOptions
-    @Option(help: "The site's code or id.") var site: String
+    @Option(help: "The site's code or id (with --from-finding: the finding's site).") var site: String?
+    @Option(
+        name: .customLong("from-finding"),
+        help: "Draft from this finding of `heritage diff` (id or its first characters).")
+    var fromFinding: String?
     @Option(help: "The survey this assessment comes from (id or its first characters).") var survey: String?
     @Option(help: "Who assessed.") var assessor: String
-    @Option(help: "The date (YYYY-MM-DD, YYYY-MM or YYYY); with --qualifier between, the first date.")
-    var date: String
+    @Option(
+        help:
+            "The date (YYYY-MM-DD, YYYY-MM or YYYY); with --qualifier between, the first date; with --from-finding, default today (UTC)."
+    )
+    var date: String?
     @Option(help: "How to read the date: on (default), before, after, between.") var qualifier: String = "on"
     @Option(name: .customLong("end-date"), help: "With --qualifier between: the last date.") var endDate: String?
-    @Option(help: "How it was assessed.") var activity: String
+    @Option(help: "How it was assessed (with --from-finding, default scan-comparison).") var activity: String?
     @Option(help: "Overall condition.") var condition: String
-    @Option(help: "Damage extent (share of the site's area).") var extent: String = "unknown"
+    @Option(help: "Damage extent (share of the site's area; default unknown, or the finding's share).")
+    var extent: String?
     @Option(name: .customLong("cause-category"), help: "Disturbance cause category.") var causeCategory: String?
     @Option(name: .customLong("cause-type"), help: "Disturbance cause type.") var causeType: String?
     @Option(help: "Effect of the disturbance (repeatable).") var effect: [String] = []
@@ -58,20 +74,48 @@ struct ConditionAdd: ParsableCommand {
 
     func run() throws {
         let store = try archive.open()
+        let finding = try fromFinding.map { try store.finding($0) }
+        if let finding, let site, try store.site(site)?.id != finding.siteID {
+            throw ValidationError("finding \(finding.id) was recorded on another site than \(site)")
+        }
+        guard let siteReference = site ?? finding?.siteID else {
+            throw ValidationError("give --site (or --from-finding)")
+        }
+        guard let date = date ?? finding.map({ _ in todayUTC() }) else { throw ValidationError("give --date") }
+        guard let activity = activity ?? finding.map({ _ in AssessmentActivity.scanComparison.rawValue }) else {
+            throw ValidationError("give --activity")
+        }
+        let effects = try effect.isEmpty ? finding?.proposedEffects ?? [] : effect.map(DisturbanceEffect.parse)
+        var allNotes = finding.map {
+            "From finding \($0.id) (\($0.method), result versions \($0.resultVersionIDs.joined(separator: ", "))): "
+                + $0.summary
+        }
+        if let notes { allNotes = allNotes.map { $0 + "\n" + notes } ?? notes }
         let draft = ConditionAssessment(
-            siteID: site, surveyID: survey, assessor: assessor, dateQualifier: try DateQualifier.parse(qualifier),
+            siteID: siteReference, surveyID: survey, assessor: assessor,
+            dateQualifier: try DateQualifier.parse(qualifier),
             date: date, endDate: endDate, activity: try AssessmentActivity.parse(activity),
-            overallCondition: try OverallCondition.parse(condition), damageExtent: try DamageExtent.parse(extent),
+            overallCondition: try OverallCondition.parse(condition),
+            damageExtent: try extent.map(DamageExtent.parse) ?? finding?.proposedExtent ?? .unknown,
             causeCategory: try causeCategory.map(DisturbanceCategory.parse),
-            causeType: try causeType.map(DisturbanceType.parse), effects: try effect.map(DisturbanceEffect.parse),
+            causeType: try causeType.map(DisturbanceType.parse), effects: effects,
             certainty: try Certainty.parse(certainty), threat: try threat.map(RiskLevel.parse),
-            priority: try priority.map(RiskLevel.parse), notes: notes, supersedes: supersedes)
+            priority: try priority.map(RiskLevel.parse), notes: allNotes, supersedes: supersedes)
         let stored = try store.addAssessment(draft, actor: archive.resolvedActor)
         if json {
             try printJSON(stored)
         } else {
-            print("Recorded assessment \(stored.id) of \(site): \(stored.overallCondition.label), \(stored.dateText)")
+            print(
+                "Recorded assessment \(stored.id) of \(siteReference): \(stored.overallCondition.label), \(stored.dateText)"
+                    + (finding.map { ", from finding \($0.id.prefix(8))" } ?? ""))
         }
+    }
+
+    func todayUTC() -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
     }
 }
 

@@ -16,7 +16,7 @@ struct DiffCommand: ParsableCommand {
             site, from which `heritage condition add --from-finding` drafts an assessment.
 
             Parameters not given are derived from the before epoch's point spacing s: cylinder
-            radius 10 s, normal radius twice that, half-length 10 × the radius, core spacing =
+            radius 5 s, normal radius twice that, half-length 10 × the radius, core spacing =
             the radius, ICP correspondence limit 2 % of the diagonal; the JSON lists which.
 
             Outputs in --out: changes.ply (points with distance, level_of_detection,

@@ -157,17 +157,8 @@ public enum M3C2 {
     static func cylinderStatistics(
         _ tree: KDTree, _ core: SIMD3<Double>, _ normal: SIMD3<Double>, _ parameters: M3C2Parameters
     ) -> (count: Int, mean: Double, variance: Double) {
-        var count = 0
-        var sum = 0.0
-        var sumSquares = 0.0
-        tree.forEach(
-            inCylinder: core, axis: normal, radius: parameters.cylinderRadius,
-            halfLength: parameters.cylinderHalfLength
-        ) { _, along in
-            count += 1
-            sum += along
-            sumSquares += along * along
-        }
+        let (count, sum, sumSquares) = tree.cylinderMoments(
+            center: core, axis: normal, radius: parameters.cylinderRadius, halfLength: parameters.cylinderHalfLength)
         guard count > 0 else { return (0, .nan, .nan) }
         let mean = sum / Double(count)
         return (count, mean, max(0, sumSquares / Double(count) - mean * mean))

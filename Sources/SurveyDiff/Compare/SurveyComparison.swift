@@ -178,7 +178,7 @@ public enum SurveyComparison {
         var pointsTree: KDTree?
         switch options.method {
         case .m3c2:
-            let cylinderRadius = options.cylinderRadius ?? 10 * spacing
+            let cylinderRadius = options.cylinderRadius ?? 5 * spacing
             if options.cylinderRadius == nil { derived.append("cylinderRadius") }
             let normalRadii = options.normalRadii ?? [2 * cylinderRadius]
             if options.normalRadii == nil { derived.append("normalRadii") }

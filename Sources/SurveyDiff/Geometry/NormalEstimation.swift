@@ -72,6 +72,17 @@ struct CovarianceAccumulator {
         products.zz += dz * dz
     }
 
+    /// Adds a whole group of points from its count, mean and centred second moments.
+    @inline(__always)
+    mutating func add(count n: Int, mean: SIMD3<Double>, spread: SymmetricMatrix3) {
+        let offset = mean - origin
+        let weight = Double(n)
+        count += n
+        sum += offset * weight
+        products.add(spread)
+        products.addOuterProduct(offset, weight: weight)
+    }
+
     /// The fitted plane, or nil with fewer than 3 points or a degenerate spread.
     func plane() -> LocalPlane? {
         guard count >= 3 else { return nil }
@@ -94,7 +105,7 @@ struct CovarianceAccumulator {
 
 extension KDTree {
     /// The plane through the points within `radius` of `point`. A node whose box lies wholly in
-    /// the sphere contributes all its points without a distance test each (they are contiguous).
+    /// the sphere contributes its stored moments in one step; only boundary leaves are scanned.
     public func plane(at point: SIMD3<Double>, radius: Double) -> LocalPlane? {
         var accumulator = CovarianceAccumulator(origin: point)
         let limit = radius * radius
@@ -111,10 +122,7 @@ extension KDTree {
                         if boxDistanceSquared(point, node.lower, node.upper) > limit { continue }
                         let far = pointwiseMax(point - node.lower, node.upper - point)
                         if (far * far).sum() <= limit {
-                            for position in Int(node.start)..<Int(node.end) {
-                                accumulator.add(
-                                    points[3 * position], points[3 * position + 1], points[3 * position + 2])
-                            }
+                            accumulator.add(count: node.count, mean: node.mean, spread: node.spread)
                             continue
                         }
                         if node.right < 0 {

@@ -6,6 +6,32 @@
 struct SymmetricMatrix3 {
     var xx = 0.0, xy = 0.0, xz = 0.0, yy = 0.0, yz = 0.0, zz = 0.0
 
+    @inline(__always)
+    mutating func addOuterProduct(_ d: SIMD3<Double>, weight: Double) {
+        xx += weight * d.x * d.x
+        xy += weight * d.x * d.y
+        xz += weight * d.x * d.z
+        yy += weight * d.y * d.y
+        yz += weight * d.y * d.z
+        zz += weight * d.z * d.z
+    }
+
+    @inline(__always)
+    mutating func add(_ other: SymmetricMatrix3) {
+        xx += other.xx
+        xy += other.xy
+        xz += other.xz
+        yy += other.yy
+        yz += other.yz
+        zz += other.zz
+    }
+
+    /// aᵀ M a.
+    @inline(__always)
+    func quadratic(_ a: SIMD3<Double>) -> Double {
+        a.x * a.x * xx + a.y * a.y * yy + a.z * a.z * zz + 2 * (a.x * a.y * xy + a.x * a.z * xz + a.y * a.z * yz)
+    }
+
     /// Eigenvalues in ascending order (Smith's closed form for symmetric 3×3 matrices).
     func eigenvalues() -> SIMD3<Double> {
         let offDiagonal = xy * xy + xz * xz + yz * yz

@@ -202,3 +202,83 @@ extension KDTree {
         }
     }
 }
+
+extension KDTree {
+    /// Count, sum and sum of squares of the positions along `axis` of the points inside the
+    /// cylinder (see `forEach(inCylinder:)`). A node whose box lies wholly inside (all eight
+    /// corners: the cylinder is convex) adds its stored moments in one step.
+    public func cylinderMoments(
+        center: SIMD3<Double>, axis: SIMD3<Double>, radius: Double, halfLength: Double
+    ) -> (count: Int, sum: Double, sumSquares: Double) {
+        var count = 0
+        var sum = 0.0
+        var sumSquares = 0.0
+        guard !indices.isEmpty, radius >= 0, halfLength >= 0 else { return (0, 0, 0) }
+        let radiusSquared = radius * radius
+        let end1 = center + axis * halfLength
+        let end2 = center - axis * halfLength
+        let segmentLower = pointwiseMin(end1, end2) - SIMD3(repeating: radius)
+        let segmentUpper = pointwiseMax(end1, end2) + SIMD3(repeating: radius)
+        @inline(__always) func inside(_ p: SIMD3<Double>) -> Bool {
+            let offset = p - center
+            let t = dot(offset, axis)
+            return abs(t) <= halfLength && (offset * offset).sum() - t * t <= radiusSquared
+        }
+        nodes.withUnsafeBufferPointer { nodes in
+            points.withUnsafeBufferPointer { points in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
+                    stack[0] = 0
+                    var depth = 1
+                    while depth > 0 {
+                        depth -= 1
+                        let index = Int(stack[depth])
+                        let node = nodes[index]
+                        if any(node.lower .> segmentUpper) || any(node.upper .< segmentLower) { continue }
+                        let middle = (node.lower + node.upper) * 0.5
+                        let halfDiagonal = length(node.upper - node.lower) * 0.5
+                        let offset = middle - center
+                        let along = dot(offset, axis)
+                        let across = (offset * offset).sum() - along * along
+                        let reach = radius + halfDiagonal
+                        if across > reach * reach || abs(along) > halfLength + halfDiagonal { continue }
+                        if node.count >= 8 {
+                            let lo = node.lower
+                            let hi = node.upper
+                            if inside(lo) && inside(hi) && inside(SIMD3(hi.x, lo.y, lo.z))
+                                && inside(SIMD3(lo.x, hi.y, lo.z))
+                                && inside(SIMD3(lo.x, lo.y, hi.z)) && inside(SIMD3(hi.x, hi.y, lo.z))
+                                && inside(SIMD3(hi.x, lo.y, hi.z)) && inside(SIMD3(lo.x, hi.y, hi.z))
+                            {
+                                let n = Double(node.count)
+                                let t = dot(node.mean - center, axis)
+                                count += node.count
+                                sum += n * t
+                                sumSquares += node.spread.quadratic(axis) + n * t * t
+                                continue
+                            }
+                        }
+                        if node.right < 0 {
+                            for position in Int(node.start)..<Int(node.end) {
+                                let dx = points[3 * position] - center.x
+                                let dy = points[3 * position + 1] - center.y
+                                let dz = points[3 * position + 2] - center.z
+                                let t = dx * axis.x + dy * axis.y + dz * axis.z
+                                guard abs(t) <= halfLength else { continue }
+                                if dx * dx + dy * dy + dz * dz - t * t <= radiusSquared {
+                                    count += 1
+                                    sum += t
+                                    sumSquares += t * t
+                                }
+                            }
+                            continue
+                        }
+                        stack[depth] = Int32(node.right)
+                        stack[depth + 1] = Int32(index + 1)
+                        depth += 2
+                    }
+                }
+            }
+        }
+        return (count, sum, sumSquares)
+    }
+}

@@ -15,6 +15,20 @@ public struct KDTree: Sendable {
         var end: Int32
         /// Index of the right child; the left child is the next node. -1 for a leaf.
         var right: Int32
+        /// The mean of the node's points and the sums of their centred outer products: a
+        /// neighbourhood that holds the whole node takes its moments in one step.
+        var mean = SIMD3<Double>.zero
+        var spread = SymmetricMatrix3()
+
+        init(lower: SIMD3<Double>, upper: SIMD3<Double>, start: Int32, end: Int32, right: Int32) {
+            self.lower = lower
+            self.upper = upper
+            self.start = start
+            self.end = end
+            self.right = right
+        }
+
+        var count: Int { Int(end - start) }
     }
 
     /// Points in tree order, x, y, z interleaved.
@@ -75,6 +89,7 @@ public struct KDTree: Sendable {
                 }
             }
         }
+        KDTree.accumulateMoments(items, &nodes)
         self.nodes = nodes
         var points = [Double](repeating: 0, count: 3 * count)
         var indices = [Int32](repeating: 0, count: count)
@@ -95,6 +110,39 @@ public struct KDTree: Sendable {
         var index: Int32
 
         @inline(__always) subscript(axis: Int) -> Double { axis == 0 ? x : axis == 1 ? y : z }
+    }
+
+    /// Every node's mean and centred second moments: leaves from their points, parents by
+    /// combining their children (Chan's parallel formula; children follow their parent in pre-order).
+    static func accumulateMoments(_ items: [Item], _ nodes: inout [Node]) {
+        guard !items.isEmpty else { return }
+        for index in stride(from: nodes.count - 1, through: 0, by: -1) {
+            let node = nodes[index]
+            if node.right < 0 {
+                var sum = SIMD3<Double>.zero
+                for position in Int(node.start)..<Int(node.end) {
+                    sum += SIMD3(items[position].x, items[position].y, items[position].z)
+                }
+                let mean = sum / Double(max(node.count, 1))
+                var spread = SymmetricMatrix3()
+                for position in Int(node.start)..<Int(node.end) {
+                    let d = SIMD3(items[position].x, items[position].y, items[position].z) - mean
+                    spread.addOuterProduct(d, weight: 1)
+                }
+                nodes[index].mean = mean
+                nodes[index].spread = spread
+            } else {
+                let left = nodes[index + 1]
+                let right = nodes[Int(node.right)]
+                let n = Double(left.count + right.count)
+                let delta = right.mean - left.mean
+                var spread = left.spread
+                spread.add(right.spread)
+                spread.addOuterProduct(delta, weight: Double(left.count) * Double(right.count) / n)
+                nodes[index].mean = left.mean + delta * (Double(right.count) / n)
+                nodes[index].spread = spread
+            }
+        }
     }
 
     /// Nodes in a subtree of `count` points: halves are split until a leaf holds `leafSize`.

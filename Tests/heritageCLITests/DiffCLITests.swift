@@ -1,0 +1,129 @@
+import Foundation
+import HeritageTestSupport
+import Testing
+
+@Suite struct DiffCLITests {
+    let folder: URL
+    var archive: String { folder.appending(path: "archive").path }
+
+    init() throws {
+        folder = try temporaryFolder()
+    }
+
+    /// A 0.8 m square of wall sampled every centimetre with 0.5 mm of noise; `pit` removes
+    /// 30 mm over x, y in 0.3…0.5 (0.0012 m³).
+    func writeWall(_ name: String, pit: Bool, seed: UInt32) throws -> URL {
+        var state = seed
+        func noise() -> Float {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return (Float(state >> 8) / Float(1 << 24) - 0.5) * 0.001
+        }
+        var values = [Float]()
+        for row in 0..<80 {
+            for column in 0..<80 {
+                let x = Float(column) * 0.01 + 0.005
+                let y = Float(row) * 0.01 + 0.005
+                let inPit = pit && x > 0.3 && x < 0.5 && y > 0.3 && y < 0.5
+                values += [x + noise(), y + noise(), (inPit ? -0.03 : 0) + noise()]
+            }
+        }
+        var data = Data(
+            "ply\nformat binary_little_endian 1.0\nelement vertex \(values.count / 3)\nproperty float x\nproperty float y\nproperty float z\nend_header\n"
+                .utf8)
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        let url = folder.appending(path: name)
+        try data.write(to: url)
+        return url
+    }
+
+    static let parameters = [
+        "--normal-radius", "0.06", "--cylinder-radius", "0.03", "--cylinder-half-length", "0.1", "--registration-error",
+        "0.001", "--core-spacing",
+        "0.01",
+    ]
+
+    @Test func filesGiveRegionsSummaryAndOutputs() throws {
+        let before = try writeWall("before.ply", pit: false, seed: 1)
+        let after = try writeWall("after.ply", pit: true, seed: 2)
+        let out = folder.appending(path: "changes")
+        let run = try HeritageBinary.run(
+            ["diff", before.path, after.path, "--json", "--out", out.path] + Self.parameters)
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        for key in [
+            "method", "parameters", "coreCount", "significantCount", "noDataCount", "distance", "regions", "inputs",
+        ] {
+            #expect(summary[key] != nil, "missing \(key)")
+        }
+        #expect(summary["method"] as? String == "m3c2")
+        let regions = try #require(summary["regions"] as? [[String: Any]])
+        #expect(regions.count == 1)
+        let pit = try #require(regions.first)
+        #expect(pit["kind"] as? String == "loss")
+        let volume = try #require(pit["volume"] as? Double)
+        #expect(abs(volume - 0.0012) < 0.00012, "volume \(volume)")
+        let inputs = try #require(summary["inputs"] as? [[String: Any]])
+        #expect((inputs.first?["sha256"] as? String)?.count == 64)
+        for name in ["changes.ply", "summary.json", "heatmap-front.png", "heatmap-side.png", "heatmap-top.png"] {
+            #expect(FileManager.default.fileExists(atPath: out.appending(path: name).path), "\(name)")
+        }
+        let header = String(
+            decoding: try Data(contentsOf: out.appending(path: "changes.ply")).prefix(600), as: UTF8.self)
+        for field in ["scalar_distance", "scalar_level_of_detection", "scalar_significant", "scalar_region"] {
+            #expect(header.contains("property float \(field)"))
+        }
+        // A result is never overwritten.
+        let again = try HeritageBinary.run(["diff", before.path, after.path, "--out", out.path] + Self.parameters)
+        #expect(again.status != 0 && again.stderr.contains("never overwrites"))
+    }
+
+    @Test func badParametersAndInputsFailClearly() throws {
+        let before = try writeWall("before.ply", pit: false, seed: 1)
+        let negative = try HeritageBinary.run(["diff", before.path, before.path, "--cylinder-radius", "-1"])
+        #expect(negative.status != 0 && negative.stderr.contains("cylinder radius"), "\(negative.stderr)")
+        let missing = try HeritageBinary.run(["diff", before.path, folder.appending(path: "nope.ply").path])
+        #expect(missing.status != 0 && missing.stderr.contains("nope.ply"), "\(missing.stderr)")
+        let mesh = try HeritageBinary.run(["diff", before.path, before.path, "--method", "c2m"])
+        #expect(mesh.status != 0 && mesh.stderr.contains("mesh"), "\(mesh.stderr)")
+    }
+
+    @Test func archiveDiffRecordsAFindingThatDraftsAnAssessment() throws {
+        #expect(try HeritageBinary.run(["demo", "--into", archive]).status == 0)
+        let before = try writeWall("wall.ply", pit: false, seed: 1)
+        let first = try HeritageBinary.run(
+            ["import", "--archive", archive, "--site", "SY-PAL-BEL", before.path, "--title", "north wall", "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let outcome = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [[String: Any]])
+        let asset = String(try #require(outcome.first?["assetID"] as? String).prefix(8))
+        let after = try writeWall("wall-after.ply", pit: true, seed: 2)
+        let second = try HeritageBinary.run(
+            ["import", "--archive", archive, "--site", "SY-PAL-BEL", "--asset", asset, after.path])
+        #expect(second.status == 0, "\(second.stderr)")
+
+        let diff = try HeritageBinary.run(
+            ["diff", "--archive", archive, "--site", "SY-PAL-BEL", "\(asset)@1", "\(asset)@2", "--json"]
+                + Self.parameters)
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any])
+        let finding = try #require(summary["finding"] as? [String: Any])
+        let findingID = try #require(finding["id"] as? String)
+        #expect((finding["resultVersionIDs"] as? [String])?.count == 5)
+        #expect((finding["lossVolume"] as? Double).map { abs($0 - 0.0012) < 0.00012 } == true)
+
+        let assessment = try HeritageBinary.run([
+            "condition", "add", "--archive", archive, "--from-finding", String(findingID.prefix(8)), "--assessor",
+            "Test Assessor", "--condition", "poor", "--certainty", "high", "--json",
+        ])
+        #expect(assessment.status == 0, "\(assessment.stderr)")
+        let stored = try #require(
+            try JSONSerialization.jsonObject(with: Data(assessment.stdout.utf8)) as? [String: Any])
+        #expect(stored["activity"] as? String == "scan-comparison")
+        #expect((stored["effects"] as? [String]) == ["loss-removal-of-material"])
+        #expect((stored["notes"] as? String)?.contains(findingID) == true)
+
+        let verify = try HeritageBinary.run(["verify", "--archive", archive])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let audit = try HeritageBinary.run(["audit", "--archive", archive, "--json"])
+        #expect(audit.stdout.contains("finding.record"))
+    }
+}
