@@ -9,6 +9,7 @@
 #
 #   Tools/bench-diff.sh                      (about 15 minutes on 2 cores)
 #   RUNS=1 PEER_RUNS="RUNS_FAST=1 RUNS_SLOW=1" Tools/bench-diff.sh   (quicker, noisier)
+#   ONLY="m3c2" Tools/bench-diff.sh          (a subset: c2c c2m normals m3c2 icp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEERS=$(cd ../shared/peers && pwd)
@@ -19,10 +20,14 @@ OURS=$WORK/heritage
 PY=${PY:-$WORK/venv/bin/python}
 RUNS=${RUNS:-3}
 [ -x "$PEERS/run_peers.sh" ] || { echo "needs ../shared/peers (the peer harness)"; exit 1; }
-swift build -c release --product heritage --product diff-bench >/dev/null
+# One product per build: given two, swift build builds only the last.
+swift build -c release --product heritage >/dev/null
+swift build -c release --product diff-bench >/dev/null
 BIN=$(swift build -c release --show-bin-path)
 SKIP_GEN=${SKIP_GEN:-1}
-env ${PEER_RUNS:-RUNS_FAST=3 RUNS_SLOW=2} SKIP_GEN=$SKIP_GEN ONLY="c2c c2m normals m3c2 icp" \
+ONLY=${ONLY:-"c2c c2m normals m3c2 icp"}
+has() { [[ " $ONLY " == *" $1 "* ]]; }
+env ${PEER_RUNS:-RUNS_FAST=3 RUNS_SLOW=2} SKIP_GEN=$SKIP_GEN ONLY="$ONLY" \
   "$PEERS/run_peers.sh" > "$WORK/bench-diff-peers.log" 2>&1 || { tail -20 "$WORK/bench-diff-peers.log"; exit 1; }
 rm -rf "$OURS"; mkdir -p "$OURS"
 
@@ -34,18 +39,27 @@ ours() {  # name command... (output folder $OURS/NAME is emptied before each run
   /usr/bin/time -f "%M" -o "$OURS/$name.rss" "$@" > "$OURS/$name.stdout"
 }
 M3C2="--cores $IN/core_500k.ply --normal-radius 0.10 --cylinder-radius 0.05 --cylinder-half-length 0.30 --registration-error 0.001"
-ours c2c "$BIN/heritage" diff "$IN/before_1M.ply" "$IN/after_1M.ply" --method c2c --out "$OURS/c2c"
-ours c2m "$BIN/heritage" diff "$IN/mesh_1M.obj" "$IN/after_1M.ply" --method c2m --out "$OURS/c2m"
-ours m3c2 "$BIN/heritage" diff "$IN/before_1M.ply" "$IN/after_1M.ply" $M3C2 --out "$OURS/m3c2"
-ours normals "$BIN/diff-bench" normals "$IN/before_1M.ply" 0.05 "$OURS/normals.ply"
-ours icp "$BIN/diff-bench" icp "$IN/before_1M.ply" "$IN/after_1M_moved.ply"
-
 score() { PEERS=$PEERS "$PY" Tools/bench/score-diff.py "$@" | "$PY" -c "import json,sys; q=json.load(sys.stdin)['quality']; print(' '.join(f'{k}={v}' for k,v in q.items() if k!='thr'))"; }
-q_c2c=$(score c2c "$OURS/c2c/changes.ply" "$IN/truth.npz")
-q_c2m=$(score c2m "$OURS/c2m/changes.ply" "$IN/truth.npz")
-q_m3c2=$(score m3c2 "$OURS/m3c2/changes.ply" "$IN/truth.npz")
-q_normals=$(score normals "$OURS/normals.ply" "$IN/before_1M.ply")
-q_icp=$(score icp "$OURS/icp.stdout" "$IN/truth.npz")
+if has c2c; then
+  ours c2c "$BIN/heritage" diff "$IN/before_1M.ply" "$IN/after_1M.ply" --method c2c --out "$OURS/c2c"
+  q_c2c=$(score c2c "$OURS/c2c/changes.ply" "$IN/truth.npz")
+fi
+if has c2m; then
+  ours c2m "$BIN/heritage" diff "$IN/mesh_1M.obj" "$IN/after_1M.ply" --method c2m --out "$OURS/c2m"
+  q_c2m=$(score c2m "$OURS/c2m/changes.ply" "$IN/truth.npz")
+fi
+if has m3c2; then
+  ours m3c2 "$BIN/heritage" diff "$IN/before_1M.ply" "$IN/after_1M.ply" $M3C2 --out "$OURS/m3c2"
+  q_m3c2=$(score m3c2 "$OURS/m3c2/changes.ply" "$IN/truth.npz")
+fi
+if has normals; then
+  ours normals "$BIN/diff-bench" normals "$IN/before_1M.ply" 0.05 "$OURS/normals.ply"
+  q_normals=$(score normals "$OURS/normals.ply" "$IN/before_1M.ply")
+fi
+if has icp; then
+  ours icp "$BIN/diff-bench" icp "$IN/before_1M.ply" "$IN/after_1M_moved.ply"
+  q_icp=$(score icp "$OURS/icp.stdout" "$IN/truth.npz")
+fi
 
 median() { python3 -c "import json,sys; t=sorted(json.load(open(sys.argv[1]))['results'][0]['times']); print(t[len(t)//2])" "$1"; }
 printf '| task | heritage s | peak MiB | peer | peer s | ratio | target | heritage quality | peer quality |\n|---|---|---|---|---|---|---|---|---|\n'
@@ -56,10 +70,10 @@ row() {  # ours peer label target quality
   pq=$(grep -F "| $2 |" "$RES/summary.md" | awk -F'|' '{print $(NF-1)}' | sed 's/^ *//; s/ *$//')
   printf '| %s | %.2f | %d | %s | %.2f | %s | %s | %s | %s |\n' "$3" "$a" $(( $(cat "$OURS/$1.rss") / 1024 )) "$2" "$b" "$r" "$4" "$5" "$pq"
 }
-row c2c c2c_cloudcompare "C2C 1M vs 1M" "≤ 0.50" "$q_c2c"
-row c2m c2m_cloudcompare "C2M 1M pts vs 1M tris" "≤ 0.50" "$q_c2m"
-row normals normals_open3d "normals r=5cm, 1M" "≤ 0.50" "$q_normals"
-row m3c2 m3c2_py4dgeo "M3C2 500k core, 1M+1M" "≤ 0.10" "$q_m3c2"
-row icp icp_py4dgeo_p2l "ICP point-to-plane 1M to 1M" "≤ 0.33" "$q_icp"
+if has c2c; then row c2c c2c_cloudcompare "C2C 1M vs 1M" "≤ 0.50" "$q_c2c"; fi
+if has c2m; then row c2m c2m_cloudcompare "C2M 1M pts vs 1M tris" "≤ 0.50" "$q_c2m"; fi
+if has normals; then row normals normals_open3d "normals r=5cm, 1M" "≤ 0.50" "$q_normals"; fi
+if has m3c2; then row m3c2 m3c2_py4dgeo "M3C2 500k core, 1M+1M" "≤ 0.10" "$q_m3c2"; fi
+if has icp; then row icp icp_py4dgeo_p2l "ICP point-to-plane 1M to 1M" "≤ 0.33" "$q_icp"; fi
 echo
 grep -E "^Versions|^Inputs" "$RES/summary.md" || true

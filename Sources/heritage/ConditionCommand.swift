@@ -106,7 +106,8 @@ struct ConditionAdd: ParsableCommand {
             try printJSON(stored)
         } else {
             print(
-                "Recorded assessment \(stored.id) of \(siteReference): \(stored.overallCondition.label), \(stored.dateText)"
+                "Recorded assessment \(stored.id) of \((try? store.site(siteReference))??.code ?? siteReference): "
+                    + "\(stored.overallCondition.label), \(stored.dateText)"
                     + (finding.map { ", from finding \($0.id.prefix(8))" } ?? ""))
         }
     }

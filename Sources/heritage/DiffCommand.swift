@@ -78,7 +78,9 @@ struct DiffCommand: ParsableCommand {
         name: .customLong("region-link"),
         help: "Join significant points closer than this (default 1.5 × the median 6th-neighbour distance).")
     var regionLink: Double?
-    @Option(help: "Linear unit of the coordinates, for the legend and summary (default: the LAS file's, else m).")
+    @Option(
+        help: "Linear unit of the coordinates, for the legend and summary (default: the LAS file's when it states one)."
+    )
     var units: String?
     @Option(help: "Write changes.ply, summary.json and heat maps to this folder.") var out: String?
     @Flag(name: .long, help: "Print the summary as JSON.") var json = false
@@ -106,7 +108,7 @@ struct DiffCommand: ParsableCommand {
             after: PointCloud(afterScan.geometry), corePoints: corePoints, options: options,
             progress: { progress.show($0) })
         progress.show("writing outputs")
-        let unitName = units ?? beforeScan.units.map(shortUnit) ?? "m"
+        let unitName = units ?? beforeScan.units.map(shortUnit) ?? "units"
         var summary = result.summary(inputs: inputs, software: heritageVersion, units: unitName)
 
         let folder = try outputFolder()
@@ -265,7 +267,7 @@ struct DiffCommand: ParsableCommand {
         if summary.regions.count > 10 { lines.append("  … \(summary.regions.count - 10) more regions in summary.json") }
         if let out { lines.append("  written      \(out)/{\(DiffOutputFile.allNames.joined(separator: ","))}") }
         if let finding {
-            lines.append("  finding      \(finding.id) recorded on \(finding.siteID)")
+            lines.append("  finding      \(finding.id) recorded on \(site ?? finding.siteID)")
             lines.append(
                 "  next         heritage condition add --from-finding \(finding.id.prefix(8)) --assessor NAME "
                     + "--condition CONDITION --certainty CERTAINTY")

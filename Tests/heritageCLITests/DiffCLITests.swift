@@ -127,3 +127,29 @@ import Testing
         #expect(audit.stdout.contains("finding.record"))
     }
 }
+
+@Suite struct DiffDegenerateInputTests {
+    /// Tiny, flat and far-away inputs end with a result or a clear error, never a crash.
+    @Test func tinyInputsNeverCrash() throws {
+        let folder = try temporaryFolder()
+        func write(_ name: String, _ text: String) throws -> String {
+            let url = folder.appending(path: name)
+            try Data(text.utf8).write(to: url)
+            return url.path
+        }
+        let three = try write("three.xyz", "0 0 0\n1 0 0\n0 1 0\n")
+        let four = try write("four.xyz", "0 0 0.1\n1 0 0.1\n0 1 0.1\n0.5 0.5 0.1\n")
+        let far = try write(
+            "far.xyz", "500000 4000000 100\n500001 4000000 100\n500000 4000001 100\n500001 4000001 101\n")
+        let same = try write("same.xyz", "1 1 1\n1 1 1\n1 1 1\n")
+        for method in ["m3c2", "c2c"] {
+            for (before, after) in [(three, four), (four, three), (far, four), (three, far)] {
+                let out = folder.appending(path: "out-\(method)-\(UUID().uuidString)").path
+                let run = try HeritageBinary.run(["diff", before, after, "--method", method, "--out", out])
+                #expect(run.status == 0, "\(method) \(before) \(after): \(run.stderr)")
+            }
+        }
+        let coincident = try HeritageBinary.run(["diff", same, four])
+        #expect(coincident.status != 0 && coincident.stderr.contains("coincide"), "\(coincident.stderr)")
+    }
+}

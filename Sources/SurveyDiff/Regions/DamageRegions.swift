@@ -127,7 +127,8 @@ public enum DamageRegions {
             depthSum += depth
             maxDepth = max(maxDepth, depth)
         }
-        let centroid = weighted / area
+        // With a degenerate area (a single isolated point), the plain mean.
+        let centroid = area > 0 ? weighted / area : (lower + upper) / 2
         return DamageRegion(
             id: 0, kind: distance[indices[0]] < 0 ? .loss : .gain, pointCount: indices.count, area: area,
             volume: volume, meanDepth: depthSum / Double(indices.count), maxDepth: maxDepth,
@@ -139,6 +140,7 @@ public enum DamageRegions {
     /// up to 20,000 evenly picked points).
     static func medianSpacing(_ cloud: PointCloud, _ tree: KDTree, neighbour: Int = 1) -> Double {
         guard cloud.count > 1 else { return 0 }
+        let neighbour = min(neighbour, cloud.count - 1)
         let step = max(1, cloud.count / 20_000)
         let picks = Array(stride(from: 0, to: cloud.count, by: step))
         var spacings = parallelArray(count: picks.count, repeating: Double.nan, minimumChunk: 512) { range, out in

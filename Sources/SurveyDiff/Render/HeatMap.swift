@@ -25,7 +25,9 @@ public enum HeatMap {
     ) throws(ScanImportError) -> [View] {
         guard points.count > 0, let axes = principalAxes(points) else { return [] }
         var magnitudes = distance.filter(\.isFinite).map(abs)
-        let range = max(quantile(&magnitudes, 0.98) ?? 0, 1e-12)
+        // The scale ends at the 99.5th percentile of |d|: damage (usually a small share of the
+        // surface) spans the colours and measurement noise stays near white.
+        let range = max(quantile(&magnitudes, 0.995) ?? 0, 1e-12)
         let views = [
             ("front", axes.0, axes.2, axes.1), ("side", axes.1, axes.2, axes.0), ("top", axes.2, axes.1, axes.0),
         ]
