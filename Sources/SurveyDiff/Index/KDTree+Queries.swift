@@ -135,78 +135,14 @@ extension KDTree {
             }
         }
     }
-
-    /// Calls `body(position, along)` for every point inside the cylinder through `center` with
-    /// unit `axis`, radius `radius` and half-length `halfLength`; `along` is the signed distance
-    /// of the point from `center` along `axis`.
-    @inline(__always)
-    public func forEach(
-        inCylinder center: SIMD3<Double>, axis: SIMD3<Double>, radius: Double, halfLength: Double,
-        _ body: (Int, Double) -> Void
-    ) {
-        guard !indices.isEmpty, radius >= 0, halfLength >= 0 else { return }
-        let radiusSquared = radius * radius
-        // The box around the axis segment, widened by the radius, bounds the cylinder.
-        let end1 = center + axis * halfLength
-        let end2 = center - axis * halfLength
-        let segmentLower = pointwiseMin(end1, end2) - SIMD3(repeating: radius)
-        let segmentUpper = pointwiseMax(end1, end2) + SIMD3(repeating: radius)
-        nodes.withUnsafeBufferPointer { nodes in
-            points.withUnsafeBufferPointer { points in
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
-                    stack[0] = 0
-                    var depth = 1
-                    while depth > 0 {
-                        depth -= 1
-                        let index = Int(stack[depth])
-                        let node = nodes[index]
-                        if any(node.lower .> segmentUpper) || any(node.upper .< segmentLower) { continue }
-                        // A box whose centre is farther from the axis line than the cylinder's
-                        // radius plus the box's half diagonal cannot reach the cylinder.
-                        let middle = (node.lower + node.upper) * 0.5
-                        let halfDiagonal = length(node.upper - node.lower) * 0.5
-                        let offset = middle - center
-                        let along = dot(offset, axis)
-                        let across = (offset * offset).sum() - along * along
-                        let reach = radius + halfDiagonal
-                        if across > reach * reach || abs(along) > halfLength + halfDiagonal { continue }
-                        // A box whose bounding sphere lies inside the cylinder: every point is in.
-                        let inner = radius - halfDiagonal
-                        if inner >= 0 && across <= inner * inner && abs(along) + halfDiagonal <= halfLength {
-                            for position in Int(node.start)..<Int(node.end) {
-                                let t =
-                                    (points[3 * position] - center.x) * axis.x
-                                    + (points[3 * position + 1] - center.y) * axis.y
-                                    + (points[3 * position + 2] - center.z) * axis.z
-                                body(position, t)
-                            }
-                            continue
-                        }
-                        if node.right < 0 {
-                            for position in Int(node.start)..<Int(node.end) {
-                                let dx = points[3 * position] - center.x
-                                let dy = points[3 * position + 1] - center.y
-                                let dz = points[3 * position + 2] - center.z
-                                let t = dx * axis.x + dy * axis.y + dz * axis.z
-                                guard abs(t) <= halfLength else { continue }
-                                if dx * dx + dy * dy + dz * dz - t * t <= radiusSquared { body(position, t) }
-                            }
-                            continue
-                        }
-                        stack[depth] = Int32(node.right)
-                        stack[depth + 1] = Int32(index + 1)
-                        depth += 2
-                    }
-                }
-            }
-        }
-    }
 }
 
 extension KDTree {
-    /// Count, sum and sum of squares of the positions along `axis` of the points inside the
-    /// cylinder (see `forEach(inCylinder:)`). A node whose box lies wholly inside (all eight
-    /// corners: the cylinder is convex) adds its stored moments in one step.
+    /// Count, sum and sum of squares of `along` over the points inside the cylinder through
+    /// `center` with unit `axis`, radius `radius` and half-length `halfLength`; `along` is a
+    /// point's signed distance from `center` along `axis`. Nodes are pruned by the box around the
+    /// axis segment and by their centre's distance from the axis line; a node whose box lies
+    /// wholly inside (all eight corners: the cylinder is convex) adds its stored moments in one step.
     public func cylinderMoments(
         center: SIMD3<Double>, axis: SIMD3<Double>, radius: Double, halfLength: Double
     ) -> (count: Int, sum: Double, sumSquares: Double) {
