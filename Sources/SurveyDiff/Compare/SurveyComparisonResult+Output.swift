@@ -24,7 +24,7 @@ public struct ComparisonInput: Sendable, Codable, Equatable {
 }
 
 /// The JSON summary of a comparison: enough to judge it, cite it and repeat it.
-public struct ComparisonSummary: Sendable, Codable, Equatable {
+public struct ComparisonSummary: Sendable, Codable {
     public var method: String
     public var software: String
     public var units: String
@@ -38,17 +38,6 @@ public struct ComparisonSummary: Sendable, Codable, Equatable {
     public var regions: [DamageRegion]
     /// Plain statements of what the figures do not show.
     public var caveats: [String]
-
-    public static func == (a: ComparisonSummary, b: ComparisonSummary) -> Bool {
-        a.method == b.method && a.inputs == b.inputs && a.parameters == b.parameters && a.coreCount == b.coreCount
-            && a.regions == b.regions
-    }
-}
-
-extension RegistrationReport: Equatable {
-    public static func == (a: RegistrationReport, b: RegistrationReport) -> Bool {
-        a.transform == b.transform && a.iterations == b.iterations && a.rms == b.rms
-    }
 }
 
 extension SurveyComparisonResult {

@@ -76,17 +76,4 @@ public struct PointCloud: Sendable {
         }
         return PointCloud(positions: moved, normals: rotated)
     }
-
-    /// The points at `indices`, in that order.
-    public func subset(_ indices: [Int]) -> PointCloud {
-        var positions = [Double]()
-        positions.reserveCapacity(indices.count * 3)
-        for index in indices {
-            positions += [self.positions[3 * index], self.positions[3 * index + 1], self.positions[3 * index + 2]]
-        }
-        let subsetNormals = normals.map { normals in
-            indices.flatMap { [normals[3 * $0], normals[3 * $0 + 1], normals[3 * $0 + 2]] }
-        }
-        return PointCloud(positions: positions, normals: subsetNormals)
-    }
 }

@@ -63,15 +63,6 @@ public struct RigidTransform: Sendable, Equatable {
             translation: rotate(other.translation) + translation)
     }
 
-    public var inverse: RigidTransform {
-        let r = rotation
-        let transposed = (
-            SIMD3(r.0.x, r.1.x, r.2.x), SIMD3(r.0.y, r.1.y, r.2.y), SIMD3(r.0.z, r.1.z, r.2.z)
-        )
-        let inverted = RigidTransform(rotation: transposed, translation: .zero)
-        return RigidTransform(rotation: transposed, translation: -inverted.rotate(translation))
-    }
-
     /// The rotation angle in degrees.
     public var angleDegrees: Double {
         let trace = rotation.0.x + rotation.1.y + rotation.2.z

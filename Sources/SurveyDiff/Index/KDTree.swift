@@ -60,32 +60,9 @@ public struct KDTree: Sendable {
             repeating: Node(lower: .zero, upper: .zero, start: 0, end: 0, right: -1), count: max(nodeTotal, 1))
         items.withUnsafeMutableBufferPointer { items in
             nodes.withUnsafeMutableBufferPointer { nodes in
-                guard count > 0 else { return }
-                // Serially split until there are enough subtrees for every core, then build those
-                // in parallel: each writes only its own items and nodes.
-                var pending = [(node: 0, start: 0, end: count)]
-                var subtrees = [(node: Int, start: Int, end: Int)]()
-                while let task = pending.popLast() {
-                    if task.end - task.start <= 32_768 || subtrees.count + pending.count >= 8 * coreCount {
-                        subtrees.append(task)
-                        continue
-                    }
-                    if let (left, right) = KDTree.split(task.node, task.start, task.end, items, nodes) {
-                        pending.append(left)
-                        pending.append(right)
-                    }
-                }
                 let shared = UncheckedSendable((items, nodes))
-                let tasks = subtrees
-                DispatchQueue.concurrentPerform(iterations: tasks.count) { which in
-                    let (items, nodes) = shared.value
-                    var stack = [tasks[which]]
-                    while let task = stack.popLast() {
-                        if let (left, right) = KDTree.split(task.node, task.start, task.end, items, nodes) {
-                            stack.append(left)
-                            stack.append(right)
-                        }
-                    }
+                buildTree(count: count, parallelBelow: 32_768) { task in
+                    KDTree.split(task.node, task.start, task.end, shared.value.0, shared.value.1)
                 }
             }
         }

@@ -46,30 +46,9 @@ public struct TriangleBVH: Sendable {
             count: max(TriangleBVH.nodeCount(count), 1))
         items.withUnsafeMutableBufferPointer { items in
             nodes.withUnsafeMutableBufferPointer { nodes in
-                guard count > 0 else { return }
-                var pending = [(node: 0, start: 0, end: count)]
-                var subtrees = [(node: Int, start: Int, end: Int)]()
-                while let task = pending.popLast() {
-                    if task.end - task.start <= 16_384 || subtrees.count + pending.count >= 8 * coreCount {
-                        subtrees.append(task)
-                        continue
-                    }
-                    if let (left, right) = TriangleBVH.split(task.node, task.start, task.end, items, nodes) {
-                        pending.append(left)
-                        pending.append(right)
-                    }
-                }
                 let shared = UncheckedSendable((items, nodes))
-                let tasks = subtrees
-                DispatchQueue.concurrentPerform(iterations: tasks.count) { which in
-                    let (items, nodes) = shared.value
-                    var stack = [tasks[which]]
-                    while let task = stack.popLast() {
-                        if let (left, right) = TriangleBVH.split(task.node, task.start, task.end, items, nodes) {
-                            stack.append(left)
-                            stack.append(right)
-                        }
-                    }
+                buildTree(count: count, parallelBelow: 16_384) { task in
+                    TriangleBVH.split(task.node, task.start, task.end, shared.value.0, shared.value.1)
                 }
             }
         }
