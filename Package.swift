@@ -9,12 +9,14 @@ let package = Package(
         .library(name: "HeritageStore", targets: ["HeritageStore"]),
         .library(name: "ScanImport", targets: ["ScanImport"]),
         .library(name: "SurveyDiff", targets: ["SurveyDiff"]),
+        .library(name: "EvidenceReport", targets: ["EvidenceReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .target(
@@ -35,12 +37,24 @@ let package = Package(
         // Alignment, comparison and damage regions. Takes geometry in, returns values; never
         // touches the store.
         .target(name: "SurveyDiff", dependencies: ["ScanImport"]),
+        // Reports, BagIt packages, signatures and their verification, read from the store.
+        .target(
+            name: "EvidenceReport",
+            dependencies: [
+                "HeritageStore",
+                "SurveyDiff",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         .executableTarget(
             name: "heritage",
             dependencies: [
                 "HeritageStore",
                 "ScanImport",
                 "SurveyDiff",
+                "EvidenceReport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -82,6 +96,10 @@ let package = Package(
         .testTarget(
             name: "SurveyDiffTests",
             dependencies: ["SurveyDiff", "ScanImport"]
+        ),
+        .testTarget(
+            name: "EvidenceReportTests",
+            dependencies: ["EvidenceReport", "HeritageStore", "HeritageTestSupport"]
         ),
         .testTarget(
             name: "heritageCLITests",

@@ -24,7 +24,7 @@ struct HeritageCommand: ParsableCommand {
             InitCommand.self, InspectCommand.self, ImportCommand.self, AssetCommand.self, SiteCommand.self,
             SurveyCommand.self, ConditionCommand.self,
             DiffCommand.self, AuditCommand.self,
-            VerifyCommand.self, DemoCommand.self,
+            ReportCommand.self, PackageCommand.self, KeyCommand.self, VerifyCommand.self, DemoCommand.self,
         ]
     )
 

@@ -19,7 +19,8 @@ extension HeritageArchive {
         }
     }
 
-    /// Every audit event about a site: the site itself, its surveys and its condition assessments.
+    /// Every audit event about a site: the site itself, its surveys, condition assessments,
+    /// assets and their versions, and findings.
     public func auditEvents(ofSite reference: String) throws -> [AuditEvent] {
         try read { db in
             guard let site = try Site.fetch(db, reference: reference) else {
@@ -33,10 +34,22 @@ extension HeritageArchive {
                         OR (entityType = 'survey' AND entitySeq IN (SELECT seq FROM survey WHERE siteId = :site))
                         OR (entityType = 'conditionAssessment'
                             AND entitySeq IN (SELECT seq FROM conditionAssessment WHERE siteId = :site))
+                        OR (entityType = 'asset' AND entitySeq IN (SELECT seq FROM asset WHERE siteId = :site))
+                        OR (entityType = 'assetVersion' AND entitySeq IN (
+                            SELECT v.seq FROM assetVersion v JOIN asset a ON a.id = v.assetId WHERE a.siteId = :site))
+                        OR (entityType = 'finding' AND entitySeq IN (SELECT seq FROM finding WHERE siteId = :site))
                     ORDER BY sequence
                     """,
                 arguments: ["site": site.id, "seq": seq]
             ).map(AuditLog.event(from:))
+        }
+    }
+
+    /// The newest audit event: its sequence and hash pin the whole chain up to it.
+    public func auditHead() throws -> AuditEvent? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM auditEvent ORDER BY sequence DESC LIMIT 1").map(
+                AuditLog.event(from:))
         }
     }
 

@@ -18,3 +18,12 @@ public struct AuditEvent: Codable, Hashable, Sendable {
     /// SHA-256 of this event's canonical bytes, which include `previousHash`.
     public var hash: String
 }
+
+extension AuditEvent {
+    /// The hash `previousHash` holds in the first event.
+    public static let genesisHash = AuditLog.genesisHash
+
+    /// The SHA-256 of this event's canonical bytes, computed afresh: it equals `hash` unless a
+    /// field was changed after the event was sealed.
+    public var recomputedHash: String { AuditLog.hash(of: self) }
+}

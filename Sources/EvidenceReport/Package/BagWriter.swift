@@ -1,0 +1,350 @@
+import Foundation
+import HeritageStore
+import ZIPFoundation
+
+public struct PackageOptions: Sendable {
+    public var report: ReportOptions
+    /// `Source-Organization` in bag-info.txt.
+    public var organization: String
+    /// Signs the tag manifest; nil makes an unsigned bag.
+    public var signingKey: SigningKey?
+    /// Also write `<folder>.zip`.
+    public var zip: Bool
+
+    public init(report: ReportOptions, organization: String, signingKey: SigningKey?, zip: Bool = false) {
+        self.report = report
+        self.organization = organization
+        self.signingKey = signingKey
+        self.zip = zip
+    }
+}
+
+public struct WrittenPackage: Sendable {
+    public var folder: URL
+    public var zip: URL?
+    public var payloadFiles: Int
+    public var payloadBytes: Int64
+    public var withheldFiles: Int
+    public var fingerprint: String?
+    public var report: SiteReport
+}
+
+/// Writes a BagIt bag (RFC 8493) with everything a distrustful reader needs to check a
+/// site's record: the archived files, the report, the registry rows, the audit events,
+/// PREMIS-style event lists, and an Ed25519 signature over the tag manifest.
+public enum BagWriter {
+    public static let signatureName = "tagmanifest-sha256.txt.sig"
+    public static let publicKeyName = "signing-key.pub"
+
+    public static func write(
+        site reference: String, from archive: HeritageArchive, options: PackageOptions, to folder: URL
+    ) throws -> WrittenPackage {
+        try EvidenceFiles.requireAbsent(folder)
+        let zipURL = options.zip ? folder.appendingPathExtension("zip") : nil
+        if let zipURL { try EvidenceFiles.requireAbsent(zipURL) }
+        let site = try archive.requireSite(reference)
+        let generalise = site.mustGeneralise(includeRestricted: options.report.includeRestricted)
+        let (draft, attachments) = try SiteReport.build(from: archive, site: site.id, options: options.report)
+        let staging = try EvidenceFiles.stagingFolder(for: folder)
+        do {
+            let data = staging.appending(path: "data")
+            let (report, _) = try ReportWriter.write(
+                draft, attachments: attachments, into: data.appending(path: "report"))
+            let packagingTime = Timestamp.now()
+            let files = try copyFiles(
+                report: report, archive: archive, generalise: generalise, into: staging)
+            try writeRegistry(
+                site: site, report: report, archive: archive, generalise: generalise, files: files, into: data)
+            try writePreservationEvents(
+                report: report, archive: archive, files: files, time: packagingTime, actor: options.report.actor,
+                into: data)
+            let payload = try writeManifest(staging)
+            let fingerprint = try writeTagFiles(
+                staging, site: site, report: report, options: options, payload: payload, time: packagingTime)
+            if generalise { try RestrictedLocation.requireAbsent(from: staging, site: site) }
+            try EvidenceFiles.moveIntoPlace(staging, folder)
+            if let zipURL {
+                do {
+                    try FileManager.default.zipItem(at: folder, to: zipURL, shouldKeepParent: true)
+                } catch {
+                    throw EvidenceError("cannot write \(zipURL.path): \(error)")
+                }
+            }
+            return WrittenPackage(
+                folder: folder, zip: zipURL, payloadFiles: payload.count,
+                payloadBytes: payload.reduce(0) { $0 + $1.size },
+                withheldFiles: files.filter { $0.withheld != nil }.count, fingerprint: fingerprint, report: report)
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            throw error
+        }
+    }
+
+    /// Copies every archived file the report lists (and its related files) to `data/files/`.
+    /// For a restricted site released without its position, files that carry a position
+    /// (photographs with GPS, georeferenced scans) are withheld and listed with their hash.
+    private static func copyFiles(
+        report: SiteReport, archive: HeritageArchive, generalise: Bool, into bag: URL
+    ) throws -> [PackagedFile] {
+        var files: [PackagedFile] = []
+        let assets = try archive.assets(ofSite: report.site.id)
+        let shown = Set(report.surveys.flatMap { $0.assets.flatMap { $0.versions.map(\.id) } })
+        for (asset, versions) in assets {
+            let folder = "data/files/\(slug(asset.title))-\(asset.id.prefix(8))"
+            for version in versions where shown.contains(version.id) {
+                let revealing =
+                    version.capture.latitude != nil || version.capture.crs != nil
+                    || ["las", "laz"].contains(version.format.lowercased())
+                let withheld =
+                    generalise && revealing
+                    ? "withheld: the file holds a position of a restricted site (package made without --include-restricted)"
+                    : nil
+                var path: String?
+                if withheld == nil {
+                    let relative = "\(folder)/v\(version.number)-\(safeName(version.fileName))"
+                    try EvidenceFiles.copy(
+                        try archive.verifiedBlob(sha256: version.sha256), to: bag.appending(path: relative))
+                    path = relative
+                }
+                files.append(
+                    PackagedFile(
+                        path: path, versionID: version.id, relatedName: nil, sha256: version.sha256, size: version.size,
+                        withheld: withheld))
+                for related in version.relatedFiles {
+                    let relative = "\(folder)/v\(version.number)-related/\(safeName(related.name))"
+                    try EvidenceFiles.copy(
+                        try archive.verifiedBlob(sha256: related.sha256), to: bag.appending(path: relative))
+                    files.append(
+                        PackagedFile(
+                            path: relative, versionID: version.id, relatedName: related.name, sha256: related.sha256,
+                            size: related.size, withheld: nil))
+                }
+            }
+        }
+        return files
+    }
+
+    private static func writeRegistry(
+        site: Site, report: SiteReport, archive: HeritageArchive, generalise: Bool, files: [PackagedFile],
+        into data: URL
+    ) throws {
+        let shownVersions = Set(files.map(\.versionID))
+        let assets = try archive.assets(ofSite: site.id).filter {
+            $0.versions.contains { shownVersions.contains($0.id) }
+        }
+        let shownFindings = Set(report.comparisons.map(\.findingID))
+        let shownAssessments = Set(report.timeline.map(\.id))
+        let shownSurveys = Set(report.surveys.compactMap(\.id))
+        let extract = RegistryExtract(
+            site: site.released(includeRestricted: !generalise),
+            surveys: try archive.surveys(ofSite: site.id).filter { shownSurveys.contains($0.id) },
+            assessments: try archive.conditionHistory(ofSite: site.id).map(\.assessment)
+                .filter { shownAssessments.contains($0.id) },
+            assets: assets.map(\.asset),
+            versions: assets.flatMap(\.versions).filter { shownVersions.contains($0.id) }.map { version in
+                guard generalise, let latitude = version.capture.latitude, let longitude = version.capture.longitude,
+                    let point = try? GeoPoint(latitude: latitude, longitude: longitude)
+                else { return version }
+                var copy = version
+                copy.capture.latitude = point.generalised.latitude
+                copy.capture.longitude = point.generalised.longitude
+                copy.capture.altitude = nil
+                return copy
+            },
+            findings: try archive.findings(ofSite: site.id).filter { shownFindings.contains($0.id) })
+        let itemIDs = Set(report.custody.events.map(\.entityID))
+        let events = try archive.auditEvents(ofSite: site.id).filter { itemIDs.contains($0.entityID) }.map { event in
+            // Site and asset-version values hold positions.
+            guard generalise, ["site", "assetVersion"].contains(event.entityType) else {
+                return PackagedAuditEvent(event: event, valuesWithheld: false)
+            }
+            var copy = event
+            copy.oldValue = nil
+            copy.newValue = nil
+            return PackagedAuditEvent(event: copy, valuesWithheld: true)
+        }
+        let registry = data.appending(path: "registry")
+        try EvidenceFiles.write(try jsonData(extract), to: registry.appending(path: "registry.json"))
+        try EvidenceFiles.write(try jsonData(events), to: registry.appending(path: "audit-events.json"))
+        try EvidenceFiles.write(try jsonData(files), to: registry.appending(path: "files.json"))
+    }
+
+    private static func writePreservationEvents(
+        report: SiteReport, archive: HeritageArchive, files: [PackagedFile], time: String, actor: String,
+        into data: URL
+    ) throws {
+        let creation = Dictionary(
+            report.custody.events.filter { $0.action.hasSuffix(".create") }.map { ($0.entityID, $0.sequence) },
+            uniquingKeysWith: { first, _ in first })
+        for survey in report.surveys {
+            for asset in survey.assets {
+                let versions = asset.versions.map { version in
+                    var events = [
+                        PreservationEvent(
+                            eventType: "ingestion", dateTime: version.importedAt, agent: version.importedBy,
+                            detail:
+                                "imported \(version.fileName) with \(version.importerVersion); SHA-256 \(version.sha256)",
+                            outcome: "success", auditSequence: creation[version.id])
+                    ]
+                    if let derivation = version.derivation {
+                        events.append(
+                            PreservationEvent(
+                                eventType: "derivation", dateTime: version.importedAt, agent: version.importedBy,
+                                detail:
+                                    "\(derivation.process) of \(derivation.sourceVersionIDs.joined(separator: ", "))",
+                                outcome: "success", auditSequence: creation[version.id]))
+                    }
+                    events.append(
+                        PreservationEvent(
+                            eventType: "fixity check", dateTime: time, agent: actor,
+                            detail: "re-hashed from the archive's blob before packaging: SHA-256 matched",
+                            outcome: "success", auditSequence: nil))
+                    let packaged = files.first { $0.versionID == version.id && $0.relatedName == nil }
+                    if let withheld = packaged?.withheld {
+                        events.append(
+                            PreservationEvent(
+                                eventType: "withholding", dateTime: time, agent: actor, detail: withheld,
+                                outcome: "success", auditSequence: nil))
+                    } else {
+                        events.append(
+                            PreservationEvent(
+                                eventType: "packaging", dateTime: time, agent: actor,
+                                detail: "copied to \(packaged?.path ?? "?") in a BagIt bag", outcome: "success",
+                                auditSequence: nil))
+                    }
+                    return PreservationVersion(
+                        versionID: version.id, number: version.number, sha256: version.sha256, events: events)
+                }
+                let record = PreservationRecord(assetID: asset.id, title: asset.title, versions: versions)
+                try EvidenceFiles.write(try jsonData(record), to: data.appending(path: "premis/\(asset.id).json"))
+            }
+        }
+    }
+
+    /// Writes `manifest-sha256.txt` over every file under `data/` and returns them.
+    private static func writeManifest(_ bag: URL) throws -> [ManifestEntry] {
+        let paths = EvidenceFiles.files(under: bag.appending(path: "data")).map { "data/" + $0 }
+        let entries = try paths.parallelMap { path in
+            let url = bag.appending(path: path)
+            return ManifestEntry(
+                path: path, sha256: try FileHashing.sha256(of: url), size: try EvidenceFiles.size(of: url),
+                role: "payload")
+        }
+        let text = entries.map { "\($0.sha256)  \(BagText.encodePath($0.path))\n" }.joined()
+        try EvidenceFiles.write(Data(text.utf8), to: bag.appending(path: "manifest-sha256.txt"))
+        return entries
+    }
+
+    private static func writeTagFiles(
+        _ bag: URL, site: Site, report: SiteReport, options: PackageOptions, payload: [ManifestEntry], time: String
+    ) throws -> String? {
+        try EvidenceFiles.write(
+            Data("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8), to: bag.appending(path: "bagit.txt"))
+        var info: [(String, String)] = [
+            ("Source-Organization", options.organization),
+            ("External-Identifier", "heritage:site:\(site.code):\(site.id)"),
+            ("External-Description", report.title),
+            ("Bagging-Date", String(time.prefix(10))),
+            ("Bagging-Time", time),
+            ("Payload-Oxum", "\(payload.reduce(0) { $0 + $1.size }).\(payload.count)"),
+            ("Bag-Count", "1 of 1"),
+            ("Bag-Software-Agent", options.report.software),
+            ("Heritage-Audit-Head", "\(report.custody.headSequence) \(report.custody.headHash)"),
+        ]
+        var tagFiles = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"]
+        var fingerprint: String?
+        if let key = options.signingKey {
+            fingerprint = key.publicKey.fingerprint
+            info.append(("Heritage-Signing-Key-Fingerprint", key.publicKey.fingerprint))
+            try EvidenceFiles.write(Data(key.publicKey.line.utf8), to: bag.appending(path: publicKeyName))
+            tagFiles.append(publicKeyName)
+        }
+        let infoText = info.map { "\($0.0): \(BagText.oneLine($0.1))\n" }.joined()
+        try EvidenceFiles.write(Data(infoText.utf8), to: bag.appending(path: "bag-info.txt"))
+        var tagManifest = ""
+        for name in tagFiles.sorted() {
+            tagManifest += "\(try FileHashing.sha256(of: bag.appending(path: name)))  \(name)\n"
+        }
+        let tagManifestData = Data(tagManifest.utf8)
+        try EvidenceFiles.write(tagManifestData, to: bag.appending(path: "tagmanifest-sha256.txt"))
+        if let key = options.signingKey {
+            let signature = try key.signature(for: tagManifestData)
+            try EvidenceFiles.write(
+                Data((signature.base64EncodedString() + "\n").utf8), to: bag.appending(path: signatureName))
+        }
+        return fingerprint
+    }
+
+    static func jsonData<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    /// Lower-case ASCII letters, digits and dashes, at most 40: a readable folder name.
+    static func slug(_ title: String) -> String {
+        var out = ""
+        for scalar in title.lowercased().unicodeScalars {
+            if scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar)) {
+                out.unicodeScalars.append(scalar)
+            } else if !out.hasSuffix("-") && !out.isEmpty {
+                out += "-"
+            }
+            if out.count >= 40 { break }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty ? "asset" : out
+    }
+
+    /// A file name without path separators or control characters.
+    static func safeName(_ name: String) -> String {
+        let cleaned = String(
+            name.unicodeScalars.map { scalar -> Character in
+                scalar == "/" || scalar == "\\" || scalar.value < 0x20 ? "_" : Character(scalar)
+            })
+        return cleaned.isEmpty || cleaned == "." || cleaned == ".." ? "file" : cleaned
+    }
+}
+
+/// BagIt's text conventions (RFC 8493 §2.1.3, §2.2.2).
+enum BagText {
+    /// Manifest paths percent-encode CR, LF and `%`.
+    static func encodePath(_ path: String) -> String {
+        path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\n", with: "%0A")
+            .replacingOccurrences(of: "\r", with: "%0D")
+    }
+
+    static func decodePath(_ path: String) -> String {
+        path.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%0D", with: "\r")
+            .replacingOccurrences(of: "%25", with: "%")
+    }
+
+    static func oneLine(_ value: String) -> String {
+        value.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+    }
+}
+
+extension Array {
+    /// `transform` over the elements on all cores, results in order.
+    func parallelMap<T: Sendable>(_ transform: @Sendable (Element) throws -> T) throws -> [T]
+    where Element: Sendable {
+        let results = ResultSlots<T>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            results.set(index, Result { try transform(self[index]) })
+        }
+        return try results.values()
+    }
+}
+
+private final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    private var slots: [Result<T, any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Result<T, any Error>) { lock.withLock { slots[index] = value } }
+    func values() throws -> [T] {
+        try slots.map { slot in
+            guard let slot else { throw EvidenceError("internal error: a parallel task did not finish") }
+            return try slot.get()
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// How the figures in a report were made, in words a court can follow.
+enum Methodology {
+    static func paragraphs(software: String, generalised: Bool) -> [ReportParagraph] {
+        var paragraphs = [
+            ReportParagraph(
+                heading: "Files and hashes",
+                text:
+                    "Every file entered the archive unchanged and is stored under its SHA-256, computed while it was "
+                    + "copied. A new version of an asset never replaces an old one. Each file shown or listed here "
+                    + "was hashed again when the report was made; the manifest lists those hashes, and "
+                    + "`sha256sum -c manifest-sha256.txt` in the report's folder checks them."),
+            ReportParagraph(
+                heading: "Audit chain",
+                text:
+                    "Each change to the registry appends an event holding the actor, the UTC time, the action, the "
+                    + "entity and its JSON before and after. An event's hash is the SHA-256 of its fields, each written "
+                    + "as its UTF-8 byte count, a colon, the bytes and a newline (an absent value as a dash and a "
+                    + "newline), in the order sequence, time, actor, action, entity type, entity id, old value, new "
+                    + "value, previous hash. Because each event includes the previous one's hash, changing or "
+                    + "removing any event breaks every later link."),
+            ReportParagraph(
+                heading: "Alignment",
+                text:
+                    "Before a comparison, the later scan is aligned on the earlier one by the iterative closest point "
+                    + "method (point-to-plane), using correspondences within a stated distance and dropping pairs "
+                    + "whose residual exceeds three robust standard deviations, so that damaged areas do not pull the "
+                    + "alignment. The final transform and residual RMS are reported with each comparison; the RMS is "
+                    + "added to the level of detection unless a registration error was stated."),
+            ReportParagraph(
+                heading: "Distances and levels of detection (M3C2)",
+                text:
+                    "M3C2 (Lague, Brodu and Leroux, 2013) measures, at each core point, the distance between the two "
+                    + "scans along the local surface normal, fitted by principal component analysis at the stated "
+                    + "normal scale. Points of each scan within a cylinder of the stated radius and half-length around "
+                    + "that normal give a mean position in each epoch; the distance is the difference of the means. "
+                    + "The 95% level of detection is 1.96·sqrt(σ1²/n1 + σ2²/n2) + registration error, where σ is "
+                    + "the standard deviation and n the number of points in each cylinder. A change is significant "
+                    + "only where its magnitude exceeds that level. A core point with too few points in either "
+                    + "epoch is reported as no data, which is not evidence of no change."),
+            ReportParagraph(
+                heading: "Damage regions and volumes",
+                text:
+                    "Significant core points of one sign are grouped into regions by linking points closer than the "
+                    + "stated link distance. A region's area is the number of its points times the area each stands "
+                    + "for; its volume is the sum of |distance| times that area. Volumes are estimates of the "
+                    + "material lost or gained at the measured surface, not a survey of the void behind it."),
+            ReportParagraph(
+                heading: "Software",
+                text:
+                    "Produced by \(software). The parameters of every comparison are listed with it, so the "
+                    + "computation can be repeated on the archived files."),
+        ]
+        if generalised {
+            paragraphs.append(
+                ReportParagraph(
+                    heading: "Restricted location",
+                    text:
+                        "The site is marked restricted. Its position and the positions of its photographs are "
+                        + "given only to the centre of their 0.1° cell (about 11 km), and its boundary is omitted. "
+                        + "Distances from photographs to the site were computed on the exact positions."))
+        }
+        return paragraphs
+    }
+}

@@ -1,0 +1,276 @@
+import Foundation
+import HeritageStore
+import SurveyDiff
+
+/// What to put in a report.
+public struct ReportOptions: Sendable {
+    /// Inclusive ISO dates (YYYY, YYYY-MM or YYYY-MM-DD); nil leaves that end open.
+    public var from: String?
+    public var to: String?
+    /// Show a restricted site's exact position (and its photographs' GPS positions).
+    public var includeRestricted: Bool
+    public var actor: String
+    public var software: String
+
+    public init(
+        from: String? = nil, to: String? = nil, includeRestricted: Bool = false, actor: String, software: String
+    ) {
+        self.from = from
+        self.to = to
+        self.includeRestricted = includeRestricted
+        self.actor = actor
+        self.software = software
+    }
+
+    func covers(_ date: String?) -> Bool {
+        guard let date else { return from == nil && to == nil }
+        if let from, date < from && !from.hasPrefix(date) { return false }
+        if let to, date.prefix(to.count) > to { return false }
+        return true
+    }
+}
+
+/// A file the report shows, copied from the archive's blobs to `path` beside the report.
+struct ReportAttachment: Sendable {
+    var path: String
+    var source: URL
+    var role: String
+}
+
+extension SiteReport {
+    /// Gathers the report on `siteReference` from the archive. Blobs it shows are re-hashed
+    /// on the way (`verifiedBlob`), so a changed blob stops the report instead of entering it.
+    static func build(
+        from archive: HeritageArchive, site siteReference: String, options: ReportOptions
+    ) throws -> (report: SiteReport, attachments: [ReportAttachment]) {
+        let stored = try archive.requireSite(siteReference)
+        let generalise = stored.mustGeneralise(includeRestricted: options.includeRestricted)
+        let released = stored.released(includeRestricted: options.includeRestricted)
+        var attachments: [ReportAttachment] = []
+
+        // Condition timeline.
+        let findings = try archive.findings(ofSite: stored.id)
+        let surveys = try archive.surveys(ofSite: stored.id)
+        let surveyByID = Dictionary(uniqueKeysWithValues: surveys.map { ($0.id, $0) })
+        let timeline = try archive.conditionHistory(ofSite: stored.id)
+            .filter { options.covers($0.assessment.timelineDate) }
+            .map { entry in
+                reportAssessment(
+                    entry, survey: entry.assessment.surveyID.flatMap { surveyByID[$0] }, findings: findings)
+            }
+
+        // Surveys and their assets.
+        let assets = try archive.assets(ofSite: stored.id)
+        var versionByID: [String: (asset: Asset, version: AssetVersion)] = [:]
+        for (asset, versions) in assets { for version in versions { versionByID[version.id] = (asset, version) } }
+        var reportSurveys: [ReportSurvey] = []
+        var includedVersions = Set<String>()
+        func reportAssets(_ list: [(asset: Asset, versions: [AssetVersion])]) throws -> [ReportAsset] {
+            try list.map { asset, versions in
+                let shown = try versions.map { version -> ReportAssetVersion in
+                    includedVersions.insert(version.id)
+                    return try reportVersion(
+                        version, of: asset, site: stored, generalise: generalise, archive: archive,
+                        attachments: &attachments)
+                }
+                return ReportAsset(id: asset.id, title: asset.title, kind: asset.kind.label, versions: shown)
+            }
+        }
+        for survey in surveys where options.covers(survey.startDate) {
+            let own = assets.filter { $0.asset.surveyID == survey.id }
+            reportSurveys.append(
+                ReportSurvey(
+                    id: survey.id, dates: survey.endDate.map { "\(survey.startDate) to \($0)" } ?? survey.startDate,
+                    method: survey.method.label, team: survey.team, notes: survey.notes, assets: try reportAssets(own)))
+        }
+        let unfiled = assets.filter { entry in
+            entry.asset.surveyID == nil
+                && options.covers(entry.versions.first.map { $0.capture.capturedAt ?? $0.importedAt })
+        }
+        if !unfiled.isEmpty {
+            reportSurveys.append(
+                ReportSurvey(
+                    id: nil, dates: "", method: "Filed without a survey (derived results and loose files)", team: [],
+                    notes: nil, assets: try reportAssets(unfiled)))
+        }
+
+        // Comparisons whose two epochs are both in the report.
+        var comparisons: [ReportComparison] = []
+        for finding in findings
+        where includedVersions.contains(finding.beforeVersionID) && includedVersions.contains(finding.afterVersionID) {
+            comparisons.append(
+                try reportComparison(finding, versions: versionByID, archive: archive, attachments: &attachments))
+        }
+
+        // Chain of custody: every event about an item in the report.
+        var itemIDs: Set<String> = [stored.id]
+        itemIDs.formUnion(timeline.map(\.id))
+        itemIDs.formUnion(reportSurveys.compactMap(\.id))
+        for survey in reportSurveys {
+            for asset in survey.assets {
+                itemIDs.insert(asset.id)
+                itemIDs.formUnion(asset.versions.map(\.id))
+            }
+        }
+        itemIDs.formUnion(comparisons.map(\.findingID))
+        let events = try archive.auditEvents(ofSite: stored.id).filter { itemIDs.contains($0.entityID) }
+        let custody = try custodyRecord(events, head: archive.auditHead())
+
+        let site = ReportSite(
+            id: released.id, code: released.code, names: released.names, kind: released.kind.label,
+            community: released.community, period: released.period, description: released.description,
+            latitude: released.location.latitude, longitude: released.location.longitude,
+            precisionMetres: released.location.precisionMetres, boundary: released.boundary,
+            country: released.country, adminArea: released.adminArea, sensitivity: released.sensitivity.label,
+            designations: released.designations.map {
+                ReportDesignation(
+                    type: $0.type.rawValue, label: $0.type.label, reference: $0.reference, date: $0.date,
+                    legalMeaning: LegalMeaning.of($0.type))
+            },
+            externalIDs: released.externalIDs, sources: released.sources)
+        let report = SiteReport(
+            title: "Evidence report: \(released.primaryName) (\(released.code))", generatedAt: Timestamp.now(),
+            generatedBy: options.actor, software: options.software, from: options.from, to: options.to,
+            locationGeneralised: generalise, site: site, timeline: timeline, surveys: reportSurveys,
+            comparisons: comparisons, custody: custody,
+            methodology: Methodology.paragraphs(software: options.software, generalised: generalise),
+            manifest: [])
+        return (report, attachments)
+    }
+
+    private static func reportAssessment(
+        _ entry: TimelineEntry, survey: Survey?, findings: [Finding]
+    ) -> ReportAssessment {
+        let assessment = entry.assessment
+        var evidence: [String] = []
+        if let survey {
+            evidence.append("survey \(survey.id) (\(survey.method.label), \(survey.startDate))")
+        }
+        for finding in findings where assessment.notes?.contains(finding.id) == true {
+            evidence.append("finding \(finding.id) (\(finding.method.uppercased()))")
+        }
+        return ReportAssessment(
+            id: assessment.id, date: assessment.dateText, assessor: assessment.assessor,
+            activity: assessment.activity.label, condition: assessment.overallCondition.label,
+            extent: assessment.damageExtent.label,
+            cause: [assessment.causeCategory?.label, assessment.causeType?.label].compactMap { $0 }
+                .joined(separator: ": ").nilIfEmpty,
+            effects: assessment.effects.map(\.label), certainty: assessment.certainty.label, notes: assessment.notes,
+            recordedAt: assessment.recordedAt, supersedes: assessment.supersedes, supersededBy: entry.supersededBy,
+            evidence: evidence)
+    }
+
+    private static func reportVersion(
+        _ version: AssetVersion, of asset: Asset, site: Site, generalise: Bool, archive: HeritageArchive,
+        attachments: inout [ReportAttachment]
+    ) throws -> ReportAssetVersion {
+        var capture = version.capture
+        var gpsCheck: GPSCheck?
+        if let latitude = capture.latitude, let longitude = capture.longitude,
+            let taken = try? GeoPoint(latitude: latitude, longitude: longitude)
+        {
+            let distance = GreatCircle.distanceKm(taken, site.location.point)
+            let limit = HeritageArchive.photoDistanceWarningKm
+            let consistent = distance <= limit
+            let shown = generalise ? "about \(Int(distance.rounded())) km" : String(format: "%.2f km", distance)
+            gpsCheck = GPSCheck(
+                distanceKm: generalise ? distance.rounded() : (distance * 100).rounded() / 100,
+                consistent: consistent,
+                statement: consistent
+                    ? "Taken \(shown) from the site's recorded position: consistent (within \(Int(limit)) km)."
+                    : "Taken \(shown) from the site's recorded position: NOT consistent with the site (over \(Int(limit)) km)."
+            )
+            if generalise {
+                let cell = taken.generalised
+                capture.latitude = cell.latitude
+                capture.longitude = cell.longitude
+                capture.altitude = nil
+            }
+        }
+        var thumbnail: String?
+        if let related = version.relatedFiles.first(where: { $0.name == "thumbnail.png" }) {
+            let path = "images/photo-\(version.id.prefix(12)).png"
+            attachments.append(
+                ReportAttachment(
+                    path: path, source: try archive.verifiedBlob(sha256: related.sha256),
+                    role: "thumbnail of \(asset.title) v\(version.number)"))
+            thumbnail = path
+        }
+        return ReportAssetVersion(
+            id: version.id, number: version.number, fileName: version.fileName, format: version.format,
+            sha256: version.sha256, size: version.size, importedAt: version.importedAt, importedBy: version.importedBy,
+            importerVersion: version.importerVersion, capture: capture, warnings: version.warnings,
+            derivation: version.derivation, thumbnail: thumbnail, gpsCheck: gpsCheck)
+    }
+
+    private static func reportComparison(
+        _ finding: Finding, versions: [String: (asset: Asset, version: AssetVersion)], archive: HeritageArchive,
+        attachments: inout [ReportAttachment]
+    ) throws -> ReportComparison {
+        func label(_ id: String) -> String {
+            guard let (asset, version) = versions[id] else { return "version \(id)" }
+            return "\(asset.title) v\(version.number) (\(version.fileName), SHA-256 \(version.sha256.prefix(16))…)"
+        }
+        var summary: ComparisonSummary?
+        var heatMaps: [String] = []
+        for id in finding.resultVersionIDs {
+            guard let (asset, version) = versions[id] else { continue }
+            let blob = try archive.verifiedBlob(sha256: version.sha256)
+            if version.format == "json", summary == nil {
+                summary = try? JSONDecoder().decode(ComparisonSummary.self, from: Data(contentsOf: blob))
+            } else if version.format == "png" {
+                let path = "images/\(finding.id.prefix(12))-\(version.fileName)"
+                attachments.append(ReportAttachment(path: path, source: blob, role: asset.title))
+                heatMaps.append(path)
+            }
+        }
+        let derivation = finding.resultVersionIDs.lazy.compactMap { versions[$0]?.version.derivation }.first
+        return ReportComparison(
+            findingID: finding.id, method: finding.method, recordedAt: finding.recordedAt,
+            recordedBy: finding.recordedBy, before: label(finding.beforeVersionID),
+            after: label(finding.afterVersionID),
+            beforeVersionID: finding.beforeVersionID, afterVersionID: finding.afterVersionID,
+            account: finding.summary, units: finding.units,
+            parameters: summary?.parameters.textValues ?? derivation?.parameters ?? [:],
+            registration: summary?.registration,
+            coreCount: summary?.coreCount ?? finding.measuredCount + finding.noDataCount,
+            significantCount: finding.significantCount, noDataCount: finding.noDataCount,
+            distance: summary?.distance, regions: summary?.regions ?? [],
+            caveats: summary?.caveats
+                ?? ["The comparison's summary file is not in the archive; only the finding's totals are shown."],
+            heatMaps: heatMaps)
+    }
+
+    /// Recomputes every event's hash and checks each link between consecutive events.
+    static func custodyRecord(_ events: [AuditEvent], head: AuditEvent?) throws -> ReportCustody {
+        var problems: [String] = []
+        var previous: AuditEvent?
+        for event in events {
+            if event.recomputedHash != event.hash {
+                problems.append("event \(event.sequence) does not match its hash")
+            }
+            if let previous, previous.sequence + 1 == event.sequence, event.previousHash != previous.hash {
+                problems.append("event \(event.sequence) does not point at event \(previous.sequence)")
+            }
+            previous = event
+        }
+        let statement =
+            problems.isEmpty
+            ? "All \(events.count) events were recomputed from their content and match their hashes; each points at "
+                + "the hash of the event before it in the archive's single chain, which ends at event "
+                + "\(head?.sequence ?? 0). Events about other sites fill the gaps in the numbering; `heritage verify` "
+                + "on the archive checks the whole chain."
+            : "Problems: " + problems.joined(separator: "; ")
+        return ReportCustody(
+            events: events.map {
+                ReportAuditEvent(
+                    sequence: $0.sequence, time: $0.time, actor: $0.actor, action: $0.action, entityType: $0.entityType,
+                    entityID: $0.entityID, previousHash: $0.previousHash, hash: $0.hash)
+            }, headSequence: head?.sequence ?? 0, headHash: head?.hash ?? AuditEvent.genesisHash,
+            verified: problems.isEmpty, statement: statement)
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import EvidenceReport
+import Foundation
+import HeritageStore
+
+struct PackageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "package",
+        abstract: "Write a signed BagIt package (RFC 8493) of a site's evidence for transfer to a third party.",
+        discussion: """
+            data/ holds the archived files under readable names, the report, the registry rows and
+            audit events as JSON, and PREMIS-style events per asset. The tag manifest is signed
+            with Ed25519 (make a key with `heritage key generate`). Check a package with
+            `heritage verify --bag DIR --key KEY.pub`, or its BagIt layer with bagit.py --validate.
+
+            Example:
+              heritage key generate --out ~/.heritage/signing-key
+              heritage package --site SY-PAL-BEL --key ~/.heritage/signing-key --out packages/bel --zip
+            """)
+
+    @OptionGroup var archive: ArchiveOptions
+    @Option(help: "The site's code or id.") var site: String
+    @Option(help: "A new folder for the bag (nothing is overwritten).") var out: String
+    @Option(help: "The private key to sign with (default: $HERITAGE_SIGNING_KEY).") var key: String?
+    @Flag(help: "Make an unsigned package (no key).") var unsigned = false
+    @Option(help: "Source-Organization in bag-info.txt.") var organization = "heritage archive"
+    @Option(help: "Only what happened on or after this date.") var from: String?
+    @Option(help: "Only what happened on or before this date.") var to: String?
+    @Flag(help: "Release a restricted site's exact position and the files that reveal it.") var includeRestricted =
+        false
+    @Flag(help: "Also write DIR.zip for transport.") var zip = false
+
+    func run() throws {
+        let keyPath = key ?? ProcessInfo.processInfo.environment["HERITAGE_SIGNING_KEY"]
+        if keyPath == nil && !unsigned {
+            throw ValidationError("give --key PRIVATE-KEY (see 'heritage key generate') or --unsigned")
+        }
+        let signingKey = try keyPath.map { try SigningKey.load(from: URL(filePath: $0)) }
+        let store = try archive.open()
+        let options = PackageOptions(
+            report: ReportOptions(
+                from: from, to: to, includeRestricted: includeRestricted, actor: archive.resolvedActor,
+                software: heritageVersion),
+            organization: organization, signingKey: unsigned ? nil : signingKey, zip: zip)
+        let written = try BagWriter.write(site: site, from: store, options: options, to: URL(filePath: out))
+        print("Wrote a BagIt package of \(written.report.site.code) to \(written.folder.path)")
+        print(
+            "  \(written.payloadFiles) payload files, \(written.payloadBytes) bytes"
+                + (written.withheldFiles > 0 ? "; \(written.withheldFiles) files withheld (restricted position)" : ""))
+        if let fingerprint = written.fingerprint { print("  signed with key \(fingerprint)") }
+        if let zip = written.zip { print("  zipped to \(zip.path)") }
+        print("  check it: heritage verify --bag \(written.folder.path)" + (keyPath.map { " --key \($0).pub" } ?? ""))
+    }
+}
