@@ -24,7 +24,9 @@ extension HeritageArchive {
             let known = Set(try String.fetchAll(db, sql: "SELECT sha256 FROM blob"))
             let inventory = store.inventory()
             let candidates =
-                inventory.blobs.filter { !known.contains($0) }.map { (name: "sha256/\($0)", url: store.path(of: $0)) }
+                inventory.blobs.filter { !known.contains($0) }.map {
+                    (name: "sha256/\($0.prefix(2))/\($0.dropFirst(2))", url: store.path(of: $0))
+                }
                 + inventory.temporaries.map { (name: "tmp/\($0)", url: store.temporaryFolder.appending(path: $0)) }
             var report = RepairReport()
             let now = Date()
