@@ -47,6 +47,9 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // The demo's sample surveys: scans and photographs generated before and after damage.
+        .target(name: "SampleSurveys", dependencies: ["ScanImport"], path: "Tools/SampleSurveys"),
+        .executableTarget(name: "sample-surveys", dependencies: ["SampleSurveys"], path: "Tools/SampleSurveysTool"),
         .executableTarget(
             name: "heritage",
             dependencies: [
@@ -54,6 +57,7 @@ let package = Package(
                 "ScanImport",
                 "SurveyDiff",
                 "EvidenceReport",
+                "SampleSurveys",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

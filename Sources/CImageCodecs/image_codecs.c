@@ -84,6 +84,56 @@ int hc_jpeg_decode(const unsigned char *data, size_t size, int scale_denom, hc_i
     return 0;
 }
 
+int hc_jpeg_encode(const unsigned char *pixels, int width, int height, int quality, const unsigned char *app1,
+                   size_t app1_size, unsigned char **out, size_t *out_size, char *message, size_t message_size) {
+    *out = NULL;
+    *out_size = 0;
+    hc_image scratch;
+    memset(&scratch, 0, sizeof(scratch));
+    struct jpeg_compress_struct info;
+    struct hc_jpeg_error error;
+    memset(&info, 0, sizeof(info));
+    info.err = jpeg_std_error(&error.base);
+    error.base.error_exit = hc_jpeg_fail;
+    error.base.emit_message = hc_jpeg_warn;
+    error.image = &scratch;
+    unsigned char *volatile buffer = NULL;
+    unsigned long volatile size = 0;
+    if (setjmp(error.jump)) {
+        jpeg_destroy_compress(&info);
+        free(buffer);
+        snprintf(message, message_size, "%s", scratch.message);
+        return -1;
+    }
+    if (width <= 0 || height <= 0 || app1_size > 65533) {
+        snprintf(message, message_size, "cannot encode a %d x %d JPEG with a %zu-byte APP1 segment", width, height,
+                 app1_size);
+        return -1;
+    }
+    jpeg_create_compress(&info);
+    jpeg_mem_dest(&info, (unsigned char **)&buffer, (unsigned long *)&size);
+    info.image_width = (JDIMENSION)width;
+    info.image_height = (JDIMENSION)height;
+    info.input_components = 3;
+    info.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&info);
+    jpeg_set_quality(&info, quality, TRUE);
+    // As a camera writes it: EXIF (APP1) straight after the start of image, no JFIF header.
+    info.write_JFIF_header = FALSE;
+    jpeg_start_compress(&info, TRUE);
+    if (app1 != NULL && app1_size > 0) jpeg_write_marker(&info, JPEG_APP0 + 1, app1, (unsigned int)app1_size);
+    size_t stride = (size_t)width * 3;
+    while (info.next_scanline < info.image_height) {
+        JSAMPROW row = (JSAMPROW)(pixels + stride * info.next_scanline);
+        jpeg_write_scanlines(&info, &row, 1);
+    }
+    jpeg_finish_compress(&info);
+    jpeg_destroy_compress(&info);
+    *out = buffer;
+    *out_size = size;
+    return 0;
+}
+
 // MARK: PNG
 
 int hc_png_decode(const unsigned char *data, size_t size, hc_image *out) {

@@ -9,8 +9,12 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Loads eight real sites damaged or destroyed in armed conflict (SampleSites/, embedded in
             the binary) with their condition history into a fresh archive, then runs a radius
-            query, a nearest-sites query, searches in three scripts, prints a condition timeline
-            and verifies the audit chain. The archive is kept for you to explore.
+            query, a nearest-sites query, searches in three scripts and prints a condition
+            timeline. Then two fictional sites (a domed mausoleum and a cross-stone, one of them
+            restricted) get generated scans and photographs from before and after deliberate
+            destruction: they are imported, aligned by ICP, compared by M3C2, recorded as findings
+            and condition assessments, written up as reports, packed into signed BagIt packages,
+            and verified. The archive and every output are kept for you to explore.
 
             Example:
               heritage demo
@@ -19,6 +23,9 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "Build the demo archive in this new folder (default: a fresh temporary folder).")
     var into: String?
+
+    @Flag(help: "Load the sample register only: no generated surveys, comparisons, reports or packages.")
+    var registerOnly = false
 
     func run() throws {
         let started = Date()
@@ -53,6 +60,40 @@ struct DemoCommand: ParsableCommand {
         print("Condition timeline of BA-MOS-OLD (Stari most, Mostar):")
         print(timelineText(try archive.conditionHistory(ofSite: "BA-MOS-OLD")) + "\n")
 
+        if !registerOnly {
+            print(
+                "Evidence: two fictional sites surveyed before and after deliberate destruction (generated scans and photographs)"
+            )
+        }
+        let evidence = registerOnly ? [] : try DemoEvidence(archive: archive, folder: folder, actor: actor).run()
+        for site in evidence {
+            let line = site.summary
+            print(
+                "  \(site.code): \(line.points) core points, \(line.significant) with significant change, \(line.noData) without data"
+            )
+            if let rms = line.rms, let rotation = line.rotation {
+                print(
+                    String(format: "    ICP: residual RMS %.4f m after removing a %.3f° misregistration", rms, rotation)
+                )
+            }
+            for (index, loss) in line.losses.prefix(3).enumerated() {
+                print(
+                    String(
+                        format: "    loss region %d: %.3f m³ over %.2f m², up to %.2f m deep", index + 1, loss.volume,
+                        loss.area, loss.depth))
+            }
+            for (index, gain) in line.gains.prefix(2).enumerated() {
+                print(
+                    String(
+                        format: "    gain region %d: %.3f m³ over %.2f m², up to %.2f m high", index + 1, gain.volume,
+                        gain.area, gain.depth))
+            }
+            print("    what was done: \(site.truth)")
+            print("    report   \(site.report.path)")
+            print("    package  \(site.package.path) (+ .zip), signed and verified")
+        }
+        if !registerOnly { print("  signing key \(folder.appending(path: "keys/demo-signing-key.pub").path)\n") }
+
         let report = try archive.verify()
         guard report.isValid else {
             for problem in report.problems { printError("FAILED: \(problem)") }
@@ -64,5 +105,10 @@ struct DemoCommand: ParsableCommand {
         print(String(format: "Done in %.2f s. Explore it with:", Date().timeIntervalSince(started)))
         print("  heritage site list --archive \(folder.path)")
         print("  heritage audit --archive \(folder.path) --limit 5")
+        if let first = evidence.first {
+            print(
+                "  heritage verify --bag \(first.package.path) --key \(folder.appending(path: "keys/demo-signing-key.pub").path)"
+            )
+        }
     }
 }

@@ -67,7 +67,10 @@ struct DiffCommand: ParsableCommand {
     var registrationError: Double?
     @Option(name: .customLong("min-points"), help: "M3C2: fewest points per epoch in a cylinder.") var minPoints: Int =
         3
-    @Option(help: "Normal orientation: +z (default), -x, …, or a viewpoint X,Y,Z.") var orient: String = "+z"
+    @Option(
+        help:
+            "Normal orientation: +z (default), -x, …, a viewpoint X,Y,Z, or away:X,Y,Z (outwards from a point inside a building)."
+    ) var orient: String = "+z"
     @Option(name: .customLong("local-plane"), help: "C2C: distance to a plane fitted to this many neighbours.")
     var localPlane: Int?
     @Option(help: "C2C/C2M: distance counted as change (default 3 robust standard deviations).") var threshold: Double?
@@ -86,6 +89,16 @@ struct DiffCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the summary as JSON.") var json = false
 
     func run() throws {
+        let (summary, finding) = try perform()
+        if json {
+            try printJSON(DiffOutput(summary: summary, finding: finding, outputFolder: out))
+        } else {
+            print(describe(summary, finding: finding))
+        }
+    }
+
+    /// Loads, compares, writes the outputs and, with --site, records them (the demo calls this too).
+    func perform() throws -> (ComparisonSummary, Finding?) {
         let options = try comparisonOptions()
         let store = try site.map { _ in try archive.open() }
         let (beforeScan, beforeInput) = try load(before, role: "before", store: store)
@@ -120,11 +133,7 @@ struct DiffCommand: ParsableCommand {
         }
         progress.finish()
         if out == nil { try? FileManager.default.removeItem(at: folder) }
-        if json {
-            try printJSON(DiffOutput(summary: summary, finding: finding, outputFolder: out))
-        } else {
-            print(describe(summary, finding: finding))
-        }
+        return (summary, finding)
     }
 
     func comparisonOptions() throws -> ComparisonOptions {

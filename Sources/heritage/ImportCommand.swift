@@ -50,7 +50,27 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try archive.open()
+        let report = try importFiles(into: try archive.open())
+        if json {
+            try printJSON(report)
+            return
+        }
+        for entry in report {
+            if entry.outcome == "stored" {
+                print(
+                    "\(entry.file): stored as asset \(entry.assetID.prefix(8)) v\(entry.version) (sha256 \(entry.sha256.prefix(16))…)"
+                )
+            } else {
+                print(
+                    "\(entry.file): already in the archive as asset \(entry.assetID.prefix(8)) v\(entry.version); nothing new stored"
+                )
+            }
+            for warning in entry.warnings { print("  warning: \(warning)") }
+        }
+    }
+
+    /// Examines the files and stores them in one transaction (the demo calls this too).
+    func importFiles(into store: HeritageArchive) throws -> [Outcome] {
         let method = try self.method.map { try SurveyMethod.parse($0).rawValue }
         var requests: [AssetImportRequest] = []
         let scratch = FileManager.default.temporaryDirectory.appending(path: "heritage-import-\(UUID().uuidString)")
@@ -118,22 +138,7 @@ struct ImportCommand: ParsableCommand {
                         version: version.number, sha256: version.sha256, warnings: []))
             }
         }
-        if json {
-            try printJSON(report)
-            return
-        }
-        for entry in report {
-            if entry.outcome == "stored" {
-                print(
-                    "\(entry.file): stored as asset \(entry.assetID.prefix(8)) v\(entry.version) (sha256 \(entry.sha256.prefix(16))…)"
-                )
-            } else {
-                print(
-                    "\(entry.file): already in the archive as asset \(entry.assetID.prefix(8)) v\(entry.version); nothing new stored"
-                )
-            }
-            for warning in entry.warnings { print("  warning: \(warning)") }
-        }
+        return report
     }
 }
 

@@ -31,7 +31,11 @@ struct KeyGenerate: ParsableCommand {
 
 struct KeyShow: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Print a public key's fingerprint.")
+        commandName: "show", abstract: "Print a public key's fingerprint.",
+        discussion: """
+            Example:
+              heritage key show ~/.heritage/signing-key.pub
+            """)
 
     @Argument(help: "A public key file (PATH.pub).") var path: String
 

@@ -14,8 +14,8 @@ struct PackageCommand: ParsableCommand {
             `heritage verify --bag DIR --key KEY.pub`, or its BagIt layer with bagit.py --validate.
 
             Example:
-              heritage key generate --out ~/.heritage/signing-key
               heritage package --site SY-PAL-BEL --key ~/.heritage/signing-key --out packages/bel --zip
+              (make the key once with: heritage key generate --out ~/.heritage/signing-key)
             """)
 
     @OptionGroup var archive: ArchiveOptions

@@ -22,7 +22,7 @@ struct VerifyCommand: ParsableCommand {
             Exits 0 when everything holds; otherwise prints each problem, naming the file or the
             audit event, and exits 1.
 
-            Examples:
+            Example:
               heritage verify --archive ./heritage-archive
               heritage verify --repair
               heritage verify --bag packages/bel --key signing-key.pub

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func importInspectAndExportRoundTrip() throws {
-        #expect(try HeritageBinary.run(["demo", "--into", archive]).status == 0)
+        #expect(try HeritageBinary.run(["demo", "--into", archive, "--register-only"]).status == 0)
         let cloud = try writePointCloud("cloud.ply", count: 2000)
         let inspect = try HeritageBinary.run(["inspect", cloud.path, "--json"])
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func aFileThatCannotBeReadImportsNothing() throws {
-        #expect(try HeritageBinary.run(["demo", "--into", archive]).status == 0)
+        #expect(try HeritageBinary.run(["demo", "--into", archive, "--register-only"]).status == 0)
         let good = try writePointCloud("good.ply", count: 10)
         let bad = folder.appending(path: "bad.ply")
         try Data("ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nend_header\n1\n".utf8).write(to: bad)
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func anImportKilledAtAnyMomentLeavesTheArchiveConsistent() throws {
-        #expect(try HeritageBinary.run(["demo", "--into", archive]).status == 0)
+        #expect(try HeritageBinary.run(["demo", "--into", archive, "--register-only"]).status == 0)
         let large = try writePointCloud("large.ply", count: 4_000_000)  // 48 MB
         for delay in [0.05, 0.2, 0.5, 1.0, 2.0] {
             let running = try HeritageBinary.start(["import", "--site", "SY-PAL-BEL", large.path, "--archive", archive])

@@ -19,6 +19,12 @@ typedef struct {
 /// libjpeg's errors come back here through setjmp/longjmp: nothing calls exit().
 int hc_jpeg_decode(const unsigned char *data, size_t size, int scale_denom, hc_image *out);
 
+/// Encodes 8-bit RGB pixels as a baseline JPEG in memory, with `app1` (an EXIF segment's body,
+/// starting "Exif\0\0"; may be NULL) written straight after the start-of-image marker.
+/// Returns 0 and sets `*out`/`*out_size` (free with hc_free), or -1 with `message` set.
+int hc_jpeg_encode(const unsigned char *pixels, int width, int height, int quality, const unsigned char *app1,
+                   size_t app1_size, unsigned char **out, size_t *out_size, char *message, size_t message_size);
+
 /// Decodes a PNG to RGBA (libpng's simplified API). Returns 0 on success, -1 with `message` set.
 int hc_png_decode(const unsigned char *data, size_t size, hc_image *out);
 

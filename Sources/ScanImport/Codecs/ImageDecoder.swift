@@ -74,3 +74,32 @@ public enum ImageDecoder {
         return Array(UnsafeBufferPointer(start: output, count: size))
     }
 }
+
+extension ImageDecoder {
+    /// Encodes 8-bit RGB pixels as a JPEG, with `exif` (an APP1 body from ``ExifWriter``) after
+    /// the start-of-image marker, as a camera writes it.
+    public static func encodeJPEG(
+        _ image: DecodedImage, quality: Int = 90, exif: [UInt8] = []
+    ) throws(ScanImportError) -> [UInt8] {
+        guard image.channels == 3 else {
+            throw ScanImportError(
+                .malformedBody, file: "jpeg", "JPEG encoding needs RGB pixels, not \(image.channels) channels")
+        }
+        var output: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        var message = [CChar](repeating: 0, count: 256)
+        let status = image.pixels.withUnsafeBufferPointer { pixels in
+            exif.withUnsafeBufferPointer { segment in
+                hc_jpeg_encode(
+                    pixels.baseAddress, Int32(image.width), Int32(image.height), Int32(quality), segment.baseAddress,
+                    segment.count, &output, &size, &message, message.count)
+            }
+        }
+        guard status == 0, let output else {
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw ScanImportError(.malformedBody, file: "jpeg", "cannot encode JPEG: \(text)")
+        }
+        defer { hc_free(output) }
+        return Array(UnsafeBufferPointer(start: output, count: size))
+    }
+}

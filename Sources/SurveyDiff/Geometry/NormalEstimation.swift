@@ -4,17 +4,26 @@ public enum NormalOrientation: Sendable, Equatable {
     case axis(SIMD3<Double>)
     /// Towards a scanner position.
     case viewpoint(SIMD3<Double>)
+    /// Away from a point inside the object (a building, a monument): outwards on every side,
+    /// so that loss reads as negative on all walls at once.
+    case awayFrom(SIMD3<Double>)
 
     @inline(__always)
     func orient(_ normal: SIMD3<Double>, at point: SIMD3<Double>) -> SIMD3<Double> {
         switch self {
         case .axis(let axis): return dot(normal, axis) < 0 ? -normal : normal
         case .viewpoint(let viewpoint): return dot(normal, viewpoint - point) < 0 ? -normal : normal
+        case .awayFrom(let centre): return dot(normal, point - centre) < 0 ? -normal : normal
         }
     }
 
-    /// Reads `+z`, `-x`, … or `X,Y,Z` (a viewpoint).
+    /// Reads `+z`, `-x`, …, `X,Y,Z` (a viewpoint) or `away:X,Y,Z` (a point inside the object).
     public init?(_ text: String) {
+        if text.lowercased().hasPrefix("away:") {
+            guard case .viewpoint(let centre) = NormalOrientation(String(text.dropFirst(5))) else { return nil }
+            self = .awayFrom(centre)
+            return
+        }
         let axes: [String: SIMD3<Double>] = [
             "+x": SIMD3(1, 0, 0), "x": SIMD3(1, 0, 0), "-x": SIMD3(-1, 0, 0),
             "+y": SIMD3(0, 1, 0), "y": SIMD3(0, 1, 0), "-y": SIMD3(0, -1, 0),
@@ -33,6 +42,7 @@ public enum NormalOrientation: Sendable, Equatable {
         switch self {
         case .axis(let a): return "axis \(a.x),\(a.y),\(a.z)"
         case .viewpoint(let v): return "viewpoint \(v.x),\(v.y),\(v.z)"
+        case .awayFrom(let c): return "away from \(c.x),\(c.y),\(c.z)"
         }
     }
 }
