@@ -23,10 +23,11 @@ extension SiteReport {
         }
         page.raw("</header>")
         page.raw(
-            "<nav><ol><li><a href=\"#site\">Site</a></li><li><a href=\"#timeline\">Condition timeline</a></li>"
+            "<nav><ol><li><a href=\"#summary\">Summary</a></li><li><a href=\"#site\">Site</a></li><li><a href=\"#timeline\">Condition timeline</a></li>"
                 + "<li><a href=\"#surveys\">Surveys and files</a></li><li><a href=\"#comparisons\">Comparisons</a></li>"
                 + "<li><a href=\"#custody\">Chain of custody</a></li><li><a href=\"#methodology\">Methodology</a></li>"
                 + "<li><a href=\"#manifest\">Manifest</a></li></ol></nav>")
+        summarySection(&page)
         siteSection(&page)
         timelineSection(&page)
         surveysSection(&page)
@@ -49,6 +50,45 @@ extension SiteReport {
             manifest.map { [.text($0.path), .text($0.role), .text("\($0.size)"), .code($0.sha256)] })
         page.raw("</section></body></html>\n")
         return page.text
+    }
+
+    /// What a reader needs first: the latest condition, the protection, and what each comparison found.
+    private func summarySection(_ page: inout HTMLPage) {
+        page.raw("<section id=\"summary\" class=\"summary\">")
+        page.element("h2", "Summary")
+        var rows: [[HTMLCell]] = []
+        if let latest = timeline.last {
+            rows.append([
+                .text("Latest condition"),
+                .strong("\(latest.condition), extent \(latest.extent) (\(latest.date), \(latest.assessor))"),
+            ])
+        }
+        if !site.designations.isEmpty {
+            rows.append([.text("Protection"), .text(site.designations.map(\.label).joined(separator: "; "))])
+        }
+        let files = surveys.reduce(0) { $0 + $1.assets.reduce(0) { $0 + $1.versions.count } }
+        rows.append([
+            .text("Evidence"),
+            .text(
+                "\(surveys.filter { $0.id != nil }.count) surveys, \(files) archived files, \(comparisons.count) comparisons, "
+                    + "\(custody.events.count) audit events"),
+        ])
+        for comparison in comparisons {
+            rows.append([.text("Finding \(comparison.findingID.prefix(8))"), .text(comparison.account)])
+        }
+        rows.append([
+            .text("Chain of custody"),
+            custody.verified ? .text("intact (hashes recomputed)") : .strong(custody.statement),
+        ])
+        page.table(nil, rows)
+        if let maps = comparisons.first?.heatMaps, !maps.isEmpty {
+            page.raw("<div class=\"heatmaps\">")
+            for map in maps.prefix(3) {
+                page.raw("<figure><img src=\"\(escape(map))\" alt=\"heat map\"></figure>")
+            }
+            page.raw("</div>")
+        }
+        page.raw("</section>")
     }
 
     private func siteSection(_ page: inout HTMLPage) {
@@ -295,7 +335,7 @@ extension SiteReport {
         figcaption{font-size:.75em;color:#555}
         .designation{border-left:3px solid #7a1f1f;padding-left:.8em;margin:.6em 0}
         @media print{body{max-width:none;margin:0;font-size:11pt}nav{display:none}
-        section{break-before:page}section#site{break-before:auto}tr,figure,.designation{break-inside:avoid}
+        section{break-before:page}section#summary,section#site{break-before:auto}tr,figure,.designation{break-inside:avoid}
         a{color:inherit;text-decoration:none}}
         """
 }
