@@ -42,7 +42,7 @@ struct ReportCommand: ParsableCommand {
         print("Wrote the report on \(report.site.code) to \(written.folder.path)")
         print("  \(ReportWriter.htmlName), \(ReportWriter.jsonName), \(written.files.count - 2) images")
         print(
-            "  \(report.timeline.count) assessments, \(report.surveys.count) surveys, \(report.comparisons.count) comparisons, \(report.custody.events.count) audit events"
+            "  \(report.timeline.count) assessments, \(report.surveys.filter { $0.id != nil }.count) surveys, \(report.comparisons.count) comparisons, \(report.custody.events.count) audit events"
                 + (report.custody.verified ? " (hashes recomputed: intact)" : " (CHAIN PROBLEMS: see the report)"))
         if report.locationGeneralised { print("  restricted site: positions generalised to 0.1°") }
         print("  check it: cd \(written.folder.path) && sha256sum -c \(ReportWriter.manifestName)")
