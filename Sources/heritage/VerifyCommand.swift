@@ -104,7 +104,9 @@ struct VerifyCommand: ParsableCommand {
                     + "; \(result.auditEvents) audit events recomputed and linked"
                     + (result.withheldEvents > 0 ? " (\(result.withheldEvents) with withheld values: links only)" : "")
                     + "; signature \(result.signature)" + (result.fingerprint.map { ", key \($0)" } ?? ""))
-            if trusted == nil && result.fingerprint != nil {
+            if result.signature == "unsigned" {
+                print("note: the package is unsigned: anyone who changed it could have rewritten its manifests too")
+            } else if trusted == nil && result.fingerprint != nil {
                 print(
                     "note: checked with the key inside the bag; pass --key with a key you trust to rule out re-signing")
             }
