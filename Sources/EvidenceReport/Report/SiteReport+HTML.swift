@@ -336,7 +336,7 @@ extension SiteReport {
         .designation{border-left:3px solid #7a1f1f;padding-left:.8em;margin:.6em 0}
         @media print{body{max-width:none;margin:0;font-size:11pt}nav{display:none}
         section{break-before:page}section#summary,section#site{break-before:auto}tr,figure,.designation{break-inside:avoid}
-        a{color:inherit;text-decoration:none}}
+        a{color:inherit;text-decoration:none}.heatmaps figure{flex:1 1 30%;max-width:32%}}
         """
 }
 
