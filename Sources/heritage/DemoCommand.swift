@@ -67,26 +67,27 @@ struct DemoCommand: ParsableCommand {
         }
         let evidence = registerOnly ? [] : try DemoEvidence(archive: archive, folder: folder, actor: actor).run()
         for site in evidence {
-            let line = site.summary
+            let summary = site.summary
             print(
-                "  \(site.code): \(line.points) core points, \(line.significant) with significant change, \(line.noData) without data"
+                "  \(site.code): \(summary.coreCount) core points, \(summary.significantCount) with significant change, \(summary.noDataCount) without data"
             )
-            if let rms = line.rms, let rotation = line.rotation {
+            if let registration = summary.registration {
                 print(
-                    String(format: "    ICP: residual RMS %.4f m after removing a %.3f° misregistration", rms, rotation)
-                )
+                    String(
+                        format: "    ICP: residual RMS %.4f m after removing a %.3f° misregistration", registration.rms,
+                        registration.rotationDegrees))
             }
-            for (index, loss) in line.losses.prefix(3).enumerated() {
+            for (index, loss) in summary.regions.filter({ $0.kind == .loss }).prefix(3).enumerated() {
                 print(
                     String(
                         format: "    loss region %d: %.3f m³ over %.2f m², up to %.2f m deep", index + 1, loss.volume,
-                        loss.area, loss.depth))
+                        loss.area, loss.maxDepth))
             }
-            for (index, gain) in line.gains.prefix(2).enumerated() {
+            for (index, gain) in summary.regions.filter({ $0.kind == .gain }).prefix(2).enumerated() {
                 print(
                     String(
                         format: "    gain region %d: %.3f m³ over %.2f m², up to %.2f m high", index + 1, gain.volume,
-                        gain.area, gain.depth))
+                        gain.area, gain.maxDepth))
             }
             print("    what was done: \(site.truth)")
             print("    report   \(site.report.path)")

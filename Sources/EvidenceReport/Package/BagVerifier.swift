@@ -45,7 +45,7 @@ public enum BagVerifier {
                 result.problems.append("\(path): in the payload but not in manifest-sha256.txt")
             }
             let checks =
-                (try? entries.parallelMap { entry -> (String?, Int64) in
+                entries.parallelMap(minimumChunk: 1) { entry -> (String?, Int64) in
                     let url = bag.appending(path: entry.path)
                     guard let found = try? FileHashing.sha256(of: url) else {
                         return ("\(entry.path): listed in manifest-sha256.txt but missing", 0)
@@ -55,7 +55,7 @@ public enum BagVerifier {
                         found == entry.sha256
                             ? nil : "\(entry.path): SHA-256 is \(found), the manifest says \(entry.sha256)", size
                     )
-                }) ?? []
+                }
             result.problems += checks.compactMap(\.0)
             result.payloadFiles = entries.count
             result.payloadBytes = checks.reduce(0) { $0 + $1.1 }

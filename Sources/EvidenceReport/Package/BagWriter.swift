@@ -42,26 +42,23 @@ public enum BagWriter {
         try EvidenceFiles.requireAbsent(folder)
         let zipURL = options.zip ? folder.appendingPathExtension("zip") : nil
         if let zipURL { try EvidenceFiles.requireAbsent(zipURL) }
-        let site = try archive.requireSite(reference)
-        let generalise = site.mustGeneralise(includeRestricted: options.report.includeRestricted)
-        let (draft, attachments) = try SiteReport.build(from: archive, site: site.id, options: options.report)
+        let (draft, attachments, sources) = try SiteReport.build(
+            from: archive, site: reference, options: options.report)
+        let site = sources.site
         let staging = try EvidenceFiles.stagingFolder(for: folder)
         do {
             let data = staging.appending(path: "data")
             let (report, _) = try ReportWriter.write(
                 draft, attachments: attachments, into: data.appending(path: "report"))
             let packagingTime = Timestamp.now()
-            let files = try copyFiles(
-                report: report, archive: archive, generalise: generalise, into: staging)
-            try writeRegistry(
-                site: site, report: report, archive: archive, generalise: generalise, files: files, into: data)
+            let files = try copyFiles(report: report, sources: sources, archive: archive, into: staging)
+            try writeRegistry(sources, files: files, into: data)
             try writePreservationEvents(
-                report: report, archive: archive, files: files, time: packagingTime, actor: options.report.actor,
-                into: data)
+                report: report, files: files, time: packagingTime, actor: options.report.actor, into: data)
             let payload = try writeManifest(staging)
             let fingerprint = try writeTagFiles(
                 staging, site: site, report: report, options: options, payload: payload, time: packagingTime)
-            if generalise { try RestrictedLocation.requireAbsent(from: staging, site: site) }
+            if sources.generalise { try RestrictedLocation.requireAbsent(from: staging, site: site) }
             try EvidenceFiles.moveIntoPlace(staging, folder)
             if let zipURL {
                 do {
@@ -84,19 +81,18 @@ public enum BagWriter {
     /// For a restricted site released without its position, files that carry a position
     /// (photographs with GPS, georeferenced scans) are withheld and listed with their hash.
     private static func copyFiles(
-        report: SiteReport, archive: HeritageArchive, generalise: Bool, into bag: URL
+        report: SiteReport, sources: ReportSources, archive: HeritageArchive, into bag: URL
     ) throws -> [PackagedFile] {
         var files: [PackagedFile] = []
-        let assets = try archive.assets(ofSite: report.site.id)
         let shown = Set(report.surveys.flatMap { $0.assets.flatMap { $0.versions.map(\.id) } })
-        for (asset, versions) in assets {
+        for (asset, versions) in sources.assets {
             let folder = "data/files/\(slug(asset.title))-\(asset.id.prefix(8))"
             for version in versions where shown.contains(version.id) {
                 let revealing =
                     version.capture.latitude != nil || version.capture.crs != nil
                     || ["las", "laz"].contains(version.format.lowercased())
                 let withheld =
-                    generalise && revealing
+                    sources.generalise && revealing
                     ? "withheld: the file holds a position of a restricted site (package made without --include-restricted)"
                     : nil
                 var path: String?
@@ -124,38 +120,21 @@ public enum BagWriter {
         return files
     }
 
-    private static func writeRegistry(
-        site: Site, report: SiteReport, archive: HeritageArchive, generalise: Bool, files: [PackagedFile],
-        into data: URL
-    ) throws {
+    private static func writeRegistry(_ sources: ReportSources, files: [PackagedFile], into data: URL) throws {
         let shownVersions = Set(files.map(\.versionID))
-        let assets = try archive.assets(ofSite: site.id).filter {
-            $0.versions.contains { shownVersions.contains($0.id) }
-        }
-        let shownFindings = Set(report.comparisons.map(\.findingID))
-        let shownAssessments = Set(report.timeline.map(\.id))
-        let shownSurveys = Set(report.surveys.compactMap(\.id))
+        let assets = sources.assets.filter { $0.versions.contains { shownVersions.contains($0.id) } }
         let extract = RegistryExtract(
-            site: site.released(includeRestricted: !generalise),
-            surveys: try archive.surveys(ofSite: site.id).filter { shownSurveys.contains($0.id) },
-            assessments: try archive.conditionHistory(ofSite: site.id).map(\.assessment)
-                .filter { shownAssessments.contains($0.id) },
-            assets: assets.map(\.asset),
+            site: sources.site.released(includeRestricted: !sources.generalise), surveys: sources.surveys,
+            assessments: sources.assessments, assets: assets.map(\.asset),
             versions: assets.flatMap(\.versions).filter { shownVersions.contains($0.id) }.map { version in
-                guard generalise, let latitude = version.capture.latitude, let longitude = version.capture.longitude,
-                    let point = try? GeoPoint(latitude: latitude, longitude: longitude)
-                else { return version }
                 var copy = version
-                copy.capture.latitude = point.generalised.latitude
-                copy.capture.longitude = point.generalised.longitude
-                copy.capture.altitude = nil
+                if sources.generalise { copy.capture = version.capture.generalised }
                 return copy
             },
-            findings: try archive.findings(ofSite: site.id).filter { shownFindings.contains($0.id) })
-        let itemIDs = Set(report.custody.events.map(\.entityID))
-        let events = try archive.auditEvents(ofSite: site.id).filter { itemIDs.contains($0.entityID) }.map { event in
+            findings: sources.findings)
+        let events = sources.events.map { event in
             // Site and asset-version values hold positions.
-            guard generalise, ["site", "assetVersion"].contains(event.entityType) else {
+            guard sources.generalise, ["site", "assetVersion"].contains(event.entityType) else {
                 return PackagedAuditEvent(event: event, valuesWithheld: false)
             }
             var copy = event
@@ -170,8 +149,7 @@ public enum BagWriter {
     }
 
     private static func writePreservationEvents(
-        report: SiteReport, archive: HeritageArchive, files: [PackagedFile], time: String, actor: String,
-        into data: URL
+        report: SiteReport, files: [PackagedFile], time: String, actor: String, into data: URL
     ) throws {
         let creation = Dictionary(
             report.custody.events.filter { $0.action.hasSuffix(".create") }.map { ($0.entityID, $0.sequence) },
@@ -224,7 +202,7 @@ public enum BagWriter {
     /// Writes `manifest-sha256.txt` over every file under `data/` and returns them.
     private static func writeManifest(_ bag: URL) throws -> [ManifestEntry] {
         let paths = EvidenceFiles.files(under: bag.appending(path: "data")).map { "data/" + $0 }
-        let entries = try paths.parallelMap { path in
+        let entries = try paths.parallelMap(minimumChunk: 1) { path in
             let url = bag.appending(path: path)
             return ManifestEntry(
                 path: path, sha256: try FileHashing.sha256(of: url), size: try EvidenceFiles.size(of: url),
@@ -321,30 +299,5 @@ enum BagText {
 
     static func oneLine(_ value: String) -> String {
         value.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
-    }
-}
-
-extension Array {
-    /// `transform` over the elements on all cores, results in order.
-    func parallelMap<T: Sendable>(_ transform: @Sendable (Element) throws -> T) throws -> [T]
-    where Element: Sendable {
-        let results = ResultSlots<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            results.set(index, Result { try transform(self[index]) })
-        }
-        return try results.values()
-    }
-}
-
-private final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    private var slots: [Result<T, any Error>?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<T, any Error>) { lock.withLock { slots[index] = value } }
-    func values() throws -> [T] {
-        try slots.map { slot in
-            guard let slot else { throw EvidenceError("internal error: a parallel task did not finish") }
-            return try slot.get()
-        }
     }
 }

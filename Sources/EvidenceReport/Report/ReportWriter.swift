@@ -21,14 +21,11 @@ public enum ReportWriter {
         site: String, from archive: HeritageArchive, options: ReportOptions, to folder: URL
     ) throws -> WrittenReport {
         try EvidenceFiles.requireAbsent(folder)
-        let (draft, attachments) = try SiteReport.build(from: archive, site: site, options: options)
+        let (draft, attachments, sources) = try SiteReport.build(from: archive, site: site, options: options)
         let staging = try EvidenceFiles.stagingFolder(for: folder)
         do {
             let written = try write(draft, attachments: attachments, into: staging)
-            let stored = try archive.requireSite(site)
-            if stored.mustGeneralise(includeRestricted: options.includeRestricted) {
-                try RestrictedLocation.requireAbsent(from: staging, site: stored)
-            }
+            if sources.generalise { try RestrictedLocation.requireAbsent(from: staging, site: sources.site) }
             try EvidenceFiles.moveIntoPlace(staging, folder)
             return WrittenReport(folder: folder, report: written.report, files: written.files)
         } catch {

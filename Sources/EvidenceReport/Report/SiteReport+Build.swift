@@ -30,6 +30,22 @@ public struct ReportOptions: Sendable {
     }
 }
 
+/// The records a report was built from: a package carries these rows without reading the
+/// archive a second time, so its registry extract and its report describe the same state.
+struct ReportSources {
+    var site: Site
+    /// Whether the site's position must be generalised in what is released.
+    var generalise: Bool
+    /// Every asset of the site with its versions (the report shows those in its period).
+    var assets: [(asset: Asset, versions: [AssetVersion])]
+    /// The surveys, assessments and findings the report shows.
+    var surveys: [Survey]
+    var assessments: [ConditionAssessment]
+    var findings: [Finding]
+    /// The audit events about the items the report shows, with their values.
+    var events: [AuditEvent]
+}
+
 /// A file the report shows, copied from the archive's blobs to `path` beside the report.
 struct ReportAttachment: Sendable {
     var path: String
@@ -42,7 +58,7 @@ extension SiteReport {
     /// on the way (`verifiedBlob`), so a changed blob stops the report instead of entering it.
     static func build(
         from archive: HeritageArchive, site siteReference: String, options: ReportOptions
-    ) throws -> (report: SiteReport, attachments: [ReportAttachment]) {
+    ) throws -> (report: SiteReport, attachments: [ReportAttachment], sources: ReportSources) {
         let stored = try archive.requireSite(siteReference)
         let generalise = stored.mustGeneralise(includeRestricted: options.includeRestricted)
         let released = stored.released(includeRestricted: options.includeRestricted)
@@ -52,12 +68,12 @@ extension SiteReport {
         let findings = try archive.findings(ofSite: stored.id)
         let surveys = try archive.surveys(ofSite: stored.id)
         let surveyByID = Dictionary(uniqueKeysWithValues: surveys.map { ($0.id, $0) })
-        let timeline = try archive.conditionHistory(ofSite: stored.id)
+        let history = try archive.conditionHistory(ofSite: stored.id)
             .filter { options.covers($0.assessment.timelineDate) }
-            .map { entry in
-                reportAssessment(
-                    entry, survey: entry.assessment.surveyID.flatMap { surveyByID[$0] }, findings: findings)
-            }
+        let timeline = history.map { entry in
+            reportAssessment(
+                entry, survey: entry.assessment.surveyID.flatMap { surveyByID[$0] }, findings: findings)
+        }
 
         // Surveys and their assets.
         let assets = try archive.assets(ofSite: stored.id)
@@ -135,7 +151,12 @@ extension SiteReport {
             comparisons: comparisons, custody: custody,
             methodology: Methodology.paragraphs(software: options.software, generalised: generalise),
             manifest: [])
-        return (report, attachments)
+        let shownFindings = Set(comparisons.map(\.findingID))
+        let sources = ReportSources(
+            site: stored, generalise: generalise, assets: assets,
+            surveys: surveys.filter { options.covers($0.startDate) }, assessments: history.map(\.assessment),
+            findings: findings.filter { shownFindings.contains($0.id) }, events: events)
+        return (report, attachments, sources)
     }
 
     private static func reportAssessment(
@@ -164,9 +185,9 @@ extension SiteReport {
         _ version: AssetVersion, of asset: Asset, site: Site, generalise: Bool, archive: HeritageArchive,
         attachments: inout [ReportAttachment]
     ) throws -> ReportAssetVersion {
-        var capture = version.capture
+        let capture = generalise ? version.capture.generalised : version.capture
         var gpsCheck: GPSCheck?
-        if let latitude = capture.latitude, let longitude = capture.longitude,
+        if let latitude = version.capture.latitude, let longitude = version.capture.longitude,
             let taken = try? GeoPoint(latitude: latitude, longitude: longitude)
         {
             let distance = GreatCircle.distanceKm(taken, site.location.point)
@@ -180,12 +201,6 @@ extension SiteReport {
                     ? "Taken \(shown) from the site's recorded position: consistent (within \(Int(limit)) km)."
                     : "Taken \(shown) from the site's recorded position: NOT consistent with the site (over \(Int(limit)) km)."
             )
-            if generalise {
-                let cell = taken.generalised
-                capture.latitude = cell.latitude
-                capture.longitude = cell.longitude
-                capture.altitude = nil
-            }
         }
         var thumbnail: String?
         if let related = version.relatedFiles.first(where: { $0.name == "thumbnail.png" }) {
@@ -268,6 +283,21 @@ extension SiteReport {
                     entityID: $0.entityID, previousHash: $0.previousHash, hash: $0.hash)
             }, headSequence: head?.sequence ?? 0, headHash: head?.hash ?? AuditEvent.genesisHash,
             verified: problems.isEmpty, statement: statement)
+    }
+}
+
+extension CaptureMetadata {
+    /// This capture as it may be released for a restricted site: the position snapped to the
+    /// centre of its 0.1° cell, like the site's own, and no altitude.
+    var generalised: CaptureMetadata {
+        guard let latitude, let longitude, let point = try? GeoPoint(latitude: latitude, longitude: longitude) else {
+            return self
+        }
+        var copy = self
+        copy.latitude = point.generalised.latitude
+        copy.longitude = point.generalised.longitude
+        copy.altitude = nil
+        return copy
     }
 }
 

@@ -99,16 +99,25 @@ enum RestrictedLocation {
         return patterns.sorted()
     }
 
+    /// Searches every file under `folder` in blocks (a package holds whole scans), carrying the
+    /// end of each block over so a pattern split across two blocks is still found.
     static func requireAbsent(from folder: URL, site: Site) throws {
         let patterns = patterns(for: site).map { Array($0.utf8) }
-        guard !patterns.isEmpty else { return }
+        guard let longest = patterns.map(\.count).max() else { return }
         for path in EvidenceFiles.files(under: folder) {
-            guard let data = FileManager.default.contents(atPath: folder.appending(path: path).path) else { continue }
-            let bytes = [UInt8](data)
-            for pattern in patterns where bytes.contains(pattern) {
-                throw EvidenceError(
-                    "refusing to release \(path): it holds the exact position of restricted site \(site.code); "
-                        + "nothing was written (pass --include-restricted to release it knowingly)")
+            guard let handle = FileHandle(forReadingAtPath: folder.appending(path: path).path) else {
+                throw EvidenceError("cannot read \(path) to check it for restricted coordinates")
+            }
+            defer { try? handle.close() }
+            var carried: [UInt8] = []
+            while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty {
+                let window = carried + block
+                if patterns.contains(where: { window.contains($0) }) {
+                    throw EvidenceError(
+                        "refusing to release \(path): it holds the exact position of restricted site \(site.code); "
+                            + "nothing was written (pass --include-restricted to release it knowingly)")
+                }
+                carried = Array(window.suffix(longest - 1))
             }
         }
     }

@@ -2,8 +2,9 @@ import Dispatch
 
 extension RandomAccessCollection where Index == Int {
     /// Maps the elements on all cores, keeping their order. For CPU-bound work on large inputs
-    /// (checking and encoding the rows of a register); small inputs run on the calling thread.
-    func parallelMap<T>(minimumChunk: Int = 512, _ transform: (Element) throws -> T) rethrows -> [T] {
+    /// (checking and encoding the rows of a register), or with `minimumChunk: 1` for a few
+    /// expensive items (hashing files); small inputs run on the calling thread.
+    public func parallelMap<T>(minimumChunk: Int = 512, _ transform: (Element) throws -> T) rethrows -> [T] {
         let count = self.count
         let chunks = Swift.min(Swift.max(1, count / minimumChunk), activeCoreCount * 4)
         if chunks <= 1 { return try map(transform) }

@@ -2,6 +2,7 @@ import EvidenceReport
 import Foundation
 import HeritageStore
 import SampleSurveys
+import SurveyDiff
 
 /// The evidence half of `heritage demo`: two fictional sites surveyed before and after
 /// deliberate destruction, compared, reported, packaged, signed and verified.
@@ -13,19 +14,9 @@ struct DemoEvidence {
     struct SiteOutcome {
         var code: String
         var truth: String
-        var summary: ComparisonSummaryLine
+        var summary: ComparisonSummary
         var report: URL
         var package: URL
-    }
-
-    struct ComparisonSummaryLine {
-        var points: Int
-        var significant: Int
-        var noData: Int
-        var rms: Double?
-        var rotation: Double?
-        var losses: [(volume: Double, area: Double, depth: Double)]
-        var gains: [(volume: Double, area: Double, depth: Double)]
     }
 
     /// The two sample sites: fictional, flagged as such in their names and descriptions.
@@ -137,15 +128,9 @@ struct DemoEvidence {
             guard check.isValid else {
                 throw EvidenceDemoError(problems: check.problems, bag: package.folder.path)
             }
-            let regions = summary.regions
             outcomes.append(
                 SiteOutcome(
-                    code: sample.code, truth: sample.truth,
-                    summary: ComparisonSummaryLine(
-                        points: summary.coreCount, significant: summary.significantCount, noData: summary.noDataCount,
-                        rms: summary.registration?.rms, rotation: summary.registration?.rotationDegrees,
-                        losses: regions.filter { $0.kind == .loss }.map { ($0.volume, $0.area, $0.maxDepth) },
-                        gains: regions.filter { $0.kind == .gain }.map { ($0.volume, $0.area, $0.maxDepth) }),
+                    code: sample.code, truth: sample.truth, summary: summary,
                     report: report.folder.appending(path: ReportWriter.htmlName), package: package.folder))
         }
         return outcomes
