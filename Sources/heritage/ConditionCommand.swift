@@ -82,7 +82,13 @@ struct ConditionAdd: ParsableCommand {
             throw ValidationError("give --site (or --from-finding)")
         }
         guard let date = date ?? finding.map({ _ in todayUTC() }) else { throw ValidationError("give --date") }
-        guard let activity = activity ?? finding.map({ _ in AssessmentActivity.scanComparison.rawValue }) else {
+        // A photo comparison of orthophotos (map units) is an aerial-imagery assessment; of
+        // ordinary photographs, "other" (the vocabulary has no ground-photo term).
+        let findingActivity = finding.map { finding -> AssessmentActivity in
+            guard finding.method == "photo" else { return .scanComparison }
+            return finding.units == "px" ? .other : .aerialImageryAssessment
+        }
+        guard let activity = activity ?? findingActivity?.rawValue else {
             throw ValidationError("give --activity")
         }
         let effects = try effect.isEmpty ? finding?.proposedEffects ?? [] : effect.map(DisturbanceEffect.parse)

@@ -89,6 +89,14 @@ struct DemoCommand: ParsableCommand {
                         format: "    gain region %d: %.3f m³ over %.2f m², up to %.2f m high", index + 1, gain.volume,
                         gain.area, gain.maxDepth))
             }
+            if let photo = site.photo?.photo {
+                print(
+                    String(
+                        format:
+                            "    photographs (first of each survey, same viewpoint): %.2f %% of the view changed, %d region%@",
+                        photo.changedShare * 100, site.photo?.regions.count ?? 0,
+                        site.photo?.regions.count == 1 ? "" : "s"))
+            }
             print("    what was done: \(site.truth)")
             print("    report   \(site.report.path)")
             print("    package  \(site.package.path) (+ .zip), signed and verified")

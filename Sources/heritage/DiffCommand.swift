@@ -23,6 +23,16 @@ struct DiffCommand: ParsableCommand {
             significant, region, n1, n2, sigma1, sigma2 as scalar fields), summary.json,
             heatmap-front.png, heatmap-side.png, heatmap-top.png.
 
+            Two photographs (JPEG or PNG) are compared as images instead: the same view at the
+            same size, or orthophotos placed by world files (.jgw, .pgw, .wld beside the file, or
+            stored with the asset version when it was imported). Exposure and white balance are
+            matched, the colour difference is averaged over a (2 × --smoothing + 1)² window, and
+            pixels above --threshold (0-255; default the median + 5 robust standard deviations,
+            at least 8) form changed regions of at least --region-min-points pixels (default 64).
+            Outputs: summary.json (with photo {width, height, comparedPixels, changedPixels,
+            changedShare, exposureMatch}), change-mask.png (grey: 255 changed, 0 unchanged, 128
+            no data) and change-overlay.png.
+
             JSON keys: method, software, units, inputs[] {role, name, sha256, pointCount,
             triangleCount, assetVersion}, parameters, registration {rms, rmsBefore, iterations,
             transform, overlap, …}, coreCount, significantCount, noDataCount, distance {median,
@@ -35,13 +45,17 @@ struct DiffCommand: ParsableCommand {
               heritage diff 2010.las 2023.las --cores cores.txt --normal-radius 5.24 \\
                   --cylinder-radius 10.49 --cylinder-half-length 2.76 --json
               heritage diff --site ARM-0001 scan@1 scan@2 --align icp --out changes/
+              heritage diff facade-2019.jpg facade-2026.jpg --out photo-changes/
             """)
 
     @OptionGroup var archive: ArchiveOptions
     @Argument(help: "The before (reference) scan: a file, or with --site an asset version ASSET@N.") var before: String
     @Argument(help: "The after (compared) scan: a file, or with --site an asset version ASSET@N.") var after: String
     @Option(help: "Compare asset versions of this site (code or id) and record the result on it.") var site: String?
-    @Option(help: "m3c2 (default), c2c (nearest neighbour) or c2m (before must be a mesh).") var method: String = "m3c2"
+    @Option(
+        help:
+            "m3c2 (default for scans), c2c (nearest neighbour), c2m (before must be a mesh), or photo (the default for two JPEG/PNG images)."
+    ) var method: String?
     @Option(help: "none (default) or icp: align AFTER onto BEFORE first.") var align: String = "none"
     @Option(name: .customLong("icp-metric"), help: "point-to-plane (default) or point-to-point.")
     var icpMetric: String = "point-to-plane"
@@ -74,8 +88,14 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("local-plane"), help: "C2C: distance to a plane fitted to this many neighbours.")
     var localPlane: Int?
     @Option(help: "C2C/C2M: distance counted as change (default 3 robust standard deviations).") var threshold: Double?
-    @Option(name: .customLong("region-min-points"), help: "Drop regions with fewer points.") var regionMinPoints: Int =
-        10
+    @Option(
+        name: .customLong("region-min-points"), help: "Drop regions with fewer points (default 10; photos: pixels, 64)."
+    )
+    var regionMinPoints: Int?
+    @Option(help: "Photos: average the colour difference over a (2N+1)² window (default 2).") var smoothing: Int = 2
+    @Flag(
+        name: .customLong("no-exposure-match"), help: "Photos: compare colours as they are, without matching exposure.")
+    var noExposureMatch = false
     @Option(name: .customLong("region-min-area"), help: "Drop regions with less area.") var regionMinArea: Double = 0
     @Option(
         name: .customLong("region-link"),
@@ -99,8 +119,9 @@ struct DiffCommand: ParsableCommand {
 
     /// Loads, compares, writes the outputs and, with --site, records them (the demo calls this too).
     func perform() throws -> (ComparisonSummary, Finding?) {
-        let options = try comparisonOptions()
         let store = try site.map { _ in try archive.open() }
+        if let photos = try loadPhotos(store: store) { return try performPhoto(photos, store: store) }
+        let options = try comparisonOptions()
         let (beforeScan, beforeInput) = try load(before, role: "before", store: store)
         let (afterScan, afterInput) = try load(after, role: "after", store: store)
         var inputs = [beforeInput, afterInput]
@@ -128,7 +149,10 @@ struct DiffCommand: ParsableCommand {
         try write(result, summary, to: folder, units: unitName)
         var finding: Finding?
         if let store, let site {
-            finding = try record(result, summary, folder: folder, store: store, site: site)
+            let files: [(name: String, title: String, format: String)] =
+                [(DiffOutputFile.summary, "summary", "json"), (DiffOutputFile.cloud, "distances", "ply")]
+                + ["front", "side", "top"].map { (DiffOutputFile.heatMap($0), "heat map (\($0))", "png") }
+            finding = try record(summary, files: files, folder: folder, store: store, site: site)
             summary.inputs = inputs
         }
         progress.finish()
@@ -138,8 +162,12 @@ struct DiffCommand: ParsableCommand {
 
     func comparisonOptions() throws -> ComparisonOptions {
         var options = ComparisonOptions()
-        guard let method = ComparisonMethod(rawValue: method.lowercased()) else {
-            throw ValidationError("--method must be m3c2, c2c or c2m, not '\(self.method)'")
+        let name = (self.method ?? "m3c2").lowercased()
+        guard let method = ComparisonMethod(rawValue: name) else {
+            throw ValidationError(
+                name == "photo"
+                    ? "--method photo compares two photographs (JPEG or PNG); these inputs are scans"
+                    : "--method must be m3c2, c2c, c2m or photo, not '\(name)'")
         }
         options.method = method
         switch align.lowercased() {
@@ -180,7 +208,7 @@ struct DiffCommand: ParsableCommand {
         options.localPlaneNeighbours = localPlane
         options.changeThreshold = threshold
         options.regions = RegionParameters(
-            linkDistance: regionLink, minimumPoints: regionMinPoints, minimumArea: regionMinArea)
+            linkDistance: regionLink, minimumPoints: regionMinPoints ?? 10, minimumArea: regionMinArea)
         return options
     }
 
@@ -248,6 +276,9 @@ struct DiffCommand: ParsableCommand {
 
     func describe(_ summary: ComparisonSummary, finding: Finding?) -> String {
         func number(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "-" }
+        if let photo = summary.photo {
+            return (describePhoto(summary, photo, finding: finding) + findingLines(finding)).joined(separator: "\n")
+        }
         let u = summary.units
         var lines = ["\(summary.method.uppercased()) \(summary.inputs[1].name) against \(summary.inputs[0].name)"]
         if let registration = summary.registration {
@@ -274,14 +305,21 @@ struct DiffCommand: ParsableCommand {
                     + "at \(region.centroid.map { String(format: "%.3f", $0) }.joined(separator: ", "))")
         }
         if summary.regions.count > 10 { lines.append("  … \(summary.regions.count - 10) more regions in summary.json") }
-        if let out { lines.append("  written      \(out)/{\(DiffOutputFile.allNames.joined(separator: ","))}") }
-        if let finding {
-            lines.append("  finding      \(finding.id) recorded on \(site ?? finding.siteID)")
-            lines.append(
-                "  next         heritage condition add --from-finding \(finding.id.prefix(8)) --assessor NAME "
-                    + "--condition CONDITION --certainty CERTAINTY")
+        if let out {
+            let names =
+                [DiffOutputFile.cloud, DiffOutputFile.summary] + ["front", "side", "top"].map(DiffOutputFile.heatMap)
+            lines.append("  written      \(out)/{\(names.joined(separator: ","))}")
         }
-        return lines.joined(separator: "\n")
+        return (lines + findingLines(finding)).joined(separator: "\n")
+    }
+
+    func findingLines(_ finding: Finding?) -> [String] {
+        guard let finding else { return [] }
+        return [
+            "  finding      \(finding.id) recorded on \(site ?? finding.siteID)",
+            "  next         heritage condition add --from-finding \(finding.id.prefix(8)) --assessor NAME "
+                + "--condition CONDITION --certainty CERTAINTY",
+        ]
     }
 }
 
@@ -290,7 +328,9 @@ enum DiffOutputFile {
     static let cloud = "changes.ply"
     static let summary = "summary.json"
     static func heatMap(_ view: String) -> String { "heatmap-\(view).png" }
-    static let allNames = [cloud, summary, heatMap("front"), heatMap("side"), heatMap("top")]
+    static let mask = "change-mask.png"
+    static let overlay = "change-overlay.png"
+    static let allNames = [cloud, summary, heatMap("front"), heatMap("side"), heatMap("top"), mask, overlay]
 }
 
 struct DiffOutput: Encodable {

@@ -90,6 +90,11 @@ struct ImportCommand: ParsableCommand {
                 let url = scratch.appending(path: "thumbnail-\(requests.count).png")
                 try Data(png).write(to: url)
                 related.append((name: "thumbnail.png", url: url))
+                // An orthophoto's world file travels with it, so that `diff` can place it.
+                if let sidecar = WorldFile.sidecar(of: file) {
+                    _ = try WorldFile.read(path: sidecar)
+                    related.append((name: URL(filePath: sidecar).lastPathComponent, url: URL(filePath: sidecar)))
+                }
             }
             let summary = inspection.summary
             var capture = CaptureMetadata(

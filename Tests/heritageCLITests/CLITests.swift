@@ -53,11 +53,110 @@ import Testing
         }
         #expect(volume(near: 4.0, 2.0, kind: "loss").map { abs($0 - 0.445) < 0.067 } == true)
         #expect(volume(near: 5.6, 0.0, kind: "gain").map { abs($0 - 0.570) < 0.085 } == true)
+        // The photographs: the first of each survey compared, the finding in the report.
+        let photoSummary = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: URL(filePath: archive).appending(path: "comparisons/XX-DEMO-MAU-photo/summary.json")))
+                as? [String: Any])
+        #expect(photoSummary["method"] as? String == "photo")
+        let share = try #require((photoSummary["photo"] as? [String: Any])?["changedShare"] as? Double)
+        #expect(share > 0.02 && share < 0.06, "changed share \(share)")
+        #expect((photoSummary["regions"] as? [Any])?.count == 2)
+        let html = try String(
+            contentsOf: URL(filePath: archive).appending(path: "reports/XX-DEMO-MAU/report.html"), encoding: .utf8)
+        #expect(html.contains("PHOTO: finding") && html.contains("change-overlay.png"))
+        try photographsCompareFromFiles(URL(filePath: archive).appending(path: "sample-surveys"))
         // The restricted cross-stone's exact position is in neither its report nor its package.
         for folder in ["reports/XX-DEMO-KHA/report.json", "packages/XX-DEMO-KHA/data/registry/registry.json"] {
             let text = try String(contentsOf: URL(filePath: archive).appending(path: folder), encoding: .utf8)
             #expect(!text.contains("39.2876543") && !text.contains("45.6789012"), "\(folder)")
         }
+    }
+
+    /// `heritage diff` on two photo files: the mask, the overlay and the JSON; orthophotos by
+    /// their world files; clear errors for what cannot be compared.
+    func photographsCompareFromFiles(_ samples: URL) throws {
+        let before = samples.appending(path: "mausoleum-2019-06-12-photo-1.jpg").path
+        let after = samples.appending(path: "mausoleum-2026-04-03-photo-1.jpg").path
+        let out = URL(filePath: archive).appending(path: "photo-diff").path
+        let run = try heritage("diff", before, after, "--out", out, "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(json["units"] as? String == "px")
+        let photo = try #require(json["photo"] as? [String: Any])
+        #expect(photo["width"] as? Int == 960 && (photo["changedPixels"] as? Int ?? 0) > 10_000)
+        for name in ["summary.json", "change-mask.png", "change-overlay.png"] {
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(name)"), "\(name)")
+        }
+        let again = try heritage("diff", before, after, "--out", out)
+        #expect(again.status != 0 && again.stderr.contains("never overwrites"), "\(again.stderr)")
+
+        // As orthophotos 5 cm to the pixel, the after image placed 10 pixels east: the change
+        // moves with it, and areas are in square metres.
+        let ortho = URL(filePath: archive).appending(path: "ortho")
+        try FileManager.default.createDirectory(at: ortho, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: before, toPath: ortho.appending(path: "2019.jpg").path)
+        try FileManager.default.copyItem(atPath: after, toPath: ortho.appending(path: "2026.jpg").path)
+        try "0.05\n0\n0\n-0.05\n500000\n4000000\n".write(
+            to: ortho.appending(path: "2019.jgw"), atomically: true, encoding: .utf8)
+        try "0.05\n0\n0\n-0.05\n500000.5\n4000000\n".write(
+            to: ortho.appending(path: "2026.jgw"), atomically: true, encoding: .utf8)
+        let placed = try heritage(
+            "diff", ortho.appending(path: "2019.jpg").path, ortho.appending(path: "2026.jpg").path, "--units", "m",
+            "--json")
+        #expect(placed.status == 0, "\(placed.stderr)")
+        let placedJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(placed.stdout.utf8)) as? [String: Any])
+        #expect((placedJSON["parameters"] as? [String: Any])?["alignment"] as? String == "world files")
+        #expect(placedJSON["noDataCount"] as? Int == 10 * 640)
+        let largest = try #require((placedJSON["regions"] as? [[String: Any]])?.first)
+        let pixels = try #require(largest["pointCount"] as? Int)
+        #expect(abs((largest["area"] as? Double ?? 0) - Double(pixels) * 0.0025) < 1e-6)
+
+        // In the archive, the world files travel with the photos and place them for `diff --site`.
+        // (A byte after the JPEG's end makes new files: the demo already holds these bytes.)
+        for name in ["2019.jpg", "2026.jpg"] {
+            let handle = try FileHandle(forWritingTo: ortho.appending(path: name))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data([0]))
+            try handle.close()
+        }
+        let imported = try heritage(
+            "import", "--archive", archive, "--site", "XX-DEMO-MAU", ortho.appending(path: "2019.jpg").path,
+            ortho.appending(path: "2026.jpg").path, "--json")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let assets = try #require(
+            try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [[String: Any]])
+        let ids = assets.compactMap { ($0["assetID"] as? String).map { String($0.prefix(8)) + "@1" } }
+        #expect(ids.count == 2)
+        let stored = try heritage(
+            "diff", "--archive", archive, "--site", "XX-DEMO-MAU", ids[0], ids[1], "--units", "m", "--json")
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let storedJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(stored.stdout.utf8)) as? [String: Any])
+        #expect(storedJSON["noDataCount"] as? Int == 10 * 640)
+        let finding = try #require(storedJSON["finding"] as? [String: Any])
+        #expect(finding["method"] as? String == "photo" && (finding["resultVersionIDs"] as? [Any])?.count == 3)
+        let findingID = String(try #require(finding["id"] as? String).prefix(8))
+        let assessment = try heritage(
+            "condition", "add", "--archive", archive, "--from-finding", findingID, "--assessor", "Test Assessor",
+            "--condition", "poor", "--certainty", "medium", "--json")
+        #expect(assessment.status == 0, "\(assessment.stderr)")
+        #expect(assessment.stdout.contains("aerial-imagery-assessment"), "\(assessment.stdout)")
+
+        let broken = ortho.appending(path: "2026.jgw")
+        try "0.05\n0\nnorth\n".write(to: broken, atomically: true, encoding: .utf8)
+        let bad = try heritage("diff", ortho.appending(path: "2019.jpg").path, ortho.appending(path: "2026.jpg").path)
+        #expect(bad.status != 0 && bad.stderr.contains("2026.jgw, line 3"), "\(bad.stderr)")
+
+        let scan = samples.appending(path: "mausoleum-2019-06-12.ply").path
+        let mixed = try heritage("diff", before, scan)
+        #expect(mixed.status != 0 && mixed.stderr.contains("two scans or two photographs"), "\(mixed.stderr)")
+        let aligned = try heritage("diff", before, after, "--align", "icp")
+        #expect(aligned.status != 0 && aligned.stderr.contains("--align icp applies to scans"), "\(aligned.stderr)")
+        let wrongMethod = try heritage("diff", before, after, "--method", "m3c2")
+        #expect(wrongMethod.status != 0 && wrongMethod.stderr.contains("--method photo"), "\(wrongMethod.stderr)")
     }
 
     @Test func addListShowAndQueryWithJSON() throws {

@@ -224,18 +224,37 @@ extension SiteReport {
             page.raw("<article class=\"comparison\">")
             page.element("h3", "\(comparison.method.uppercased()): finding \(comparison.findingID)")
             page.paragraph(comparison.account)
+            let isPhoto = comparison.method == "photo"
             var rows: [[HTMLCell]] = [
                 [.text("Before"), .text(comparison.before)],
                 [.text("After"), .text(comparison.after)],
                 [.text("Recorded"), .text("\(comparison.recordedAt ?? "?") by \(comparison.recordedBy ?? "?")")],
-                [
-                    .text("Points"),
-                    .text(
-                        "\(comparison.coreCount) core points; \(comparison.significantCount) with significant change; "
-                            + "\(comparison.noDataCount) without data"),
-                ],
+                isPhoto
+                    ? [
+                        .text("Pixels"),
+                        .text(
+                            "\(comparison.coreCount) pixels; \(comparison.significantCount) changed "
+                                + String(
+                                    format: "(%.2f %% of those compared)",
+                                    Double(comparison.significantCount) * 100
+                                        / Double(max(1, comparison.coreCount - comparison.noDataCount)))
+                                + "; \(comparison.noDataCount) without data"),
+                    ]
+                    : [
+                        .text("Points"),
+                        .text(
+                            "\(comparison.coreCount) core points; \(comparison.significantCount) with significant change; "
+                                + "\(comparison.noDataCount) without data"),
+                    ],
             ]
-            if let distance = comparison.distance, let median = distance.median, let p95 = distance.p95 {
+            if isPhoto, let distance = comparison.distance, let median = distance.median, let p95 = distance.p95 {
+                rows.append([
+                    .text("Colour difference"),
+                    .text(
+                        String(
+                            format: "median %.3g, 95th percentile %.3g (0-255, after matching exposure)", median, p95)),
+                ])
+            } else if let distance = comparison.distance, let median = distance.median, let p95 = distance.p95 {
                 rows.append([
                     .text("Distance"),
                     .text(String(format: "median %.4g %@, 95th percentile of |d| %.4g %@", median, u, p95, u)),
@@ -270,21 +289,34 @@ extension SiteReport {
                 }
                 page.raw("</div>")
             }
-            page.element("h4", "Damage regions")
+            page.element("h4", isPhoto ? "Changed regions" : "Damage regions")
             if comparison.regions.isEmpty { page.paragraph("No region of significant change.") }
-            page.table(
-                [
-                    "#", "Kind", "Points", "Area (\(u)²)", "Volume (\(u)³)", "Mean depth (\(u))", "Max depth (\(u))",
-                    "Centroid",
-                ],
-                comparison.regions.map { region in
+            if isPhoto {
+                page.table(
+                    ["#", "Pixels", "Area (\(u)²)", "Mean colour difference", "Max colour difference", "Centroid"],
+                    comparison.regions.map { region in
+                        [
+                            .text("\(region.id)"), .text("\(region.pointCount)"), .number(region.area),
+                            .number(region.meanDepth), .number(region.maxDepth),
+                            .text(region.centroid.map { String(format: "%.2f", $0) }.joined(separator: ", ")),
+                        ]
+                    })
+            } else {
+                page.table(
                     [
-                        .text("\(region.id)"), .text(region.kind.rawValue), .text("\(region.pointCount)"),
-                        .number(region.area), .number(region.volume), .number(region.meanDepth),
-                        .number(region.maxDepth),
-                        .text(region.centroid.map { String(format: "%.3f", $0) }.joined(separator: ", ")),
-                    ]
-                })
+                        "#", "Kind", "Points", "Area (\(u)²)", "Volume (\(u)³)", "Mean depth (\(u))",
+                        "Max depth (\(u))",
+                        "Centroid",
+                    ],
+                    comparison.regions.map { region in
+                        [
+                            .text("\(region.id)"), .text(region.kind.rawValue), .text("\(region.pointCount)"),
+                            .number(region.area), .number(region.volume), .number(region.meanDepth),
+                            .number(region.maxDepth),
+                            .text(region.centroid.map { String(format: "%.3f", $0) }.joined(separator: ", ")),
+                        ]
+                    })
+            }
             page.element("h4", "Parameters")
             page.table(
                 ["Parameter", "Value"],

@@ -51,6 +51,13 @@ public enum AssetImportOutcome: Sendable, Equatable {
     case alreadyStored(AssetVersion)
 }
 
+/// One request's blobs, written before its rows.
+struct StoredBlobs {
+    var sha256: String
+    var size: Int64
+    var related: [RelatedFile]
+}
+
 extension HeritageArchive {
     var blobs: BlobStore { BlobStore(root: url.appending(path: Self.objectsFolderName)) }
 
@@ -66,7 +73,13 @@ extension HeritageArchive {
     public func importAssets(
         _ requests: [AssetImportRequest], actor: String, progress: ((URL, Int64, Int64) -> Void)? = nil
     ) throws -> [AssetImportOutcome] {
-        // Check every reference before touching the object store.
+        try checkReferences(requests)
+        let stored = try storeBlobs(requests, progress: progress)
+        return try write { db in try insertVersions(db, requests, stored, actor: actor) }
+    }
+
+    /// The sites, surveys and assets the requests name exist and belong together.
+    func checkReferences(_ requests: [AssetImportRequest]) throws {
         try read { db in
             for request in requests {
                 guard let site = try Site.fetch(db, reference: request.site) else {
@@ -88,12 +101,13 @@ extension HeritageArchive {
                 }
             }
         }
-        struct Stored {
-            var sha256: String
-            var size: Int64
-            var related: [RelatedFile]
-        }
-        var stored: [Stored] = []
+    }
+
+    /// Writes the requests' files (and their related files) into the object store.
+    func storeBlobs(
+        _ requests: [AssetImportRequest], progress: ((URL, Int64, Int64) -> Void)? = nil
+    ) throws -> [StoredBlobs] {
+        var stored: [StoredBlobs] = []
         for request in requests {
             let total =
                 (try? FileManager.default.attributesOfItem(atPath: request.file.path)[.size] as? NSNumber)?
@@ -106,82 +120,87 @@ extension HeritageArchive {
                 let (relatedSHA, relatedSize) = try blobs.store(contentsOf: file.url)
                 related.append(RelatedFile(name: file.name, sha256: relatedSHA, size: relatedSize))
             }
-            stored.append(Stored(sha256: sha256, size: size, related: related))
+            stored.append(StoredBlobs(sha256: sha256, size: size, related: related))
         }
-        return try write { db in
-            let time = Timestamp.now()
-            var outcomes: [AssetImportOutcome] = []
-            for (request, blob) in zip(requests, stored) {
-                if let existing = try Row.fetchOne(
-                    db, sql: "SELECT * FROM assetVersion WHERE sha256 = ? ORDER BY seq LIMIT 1",
-                    arguments: [blob.sha256])
-                {
-                    outcomes.append(.alreadyStored(try AssetVersion(row: existing)))
-                    continue
-                }
-                guard let site = try Site.fetch(db, reference: request.site) else {
-                    throw HeritageStoreError(.notFound, "no site with code or id '\(request.site)'")
-                }
-                for file in [RelatedFile(name: request.file.lastPathComponent, sha256: blob.sha256, size: blob.size)]
-                    + blob.related
-                {
-                    try db.execute(
-                        sql: "INSERT OR IGNORE INTO blob (sha256, size, storedAt) VALUES (?, ?, ?)",
-                        arguments: [file.sha256, file.size, time])
-                }
-                let assetID: String
-                var previous: AssetVersion?
-                if let reference = request.asset {
-                    assetID = try resolveID(db, table: "asset", reference: reference, noun: "asset")
-                    previous = try Row.fetchOne(
-                        db, sql: "SELECT * FROM assetVersion WHERE assetId = ? ORDER BY number DESC LIMIT 1",
-                        arguments: [assetID]
-                    ).map(AssetVersion.init(row:))
-                } else {
-                    let asset = Asset(
-                        id: RecordID.make(), siteID: site.id,
-                        surveyID: try request.survey.map {
-                            try resolveID(db, table: "survey", reference: $0, noun: "survey")
-                        },
-                        title: request.title ?? request.file.lastPathComponent, kind: request.kind, createdAt: time)
-                    try db.execute(
-                        sql:
-                            "INSERT INTO asset (id, siteId, surveyId, title, kind, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [asset.id, asset.siteID, asset.surveyID, asset.title, asset.kind.rawValue, time])
-                    try AuditLog.append(
-                        db, actor: actor, action: "asset.create", entityType: "asset", entityID: asset.id,
-                        entitySeq: db.lastInsertedRowID, oldValue: nil, newValue: try JSONText.encode(asset), time: time
-                    )
-                    assetID = asset.id
-                }
-                var warnings = request.warnings
-                if let latitude = request.capture.latitude, let longitude = request.capture.longitude,
-                    let point = try? GeoPoint(latitude: latitude, longitude: longitude)
-                {
-                    let distance = GreatCircle.distanceKm(point, site.location.point)
-                    if distance > Self.photoDistanceWarningKm {
-                        warnings.append(
-                            String(
-                                format:
-                                    "the file's GPS position is %.1f km from the site's recorded position (more than %.0f km)",
-                                distance, Self.photoDistanceWarningKm))
-                    }
-                }
-                let version = AssetVersion(
-                    id: RecordID.make(), assetID: assetID, number: (previous?.number ?? 0) + 1,
-                    previousVersionID: previous?.id, sha256: blob.sha256, size: blob.size,
-                    fileName: request.file.lastPathComponent, format: request.format,
-                    importerVersion: request.importerVersion, importedAt: time, importedBy: actor,
-                    capture: request.capture, summary: request.summaryJSON, relatedFiles: blob.related,
-                    warnings: warnings, derivation: request.derivation)
-                try version.insert(db)
-                try AuditLog.append(
-                    db, actor: actor, action: "asset.version", entityType: "assetVersion", entityID: version.id,
-                    entitySeq: db.lastInsertedRowID, oldValue: nil, newValue: try JSONText.encode(version), time: time)
-                outcomes.append(.stored(version))
+        return stored
+    }
+
+    /// The rows of an import, inside the caller's transaction.
+    func insertVersions(
+        _ db: Database, _ requests: [AssetImportRequest], _ stored: [StoredBlobs], actor: String
+    ) throws -> [AssetImportOutcome] {
+        let time = Timestamp.now()
+        var outcomes: [AssetImportOutcome] = []
+        for (request, blob) in zip(requests, stored) {
+            if let existing = try Row.fetchOne(
+                db, sql: "SELECT * FROM assetVersion WHERE sha256 = ? ORDER BY seq LIMIT 1",
+                arguments: [blob.sha256])
+            {
+                outcomes.append(.alreadyStored(try AssetVersion(row: existing)))
+                continue
             }
-            return outcomes
+            guard let site = try Site.fetch(db, reference: request.site) else {
+                throw HeritageStoreError(.notFound, "no site with code or id '\(request.site)'")
+            }
+            for file in [RelatedFile(name: request.file.lastPathComponent, sha256: blob.sha256, size: blob.size)]
+                + blob.related
+            {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO blob (sha256, size, storedAt) VALUES (?, ?, ?)",
+                    arguments: [file.sha256, file.size, time])
+            }
+            let assetID: String
+            var previous: AssetVersion?
+            if let reference = request.asset {
+                assetID = try resolveID(db, table: "asset", reference: reference, noun: "asset")
+                previous = try Row.fetchOne(
+                    db, sql: "SELECT * FROM assetVersion WHERE assetId = ? ORDER BY number DESC LIMIT 1",
+                    arguments: [assetID]
+                ).map(AssetVersion.init(row:))
+            } else {
+                let asset = Asset(
+                    id: RecordID.make(), siteID: site.id,
+                    surveyID: try request.survey.map {
+                        try resolveID(db, table: "survey", reference: $0, noun: "survey")
+                    },
+                    title: request.title ?? request.file.lastPathComponent, kind: request.kind, createdAt: time)
+                try db.execute(
+                    sql:
+                        "INSERT INTO asset (id, siteId, surveyId, title, kind, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [asset.id, asset.siteID, asset.surveyID, asset.title, asset.kind.rawValue, time])
+                try AuditLog.append(
+                    db, actor: actor, action: "asset.create", entityType: "asset", entityID: asset.id,
+                    entitySeq: db.lastInsertedRowID, oldValue: nil, newValue: try JSONText.encode(asset), time: time
+                )
+                assetID = asset.id
+            }
+            var warnings = request.warnings
+            if let latitude = request.capture.latitude, let longitude = request.capture.longitude,
+                let point = try? GeoPoint(latitude: latitude, longitude: longitude)
+            {
+                let distance = GreatCircle.distanceKm(point, site.location.point)
+                if distance > Self.photoDistanceWarningKm {
+                    warnings.append(
+                        String(
+                            format:
+                                "the file's GPS position is %.1f km from the site's recorded position (more than %.0f km)",
+                            distance, Self.photoDistanceWarningKm))
+                }
+            }
+            let version = AssetVersion(
+                id: RecordID.make(), assetID: assetID, number: (previous?.number ?? 0) + 1,
+                previousVersionID: previous?.id, sha256: blob.sha256, size: blob.size,
+                fileName: request.file.lastPathComponent, format: request.format,
+                importerVersion: request.importerVersion, importedAt: time, importedBy: actor,
+                capture: request.capture, summary: request.summaryJSON, relatedFiles: blob.related,
+                warnings: warnings, derivation: request.derivation)
+            try version.insert(db)
+            try AuditLog.append(
+                db, actor: actor, action: "asset.version", entityType: "assetVersion", entityID: version.id,
+                entitySeq: db.lastInsertedRowID, oldValue: nil, newValue: try JSONText.encode(version), time: time)
+            outcomes.append(.stored(version))
         }
+        return outcomes
     }
 
     /// The assets of a site, oldest first.

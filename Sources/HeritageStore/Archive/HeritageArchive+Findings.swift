@@ -6,46 +6,74 @@ extension HeritageArchive {
     /// must belong to the site.
     @discardableResult
     public func recordFinding(_ draft: Finding, actor: String) throws -> Finding {
-        var finding = draft
+        try write { db in try insertFinding(db, draft, actor: actor) }
+    }
+
+    /// Stores a comparison's output files as derived asset versions and records the finding
+    /// that cites them, in one transaction: both are in the archive, or neither is. The
+    /// finding's `resultVersionIDs` are those of the stored outputs, in the order given.
+    @discardableResult
+    public func recordFinding(_ draft: Finding, storing outputs: [AssetImportRequest], actor: String) throws -> (
+        Finding, [AssetImportOutcome]
+    ) {
+        try Self.checkNumbers(draft)
+        try checkReferences(outputs)
+        let stored = try storeBlobs(outputs)
+        return try write { db in
+            let outcomes = try insertVersions(db, outputs, stored, actor: actor)
+            var finding = draft
+            finding.resultVersionIDs = outcomes.map { outcome in
+                switch outcome {
+                case .stored(let version), .alreadyStored(let version): version.id
+                }
+            }
+            return (try insertFinding(db, finding, actor: actor), outcomes)
+        }
+    }
+
+    private static func checkNumbers(_ finding: Finding) throws {
         guard [finding.lossVolume, finding.gainVolume, finding.lossArea, finding.maxDepth].allSatisfy(\.isFinite) else {
             throw HeritageStoreError(.invalidInput, "a finding's volumes, area and depth must be finite numbers")
         }
-        return try write { db in
-            guard let site = try Site.fetch(db, reference: finding.siteID) else {
-                throw HeritageStoreError(.notFound, "no site with code or id '\(finding.siteID)'")
-            }
-            finding.siteID = site.id
-            for versionID in [finding.beforeVersionID, finding.afterVersionID] + finding.resultVersionIDs {
-                let owner = try String.fetchOne(
-                    db,
-                    sql: "SELECT a.siteId FROM assetVersion v JOIN asset a ON a.id = v.assetId WHERE v.id = ?",
-                    arguments: [versionID])
-                guard owner == site.id else {
-                    throw HeritageStoreError(
-                        .invalidInput, "asset version \(versionID) does not belong to site \(site.code)")
-                }
-            }
-            let time = Timestamp.now()
-            finding.recordedAt = time
-            finding.recordedBy = actor
-            try db.execute(
-                sql: """
-                    INSERT INTO finding (id, siteId, method, beforeVersionId, afterVersionId, resultVersionIds,
-                        measuredCount, significantCount, noDataCount, regionCount, lossVolume, gainVolume, lossArea,
-                        maxDepth, units, summary, recordedAt, recordedBy)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    finding.id, finding.siteID, finding.method, finding.beforeVersionID, finding.afterVersionID,
-                    try JSONText.encodeList(finding.resultVersionIDs), finding.measuredCount, finding.significantCount,
-                    finding.noDataCount, finding.regionCount, finding.lossVolume, finding.gainVolume, finding.lossArea,
-                    finding.maxDepth, finding.units, finding.summary, time, actor,
-                ])
-            try AuditLog.append(
-                db, actor: actor, action: "finding.record", entityType: "finding", entityID: finding.id,
-                entitySeq: db.lastInsertedRowID, oldValue: nil, newValue: try JSONText.encode(finding), time: time)
-            return finding
+    }
+
+    private func insertFinding(_ db: Database, _ draft: Finding, actor: String) throws -> Finding {
+        try Self.checkNumbers(draft)
+        var finding = draft
+        guard let site = try Site.fetch(db, reference: finding.siteID) else {
+            throw HeritageStoreError(.notFound, "no site with code or id '\(finding.siteID)'")
         }
+        finding.siteID = site.id
+        for versionID in [finding.beforeVersionID, finding.afterVersionID] + finding.resultVersionIDs {
+            let owner = try String.fetchOne(
+                db,
+                sql: "SELECT a.siteId FROM assetVersion v JOIN asset a ON a.id = v.assetId WHERE v.id = ?",
+                arguments: [versionID])
+            guard owner == site.id else {
+                throw HeritageStoreError(
+                    .invalidInput, "asset version \(versionID) does not belong to site \(site.code)")
+            }
+        }
+        let time = Timestamp.now()
+        finding.recordedAt = time
+        finding.recordedBy = actor
+        try db.execute(
+            sql: """
+                INSERT INTO finding (id, siteId, method, beforeVersionId, afterVersionId, resultVersionIds,
+                    measuredCount, significantCount, noDataCount, regionCount, lossVolume, gainVolume, lossArea,
+                    maxDepth, units, summary, recordedAt, recordedBy)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                finding.id, finding.siteID, finding.method, finding.beforeVersionID, finding.afterVersionID,
+                try JSONText.encodeList(finding.resultVersionIDs), finding.measuredCount, finding.significantCount,
+                finding.noDataCount, finding.regionCount, finding.lossVolume, finding.gainVolume, finding.lossArea,
+                finding.maxDepth, finding.units, finding.summary, time, actor,
+            ])
+        try AuditLog.append(
+            db, actor: actor, action: "finding.record", entityType: "finding", entityID: finding.id,
+            entitySeq: db.lastInsertedRowID, oldValue: nil, newValue: try JSONText.encode(finding), time: time)
+        return finding
     }
 
     /// The findings recorded on a site, oldest first.

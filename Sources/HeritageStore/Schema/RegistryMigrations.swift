@@ -14,6 +14,9 @@ enum RegistryMigrations {
         migrator.registerMigration("v3: findings of scan comparisons") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4: findings of photo comparisons") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -273,6 +276,43 @@ enum RegistryMigrations {
             recordedAt TEXT NOT NULL,
             recordedBy TEXT NOT NULL CHECK (length(trim(recordedBy)) > 0)
         );
+        CREATE INDEX finding_site ON finding(siteId, seq);
+        CREATE TRIGGER finding_noUpdate BEFORE UPDATE ON finding BEGIN
+            SELECT RAISE(ABORT, 'findings are never edited: record a new comparison');
+        END;
+        CREATE TRIGGER finding_noDelete BEFORE DELETE ON finding BEGIN
+            SELECT RAISE(ABORT, 'findings are never deleted from the registry');
+        END;
+        """
+
+    /// Photo comparisons record findings too. SQLite cannot change a CHECK constraint in place,
+    /// so the table is rebuilt with every row copied (seq included, so audit references hold);
+    /// dropping a table does not fire its delete trigger.
+    static let v4 = """
+        CREATE TABLE finding_v4 (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            siteId TEXT NOT NULL REFERENCES site(id),
+            method TEXT NOT NULL CHECK (method IN ('m3c2', 'c2c', 'c2m', 'photo')),
+            beforeVersionId TEXT NOT NULL REFERENCES assetVersion(id),
+            afterVersionId TEXT NOT NULL REFERENCES assetVersion(id) CHECK (afterVersionId <> beforeVersionId),
+            resultVersionIds TEXT NOT NULL CHECK (json_valid(resultVersionIds) AND json_array_length(resultVersionIds) > 0),
+            measuredCount INTEGER NOT NULL CHECK (measuredCount >= 0),
+            significantCount INTEGER NOT NULL CHECK (significantCount BETWEEN 0 AND measuredCount),
+            noDataCount INTEGER NOT NULL CHECK (noDataCount >= 0),
+            regionCount INTEGER NOT NULL CHECK (regionCount >= 0),
+            lossVolume REAL NOT NULL CHECK (lossVolume >= 0),
+            gainVolume REAL NOT NULL CHECK (gainVolume >= 0),
+            lossArea REAL NOT NULL CHECK (lossArea >= 0),
+            maxDepth REAL NOT NULL CHECK (maxDepth >= 0),
+            units TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            recordedAt TEXT NOT NULL,
+            recordedBy TEXT NOT NULL CHECK (length(trim(recordedBy)) > 0)
+        );
+        INSERT INTO finding_v4 SELECT * FROM finding;
+        DROP TABLE finding;
+        ALTER TABLE finding_v4 RENAME TO finding;
         CREATE INDEX finding_site ON finding(siteId, seq);
         CREATE TRIGGER finding_noUpdate BEFORE UPDATE ON finding BEGIN
             SELECT RAISE(ABORT, 'findings are never edited: record a new comparison');

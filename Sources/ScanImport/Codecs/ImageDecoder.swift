@@ -56,7 +56,7 @@ public enum ImageDecoder {
             pixels: Array(UnsafeBufferPointer(start: pixels, count: count)), warnings: warnings)
     }
 
-    /// Encodes RGB or RGBA pixels as PNG.
+    /// Encodes grey (1 channel), RGB or RGBA pixels as PNG.
     public static func encodePNG(_ image: DecodedImage) throws(ScanImportError) -> [UInt8] {
         var output: UnsafeMutablePointer<UInt8>?
         var size = 0

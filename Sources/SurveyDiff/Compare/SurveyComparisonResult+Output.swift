@@ -38,6 +38,8 @@ public struct ComparisonSummary: Sendable, Codable {
     public var regions: [DamageRegion]
     /// Plain statements of what the figures do not show.
     public var caveats: [String]
+    /// Photo comparisons only: image size, pixels compared and changed, the changed share.
+    public var photo: PhotoComparisonFacts? = nil
 }
 
 extension SurveyComparisonResult {

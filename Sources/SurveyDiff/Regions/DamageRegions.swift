@@ -2,6 +2,9 @@
 public enum ChangeKind: String, Sendable, Codable {
     case loss
     case gain
+    /// A changed appearance between photographs: they show that something changed, not
+    /// whether material was lost or added.
+    case change
 }
 
 /// Significant change grouped into one connected patch of the surface.

@@ -15,6 +15,8 @@ struct DemoEvidence {
         var code: String
         var truth: String
         var summary: ComparisonSummary
+        /// The first photograph of each survey, compared (they are taken from the same place).
+        var photo: ComparisonSummary?
         var report: URL
         var package: URL
     }
@@ -78,7 +80,7 @@ struct DemoEvidence {
                     sample.before.scan.path,
                 ]
             ).importFiles(into: archive)
-            _ = try ImportCommand.parse(
+            let beforePhotos = try ImportCommand.parse(
                 archiveOptions + ["--site", sample.code, "--survey", before.id] + sample.before.photos.map(\.path)
             ).importFiles(into: archive)
             let after = try archive.addSurvey(
@@ -92,7 +94,7 @@ struct DemoEvidence {
                     sample.after.scan.path,
                 ]
             ).importFiles(into: archive)
-            _ = try ImportCommand.parse(
+            let afterPhotos = try ImportCommand.parse(
                 archiveOptions + ["--site", sample.code, "--survey", after.id] + sample.after.photos.map(\.path)
             ).importFiles(into: archive)
 
@@ -116,6 +118,16 @@ struct DemoEvidence {
                 assessment.surveyID = after.id
                 _ = try archive.addAssessment(assessment, actor: actor)
             }
+            var photo: ComparisonSummary?
+            if let first = beforePhotos.first, let second = afterPhotos.first {
+                photo = try DiffCommand.parse(
+                    archiveOptions + [
+                        "--site", sample.code, "\(first.assetID)@\(first.version)",
+                        "\(second.assetID)@\(second.version)",
+                        "--out", folder.appending(path: "comparisons/\(sample.code)-photo").path,
+                    ]
+                ).perform().0
+            }
             let options = ReportOptions(actor: actor, software: heritageVersion)
             let report = try ReportWriter.write(
                 site: sample.code, from: archive, options: options,
@@ -130,7 +142,7 @@ struct DemoEvidence {
             }
             outcomes.append(
                 SiteOutcome(
-                    code: sample.code, truth: sample.truth, summary: summary,
+                    code: sample.code, truth: sample.truth, summary: summary, photo: photo,
                     report: report.folder.appending(path: ReportWriter.htmlName), package: package.folder))
         }
         return outcomes

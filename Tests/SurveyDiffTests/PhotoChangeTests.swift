@@ -1,0 +1,194 @@
+import Foundation
+import ScanImport
+import Testing
+
+@testable import SurveyDiff
+
+/// Photo change masks on a real camera photograph (a Nikon COOLPIX JPEG from ../shared/data),
+/// made into an "after" image by changing exposure and white balance, painting a patch of
+/// rubble of known extent and encoding it as JPEG again.
+@Suite struct PhotoChangeTests {
+    /// The real photo at half size (320×240): small enough for a debug build.
+    static func realPhoto() throws -> DecodedImage {
+        let path = SharedData.path("photos/gps/DSCN0010.jpg")
+        let bytes = try [UInt8](Data(contentsOf: URL(filePath: path)))
+        return try bytes.withUnsafeBytes { try ImageDecoder.decode($0, format: .jpeg, file: path, scale: 2) }
+    }
+
+    /// `image` with exposure changed per channel, a rubble patch over `patch` (columns, rows),
+    /// through a JPEG round trip at `quality`.
+    static func after(
+        _ image: DecodedImage, patch: (columns: Range<Int>, rows: Range<Int>)?, quality: Int = 85
+    ) throws -> DecodedImage {
+        var pixels = image.pixels
+        let gains = [0.82, 0.86, 0.9]
+        let offsets = [14.0, 10.0, 6.0]
+        for index in 0..<(image.width * image.height) {
+            for channel in 0..<3 {
+                let value = Double(pixels[index * 3 + channel]) * gains[channel] + offsets[channel]
+                pixels[index * 3 + channel] = UInt8(min(255, max(0, value.rounded())))
+            }
+        }
+        if let patch {
+            var random = SplitMix(seed: 7)
+            for row in patch.rows {
+                for column in patch.columns {
+                    // Grey-brown rubble with its own texture, unlike anything in the photo's place.
+                    let grain = Double(random.next() % 60)
+                    let index = (row * image.width + column) * 3
+                    pixels[index] = UInt8(120 + grain)
+                    pixels[index + 1] = UInt8(105 + grain)
+                    pixels[index + 2] = UInt8(85 + grain * 0.8)
+                }
+            }
+        }
+        let jpeg = try ImageDecoder.encodeJPEG(
+            DecodedImage(width: image.width, height: image.height, channels: 3, pixels: pixels), quality: quality)
+        return try jpeg.withUnsafeBytes { try ImageDecoder.decode($0, format: .jpeg, file: "after.jpg") }
+    }
+
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func aPaintedPatchIsFoundWhereItIsAndNothingElse() throws {
+        let before = try Self.realPhoto()
+        let patch = (columns: 150..<210, rows: 60..<110)
+        let result = try PhotoChange.compare(before: before, after: try Self.after(before, patch: patch))
+        #expect(result.regions.count == 1, "regions: \(result.regions)")
+        let region = try #require(result.regions.first)
+        // The patch is 60×50 = 3000 pixels; the mask may round its corners and spill a pixel or two.
+        #expect(abs(Double(region.pointCount) - 3000) / 3000 < 0.12, "region pixels \(region.pointCount)")
+        #expect(abs(region.centroid[0] - 179.5) < 2 && abs(region.centroid[1] - 84.5) < 2, "\(region.centroid)")
+        #expect(region.lower[0] >= 146 && region.upper[0] <= 213 && region.lower[1] >= 56 && region.upper[1] <= 113)
+        #expect(region.kind == .change && region.volume == 0)
+        let truthShare = 3000.0 / Double(before.width * before.height)
+        #expect(abs(result.changedShare - truthShare) / truthShare < 0.12, "share \(result.changedShare)")
+        // The exposure match undid the change of exposure (before ≈ gain × after + offset).
+        #expect(abs(result.matches[0].gain - 1 / 0.82) < 0.05, "\(result.matches)")
+        // Inside the patch, hardly a pixel is missed; outside, none is flagged.
+        var missed = 0
+        var falseAlarms = 0
+        for row in 0..<before.height {
+            for column in 0..<before.width {
+                let inside = patch.columns.contains(column) && patch.rows.contains(row)
+                let flagged = result.labels[row * before.width + column] > 0
+                if inside && !flagged { missed += 1 }
+                if !inside && flagged && !(146..<214).contains(column) { falseAlarms += 1 }
+            }
+        }
+        #expect(missed < 150, "missed \(missed) of 3000")
+        #expect(falseAlarms == 0)
+    }
+
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func exposureAndRecompressionAloneAreNoChange() throws {
+        let before = try Self.realPhoto()
+        let result = try PhotoChange.compare(before: before, after: try Self.after(before, patch: nil, quality: 70))
+        #expect(result.regions.isEmpty, "\(result.regions)")
+        #expect(result.changedShare == 0)
+        #expect(result.thresholdDerived && result.threshold >= 8)
+        // Without the exposure match the same pair is mostly "changed": the match is what keeps it quiet.
+        var raw = PhotoChange.Parameters()
+        raw.matchExposure = false
+        raw.threshold = 8
+        let unmatched = try PhotoChange.compare(
+            before: before, after: try Self.after(before, patch: nil, quality: 70), parameters: raw)
+        #expect(unmatched.changedShare > 0.2, "unmatched share \(unmatched.changedShare)")
+    }
+
+    @Test func imagesOfDifferentSizesNeedWorldFiles() throws {
+        let small = DecodedImage(width: 4, height: 4, channels: 3, pixels: [UInt8](repeating: 90, count: 48))
+        let large = DecodedImage(width: 5, height: 4, channels: 3, pixels: [UInt8](repeating: 90, count: 60))
+        #expect(throws: SurveyDiffError.self) { try PhotoChange.compare(before: small, after: large) }
+        do {
+            _ = try PhotoChange.compare(before: small, after: large)
+        } catch {
+            #expect(error.code == .mismatchedInputs)
+            #expect(error.message.contains("4×4 and 5×4"))
+        }
+        let world = WorldFile(a: 1, d: 0, b: 0, e: -1, c: 0, f: 0)
+        #expect(throws: SurveyDiffError.self) {
+            try PhotoChange.compare(before: small, after: small, beforeWorld: world)
+        }
+        let far = WorldFile(a: 1, d: 0, b: 0, e: -1, c: 1000, f: 0)
+        #expect(throws: SurveyDiffError.self) {
+            try PhotoChange.compare(before: small, after: small, beforeWorld: world, afterWorld: far)
+        }
+        // A uniform, unchanged pair is no change, not a division by zero.
+        let same = try PhotoChange.compare(before: small, after: small)
+        #expect(same.regions.isEmpty && same.changedShare == 0)
+    }
+
+    /// Two orthophotos of one place: the after image is a shifted crop of a 0.05 m-pixel
+    /// mosaic, placed by its own world file; the patch must be found at its map position.
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func orthophotosAreComparedThroughTheirWorldFiles() throws {
+        let mosaic = try Self.realPhoto()
+        let patch = (columns: 150..<210, rows: 60..<110)
+        let changed = try Self.after(mosaic, patch: patch)
+        // before: columns 0..<300, rows 0..<220; after: columns 20..<320, rows 15..<240 of the mosaic.
+        func crop(_ image: DecodedImage, x: Int, y: Int, width: Int, height: Int) -> DecodedImage {
+            var pixels = [UInt8]()
+            for row in y..<(y + height) {
+                pixels += image.pixels[((row * image.width + x) * 3)..<((row * image.width + x + width) * 3)]
+            }
+            return DecodedImage(width: width, height: height, channels: 3, pixels: pixels)
+        }
+        let before = crop(mosaic, x: 0, y: 0, width: 300, height: 220)
+        let after = crop(changed, x: 20, y: 15, width: 300, height: 225)
+        let pixel = 0.05
+        let beforeWorld = WorldFile(a: pixel, d: 0, b: 0, e: -pixel, c: 500_000, f: 4_000_000)
+        let afterWorld = WorldFile(
+            a: pixel, d: 0, b: 0, e: -pixel, c: 500_000 + 20 * pixel, f: 4_000_000 - 15 * pixel)
+        let result = try PhotoChange.compare(
+            before: before, after: after, beforeWorld: beforeWorld, afterWorld: afterWorld)
+        #expect(result.registration == "world files")
+        // The first 20 columns and 15 rows of the before image are not in the after image.
+        #expect(result.noDataPixels == 300 * 220 - 280 * 205)
+        #expect(result.regions.count == 1, "\(result.regions)")
+        let region = try #require(result.regions.first)
+        let area = 3000 * pixel * pixel
+        #expect(abs(region.area - area) / area < 0.12, "area \(region.area) m²")
+        #expect(abs(region.centroid[0] - (500_000 + 179.5 * pixel)) < 2 * pixel, "\(region.centroid)")
+        #expect(abs(region.centroid[1] - (4_000_000 - 84.5 * pixel)) < 2 * pixel, "\(region.centroid)")
+        let summary = result.summary(inputs: [], software: "test", units: "m")
+        #expect(summary.method == "photo" && summary.photo?.changedPixels == region.pointCount)
+        #expect(summary.parameters.alignment == "world files")
+    }
+
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func theMaskAndOverlayAreImagesOfTheResult() throws {
+        let before = try Self.realPhoto()
+        let result = try PhotoChange.compare(
+            before: before, after: try Self.after(before, patch: (columns: 20..<60, rows: 20..<70)))
+        let mask = try result.maskPNG()
+        let decoded = try mask.withUnsafeBytes { try ImageDecoder.decode($0, format: .png, file: "mask.png") }
+        #expect(decoded.width == before.width && decoded.height == before.height)
+        let white = stride(from: 0, to: decoded.pixels.count, by: decoded.channels).filter {
+            decoded.pixels[$0] == 255
+        }.count
+        #expect(white == result.changedPixels && white > 1500)
+        let overlay = try result.overlayPNG()
+        let shown = try overlay.withUnsafeBytes { try ImageDecoder.decode($0, format: .png, file: "overlay.png") }
+        #expect(shown.width == before.width && shown.height > before.height)
+    }
+
+    @Test func worldFilesAreReadOrRefusedWithTheLine() throws {
+        func read(_ text: String) throws -> WorldFile {
+            try Array(text.utf8).withUnsafeBytes { try WorldFile.read($0, file: "ortho.jgw") }
+        }
+        let world = try read("0.05\n0.0\n0.0\n-0.05\n500000.025\n4000000.975\n\n")
+        #expect(world.pixelArea == 0.05 * 0.05)
+        #expect(world.world(column: 0, row: 0) == SIMD2(500000.025, 4000000.975))
+        let back = try #require(world.pixel(world.world(column: 12, row: 7)))
+        #expect(abs(back.x - 12) < 1e-6 && abs(back.y - 7) < 1e-6)
+        #expect(try read(world.text) == world)
+        do {
+            _ = try read("0.05\n0\nzero\n-0.05\n1\n2\n")
+            Issue.record("a word where a number belongs was accepted")
+        } catch let error as ScanImportError {
+            #expect(error.description == "ortho.jgw, line 3: expected a number (the column rotation), found 'zero'")
+        }
+        #expect(throws: ScanImportError.self) { try read("0.05\n0\n0\n-0.05\n1\n") }
+        #expect(throws: ScanImportError.self) { try read("0.05\n0\n0\n-0.05\n1\n2\n3\n") }
+        #expect(throws: ScanImportError.self) { try read("0\n0\n0\n0\n1\n2\n") }
+    }
+}
