@@ -186,6 +186,7 @@ int hc_png_encode(const unsigned char *pixels, int width, int height, int channe
     image.width = (png_uint_32)width;
     image.height = (png_uint_32)height;
     image.format = channels == 4 ? PNG_FORMAT_RGBA : channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
+    image.flags = PNG_IMAGE_FLAG_FAST;
     png_alloc_size_t size = 0;
     if (!png_image_write_get_memory_size(image, size, 0, pixels, 0, NULL)) {
         snprintf(message, message_size, "%s", image.message);

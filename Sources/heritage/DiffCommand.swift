@@ -122,8 +122,12 @@ struct DiffCommand: ParsableCommand {
         let store = try site.map { _ in try archive.open() }
         if let photos = try loadPhotos(store: store) { return try performPhoto(photos, store: store) }
         let options = try comparisonOptions()
-        let (beforeScan, beforeInput) = try load(before, role: "before", store: store)
-        let (afterScan, afterInput) = try load(after, role: "after", store: store)
+        // Both epochs are read and hashed at once.
+        let loaded = try [(before, "before"), (after, "after")].parallelMap(minimumChunk: 1) {
+            try load($0.0, role: $0.1, store: store)
+        }
+        let (beforeScan, beforeInput) = loaded[0]
+        let (afterScan, afterInput) = loaded[1]
         var inputs = [beforeInput, afterInput]
         var corePoints: PointCloud?
         if let cores {
@@ -257,20 +261,25 @@ struct DiffCommand: ParsableCommand {
     }
 
     func write(_ result: SurveyComparisonResult, _ summary: ComparisonSummary, to folder: URL, units: String) throws {
-        let comments = [
-            "heritage diff \(result.method.rawValue): \(summary.inputs.map(\.name).joined(separator: " vs "))"
-        ]
-        try Data(result.cloudPLY(comments: comments)).write(to: folder.appending(path: DiffOutputFile.cloud))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(summary).write(to: folder.appending(path: DiffOutputFile.summary))
-        let views = try HeatMap.render(
-            points: result.points, distance: result.distance, spacing: result.regions.coreSpacing, units: units,
-            title:
-                "\(result.method.rawValue) \(summary.inputs.map { URL(filePath: $0.name).lastPathComponent }.joined(separator: " vs "))"
-        )
-        for view in views {
-            try Data(view.png).write(to: folder.appending(path: DiffOutputFile.heatMap(view.name)))
+        let names = summary.inputs.map { URL(filePath: $0.name).lastPathComponent }.joined(separator: " vs ")
+        // The cloud and the heat maps are written at the same time.
+        _ = try [0, 1].parallelMap(minimumChunk: 1) { which in
+            if which == 0 {
+                let comments = [
+                    "heritage diff \(result.method.rawValue): \(summary.inputs.map(\.name).joined(separator: " vs "))"
+                ]
+                try Data(result.cloudPLY(comments: comments)).write(to: folder.appending(path: DiffOutputFile.cloud))
+            } else {
+                let views = try HeatMap.render(
+                    points: result.points, distance: result.distance, spacing: result.regions.coreSpacing,
+                    units: units, title: "\(result.method.rawValue) \(names)")
+                for view in views {
+                    try Data(view.png).write(to: folder.appending(path: DiffOutputFile.heatMap(view.name)))
+                }
+            }
         }
     }
 

@@ -2,11 +2,10 @@
 /// point of the reference mesh (positive in front of the nearest triangle, behind negative).
 public enum C2M {
     public static func distances(
-        from compared: PointCloud, to mesh: TriangleBVH, order: [Int32]? = nil
+        from compared: PointCloud, to mesh: TriangleBVH, comparedTree: KDTree? = nil
     ) throws(SurveyDiffError) -> [Double] {
         guard mesh.triangleCount > 0 else { throw SurveyDiffError(.emptyInput, "the reference mesh has no triangles") }
-        return inSpatialOrder(compared, order) { index in
-            let p = compared.point(index)
+        return inSpatialOrder(compared, tree: comparedTree) { _, p in
             guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { return .nan }
             return mesh.closest(to: p)?.signedDistance ?? .nan
         }

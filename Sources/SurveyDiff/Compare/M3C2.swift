@@ -97,14 +97,15 @@ public enum M3C2 {
         // Visit the core points in space-filling (k-d tree) order: neighbouring queries then touch
         // the same parts of the epochs' trees, which stay in cache. Given core points often come in
         // random order; this alone makes M3C2 several times faster on them.
-        let order = (coreTree ?? KDTree(positions: corePoints.positions)).indices
+        // The core points are read from the tree's contiguous copy, in its order.
+        let order = coreTree ?? KDTree(positions: corePoints.positions)
         var measurements = [M3C2Measurement](repeating: M3C2Measurement(), count: corePoints.count)
         measurements.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedSendable(buffer)
             parallelChunks(order.count, minimumChunk: 256) { range in
-                for slot in range {
-                    let index = Int(order[slot])
-                    out.value[index] = measure(at: corePoints.point(index), tree1, tree2, parameters)
+                for position in range {
+                    out.value[order.inputIndex(position)] = measure(
+                        at: order.point(at: position), tree1, tree2, parameters)
                 }
             }
         }

@@ -137,7 +137,13 @@ public enum SurveyComparison {
             try SurveyDiffError.requirePositive(threshold, "change threshold")
         }
         progress("indexing the before epoch (\(before.count) points)")
-        let referenceTree = KDTree(positions: before.positions)
+        // Without alignment the after epoch's tree does not wait for the reference's: the two
+        // are built side by side (a build uses a second core poorly on its own).
+        let movesAfter = options.align || options.initialTransform != .identity
+        let (referenceTree, afterTree) =
+            movesAfter
+            ? (KDTree(positions: before.positions), nil)
+            : concurrently({ KDTree(positions: before.positions) }, { Optional(KDTree(positions: after.positions)) })
         let spacing = DamageRegions.medianSpacing(before, referenceTree)
         guard spacing > 0 else { throw SurveyDiffError(.emptyInput, "the before epoch's points all coincide") }
         var derived = [String]()
@@ -196,14 +202,16 @@ public enum SurveyComparison {
                 if options.coreSpacing == nil { derived.append("coreSpacing") }
             }
             points = try selection.corePoints(of: before)
-            progress("indexing the core points (\(points.count))")
-            pointsTree = KDTree(positions: points.positions)
+            progress("indexing the core points (\(points.count)) and the after epoch (\(compared.count) points)")
+            let cores = points
+            let comparedTree: KDTree
+            (pointsTree, comparedTree) = concurrently(
+                { KDTree(positions: cores.positions) },
+                { [compared] in afterTree ?? KDTree(positions: compared.positions) })
             let m3c2 = M3C2Parameters(
                 normalRadii: normalRadii, cylinderRadius: cylinderRadius, cylinderHalfLength: halfLength,
                 registrationError: registrationError, minimumPoints: options.minimumPoints,
                 orientation: options.orientation)
-            progress("indexing the after epoch (\(compared.count) points)")
-            let comparedTree = KDTree(positions: compared.positions)
             progress("M3C2 at \(points.count) core points")
             let result = try M3C2.compare(
                 reference: before, compared: compared, corePoints: points, parameters: m3c2,
@@ -221,12 +229,12 @@ public enum SurveyComparison {
             parameters.orientation = options.orientation.description
         case .c2c:
             points = compared
-            pointsTree = KDTree(positions: points.positions)
+            pointsTree = afterTree ?? KDTree(positions: points.positions)
             let model: C2C.Model = options.localPlaneNeighbours.map { .localPlane(neighbours: $0) } ?? .nearestNeighbour
             progress("C2C at \(points.count) points")
             distance = try C2C.distances(
                 from: compared, to: referenceTree, model: model, orientation: options.orientation,
-                order: pointsTree?.indices)
+                comparedTree: pointsTree)
             parameters.c2cModel = model.description
             if case .localPlane = model { parameters.orientation = options.orientation.description }
             (significant, parameters.changeThreshold) = thresholded(distance, options.changeThreshold, &derived)
@@ -234,9 +242,9 @@ public enum SurveyComparison {
             points = compared
             progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
             let mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
-            pointsTree = KDTree(positions: points.positions)
+            pointsTree = afterTree ?? KDTree(positions: points.positions)
             progress("C2M at \(points.count) points")
-            distance = try C2M.distances(from: compared, to: mesh, order: pointsTree?.indices)
+            distance = try C2M.distances(from: compared, to: mesh, comparedTree: pointsTree)
             (significant, parameters.changeThreshold) = thresholded(distance, options.changeThreshold, &derived)
         }
 

@@ -132,7 +132,8 @@ extension KDTree {
                         if boxDistanceSquared(point, node.lower, node.upper) > limit { continue }
                         let far = pointwiseMax(point - node.lower, node.upper - point)
                         if (far * far).sum() <= limit {
-                            accumulator.add(count: node.count, mean: node.mean, spread: node.spread)
+                            let whole = moments[index]
+                            accumulator.add(count: node.count, mean: whole.mean, spread: whole.spread)
                             continue
                         }
                         if node.right < 0 {

@@ -3,12 +3,25 @@
 extension KDTree {
     /// The tree position and squared distance of the point nearest to `query`, no farther than
     /// `maximumDistance`; nil when there is none.
+    ///
+    /// `hint`, a tree position (such as the previous query's answer when queries come in spatial
+    /// order), starts the search with that point's distance as the bound, so most of the tree
+    /// is pruned at once; the answer is the same.
     public func nearest(
-        to query: SIMD3<Double>, maximumDistance: Double = .infinity
+        to query: SIMD3<Double>, maximumDistance: Double = .infinity, hint: Int? = nil
     ) -> (position: Int, distanceSquared: Double)? {
         guard !indices.isEmpty else { return nil }
         var best = maximumDistance.isFinite ? maximumDistance * maximumDistance : Double.infinity
         var bestPosition = -1
+        if let hint, hint >= 0, hint < indices.count {
+            let d = point(at: hint) - query
+            let distance = (d * d).sum()
+            // The hint only helps if it is within the limit; `<=` keeps it a candidate.
+            if distance <= best {
+                best = distance
+                bestPosition = hint
+            }
+        }
         nodes.withUnsafeBufferPointer { nodes in
             points.withUnsafeBufferPointer { points in
                 withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
@@ -186,10 +199,11 @@ extension KDTree {
                                 && inside(SIMD3(hi.x, lo.y, hi.z)) && inside(SIMD3(lo.x, hi.y, hi.z))
                             {
                                 let n = Double(node.count)
-                                let t = dot(node.mean - center, axis)
+                                let whole = moments[index]
+                                let t = dot(whole.mean - center, axis)
                                 count += node.count
                                 sum += n * t
-                                sumSquares += node.spread.quadratic(axis) + n * t * t
+                                sumSquares += whole.spread.quadratic(axis) + n * t * t
                                 continue
                             }
                         }

@@ -36,24 +36,56 @@ func parallelArray<T>(
     return result
 }
 
+/// Runs `first` and `second` at the same time and returns both results.
+func concurrently<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
+    var a: A?
+    var b: B?
+    withoutActuallyEscaping(first) { first in
+        withoutActuallyEscaping(second) { second in
+            withUnsafeMutablePointer(to: &a) { slotA in
+                withUnsafeMutablePointer(to: &b) { slotB in
+                    let shared = UncheckedSendable((first, second, slotA, slotB))
+                    DispatchQueue.concurrentPerform(iterations: 2) { which in
+                        if which == 0 {
+                            shared.value.2.pointee = shared.value.0()
+                        } else {
+                            shared.value.3.pointee = shared.value.1()
+                        }
+                    }
+                }
+            }
+        }
+    }
+    guard let a, let b else { preconditionFailure("concurrentPerform ran both iterations") }
+    return (a, b)
+}
+
 /// Hands a value to concurrent iterations that touch disjoint parts of it.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     var value: Value
     init(_ value: Value) { self.value = value }
 }
 
-/// `measure(index)` for every point of `cloud`, on all cores, visiting the points in `order`
-/// (tree order: neighbouring queries then share cached parts of the index) when given. Points
-/// missing from `order` (non-finite) get NaN.
-func inSpatialOrder(_ cloud: PointCloud, _ order: [Int32]?, _ measure: (Int) -> Double) -> [Double] {
+/// `measure(index, point)` for every point of `cloud`, on all cores. With `tree` (a tree over
+/// `cloud`), the points are visited in tree order and read from the tree's own contiguous copy:
+/// neighbouring queries then share cached parts of the index, and reading the input in that
+/// order would miss the cache at every point. Points the tree left out (non-finite) get NaN.
+func inSpatialOrder(
+    _ cloud: PointCloud, tree: KDTree?, _ measure: (Int, SIMD3<Double>) -> Double
+) -> [Double] {
     var result = [Double](repeating: .nan, count: cloud.count)
-    let visit = order ?? (0..<cloud.count).map { Int32($0) }
     result.withUnsafeMutableBufferPointer { buffer in
         let out = UncheckedSendable(buffer)
-        parallelChunks(visit.count, minimumChunk: 2048) { range in
-            for slot in range {
-                let index = Int(visit[slot])
-                out.value[index] = measure(index)
+        if let tree {
+            parallelChunks(tree.count, minimumChunk: 2048) { range in
+                for position in range {
+                    let index = tree.inputIndex(position)
+                    out.value[index] = measure(index, tree.point(at: position))
+                }
+            }
+        } else {
+            parallelChunks(cloud.count, minimumChunk: 2048) { range in
+                for index in range { out.value[index] = measure(index, cloud.point(index)) }
             }
         }
     }

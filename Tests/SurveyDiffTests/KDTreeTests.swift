@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+@testable import SurveyDiff
+
+/// The k-d tree against brute force, on clouds that stress its construction: scanner-like
+/// planes where one coordinate never changes, heavy duplication, and sorted input.
+@Suite struct KDTreeTests {
+    static func clouds() -> [(name: String, positions: [Double])] {
+        var random = SplitMix(seed: 11)
+        var scattered = [Double]()
+        var planar = [Double]()
+        var duplicated = [Double]()
+        var sorted = [Double]()
+        for index in 0..<20_000 {
+            scattered += [random.uniform() * 10, random.uniform() * 3, random.uniform()]
+            // A flat floor: z is the same everywhere (every split on z sees only equal keys).
+            planar += [random.uniform() * 5, random.uniform() * 5, 1.25]
+            // Forty distinct points, each five hundred times.
+            let cell = Double(index % 40)
+            duplicated += [cell, cell * 0.5, 2]
+            // A scan line: x increasing.
+            sorted += [Double(index) * 0.001, 0.5 * sin(Double(index) * 0.01), 0]
+        }
+        return [("scattered", scattered), ("planar", planar), ("duplicated", duplicated), ("sorted", sorted)]
+    }
+
+    @Test(arguments: clouds())
+    func nearestAndRadiusMatchBruteForce(_ cloud: (name: String, positions: [Double])) {
+        let tree = KDTree(positions: cloud.positions)
+        #expect(tree.count == cloud.positions.count / 3)
+        #expect(Set(tree.indices).count == tree.count, "\(cloud.name): every point once")
+        var random = SplitMix(seed: 5)
+        var hint: Int?
+        for _ in 0..<200 {
+            let pick = Int(random.next() % UInt64(tree.count))
+            let query =
+                SIMD3(cloud.positions[3 * pick], cloud.positions[3 * pick + 1], cloud.positions[3 * pick + 2])
+                + SIMD3(random.uniform() - 0.5, random.uniform() - 0.5, random.uniform() - 0.5) * 0.05
+            var best = Double.infinity
+            var within = 0
+            for index in 0..<tree.count {
+                let p = SIMD3(
+                    cloud.positions[3 * index], cloud.positions[3 * index + 1], cloud.positions[3 * index + 2])
+                let d = ((p - query) * (p - query)).sum()
+                best = min(best, d)
+                if d <= 0.01 { within += 1 }
+            }
+            let found = tree.nearest(to: query)
+            #expect(found?.distanceSquared == best, "\(cloud.name)")
+            // A hint (here the previous answer) never changes the answer.
+            #expect(tree.nearest(to: query, hint: hint)?.distanceSquared == best, "\(cloud.name) with a hint")
+            hint = found?.position
+            var counted = 0
+            tree.forEach(within: 0.1, of: query) { _, _ in counted += 1 }
+            #expect(counted == within, "\(cloud.name): points within 0.1")
+        }
+    }
+
+    @Test func selectPlacesTheMedianOnEveryAxis() {
+        var random = SplitMix(seed: 3)
+        for count in [2, 17, 500, 5_000, 40_000] {
+            for axis in 0..<3 {
+                var items = (0..<count).map { index in
+                    // Few distinct values: equal keys are the hard case for a partition.
+                    KDTree.Item(
+                        x: Double(random.next() % 7), y: random.uniform(), z: Double(random.next() % 2),
+                        index: Int32(index))
+                }
+                let k = count / 2
+                items.withUnsafeMutableBufferPointer { KDTree.select($0, 0, count, k, axis) }
+                let pivot = items[k][axis]
+                #expect(items[..<k].allSatisfy { $0[axis] <= pivot }, "count \(count), axis \(axis)")
+                #expect(items[k...].allSatisfy { $0[axis] >= pivot }, "count \(count), axis \(axis)")
+                #expect(Set(items.map(\.index)).count == count)
+            }
+        }
+    }
+}
