@@ -82,6 +82,14 @@ struct CovarianceAccumulator {
         products.zz += dz * dz
     }
 
+    /// Adds points given as sums of their offsets from `origin` and of the offsets' products.
+    @inline(__always)
+    mutating func add(count n: Int, offsetSum: SIMD3<Double>, products more: SymmetricMatrix3) {
+        count += n
+        sum += offsetSum
+        products.add(more)
+    }
+
     /// Adds a whole group of points from its count, mean and centred second moments.
     @inline(__always)
     mutating func add(count n: Int, mean: SIMD3<Double>, spread: SymmetricMatrix3) {
@@ -120,37 +128,82 @@ extension KDTree {
         var accumulator = CovarianceAccumulator(origin: point)
         let limit = radius * radius
         guard !indices.isEmpty, radius >= 0 else { return nil }
+        let floatLimit = Float(limit)
+        let stride = indices.count + 4
+        let lanes = SIMD4<Int32>(0, 1, 2, 3)
         nodes.withUnsafeBufferPointer { nodes in
-            points.withUnsafeBufferPointer { points in
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
-                    stack[0] = 0
-                    var depth = 1
-                    while depth > 0 {
-                        depth -= 1
-                        let index = Int(stack[depth])
-                        let node = nodes[index]
-                        if boxDistanceSquared(point, node.lower, node.upper) > limit { continue }
-                        let far = pointwiseMax(point - node.lower, node.upper - point)
-                        if (far * far).sum() <= limit {
-                            let whole = moments[index]
-                            accumulator.add(count: node.count, mean: whole.mean, spread: whole.spread)
-                            continue
-                        }
-                        if node.right < 0 {
-                            for position in Int(node.start)..<Int(node.end) {
-                                let x = points[3 * position]
-                                let y = points[3 * position + 1]
-                                let z = points[3 * position + 2]
-                                let dx = x - point.x
-                                let dy = y - point.y
-                                let dz = z - point.z
-                                if dx * dx + dy * dy + dz * dz <= limit { accumulator.add(x, y, z) }
+            leafOffsets.withUnsafeBufferPointer { offsets in
+                leafOrigins.withUnsafeBufferPointer { origins in
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
+                        stack[0] = 0
+                        var depth = 1
+                        while depth > 0 {
+                            depth -= 1
+                            let index = Int(stack[depth])
+                            let node = nodes[index]
+                            if boxDistanceSquared(point, node.lower, node.upper) > limit { continue }
+                            let far = pointwiseMax(point - node.lower, node.upper - point)
+                            if (far * far).sum() <= limit {
+                                let whole = moments[index]
+                                accumulator.add(count: node.count, mean: whole.mean, spread: whole.spread)
+                                continue
                             }
-                            continue
+                            if node.right < 0 {
+                                // Four points at a time, in Float offsets from the leaf's origin;
+                                // the sums are of offsets from `point`, the accumulator's origin.
+                                let c = SIMD3<Float>(point - origins[index])
+                                var n = SIMD4<Float>.zero
+                                var sx = SIMD4<Float>.zero
+                                var sy = SIMD4<Float>.zero
+                                var sz = SIMD4<Float>.zero
+                                var xx = SIMD4<Float>.zero
+                                var xy = SIMD4<Float>.zero
+                                var xz = SIMD4<Float>.zero
+                                var yy = SIMD4<Float>.zero
+                                var yz = SIMD4<Float>.zero
+                                var zz = SIMD4<Float>.zero
+                                var position = Int(node.start)
+                                let end = Int(node.end)
+                                while position < end {
+                                    let x = load(offsets, position) - c.x
+                                    let y = load(offsets, stride + position) - c.y
+                                    let z = load(offsets, 2 * stride + position) - c.z
+                                    let mask =
+                                        (x * x + y * y + z * z .<= floatLimit)
+                                        .& (lanes .< Int32(truncatingIfNeeded: end - position))
+                                    let w = SIMD4<Float>.zero.replacing(with: 1, where: mask)
+                                    let wx = w * x
+                                    let wy = w * y
+                                    let wz = w * z
+                                    n += w
+                                    sx += wx
+                                    sy += wy
+                                    sz += wz
+                                    xx += wx * x
+                                    xy += wx * y
+                                    xz += wx * z
+                                    yy += wy * y
+                                    yz += wy * z
+                                    zz += wz * z
+                                    position += 4
+                                }
+                                var products = SymmetricMatrix3()
+                                products.xx = Double(xx.sum())
+                                products.xy = Double(xy.sum())
+                                products.xz = Double(xz.sum())
+                                products.yy = Double(yy.sum())
+                                products.yz = Double(yz.sum())
+                                products.zz = Double(zz.sum())
+                                accumulator.add(
+                                    count: Int(n.sum()),
+                                    offsetSum: SIMD3(Double(sx.sum()), Double(sy.sum()), Double(sz.sum())),
+                                    products: products)
+                                continue
+                            }
+                            stack[depth] = Int32(node.right)
+                            stack[depth + 1] = Int32(index + 1)
+                            depth += 2
                         }
-                        stack[depth] = Int32(node.right)
-                        stack[depth + 1] = Int32(index + 1)
-                        depth += 2
                     }
                 }
             }

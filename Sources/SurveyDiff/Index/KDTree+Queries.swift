@@ -173,62 +173,88 @@ extension KDTree {
             let t = dot(offset, axis)
             return abs(t) <= halfLength && (offset * offset).sum() - t * t <= radiusSquared
         }
+        let floatAxis = SIMD3<Float>(axis)
+        let stride = indices.count + 4
+        let lanes = SIMD4<Int32>(0, 1, 2, 3)
         nodes.withUnsafeBufferPointer { nodes in
-            points.withUnsafeBufferPointer { points in
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
-                    stack[0] = 0
-                    var depth = 1
-                    while depth > 0 {
-                        depth -= 1
-                        let index = Int(stack[depth])
-                        let node = nodes[index]
-                        if any(node.lower .> segmentUpper) || any(node.upper .< segmentLower) { continue }
-                        let middle = (node.lower + node.upper) * 0.5
-                        let halfDiagonal = length(node.upper - node.lower) * 0.5
-                        let offset = middle - center
-                        let along = dot(offset, axis)
-                        let across = (offset * offset).sum() - along * along
-                        let reach = radius + halfDiagonal
-                        if across > reach * reach || abs(along) > halfLength + halfDiagonal { continue }
-                        if node.count >= 8 {
-                            let lo = node.lower
-                            let hi = node.upper
-                            if inside(lo) && inside(hi) && inside(SIMD3(hi.x, lo.y, lo.z))
-                                && inside(SIMD3(lo.x, hi.y, lo.z))
-                                && inside(SIMD3(lo.x, lo.y, hi.z)) && inside(SIMD3(hi.x, hi.y, lo.z))
-                                && inside(SIMD3(hi.x, lo.y, hi.z)) && inside(SIMD3(lo.x, hi.y, hi.z))
-                            {
-                                let n = Double(node.count)
-                                let whole = moments[index]
-                                let t = dot(whole.mean - center, axis)
-                                count += node.count
-                                sum += n * t
-                                sumSquares += whole.spread.quadratic(axis) + n * t * t
-                                continue
-                            }
-                        }
-                        if node.right < 0 {
-                            for position in Int(node.start)..<Int(node.end) {
-                                let dx = points[3 * position] - center.x
-                                let dy = points[3 * position + 1] - center.y
-                                let dz = points[3 * position + 2] - center.z
-                                let t = dx * axis.x + dy * axis.y + dz * axis.z
-                                guard abs(t) <= halfLength else { continue }
-                                if dx * dx + dy * dy + dz * dz - t * t <= radiusSquared {
-                                    count += 1
-                                    sum += t
-                                    sumSquares += t * t
+            leafOffsets.withUnsafeBufferPointer { offsets in
+                leafOrigins.withUnsafeBufferPointer { origins in
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
+                        stack[0] = 0
+                        var depth = 1
+                        while depth > 0 {
+                            depth -= 1
+                            let index = Int(stack[depth])
+                            let node = nodes[index]
+                            if any(node.lower .> segmentUpper) || any(node.upper .< segmentLower) { continue }
+                            let middle = (node.lower + node.upper) * 0.5
+                            let halfDiagonal = length(node.upper - node.lower) * 0.5
+                            let offset = middle - center
+                            let along = dot(offset, axis)
+                            let across = (offset * offset).sum() - along * along
+                            let reach = radius + halfDiagonal
+                            if across > reach * reach || abs(along) > halfLength + halfDiagonal { continue }
+                            if node.count >= 8 {
+                                let lo = node.lower
+                                let hi = node.upper
+                                if inside(lo) && inside(hi) && inside(SIMD3(hi.x, lo.y, lo.z))
+                                    && inside(SIMD3(lo.x, hi.y, lo.z))
+                                    && inside(SIMD3(lo.x, lo.y, hi.z)) && inside(SIMD3(hi.x, hi.y, lo.z))
+                                    && inside(SIMD3(hi.x, lo.y, hi.z)) && inside(SIMD3(lo.x, hi.y, hi.z))
+                                {
+                                    let n = Double(node.count)
+                                    let whole = moments[index]
+                                    let t = dot(whole.mean - center, axis)
+                                    count += node.count
+                                    sum += n * t
+                                    sumSquares += whole.spread.quadratic(axis) + n * t * t
+                                    continue
                                 }
                             }
-                            continue
+                            if node.right < 0 {
+                                // Four points at a time, in Float offsets from the leaf's origin.
+                                let c = SIMD3<Float>(center - origins[index])
+                                let limits = (Float(halfLength), Float(radiusSquared))
+                                var inside = SIMD4<Float>.zero
+                                var along = SIMD4<Float>.zero
+                                var alongSquared = SIMD4<Float>.zero
+                                var position = Int(node.start)
+                                let end = Int(node.end)
+                                while position < end {
+                                    let x = load(offsets, position) - c.x
+                                    let y = load(offsets, stride + position) - c.y
+                                    let z = load(offsets, 2 * stride + position) - c.z
+                                    let t = x * floatAxis.x + y * floatAxis.y + z * floatAxis.z
+                                    let across = x * x + y * y + z * z - t * t
+                                    let mask =
+                                        (t .<= limits.0) .& (t .>= -limits.0) .& (across .<= limits.1)
+                                        .& (lanes .< Int32(truncatingIfNeeded: end - position))
+                                    let w = SIMD4<Float>.zero.replacing(with: 1, where: mask)
+                                    inside += w
+                                    along += w * t
+                                    alongSquared += w * t * t
+                                    position += 4
+                                }
+                                count += Int(inside.sum())
+                                sum += Double(along.sum())
+                                sumSquares += Double(alongSquared.sum())
+                                continue
+                            }
+                            stack[depth] = Int32(node.right)
+                            stack[depth + 1] = Int32(index + 1)
+                            depth += 2
                         }
-                        stack[depth] = Int32(node.right)
-                        stack[depth + 1] = Int32(index + 1)
-                        depth += 2
                     }
                 }
             }
         }
         return (count, sum, sumSquares)
     }
+}
+
+/// Four Floats from `buffer` at `offset` (the buffer is padded so that a read past a leaf's
+/// last point stays inside it).
+@inline(__always)
+func load(_ buffer: UnsafeBufferPointer<Float>, _ offset: Int) -> SIMD4<Float> {
+    UnsafeRawPointer(buffer.baseAddress.unsafelyUnwrapped + offset).loadUnaligned(as: SIMD4<Float>.self)
 }

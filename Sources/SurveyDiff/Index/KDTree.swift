@@ -83,6 +83,40 @@ public struct KDTree: Sendable {
         }
         self.points = points
         self.indices = indices
+        (leafOffsets, leafOrigins) = KDTree.leafOffsets(items, nodes)
+    }
+
+    /// Per tree position, x, y, z (each a block padded by 4) as Float offsets from the point's
+    /// leaf origin, the centre of the leaf's box: 4-wide loops over boundary leaves in the
+    /// sphere and cylinder queries. Offsets within a leaf are small, so Float keeps them to
+    /// better than a micrometre for leaves up to metres wide.
+    let leafOffsets: [Float]
+    /// Per node, the origin of its offsets (set for leaves).
+    let leafOrigins: [SIMD3<Double>]
+
+    static func leafOffsets(_ items: [Item], _ nodes: [Node]) -> ([Float], [SIMD3<Double>]) {
+        let stride = items.count + 4
+        var offsets = [Float](repeating: 0, count: 3 * stride)
+        var origins = [SIMD3<Double>](repeating: .zero, count: nodes.count)
+        offsets.withUnsafeMutableBufferPointer { offsetBuffer in
+            origins.withUnsafeMutableBufferPointer { originBuffer in
+                let out = UncheckedSendable((offsetBuffer, originBuffer))
+                parallelChunks(nodes.count, minimumChunk: 256) { range in
+                    for index in range where nodes[index].right < 0 {
+                        let node = nodes[index]
+                        let origin = (node.lower + node.upper) * 0.5
+                        out.value.1[index] = origin
+                        for position in Int(node.start)..<Int(node.end) {
+                            let item = items[position]
+                            out.value.0[position] = Float(item.x - origin.x)
+                            out.value.0[stride + position] = Float(item.y - origin.y)
+                            out.value.0[2 * stride + position] = Float(item.z - origin.z)
+                        }
+                    }
+                }
+            }
+        }
+        return (offsets, origins)
     }
 
     struct Item {
