@@ -122,31 +122,38 @@ struct DiffCommand: ParsableCommand {
         let store = try site.map { _ in try archive.open() }
         if let photos = try loadPhotos(store: store) { return try performPhoto(photos, store: store) }
         let options = try comparisonOptions()
-        // Both epochs are read and hashed at once.
-        let loaded = try [(before, "before"), (after, "after")].parallelMap(minimumChunk: 1) {
-            try load($0.0, role: $0.1, store: store)
+        // Both epochs are read and hashed at once. Only positions (and the before mesh's
+        // triangles) are kept: a file's normals, colours and other fields would hold memory
+        // through the whole comparison for nothing.
+        var epochs = try [(before, "before"), (after, "after")].parallelMap(minimumChunk: 1) { reference, role in
+            let (scan, input) = try load(reference, role: role, store: store)
+            return (
+                cloud: PointCloud(positions: scan.geometry.positions),
+                triangles: role == "before" ? scan.geometry.triangles : [], units: scan.units, input: input
+            )
         }
-        let (beforeScan, beforeInput) = loaded[0]
-        let (afterScan, afterInput) = loaded[1]
-        var inputs = [beforeInput, afterInput]
+        var inputs = epochs.map(\.input)
         var corePoints: PointCloud?
         if let cores {
             let loaded = try ScanLoader.load(path: cores)
-            corePoints = PointCloud(loaded.geometry)
+            corePoints = PointCloud(positions: loaded.geometry.positions)
             inputs.append(
                 ComparisonInput(
                     role: "cores", name: cores, sha256: try FileHashing.sha256(of: URL(filePath: cores)),
                     pointCount: loaded.geometry.vertexCount, triangleCount: 0))
         }
+        let beforeUnits = epochs[0].units
+        let beforeTriangles = epochs[0].triangles
         let progress = ProgressLine(
             enabled: !json && isatty(STDERR_FILENO) != 0,
             log: ProcessInfo.processInfo.environment["HERITAGE_PROGRESS"] == "log")
+        let (beforeCloud, afterCloud) = (epochs[0].cloud, epochs[1].cloud)
+        epochs = []
         let result = try SurveyComparison.run(
-            before: PointCloud(beforeScan.geometry), beforeTriangles: beforeScan.geometry.triangles,
-            after: PointCloud(afterScan.geometry), corePoints: corePoints, options: options,
-            progress: { progress.show($0) })
+            before: beforeCloud, beforeTriangles: beforeTriangles, after: afterCloud, corePoints: corePoints,
+            options: options, progress: { progress.show($0) })
         progress.show("writing outputs")
-        let unitName = units ?? beforeScan.units.map(shortUnit) ?? "units"
+        let unitName = units ?? beforeUnits.map(shortUnit) ?? "units"
         var summary = result.summary(inputs: inputs, software: heritageVersion, units: unitName)
 
         let folder = try outputFolder()

@@ -76,4 +76,28 @@ import Testing
             }
         }
     }
+
+    /// The Morton order M3C2 visits core points in: every finite point once, flat clouds and
+    /// non-finite points included, neighbours near each other.
+    @Test func mortonOrderIsAPermutationOfTheFinitePoints() {
+        for (name, cloud) in Self.clouds() {
+            let order = mortonOrder(PointCloud(positions: cloud))
+            #expect(order.count == cloud.count / 3 && Set(order).count == order.count, "\(name)")
+        }
+        let withHoles = PointCloud(positions: [0, 0, 0, .nan, 1, 1, 2, 2, 2, 5, 5, 5])
+        #expect(Set(mortonOrder(withHoles)) == [0, 2, 3])
+        #expect(mortonOrder(PointCloud(positions: [1, 2, 3])) == [0])
+        // A 100 × 100 grid: consecutive points in the order are mostly neighbours.
+        var grid = [Double]()
+        for y in 0..<100 { for x in 0..<100 { grid += [Double(x), Double(y), 0] } }
+        let order = mortonOrder(PointCloud(positions: grid))
+        var near = 0
+        for slot in 1..<order.count {
+            let a = Int(order[slot - 1])
+            let b = Int(order[slot])
+            let step: Int = abs(a % 100 - b % 100) + abs(a / 100 - b / 100)
+            if step <= 2 { near += 1 }
+        }
+        #expect(Double(near) / Double(order.count - 1) > 0.7)
+    }
 }

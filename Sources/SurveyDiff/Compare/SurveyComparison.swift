@@ -202,12 +202,8 @@ public enum SurveyComparison {
                 if options.coreSpacing == nil { derived.append("coreSpacing") }
             }
             points = try selection.corePoints(of: before)
-            progress("indexing the core points (\(points.count)) and the after epoch (\(compared.count) points)")
-            let cores = points
-            let comparedTree: KDTree
-            (pointsTree, comparedTree) = concurrently(
-                { KDTree(positions: cores.positions) },
-                { [compared] in afterTree ?? KDTree(positions: compared.positions) })
+            progress("indexing the after epoch (\(compared.count) points)")
+            let comparedTree = (consume afterTree) ?? KDTree(positions: compared.positions)
             let m3c2 = M3C2Parameters(
                 normalRadii: normalRadii, cylinderRadius: cylinderRadius, cylinderHalfLength: halfLength,
                 registrationError: registrationError, minimumPoints: options.minimumPoints,
@@ -215,7 +211,11 @@ public enum SurveyComparison {
             progress("M3C2 at \(points.count) core points")
             let result = try M3C2.compare(
                 reference: before, compared: compared, corePoints: points, parameters: m3c2,
-                referenceTree: referenceTree, comparedTree: comparedTree, coreTree: pointsTree)
+                referenceTree: consume referenceTree, comparedTree: consume comparedTree)
+            // The epochs' trees are gone: the core points' tree, for the regions, takes their place
+            // rather than adding to them (the cores were visited in Morton order).
+            progress("indexing the core points (\(points.count))")
+            pointsTree = KDTree(positions: points.positions)
             measurements = result.measurements
             distance = result.measurements.map(\.distance)
             levelOfDetection = result.measurements.map(\.levelOfDetection)

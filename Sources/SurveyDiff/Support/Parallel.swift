@@ -91,3 +91,49 @@ func inSpatialOrder(
     }
     return result
 }
+
+/// The indices of the finite points of `cloud` along a Z-order (Morton) curve over their
+/// bounding box, 10 bits per axis: consecutive points are near each other, like a k-d tree's
+/// order, for a radix sort instead of a tree.
+func mortonOrder(_ cloud: PointCloud) -> [Int32] {
+    guard let bounds = cloud.bounds else { return [] }
+    // A flat axis (all points in one plane) gets scale 0, not 1023 / 0.
+    let extent = bounds.upper - bounds.lower
+    let scale = SIMD3<Double>(
+        extent.x > 0 ? 1023 / extent.x : 0, extent.y > 0 ? 1023 / extent.y : 0, extent.z > 0 ? 1023 / extent.z : 0)
+    @inline(__always) func spread(_ value: UInt64) -> UInt64 {
+        // Puts two zero bits between each of the 10 low bits.
+        var x = value & 0x3FF
+        x = (x | x << 16) & 0x0300_00FF
+        x = (x | x << 8) & 0x0300_F00F
+        x = (x | x << 4) & 0x030C_30C3
+        x = (x | x << 2) & 0x0924_9249
+        return x
+    }
+    // Each key is the 30-bit code above the point's index; non-finite points sort last and are
+    // dropped.
+    var keys = parallelArray(count: cloud.count, repeating: UInt64.max, minimumChunk: 16384) { range, out in
+        for index in range {
+            let p = cloud.point(index)
+            guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { continue }
+            let q = pointwiseMin(
+                pointwiseMax(((p - bounds.lower) * scale).rounded(.down), .zero), SIMD3(repeating: 1023))
+            let code = spread(UInt64(q.x)) | spread(UInt64(q.y)) << 1 | spread(UInt64(q.z)) << 2
+            out[index] = code << 32 | UInt64(index)
+        }
+    }
+    // Least significant digit first, 8 bits at a time, over the code's 32 bits.
+    var scratch = keys
+    for shift in stride(from: 32, to: 64, by: 8) {
+        var counts = [Int](repeating: 0, count: 257)
+        for key in keys { counts[Int((key >> UInt64(shift)) & 0xFF) + 1] += 1 }
+        for digit in 1...256 { counts[digit] += counts[digit - 1] }
+        for key in keys {
+            let digit = Int((key >> UInt64(shift)) & 0xFF)
+            scratch[counts[digit]] = key
+            counts[digit] += 1
+        }
+        swap(&keys, &scratch)
+    }
+    return keys.prefix { $0 != UInt64.max }.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+}
