@@ -79,6 +79,10 @@ struct DiffCommand: ParsableCommand {
     @Option(
         name: .customLong("registration-error"), help: "Added to the level of detection (default: ICP's RMS, or 0).")
     var registrationError: Double?
+    @Option(
+        help:
+            "M3C2: summarise each cylinder by its mean (default; spread: standard deviation) or median (spread: interquartile range / 1.349)."
+    ) var statistic: String = "mean"
     @Option(name: .customLong("min-points"), help: "M3C2: fewest points per epoch in a cylinder.") var minPoints: Int =
         3
     @Option(
@@ -212,6 +216,10 @@ struct DiffCommand: ParsableCommand {
         options.allCorePoints = allCorePoints
         options.registrationError = registrationError
         options.minimumPoints = minPoints
+        guard let statistic = M3C2Parameters.Statistic(rawValue: statistic.lowercased()) else {
+            throw ValidationError("--statistic must be mean or median, not '\(self.statistic)'")
+        }
+        options.statistic = statistic
         guard let orientation = NormalOrientation(orient) else {
             throw ValidationError("--orient must be +x, -x, +y, -y, +z, -z or a viewpoint X,Y,Z, not '\(orient)'")
         }

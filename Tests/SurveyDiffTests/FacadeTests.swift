@@ -9,6 +9,36 @@ import Testing
 
     /// The benchmark's criteria (Tools/bench-diff.sh checks them at full density with the
     /// benchmark's radii); here the cylinder is wider to hold as many points at a tenth of the density.
+    /// Medians follow the majority of a cylinder's points: next to the block's edge, where a
+    /// cylinder straddles the change, the mean reads part of the 80 mm step and the median does
+    /// not. Fewer stable points flagged there, the block's depth unchanged.
+    @Test func m3c2MediansFlagFewerPointsBesideAnEdge() throws {
+        let cores = try CorePointSelection.spacing(0.05).corePoints(of: Self.before.cloud)
+        func flaggedBesideTheBlock(_ statistic: M3C2Parameters.Statistic) throws -> (flagged: Int, block: Double) {
+            let parameters = M3C2Parameters(
+                normalRadii: [0.15], cylinderRadius: 0.08, cylinderHalfLength: 0.30, registrationError: 0.001,
+                statistic: statistic)
+            let result = try M3C2.compare(
+                reference: Self.before.cloud, compared: Self.after.cloud, corePoints: cores, parameters: parameters)
+            var flagged = 0
+            var block = [Double]()
+            for (index, m) in result.measurements.enumerated() where m.hasData {
+                let p = cores.point(index)
+                let truth = SyntheticFacade.change(p.x, p.y)
+                let besideBlock = p.x > 6.5 - 0.08 && p.x < 7.1 + 0.08 && p.y > 1.0 - 0.08 && p.y < 1.4 + 0.08
+                if abs(truth) < 1e-4 && besideBlock && m.isSignificant { flagged += 1 }
+                if truth < -0.07 && p.x > 6.6 && p.x < 7.0 && p.y > 1.1 && p.y < 1.3 { block.append(m.distance) }
+            }
+            block.sort()
+            return (flagged, block[block.count / 2])
+        }
+        let mean = try flaggedBesideTheBlock(.mean)
+        let median = try flaggedBesideTheBlock(.median)
+        #expect(mean.flagged > 0, "the mean flags stable points whose cylinder reaches into the block")
+        #expect(median.flagged * 2 <= mean.flagged, "median \(median.flagged), mean \(mean.flagged)")
+        #expect(abs(median.block + 0.079) <= 0.002 && abs(mean.block + 0.079) <= 0.002)
+    }
+
     @Test func m3c2FlagsTheDamageAndNotTheStableWall() throws {
         let cores = try CorePointSelection.spacing(0.05).corePoints(of: Self.before.cloud)
         let parameters = M3C2Parameters(

@@ -7,7 +7,17 @@
 /// standard deviation of the positions along the normal (population form, as PDAL and
 /// CloudCompare compute it). A core point where either epoch has too few points is "no data":
 /// its distance is NaN, never 0.
+///
+/// With `statistic = .median`, each cylinder's position is the median and its spread the
+/// interquartile range divided by 1.349 (the standard deviation for normally distributed
+/// positions): a cylinder that straddles the edge of a change then follows the majority of its
+/// points instead of their mean. It cannot use the tree's stored moments, so it is slower.
 public struct M3C2Parameters: Sendable {
+    /// How a cylinder's points are summarised.
+    public enum Statistic: String, Sendable, Codable, CaseIterable {
+        case mean
+        case median
+    }
     /// Radii of the spheres normals are fitted in; with several, each core point uses the scale
     /// whose neighbourhood is most planar.
     public var normalRadii: [Double]
@@ -18,11 +28,13 @@ public struct M3C2Parameters: Sendable {
     /// Fewest points each epoch must have in a cylinder for a distance.
     public var minimumPoints: Int
     public var orientation: NormalOrientation
+    public var statistic: Statistic
 
     public init(
         normalRadii: [Double], cylinderRadius: Double, cylinderHalfLength: Double, registrationError: Double = 0,
-        minimumPoints: Int = 3, orientation: NormalOrientation = .axis(SIMD3(0, 0, 1))
+        minimumPoints: Int = 3, orientation: NormalOrientation = .axis(SIMD3(0, 0, 1)), statistic: Statistic = .mean
     ) {
+        self.statistic = statistic
         self.normalRadii = normalRadii
         self.cylinderRadius = cylinderRadius
         self.cylinderHalfLength = cylinderHalfLength
@@ -131,6 +143,7 @@ public enum M3C2 {
         m.normalScale = radius
         let first = cylinderStatistics(tree1, core, normal, parameters)
         let second = cylinderStatistics(tree2, core, normal, parameters)
+        // `variance` is the spread squared: the population variance, or (IQR / 1.349)² for medians.
         m.referenceCount = Int32(clamping: first.count)
         m.comparedCount = Int32(clamping: second.count)
         guard first.count >= parameters.minimumPoints else {
@@ -162,11 +175,21 @@ public enum M3C2 {
         return best
     }
 
-    /// Count, mean and population variance of the positions along `normal` of the points in
-    /// the cylinder.
+    /// Count, position and squared spread of the positions along `normal` of the points in the
+    /// cylinder: mean and population variance, or median and (IQR / 1.349)².
     static func cylinderStatistics(
         _ tree: KDTree, _ core: SIMD3<Double>, _ normal: SIMD3<Double>, _ parameters: M3C2Parameters
     ) -> (count: Int, mean: Double, variance: Double) {
+        if parameters.statistic == .median {
+            var along = tree.cylinderPositions(
+                center: core, axis: normal, radius: parameters.cylinderRadius,
+                halfLength: parameters.cylinderHalfLength)
+            guard let median = quantile(&along, 0.5), let lower = quantile(&along, 0.25),
+                let upper = quantile(&along, 0.75)
+            else { return (0, .nan, .nan) }
+            let spread = (upper - lower) / 1.349
+            return (along.count, median, spread * spread)
+        }
         let (count, sum, sumSquares) = tree.cylinderMoments(
             center: core, axis: normal, radius: parameters.cylinderRadius, halfLength: parameters.cylinderHalfLength)
         guard count > 0 else { return (0, .nan, .nan) }

@@ -24,6 +24,9 @@ public struct ComparisonOptions: Sendable {
     public var registrationError: Double?
     public var minimumPoints = 3
     public var orientation: NormalOrientation = .axis(SIMD3(0, 0, 1))
+    /// M3C2: summarise each cylinder by its mean (and standard deviation) or its median (and
+    /// interquartile range).
+    public var statistic: M3C2Parameters.Statistic = .mean
     /// C2C: fit a local plane over this many reference neighbours (nil: nearest neighbour).
     public var localPlaneNeighbours: Int?
     /// C2C and C2M: a distance beyond which a point counts as changed (nil: 3 robust standard
@@ -43,6 +46,8 @@ public struct ComparisonParameters: Sendable, Codable, Equatable {
     public var registrationError: Double?
     public var minimumPoints: Int?
     public var orientation: String?
+    /// M3C2: `mean` or `median`.
+    public var statistic: String?
     public var c2cModel: String?
     public var changeThreshold: Double?
     public var alignment: String
@@ -66,6 +71,7 @@ public struct ComparisonParameters: Sendable, Codable, Equatable {
         put("registrationError", registrationError)
         put("minimumPoints", minimumPoints)
         put("orientation", orientation)
+        put("statistic", statistic)
         put("c2cModel", c2cModel)
         put("changeThreshold", changeThreshold)
         put("alignment", alignment)
@@ -207,7 +213,7 @@ public enum SurveyComparison {
             let m3c2 = M3C2Parameters(
                 normalRadii: normalRadii, cylinderRadius: cylinderRadius, cylinderHalfLength: halfLength,
                 registrationError: registrationError, minimumPoints: options.minimumPoints,
-                orientation: options.orientation)
+                orientation: options.orientation, statistic: options.statistic)
             progress("M3C2 at \(points.count) core points")
             let result = try M3C2.compare(
                 reference: before, compared: compared, corePoints: points, parameters: m3c2,
@@ -227,6 +233,7 @@ public enum SurveyComparison {
             parameters.registrationError = registrationError
             parameters.minimumPoints = options.minimumPoints
             parameters.orientation = options.orientation.description
+            parameters.statistic = options.statistic.rawValue
         case .c2c:
             points = compared
             pointsTree = afterTree ?? KDTree(positions: points.positions)

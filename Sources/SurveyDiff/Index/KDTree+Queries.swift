@@ -258,3 +258,58 @@ extension KDTree {
 func load(_ buffer: UnsafeBufferPointer<Float>, _ offset: Int) -> SIMD4<Float> {
     UnsafeRawPointer(buffer.baseAddress.unsafelyUnwrapped + offset).loadUnaligned(as: SIMD4<Float>.self)
 }
+
+extension KDTree {
+    /// The signed distance along `axis` from `center` of every point inside the cylinder (same
+    /// cylinder as ``cylinderMoments(center:axis:radius:halfLength:)``), in no particular order:
+    /// for statistics that need the values themselves, such as a median.
+    public func cylinderPositions(
+        center: SIMD3<Double>, axis: SIMD3<Double>, radius: Double, halfLength: Double
+    ) -> [Double] {
+        var found = [Double]()
+        guard !indices.isEmpty, radius >= 0, halfLength >= 0 else { return found }
+        let radiusSquared = radius * radius
+        let end1 = center + axis * halfLength
+        let end2 = center - axis * halfLength
+        let segmentLower = pointwiseMin(end1, end2) - SIMD3(repeating: radius)
+        let segmentUpper = pointwiseMax(end1, end2) + SIMD3(repeating: radius)
+        let stride = indices.count + 4
+        nodes.withUnsafeBufferPointer { nodes in
+            leafOffsets.withUnsafeBufferPointer { offsets in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
+                    stack[0] = 0
+                    var depth = 1
+                    while depth > 0 {
+                        depth -= 1
+                        let index = Int(stack[depth])
+                        let node = nodes[index]
+                        if any(node.lower .> segmentUpper) || any(node.upper .< segmentLower) { continue }
+                        let middle = (node.lower + node.upper) * 0.5
+                        let halfDiagonal = length(node.upper - node.lower) * 0.5
+                        let offset = middle - center
+                        let along = dot(offset, axis)
+                        let across = (offset * offset).sum() - along * along
+                        let reach = radius + halfDiagonal
+                        if across > reach * reach || abs(along) > halfLength + halfDiagonal { continue }
+                        if node.right < 0 {
+                            let c = center - leafOrigins[index]
+                            for position in Int(node.start)..<Int(node.end) {
+                                let dx = Double(offsets[position]) - c.x
+                                let dy = Double(offsets[stride + position]) - c.y
+                                let dz = Double(offsets[2 * stride + position]) - c.z
+                                let t = dx * axis.x + dy * axis.y + dz * axis.z
+                                guard abs(t) <= halfLength else { continue }
+                                if dx * dx + dy * dy + dz * dz - t * t <= radiusSquared { found.append(t) }
+                            }
+                            continue
+                        }
+                        stack[depth] = Int32(node.right)
+                        stack[depth + 1] = Int32(index + 1)
+                        depth += 2
+                    }
+                }
+            }
+        }
+        return found
+    }
+}
