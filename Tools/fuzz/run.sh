@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the libFuzzer targets for ScanImport's parsers.
 #
-#   Tools/fuzz/run.sh [ply|obj|las|exif|all] [SECONDS]     (default: all, 600 s each)
+#   Tools/fuzz/run.sh [ply|obj|las|exif|world|all] [SECONDS]     (default: all, 600 s each)
 #
 # Each target is compiled with -sanitize=fuzzer,address from ScanImport's sources (the pixel
 # codecs, which call C libraries, are left out), seeded from ../shared/data when it exists, and
@@ -12,10 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 targets=${1:-all}
 seconds=${2:-600}
-[ "$targets" = all ] && targets="ply obj las exif"
+[ "$targets" = all ] && targets="ply obj las exif world"
 work=.build-fuzz
 mkdir -p "$work"
-sources=$(find Sources/ScanImport -name '*.swift' ! -path '*/Codecs/*' ! -name 'Thumbnail.swift' ! -name 'ScanInspector.swift')
+sources=$(find Sources/ScanImport -name '*.swift' ! -path '*/Codecs/*' ! -name 'Thumbnail.swift' ! -name 'ScanInspector.swift' ! -name 'ScanLoader.swift')
 shared=../shared/data
 status=0
 for target in $targets; do
@@ -33,6 +33,11 @@ for target in $targets; do
       las) find "$shared/lidar" -name '*.las' -exec cp -n {} "$corpus/" \; ;;
       exif) find "$shared/photos" -name '*.jpg' -size -300k -exec cp -n {} "$corpus/" \; ;;
     esac
+  fi
+  # World files have no shared samples: two valid ones, written here.
+  if [ "$target" = world ]; then
+    printf '0.05\n0\n0\n-0.05\n500000.025\n4000000.975\n' > "$corpus/seed-1.jgw"
+    printf '  1.0e-1 \r\n0.0\r\n0.0\r\n-1E-1\r\n-12.5\r\n7\r\n\r\n' > "$corpus/seed-2.jgw"
   fi
   echo "== fuzzing $target for $seconds s"
   if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$binary" "$corpus" \
