@@ -93,7 +93,10 @@ extension DiffCommand {
         var parameters = PhotoChange.Parameters()
         parameters.threshold = threshold
         parameters.smoothingRadius = smoothing
-        parameters.minimumPixels = regionMinPoints ?? 64
+        // Default: 64 pixels, or a hundred-thousandth of the image if that is more (a 24 MP
+        // photograph's antialiased edges make specks of a hundred pixels).
+        parameters.minimumPixels =
+            regionMinPoints ?? max(64, photos.before.image.width * photos.before.image.height / 100_000)
         parameters.minimumArea = regionMinArea
         parameters.matchExposure = !noExposureMatch
         let result = try PhotoChange.compare(

@@ -28,7 +28,8 @@ struct DiffCommand: ParsableCommand {
             stored with the asset version when it was imported). Exposure and white balance are
             matched, the colour difference is averaged over a (2 × --smoothing + 1)² window, and
             pixels above --threshold (0-255; default the median + 5 robust standard deviations,
-            at least 8) form changed regions of at least --region-min-points pixels (default 64).
+            at least 8) form changed regions of at least --region-min-points pixels (default 64,
+            or 1/100,000 of the image if more).
             Outputs: summary.json (with photo {width, height, comparedPixels, changedPixels,
             changedShare, exposureMatch}), change-mask.png (grey: 255 changed, 0 unchanged, 128
             no data) and change-overlay.png.

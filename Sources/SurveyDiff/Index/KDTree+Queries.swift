@@ -163,16 +163,9 @@ extension KDTree {
         var sum = 0.0
         var sumSquares = 0.0
         guard !indices.isEmpty, radius >= 0, halfLength >= 0 else { return (0, 0, 0) }
-        let radiusSquared = radius * radius
-        let end1 = center + axis * halfLength
-        let end2 = center - axis * halfLength
-        let segmentLower = pointwiseMin(end1, end2) - SIMD3(repeating: radius)
-        let segmentUpper = pointwiseMax(end1, end2) + SIMD3(repeating: radius)
-        @inline(__always) func inside(_ p: SIMD3<Double>) -> Bool {
-            let offset = p - center
-            let t = dot(offset, axis)
-            return abs(t) <= halfLength && (offset * offset).sum() - t * t <= radiusSquared
-        }
+        let cylinder = Cylinder(center: center, axis: axis, radius: radius, halfLength: halfLength)
+        let radiusSquared = cylinder.radiusSquared
+        @inline(__always) func inside(_ p: SIMD3<Double>) -> Bool { cylinder.contains(p) }
         let floatAxis = SIMD3<Float>(axis)
         let stride = indices.count + 4
         let lanes = SIMD4<Int32>(0, 1, 2, 3)
@@ -186,14 +179,7 @@ extension KDTree {
                             depth -= 1
                             let index = Int(stack[depth])
                             let node = nodes[index]
-                            if any(node.lower .> segmentUpper) || any(node.upper .< segmentLower) { continue }
-                            let middle = (node.lower + node.upper) * 0.5
-                            let halfDiagonal = length(node.upper - node.lower) * 0.5
-                            let offset = middle - center
-                            let along = dot(offset, axis)
-                            let across = (offset * offset).sum() - along * along
-                            let reach = radius + halfDiagonal
-                            if across > reach * reach || abs(along) > halfLength + halfDiagonal { continue }
+                            if cylinder.misses(node) { continue }
                             if node.count >= 8 {
                                 let lo = node.lower
                                 let hi = node.upper
@@ -268,11 +254,7 @@ extension KDTree {
     ) -> [Double] {
         var found = [Double]()
         guard !indices.isEmpty, radius >= 0, halfLength >= 0 else { return found }
-        let radiusSquared = radius * radius
-        let end1 = center + axis * halfLength
-        let end2 = center - axis * halfLength
-        let segmentLower = pointwiseMin(end1, end2) - SIMD3(repeating: radius)
-        let segmentUpper = pointwiseMax(end1, end2) + SIMD3(repeating: radius)
+        let cylinder = Cylinder(center: center, axis: axis, radius: radius, halfLength: halfLength)
         let stride = indices.count + 4
         nodes.withUnsafeBufferPointer { nodes in
             leafOffsets.withUnsafeBufferPointer { offsets in
@@ -283,14 +265,7 @@ extension KDTree {
                         depth -= 1
                         let index = Int(stack[depth])
                         let node = nodes[index]
-                        if any(node.lower .> segmentUpper) || any(node.upper .< segmentLower) { continue }
-                        let middle = (node.lower + node.upper) * 0.5
-                        let halfDiagonal = length(node.upper - node.lower) * 0.5
-                        let offset = middle - center
-                        let along = dot(offset, axis)
-                        let across = (offset * offset).sum() - along * along
-                        let reach = radius + halfDiagonal
-                        if across > reach * reach || abs(along) > halfLength + halfDiagonal { continue }
+                        if cylinder.misses(node) { continue }
                         if node.right < 0 {
                             let c = center - leafOrigins[index]
                             for position in Int(node.start)..<Int(node.end) {
@@ -299,7 +274,7 @@ extension KDTree {
                                 let dz = Double(offsets[2 * stride + position]) - c.z
                                 let t = dx * axis.x + dy * axis.y + dz * axis.z
                                 guard abs(t) <= halfLength else { continue }
-                                if dx * dx + dy * dy + dz * dz - t * t <= radiusSquared { found.append(t) }
+                                if dx * dx + dy * dy + dz * dz - t * t <= cylinder.radiusSquared { found.append(t) }
                             }
                             continue
                         }
@@ -311,5 +286,51 @@ extension KDTree {
             }
         }
         return found
+    }
+}
+
+/// A finite cylinder for tree queries: the axis through `center`, `radius` around it and
+/// `halfLength` along it either way.
+struct Cylinder {
+    let center: SIMD3<Double>
+    let axis: SIMD3<Double>
+    let radius: Double
+    let halfLength: Double
+    let radiusSquared: Double
+    /// The box around the axis segment, widened by the radius.
+    let lower: SIMD3<Double>
+    let upper: SIMD3<Double>
+
+    init(center: SIMD3<Double>, axis: SIMD3<Double>, radius: Double, halfLength: Double) {
+        self.center = center
+        self.axis = axis
+        self.radius = radius
+        self.halfLength = halfLength
+        radiusSquared = radius * radius
+        let end1 = center + axis * halfLength
+        let end2 = center - axis * halfLength
+        lower = pointwiseMin(end1, end2) - SIMD3(repeating: radius)
+        upper = pointwiseMax(end1, end2) + SIMD3(repeating: radius)
+    }
+
+    @inline(__always)
+    func contains(_ p: SIMD3<Double>) -> Bool {
+        let offset = p - center
+        let t = dot(offset, axis)
+        return abs(t) <= halfLength && (offset * offset).sum() - t * t <= radiusSquared
+    }
+
+    /// True when no point of `node` can be inside: its box misses the segment's box, or the
+    /// sphere around its box misses the cylinder.
+    @inline(__always)
+    func misses(_ node: KDTree.Node) -> Bool {
+        if any(node.lower .> upper) || any(node.upper .< lower) { return true }
+        let middle = (node.lower + node.upper) * 0.5
+        let halfDiagonal = length(node.upper - node.lower) * 0.5
+        let offset = middle - center
+        let along = dot(offset, axis)
+        let across = (offset * offset).sum() - along * along
+        let reach = radius + halfDiagonal
+        return across > reach * reach || abs(along) > halfLength + halfDiagonal
     }
 }

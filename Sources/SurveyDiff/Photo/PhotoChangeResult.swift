@@ -66,8 +66,9 @@ public struct PhotoChangeResult: Sendable {
             }
         }
         let yellow = SIMD3<UInt8>(255, 210, 0)
+        let boxes = pixelBoxes()
         for region in regions.prefix(99) {
-            guard let box = pixelBox(of: region.id) else { continue }
+            guard let box = boxes[region.id] else { continue }
             let line = max(1, scale)
             let x0 = box.lowerColumn - line
             let y0 = box.lowerRow - line + band
@@ -92,18 +93,21 @@ public struct PhotoChangeResult: Sendable {
             DecodedImage(width: image.width, height: image.height, channels: 3, pixels: image.pixels))
     }
 
-    private func pixelBox(of id: Int) -> (lowerColumn: Int, lowerRow: Int, upperColumn: Int, upperRow: Int)? {
-        var box: (Int, Int, Int, Int)?
-        for index in 0..<labels.count where labels[index] == Int32(id) {
+    /// Each region's bounding box in pixels, by id (one pass over the labels).
+    private func pixelBoxes() -> [(lowerColumn: Int, lowerRow: Int, upperColumn: Int, upperRow: Int)?] {
+        var boxes = [(lowerColumn: Int, lowerRow: Int, upperColumn: Int, upperRow: Int)?](
+            repeating: nil, count: regions.count + 1)
+        for index in 0..<labels.count where labels[index] > 0 {
+            let id = Int(labels[index])
             let column = index % width
             let row = index / width
-            if let b = box {
-                box = (min(b.0, column), min(b.1, row), max(b.2, column), max(b.3, row))
+            if let b = boxes[id] {
+                boxes[id] = (min(b.0, column), min(b.1, row), max(b.2, column), max(b.3, row))
             } else {
-                box = (column, row, column, row)
+                boxes[id] = (column, row, column, row)
             }
         }
-        return box
+        return boxes
     }
 
     /// The JSON summary, in the same shape as a scan comparison's: pixels stand for points,
