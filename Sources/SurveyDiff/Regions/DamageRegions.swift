@@ -144,11 +144,12 @@ public enum DamageRegions {
     static func medianSpacing(_ cloud: PointCloud, _ tree: KDTree, neighbour: Int = 1) -> Double {
         guard cloud.count > 1 else { return 0 }
         let neighbour = min(neighbour, cloud.count - 1)
-        let step = max(1, cloud.count / 20_000)
-        let picks = Array(stride(from: 0, to: cloud.count, by: step))
+        // Every step-th point in tree order: an even sample whose queries stay in cache.
+        let step = max(1, tree.count / 20_000)
+        let picks = Array(stride(from: 0, to: tree.count, by: step))
         var spacings = parallelArray(count: picks.count, repeating: Double.nan, minimumChunk: 512) { range, out in
             for slot in range {
-                let neighbours = tree.nearest(neighbour + 1, to: cloud.point(picks[slot]))
+                let neighbours = tree.nearest(neighbour + 1, to: tree.point(at: picks[slot]))
                 if neighbours.count == neighbour + 1 { out[slot] = neighbours[neighbour].distanceSquared.squareRoot() }
             }
         }
