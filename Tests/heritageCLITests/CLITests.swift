@@ -66,6 +66,7 @@ import Testing
         let html = try String(
             contentsOf: URL(filePath: archive).appending(path: "reports/XX-DEMO-MAU/report.html"), encoding: .utf8)
         #expect(html.contains("PHOTO: finding") && html.contains("change-overlay.png"))
+        #expect(html.contains("Photograph comparisons"), "the methodology explains the photo comparison")
         try photographsCompareFromFiles(URL(filePath: archive).appending(path: "sample-surveys"))
         // The restricted cross-stone's exact position is in neither its report nor its package.
         for folder in ["reports/XX-DEMO-KHA/report.json", "packages/XX-DEMO-KHA/data/registry/registry.json"] {

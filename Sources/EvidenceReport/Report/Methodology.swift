@@ -1,6 +1,6 @@
 /// How the figures in a report were made, in words a court can follow.
 enum Methodology {
-    static func paragraphs(software: String, generalised: Bool) -> [ReportParagraph] {
+    static func paragraphs(software: String, generalised: Bool, photographs: Bool = false) -> [ReportParagraph] {
         var paragraphs = [
             ReportParagraph(
                 heading: "Files and hashes",
@@ -36,7 +36,9 @@ enum Methodology {
                     + "The 95% level of detection is 1.96·sqrt(σ1²/n1 + σ2²/n2) + registration error, where σ is "
                     + "the standard deviation and n the number of points in each cylinder. A change is significant "
                     + "only where its magnitude exceeds that level. A core point with too few points in either "
-                    + "epoch is reported as no data, which is not evidence of no change."),
+                    + "epoch is reported as no data, which is not evidence of no change. Where the parameters say "
+                    + "statistic = median, each cylinder's median replaces its mean and the interquartile range / "
+                    + "1.349 its standard deviation."),
             ReportParagraph(
                 heading: "Damage regions and volumes",
                 text:
@@ -50,6 +52,21 @@ enum Methodology {
                     "Produced by \(software). The parameters of every comparison are listed with it, so the "
                     + "computation can be repeated on the archived files."),
         ]
+        if photographs {
+            paragraphs.insert(
+                ReportParagraph(
+                    heading: "Photograph comparisons",
+                    text:
+                        "Two photographs are compared pixel by pixel: taken from the same position at the same size, "
+                        + "or orthophotos placed on the map by their world files, the later one resampled onto the "
+                        + "earlier one's pixels. Exposure and white balance are matched per colour channel by a "
+                        + "least-squares line refitted without the pixels it fits worst. The colour difference "
+                        + "(0-255) is averaged over a small window so that compression noise does not read as change; "
+                        + "pixels above the stated threshold, cleaned of specks a pixel or two wide, form regions of "
+                        + "at least the stated size. A photograph shows that the appearance changed, not whether "
+                        + "material was lost or added: a moved shadow, a wet wall or vegetation also reads as change."),
+                at: paragraphs.count - 1)
+        }
         if generalised {
             paragraphs.append(
                 ReportParagraph(

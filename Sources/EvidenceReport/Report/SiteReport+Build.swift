@@ -149,7 +149,9 @@ extension SiteReport {
             generatedBy: options.actor, software: options.software, from: options.from, to: options.to,
             locationGeneralised: generalise, site: site, timeline: timeline, surveys: reportSurveys,
             comparisons: comparisons, custody: custody,
-            methodology: Methodology.paragraphs(software: options.software, generalised: generalise),
+            methodology: Methodology.paragraphs(
+                software: options.software, generalised: generalise,
+                photographs: comparisons.contains { $0.method == "photo" }),
             manifest: [])
         let shownFindings = Set(comparisons.map(\.findingID))
         let sources = ReportSources(
