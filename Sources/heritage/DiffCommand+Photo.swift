@@ -142,7 +142,7 @@ extension DiffCommand {
                 + ", \(summary.noDataCount.formatted()) no data",
             "  threshold    colour difference \(number(summary.parameters.changeThreshold)) of 255"
                 + (summary.parameters.derived.contains("changeThreshold")
-                    ? " (median \(number(photo.differenceMedian)) + 5 × robust σ \(number(photo.differenceSpread)), at least 8)"
+                    ? " (noise \(number(photo.noiseCentre)) + 5 × σ \(number(photo.noiseSpread)), at least 8)"
                     : ""),
         ]
         if summary.regions.isEmpty { lines.append("  regions      none: no connected change") }

@@ -27,8 +27,8 @@ struct DiffCommand: ParsableCommand {
             same size, or orthophotos placed by world files (.jgw, .pgw, .wld beside the file, or
             stored with the asset version when it was imported). Exposure and white balance are
             matched, the colour difference is averaged over a (2 × --smoothing + 1)² window, and
-            pixels above --threshold (0-255; default the median + 5 robust standard deviations,
-            at least 8) form changed regions of at least --region-min-points pixels (default 64,
+            pixels above --threshold (0-255; default the noise level + 5 standard deviations,
+            estimated from the lower 40 % of the differences, at least 8) form changed regions of at least --region-min-points pixels (default 64,
             or 1/100,000 of the image if more).
             Outputs: summary.json (with photo {width, height, comparedPixels, changedPixels,
             changedShare, exposureMatch}), change-mask.png (grey: 255 changed, 0 unchanged, 128

@@ -18,7 +18,8 @@ import Testing
     /// `image` with exposure changed per channel, a rubble patch over `patch` (columns, rows),
     /// through a JPEG round trip at `quality`.
     static func after(
-        _ image: DecodedImage, patch: (columns: Range<Int>, rows: Range<Int>)?, quality: Int = 85
+        _ image: DecodedImage, patch: (columns: Range<Int>, rows: Range<Int>)?, quality: Int = 85,
+        base: SIMD3<Double> = SIMD3(120, 105, 85)
     ) throws -> DecodedImage {
         var pixels = image.pixels
         let gains = [0.82, 0.86, 0.9]
@@ -36,9 +37,9 @@ import Testing
                     // Grey-brown rubble with its own texture, unlike anything in the photo's place.
                     let grain = Double(random.next() % 60)
                     let index = (row * image.width + column) * 3
-                    pixels[index] = UInt8(120 + grain)
-                    pixels[index + 1] = UInt8(105 + grain)
-                    pixels[index + 2] = UInt8(85 + grain * 0.8)
+                    pixels[index] = UInt8(base.x + grain)
+                    pixels[index + 1] = UInt8(base.y + grain)
+                    pixels[index + 2] = UInt8(base.z + grain * 0.8)
                 }
             }
         }
@@ -54,13 +55,13 @@ import Testing
         let result = try PhotoChange.compare(before: before, after: try Self.after(before, patch: patch))
         #expect(result.regions.count == 1, "regions: \(result.regions)")
         let region = try #require(result.regions.first)
-        // The patch is 60×50 = 3000 pixels; the mask may round its corners and spill a pixel or two.
-        #expect(abs(Double(region.pointCount) - 3000) / 3000 < 0.12, "region pixels \(region.pointCount)")
+        // The patch is 60×50 = 3000 pixels; the mask follows its edges to within a few per cent.
+        #expect(abs(Double(region.pointCount) - 3000) / 3000 < 0.04, "region pixels \(region.pointCount)")
         #expect(abs(region.centroid[0] - 179.5) < 2 && abs(region.centroid[1] - 84.5) < 2, "\(region.centroid)")
         #expect(region.lower[0] >= 146 && region.upper[0] <= 213 && region.lower[1] >= 56 && region.upper[1] <= 113)
         #expect(region.kind == .change && region.volume == 0)
         let truthShare = 3000.0 / Double(before.width * before.height)
-        #expect(abs(result.changedShare - truthShare) / truthShare < 0.12, "share \(result.changedShare)")
+        #expect(abs(result.changedShare - truthShare) / truthShare < 0.04, "share \(result.changedShare)")
         // The exposure match undid the change of exposure (before ≈ gain × after + offset).
         #expect(abs(result.matches[0].gain - 1 / 0.82) < 0.05, "\(result.matches)")
         // Inside the patch, hardly a pixel is missed; outside, none is flagged.
@@ -92,6 +93,41 @@ import Testing
         let unmatched = try PhotoChange.compare(
             before: before, after: try Self.after(before, patch: nil, quality: 70), parameters: raw)
         #expect(unmatched.changedShare > 0.2, "unmatched share \(unmatched.changedShare)")
+    }
+
+    /// A destroyed building can fill much of a photograph: with 45 % of the view changed (a
+    /// median of the differences would already sit at the change's edge), the noise is estimated
+    /// from the unchanged rest and the change is found whole. Beyond half the view the exposure
+    /// match would take the change for the picture; the README says so.
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func aChangeFillingMostOfTheViewIsFound() throws {
+        let before = try Self.realPhoto()
+        let patch = (columns: 0..<before.width, rows: 0..<Int(Double(before.height) * 0.45))
+        // Magenta rubble: grey-brown would match parts of this scene's own colours.
+        let result = try PhotoChange.compare(
+            before: before, after: try Self.after(before, patch: patch, base: SIMD3(190, 10, 170)))
+        let truth = Double(patch.columns.count * patch.rows.count) / Double(before.width * before.height)
+        #expect(abs(result.changedShare - truth) < 0.02, "share \(result.changedShare), truth \(truth)")
+        #expect(result.regions.count == 1)
+    }
+
+    /// A flat before image gives a least-squares exposure gain of 0, which would erase any
+    /// change; the match falls back to a shift and the change is found.
+    @Test func aFlatBeforeImageDoesNotHideTheChange() throws {
+        let flat = DecodedImage(
+            width: 40, height: 40, channels: 3, pixels: [UInt8](repeating: 120, count: 40 * 40 * 3))
+        var changed = flat
+        for row in 10..<30 {
+            for column in 5..<35 {
+                changed.pixels.replaceSubrange(
+                    (row * 40 + column) * 3..<(row * 40 + column) * 3 + 3, with: [250, 240, 230])
+            }
+        }
+        var parameters = PhotoChange.Parameters()
+        parameters.minimumPixels = 10
+        let result = try PhotoChange.compare(before: flat, after: changed, parameters: parameters)
+        #expect(result.matches.allSatisfy { $0.gain == 1 }, "\(result.matches)")
+        #expect(result.changedPixels == 20 * 30, "\(result.changedPixels)")
     }
 
     @Test func imagesOfDifferentSizesNeedWorldFiles() throws {
@@ -146,7 +182,7 @@ import Testing
         #expect(result.regions.count == 1, "\(result.regions)")
         let region = try #require(result.regions.first)
         let area = 3000 * pixel * pixel
-        #expect(abs(region.area - area) / area < 0.12, "area \(region.area) m²")
+        #expect(abs(region.area - area) / area < 0.04, "area \(region.area) m²")
         #expect(abs(region.centroid[0] - (500_000 + 179.5 * pixel)) < 2 * pixel, "\(region.centroid)")
         #expect(abs(region.centroid[1] - (4_000_000 - 84.5 * pixel)) < 2 * pixel, "\(region.centroid)")
         let summary = result.summary(inputs: [], software: "test", units: "m")

@@ -10,8 +10,9 @@ import ScanImport
 ///    before, refitted once without the pixels it fits worst (change must not set the match).
 /// 3. The colour difference (RMS over R, G, B, 0…255) is averaged over a (2r+1)² window, so
 ///    JPEG noise and sub-pixel misregistration do not read as change.
-/// 4. Pixels above the threshold (given, or the median plus 5 robust standard deviations of
-///    the smoothed difference, and at least 8) are changed; an opening (3×3 erosion then
+/// 4. Pixels above the threshold (given, or the noise's centre plus 5 of its standard
+///    deviations, both estimated from the lower 40 % of the smoothed differences, and at least 8),
+///    in both the smoothed and their own difference, are changed; an opening (3×3 erosion then
 ///    dilation) removes lines and specks a pixel or two wide.
 /// 5. Changed pixels are grouped into 8-connected regions; regions below the minimum pixels
 ///    or area are dropped, and only pixels in kept regions count as changed.
@@ -96,13 +97,23 @@ public enum PhotoChange {
         let smoothed = boxMean(
             raw, valid: valid, width: before.width, height: before.height, radius: parameters.smoothingRadius)
 
+        // The noise is estimated from the lower 40 % of the smoothed differences, which stay
+        // unchanged pixels as long as less than 60 % of the picture changed (a median and its
+        // deviation break down at 50 %, and a destroyed building can fill half a photograph):
+        // for normally distributed noise, σ = (q40 − q20) / 0.589 and the centre = q20 + 0.842 σ.
         var finite = smoothed.compactMap { $0.isFinite ? Double($0) : nil }
-        let median = quantile(&finite, 0.5) ?? 0
-        var deviations = finite.map { abs($0 - median) }
-        let spread = 1.4826 * (quantile(&deviations, 0.5) ?? 0)
-        let threshold = parameters.threshold ?? max(8, median + 5 * spread)
+        let q20 = quantile(&finite, 0.2) ?? 0
+        let q40 = quantile(&finite, 0.4) ?? 0
+        let spread = (q40 - q20) / 0.589
+        let centre = q20 + 0.842 * spread
+        let threshold = parameters.threshold ?? max(8, centre + 5 * spread)
 
-        var changed = smoothed.map { $0.isFinite && Double($0) > threshold }
+        // A pixel changed where the smoothed difference says so and its own difference agrees:
+        // the smoothing finds the change, and the pixel's own value keeps the mask from spilling
+        // a window's half-width past the change's edge.
+        var changed = zip(smoothed, raw).map { smooth, own in
+            smooth.isFinite && Double(smooth) > threshold && Double(own) > threshold
+        }
         changed = open(changed, width: before.width, height: before.height)
         let grouping = PixelRegions.group(
             changed, difference: smoothed, width: before.width, height: before.height, world: beforeWorld,
@@ -110,49 +121,93 @@ public enum PhotoChange {
         return PhotoChangeResult(
             width: before.width, height: before.height, valid: valid, difference: smoothed, labels: grouping.labels,
             regions: grouping.regions, threshold: threshold, thresholdDerived: parameters.threshold == nil,
-            differenceMedian: median, differenceSpread: spread, matches: matches, registration: registration,
+            noiseCentre: centre, noiseSpread: spread, matches: matches, registration: registration,
             world: beforeWorld, parameters: parameters, after: resampled.pixels)
     }
 
-    /// before ≈ gain × after + offset over the valid pixels (at most ~1M of them, evenly
-    /// spaced), refitted without pixels more than 2.5 robust standard deviations off the first fit.
+    /// before ≈ gain × after + offset over the valid pixels (at most ~200,000 of them, evenly
+    /// spaced). A consensus search first (lines through 300 pairs of pixels, drawn by a fixed
+    /// sequence, each scored by the pixels within 4 grey levels of it) finds the line most pixels
+    /// agree on; iteratively reweighted least squares with Tukey's biweight then refines it.
+    /// Unchanged pixels agree on one line and changed ones scatter, so the match follows what did
+    /// not change even when nearly half the view did.
+    ///
+    /// A gain outside 0.5…2 (more than a stop either way) is not an exposure change but a fit
+    /// the content has spoiled (a flat before image regresses to gain 0 and would erase any
+    /// change): the match then stays a pure shift.
     static func fitChannel(_ before: RGBPlane, _ after: RGBPlane, valid: [Bool], channel: Int) -> ChannelMatch {
-        let step = max(1, valid.count / 1_000_000)
-        var match = ChannelMatch(gain: 1, offset: 0)
-        var limit = Double.infinity
-        for _ in 0..<2 {
-            var n = 0.0
-            var sx = 0.0
-            var sy = 0.0
-            var sxx = 0.0
-            var sxy = 0.0
-            var residuals = [Double]()
-            for index in stride(from: 0, to: valid.count, by: step) where valid[index] {
-                let x = Double(after.pixels[index * 3 + channel])
-                let y = Double(before.pixels[index * 3 + channel])
-                guard abs(y - (match.gain * x + match.offset)) <= limit else { continue }
-                n += 1
-                sx += x
-                sy += y
-                sxx += x * x
-                sxy += x * y
-            }
-            guard n >= 2 else { break }
-            let variance = sxx - sx * sx / n
-            if variance > 1e-9 * n {
-                match.gain = (sxy - sx * sy / n) / variance
-                match.offset = (sy - match.gain * sx) / n
-            } else {
-                match = ChannelMatch(gain: 1, offset: (sy - sx) / n)
-            }
-            for index in stride(from: 0, to: valid.count, by: step) where valid[index] {
-                let x = Double(after.pixels[index * 3 + channel])
-                let y = Double(before.pixels[index * 3 + channel])
-                residuals.append(abs(y - (match.gain * x + match.offset)))
-            }
-            limit = max(2.5 * 1.4826 * (quantile(&residuals, 0.5) ?? 0), 1)
+        let step = max(1, valid.count / 200_000)
+        var xs = [Double]()
+        var ys = [Double]()
+        for index in stride(from: 0, to: valid.count, by: step) where valid[index] {
+            xs.append(Double(after.pixels[index * 3 + channel]))
+            ys.append(Double(before.pixels[index * 3 + channel]))
         }
-        return match
+        guard !xs.isEmpty else { return ChannelMatch(gain: 1, offset: 0) }
+        var differences = zip(xs, ys).map { $1 - $0 }
+        let shift = ChannelMatch(gain: 1, offset: quantile(&differences, 0.5) ?? 0)
+        // Consensus: the candidate line with the most pixels within 4 grey levels, scored on an
+        // even subsample of at most 20,000.
+        let scoreStep = max(1, xs.count / 20_000)
+        func support(_ line: ChannelMatch) -> Int {
+            var count = 0
+            for i in stride(from: 0, to: xs.count, by: scoreStep)
+            where abs(ys[i] - (line.gain * xs[i] + line.offset)) <= 4 {
+                count += 1
+            }
+            return count
+        }
+        var match = shift
+        var best = support(shift)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(channel + 1)
+        func draw() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(xs.count))
+        }
+        for _ in 0..<300 {
+            let i = draw()
+            let j = draw()
+            guard abs(xs[i] - xs[j]) >= 8 else { continue }
+            let gain = (ys[i] - ys[j]) / (xs[i] - xs[j])
+            guard (0.5...2.0).contains(gain) else { continue }
+            let line = ChannelMatch(gain: gain, offset: ys[i] - gain * xs[i])
+            let score = support(line)
+            if score > best {
+                best = score
+                match = line
+            }
+        }
+        var residuals = [Double](repeating: 0, count: xs.count)
+        for _ in 0..<10 {
+            for i in xs.indices { residuals[i] = abs(ys[i] - (match.gain * xs[i] + match.offset)) }
+            var sorted = residuals
+            // The scale never drops below half a grey level: 8-bit values are steps of 1.
+            let scale = max(1.4826 * (quantile(&sorted, 0.5) ?? 0), 0.5)
+            let cut = 4.685 * scale
+            var (n, sx, sy, sxx, sxy) = (0.0, 0.0, 0.0, 0.0, 0.0)
+            for i in xs.indices where residuals[i] < cut {
+                let u = residuals[i] / cut
+                let w = (1 - u * u) * (1 - u * u)
+                n += w
+                sx += w * xs[i]
+                sy += w * ys[i]
+                sxx += w * xs[i] * xs[i]
+                sxy += w * xs[i] * ys[i]
+            }
+            guard n > 0 else { break }
+            let variance = sxx - sx * sx / n
+            let next =
+                variance > 1e-9 * n
+                ? ChannelMatch(gain: (sxy - sx * sy / n) / variance, offset: 0)
+                : ChannelMatch(gain: 1, offset: (sy - sx) / n)
+            let fitted =
+                next.offset == 0 && variance > 1e-9 * n
+                ? ChannelMatch(gain: next.gain, offset: (sy - next.gain * sx) / n) : next
+            let converged = abs(fitted.gain - match.gain) < 1e-4 && abs(fitted.offset - match.offset) < 1e-2
+            match = fitted
+            if converged { break }
+        }
+        return (0.5...2.0).contains(match.gain) ? match : shift
     }
 
     /// RMS over the channels of before − matched after, NaN where either has no data.

@@ -13,9 +13,10 @@ public struct PhotoChangeResult: Sendable {
     public let regions: [DamageRegion]
     public let threshold: Double
     public let thresholdDerived: Bool
-    /// Median and robust standard deviation (1.4826 × MAD) of the smoothed difference.
-    public let differenceMedian: Double
-    public let differenceSpread: Double
+    /// The noise in the smoothed difference where nothing changed: centre and standard
+    /// deviation, estimated from its lower 40 %.
+    public let noiseCentre: Double
+    public let noiseSpread: Double
     /// Exposure match per channel (R, G, B).
     public let matches: [PhotoChange.ChannelMatch]
     /// `pixel grid` or `world files`.
@@ -160,7 +161,7 @@ public struct PhotoChangeResult: Sendable {
             width: width, height: height, comparedPixels: comparedPixels, changedPixels: changedPixels,
             changedShare: changedShare, pixelArea: world?.pixelArea ?? 1,
             smoothingRadius: self.parameters.smoothingRadius, exposureMatch: matches,
-            differenceMedian: differenceMedian, differenceSpread: differenceSpread)
+            noiseCentre: noiseCentre, noiseSpread: noiseSpread)
         return summary
     }
 }
@@ -179,6 +180,7 @@ public struct PhotoComparisonFacts: Sendable, Codable, Equatable {
     public var smoothingRadius: Int
     /// before ≈ gain × after + offset, for R, G and B.
     public var exposureMatch: [PhotoChange.ChannelMatch]
-    public var differenceMedian: Double
-    public var differenceSpread: Double
+    /// The estimated noise of the smoothed colour difference: centre and standard deviation.
+    public var noiseCentre: Double
+    public var noiseSpread: Double
 }
