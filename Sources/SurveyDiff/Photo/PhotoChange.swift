@@ -196,13 +196,9 @@ public enum PhotoChange {
             }
             guard n > 0 else { break }
             let variance = sxx - sx * sx / n
-            let next =
-                variance > 1e-9 * n
-                ? ChannelMatch(gain: (sxy - sx * sy / n) / variance, offset: 0)
-                : ChannelMatch(gain: 1, offset: (sy - sx) / n)
-            let fitted =
-                next.offset == 0 && variance > 1e-9 * n
-                ? ChannelMatch(gain: next.gain, offset: (sy - next.gain * sx) / n) : next
+            // Without spread in the after values only a shift can be fitted.
+            let gain = variance > 1e-9 * n ? (sxy - sx * sy / n) / variance : 1
+            let fitted = ChannelMatch(gain: gain, offset: (sy - gain * sx) / n)
             let converged = abs(fitted.gain - match.gain) < 1e-4 && abs(fitted.offset - match.offset) < 1e-2
             match = fitted
             if converged { break }
