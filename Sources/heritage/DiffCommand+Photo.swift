@@ -6,6 +6,9 @@ import SurveyDiff
 
 /// `heritage diff` on two photographs: a change mask instead of distances.
 extension DiffCommand {
+    /// The largest picture compared: about 9 GB of working memory.
+    static let largestPhotoPixels = 300_000_000
+
     struct LoadedPhoto {
         var image: DecodedImage
         var world: WorldFile?
@@ -18,7 +21,8 @@ extension DiffCommand {
         let afterIsPhoto = try isPhoto(after, store: store)
         guard beforeIsPhoto || afterIsPhoto else { return nil }
         guard beforeIsPhoto && afterIsPhoto else {
-            throw ValidationError(
+            throw SurveyDiffError(
+                .mismatchedInputs,
                 "\(beforeIsPhoto ? before : after) is a photograph and \(beforeIsPhoto ? after : before) is not: "
                     + "heritage compares two scans or two photographs")
         }
@@ -77,6 +81,15 @@ extension DiffCommand {
             }
         }
         let mapped = try MappedFile(path: url.path)
+        // The header says how big the picture is before anything is decoded: a comparison holds
+        // about 30 bytes per pixel, so a picture beyond this (or a forged header) is refused.
+        let header = try mapped.withBytes { (bytes) throws(ScanImportError) in try PhotoReader.read(bytes, file: name) }
+        guard header.width * header.height <= Self.largestPhotoPixels else {
+            throw SurveyDiffError(
+                .invalidParameter,
+                "\(name) is \(header.width)×\(header.height) pixels; photo comparisons take about 30 bytes per pixel "
+                    + "and stop at \(Self.largestPhotoPixels / 1_000_000) megapixels: compare tiles or a reduced copy")
+        }
         let image = try mapped.withBytes { (bytes) throws(ScanImportError) in
             try ImageDecoder.decode(bytes, format: format, file: name)
         }

@@ -151,6 +151,14 @@ import Testing
         let bad = try heritage("diff", ortho.appending(path: "2019.jpg").path, ortho.appending(path: "2026.jpg").path)
         #expect(bad.status != 0 && bad.stderr.contains("2026.jgw, line 3"), "\(bad.stderr)")
 
+        // A header claiming 40,000 × 40,000 pixels is refused before anything is decoded.
+        var forged: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
+        forged += Array("IHDR".utf8) + [0, 0, 0x9C, 0x40, 0, 0, 0x9C, 0x40, 8, 2, 0, 0, 0, 0, 0, 0, 0]
+        let bomb = URL(filePath: archive).appending(path: "huge.png")
+        try Data(forged).write(to: bomb)
+        let huge = try heritage("diff", bomb.path, bomb.path)
+        #expect(huge.status == 1 && huge.stderr.contains("40000×40000 pixels"), "\(huge.stderr)")
+
         let scan = samples.appending(path: "mausoleum-2019-06-12.ply").path
         let mixed = try heritage("diff", before, scan)
         #expect(mixed.status != 0 && mixed.stderr.contains("two scans or two photographs"), "\(mixed.stderr)")
