@@ -28,8 +28,8 @@ struct DiffCommand: ParsableCommand {
             stored with the asset version when it was imported). Exposure and white balance are
             matched, the colour difference is averaged over a (2 × --smoothing + 1)² window, and
             pixels above --threshold (0-255; default the noise level + 5 standard deviations,
-            estimated from the lower 40 % of the differences, at least 8) form changed regions of at least --region-min-points pixels (default 64,
-            or 1/100,000 of the image if more).
+            estimated from the lower 40 % of the differences, at least 8) form changed regions of
+            at least --region-min-points pixels (default 64, or 1/100,000 of the image if more).
             Outputs: summary.json (with photo {width, height, comparedPixels, changedPixels,
             changedShare, exposureMatch}), change-mask.png (grey: 255 changed, 0 unchanged, 128
             no data) and change-overlay.png.
@@ -92,7 +92,10 @@ struct DiffCommand: ParsableCommand {
     ) var orient: String = "+z"
     @Option(name: .customLong("local-plane"), help: "C2C: distance to a plane fitted to this many neighbours.")
     var localPlane: Int?
-    @Option(help: "C2C/C2M: distance counted as change (default 3 robust standard deviations).") var threshold: Double?
+    @Option(
+        help:
+            "C2C/C2M: distance counted as change (default 3 robust standard deviations); photos: a colour difference, 0-255."
+    ) var threshold: Double?
     @Option(
         name: .customLong("region-min-points"), help: "Drop regions with fewer points (default 10; photos: pixels, 64)."
     )
