@@ -57,7 +57,7 @@ extension DiffCommand {
         let url: URL
         let name: String
         let sha256: String
-        let format: ScanSummary.Format
+        var storedFormat: ScanSummary.Format?
         var world: WorldFile?
         var assetVersion: String?
         if let store {
@@ -65,7 +65,7 @@ extension DiffCommand {
             url = try store.verifiedBlob(of: version)
             name = "\(asset.title)@\(version.number)"
             sha256 = version.sha256
-            format = version.format == "png" ? .png : .jpeg
+            storedFormat = version.format == "png" ? .png : .jpeg
             assetVersion = version.id
             if let related = version.relatedFiles.first(where: { WorldFile.isWorldFileName($0.name) }) {
                 world = try WorldFile.read(path: try store.verifiedBlob(sha256: related.sha256).path)
@@ -74,13 +74,12 @@ extension DiffCommand {
             url = URL(filePath: reference)
             name = reference
             sha256 = try FileHashing.sha256(of: url)
-            let mapped = try MappedFile(path: reference)
-            format = mapped.withBytes { ScanInspector.format(of: $0, path: reference) } ?? .jpeg
             world = try WorldFile.sidecar(of: reference).map { (path) throws(ScanImportError) in
                 try WorldFile.read(path: path)
             }
         }
         let mapped = try MappedFile(path: url.path)
+        let format = storedFormat ?? mapped.withBytes { ScanInspector.format(of: $0, path: url.path) } ?? .jpeg
         // The header says how big the picture is before anything is decoded: a comparison holds
         // about 30 bytes per pixel, so a picture beyond this (or a forged header) is refused.
         let header = try mapped.withBytes { (bytes) throws(ScanImportError) in try PhotoReader.read(bytes, file: name) }
@@ -119,9 +118,7 @@ extension DiffCommand {
         let summary = result.summary(
             inputs: [photos.before.input, photos.after.input], software: heritageVersion, units: unitName)
         let folder = try outputFolder()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(summary).write(to: folder.appending(path: DiffOutputFile.summary))
+        try prettyJSON(summary).write(to: folder.appending(path: DiffOutputFile.summary))
         try Data(try result.maskPNG()).write(to: folder.appending(path: DiffOutputFile.mask))
         try Data(try result.overlayPNG()).write(to: folder.appending(path: DiffOutputFile.overlay))
         var finding: Finding?

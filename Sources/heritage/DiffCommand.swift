@@ -280,9 +280,7 @@ struct DiffCommand: ParsableCommand {
     }
 
     func write(_ result: SurveyComparisonResult, _ summary: ComparisonSummary, to folder: URL, units: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(summary).write(to: folder.appending(path: DiffOutputFile.summary))
+        try prettyJSON(summary).write(to: folder.appending(path: DiffOutputFile.summary))
         let names = summary.inputs.map { URL(filePath: $0.name).lastPathComponent }.joined(separator: " vs ")
         // The cloud and the heat maps are written at the same time.
         _ = try [0, 1].parallelMap(minimumChunk: 1) { which in

@@ -31,7 +31,6 @@ import Testing
         #expect(tree.count == cloud.positions.count / 3)
         #expect(Set(tree.indices).count == tree.count, "\(cloud.name): every point once")
         var random = SplitMix(seed: 5)
-        var hint: Int?
         for _ in 0..<200 {
             let pick = Int(random.next() % UInt64(tree.count))
             let query =
@@ -48,9 +47,6 @@ import Testing
             }
             let found = tree.nearest(to: query)
             #expect(found?.distanceSquared == best, "\(cloud.name)")
-            // A hint (here the previous answer) never changes the answer.
-            #expect(tree.nearest(to: query, hint: hint)?.distanceSquared == best, "\(cloud.name) with a hint")
-            hint = found?.position
             var counted = 0
             tree.forEach(within: 0.1, of: query) { _, _ in counted += 1 }
             #expect(counted == within, "\(cloud.name): points within 0.1")

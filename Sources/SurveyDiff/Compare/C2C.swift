@@ -26,9 +26,6 @@ public enum C2C {
         if case .localPlane(let k) = model, k < 3 {
             throw SurveyDiffError(.invalidParameter, "a local plane needs at least 3 neighbours, got \(k)")
         }
-        if case .nearestNeighbour = model {
-            return nearestDistances(from: compared, to: referenceTree, comparedTree: comparedTree)
-        }
         return inSpatialOrder(compared, tree: comparedTree) { _, p in
             guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { return .nan }
             switch model {
@@ -42,27 +39,5 @@ public enum C2C {
                 return referenceTree.nearest(to: p)?.distanceSquared.squareRoot() ?? .nan
             }
         }
-    }
-
-    /// Nearest-neighbour distances, visiting the points in spatial order and starting each
-    /// search from the previous point's answer (neighbouring queries have neighbouring answers).
-    static func nearestDistances(from compared: PointCloud, to tree: KDTree, comparedTree: KDTree?) -> [Double] {
-        var result = [Double](repeating: .nan, count: compared.count)
-        result.withUnsafeMutableBufferPointer { buffer in
-            let out = UncheckedSendable(buffer)
-            parallelChunks(comparedTree?.count ?? compared.count, minimumChunk: 2048) { range in
-                var hint: Int?
-                for slot in range {
-                    let index = comparedTree?.inputIndex(slot) ?? slot
-                    let p = comparedTree?.point(at: slot) ?? compared.point(index)
-                    guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { continue }
-                    if let found = tree.nearest(to: p, hint: hint) {
-                        out.value[index] = found.distanceSquared.squareRoot()
-                        hint = found.position
-                    }
-                }
-            }
-        }
-        return result
     }
 }

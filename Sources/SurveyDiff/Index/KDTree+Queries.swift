@@ -3,25 +3,12 @@
 extension KDTree {
     /// The tree position and squared distance of the point nearest to `query`, no farther than
     /// `maximumDistance`; nil when there is none.
-    ///
-    /// `hint`, a tree position (such as the previous query's answer when queries come in spatial
-    /// order), starts the search with that point's distance as the bound, so most of the tree
-    /// is pruned at once; the answer is the same.
     public func nearest(
-        to query: SIMD3<Double>, maximumDistance: Double = .infinity, hint: Int? = nil
+        to query: SIMD3<Double>, maximumDistance: Double = .infinity
     ) -> (position: Int, distanceSquared: Double)? {
         guard !indices.isEmpty else { return nil }
         var best = maximumDistance.isFinite ? maximumDistance * maximumDistance : Double.infinity
         var bestPosition = -1
-        if let hint, hint >= 0, hint < indices.count {
-            let d = point(at: hint) - query
-            let distance = (d * d).sum()
-            // The hint only helps if it is within the limit; `<=` keeps it a candidate.
-            if distance <= best {
-                best = distance
-                bestPosition = hint
-            }
-        }
         nodes.withUnsafeBufferPointer { nodes in
             points.withUnsafeBufferPointer { points in
                 withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
@@ -44,19 +31,7 @@ extension KDTree {
                             }
                             continue
                         }
-                        let left = Int(stack[depth]) + 1
-                        let right = Int(node.right)
-                        let leftDistance = boxDistanceSquared(query, nodes[left].lower, nodes[left].upper)
-                        let rightDistance = boxDistanceSquared(query, nodes[right].lower, nodes[right].upper)
-                        let (near, far, farDistance) =
-                            leftDistance <= rightDistance
-                            ? (left, right, rightDistance) : (right, left, leftDistance)
-                        if farDistance < best {
-                            stack[depth] = Int32(far)
-                            depth += 1
-                        }
-                        stack[depth] = Int32(near)
-                        depth += 1
+                        pushChildren(of: Int(stack[depth]), node, nodes, query: query, bound: best, stack, &depth)
                     }
                 }
             }
@@ -94,19 +69,7 @@ extension KDTree {
                             }
                             continue
                         }
-                        let left = Int(stack[depth]) + 1
-                        let right = Int(node.right)
-                        let leftDistance = boxDistanceSquared(query, nodes[left].lower, nodes[left].upper)
-                        let rightDistance = boxDistanceSquared(query, nodes[right].lower, nodes[right].upper)
-                        let (near, far, farDistance) =
-                            leftDistance <= rightDistance
-                            ? (left, right, rightDistance) : (right, left, leftDistance)
-                        if farDistance < worst {
-                            stack[depth] = Int32(far)
-                            depth += 1
-                        }
-                        stack[depth] = Int32(near)
-                        depth += 1
+                        pushChildren(of: Int(stack[depth]), node, nodes, query: query, bound: worst, stack, &depth)
                     }
                 }
             }
@@ -332,5 +295,29 @@ struct Cylinder {
         let across = (offset * offset).sum() - along * along
         let reach = radius + halfDiagonal
         return across > reach * reach || abs(along) > halfLength + halfDiagonal
+    }
+}
+
+extension KDTree {
+    /// Pushes the children of internal node `index` for a nearest-first search: the nearer
+    /// child last, so it is popped first, and the farther only if its box is closer than
+    /// `bound` (squared).
+    @inline(__always)
+    func pushChildren(
+        of index: Int, _ node: Node, _ nodes: UnsafeBufferPointer<Node>, query: SIMD3<Double>, bound: Double,
+        _ stack: UnsafeMutableBufferPointer<Int32>, _ depth: inout Int
+    ) {
+        let left = index + 1
+        let right = Int(node.right)
+        let leftDistance = boxDistanceSquared(query, nodes[left].lower, nodes[left].upper)
+        let rightDistance = boxDistanceSquared(query, nodes[right].lower, nodes[right].upper)
+        let (near, far, farDistance) =
+            leftDistance <= rightDistance ? (left, right, rightDistance) : (right, left, leftDistance)
+        if farDistance < bound {
+            stack[depth] = Int32(far)
+            depth += 1
+        }
+        stack[depth] = Int32(near)
+        depth += 1
     }
 }

@@ -119,7 +119,8 @@ public enum PhotoChange {
             changed, difference: smoothed, width: before.width, height: before.height, world: beforeWorld,
             minimumPixels: parameters.minimumPixels, minimumArea: parameters.minimumArea)
         return PhotoChangeResult(
-            width: before.width, height: before.height, valid: valid, difference: smoothed, labels: grouping.labels,
+            width: before.width, height: before.height, valid: valid, comparedPixels: compared, difference: smoothed,
+            labels: grouping.labels,
             regions: grouping.regions, threshold: threshold, thresholdDerived: parameters.threshold == nil,
             noiseCentre: centre, noiseSpread: spread, matches: matches, registration: registration,
             world: beforeWorld, parameters: parameters, after: resampled.pixels)

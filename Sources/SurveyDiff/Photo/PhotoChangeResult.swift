@@ -6,6 +6,8 @@ public struct PhotoChangeResult: Sendable {
     public let height: Int
     /// Pixels where both images have data.
     public let valid: [Bool]
+    /// How many pixels are valid.
+    public let comparedPixels: Int
     /// The smoothed colour difference (0…255) per pixel, NaN where there is no data.
     public let difference: [Float]
     /// Region id per pixel (1 = largest); 0 unchanged or no data.
@@ -26,8 +28,8 @@ public struct PhotoChangeResult: Sendable {
     /// The after image on the before grid (RGB), for the overlay.
     let after: [UInt8]
 
-    public var comparedPixels: Int { valid.lazy.filter { $0 }.count }
-    public var changedPixels: Int { labels.lazy.filter { $0 > 0 }.count }
+    /// Pixels in a kept region.
+    public var changedPixels: Int { regions.reduce(0) { $0 + $1.pointCount } }
     public var noDataPixels: Int { valid.count - comparedPixels }
     /// Changed pixels as a share of the pixels both images cover (0…1).
     public var changedShare: Double { Double(changedPixels) / Double(max(comparedPixels, 1)) }
@@ -123,16 +125,7 @@ public struct PhotoChangeResult: Sendable {
             regionLinkDistance: pixelSize * 2.0.squareRoot(),
             regionMinimumPoints: self.parameters.minimumPixels, regionMinimumArea: self.parameters.minimumArea,
             derived: thresholdDerived ? ["changeThreshold"] : [], referenceSpacing: pixelSize)
-        var distance = DistanceStatistics(distance: [], significant: [])
-        var values = difference.compactMap { $0.isFinite ? Double($0) : nil }
-        distance.measured = values.count
-        distance.noData = difference.count - values.count
-        distance.significant = changedPixels
-        if !values.isEmpty {
-            distance.mean = values.reduce(0, +) / Double(values.count)
-            distance.median = quantile(&values, 0.5)
-            distance.p95 = quantile(&values, 0.95)
-        }
+        let distance = DistanceStatistics(distance: difference.map { Double($0) }, significant: labels.map { $0 > 0 })
         var caveats = [
             "Photographs show that the appearance changed, not whether material was lost or added, nor how deep: "
                 + "regions have an area but no volume, and 'depth' is the colour difference (0-255).",

@@ -1,11 +1,16 @@
 import Foundation
 import HeritageStore
 
-/// Prints a value as stable JSON: sorted keys, two-space indentation, no escaped slashes.
-func printJSON<T: Encodable>(_ value: T) throws {
+/// A value as stable JSON: sorted keys, two-space indentation, no escaped slashes.
+func prettyJSON<T: Encodable>(_ value: T) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    return try encoder.encode(value)
+}
+
+/// Prints a value as stable JSON (``prettyJSON(_:)``).
+func printJSON<T: Encodable>(_ value: T) throws {
+    print(String(decoding: try prettyJSON(value), as: UTF8.self))
 }
 
 func printError(_ message: String) {
