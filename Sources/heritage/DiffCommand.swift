@@ -78,12 +78,15 @@ struct DiffCommand: ParsableCommand {
     var allCorePoints = false
     @Option(help: "M3C2 core points from a file (PLY, LAS or x y z text).") var cores: String?
     @Option(
-        name: .customLong("registration-error"), help: "Added to the level of detection (default: ICP's RMS, or 0).")
+        name: .customLong("registration-error"),
+        help:
+            "M3C2: the registration error in the level of detection 1.96·(sqrt(σ1²/n1 + σ2²/n2) + E) (default: ICP's RMS, or 0)."
+    )
     var registrationError: Double?
     @Option(
         help:
-            "M3C2: summarise each cylinder by its mean (default; spread: standard deviation) or median (spread: interquartile range / 1.349)."
-    ) var statistic: String = "mean"
+            "M3C2: summarise each cylinder by its mean and standard deviation (mean), the same with outliers left out where the epochs' spreads differ (robust, default), or its median and interquartile range / 1.349 (median)."
+    ) var statistic: String = "robust"
     @Option(name: .customLong("min-points"), help: "M3C2: fewest points per epoch in a cylinder.") var minPoints: Int =
         3
     @Option(
@@ -221,7 +224,7 @@ struct DiffCommand: ParsableCommand {
         options.registrationError = registrationError
         options.minimumPoints = minPoints
         guard let statistic = M3C2Parameters.Statistic(rawValue: statistic.lowercased()) else {
-            throw ValidationError("--statistic must be mean or median, not '\(self.statistic)'")
+            throw ValidationError("--statistic must be mean, robust or median, not '\(self.statistic)'")
         }
         options.statistic = statistic
         guard let orientation = NormalOrientation(orient) else {

@@ -13,7 +13,7 @@ import Testing
         let cores = try ScanLoader.load(path: SharedData.path("lidar/autzen-bmx/autzen-bmx-cores.txt"))
         #expect(cores.geometry.vertexCount == 3)
         let parameters = M3C2Parameters(
-            normalRadii: [5.24414], cylinderRadius: 10.4882815, cylinderHalfLength: 2.763006)
+            normalRadii: [5.24414], cylinderRadius: 10.4882815, cylinderHalfLength: 2.763006, statistic: .mean)
         let result = try M3C2.compare(
             reference: PointCloud(before.geometry), compared: PointCloud(after.geometry),
             corePoints: PointCloud(cores.geometry), parameters: parameters)
@@ -24,5 +24,62 @@ import Testing
             #expect(abs(m.levelOfDetection - expectedLOD[index]) <= 0.01)
             #expect(m.isSignificant)
         }
+    }
+}
+
+/// The robust statistic on one cylinder: a flat patch at z = 0 in both epochs (1.5 mm noise),
+/// and in the compared epoch a share of the patch (the strip x < edge) recessed by 80 mm.
+@Suite struct M3C2RobustStatisticTests {
+    static func patch(count: Int, recessedBelowX edge: Double, seed: UInt64) -> PointCloud {
+        var random = SplitMix(seed: seed)
+        var positions = [Double]()
+        for _ in 0..<count {
+            let x = random.uniform() * 0.2 - 0.1
+            let y = random.uniform() * 0.2 - 0.1
+            positions += [x, y, (x < edge ? -0.08 : 0) + random.gaussian() * 0.0015]
+        }
+        return PointCloud(positions: positions)
+    }
+
+    static func measure(recessedBelowX edge: Double, _ statistic: M3C2Parameters.Statistic) throws
+        -> M3C2Measurement
+    {
+        let parameters = M3C2Parameters(
+            normalRadii: [0.1], cylinderRadius: 0.05, cylinderHalfLength: 0.3, registrationError: 0.001,
+            statistic: statistic)
+        let result = try M3C2.compare(
+            reference: patch(count: 4000, recessedBelowX: -1, seed: 11),
+            compared: patch(count: 4000, recessedBelowX: edge, seed: 12),
+            corePoints: PointCloud(positions: [0, 0, 0]), parameters: parameters)
+        return result.measurements[0]
+    }
+
+    /// About 8 % of the cylinder lies in the recess: the mean moves by about 6 mm and calls the
+    /// stable core point changed; the robust statistic leaves the recessed points out.
+    @Test func aFewPointsOfASecondSurfaceAreLeftOut() throws {
+        let mean = try Self.measure(recessedBelowX: -0.036, .mean)
+        let robust = try Self.measure(recessedBelowX: -0.036, .robust)
+        #expect(mean.isSignificant && mean.distance < -0.003, "mean \(mean.distance)")
+        #expect(!robust.isSignificant && abs(robust.distance) < 0.001, "robust \(robust.distance)")
+        #expect(robust.comparedCount < mean.comparedCount && robust.comparedSpread < 0.002)
+        #expect(robust.referenceCount == mean.referenceCount)
+    }
+
+    /// About 40 % in the recess is a second surface, not outliers: every point is kept, and the
+    /// result is the mean's (summed in another order: equal within a micrometre).
+    @Test func aLargeShareIsASecondSurfaceAndKept() throws {
+        let mean = try Self.measure(recessedBelowX: -0.01, .mean)
+        let robust = try Self.measure(recessedBelowX: -0.01, .robust)
+        #expect(robust.isSignificant && robust.distance < -0.02)
+        #expect(robust.comparedCount == mean.comparedCount)
+        #expect(abs(robust.distance - mean.distance) < 1e-6)
+    }
+
+    /// Where the epochs' spreads agree, the robust statistic is the mean, to the last bit.
+    @Test func unmixedCylindersAreTheMean() throws {
+        let mean = try Self.measure(recessedBelowX: -1, .mean)
+        let robust = try Self.measure(recessedBelowX: -1, .robust)
+        #expect(!robust.isSignificant)
+        #expect(robust.distance == mean.distance && robust.levelOfDetection == mean.levelOfDetection)
     }
 }

@@ -33,12 +33,17 @@ enum Methodology {
                     + "scans along the local surface normal, fitted by principal component analysis at the stated "
                     + "normal scale. Points of each scan within a cylinder of the stated radius and half-length around "
                     + "that normal give a mean position in each epoch; the distance is the difference of the means. "
-                    + "The 95% level of detection is 1.96·sqrt(σ1²/n1 + σ2²/n2) + registration error, where σ is "
-                    + "the standard deviation and n the number of points in each cylinder. A change is significant "
-                    + "only where its magnitude exceeds that level. A core point with too few points in either "
-                    + "epoch is reported as no data, which is not evidence of no change. Where the parameters say "
-                    + "statistic = median, each cylinder's median replaces its mean and the interquartile range / "
-                    + "1.349 its standard deviation."),
+                    + "The 95% level of detection is 1.96·(sqrt(σ1²/n1 + σ2²/n2) + registration error), where σ is "
+                    + "the standard deviation and n the number of points in each cylinder (the paper's equation, as "
+                    + "PDAL, py4dgeo and CloudCompare compute it). A change is significant only where its magnitude "
+                    + "exceeds that level. A core point with too few points in either epoch is reported as no data, "
+                    + "which is not evidence of no change. Where the parameters say statistic = robust, a cylinder "
+                    + "whose spread differs beyond chance between the epochs (an F-test at 0.1%), as where it "
+                    + "straddles the edge of a loss, leaves out each epoch's outliers (farther than 3.5 robust "
+                    + "standard deviations from the median) when they are at most a quarter of its points, so "
+                    + "stable stone beside a loss is not reported as lost. Where they say statistic = median, each "
+                    + "cylinder's median replaces its mean and the interquartile range / 1.349 its standard "
+                    + "deviation."),
             ReportParagraph(
                 heading: "Damage regions and volumes",
                 text:

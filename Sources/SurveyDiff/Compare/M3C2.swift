@@ -1,21 +1,31 @@
+import Foundation
+
 /// Multiscale Model to Model Cloud Comparison (Lague, Brodu and Leroux 2013).
 ///
 /// At each core point: a normal from the reference epoch's neighbours (the most planar of the
-/// given scales), then a cylinder along that normal. The distance is the mean position along the
-/// normal of the compared epoch's points in the cylinder minus that of the reference epoch's.
-/// The 95 % level of detection is `1.96·sqrt(σ1²/n1 + σ2²/n2) + registration error`, with σ the
-/// standard deviation of the positions along the normal (population form, as PDAL and
-/// CloudCompare compute it). A core point where either epoch has too few points is "no data":
-/// its distance is NaN, never 0.
+/// given scales), then a cylinder along that normal. The distance is the difference of the
+/// compared and the reference epoch's positions along the normal in the cylinder. The 95 % level
+/// of detection is the paper's `1.96·(sqrt(σ1²/n1 + σ2²/n2) + registration error)` (its eq. 1, as
+/// PDAL, py4dgeo and CloudCompare compute it), with σ the standard deviation of the positions
+/// along the normal (population form, as PDAL and CloudCompare compute it). A core point where
+/// either epoch has too few points is "no data": its distance is NaN, never 0.
 ///
-/// With `statistic = .median`, each cylinder's position is the median and its spread the
-/// interquartile range divided by 1.349 (the standard deviation for normally distributed
-/// positions): a cylinder that straddles the edge of a change then follows the majority of its
-/// points instead of their mean. It cannot use the tree's stored moments, so it is slower.
+/// How a cylinder's positions are summarised (`statistic`):
+/// - `mean`: mean and standard deviation, the paper's definition. A cylinder that straddles the
+///   edge of a change reads part of it, so stable points up to about a cylinder radius from a
+///   loss are flagged.
+/// - `robust` (the default): the mean, except where the two epochs' spreads differ beyond chance
+///   (an F-test at 0.1 %), the mark of a cylinder in which one epoch holds a second surface or
+///   stray points. There, each epoch's outliers (Hampel's X84 rule: beyond 3.5 robust standard
+///   deviations of the median) are left out, provided they are at most a quarter of its points;
+///   a larger group is a real second surface and is kept. Unmixed cylinders cost nothing extra.
+/// - `median`: median and interquartile range / 1.349 (CloudCompare's option). It follows the
+///   majority, but a cylinder split near half and half gets a wide spread and is missed.
 public struct M3C2Parameters: Sendable {
     /// How a cylinder's points are summarised.
     public enum Statistic: String, Sendable, Codable, CaseIterable {
         case mean
+        case robust
         case median
     }
     /// Radii of the spheres normals are fitted in; with several, each core point uses the scale
@@ -32,7 +42,7 @@ public struct M3C2Parameters: Sendable {
 
     public init(
         normalRadii: [Double], cylinderRadius: Double, cylinderHalfLength: Double, registrationError: Double = 0,
-        minimumPoints: Int = 3, orientation: NormalOrientation = .axis(SIMD3(0, 0, 1)), statistic: Statistic = .mean
+        minimumPoints: Int = 3, orientation: NormalOrientation = .axis(SIMD3(0, 0, 1)), statistic: Statistic = .robust
     ) {
         self.statistic = statistic
         self.normalRadii = normalRadii
@@ -141,8 +151,12 @@ public enum M3C2 {
         let normal = parameters.orientation.orient(plane.normal, at: core)
         m.normal = normal
         m.normalScale = radius
-        let first = cylinderStatistics(tree1, core, normal, parameters)
-        let second = cylinderStatistics(tree2, core, normal, parameters)
+        var first = cylinderStatistics(tree1, core, normal, parameters)
+        var second = cylinderStatistics(tree2, core, normal, parameters)
+        if parameters.statistic == .robust, spreadsDiffer(first, second) {
+            first = trimmedStatistics(tree1, core, normal, parameters)
+            second = trimmedStatistics(tree2, core, normal, parameters)
+        }
         // `variance` is the spread squared: the population variance, or (IQR / 1.349)² for medians.
         m.referenceCount = Int32(clamping: first.count)
         m.comparedCount = Int32(clamping: second.count)
@@ -159,7 +173,7 @@ public enum M3C2 {
         m.referenceSpread = first.variance.squareRoot()
         m.comparedSpread = second.variance.squareRoot()
         let spread = first.variance / Double(first.count) + second.variance / Double(second.count)
-        m.levelOfDetection = 1.96 * spread.squareRoot() + parameters.registrationError
+        m.levelOfDetection = 1.96 * (spread.squareRoot() + parameters.registrationError)
         return m
     }
 
@@ -195,5 +209,43 @@ public enum M3C2 {
         guard count > 0 else { return (0, .nan, .nan) }
         let mean = sum / Double(count)
         return (count, mean, max(0, sumSquares / Double(count) - mean * mean))
+    }
+
+    /// Whether the two epochs' spreads along the normal differ beyond chance (a two-sided F-test
+    /// at 0.1 %, by the normal approximation of the log variance ratio): the mark of a cylinder
+    /// in which one epoch holds a second surface or stray points.
+    static func spreadsDiffer(
+        _ first: (count: Int, mean: Double, variance: Double), _ second: (count: Int, mean: Double, variance: Double)
+    ) -> Bool {
+        guard first.count >= 3, second.count >= 3 else { return false }
+        guard first.variance > 0, second.variance > 0 else { return first.variance != second.variance }
+        let spread = (2 / Double(first.count - 1) + 2 / Double(second.count - 1)).squareRoot()
+        return abs(log(first.variance / second.variance)) > 3.29 * spread
+    }
+
+    /// Mean and population variance of the positions along `normal` in the cylinder, leaving out
+    /// outliers by Hampel's X84 rule (farther than 3.5 robust standard deviations, 1.4826 MAD, from
+    /// the median) when they are at most a quarter of the points. A larger group is a second
+    /// surface, not outliers, and all points are kept.
+    static func trimmedStatistics(
+        _ tree: KDTree, _ core: SIMD3<Double>, _ normal: SIMD3<Double>, _ parameters: M3C2Parameters
+    ) -> (count: Int, mean: Double, variance: Double) {
+        var along = tree.cylinderPositions(
+            center: core, axis: normal, radius: parameters.cylinderRadius, halfLength: parameters.cylinderHalfLength)
+        guard let median = quantile(&along, 0.5) else { return (0, .nan, .nan) }
+        var deviations = along.map { abs($0 - median) }
+        let limit = 3.5 * 1.4826 * (quantile(&deviations, 0.5) ?? 0)
+        let kept = deviations.reduce(0) { $0 + ($1 <= limit ? 1 : 0) }
+        let keepAll = limit == 0 || 4 * kept < 3 * along.count
+        var count = 0
+        var sum = 0.0
+        var sumSquares = 0.0
+        for t in along where keepAll || abs(t - median) <= limit {
+            count += 1
+            sum += t - median
+            sumSquares += (t - median) * (t - median)
+        }
+        let mean = sum / Double(count)
+        return (count, median + mean, max(0, sumSquares / Double(count) - mean * mean))
     }
 }

@@ -26,7 +26,7 @@ public struct ComparisonOptions: Sendable {
     public var orientation: NormalOrientation = .axis(SIMD3(0, 0, 1))
     /// M3C2: summarise each cylinder by its mean (and standard deviation) or its median (and
     /// interquartile range).
-    public var statistic: M3C2Parameters.Statistic = .mean
+    public var statistic: M3C2Parameters.Statistic = .robust
     /// C2C: fit a local plane over this many reference neighbours (nil: nearest neighbour).
     public var localPlaneNeighbours: Int?
     /// C2C and C2M: a distance beyond which a point counts as changed (nil: 3 robust standard
