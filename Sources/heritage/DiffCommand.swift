@@ -133,6 +133,10 @@ struct DiffCommand: ParsableCommand {
         let store = try site.map { _ in try archive.open() }
         if let photos = try loadPhotos(store: store) { return try performPhoto(photos, store: store) }
         let options = try comparisonOptions()
+        let progress = ProgressLine(
+            enabled: !json && isatty(STDERR_FILENO) != 0,
+            log: ProcessInfo.processInfo.environment["HERITAGE_PROGRESS"] == "log")
+        progress.show("reading inputs")
         // Both epochs are read and hashed at once. Only positions (and the before mesh's
         // triangles) are kept: a file's normals, colours and other fields would hold memory
         // through the whole comparison for nothing.
@@ -146,7 +150,7 @@ struct DiffCommand: ParsableCommand {
         var inputs = epochs.map(\.input)
         var corePoints: PointCloud?
         if let cores {
-            let loaded = try ScanLoader.load(path: cores)
+            let loaded = try ScanLoader.load(path: cores, positionsOnly: true)
             corePoints = PointCloud(positions: loaded.geometry.positions)
             inputs.append(
                 ComparisonInput(
@@ -155,13 +159,11 @@ struct DiffCommand: ParsableCommand {
         }
         let beforeUnits = epochs[0].units
         let beforeTriangles = epochs[0].triangles
-        let progress = ProgressLine(
-            enabled: !json && isatty(STDERR_FILENO) != 0,
-            log: ProcessInfo.processInfo.environment["HERITAGE_PROGRESS"] == "log")
         let (beforeCloud, afterCloud) = (epochs[0].cloud, epochs[1].cloud)
         epochs = []
         let result = try SurveyComparison.run(
-            before: beforeCloud, beforeTriangles: beforeTriangles, after: afterCloud, corePoints: corePoints,
+            before: consume beforeCloud, beforeTriangles: beforeTriangles, after: consume afterCloud,
+            corePoints: corePoints,
             options: options, progress: { progress.show($0) })
         progress.show("writing outputs")
         let unitName = units ?? beforeUnits.map(shortUnit) ?? "units"
@@ -252,7 +254,7 @@ struct DiffCommand: ParsableCommand {
         if let store {
             let (asset, version) = try resolveVersion(store, reference)
             let url = try store.verifiedBlob(of: version)
-            let scan = try ScanLoader.load(path: url.path, format: version.format)
+            let scan = try ScanLoader.load(path: url.path, format: version.format, positionsOnly: true)
             return (
                 scan,
                 ComparisonInput(
@@ -261,7 +263,7 @@ struct DiffCommand: ParsableCommand {
                     assetVersion: version.id)
             )
         }
-        let scan = try ScanLoader.load(path: reference)
+        let scan = try ScanLoader.load(path: reference, positionsOnly: true)
         return (
             scan,
             ComparisonInput(
@@ -291,7 +293,14 @@ struct DiffCommand: ParsableCommand {
                 let comments = [
                     "heritage diff \(result.method.rawValue): \(summary.inputs.map(\.name).joined(separator: " vs "))"
                 ]
-                try Data(result.cloudPLY(comments: comments)).write(to: folder.appending(path: DiffOutputFile.cloud))
+                // Streamed: a million points would otherwise hold the whole file and its columns.
+                let path = folder.appending(path: DiffOutputFile.cloud).path
+                guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                    throw ValidationError("cannot create \(path)")
+                }
+                let handle = try FileHandle(forWritingTo: URL(filePath: path))
+                defer { try? handle.close() }
+                try result.writeCloudPLY(comments: comments) { try handle.write(contentsOf: Data($0)) }
             } else {
                 let views = try HeatMap.render(
                     points: result.points, distance: result.distance, spacing: result.regions.coreSpacing,
@@ -402,10 +411,25 @@ final class ProgressLine: @unchecked Sendable {
     func show(_ stage: String) {
         let seconds = Date().timeIntervalSince(started)
         if log {
-            FileHandle.standardError.write(Data(String(format: "%7.2f s  %@\n", seconds, stage).utf8))
+            let memory = Self.memory().map { String(format: "  (resident %d MiB, peak %d MiB)", $0.resident, $0.peak) }
+            FileHandle.standardError.write(
+                Data(String(format: "%7.2f s  %@%@\n", seconds, stage, memory ?? "").utf8))
         } else if enabled {
             FileHandle.standardError.write(Data(String(format: "\r\u{1B}[K%6.1f s  %@", seconds, stage).utf8))
         }
+    }
+
+    /// The process's resident and peak resident memory in MiB, from /proc/self/status (Linux).
+    static func memory() -> (resident: Int, peak: Int)? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        func field(_ name: String) -> Int? {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else {
+                return nil
+            }
+            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 / 1024 }
+        }
+        guard let resident = field("VmRSS"), let peak = field("VmHWM") else { return nil }
+        return (resident, peak)
     }
 
     func finish() {

@@ -12,8 +12,12 @@ public enum ScanLoader {
     /// Reads the points (and triangles) of a PLY, OBJ, LAS or x y z text file. Photographs are
     /// refused with a message: they have no geometry.
     /// `format` (`ply`, `obj`, `las`, `xyz`) overrides recognition by content and name, for
-    /// files stored without an extension (archive blobs).
-    public static func load(path: String, format: String? = nil) throws(ScanImportError) -> LoadedScan {
+    /// files stored without an extension (archive blobs). With `positionsOnly`, a PLY file's
+    /// vertex properties other than x, y and z are checked but not kept (a comparison needs
+    /// neither normals nor colours, and a million normals would hold 24 MB while decoding).
+    public static func load(
+        path: String, format: String? = nil, positionsOnly: Bool = false
+    ) throws(ScanImportError) -> LoadedScan {
         let lower = path.lowercased()
         if format == "xyz"
             || (format == nil && (lower.hasSuffix(".txt") || lower.hasSuffix(".xyz") || lower.hasSuffix(".csv")))
@@ -29,7 +33,10 @@ public enum ScanLoader {
             switch recognised {
             case .ply:
                 let document = try PLYReader.read(
-                    mapped.bytes, file: path, decoding: { _, _ in true },
+                    mapped.bytes, file: path,
+                    decoding: { element, property in
+                        !positionsOnly || element != "vertex" || property == "x" || property == "y" || property == "z"
+                    },
                     releasePages: { mapped.releasePages(from: $0, to: $1) })
                 return LoadedScan(geometry: try document.geometry(file: path), format: "ply")
             case .obj:

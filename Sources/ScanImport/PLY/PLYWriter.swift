@@ -13,23 +13,10 @@ public enum PLYWriter {
     /// The bytes of a PLY file holding `geometry` (points, and triangles when it has any).
     public static func data(_ geometry: ScanGeometry, encoding: Encoding, comments: [String] = []) -> [UInt8] {
         let count = geometry.vertexCount
-        let names = geometry.scalarFields.map { field in
-            "scalar_" + String(field.name.map { $0 == " " || $0 == "\t" || $0 == "\n" ? "_" : $0 })
-        }
-        var header = "ply\nformat \(encoding == .ascii ? "ascii" : "binary_little_endian") 1.0\n"
-        for comment in comments {
-            header += "comment \(comment.split(whereSeparator: \.isNewline).joined(separator: " "))\n"
-        }
-        header += "element vertex \(count)\nproperty double x\nproperty double y\nproperty double z\n"
-        if geometry.normals != nil { header += "property float nx\nproperty float ny\nproperty float nz\n" }
-        if geometry.colors != nil {
-            header += "property uchar red\nproperty uchar green\nproperty uchar blue\nproperty uchar alpha\n"
-        }
-        for name in names { header += "property float \(name)\n" }
-        if geometry.triangleCount > 0 {
-            header += "element face \(geometry.triangleCount)\nproperty list uchar uint vertex_indices\n"
-        }
-        header += "end_header\n"
+        let header = self.header(
+            encoding: encoding, comments: comments, vertexCount: count, normals: geometry.normals != nil,
+            colors: geometry.colors != nil, fieldNames: geometry.scalarFields.map(\.name),
+            triangleCount: geometry.triangleCount)
         var out = Array(header.utf8)
         let normals = geometry.normals
         let colors = geometry.colors
@@ -76,5 +63,77 @@ public enum PLYWriter {
             out += Array(text.utf8)
         }
         return out
+    }
+
+    /// The header `data` writes: positions as double, then normals, colours and each scalar
+    /// field (as `scalar_<name>`, blanks made underscores) as float, then the faces.
+    static func header(
+        encoding: Encoding, comments: [String], vertexCount: Int, normals: Bool, colors: Bool, fieldNames: [String],
+        triangleCount: Int
+    ) -> String {
+        var header = "ply\nformat \(encoding == .ascii ? "ascii" : "binary_little_endian") 1.0\n"
+        for comment in comments {
+            header += "comment \(comment.split(whereSeparator: \.isNewline).joined(separator: " "))\n"
+        }
+        header += "element vertex \(vertexCount)\nproperty double x\nproperty double y\nproperty double z\n"
+        if normals { header += "property float nx\nproperty float ny\nproperty float nz\n" }
+        if colors { header += "property uchar red\nproperty uchar green\nproperty uchar blue\nproperty uchar alpha\n" }
+        for name in fieldNames {
+            header += "property float scalar_\(String(name.map { $0 == " " || $0 == "\t" || $0 == "\n" ? "_" : $0 }))\n"
+        }
+        if triangleCount > 0 { header += "element face \(triangleCount)\nproperty list uchar uint vertex_indices\n" }
+        return header + "end_header\n"
+    }
+
+    /// Writes a binary point file (the layout `data` gives a cloud with these normals and
+    /// scalar fields) through `emit` in blocks of about `blockSize` bytes, asking `record` for
+    /// one point at a time: no copy of the whole file, nor of its columns, is ever held.
+    /// `record(index, &position, &normal, fields)` fills the point's position, its normal (when
+    /// `normals`) and one value per field name.
+    public static func writeBinaryPoints(
+        count: Int, normals: Bool, fieldNames: [String], comments: [String] = [], blockSize: Int = 1 << 20,
+        emit: (UnsafeRawBufferPointer) throws -> Void,
+        record: (Int, inout SIMD3<Double>, inout SIMD3<Float>, UnsafeMutableBufferPointer<Float>) -> Void
+    ) rethrows {
+        let header = Array(
+            self.header(
+                encoding: .binaryLittleEndian, comments: comments, vertexCount: count, normals: normals, colors: false,
+                fieldNames: fieldNames, triangleCount: 0
+            ).utf8)
+        try header.withUnsafeBytes { try emit($0) }
+        let recordSize = 24 + (normals ? 12 : 0) + 4 * fieldNames.count
+        let perBlock = max(1, blockSize / recordSize)
+        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: perBlock * recordSize, alignment: 8)
+        defer { block.deallocate() }
+        let fields = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(fieldNames.count, 1))
+        defer { fields.deallocate() }
+        var index = 0
+        while index < count {
+            let end = min(count, index + perBlock)
+            var offset = 0
+            for point in index..<end {
+                var position = SIMD3<Double>(repeating: .nan)
+                var normal = SIMD3<Float>(repeating: .nan)
+                fields.initialize(repeating: .nan)
+                record(point, &position, &normal, fields)
+                for axis in 0..<3 {
+                    block.storeBytes(of: position[axis].bitPattern.littleEndian, toByteOffset: offset, as: UInt64.self)
+                    offset += 8
+                }
+                if normals {
+                    for axis in 0..<3 {
+                        block.storeBytes(
+                            of: normal[axis].bitPattern.littleEndian, toByteOffset: offset, as: UInt32.self)
+                        offset += 4
+                    }
+                }
+                for field in 0..<fieldNames.count {
+                    block.storeBytes(of: fields[field].bitPattern.littleEndian, toByteOffset: offset, as: UInt32.self)
+                    offset += 4
+                }
+            }
+            try emit(UnsafeRawBufferPointer(rebasing: block[0..<offset]))
+            index = end
+        }
     }
 }

@@ -121,8 +121,24 @@ public enum M3C2 {
         try parameters.validate()
         guard reference.count > 0 else { throw SurveyDiffError(.emptyInput, "the reference epoch has no points") }
         guard compared.count > 0 else { throw SurveyDiffError(.emptyInput, "the compared epoch has no points") }
-        let tree1 = referenceTree ?? KDTree(positions: reference.positions)
-        let tree2 = comparedTree ?? KDTree(positions: compared.positions)
+        return try compare(
+            referenceTree: referenceTree ?? KDTree(positions: reference.positions),
+            comparedTree: comparedTree ?? KDTree(positions: compared.positions), corePoints: corePoints,
+            parameters: parameters, coreTree: coreTree)
+    }
+
+    /// Compares at `corePoints` the epochs the two trees hold (built for surface queries, not
+    /// nearest-only): the epochs' own arrays need not be kept.
+    public static func compare(
+        referenceTree tree1: KDTree, comparedTree tree2: KDTree, corePoints: PointCloud, parameters: M3C2Parameters,
+        coreTree: KDTree? = nil
+    ) throws(SurveyDiffError) -> M3C2Result {
+        try parameters.validate()
+        guard tree1.count > 0 else { throw SurveyDiffError(.emptyInput, "the reference epoch has no points") }
+        guard tree2.count > 0 else { throw SurveyDiffError(.emptyInput, "the compared epoch has no points") }
+        guard tree1.answersSurfaceQueries, tree2.answersSurfaceQueries else {
+            throw SurveyDiffError(.invalidParameter, "M3C2 needs trees built for surface queries, not nearest-only")
+        }
         // Visit the core points in space-filling (k-d tree) order: neighbouring queries then touch
         // the same parts of the epochs' trees, which stay in cache. Given core points often come in
         // random order; this alone makes M3C2 several times faster on them.

@@ -129,9 +129,11 @@ public typealias ComparisonProgress = @Sendable (String) -> Void
 
 public enum SurveyComparison {
     /// Compares `after` with `before` (the reference). For C2M, `before` must be a mesh.
+    /// Each epoch's positions are let go as soon as its tree (or mesh) holds them, so a caller
+    /// that hands them over (`consume`) does not keep two copies through the comparison.
     public static func run(
-        before: PointCloud, beforeTriangles: [UInt32] = [], after: PointCloud, corePoints givenCores: PointCloud? = nil,
-        options: ComparisonOptions, progress: ComparisonProgress = { _ in }
+        before: consuming PointCloud, beforeTriangles: [UInt32] = [], after: consuming PointCloud,
+        corePoints givenCores: PointCloud? = nil, options: ComparisonOptions, progress: ComparisonProgress = { _ in }
     ) throws(SurveyDiffError) -> SurveyComparisonResult {
         guard before.count >= 3 else { throw SurveyDiffError(.emptyInput, "the before epoch has fewer than 3 points") }
         guard after.count >= 3 else { throw SurveyDiffError(.emptyInput, "the after epoch has fewer than 3 points") }
@@ -145,12 +147,16 @@ public enum SurveyComparison {
         progress("indexing the before epoch (\(before.count) points)")
         // Without alignment the after epoch's tree does not wait for the reference's: the two
         // are built side by side (a build uses a second core poorly on its own).
+        // Only M3C2 asks cylinder and sphere queries; the other trees are built nearest-only.
+        let nearestOnly = options.method != .m3c2
         let movesAfter = options.align || options.initialTransform != .identity
         let (referenceTree, afterTree) =
             movesAfter
-            ? (KDTree(positions: before.positions), nil)
-            : concurrently({ KDTree(positions: before.positions) }, { Optional(KDTree(positions: after.positions)) })
-        let spacing = DamageRegions.medianSpacing(before, referenceTree)
+            ? (KDTree(positions: before.positions, nearestOnly: nearestOnly), nil)
+            : concurrently(
+                { KDTree(positions: before.positions, nearestOnly: nearestOnly) },
+                { Optional(KDTree(positions: after.positions, nearestOnly: nearestOnly)) })
+        let spacing = DamageRegions.medianSpacing(referenceTree)
         guard spacing > 0 else { throw SurveyDiffError(.emptyInput, "the before epoch's points all coincide") }
         var derived = [String]()
         var parameters = ComparisonParameters(
@@ -166,18 +172,18 @@ public enum SurveyComparison {
             if options.maximumCorrespondenceDistance == nil { derived.append("maximumCorrespondenceDistance") }
             progress("aligning the after epoch (ICP \(options.icpMetric.rawValue))")
             let (transform, report) = try ICP.align(
-                source: after, target: before, targetTree: referenceTree,
+                source: compared, target: before, targetTree: referenceTree,
                 parameters: ICPParameters(
                     metric: options.icpMetric, maximumCorrespondenceDistance: maximum,
                     sampleCount: options.icpSampleCount, stableRegion: options.stableRegion,
                     initial: options.initialTransform))
-            compared = after.transformed(by: transform)
+            compared = compared.transformed(by: transform)
             registration = report
             parameters.alignment =
                 "icp \(options.icpMetric.rawValue)" + (options.stableRegion == nil ? "" : ", stable region")
             parameters.maximumCorrespondenceDistance = maximum
         } else if options.initialTransform != .identity {
-            compared = after.transformed(by: options.initialTransform)
+            compared = compared.transformed(by: options.initialTransform)
             parameters.alignment = "given transform"
         }
 
@@ -208,20 +214,22 @@ public enum SurveyComparison {
                 if options.coreSpacing == nil { derived.append("coreSpacing") }
             }
             points = try selection.corePoints(of: before)
+            before = PointCloud(positions: [])
             progress("indexing the after epoch (\(compared.count) points)")
             let comparedTree = (consume afterTree) ?? KDTree(positions: compared.positions)
+            compared = PointCloud(positions: [])
             let m3c2 = M3C2Parameters(
                 normalRadii: normalRadii, cylinderRadius: cylinderRadius, cylinderHalfLength: halfLength,
                 registrationError: registrationError, minimumPoints: options.minimumPoints,
                 orientation: options.orientation, statistic: options.statistic)
             progress("M3C2 at \(points.count) core points")
             let result = try M3C2.compare(
-                reference: before, compared: compared, corePoints: points, parameters: m3c2,
-                referenceTree: consume referenceTree, comparedTree: consume comparedTree)
+                referenceTree: consume referenceTree, comparedTree: consume comparedTree, corePoints: points,
+                parameters: m3c2)
             // The epochs' trees are gone: the core points' tree, for the regions, takes their place
             // rather than adding to them (the cores were visited in Morton order).
             progress("indexing the core points (\(points.count))")
-            pointsTree = KDTree(positions: points.positions)
+            pointsTree = KDTree(positions: points.positions, nearestOnly: true)
             measurements = result.measurements
             distance = result.measurements.map(\.distance)
             levelOfDetection = result.measurements.map(\.levelOfDetection)
@@ -236,11 +244,12 @@ public enum SurveyComparison {
             parameters.statistic = options.statistic.rawValue
         case .c2c:
             points = compared
-            pointsTree = afterTree ?? KDTree(positions: points.positions)
+            (before, compared) = (PointCloud(positions: []), PointCloud(positions: []))
+            pointsTree = afterTree ?? KDTree(positions: points.positions, nearestOnly: true)
             let model: C2C.Model = options.localPlaneNeighbours.map { .localPlane(neighbours: $0) } ?? .nearestNeighbour
             progress("C2C at \(points.count) points")
             distance = try C2C.distances(
-                from: compared, to: referenceTree, model: model, orientation: options.orientation,
+                from: points, to: referenceTree, model: model, orientation: options.orientation,
                 comparedTree: pointsTree)
             parameters.c2cModel = model.description
             if case .localPlane = model { parameters.orientation = options.orientation.description }
@@ -249,9 +258,10 @@ public enum SurveyComparison {
             points = compared
             progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
             let mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
-            pointsTree = afterTree ?? KDTree(positions: points.positions)
+            (before, compared) = (PointCloud(positions: []), PointCloud(positions: []))
+            pointsTree = afterTree ?? KDTree(positions: points.positions, nearestOnly: true)
             progress("C2M at \(points.count) points")
-            distance = try C2M.distances(from: compared, to: mesh, comparedTree: pointsTree)
+            distance = try C2M.distances(from: points, to: mesh, comparedTree: pointsTree)
             (significant, parameters.changeThreshold) = thresholded(distance, options.changeThreshold, &derived)
         }
 

@@ -71,25 +71,45 @@ extension SurveyComparisonResult {
             noDataCount: statistics.noData, distance: statistics, regions: regions.regions, caveats: caveats)
     }
 
-    /// The measured points with their results as scalar fields (binary PLY). CloudCompare shows
-    /// them as `distance`, `level_of_detection`, `significant`, `region`, … .
+    /// The measured points with their results as scalar fields (binary PLY), handed to `emit`
+    /// in blocks as they are encoded. CloudCompare shows them as `distance`,
+    /// `level_of_detection`, `significant`, `region`, … ; M3C2 adds each core point's normal.
+    public func writeCloudPLY(
+        comments: [String] = [], emit: (UnsafeRawBufferPointer) throws -> Void
+    ) rethrows {
+        var names = ["distance"]
+        if levelOfDetection != nil { names.append("level_of_detection") }
+        names += ["significant", "region"]
+        if m3c2 != nil { names += ["n1", "n2", "sigma1", "sigma2", "no_data_reason"] }
+        try PLYWriter.writeBinaryPoints(
+            count: points.count, normals: m3c2 != nil, fieldNames: names, comments: comments, emit: emit
+        ) { index, position, normal, fields in
+            position = points.point(index)
+            var field = 0
+            func put(_ value: Float) {
+                fields[field] = value
+                field += 1
+            }
+            put(Float(distance[index]))
+            if let levelOfDetection { put(Float(levelOfDetection[index])) }
+            put(significant[index] ? 1 : 0)
+            put(Float(regions.labels[index]))
+            if let m3c2 {
+                let m = m3c2[index]
+                put(Float(m.referenceCount))
+                put(Float(m.comparedCount))
+                put(Float(m.referenceSpread))
+                put(Float(m.comparedSpread))
+                put(Float(m.status.rawValue))
+                normal = SIMD3<Float>(m.normal)
+            }
+        }
+    }
+
+    /// The same file as bytes (for small results and tests).
     public func cloudPLY(comments: [String] = []) -> [UInt8] {
-        var fields = [ScalarField(name: "distance", values: distance.map { Float($0) })]
-        if let levelOfDetection {
-            fields.append(ScalarField(name: "level_of_detection", values: levelOfDetection.map { Float($0) }))
-        }
-        fields.append(ScalarField(name: "significant", values: significant.map { $0 ? 1 : 0 }))
-        fields.append(ScalarField(name: "region", values: regions.labels.map { Float($0) }))
-        var normals: [Float]?
-        if let m3c2 {
-            fields.append(ScalarField(name: "n1", values: m3c2.map { Float($0.referenceCount) }))
-            fields.append(ScalarField(name: "n2", values: m3c2.map { Float($0.comparedCount) }))
-            fields.append(ScalarField(name: "sigma1", values: m3c2.map { Float($0.referenceSpread) }))
-            fields.append(ScalarField(name: "sigma2", values: m3c2.map { Float($0.comparedSpread) }))
-            fields.append(ScalarField(name: "no_data_reason", values: m3c2.map { Float($0.status.rawValue) }))
-            normals = m3c2.flatMap { [Float($0.normal.x), Float($0.normal.y), Float($0.normal.z)] }
-        }
-        let geometry = ScanGeometry(positions: points.positions, normals: normals, scalarFields: fields)
-        return PLYWriter.data(geometry, encoding: .binaryLittleEndian, comments: comments)
+        var bytes = [UInt8]()
+        writeCloudPLY(comments: comments) { bytes.append(contentsOf: $0) }
+        return bytes
     }
 }

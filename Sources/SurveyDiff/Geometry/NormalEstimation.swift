@@ -127,9 +127,10 @@ extension KDTree {
     public func plane(at point: SIMD3<Double>, radius: Double) -> LocalPlane? {
         var accumulator = CovarianceAccumulator(origin: point)
         let limit = radius * radius
-        guard !indices.isEmpty, radius >= 0 else { return nil }
+        guard !items.isEmpty, radius >= 0 else { return nil }
+        precondition(answersSurfaceQueries, "sphere-plane queries need a tree not built nearest-only")
         let floatLimit = Float(limit)
-        let stride = indices.count + 4
+        let stride = items.count + 4
         let lanes = SIMD4<Int32>(0, 1, 2, 3)
         nodes.withUnsafeBufferPointer { nodes in
             leafOffsets.withUnsafeBufferPointer { offsets in
@@ -215,7 +216,7 @@ extension KDTree {
     public func plane(at point: SIMD3<Double>, nearest k: Int) -> LocalPlane? {
         var accumulator = CovarianceAccumulator(origin: point)
         for (position, _) in nearest(k, to: point) {
-            accumulator.add(points[3 * position], points[3 * position + 1], points[3 * position + 2])
+            accumulator.add(items[position].x, items[position].y, items[position].z)
         }
         return accumulator.plane()
     }

@@ -3,8 +3,8 @@ import Dispatch
 /// A flat, array-backed k-d tree over 3-D points, for nearest-neighbour, k-nearest, radius and
 /// cylinder queries.
 ///
-/// The points are copied into tree order, so a leaf's points sit next to each other in memory;
-/// `indices` maps a tree position back to the input index. Every node keeps the box around its
+/// The points are copied into tree order, so a leaf's points sit next to each other in memory,
+/// each with its input index (the build's own items are kept: no second copy). Every node keeps the box around its
 /// points, which prunes tighter than split planes alone and makes cylinder queries cheap.
 /// Built on all cores: the top levels split serially, the subtrees below them in parallel.
 public struct KDTree: Sendable {
@@ -27,10 +27,8 @@ public struct KDTree: Sendable {
         var count: Int { Int(end - start) }
     }
 
-    /// Points in tree order, x, y, z interleaved.
-    let points: [Double]
-    /// The input index of the point at each tree position.
-    public let indices: [Int32]
+    /// Points in tree order with their input indices.
+    let items: [Item]
     let nodes: [Node]
     /// Per node, in the same order: the mean of its points and the sums of their centred outer
     /// products, so a neighbourhood that holds a whole node takes its moments in one step. Kept
@@ -43,11 +41,18 @@ public struct KDTree: Sendable {
         var spread = SymmetricMatrix3()
     }
 
-    public var count: Int { indices.count }
+    public var count: Int { items.count }
+
+    /// The input index of the point at each tree position.
+    public var indices: [Int32] { items.map(\.index) }
 
     /// Builds the tree over `positions` (x, y, z interleaved). Points with a non-finite
     /// coordinate are left out.
-    public init(positions: [Double]) {
+    ///
+    /// With `nearestOnly`, the tree answers nearest, k-nearest and radius queries (and planes
+    /// through k nearest neighbours) but not the sphere-plane and cylinder queries, which need
+    /// per-node moments and per-point Float offsets: 16 bytes per point less.
+    public init(positions: [Double], nearestOnly: Bool = false) {
         let total = positions.count / 3
         precondition(total < Int(Int32.max), "a k-d tree holds fewer than 2^31 points")
         var items = [Item]()
@@ -71,19 +76,14 @@ public struct KDTree: Sendable {
                 }
             }
         }
-        moments = KDTree.accumulateMoments(items, nodes)
-        self.nodes = nodes
-        var points = [Double](repeating: 0, count: 3 * count)
-        var indices = [Int32](repeating: 0, count: count)
-        for (position, item) in items.enumerated() {
-            points[3 * position] = item.x
-            points[3 * position + 1] = item.y
-            points[3 * position + 2] = item.z
-            indices[position] = item.index
+        if nearestOnly {
+            (moments, leafOffsets, leafOrigins) = ([], [], [])
+        } else {
+            moments = KDTree.accumulateMoments(items, nodes)
+            (leafOffsets, leafOrigins) = KDTree.leafOffsets(items, nodes)
         }
-        self.points = points
-        self.indices = indices
-        (leafOffsets, leafOrigins) = KDTree.leafOffsets(items, nodes)
+        self.nodes = nodes
+        self.items = items
     }
 
     /// Per tree position, x, y, z (each a block padded by 4) as Float offsets from the point's
@@ -93,6 +93,9 @@ public struct KDTree: Sendable {
     let leafOffsets: [Float]
     /// Per node, the origin of its offsets (set for leaves).
     let leafOrigins: [SIMD3<Double>]
+
+    /// Whether sphere-plane and cylinder queries can be asked (the tree was not built nearest-only).
+    public var answersSurfaceQueries: Bool { items.isEmpty || !leafOffsets.isEmpty }
 
     static func leafOffsets(_ items: [Item], _ nodes: [Node]) -> ([Float], [SIMD3<Double>]) {
         let stride = items.count + 4
@@ -325,12 +328,13 @@ public struct KDTree: Sendable {
 
     /// The input index of the point at tree position `position`.
     @inline(__always)
-    public func inputIndex(_ position: Int) -> Int { Int(indices[position]) }
+    public func inputIndex(_ position: Int) -> Int { Int(items[position].index) }
 
     /// The point at tree position `position`.
     @inline(__always)
     public func point(at position: Int) -> SIMD3<Double> {
-        SIMD3(points[3 * position], points[3 * position + 1], points[3 * position + 2])
+        let item = items[position]
+        return SIMD3(item.x, item.y, item.z)
     }
 }
 

@@ -62,12 +62,12 @@ public enum DamageRegions {
         guard parameters.minimumPoints >= 1 else {
             throw SurveyDiffError(.invalidParameter, "minimum region points must be at least 1")
         }
-        let tree = givenTree ?? KDTree(positions: corePoints.positions)
-        let spacing = medianSpacing(corePoints, tree)
+        let tree = givenTree ?? KDTree(positions: corePoints.positions, nearestOnly: true)
+        let spacing = medianSpacing(tree)
         // Linking at 1.5 times the typical distance to the 6th neighbour joins a grid's diagonal
         // neighbours and keeps randomly spread core points (a subsample) connected.
         let link =
-            parameters.linkDistance ?? max(1.5 * medianSpacing(corePoints, tree, neighbour: 6), .leastNormalMagnitude)
+            parameters.linkDistance ?? max(1.5 * medianSpacing(tree, neighbour: 6), .leastNormalMagnitude)
         var labels = [Int32](repeating: 0, count: corePoints.count)
         let flagged = (0..<corePoints.count).filter { significant[$0] && distance[$0].isFinite }
         guard !flagged.isEmpty else {
@@ -141,9 +141,9 @@ public enum DamageRegions {
 
     /// The median distance from a core point to its `neighbour`-th nearest other core point (over
     /// up to 20,000 evenly picked points).
-    static func medianSpacing(_ cloud: PointCloud, _ tree: KDTree, neighbour: Int = 1) -> Double {
-        guard cloud.count > 1 else { return 0 }
-        let neighbour = min(neighbour, cloud.count - 1)
+    static func medianSpacing(_ tree: KDTree, neighbour: Int = 1) -> Double {
+        guard tree.count > 1 else { return 0 }
+        let neighbour = min(neighbour, tree.count - 1)
         // Every step-th point in tree order: an even sample whose queries stay in cache.
         let step = max(1, tree.count / 20_000)
         let picks = Array(stride(from: 0, to: tree.count, by: step))
