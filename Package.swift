@@ -34,9 +34,11 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]
         ),
         .target(name: "ScanImport", dependencies: ["CImageCodecs"]),
+        // One allocator setting (glibc's mmap threshold) that C exposes and Swift cannot name.
+        .target(name: "CProcessMemory"),
         // Alignment, comparison and damage regions. Takes geometry in, returns values; never
         // touches the store.
-        .target(name: "SurveyDiff", dependencies: ["ScanImport"]),
+        .target(name: "SurveyDiff", dependencies: ["ScanImport", "CProcessMemory"]),
         // Reports, BagIt packages, signatures and their verification, read from the store.
         .target(
             name: "EvidenceReport",

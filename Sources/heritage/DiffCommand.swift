@@ -159,6 +159,7 @@ struct DiffCommand: ParsableCommand {
         }
         let beforeUnits = epochs[0].units
         let beforeTriangles = epochs[0].triangles
+        ProcessMemory.releaseFreedMemory()  // the readers' columns
         let (beforeCloud, afterCloud) = (epochs[0].cloud, epochs[1].cloud)
         epochs = []
         let result = try SurveyComparison.run(

@@ -57,20 +57,62 @@ import Testing
         var random = SplitMix(seed: 3)
         for count in [2, 17, 500, 5_000, 40_000] {
             for axis in 0..<3 {
-                var items = (0..<count).map { index in
-                    // Few distinct values: equal keys are the hard case for a partition.
-                    KDTree.Item(
-                        x: Double(random.next() % 7), y: random.uniform(), z: Double(random.next() % 2),
-                        index: Int32(index))
+                // Few distinct values: equal keys are the hard case for a partition.
+                let original = (0..<count).flatMap { _ in
+                    [Double(random.next() % 7), random.uniform(), Double(random.next() % 2)]
                 }
+                var points = original
+                var indices = (0..<count).map { Int32($0) }
                 let k = count / 2
-                items.withUnsafeMutableBufferPointer { KDTree.select($0, 0, count, k, axis) }
-                let pivot = items[k][axis]
-                #expect(items[..<k].allSatisfy { $0[axis] <= pivot }, "count \(count), axis \(axis)")
-                #expect(items[k...].allSatisfy { $0[axis] >= pivot }, "count \(count), axis \(axis)")
-                #expect(Set(items.map(\.index)).count == count)
+                points.withUnsafeMutableBufferPointer { points in
+                    indices.withUnsafeMutableBufferPointer { indices in
+                        KDTree.select(KDTree.BuildRecords(points: points, indices: indices), 0, count, k, axis)
+                    }
+                }
+                let pivot = points[3 * k + axis]
+                #expect((0..<k).allSatisfy { points[3 * $0 + axis] <= pivot }, "count \(count), axis \(axis)")
+                #expect((k..<count).allSatisfy { points[3 * $0 + axis] >= pivot }, "count \(count), axis \(axis)")
+                #expect(Set(indices).count == count)
+                // Each point moved with its index.
+                #expect(
+                    (0..<count).allSatisfy { position in
+                        let index = Int(indices[position])
+                        return (0..<3).allSatisfy { points[3 * position + $0] == original[3 * index + $0] }
+                    })
             }
         }
+    }
+
+    /// A tree keeping only some of its contents answers its queries exactly as a full one does,
+    /// and reorders the array it is handed in place (it keeps the same storage).
+    @Test func partialTreesAnswerLikeFullOnes() {
+        let cloud = Self.clouds()[0].positions
+        let full = KDTree(positions: cloud)
+        let surface = KDTree(positions: cloud, keeping: .surface)
+        let nearest = KDTree(positions: cloud, keeping: .points)
+        let dropped = KDTree(positions: cloud).keeping(.surface)
+        #expect(surface.answersSurfaceQueries && !nearest.answersSurfaceQueries)
+        #expect(surface.points.isEmpty && surface.indices.isEmpty && nearest.indices.isEmpty)
+        var random = SplitMix(seed: 8)
+        for _ in 0..<100 {
+            let query = SIMD3(random.uniform() * 10, random.uniform() * 3, random.uniform())
+            let direction = SIMD3(random.uniform() - 0.5, random.uniform() - 0.5, random.uniform() - 0.5)
+            let axis = direction / length(direction)
+            for tree in [surface, dropped] {
+                let a = full.cylinderMoments(center: query, axis: axis, radius: 0.2, halfLength: 0.3)
+                let b = tree.cylinderMoments(center: query, axis: axis, radius: 0.2, halfLength: 0.3)
+                #expect(a.count == b.count && a.count > 0)
+                #expect(a.sum == b.sum)
+                #expect(a.sumSquares == b.sumSquares)
+                let plane = full.plane(at: query, radius: 0.3)
+                #expect(plane != nil && plane?.normal == tree.plane(at: query, radius: 0.3)?.normal)
+            }
+            #expect(full.nearest(to: query)?.distanceSquared == nearest.nearest(to: query)?.distanceSquared)
+        }
+        let handed = cloud.map { $0 }
+        let before = handed.withUnsafeBufferPointer { $0.baseAddress }
+        let tree = KDTree(positions: consume handed, keeping: .points)
+        #expect(tree.points.withUnsafeBufferPointer { $0.baseAddress } == before, "no copy was made")
     }
 
     /// The Morton order M3C2 visits core points in: every finite point once, flat clouds and

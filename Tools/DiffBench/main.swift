@@ -30,10 +30,11 @@ do {
         print("{\"op\": \"normals\", \"n\": \(cloud.count), \"t_normals\": \(seconds)}")
     case "icp":
         let target = PointCloud(try ScanLoader.load(path: arguments[2]).geometry)
-        let source = PointCloud(try ScanLoader.load(path: arguments[3]).geometry)
+        let source = PointCloud(try ScanLoader.load(path: arguments[3], positionsOnly: true).geometry)
         let metric: ICPParameters.Metric = arguments.count > 4 && arguments[4] == "p2p" ? .pointToPoint : .pointToPlane
         let started = Date()
-        let tree = KDTree(positions: target.positions)
+        // ICP asks nearest neighbours and, for the file's normals, input indices.
+        let tree = KDTree(positions: target.positions, keeping: [.points, .indices])
         let (_, report) = try ICP.align(
             source: source, target: target, targetTree: tree,
             parameters: ICPParameters(metric: metric, maximumCorrespondenceDistance: 0.2))

@@ -79,7 +79,9 @@ public enum NoDataReason: UInt8, Sendable, Codable {
     case sparseCompared = 3
 }
 
-/// What M3C2 found at one core point.
+/// What M3C2 found at one core point. Distance and level of detection are kept as Double; the
+/// spreads, normal and scale (reported as Float in the output cloud) as Float: 56 bytes a core
+/// point rather than 80, which is 12 MB less for half a million core points.
 public struct M3C2Measurement: Sendable {
     /// Compared minus reference along the normal; NaN where there is no data.
     public var distance = Double.nan
@@ -88,19 +90,30 @@ public struct M3C2Measurement: Sendable {
     public var referenceCount: Int32 = 0
     public var comparedCount: Int32 = 0
     /// Standard deviations of the positions along the normal in each epoch's cylinder.
-    public var referenceSpread = Double.nan
-    public var comparedSpread = Double.nan
-    /// Unit normal (NaN where none could be fitted). Kept as three numbers: a stored
-    /// `SIMD3<Double>` is aligned to 32 bytes and would make every measurement 112 bytes, not 80.
-    public var normal: SIMD3<Double> {
-        get { SIMD3(normalX, normalY, normalZ) }
-        set { (normalX, normalY, normalZ) = (newValue.x, newValue.y, newValue.z) }
+    public var referenceSpread: Double {
+        get { Double(storedReferenceSpread) }
+        set { storedReferenceSpread = Float(newValue) }
     }
-    private var normalX = Double.nan
-    private var normalY = Double.nan
-    private var normalZ = Double.nan
+    public var comparedSpread: Double {
+        get { Double(storedComparedSpread) }
+        set { storedComparedSpread = Float(newValue) }
+    }
+    /// Unit normal (NaN where none could be fitted).
+    public var normal: SIMD3<Double> {
+        get { SIMD3(Double(normalX), Double(normalY), Double(normalZ)) }
+        set { (normalX, normalY, normalZ) = (Float(newValue.x), Float(newValue.y), Float(newValue.z)) }
+    }
     /// The normal radius used.
-    public var normalScale = Double.nan
+    public var normalScale: Double {
+        get { Double(storedNormalScale) }
+        set { storedNormalScale = Float(newValue) }
+    }
+    private var storedReferenceSpread = Float.nan
+    private var storedComparedSpread = Float.nan
+    private var normalX = Float.nan
+    private var normalY = Float.nan
+    private var normalZ = Float.nan
+    private var storedNormalScale = Float.nan
     public var status = NoDataReason.noNormal
 
     public var hasData: Bool { status == .measured }
@@ -145,6 +158,7 @@ public enum M3C2 {
         // With a core tree, the core points are read from its contiguous copy in its order;
         // without, they are visited in Morton (Z-curve) order, which costs no tree.
         let order = coreTree.map { $0.indices } ?? mortonOrder(corePoints)
+        ProcessMemory.releaseFreedMemory()  // the order's sort keys, before the measurements
         var measurements = [M3C2Measurement](repeating: M3C2Measurement(), count: corePoints.count)
         measurements.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedSendable(buffer)

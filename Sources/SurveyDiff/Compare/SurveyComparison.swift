@@ -118,9 +118,10 @@ public struct DistanceStatistics: Sendable, Codable, Equatable {
         self.significant = significant.lazy.filter { $0 }.count
         guard !values.isEmpty else { return }
         mean = values.reduce(0, +) / Double(values.count)
-        var magnitudes = values.map(abs)
         median = quantile(&values, 0.5)
-        p95 = quantile(&magnitudes, 0.95)
+        // The same array, made magnitudes in place: a million distances are 8 MB a copy.
+        for index in values.indices { values[index] = abs(values[index]) }
+        p95 = quantile(&values, 0.95)
     }
 }
 
@@ -145,17 +146,34 @@ public enum SurveyComparison {
             try SurveyDiffError.requirePositive(threshold, "change threshold")
         }
         progress("indexing the before epoch (\(before.count) points)")
-        // Without alignment the after epoch's tree does not wait for the reference's: the two
-        // are built side by side (a build uses a second core poorly on its own).
-        // Only M3C2 asks cylinder and sphere queries; the other trees are built nearest-only.
-        let nearestOnly = options.method != .m3c2
+        // A tree keeps only what its queries need (KDTree.Contents), and a tree over positions
+        // nothing else needs reorders them in place instead of copying them. M3C2's epochs need
+        // only cylinders and spheres once the spacing (and ICP) have their nearest neighbours;
+        // C2C and C2M need nearest neighbours, and the compared points' tree their indices.
+        let isM3C2 = options.method == .m3c2
         let movesAfter = options.align || options.initialTransform != .identity
-        let (referenceTree, afterTree) =
-            movesAfter
-            ? (KDTree(positions: before.positions, nearestOnly: nearestOnly), nil)
-            : concurrently(
-                { KDTree(positions: before.positions, nearestOnly: nearestOnly) },
-                { Optional(KDTree(positions: after.positions, nearestOnly: nearestOnly)) })
+        var referenceContents: KDTree.Contents = isM3C2 ? [.points, .surface] : [.points]
+        // ICP reads a file's own normals by input index; C2M's mesh and M3C2 with every point a
+        // core point need the before positions as they are.
+        if before.normals != nil { referenceContents.insert(.indices) }
+        let keepBefore =
+            before.normals != nil || options.method == .c2m || (isM3C2 && givenCores == nil && options.allCorePoints)
+        let beforeBounds = options.align ? before.bounds : nil
+        let beforePositions = Handoff(keepBefore ? before.positions : before.takePositions())
+        var referenceTree: KDTree
+        var afterTree: KDTree?
+        if movesAfter || isM3C2 {
+            // M3C2 builds its trees one after the other, each letting its epoch's positions go
+            // before the next: side by side, both epochs and both trees would be held at once.
+            referenceTree = KDTree(positions: beforePositions.take(), keeping: referenceContents)
+        } else {
+            // The compared points stay (they are the output's points): their tree copies them.
+            // The two builds run side by side (a build uses a second core poorly on its own).
+            (referenceTree, afterTree) = concurrently(
+                { KDTree(positions: beforePositions.take(), keeping: referenceContents) },
+                { Optional(KDTree(positions: after.positions, keeping: [.points, .indices])) })
+        }
+        ProcessMemory.releaseFreedMemory()
         let spacing = DamageRegions.medianSpacing(referenceTree)
         guard spacing > 0 else { throw SurveyDiffError(.emptyInput, "the before epoch's points all coincide") }
         var derived = [String]()
@@ -167,7 +185,7 @@ public enum SurveyComparison {
         var compared = after
         var registration: RegistrationReport?
         if options.align {
-            let diagonal = before.bounds.map { length($0.upper - $0.lower) } ?? 1
+            let diagonal = beforeBounds.map { length($0.upper - $0.lower) } ?? 1
             let maximum = options.maximumCorrespondenceDistance ?? 0.02 * diagonal
             if options.maximumCorrespondenceDistance == nil { derived.append("maximumCorrespondenceDistance") }
             progress("aligning the after epoch (ICP \(options.icpMetric.rawValue))")
@@ -213,15 +231,18 @@ public enum SurveyComparison {
                 selection = .spacing(options.coreSpacing ?? cylinderRadius)
                 if options.coreSpacing == nil { derived.append("coreSpacing") }
             }
-            points = try selection.corePoints(of: before)
+            // Core points by spacing come from the reference tree's points (the before epoch in
+            // tree order, where the before array no longer is).
+            points = try selection.corePoints(of: keepBefore ? before : PointCloud(positions: referenceTree.points))
             before = PointCloud(positions: [])
+            referenceTree = referenceTree.keeping(.surface)
             progress("indexing the after epoch (\(compared.count) points)")
-            let comparedTree = (consume afterTree) ?? KDTree(positions: compared.positions)
-            compared = PointCloud(positions: [])
+            let comparedTree = KDTree(positions: compared.takePositions(), keeping: .surface)
             let m3c2 = M3C2Parameters(
                 normalRadii: normalRadii, cylinderRadius: cylinderRadius, cylinderHalfLength: halfLength,
                 registrationError: registrationError, minimumPoints: options.minimumPoints,
                 orientation: options.orientation, statistic: options.statistic)
+            ProcessMemory.releaseFreedMemory()
             progress("M3C2 at \(points.count) core points")
             let result = try M3C2.compare(
                 referenceTree: consume referenceTree, comparedTree: consume comparedTree, corePoints: points,
@@ -229,7 +250,7 @@ public enum SurveyComparison {
             // The epochs' trees are gone: the core points' tree, for the regions, takes their place
             // rather than adding to them (the cores were visited in Morton order).
             progress("indexing the core points (\(points.count))")
-            pointsTree = KDTree(positions: points.positions, nearestOnly: true)
+            pointsTree = KDTree(positions: points.positions, keeping: [.points, .indices])
             measurements = result.measurements
             distance = result.measurements.map(\.distance)
             levelOfDetection = result.measurements.map(\.levelOfDetection)
@@ -245,7 +266,7 @@ public enum SurveyComparison {
         case .c2c:
             points = compared
             (before, compared) = (PointCloud(positions: []), PointCloud(positions: []))
-            pointsTree = afterTree ?? KDTree(positions: points.positions, nearestOnly: true)
+            pointsTree = afterTree ?? KDTree(positions: points.positions, keeping: [.points, .indices])
             let model: C2C.Model = options.localPlaneNeighbours.map { .localPlane(neighbours: $0) } ?? .nearestNeighbour
             progress("C2C at \(points.count) points")
             distance = try C2C.distances(
@@ -259,7 +280,7 @@ public enum SurveyComparison {
             progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
             let mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
             (before, compared) = (PointCloud(positions: []), PointCloud(positions: []))
-            pointsTree = afterTree ?? KDTree(positions: points.positions, nearestOnly: true)
+            pointsTree = afterTree ?? KDTree(positions: points.positions, keeping: [.points, .indices])
             progress("C2M at \(points.count) points")
             distance = try C2M.distances(from: points, to: mesh, comparedTree: pointsTree)
             (significant, parameters.changeThreshold) = thresholded(distance, options.changeThreshold, &derived)
@@ -283,7 +304,9 @@ public enum SurveyComparison {
     ) -> ([Bool], Double) {
         var threshold = given ?? 0
         if given == nil {
-            var magnitudes = distance.filter(\.isFinite).map(abs)
+            var magnitudes = [Double]()
+            magnitudes.reserveCapacity(distance.count)
+            for value in distance where value.isFinite { magnitudes.append(abs(value)) }
             threshold = 3 * 1.4826 * (quantile(&magnitudes, 0.5) ?? 0)
             derived.append("changeThreshold")
         }

@@ -127,10 +127,10 @@ extension KDTree {
     public func plane(at point: SIMD3<Double>, radius: Double) -> LocalPlane? {
         var accumulator = CovarianceAccumulator(origin: point)
         let limit = radius * radius
-        guard !items.isEmpty, radius >= 0 else { return nil }
+        guard self.count > 0, radius >= 0 else { return nil }
         precondition(answersSurfaceQueries, "sphere-plane queries need a tree not built nearest-only")
         let floatLimit = Float(limit)
-        let stride = items.count + 4
+        let stride = self.count + 4
         let lanes = SIMD4<Int32>(0, 1, 2, 3)
         nodes.withUnsafeBufferPointer { nodes in
             leafOffsets.withUnsafeBufferPointer { offsets in
@@ -216,7 +216,7 @@ extension KDTree {
     public func plane(at point: SIMD3<Double>, nearest k: Int) -> LocalPlane? {
         var accumulator = CovarianceAccumulator(origin: point)
         for (position, _) in nearest(k, to: point) {
-            accumulator.add(items[position].x, items[position].y, items[position].z)
+            accumulator.add(points[3 * position], points[3 * position + 1], points[3 * position + 2])
         }
         return accumulator.plane()
     }

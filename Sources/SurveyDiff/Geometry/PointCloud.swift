@@ -21,6 +21,15 @@ public struct PointCloud: Sendable {
         self.init(positions: geometry.positions, normals: geometry.normals)
     }
 
+    /// Hands the positions over (to a tree that reorders them in place), leaving none: the
+    /// array is then uniquely owned by the taker, so no copy is made. The normals stay.
+    public mutating func takePositions() -> [Double] {
+        let taken = positions
+        positions = []
+        normals = nil
+        return taken
+    }
+
     @inline(__always)
     public func point(_ index: Int) -> SIMD3<Double> {
         SIMD3(positions[3 * index], positions[3 * index + 1], positions[3 * index + 2])

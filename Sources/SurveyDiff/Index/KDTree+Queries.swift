@@ -6,11 +6,12 @@ extension KDTree {
     public func nearest(
         to query: SIMD3<Double>, maximumDistance: Double = .infinity
     ) -> (position: Int, distanceSquared: Double)? {
-        guard !items.isEmpty else { return nil }
+        guard count > 0 else { return nil }
+        precondition(contents.contains(.points), "nearest-neighbour queries need a tree keeping its points")
         var best = maximumDistance.isFinite ? maximumDistance * maximumDistance : Double.infinity
         var bestPosition = -1
         nodes.withUnsafeBufferPointer { nodes in
-            items.withUnsafeBufferPointer { items in
+            points.withUnsafeBufferPointer { points in
                 withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
                     stack[0] = 0
                     var depth = 1
@@ -20,10 +21,9 @@ extension KDTree {
                         if boxDistanceSquared(query, node.lower, node.upper) >= best { continue }
                         if node.right < 0 {
                             for position in Int(node.start)..<Int(node.end) {
-                                let item = items[position]
-                                let dx = item.x - query.x
-                                let dy = item.y - query.y
-                                let dz = item.z - query.z
+                                let dx = points[3 * position] - query.x
+                                let dy = points[3 * position + 1] - query.y
+                                let dz = points[3 * position + 2] - query.z
                                 let d = dx * dx + dy * dy + dz * dz
                                 if d < best {
                                     best = d
@@ -43,11 +43,12 @@ extension KDTree {
     /// The `k` points nearest to `query`, nearest first, as tree positions with squared distances.
     public func nearest(_ k: Int, to query: SIMD3<Double>) -> [(position: Int, distanceSquared: Double)] {
         var found = [(position: Int, distanceSquared: Double)]()
-        guard k > 0, !items.isEmpty else { return found }
+        guard k > 0, count > 0 else { return found }
+        precondition(contents.contains(.points), "nearest-neighbour queries need a tree keeping its points")
         found.reserveCapacity(k + 1)
         var worst = Double.infinity
         nodes.withUnsafeBufferPointer { nodes in
-            items.withUnsafeBufferPointer { items in
+            points.withUnsafeBufferPointer { points in
                 withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
                     stack[0] = 0
                     var depth = 1
@@ -57,10 +58,9 @@ extension KDTree {
                         if boxDistanceSquared(query, node.lower, node.upper) >= worst { continue }
                         if node.right < 0 {
                             for position in Int(node.start)..<Int(node.end) {
-                                let item = items[position]
-                                let dx = item.x - query.x
-                                let dy = item.y - query.y
-                                let dz = item.z - query.z
+                                let dx = points[3 * position] - query.x
+                                let dy = points[3 * position + 1] - query.y
+                                let dz = points[3 * position + 2] - query.z
                                 let d = dx * dx + dy * dy + dz * dz
                                 guard d < worst else { continue }
                                 var slot = found.count
@@ -83,10 +83,11 @@ extension KDTree {
     /// no particular order.
     @inline(__always)
     public func forEach(within radius: Double, of query: SIMD3<Double>, _ body: (Int, Double) -> Void) {
-        guard !items.isEmpty, radius >= 0 else { return }
+        guard count > 0, radius >= 0 else { return }
+        precondition(contents.contains(.points), "radius queries need a tree keeping its points")
         let limit = radius * radius
         nodes.withUnsafeBufferPointer { nodes in
-            items.withUnsafeBufferPointer { items in
+            points.withUnsafeBufferPointer { points in
                 withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in
                     stack[0] = 0
                     var depth = 1
@@ -97,10 +98,9 @@ extension KDTree {
                         if boxDistanceSquared(query, node.lower, node.upper) > limit { continue }
                         if node.right < 0 {
                             for position in Int(node.start)..<Int(node.end) {
-                                let item = items[position]
-                                let dx = item.x - query.x
-                                let dy = item.y - query.y
-                                let dz = item.z - query.z
+                                let dx = points[3 * position] - query.x
+                                let dy = points[3 * position + 1] - query.y
+                                let dz = points[3 * position + 2] - query.z
                                 let d = dx * dx + dy * dy + dz * dz
                                 if d <= limit { body(position, d) }
                             }
@@ -128,13 +128,13 @@ extension KDTree {
         var count = 0
         var sum = 0.0
         var sumSquares = 0.0
-        guard !items.isEmpty, radius >= 0, halfLength >= 0 else { return (0, 0, 0) }
+        guard self.count > 0, radius >= 0, halfLength >= 0 else { return (0, 0, 0) }
         precondition(answersSurfaceQueries, "cylinder queries need a tree not built nearest-only")
         let cylinder = Cylinder(center: center, axis: axis, radius: radius, halfLength: halfLength)
         let radiusSquared = cylinder.radiusSquared
         @inline(__always) func inside(_ p: SIMD3<Double>) -> Bool { cylinder.contains(p) }
         let floatAxis = SIMD3<Float>(axis)
-        let stride = items.count + 4
+        let stride = self.count + 4
         let lanes = SIMD4<Int32>(0, 1, 2, 3)
         nodes.withUnsafeBufferPointer { nodes in
             leafOffsets.withUnsafeBufferPointer { offsets in
@@ -220,10 +220,10 @@ extension KDTree {
         center: SIMD3<Double>, axis: SIMD3<Double>, radius: Double, halfLength: Double
     ) -> [Double] {
         var found = [Double]()
-        guard !items.isEmpty, radius >= 0, halfLength >= 0 else { return found }
+        guard self.count > 0, radius >= 0, halfLength >= 0 else { return found }
         precondition(answersSurfaceQueries, "cylinder queries need a tree not built nearest-only")
         let cylinder = Cylinder(center: center, axis: axis, radius: radius, halfLength: halfLength)
-        let stride = items.count + 4
+        let stride = self.count + 4
         nodes.withUnsafeBufferPointer { nodes in
             leafOffsets.withUnsafeBufferPointer { offsets in
                 withUnsafeTemporaryAllocation(of: Int32.self, capacity: 96) { stack in

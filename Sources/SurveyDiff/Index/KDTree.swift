@@ -3,10 +3,11 @@ import Dispatch
 /// A flat, array-backed k-d tree over 3-D points, for nearest-neighbour, k-nearest, radius and
 /// cylinder queries.
 ///
-/// The points are copied into tree order, so a leaf's points sit next to each other in memory,
-/// each with its input index (the build's own items are kept: no second copy). Every node keeps the box around its
-/// points, which prunes tighter than split planes alone and makes cylinder queries cheap.
-/// Built on all cores: the top levels split serially, the subtrees below them in parallel.
+/// The tree takes over the array of positions it is given and reorders it in place into tree
+/// order, so a leaf's points sit next to each other in memory and no copy is made (hand it over
+/// with `consume`, or a copy is made for you). Every node keeps the box around its points, which
+/// prunes tighter than split planes alone and makes cylinder queries cheap. Built on all cores:
+/// the top levels split serially, the subtrees below them in parallel.
 public struct KDTree: Sendable {
     struct Node {
         var lower: SIMD3<Double>
@@ -27,13 +28,30 @@ public struct KDTree: Sendable {
         var count: Int { Int(end - start) }
     }
 
-    /// Points in tree order with their input indices.
-    let items: [Item]
+    /// What a tree keeps beyond its nodes, and so which queries it answers.
+    public struct Contents: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// The points in tree order (24 bytes each): nearest, k-nearest and radius queries,
+        /// planes through k neighbours, `point(at:)`.
+        public static let points = Contents(rawValue: 1)
+        /// Each tree position's input index (4 bytes each): `inputIndex(_:)`, `indices`.
+        public static let indices = Contents(rawValue: 2)
+        /// Node moments and per-point Float leaf offsets (12 bytes each): sphere-plane and
+        /// cylinder queries (normals, M3C2).
+        public static let surface = Contents(rawValue: 4)
+        public static let all: Contents = [.points, .indices, .surface]
+    }
+
+    /// Points in tree order, x, y, z interleaved (empty without `.points`).
+    private(set) var points: [Double]
+    /// The input index of the point at each tree position (empty without `.indices`).
+    public private(set) var indices: [Int32]
     let nodes: [Node]
     /// Per node, in the same order: the mean of its points and the sums of their centred outer
     /// products, so a neighbourhood that holds a whole node takes its moments in one step. Kept
     /// apart from the nodes so that traversals read only boxes and ranges.
-    let moments: [Moments]
+    private(set) var moments: [Moments]
     static let leafSize = 32
 
     struct Moments {
@@ -41,64 +59,81 @@ public struct KDTree: Sendable {
         var spread = SymmetricMatrix3()
     }
 
-    public var count: Int { items.count }
+    /// Points in the tree (those with finite coordinates).
+    public let count: Int
+    public private(set) var contents: Contents
 
-    /// The input index of the point at each tree position.
-    public var indices: [Int32] { items.map(\.index) }
-
-    /// Builds the tree over `positions` (x, y, z interleaved). Points with a non-finite
-    /// coordinate are left out.
-    ///
-    /// With `nearestOnly`, the tree answers nearest, k-nearest and radius queries (and planes
-    /// through k nearest neighbours) but not the sphere-plane and cylinder queries, which need
-    /// per-node moments and per-point Float offsets: 16 bytes per point less.
-    public init(positions: [Double], nearestOnly: Bool = false) {
-        let total = positions.count / 3
+    /// Builds the tree over `positions` (x, y, z interleaved), which it reorders in place and
+    /// keeps as its points (with `.points`) or lets go once built. Points with a non-finite
+    /// coordinate are left out. `contents` says what is kept: a tree for nearest-neighbour
+    /// distances needs only `.points`, one for M3C2's cylinders only `.surface`.
+    public init(positions: consuming [Double], keeping contents: Contents = .all) {
+        var storage = positions
+        let total = storage.count / 3
         precondition(total < Int(Int32.max), "a k-d tree holds fewer than 2^31 points")
-        var items = [Item]()
-        items.reserveCapacity(total)
-        for index in 0..<total {
-            let x = positions[3 * index]
-            let y = positions[3 * index + 1]
-            let z = positions[3 * index + 2]
-            guard x.isFinite, y.isFinite, z.isFinite else { continue }
-            items.append(Item(x: x, y: y, z: z, index: Int32(index)))
+        // Finite points are moved to the front, in order.
+        var indices = [Int32]()
+        if contents.contains(.indices) { indices.reserveCapacity(total) }
+        var count = 0
+        storage.withUnsafeMutableBufferPointer { p in
+            for index in 0..<total {
+                let (x, y, z) = (p[3 * index], p[3 * index + 1], p[3 * index + 2])
+                guard x.isFinite, y.isFinite, z.isFinite else { continue }
+                if count != index { (p[3 * count], p[3 * count + 1], p[3 * count + 2]) = (x, y, z) }
+                if contents.contains(.indices) { indices.append(Int32(index)) }
+                count += 1
+            }
         }
-        let count = items.count
+        storage.removeLast(3 * (total - count))
         let nodeTotal = KDTree.nodeCount(count)
         var nodes = [Node](
             repeating: Node(lower: .zero, upper: .zero, start: 0, end: 0, right: -1), count: max(nodeTotal, 1))
-        items.withUnsafeMutableBufferPointer { items in
-            nodes.withUnsafeMutableBufferPointer { nodes in
-                let shared = UncheckedSendable((items, nodes))
-                buildTree(count: count, parallelBelow: 32_768) { task in
-                    KDTree.split(task.node, task.start, task.end, shared.value.0, shared.value.1)
+        storage.withUnsafeMutableBufferPointer { points in
+            indices.withUnsafeMutableBufferPointer { indices in
+                nodes.withUnsafeMutableBufferPointer { nodes in
+                    let records = BuildRecords(points: points, indices: indices)
+                    let shared = UncheckedSendable((records, nodes))
+                    buildTree(count: count, parallelBelow: 32_768) { task in
+                        KDTree.split(task.node, task.start, task.end, shared.value.0, shared.value.1)
+                    }
                 }
             }
         }
-        if nearestOnly {
-            (moments, leafOffsets, leafOrigins) = ([], [], [])
+        if contents.contains(.surface) {
+            moments = KDTree.accumulateMoments(storage, nodes)
+            (leafOffsets, leafOrigins) = KDTree.leafOffsets(storage, nodes)
         } else {
-            moments = KDTree.accumulateMoments(items, nodes)
-            (leafOffsets, leafOrigins) = KDTree.leafOffsets(items, nodes)
+            (moments, leafOffsets, leafOrigins) = ([], [], [])
         }
+        self.count = count
+        self.contents = contents
         self.nodes = nodes
-        self.items = items
+        self.indices = indices
+        points = contents.contains(.points) ? storage : []
+    }
+
+    /// The same tree keeping only `contents` (a subset of what it has): what is dropped is let
+    /// go, e.g. the points of an epoch's tree once alignment is done and only cylinders remain.
+    public consuming func keeping(_ contents: Contents) -> KDTree {
+        var tree = self
+        if !contents.contains(.points) { tree.points = [] }
+        if !contents.contains(.indices) { tree.indices = [] }
+        if !contents.contains(.surface) { (tree.moments, tree.leafOffsets, tree.leafOrigins) = ([], [], []) }
+        tree.contents = tree.contents.intersection(contents)
+        return tree
     }
 
     /// Per tree position, x, y, z (each a block padded by 4) as Float offsets from the point's
     /// leaf origin, the centre of the leaf's box: 4-wide loops over boundary leaves in the
     /// sphere and cylinder queries. Offsets within a leaf are small, so Float keeps them to
     /// better than a micrometre for leaves up to metres wide.
-    let leafOffsets: [Float]
+    private(set) var leafOffsets: [Float]
     /// Per node, the origin of its offsets (set for leaves).
-    let leafOrigins: [SIMD3<Double>]
+    private(set) var leafOrigins: [SIMD3<Double>]
 
-    /// Whether sphere-plane and cylinder queries can be asked (the tree was not built nearest-only).
-    public var answersSurfaceQueries: Bool { items.isEmpty || !leafOffsets.isEmpty }
-
-    static func leafOffsets(_ items: [Item], _ nodes: [Node]) -> ([Float], [SIMD3<Double>]) {
-        let stride = items.count + 4
+    static func leafOffsets(_ points: [Double], _ nodes: [Node]) -> ([Float], [SIMD3<Double>]) {
+        let count = points.count / 3
+        let stride = count + 4
         var offsets = [Float](repeating: 0, count: 3 * stride)
         var origins = [SIMD3<Double>](repeating: .zero, count: nodes.count)
         offsets.withUnsafeMutableBufferPointer { offsetBuffer in
@@ -110,10 +145,9 @@ public struct KDTree: Sendable {
                         let origin = (node.lower + node.upper) * 0.5
                         out.value.1[index] = origin
                         for position in Int(node.start)..<Int(node.end) {
-                            let item = items[position]
-                            out.value.0[position] = Float(item.x - origin.x)
-                            out.value.0[stride + position] = Float(item.y - origin.y)
-                            out.value.0[2 * stride + position] = Float(item.z - origin.z)
+                            out.value.0[position] = Float(points[3 * position] - origin.x)
+                            out.value.0[stride + position] = Float(points[3 * position + 1] - origin.y)
+                            out.value.0[2 * stride + position] = Float(points[3 * position + 2] - origin.z)
                         }
                     }
                 }
@@ -122,31 +156,38 @@ public struct KDTree: Sendable {
         return (offsets, origins)
     }
 
-    struct Item {
-        var x: Double
-        var y: Double
-        var z: Double
-        var index: Int32
+    /// The points (and input indices, when kept) being ordered by the build, swapped together.
+    struct BuildRecords {
+        let points: UnsafeMutableBufferPointer<Double>
+        let indices: UnsafeMutableBufferPointer<Int32>
 
-        @inline(__always) subscript(axis: Int) -> Double { axis == 0 ? x : axis == 1 ? y : z }
+        @inline(__always) func key(_ i: Int, _ axis: Int) -> Double { points[3 &* i &+ axis] }
+
+        @inline(__always) func swapAt(_ a: Int, _ b: Int) {
+            let (a3, b3) = (3 &* a, 3 &* b)
+            (points[a3], points[b3]) = (points[b3], points[a3])
+            (points[a3 &+ 1], points[b3 &+ 1]) = (points[b3 &+ 1], points[a3 &+ 1])
+            (points[a3 &+ 2], points[b3 &+ 2]) = (points[b3 &+ 2], points[a3 &+ 2])
+            if !indices.isEmpty { indices.swapAt(a, b) }
+        }
     }
 
     /// Every node's mean and centred second moments: leaves from their points, parents by
     /// combining their children (Chan's parallel formula; children follow their parent in pre-order).
-    static func accumulateMoments(_ items: [Item], _ nodes: [Node]) -> [Moments] {
+    static func accumulateMoments(_ points: [Double], _ nodes: [Node]) -> [Moments] {
         var moments = [Moments](repeating: Moments(), count: nodes.count)
-        guard !items.isEmpty else { return moments }
+        guard !points.isEmpty else { return moments }
         for index in stride(from: nodes.count - 1, through: 0, by: -1) {
             let node = nodes[index]
             if node.right < 0 {
                 var sum = SIMD3<Double>.zero
                 for position in Int(node.start)..<Int(node.end) {
-                    sum += SIMD3(items[position].x, items[position].y, items[position].z)
+                    sum += SIMD3(points[3 * position], points[3 * position + 1], points[3 * position + 2])
                 }
                 let mean = sum / Double(max(node.count, 1))
                 var spread = SymmetricMatrix3()
                 for position in Int(node.start)..<Int(node.end) {
-                    let d = SIMD3(items[position].x, items[position].y, items[position].z) - mean
+                    let d = SIMD3(points[3 * position], points[3 * position + 1], points[3 * position + 2]) - mean
                     spread.addOuterProduct(d, weight: 1)
                 }
                 moments[index] = Moments(mean: mean, spread: spread)
@@ -171,22 +212,22 @@ public struct KDTree: Sendable {
         count <= leafSize ? 1 : 1 + nodeCount(count / 2) + nodeCount(count - count / 2)
     }
 
-    /// Fills node `node` for items `start..<end`; if it is not a leaf, partitions the items at the
-    /// median of the widest axis and returns the two children's tasks.
+    /// Fills node `node` for records `start..<end`; if it is not a leaf, partitions the records
+    /// at the median of the widest axis and returns the two children's tasks.
     static func split(
-        _ node: Int, _ start: Int, _ end: Int, _ items: UnsafeMutableBufferPointer<Item>,
-        _ nodes: UnsafeMutableBufferPointer<Node>
+        _ node: Int, _ start: Int, _ end: Int, _ records: BuildRecords, _ nodes: UnsafeMutableBufferPointer<Node>
     ) -> ((node: Int, start: Int, end: Int), (node: Int, start: Int, end: Int))? {
         var (lowX, lowY, lowZ) = (Double.infinity, Double.infinity, Double.infinity)
         var (highX, highY, highZ) = (-Double.infinity, -Double.infinity, -Double.infinity)
+        let points = records.points
         for position in start..<end {
-            let item = items[position]
-            lowX = min(lowX, item.x)
-            lowY = min(lowY, item.y)
-            lowZ = min(lowZ, item.z)
-            highX = max(highX, item.x)
-            highY = max(highY, item.y)
-            highZ = max(highZ, item.z)
+            let (x, y, z) = (points[3 * position], points[3 * position + 1], points[3 * position + 2])
+            lowX = min(lowX, x)
+            lowY = min(lowY, y)
+            lowZ = min(lowZ, z)
+            highX = max(highX, x)
+            highY = max(highY, y)
+            highZ = max(highZ, z)
         }
         let lower = SIMD3(lowX, lowY, lowZ)
         let upper = SIMD3(highX, highY, highZ)
@@ -198,30 +239,26 @@ public struct KDTree: Sendable {
         let extent = upper - lower
         let axis = extent.x >= extent.y && extent.x >= extent.z ? 0 : (extent.y >= extent.z ? 1 : 2)
         let middle = start + count / 2
-        select(items, start, end, middle, axis)
+        select(records, start, end, middle, axis)
         let right = node + 1 + nodeCount(count / 2)
         nodes[node] = Node(lower: lower, upper: upper, start: Int32(start), end: Int32(end), right: Int32(right))
         return ((node + 1, start, middle), (right, middle, end))
     }
 
-    /// Reorders `items[start..<end]` so that `items[k]` holds the value that sorting on `axis`
+    /// Reorders `records[start..<end]` so that record `k` holds the point that sorting on `axis`
     /// would put there, smaller-or-equal ones before it and larger-or-equal after.
     ///
     /// The pivot is the sample element of k's rank among up to 127 evenly spaced keys (Floyd and
     /// Rivest's idea), so one pass leaves only a few per cent of the range to search, and the
-    /// pass is a block partition (Edelkamp and Weiß's BlockQuicksort) that records which items
+    /// pass is a block partition (Edelkamp and Weiß's BlockQuicksort) that records which points
     /// are on the wrong side without branching on them: coordinates in random order would
     /// otherwise mispredict every other comparison. Three times faster than median-of-three
     /// quickselect on 1M scanner points.
-    static func select(_ items: UnsafeMutableBufferPointer<Item>, _ start: Int, _ end: Int, _ k: Int, _ axis: Int) {
-        guard let base = items.baseAddress, end - start > 1 else { return }
-        // The coordinate is read at a fixed byte offset: no branch on the axis per comparison.
-        let raw = UnsafeRawPointer(base)
-        let stride = MemoryLayout<Item>.stride
-        let offset = axis * MemoryLayout<Double>.stride
-        @inline(__always) func key(_ i: Int) -> Double {
-            raw.load(fromByteOffset: i * stride + offset, as: Double.self)
-        }
+    static func select(_ records: BuildRecords, _ start: Int, _ end: Int, _ k: Int, _ axis: Int) {
+        guard end - start > 1 else { return }
+        // The coordinate is read at a fixed offset: no branch on the axis per comparison.
+        let points = records.points
+        @inline(__always) func key(_ i: Int) -> Double { points[3 &* i &+ axis] }
         var low = start
         var high = end  // the range still to search is low..<high
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 127) { sample in
@@ -240,7 +277,7 @@ public struct KDTree: Sendable {
                         sample[slot] = value
                     }
                     let pivot = sample[(k - low) * (m - 1) / (n - 1)]
-                    let split = partition(items, low, high, offsets) { key($0) < pivot }
+                    let split = partition(records, low, high, offsets) { key($0) < pivot }
                     if k < split {
                         high = split
                     } else if split > low {
@@ -248,7 +285,7 @@ public struct KDTree: Sendable {
                     } else {
                         // Nothing is below the pivot: it is the range's minimum. Set its copies
                         // aside; k is among them or beyond them.
-                        let equal = partition(items, low, high, offsets) { key($0) <= pivot }
+                        let equal = partition(records, low, high, offsets) { key($0) <= pivot }
                         if k < equal { return }
                         low = equal
                     }
@@ -258,7 +295,7 @@ public struct KDTree: Sendable {
                     for i in (low + 1)..<high {
                         var j = i
                         while j > low && key(j - 1) > key(j) {
-                            items.swapAt(j - 1, j)
+                            records.swapAt(j - 1, j)
                             j -= 1
                         }
                     }
@@ -269,11 +306,11 @@ public struct KDTree: Sendable {
 
     static let partitionBlock = 64
 
-    /// Moves the items of `low..<high` for which `goesLeft` holds before the others and returns
+    /// Moves the records of `low..<high` for which `goesLeft` holds before the others and returns
     /// where the others start. `offsets` is scratch space for two blocks.
     @inline(__always)
     static func partition(
-        _ items: UnsafeMutableBufferPointer<Item>, _ low: Int, _ high: Int,
+        _ records: BuildRecords, _ low: Int, _ high: Int,
         _ offsets: UnsafeMutableBufferPointer<UInt8>,
         _ goesLeft: (Int) -> Bool
     ) -> Int {
@@ -302,7 +339,7 @@ public struct KDTree: Sendable {
             }
             let pairs = min(leftCount, rightCount)
             for t in 0..<pairs {
-                items.swapAt(
+                records.swapAt(
                     l + Int(offsets[leftStart + t]), r - 1 - Int(offsets[block + rightStart + t]))
             }
             leftCount -= pairs
@@ -319,23 +356,25 @@ public struct KDTree: Sendable {
             while i <= j && goesLeft(i) { i += 1 }
             while i <= j && !goesLeft(j) { j -= 1 }
             if i >= j { break }
-            items.swapAt(i, j)
+            records.swapAt(i, j)
             i += 1
             j -= 1
         }
         return i
     }
 
-    /// The input index of the point at tree position `position`.
+    /// The input index of the point at tree position `position` (a tree keeping `.indices`).
     @inline(__always)
-    public func inputIndex(_ position: Int) -> Int { Int(items[position].index) }
+    public func inputIndex(_ position: Int) -> Int { Int(indices[position]) }
 
-    /// The point at tree position `position`.
+    /// The point at tree position `position` (a tree keeping `.points`).
     @inline(__always)
     public func point(at position: Int) -> SIMD3<Double> {
-        let item = items[position]
-        return SIMD3(item.x, item.y, item.z)
+        SIMD3(points[3 * position], points[3 * position + 1], points[3 * position + 2])
     }
+
+    /// Whether sphere-plane and cylinder queries can be asked.
+    public var answersSurfaceQueries: Bool { count == 0 || contents.contains(.surface) }
 }
 
 @inline(__always)

@@ -28,8 +28,11 @@ public struct TriangleBVH: Sendable {
     public init(positions: [Double], triangles: [UInt32]) {
         self.positions = positions
         self.triangles = triangles
-        var items = [KDTree.Item]()
-        items.reserveCapacity(triangles.count / 3)
+        // The triangles' centroids are ordered like a k-d tree's points, their indices with them.
+        var centroids = [Double]()
+        var indices = [Int32]()
+        centroids.reserveCapacity(triangles.count)
+        indices.reserveCapacity(triangles.count / 3)
         for triangle in 0..<(triangles.count / 3) {
             var centroid = SIMD3<Double>.zero
             for corner in 0..<3 {
@@ -38,21 +41,25 @@ public struct TriangleBVH: Sendable {
             }
             guard centroid.x.isFinite, centroid.y.isFinite, centroid.z.isFinite else { continue }
             centroid /= 3
-            items.append(KDTree.Item(x: centroid.x, y: centroid.y, z: centroid.z, index: Int32(triangle)))
+            centroids += [centroid.x, centroid.y, centroid.z]
+            indices.append(Int32(triangle))
         }
-        let count = items.count
+        let count = indices.count
         var nodes = [Node](
             repeating: Node(lower: .zero, upper: .zero, start: 0, end: 0, right: -1),
             count: max(TriangleBVH.nodeCount(count), 1))
-        items.withUnsafeMutableBufferPointer { items in
-            nodes.withUnsafeMutableBufferPointer { nodes in
-                let shared = UncheckedSendable((items, nodes))
-                buildTree(count: count, parallelBelow: 16_384) { task in
-                    TriangleBVH.split(task.node, task.start, task.end, shared.value.0, shared.value.1)
+        centroids.withUnsafeMutableBufferPointer { centroids in
+            indices.withUnsafeMutableBufferPointer { indices in
+                nodes.withUnsafeMutableBufferPointer { nodes in
+                    let records = KDTree.BuildRecords(points: centroids, indices: indices)
+                    let shared = UncheckedSendable((records, nodes))
+                    buildTree(count: count, parallelBelow: 16_384) { task in
+                        TriangleBVH.split(task.node, task.start, task.end, shared.value.0, shared.value.1)
+                    }
                 }
             }
         }
-        order = items.map(\.index)
+        order = indices
         // Boxes bottom-up: in pre-order, children come after their parent.
         let order = self.order
         for index in stride(from: nodes.count - 1, through: 0, by: -1) where count > 0 {
@@ -85,7 +92,7 @@ public struct TriangleBVH: Sendable {
     }
 
     static func split(
-        _ node: Int, _ start: Int, _ end: Int, _ items: UnsafeMutableBufferPointer<KDTree.Item>,
+        _ node: Int, _ start: Int, _ end: Int, _ records: KDTree.BuildRecords,
         _ nodes: UnsafeMutableBufferPointer<Node>
     ) -> ((node: Int, start: Int, end: Int), (node: Int, start: Int, end: Int))? {
         let count = end - start
@@ -95,19 +102,20 @@ public struct TriangleBVH: Sendable {
         }
         var (lowX, lowY, lowZ) = (Double.infinity, Double.infinity, Double.infinity)
         var (highX, highY, highZ) = (-Double.infinity, -Double.infinity, -Double.infinity)
+        let points = records.points
         for position in start..<end {
-            let item = items[position]
-            lowX = min(lowX, item.x)
-            lowY = min(lowY, item.y)
-            lowZ = min(lowZ, item.z)
-            highX = max(highX, item.x)
-            highY = max(highY, item.y)
-            highZ = max(highZ, item.z)
+            let (x, y, z) = (points[3 * position], points[3 * position + 1], points[3 * position + 2])
+            lowX = min(lowX, x)
+            lowY = min(lowY, y)
+            lowZ = min(lowZ, z)
+            highX = max(highX, x)
+            highY = max(highY, y)
+            highZ = max(highZ, z)
         }
         let extent = SIMD3(highX - lowX, highY - lowY, highZ - lowZ)
         let axis = extent.x >= extent.y && extent.x >= extent.z ? 0 : (extent.y >= extent.z ? 1 : 2)
         let middle = start + count / 2
-        KDTree.select(items, start, end, middle, axis)
+        KDTree.select(records, start, end, middle, axis)
         let right = node + 1 + nodeCount(count / 2)
         nodes[node] = Node(lower: .zero, upper: .zero, start: Int32(start), end: Int32(end), right: Int32(right))
         return ((node + 1, start, middle), (right, middle, end))

@@ -62,7 +62,7 @@ public enum DamageRegions {
         guard parameters.minimumPoints >= 1 else {
             throw SurveyDiffError(.invalidParameter, "minimum region points must be at least 1")
         }
-        let tree = givenTree ?? KDTree(positions: corePoints.positions, nearestOnly: true)
+        let tree = givenTree ?? KDTree(positions: corePoints.positions, keeping: [.points, .indices])
         let spacing = medianSpacing(tree)
         // Linking at 1.5 times the typical distance to the 6th neighbour joins a grid's diagonal
         // neighbours and keeps randomly spread core points (a subsample) connected.

@@ -263,21 +263,24 @@ public enum ICP {
 struct TargetNormals {
     let target: PointCloud
     let tree: KDTree
-    /// By tree position; NaN until computed.
-    var normals: [SIMD3<Double>]
+    /// By tree position, x, y, z interleaved as Float (12 bytes a point, not a SIMD3<Double>'s
+    /// 32: a unit normal needs no more digits); NaN until computed.
+    var normals: [Float]
 
     init(target: PointCloud, tree: KDTree) {
         self.target = target
         self.tree = tree
-        if target.normals != nil {
-            normals = (0..<tree.count).map { target.normal(tree.inputIndex($0)) ?? SIMD3(repeating: .nan) }
-        } else {
-            normals = [SIMD3<Double>](repeating: SIMD3(repeating: .nan), count: tree.count)
+        normals = [Float](repeating: .nan, count: 3 * tree.count)
+        if let given = target.normals {
+            for position in 0..<tree.count {
+                let index = tree.inputIndex(position)
+                for axis in 0..<3 { normals[3 * position + axis] = given[3 * index + axis] }
+            }
         }
     }
 
     mutating func prepare(_ positions: [Int]) {
-        var missing = Array(Set(positions.filter { normals[$0].x.isNaN }))
+        var missing = Array(Set(positions.filter { normals[3 * $0].isNaN }))
         missing.sort()
         guard !missing.isEmpty else { return }
         let tree = self.tree
@@ -287,12 +290,14 @@ struct TargetNormals {
                 out[slot] = tree.plane(at: tree.point(at: missing[slot]), nearest: 16)?.normal ?? .zero
             }
         }
-        for (slot, position) in missing.enumerated() { normals[position] = fitted[slot] }
+        for (slot, position) in missing.enumerated() {
+            for axis in 0..<3 { normals[3 * position + axis] = Float(fitted[slot][axis]) }
+        }
     }
 
     @inline(__always)
     func normal(_ position: Int) -> SIMD3<Double> {
-        let n = normals[position]
-        return n.x.isNaN ? .zero : n
+        let x = normals[3 * position]
+        return x.isNaN ? .zero : SIMD3(Double(x), Double(normals[3 * position + 1]), Double(normals[3 * position + 2]))
     }
 }

@@ -137,3 +137,16 @@ func mortonOrder(_ cloud: PointCloud) -> [Int32] {
     }
     return keys.prefix { $0 != UInt64.max }.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
 }
+
+/// A value handed from one closure to another exactly once: `take()` moves it out, so the
+/// taker holds the only reference (an array captured by a closure would otherwise be shared,
+/// and copied when the taker changes it).
+final class Handoff<Value>: @unchecked Sendable {
+    private var value: Value?
+    init(_ value: consuming Value) { self.value = value }
+
+    func take() -> Value {
+        guard let taken = value.take() else { preconditionFailure("handed off twice") }
+        return taken
+    }
+}
