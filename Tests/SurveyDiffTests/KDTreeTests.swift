@@ -139,3 +139,27 @@ import Testing
         #expect(Double(near) / Double(order.count - 1) > 0.7)
     }
 }
+
+/// Core points by spacing: the packed table chooses exactly what a dictionary of cells does.
+@Suite struct CorePointSpacingTests {
+    @Test func packedCellsChooseAsADictionaryDoes() {
+        var random = SplitMix(seed: 21)
+        var positions = [Double]()
+        for index in 0..<60_000 {
+            // Repeated points too: ties keep the first.
+            if index % 50 == 0 && index > 0 {
+                positions += positions[(positions.count - 3)...]
+                continue
+            }
+            positions += [random.uniform() * 4, random.uniform() * 2, random.uniform() * 0.3]
+        }
+        positions += [.nan, 1, 1]
+        let cloud = PointCloud(positions: positions)
+        for spacing in [0.01, 0.05, 0.3] {
+            let packed = CorePointSelection.subsample(cloud, spacing: spacing)
+            let dictionary = CorePointSelection.subsample(cloud, spacing: spacing, packed: false)
+            #expect(packed.positions == dictionary.positions, "spacing \(spacing)")
+            #expect(packed.count > 0)
+        }
+    }
+}

@@ -278,6 +278,7 @@ public enum SurveyComparison {
         case .c2m:
             points = compared
             progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
+            referenceTree = KDTree(positions: [])  // it gave the spacing; the mesh takes its place
             let mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
             (before, compared) = (PointCloud(positions: []), PointCloud(positions: []))
             pointsTree = afterTree ?? KDTree(positions: points.positions, keeping: [.points, .indices])
