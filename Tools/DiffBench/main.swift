@@ -18,15 +18,25 @@ do {
     switch arguments[1] {
     case "normals":
         guard arguments.count == 5, let radius = Double(arguments[3]) else { fail("normals CLOUD RADIUS OUT") }
-        let scan = try ScanLoader.load(path: arguments[2])
+        let scan = try ScanLoader.load(path: arguments[2], positionsOnly: true)
         let cloud = PointCloud(positions: scan.geometry.positions)
         let started = Date()
         let tree = KDTree(positions: cloud.positions)
         let normals = NormalEstimation.normals(
             of: cloud, in: tree, neighbourhood: .radius(radius), orientation: .axis(SIMD3(0, 0, 1)))
         let seconds = Date().timeIntervalSince(started)
-        let geometry = ScanGeometry(positions: cloud.positions, normals: normals)
-        try Data(PLYWriter.data(geometry, encoding: .binaryLittleEndian)).write(to: URL(filePath: arguments[4]))
+        // Streamed: the whole file and a copy of it would hold 72 MB for a million points.
+        guard FileManager.default.createFile(atPath: arguments[4], contents: nil) else {
+            fail("cannot create \(arguments[4])")
+        }
+        let handle = try FileHandle(forWritingTo: URL(filePath: arguments[4]))
+        try PLYWriter.writeBinaryPoints(
+            count: cloud.count, normals: true, fieldNames: [], emit: { try handle.write(contentsOf: Data($0)) }
+        ) { index, position, normal, _ in
+            position = cloud.point(index)
+            normal = SIMD3(normals[3 * index], normals[3 * index + 1], normals[3 * index + 2])
+        }
+        try handle.close()
         print("{\"op\": \"normals\", \"n\": \(cloud.count), \"t_normals\": \(seconds)}")
     case "icp":
         let target = PointCloud(try ScanLoader.load(path: arguments[2]).geometry)
