@@ -22,10 +22,13 @@ import Foundation
 /// - `median`: median and interquartile range / 1.349 (CloudCompare's option). It follows the
 ///   majority, but a cylinder split near half and half gets a wide spread and is missed.
 public struct M3C2Parameters: Sendable {
-    /// How a cylinder's points are summarised.
+    /// How a cylinder's points are summarised (see the type's description above).
     public enum Statistic: String, Sendable, Codable, CaseIterable {
+        /// Mean and standard deviation: the paper's definition.
         case mean
+        /// The mean, leaving out a minority of outliers where the epochs' spreads differ.
         case robust
+        /// Median and interquartile range / 1.349.
         case median
     }
     /// Radii of the spheres normals are fitted in; with several, each core point uses the scale

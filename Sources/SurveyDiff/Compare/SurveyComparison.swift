@@ -24,8 +24,7 @@ public struct ComparisonOptions: Sendable {
     public var registrationError: Double?
     public var minimumPoints = 3
     public var orientation: NormalOrientation = .axis(SIMD3(0, 0, 1))
-    /// M3C2: summarise each cylinder by its mean (and standard deviation) or its median (and
-    /// interquartile range).
+    /// M3C2: how each cylinder is summarised (robust by default; see `M3C2Parameters.Statistic`).
     public var statistic: M3C2Parameters.Statistic = .robust
     /// C2C: fit a local plane over this many reference neighbours (nil: nearest neighbour).
     public var localPlaneNeighbours: Int?
