@@ -12,17 +12,21 @@ import Testing
         let after = try ScanLoader.load(path: SharedData.path("lidar/autzen-bmx/autzen-bmx-2023.las"))
         let cores = try ScanLoader.load(path: SharedData.path("lidar/autzen-bmx/autzen-bmx-cores.txt"))
         #expect(cores.geometry.vertexCount == 3)
-        let parameters = M3C2Parameters(
-            normalRadii: [5.24414], cylinderRadius: 10.4882815, cylinderHalfLength: 2.763006, statistic: .mean)
-        let result = try M3C2.compare(
-            reference: PointCloud(before.geometry), compared: PointCloud(after.geometry),
-            corePoints: PointCloud(cores.geometry), parameters: parameters)
-        let expectedDistance = [1.396, 0.670, 1.246]
-        let expectedLOD = [0.275, 0.140, 0.226]
-        for (index, m) in result.measurements.enumerated() {
-            #expect(abs(m.distance - expectedDistance[index]) <= 0.01)
-            #expect(abs(m.levelOfDetection - expectedLOD[index]) <= 0.01)
-            #expect(m.isSignificant)
+        // PDAL computes the mean; the robust default must agree here: the Autzen cylinders' points
+        // beyond the outlier limit continue the terrain (no gap), so none is left out.
+        for statistic in [M3C2Parameters.Statistic.mean, .robust] {
+            let parameters = M3C2Parameters(
+                normalRadii: [5.24414], cylinderRadius: 10.4882815, cylinderHalfLength: 2.763006, statistic: statistic)
+            let result = try M3C2.compare(
+                reference: PointCloud(before.geometry), compared: PointCloud(after.geometry),
+                corePoints: PointCloud(cores.geometry), parameters: parameters)
+            let expectedDistance = [1.396, 0.670, 1.246]
+            let expectedLOD = [0.275, 0.140, 0.226]
+            for (index, m) in result.measurements.enumerated() {
+                #expect(abs(m.distance - expectedDistance[index]) <= 0.01, "\(statistic), core \(index + 1)")
+                #expect(abs(m.levelOfDetection - expectedLOD[index]) <= 0.01, "\(statistic), core \(index + 1)")
+                #expect(m.isSignificant)
+            }
         }
     }
 }
@@ -30,28 +34,41 @@ import Testing
 /// The robust statistic on one cylinder: a flat patch at z = 0 in both epochs (1.5 mm noise),
 /// and in the compared epoch a share of the patch (the strip x < edge) recessed by 80 mm.
 @Suite struct M3C2RobustStatisticTests {
-    static func patch(count: Int, recessedBelowX edge: Double, seed: UInt64) -> PointCloud {
+    /// With `ramp`, the part x < edge slopes down (continuously, 0.5 m per m) instead of being
+    /// recessed behind a step.
+    static func patch(count: Int, recessedBelowX edge: Double, ramp: Bool = false, seed: UInt64) -> PointCloud {
         var random = SplitMix(seed: seed)
         var positions = [Double]()
         for _ in 0..<count {
             let x = random.uniform() * 0.2 - 0.1
             let y = random.uniform() * 0.2 - 0.1
-            positions += [x, y, (x < edge ? -0.08 : 0) + random.gaussian() * 0.0015]
+            let depth = x >= edge ? 0 : (ramp ? 0.5 * (x - edge) : -0.08)
+            positions += [x, y, depth + random.gaussian() * 0.0015]
         }
         return PointCloud(positions: positions)
     }
 
-    static func measure(recessedBelowX edge: Double, _ statistic: M3C2Parameters.Statistic) throws
-        -> M3C2Measurement
-    {
+    static func measure(
+        recessedBelowX edge: Double, ramp: Bool = false, _ statistic: M3C2Parameters.Statistic
+    ) throws -> M3C2Measurement {
         let parameters = M3C2Parameters(
             normalRadii: [0.1], cylinderRadius: 0.05, cylinderHalfLength: 0.3, registrationError: 0.001,
             statistic: statistic)
         let result = try M3C2.compare(
             reference: patch(count: 4000, recessedBelowX: -1, seed: 11),
-            compared: patch(count: 4000, recessedBelowX: edge, seed: 12),
+            compared: patch(count: 4000, recessedBelowX: edge, ramp: ramp, seed: 12),
             corePoints: PointCloud(positions: [0, 0, 0]), parameters: parameters)
         return result.measurements[0]
+    }
+
+    /// A slope is not a second surface: its points beyond the outlier limit continue the others
+    /// without a gap, so all are kept and the result is the mean's.
+    @Test func theTailOfASlopeIsKept() throws {
+        let mean = try Self.measure(recessedBelowX: -0.02, ramp: true, .mean)
+        let robust = try Self.measure(recessedBelowX: -0.02, ramp: true, .robust)
+        #expect(mean.comparedSpread > 2 * mean.referenceSpread, "the spreads differ: the robust path is taken")
+        #expect(robust.comparedCount == mean.comparedCount)
+        #expect(abs(robust.distance - mean.distance) < 1e-6)
     }
 
     /// About 8 % of the cylinder lies in the recess: the mean moves by about 6 mm and calls the

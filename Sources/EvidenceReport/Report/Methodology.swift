@@ -40,8 +40,9 @@ enum Methodology {
                     + "which is not evidence of no change. Where the parameters say statistic = robust, a cylinder "
                     + "whose spread differs beyond chance between the epochs (an F-test at 0.1%), as where it "
                     + "straddles the edge of a loss, leaves out each epoch's outliers (farther than 3.5 robust "
-                    + "standard deviations from the median) when they are at most a quarter of its points, so "
-                    + "stable stone beside a loss is not reported as lost. Where they say statistic = median, each "
+                    + "standard deviations from the median) when a gap of that width sets them apart from the "
+                    + "other points and they are at most a quarter of them, so stable stone beside a loss is not "
+                    + "reported as lost. Where they say statistic = median, each "
                     + "cylinder's median replaces its mean and the interquartile range / 1.349 its standard "
                     + "deviation."),
             ReportParagraph(

@@ -17,8 +17,10 @@ import Foundation
 /// - `robust` (the default): the mean, except where the two epochs' spreads differ beyond chance
 ///   (an F-test at 0.1 %), the mark of a cylinder in which one epoch holds a second surface or
 ///   stray points. There, each epoch's outliers (Hampel's X84 rule: beyond 3.5 robust standard
-///   deviations of the median) are left out, provided they are at most a quarter of its points;
-///   a larger group is a real second surface and is kept. Unmixed cylinders cost nothing extra.
+///   deviations of the median) are left out where a gap wider than that sets them apart from the
+///   rest (a surface behind a step, not the tail of a slope) and they are at most a quarter of
+///   its points; a larger group is a real second surface and is kept. Unmixed cylinders cost
+///   nothing extra, and on PDAL's Autzen test it gives PDAL's figures.
 /// - `median`: median and interquartile range / 1.349 (CloudCompare's option). It follows the
 ///   majority, but a cylinder split near half and half gets a wide spread and is missed.
 public struct M3C2Parameters: Sendable {
@@ -258,8 +260,10 @@ public enum M3C2 {
 
     /// Mean and population variance of the positions along `normal` in the cylinder, leaving out
     /// outliers by Hampel's X84 rule (farther than 3.5 robust standard deviations, 1.4826 MAD, from
-    /// the median) when they are at most a quarter of the points. A larger group is a second
-    /// surface, not outliers, and all points are kept.
+    /// the median), on each side only where they are set apart from the kept points by a gap wider
+    /// than that limit: a second surface behind a step, not the tail of a curved or rough one
+    /// (on the real Autzen terrain the points beyond the limit continue the kept ones, and all are
+    /// kept). More than a quarter of the points is a second surface in its own right: all kept.
     static func trimmedStatistics(
         _ tree: KDTree, _ core: SIMD3<Double>, _ normal: SIMD3<Double>, _ parameters: M3C2Parameters
     ) -> (count: Int, mean: Double, variance: Double) {
@@ -268,15 +272,37 @@ public enum M3C2 {
         guard let median = quantile(&along, 0.5) else { return (0, .nan, .nan) }
         var deviations = along.map { abs($0 - median) }
         let limit = 3.5 * 1.4826 * (quantile(&deviations, 0.5) ?? 0)
-        let kept = deviations.reduce(0) { $0 + ($1 <= limit ? 1 : 0) }
-        let keepAll = limit == 0 || 4 * kept < 3 * along.count
+        // The kept range, and the nearest point beyond the limit on each side.
+        var (keptLow, keptHigh) = (median, median)
+        var (outerLow, outerHigh) = (-Double.infinity, Double.infinity)
+        for t in along {
+            if abs(t - median) <= limit {
+                keptLow = min(keptLow, t)
+                keptHigh = max(keptHigh, t)
+            } else if t < median {
+                outerLow = max(outerLow, t)
+            } else {
+                outerHigh = min(outerHigh, t)
+            }
+        }
+        let lowest = keptLow - outerLow > limit ? median - limit : -Double.infinity
+        let highest = outerHigh - keptHigh > limit ? median + limit : Double.infinity
         var count = 0
         var sum = 0.0
         var sumSquares = 0.0
-        for t in along where keepAll || abs(t - median) <= limit {
+        for t in along where t >= lowest && t <= highest {
             count += 1
             sum += t - median
             sumSquares += (t - median) * (t - median)
+        }
+        if limit == 0 || 4 * count < 3 * along.count {
+            // Nothing set apart, or too much: every point.
+            (count, sum, sumSquares) = (0, 0, 0)
+            for t in along {
+                count += 1
+                sum += t - median
+                sumSquares += (t - median) * (t - median)
+            }
         }
         let mean = sum / Double(count)
         return (count, median + mean, max(0, sumSquares / Double(count) - mean * mean))
