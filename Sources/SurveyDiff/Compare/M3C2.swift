@@ -157,6 +157,11 @@ public enum M3C2 {
         guard tree1.answersSurfaceQueries, tree2.answersSurfaceQueries else {
             throw SurveyDiffError(.invalidParameter, "M3C2 needs trees built for surface queries, not nearest-only")
         }
+        if let coreTree, !coreTree.contents.isSuperset(of: [.points, .indices]) || coreTree.count > corePoints.count {
+            throw SurveyDiffError(
+                .invalidParameter,
+                "a core points' tree must be built on the core points and keep their points and indices")
+        }
         // Visit the core points in space-filling (k-d tree) order: neighbouring queries then touch
         // the same parts of the epochs' trees, which stay in cache. Given core points often come in
         // random order; this alone makes M3C2 several times faster on them.
