@@ -163,6 +163,22 @@ public struct KDTree: Sendable {
 
         @inline(__always) func key(_ i: Int, _ axis: Int) -> Double { points[3 &* i &+ axis] }
 
+        /// The box around points `start..<end`.
+        func bounds(_ start: Int, _ end: Int) -> (lower: SIMD3<Double>, upper: SIMD3<Double>) {
+            var (lowX, lowY, lowZ) = (Double.infinity, Double.infinity, Double.infinity)
+            var (highX, highY, highZ) = (-Double.infinity, -Double.infinity, -Double.infinity)
+            for position in start..<end {
+                let (x, y, z) = (points[3 * position], points[3 * position + 1], points[3 * position + 2])
+                lowX = min(lowX, x)
+                lowY = min(lowY, y)
+                lowZ = min(lowZ, z)
+                highX = max(highX, x)
+                highY = max(highY, y)
+                highZ = max(highZ, z)
+            }
+            return (SIMD3(lowX, lowY, lowZ), SIMD3(highX, highY, highZ))
+        }
+
         @inline(__always) func swapAt(_ a: Int, _ b: Int) {
             let (a3, b3) = (3 &* a, 3 &* b)
             (points[a3], points[b3]) = (points[b3], points[a3])
@@ -207,6 +223,11 @@ public struct KDTree: Sendable {
         return moments
     }
 
+    /// The axis along which `extent` is largest (x on ties).
+    static func widestAxis(_ extent: SIMD3<Double>) -> Int {
+        extent.x >= extent.y && extent.x >= extent.z ? 0 : (extent.y >= extent.z ? 1 : 2)
+    }
+
     /// Nodes in a subtree of `count` points: halves are split until a leaf holds `leafSize`.
     static func nodeCount(_ count: Int) -> Int {
         count <= leafSize ? 1 : 1 + nodeCount(count / 2) + nodeCount(count - count / 2)
@@ -217,29 +238,14 @@ public struct KDTree: Sendable {
     static func split(
         _ node: Int, _ start: Int, _ end: Int, _ records: BuildRecords, _ nodes: UnsafeMutableBufferPointer<Node>
     ) -> ((node: Int, start: Int, end: Int), (node: Int, start: Int, end: Int))? {
-        var (lowX, lowY, lowZ) = (Double.infinity, Double.infinity, Double.infinity)
-        var (highX, highY, highZ) = (-Double.infinity, -Double.infinity, -Double.infinity)
-        let points = records.points
-        for position in start..<end {
-            let (x, y, z) = (points[3 * position], points[3 * position + 1], points[3 * position + 2])
-            lowX = min(lowX, x)
-            lowY = min(lowY, y)
-            lowZ = min(lowZ, z)
-            highX = max(highX, x)
-            highY = max(highY, y)
-            highZ = max(highZ, z)
-        }
-        let lower = SIMD3(lowX, lowY, lowZ)
-        let upper = SIMD3(highX, highY, highZ)
+        let (lower, upper) = records.bounds(start, end)
         let count = end - start
         guard count > leafSize else {
             nodes[node] = Node(lower: lower, upper: upper, start: Int32(start), end: Int32(end), right: -1)
             return nil
         }
-        let extent = upper - lower
-        let axis = extent.x >= extent.y && extent.x >= extent.z ? 0 : (extent.y >= extent.z ? 1 : 2)
         let middle = start + count / 2
-        select(records, start, end, middle, axis)
+        select(records, start, end, middle, widestAxis(upper - lower))
         let right = node + 1 + nodeCount(count / 2)
         nodes[node] = Node(lower: lower, upper: upper, start: Int32(start), end: Int32(end), right: Int32(right))
         return ((node + 1, start, middle), (right, middle, end))

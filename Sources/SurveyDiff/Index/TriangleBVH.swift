@@ -100,22 +100,9 @@ public struct TriangleBVH: Sendable {
             nodes[node] = Node(lower: .zero, upper: .zero, start: Int32(start), end: Int32(end), right: -1)
             return nil
         }
-        var (lowX, lowY, lowZ) = (Double.infinity, Double.infinity, Double.infinity)
-        var (highX, highY, highZ) = (-Double.infinity, -Double.infinity, -Double.infinity)
-        let points = records.points
-        for position in start..<end {
-            let (x, y, z) = (points[3 * position], points[3 * position + 1], points[3 * position + 2])
-            lowX = min(lowX, x)
-            lowY = min(lowY, y)
-            lowZ = min(lowZ, z)
-            highX = max(highX, x)
-            highY = max(highY, y)
-            highZ = max(highZ, z)
-        }
-        let extent = SIMD3(highX - lowX, highY - lowY, highZ - lowZ)
-        let axis = extent.x >= extent.y && extent.x >= extent.z ? 0 : (extent.y >= extent.z ? 1 : 2)
+        let (lower, upper) = records.bounds(start, end)
         let middle = start + count / 2
-        KDTree.select(records, start, end, middle, axis)
+        KDTree.select(records, start, end, middle, KDTree.widestAxis(upper - lower))
         let right = node + 1 + nodeCount(count / 2)
         nodes[node] = Node(lower: .zero, upper: .zero, start: Int32(start), end: Int32(end), right: Int32(right))
         return ((node + 1, start, middle), (right, middle, end))
