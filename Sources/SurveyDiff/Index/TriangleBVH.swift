@@ -19,7 +19,9 @@ public struct TriangleBVH: Sendable {
     /// Triangle numbers in tree order.
     let order: [Int32]
     let nodes: [Node]
-    static let leafSize = 4
+    /// Triangles per leaf. 8 against 4 halves the nodes (32 → 16 MB for a million triangles) at
+    /// the same speed (C2M on the benchmark 1.06-1.12 s either way); 16 was 10 % slower.
+    static let leafSize = 8
 
     public var triangleCount: Int { order.count }
 
