@@ -144,18 +144,21 @@ public enum ICP {
     }
 
     static func pickSamples(_ source: PointCloud, _ parameters: ICPParameters) -> [SIMD3<Double>] {
-        var candidates = [Int]()
+        let picked: [SIMD3<Double>]
         if let region = parameters.stableRegion {
+            var candidates = [Int]()
             for index in 0..<source.count {
                 let p = parameters.initial.apply(source.point(index))
                 if all(p .>= region.lower) && all(p .<= region.upper) { candidates.append(index) }
             }
+            let step = max(1, candidates.count / parameters.sampleCount)
+            picked = stride(from: 0, to: candidates.count, by: step).map { source.point(candidates[$0]) }
         } else {
-            candidates = Array(0..<source.count)
+            // Every point is a candidate: stride over the cloud (a list of all indices is 8 MB a million).
+            let step = max(1, source.count / parameters.sampleCount)
+            picked = stride(from: 0, to: source.count, by: step).map { source.point($0) }
         }
-        let step = max(1, candidates.count / parameters.sampleCount)
-        return stride(from: 0, to: candidates.count, by: step).map { source.point(candidates[$0]) }
-            .filter { $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }
+        return picked.filter { $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }
     }
 
     static func correspondences(
