@@ -292,23 +292,16 @@ public enum M3C2 {
         }
         let lowest = keptLow - outerLow > limit ? median - limit : -Double.infinity
         let highest = outerHigh - keptHigh > limit ? median + limit : Double.infinity
-        var count = 0
-        var sum = 0.0
-        var sumSquares = 0.0
-        for t in along where t >= lowest && t <= highest {
-            count += 1
-            sum += t - median
-            sumSquares += (t - median) * (t - median)
+        // Sums about the median, over the kept points and over all of them, in one pass.
+        var kept = (count: 0, sum: 0.0, sumSquares: 0.0)
+        var all = kept
+        for t in along {
+            let d = t - median
+            all = (all.count + 1, all.sum + d, all.sumSquares + d * d)
+            if t >= lowest && t <= highest { kept = (kept.count + 1, kept.sum + d, kept.sumSquares + d * d) }
         }
-        if limit == 0 || 4 * count < 3 * along.count {
-            // Nothing set apart, or too much: every point.
-            (count, sum, sumSquares) = (0, 0, 0)
-            for t in along {
-                count += 1
-                sum += t - median
-                sumSquares += (t - median) * (t - median)
-            }
-        }
+        // Nothing set apart, or too much (a second surface in its own right): every point.
+        let (count, sum, sumSquares) = limit == 0 || 4 * kept.count < 3 * along.count ? all : kept
         let mean = sum / Double(count)
         return (count, median + mean, max(0, sumSquares / Double(count) - mean * mean))
     }

@@ -105,11 +105,4 @@ extension SurveyComparisonResult {
             }
         }
     }
-
-    /// The same file as bytes (for small results and tests).
-    public func cloudPLY(comments: [String] = []) -> [UInt8] {
-        var bytes = [UInt8]()
-        writeCloudPLY(comments: comments) { bytes.append(contentsOf: $0) }
-        return bytes
-    }
 }

@@ -303,26 +303,24 @@ struct Cylinder {
     }
 }
 
-extension KDTree {
-    /// Pushes the children of internal node `index` for a nearest-first search: the nearer
-    /// child last, so it is popped first, and the farther only if its box is closer than
-    /// `bound` (squared).
-    @inline(__always)
-    func pushChildren(
-        of index: Int, _ node: Node, _ nodes: UnsafeBufferPointer<Node>, query: SIMD3<Double>, bound: Double,
-        _ stack: UnsafeMutableBufferPointer<Int32>, _ depth: inout Int
-    ) {
-        let left = index + 1
-        let right = Int(node.right)
-        let leftDistance = boxDistanceSquared(query, nodes[left].lower, nodes[left].upper)
-        let rightDistance = boxDistanceSquared(query, nodes[right].lower, nodes[right].upper)
-        let (near, far, farDistance) =
-            leftDistance <= rightDistance ? (left, right, rightDistance) : (right, left, leftDistance)
-        if farDistance < bound {
-            stack[depth] = Int32(far)
-            depth += 1
-        }
-        stack[depth] = Int32(near)
+/// Pushes the children of internal node `index` (of a k-d tree or a triangle hierarchy, which
+/// share the node layout) for a nearest-first search: the nearer child last, so it is popped
+/// first, and the farther only if its box is closer than `bound` (squared).
+@inline(__always)
+func pushChildren(
+    of index: Int, _ node: KDTree.Node, _ nodes: UnsafeBufferPointer<KDTree.Node>, query: SIMD3<Double>,
+    bound: Double, _ stack: UnsafeMutableBufferPointer<Int32>, _ depth: inout Int
+) {
+    let left = index + 1
+    let right = Int(node.right)
+    let leftDistance = boxDistanceSquared(query, nodes[left].lower, nodes[left].upper)
+    let rightDistance = boxDistanceSquared(query, nodes[right].lower, nodes[right].upper)
+    let (near, far, farDistance) =
+        leftDistance <= rightDistance ? (left, right, rightDistance) : (right, left, leftDistance)
+    if farDistance < bound {
+        stack[depth] = Int32(far)
         depth += 1
     }
+    stack[depth] = Int32(near)
+    depth += 1
 }

@@ -6,13 +6,8 @@ import Dispatch
 /// centroids on the widest axis; each node keeps the box around its triangles' vertices. Only
 /// triangle numbers are stored; vertices are read from the mesh's own arrays.
 public struct TriangleBVH: Sendable {
-    struct Node {
-        var lower: SIMD3<Double>
-        var upper: SIMD3<Double>
-        var start: Int32
-        var end: Int32
-        var right: Int32
-    }
+    /// A k-d tree's node: a box, a range of triangles in tree order, the right child (-1 for a leaf).
+    typealias Node = KDTree.Node
 
     let positions: [Double]
     let triangles: [UInt32]
@@ -149,18 +144,7 @@ public struct TriangleBVH: Sendable {
                         }
                         continue
                     }
-                    let left = index + 1
-                    let right = Int(node.right)
-                    let leftDistance = boxDistanceSquared(query, nodes[left].lower, nodes[left].upper)
-                    let rightDistance = boxDistanceSquared(query, nodes[right].lower, nodes[right].upper)
-                    let (near, far, farDistance) =
-                        leftDistance <= rightDistance ? (left, right, rightDistance) : (right, left, leftDistance)
-                    if farDistance < best {
-                        stack[depth] = Int32(far)
-                        depth += 1
-                    }
-                    stack[depth] = Int32(near)
-                    depth += 1
+                    pushChildren(of: index, node, nodes, query: query, bound: best, stack, &depth)
                 }
             }
         }
