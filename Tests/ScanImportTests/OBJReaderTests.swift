@@ -13,6 +13,35 @@ import Testing
         return try result.get()
     }
 
+    /// A file of several megabyte-sized chunks, read from a mapping whose pages are given back
+    /// chunk by chunk: relative indices resolve across chunk boundaries, CRLF lines and a last
+    /// line without a break are read, and an error in a late chunk names its true line.
+    @Test func chunkedReadingKeepsIndicesAndLineNumbers() throws {
+        var lines = ["# a strip of 60,000 quads"]
+        let columns = 60_001
+        for column in 0..<columns { lines.append("v \(column) 0 0\r") }
+        for column in 0..<columns { lines.append("v \(column) 1 0.5") }
+        for column in 0..<(columns - 1) {
+            // Relative to the end of the file's vertices: -2 * columns is the first vertex.
+            let a = column - 2 * columns
+            lines.append("f \(a) \(a + 1) \(a + 1 + columns) \(a + columns)")
+        }
+        let folder = FileManager.default.temporaryDirectory.appending(path: "heritage-obj-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appending(path: "strip.obj")
+        try Data(lines.joined(separator: "\n").utf8).write(to: file)
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int ?? 0 > 3 << 20)
+        let geometry = try OBJReader.read(path: file.path).geometry
+        #expect(geometry.vertexCount == 2 * columns && geometry.triangleCount == 2 * (columns - 1))
+        #expect(geometry.positions[3 * (columns + 7)..<3 * (columns + 8)] == [7, 1, 0.5])
+        #expect(geometry.triangles[6 * 50_000..<6 * 50_000 + 6] == [50_000, 50_001, 110_002, 50_000, 110_002, 110_001])
+        lines[lines.count - 2] = "f 1 2 x"
+        try Data(lines.joined(separator: "\n").utf8).write(to: file)
+        let error = #expect(throws: ScanImportError.self) { try OBJReader.read(path: file.path) }
+        #expect(error?.location == .line(lines.count - 1))
+    }
+
     @Test func allIndexFormsAndNegativeIndicesResolve() throws {
         let document = try read(
             """

@@ -205,5 +205,10 @@ struct PLYCorpusTests {
             ])
         // A lone "red" is not a colour: it is kept as a scalar field.
         #expect(geometry.scalarFields.first { $0.name == "red" }?.values[150_001] == Float(150_001 % 256))
+        // Positions decoded straight into interleaved doubles (float, double and short axes, either
+        // byte order) equal the columns' widened and interleaved.
+        let positionsOnly = try ScanLoader.load(path: file.path, positionsOnly: true).geometry
+        #expect(positionsOnly.positions == geometry.positions)
+        #expect(positionsOnly.scalarFields.isEmpty)
     }
 }

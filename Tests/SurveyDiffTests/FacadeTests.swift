@@ -175,6 +175,33 @@ import Testing
         // Signed: the block lies behind the reference surface.
         #expect(abs(blockPlane[blockPlane.count / 2] + 0.079) < 0.004)
     }
+
+    /// A whole C2C comparison measures in the compared points' tree order and puts everything
+    /// back: the result is in input order, point for point, as if measured in place; with a
+    /// non-finite point (no tree order then), that point is kept and reads no data.
+    @Test(arguments: [false, true])
+    func c2cComparisonKeepsTheInputOrder(withNaN: Bool) throws {
+        var after = Self.after.cloud
+        if withNaN { after.positions[3 * 500] = .nan }
+        var options = ComparisonOptions()
+        options.method = .c2c
+        let result = try SurveyComparison.run(before: Self.before.cloud, after: after, options: options)
+        #expect(result.points.positions.elementsEqual(after.positions) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        let direct = try C2C.distances(
+            from: after, to: KDTree(positions: Self.before.cloud.positions), model: .nearestNeighbour,
+            orientation: .axis(SIMD3(0, 0, 1)))
+        #expect(result.distance.elementsEqual(direct) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        #expect(result.distance[500].isNaN == withNaN && result.statistics.noData == (withNaN ? 1 : 0))
+        let threshold = try #require(result.parameters.changeThreshold)
+        #expect(result.significant == direct.map { $0.isFinite && abs($0) > threshold })
+        // Labels sit on significant points, and the block's points carry the largest region's.
+        #expect(result.regions.labels.indices.allSatisfy { result.regions.labels[$0] == 0 || result.significant[$0] })
+        var blockLabels = [Int32: Int]()
+        for index in 0..<after.count where Self.after.truth[index] < -0.07 && index != 500 {
+            blockLabels[result.regions.labels[index], default: 0] += 1
+        }
+        #expect(blockLabels.max { $0.value < $1.value }?.key == 1)
+    }
 }
 
 @Suite struct C2MTests {

@@ -39,14 +39,16 @@ do {
         try handle.close()
         print("{\"op\": \"normals\", \"n\": \(cloud.count), \"t_normals\": \(seconds)}")
     case "icp":
-        let target = PointCloud(try ScanLoader.load(path: arguments[2]).geometry)
+        var target = PointCloud(try ScanLoader.load(path: arguments[2]).geometry)
         let source = PointCloud(try ScanLoader.load(path: arguments[3], positionsOnly: true).geometry)
         let metric: ICPParameters.Metric = arguments.count > 4 && arguments[4] == "p2p" ? .pointToPoint : .pointToPlane
         let started = Date()
-        // ICP asks nearest neighbours and, for the file's normals, input indices.
-        let tree = KDTree(positions: target.positions, keeping: [.points, .indices])
+        // ICP asks nearest neighbours and, for the file's normals (read by input index), input
+        // indices. The tree takes the target's positions over.
+        let normals = target.normals
+        let tree = KDTree(positions: target.takePositions(), keeping: [.points, .indices])
         let (_, report) = try ICP.align(
-            source: source, target: target, targetTree: tree,
+            source: source, targetNormals: normals, targetTree: tree,
             parameters: ICPParameters(metric: metric, maximumCorrespondenceDistance: 0.2))
         let seconds = Date().timeIntervalSince(started)
         let encoder = JSONEncoder()

@@ -39,7 +39,8 @@ public enum ScanInspector {
                 releasePages: { mapped.releasePages(from: $0, to: $1) })
             return Inspection(summary: try ScanSummary(ply: document, file: path))
         case .obj:
-            let document = try OBJReader.read(mapped.bytes, file: path)
+            let document = try OBJReader.read(
+                mapped.bytes, file: path, releasePages: { mapped.releasePages(from: $0, to: $1) })
             let related = OBJRelatedFiles.resolve(objPath: path, libraries: document.materialLibraries)
             return Inspection(summary: ScanSummary(obj: document, related: related), references: related.references)
         case .jpeg, .png:

@@ -14,7 +14,8 @@ public enum ScanLoader {
     /// `format` (`ply`, `obj`, `las`, `xyz`) overrides recognition by content and name, for
     /// files stored without an extension (archive blobs). With `positionsOnly`, a PLY file's
     /// vertex properties other than x, y and z are checked but not kept (a comparison needs
-    /// neither normals nor colours, and a million normals would hold 24 MB while decoding).
+    /// neither normals nor colours, and a million normals would hold 24 MB while decoding). A
+    /// binary PLY file's x, y and z are decoded straight into interleaved positions.
     public static func load(
         path: String, format: String? = nil, positionsOnly: Bool = false
     ) throws(ScanImportError) -> LoadedScan {
@@ -37,10 +38,13 @@ public enum ScanLoader {
                     decoding: { element, property in
                         !positionsOnly || element != "vertex" || property == "x" || property == "y" || property == "z"
                     },
-                    releasePages: { mapped.releasePages(from: $0, to: $1) })
+                    releasePages: { mapped.releasePages(from: $0, to: $1) }, interleavingPositions: true)
                 return LoadedScan(geometry: try document.geometry(file: path), format: "ply")
             case .obj:
-                return LoadedScan(geometry: try OBJReader.read(mapped.bytes, file: path).geometry, format: "obj")
+                return LoadedScan(
+                    geometry: try OBJReader.read(
+                        mapped.bytes, file: path, releasePages: { mapped.releasePages(from: $0, to: $1) }
+                    ).geometry, format: "obj")
             case .las:
                 let document = try LASReader.read(mapped.bytes, file: path)
                 return LoadedScan(geometry: document.geometry, format: "las", crs: document.crs, units: document.units)

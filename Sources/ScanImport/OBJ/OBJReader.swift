@@ -30,10 +30,17 @@ public enum OBJReader {
     public static func read(path: String) throws(ScanImportError) -> OBJDocument {
         let mapped = try MappedFile.mapping(of: path)
         defer { withExtendedLifetime(mapped) {} }  // the readers work on the mapping itself
-        return try read(mapped.bytes, file: path)
+        return try read(mapped.bytes, file: path, releasePages: { mapped.releasePages(from: $0, to: $1) })
     }
 
     public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> OBJDocument {
+        try read(bytes, file: file, releasePages: nil)
+    }
+
+    /// `releasePages`, for a file mapping, gives back the pages of a byte range once it is read.
+    static func read(
+        _ bytes: UnsafeRawBufferPointer, file: String, releasePages: (@Sendable (Int, Int) -> Int)?
+    ) throws(ScanImportError) -> OBJDocument {
         if containsContinuation(bytes) {
             // Rare: join continued lines (a backslash before the line break) into one, keeping line numbers.
             var joined = [UInt8](bytes)
@@ -59,7 +66,7 @@ public enum OBJReader {
             }
             return try result.get()
         }
-        return try OBJParser(bytes: bytes, file: file, joinedBreaks: []).parse()
+        return try OBJParser(bytes: bytes, file: file, joinedBreaks: [], releasePages: releasePages).parse()
     }
 
     private static func containsContinuation(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -101,55 +108,85 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
     let file: String
     /// Offsets of continuations joined into one line, to keep reported line numbers true.
     let joinedBreaks: [Int]
+    /// Gives back the pages of a byte range of a file mapping (nil: the bytes are not a mapping).
+    var releasePages: (@Sendable (Int, Int) -> Int)? = nil
+
+    /// A run of whole lines: its bytes, and the index of its first line in the file.
+    struct Chunk {
+        var bytes: Range<Int>
+        var firstLine = 0
+        /// v, vt, vn and f lines in the chunk.
+        var counts = (v: 0, vt: 0, vn: 0, f: 0)
+    }
 
     func parse() throws(ScanImportError) -> OBJDocument {
-        let lines = lineStarts()
-        let chunkSize = 32_768
-        let chunkCount = max(1, (lines.count + chunkSize - 1) / chunkSize)
-        // Pass 1: how many v, vt, vn lines each chunk has.
-        let counts = UnsafeSlots<(Int, Int, Int)>(count: chunkCount)
+        // Chunks of about a megabyte of whole lines: no index of every line is built (16 bytes a
+        // line), and each chunk's pages of a mapped file are given back once it is read.
+        let ranges = chunkRanges(bytes: 1 << 20)
+        var chunks = ranges.map { Chunk(bytes: $0) }
+        // Pass 1: how many lines, and v, vt, vn and f lines, each chunk has.
+        let counted = UnsafeSlots<Chunk>(count: chunks.count)
         let parser = self
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            var v = 0
-            var vt = 0
-            var vn = 0
-            for line in parser.range(chunk, chunkSize, lines.count) {
-                let start = lines[line].lowerBound
-                guard lines[line].count >= 2, parser.bytes[start] == UInt8(ascii: "v") else { continue }
-                switch parser.bytes[start + 1] {
-                case 32, 9: v += 1
-                case UInt8(ascii: "t"): vt += 1
-                case UInt8(ascii: "n"): vn += 1
-                default: break
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+            var chunk = Chunk(bytes: ranges[index])
+            parser.forEachLine(in: chunk.bytes) { line, span in
+                chunk.firstLine = line + 1  // the line count, for now
+                guard span.count >= 2, parser.bytes[span.lowerBound] != UInt8(ascii: "#") else { return }
+                let (k0, k1) = (parser.bytes[span.lowerBound], parser.bytes[span.lowerBound + 1])
+                if k0 == UInt8(ascii: "v") {
+                    switch k1 {
+                    case 32, 9: chunk.counts.v += 1
+                    case UInt8(ascii: "t"): chunk.counts.vt += 1
+                    case UInt8(ascii: "n"): chunk.counts.vn += 1
+                    default: break
+                    }
+                } else if k0 == UInt8(ascii: "f") && (k1 == 32 || k1 == 9) {
+                    chunk.counts.f += 1
                 }
             }
-            counts[chunk] = (v, vt, vn)
+            _ = parser.releasePages?(chunk.bytes.lowerBound, chunk.bytes.upperBound)
+            counted[index] = chunk
         }
         var bases: [(Int, Int, Int)] = []
         var total = (0, 0, 0)
-        for chunk in 0..<chunkCount {
+        var lines = 0
+        for index in chunks.indices {
+            chunks[index] = counted[index] ?? chunks[index]
+            let lineCount = chunks[index].firstLine
+            chunks[index].firstLine = lines
+            lines += lineCount
             bases.append(total)
-            let count = counts[chunk] ?? (0, 0, 0)
-            total = (total.0 + count.0, total.1 + count.1, total.2 + count.2)
+            let count = chunks[index].counts
+            total = (total.0 + count.v, total.1 + count.vt, total.2 + count.vn)
         }
         // Pass 2: decode, resolving indices against the counts before each line.
+        let decodedChunks = chunks
         let chunkBases = bases
         let totals = total
-        let results = UnsafeSlots<Result<OBJChunk, ScanImportError>>(count: chunkCount)
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        let results = UnsafeSlots<Result<OBJChunk, ScanImportError>>(count: chunks.count)
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             do throws(ScanImportError) {
-                results[chunk] = .success(
-                    try parser.decode(
-                        lines, parser.range(chunk, chunkSize, lines.count), base: chunkBases[chunk], totals: totals))
+                results[index] = .success(
+                    try parser.decode(decodedChunks[index], base: chunkBases[index], totals: totals))
             } catch {
-                results[chunk] = .failure(error)
+                results[index] = .failure(error)
             }
+            _ = parser.releasePages?(decodedChunks[index].bytes.lowerBound, decodedChunks[index].bytes.upperBound)
         }
+        // The first error in file order wins; then the chunks are joined, each let go once
+        // copied, so the whole is never held twice.
+        for index in chunks.indices { if case .failure(let error) = results[index] { throw error } }
         var merged = OBJChunk()
+        merged.positions.reserveCapacity(3 * total.0)
+        var triangleCount = 0
+        for index in chunks.indices {
+            if case .success(let part) = results[index] { triangleCount += part.triangles.count }
+        }
+        merged.triangles.reserveCapacity(triangleCount)
         var anyColor = false
-        for chunk in 0..<chunkCount {
-            guard let result = results[chunk] else { continue }
-            let part = try result.get()
+        for index in chunks.indices {
+            guard case .success(let part) = results[index] else { continue }
+            results[index] = nil
             merged.positions += part.positions
             merged.colors += part.colors
             if part.colorCount > 0 { anyColor = true }
@@ -204,50 +241,69 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         (chunk * size)..<min(count, (chunk + 1) * size)
     }
 
-    /// The byte range of every line (without its line break), empty lines included.
-    private func lineStarts() -> [Range<Int>] {
+    /// Byte ranges of about `size` bytes that end just after a line break (the last at the end).
+    private func chunkRanges(bytes size: Int) -> [Range<Int>] {
+        guard let base = bytes.baseAddress else { return [0..<0] }
         var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(bytes.count / 24 + 1)
-        guard let base = bytes.baseAddress else { return [] }
         var start = 0
         while start < bytes.count {
-            let found = memchr(base + start, 10, bytes.count - start)
-            let end = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
-            var contentEnd = end
-            if contentEnd > start && bytes[contentEnd - 1] == 13 { contentEnd -= 1 }
-            ranges.append(start..<contentEnd)
-            start = end + 1
+            var end = bytes.count
+            if start + size < bytes.count, let found = memchr(base + start + size, 10, bytes.count - start - size) {
+                end = base.distance(to: UnsafeRawPointer(found)) + 1
+            }
+            ranges.append(start..<end)
+            start = end
         }
-        return ranges
+        return ranges.isEmpty ? [0..<0] : ranges
     }
 
-    /// The 1-based line number of line index `line`, counting continued lines as the file does.
-    private func lineNumber(_ line: Int, _ lines: [Range<Int>]) -> Int {
+    /// Calls `body` with the index (from 0 within `range`) and byte range of every line in
+    /// `range` (without its line break), empty lines included.
+    @inline(__always)
+    private func forEachLine<E: Error>(in range: Range<Int>, _ body: (Int, Range<Int>) throws(E) -> Void) throws(E) {
+        guard let base = bytes.baseAddress else { return }
+        var start = range.lowerBound
+        var line = 0
+        while start < range.upperBound {
+            let found = memchr(base + start, 10, range.upperBound - start)
+            let end = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? range.upperBound
+            var contentEnd = end
+            if contentEnd > start && bytes[contentEnd - 1] == 13 { contentEnd -= 1 }
+            try body(line, start..<contentEnd)
+            line += 1
+            start = end + 1
+        }
+    }
+
+    /// The 1-based line number of the line at index `line` starting at byte `offset`, counting
+    /// continued lines as the file does.
+    private func lineNumber(_ line: Int, offset: Int) -> Int {
         guard !joinedBreaks.isEmpty else { return line + 1 }
-        let offset = lines[line].lowerBound
         return line + 1 + joinedBreaks.filter { $0 < offset }.count
     }
 
     private func decode(
-        _ lines: [Range<Int>], _ range: Range<Int>, base: (Int, Int, Int), totals: (Int, Int, Int)
+        _ lines: Chunk, base: (Int, Int, Int), totals: (Int, Int, Int)
     ) throws(ScanImportError) -> OBJChunk {
         var chunk = OBJChunk()
+        chunk.positions.reserveCapacity(3 * lines.counts.v)
+        chunk.triangles.reserveCapacity(3 * lines.counts.f)
         var seen = base  // v, vt, vn counts before the current line
         var polygon: [UInt32] = []
-        for line in range {
-            let span = lines[line]
+        try forEachLine(in: lines.bytes) { (local, span) throws(ScanImportError) in
+            let line = lines.firstLine + local
             var cursor = span.lowerBound
             let end = span.upperBound
             func failWith(_ code: ScanImportError.Code, _ message: String) -> ScanImportError {
-                ScanImportError(code, file: file, at: .line(lineNumber(line, lines)), message)
+                ScanImportError(code, file: file, at: .line(lineNumber(line, offset: span.lowerBound)), message)
             }
             func fail(_ message: String) -> ScanImportError { failWith(.malformedBody, message) }
-            guard let keyword = token(&cursor, end) else { continue }
+            guard let keyword = token(&cursor, end) else { return }
             let keywordLength = keyword.count
             let k0 = bytes[keyword.lowerBound]
             if k0 == UInt8(ascii: "#") {
                 chunk.comments.append(text(keyword.lowerBound + 1, end).trimmingCharacters)
-                continue
+                return
             }
             if keywordLength == 1 && k0 == UInt8(ascii: "v") {
                 // Up to seven numbers (x y z [w] or x y z r g b [a]) without allocating.
@@ -282,7 +338,7 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
                     chunk.colorCount += 1
                 }
                 seen.0 += 1
-                continue
+                return
             }
             if keywordLength == 2 && k0 == UInt8(ascii: "v") {
                 let k1 = bytes[keyword.lowerBound + 1]
@@ -303,7 +359,7 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
                         seen.2 += 1
                         chunk.normals += 1
                     }
-                    continue
+                    return
                 }
             }
             if keywordLength == 1 && (k0 == UInt8(ascii: "f") || k0 == UInt8(ascii: "l") || k0 == UInt8(ascii: "p")) {
@@ -329,7 +385,7 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
                     guard !polygon.isEmpty else { throw fail("p names no vertex") }
                     chunk.points += polygon.count
                 }
-                continue
+                return
             }
             let name = text(keyword.lowerBound, keyword.upperBound)
             let rest = text(cursor, end).trimmingCharacters
@@ -340,7 +396,9 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
             case "mtllib": chunk.materialLibraries.append(rest)
             case "s": break
             default:
-                if chunk.unknownKeywords[name] == nil { chunk.unknownKeywords[name] = lineNumber(line, lines) }
+                if chunk.unknownKeywords[name] == nil {
+                    chunk.unknownKeywords[name] = lineNumber(line, offset: span.lowerBound)
+                }
             }
         }
         return chunk

@@ -12,6 +12,9 @@ struct PLYBinaryReader {
     var decoding: ((String, String) -> Bool)? = nil
     /// For a file mapping: gives back the pages of `from..<to` and returns where it stopped.
     var releasePages: ((Int, Int) -> Int)? = nil
+    /// Decode an all-scalar element's x, y and z straight into interleaved `Double` positions
+    /// (`PLYElementData.positions`) instead of three columns.
+    var interleavingPositions = false
 
     func read() throws -> [PLYElementData] {
         var offset = header.bodyOffset
@@ -48,6 +51,15 @@ struct PLYBinaryReader {
             if decoding?(element.name, property.name) ?? true { kept.append((property.name, type, fieldOffset)) }
             fieldOffset += type.byteCount
         }
+        // x, y and z, when they go straight into interleaved positions.
+        var axes: [(type: PLYScalarType, field: Int)] = []
+        if interleavingPositions {
+            let found = ["x", "y", "z"].compactMap { name in kept.first { $0.name == name } }
+            if found.count == 3 {
+                axes = found.map { ($0.type, $0.field) }
+                kept.removeAll { ["x", "y", "z"].contains($0.name) }
+            }
+        }
         // Decode block by block; behind the decoded blocks, a file mapping's pages are given back
         // so that peak memory is the columns, not the columns plus the file.
         let count = element.count
@@ -56,6 +68,7 @@ struct PLYBinaryReader {
         }
         var converted = 0  // buffers before this index were turned into arrays and freed
         defer { buffers[converted...].forEach { $0.deallocate() } }
+        var positions = [Double](repeating: 0, count: axes.isEmpty ? 0 : 3 * count)
         let blockSize = 1 << 16
         var released = offset
         for blockStart in stride(from: 0, to: count, by: blockSize) {
@@ -70,6 +83,16 @@ struct PLYBinaryReader {
                 default: copy(UInt64.self, blockEnd - blockStart, start, recordSize, target)
                 }
             }
+            if !axes.isEmpty {
+                positions.withUnsafeMutableBufferPointer { out in
+                    guard let out = out.baseAddress else { return }
+                    for (axis, property) in axes.enumerated() {
+                        widen(
+                            property.type, blockEnd - blockStart, offset + blockStart * recordSize + property.field,
+                            recordSize, out + 3 * blockStart + axis)
+                    }
+                }
+            }
             if let releasePages { released = releasePages(released, offset + blockEnd * recordSize) }
         }
         var scalars: [String: ScalarColumn] = [:]
@@ -80,7 +103,8 @@ struct PLYBinaryReader {
             converted = index + 1
         }
         offset += total
-        return PLYElementData(element: element, scalars: scalars, lists: [:])
+        return PLYElementData(
+            element: element, scalars: scalars, lists: [:], positions: axes.isEmpty ? nil : positions)
     }
 
     /// Copies `count` values of `T`'s width from `start`, `stride` bytes apart, into `target`,
@@ -94,6 +118,31 @@ struct PLYBinaryReader {
             let raw = bytes.loadUnaligned(fromByteOffset: position, as: T.self)
             output[index] = bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
             position += stride
+        }
+    }
+
+    /// Writes `count` values of `type`, `stride` bytes apart from `start`, widened to `Double`,
+    /// to every third slot of `target` (one axis of interleaved positions).
+    private func widen(
+        _ type: PLYScalarType, _ count: Int, _ start: Int, _ stride: Int, _ target: UnsafeMutablePointer<Double>
+    ) {
+        func each<T: FixedWidthInteger>(_: T.Type, _ convert: (T) -> Double) {
+            var position = start
+            for index in 0..<count {
+                let raw = bytes.loadUnaligned(fromByteOffset: position, as: T.self)
+                target[3 &* index] = convert(bigEndian ? T(bigEndian: raw) : T(littleEndian: raw))
+                position &+= stride
+            }
+        }
+        switch type {
+        case .int8: each(Int8.self) { Double($0) }
+        case .uint8: each(UInt8.self) { Double($0) }
+        case .int16: each(Int16.self) { Double($0) }
+        case .uint16: each(UInt16.self) { Double($0) }
+        case .int32: each(Int32.self) { Double($0) }
+        case .uint32: each(UInt32.self) { Double($0) }
+        case .float32: each(UInt32.self) { Double(Float(bitPattern: $0)) }
+        case .float64: each(UInt64.self) { Double(bitPattern: $0) }
         }
     }
 

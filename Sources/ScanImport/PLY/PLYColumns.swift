@@ -154,6 +154,10 @@ public struct PLYElementData: Sendable, Equatable {
     public var element: PLYElement
     public var scalars: [String: ScalarColumn]
     public var lists: [String: ListColumn]
+    /// x, y and z widened to `Double` and interleaved, when the reader was asked to decode them
+    /// so (`scalars` then holds no x, y or z): a comparison needs them in this form, and
+    /// decoding straight into it saves the three columns' memory.
+    public var positions: [Double]? = nil
 }
 
 /// A whole PLY file: its header and every element's data.

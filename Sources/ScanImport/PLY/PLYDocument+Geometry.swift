@@ -2,7 +2,7 @@ extension PLYDocument {
     /// The element holding vertex positions: `vertex`, else the first element with x, y and z.
     var vertexData: PLYElementData? {
         element(named: "vertex")
-            ?? elements.first { ["x", "y", "z"].allSatisfy($0.scalars.keys.contains) }
+            ?? elements.first { $0.positions != nil || ["x", "y", "z"].allSatisfy($0.scalars.keys.contains) }
     }
 
     /// Points, normals, colours, scalar fields and triangles, with every face index checked.
@@ -16,7 +16,9 @@ extension PLYDocument {
         }
         let count = vertices.element.count
         var geometry = ScanGeometry(positions: [])
-        if let x = vertices.scalars["x"], let y = vertices.scalars["y"], let z = vertices.scalars["z"] {
+        if let positions = vertices.positions {
+            geometry.positions = positions
+        } else if let x = vertices.scalars["x"], let y = vertices.scalars["y"], let z = vertices.scalars["z"] {
             geometry.positions = [Double](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
                 x.scatter(into: buffer, stride: 3, offset: 0)
                 y.scatter(into: buffer, stride: 3, offset: 1)
@@ -25,13 +27,15 @@ extension PLYDocument {
             }
         }
         if let nx = vertices.scalars["nx"], let ny = vertices.scalars["ny"], let nz = vertices.scalars["nz"] {
-            let normals = [Double](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
-                nx.scatter(into: buffer, stride: 3, offset: 0)
-                ny.scatter(into: buffer, stride: 3, offset: 1)
-                nz.scatter(into: buffer, stride: 3, offset: 2)
+            // Straight to Float: a Double array between would hold twice the normals' memory.
+            geometry.normals = [Float](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
+                for index in 0..<count {
+                    buffer[3 * index] = Float(nx.double(at: index))
+                    buffer[3 * index + 1] = Float(ny.double(at: index))
+                    buffer[3 * index + 2] = Float(nz.double(at: index))
+                }
                 initialized = count * 3
             }
-            geometry.normals = normals.map { Float($0) }
         }
         let colorNames =
             ["red", "green", "blue"].allSatisfy(vertices.scalars.keys.contains)
@@ -137,7 +141,9 @@ extension PLYDocument {
         var triangles = 0
         let polygons = try forEachTriangle(file: file, vertexCount: count) { _, _, _ in triangles += 1 }
         var bounds: Bounds?
-        if let x = vertices.scalars["x"]?.range, let y = vertices.scalars["y"]?.range,
+        if let positions = vertices.positions {
+            bounds = ScanGeometry(positions: positions).bounds
+        } else if let x = vertices.scalars["x"]?.range, let y = vertices.scalars["y"]?.range,
             let z = vertices.scalars["z"]?.range
         {
             bounds = Bounds(

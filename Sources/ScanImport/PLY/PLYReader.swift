@@ -7,10 +7,11 @@ public enum PLYReader {
 
     /// Like ``read(_:file:)``, but elements made only of scalars keep just the properties
     /// `decoding` accepts (by element and property name): `inspect` needs x, y and z, not normals
-    /// or colours. Every value is still read and checked, and every list decoded.
+    /// or colours. Every value is still read and checked, and every list decoded. With
+    /// `interleavingPositions`, a binary file's x, y and z arrive as `PLYElementData.positions`.
     static func read(
         _ bytes: UnsafeRawBufferPointer, file: String, decoding: ((String, String) -> Bool)?,
-        releasePages: ((Int, Int) -> Int)? = nil
+        releasePages: ((Int, Int) -> Int)? = nil, interleavingPositions: Bool = false
     ) throws(ScanImportError) -> PLYDocument {
         let header: PLYHeader
         do {
@@ -31,7 +32,7 @@ public enum PLYReader {
             case .binaryLittleEndian, .binaryBigEndian:
                 let reader = PLYBinaryReader(
                     bytes: bytes, header: header, file: file, bigEndian: header.format == .binaryBigEndian,
-                    decoding: decoding, releasePages: releasePages)
+                    decoding: decoding, releasePages: releasePages, interleavingPositions: interleavingPositions)
                 elements = try reader.read()
                 let consumed = try consumedBytes(header, elements)
                 if consumed < bytes.count {

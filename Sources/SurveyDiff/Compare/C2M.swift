@@ -4,8 +4,15 @@ public enum C2M {
     public static func distances(
         from compared: PointCloud, to mesh: TriangleBVH, comparedTree: KDTree? = nil
     ) throws(SurveyDiffError) -> [Double] {
+        try distances(from: compared, to: mesh, comparedTree: comparedTree, order: .input)
+    }
+
+    /// With `order` `.tree`, `compared` is `comparedTree`'s own points and so is the result's order.
+    static func distances(
+        from compared: PointCloud, to mesh: TriangleBVH, comparedTree: KDTree?, order: ResultOrder
+    ) throws(SurveyDiffError) -> [Double] {
         guard mesh.triangleCount > 0 else { throw SurveyDiffError(.emptyInput, "the reference mesh has no triangles") }
-        return inSpatialOrder(compared, tree: comparedTree) { _, p in
+        return inSpatialOrder(compared, tree: comparedTree, order: order) { p in
             guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { return .nan }
             return mesh.closest(to: p)?.signedDistance ?? .nan
         }

@@ -154,10 +154,14 @@ public enum SurveyComparison {
         var referenceContents: KDTree.Contents = isM3C2 ? [.points, .surface] : [.points]
         // ICP reads a file's own normals by input index; C2M's mesh and M3C2 with every point a
         // core point need the before positions as they are.
-        if before.normals != nil { referenceContents.insert(.indices) }
-        let keepBefore =
-            before.normals != nil || options.method == .c2m || (isM3C2 && givenCores == nil && options.allCorePoints)
+        let beforeNormals = options.align ? before.normals : nil
+        if beforeNormals != nil { referenceContents.insert(.indices) }
+        let keepBefore = options.method == .c2m || (isM3C2 && givenCores == nil && options.allCorePoints)
         let beforeBounds = options.align ? before.bounds : nil
+        // C2C and C2M measure at the compared points. When all are finite, the points' tree takes
+        // them over: distances and regions are found in tree order, then put back in input order
+        // in place, so the points are held once instead of twice.
+        let order: ResultOrder = !isM3C2 && after.positions.allSatisfy(\.isFinite) ? .tree : .input
         let beforePositions = Handoff(keepBefore ? before.positions : before.takePositions())
         var referenceTree: KDTree
         var afterTree: KDTree?
@@ -166,11 +170,11 @@ public enum SurveyComparison {
             // before the next: side by side, both epochs and both trees would be held at once.
             referenceTree = KDTree(positions: beforePositions.take(), keeping: referenceContents)
         } else {
-            // The compared points stay (they are the output's points): their tree copies them.
             // The two builds run side by side (a build uses a second core poorly on its own).
+            let afterPositions = Handoff(order == .tree ? after.takePositions() : after.positions)
             (referenceTree, afterTree) = concurrently(
                 { KDTree(positions: beforePositions.take(), keeping: referenceContents) },
-                { Optional(KDTree(positions: after.positions, keeping: [.points, .indices])) })
+                { Optional(KDTree(positions: afterPositions.take(), keeping: [.points, .indices])) })
         }
         ProcessMemory.releaseFreedMemory()
         let spacing = DamageRegions.medianSpacing(referenceTree)
@@ -189,7 +193,7 @@ public enum SurveyComparison {
             if options.maximumCorrespondenceDistance == nil { derived.append("maximumCorrespondenceDistance") }
             progress("aligning the after epoch (ICP \(options.icpMetric.rawValue))")
             let (transform, report) = try ICP.align(
-                source: compared, target: before, targetTree: referenceTree,
+                source: compared, targetNormals: beforeNormals, targetTree: referenceTree,
                 parameters: ICPParameters(
                     metric: options.icpMetric, maximumCorrespondenceDistance: maximum,
                     sampleCount: options.icpSampleCount, stableRegion: options.stableRegion,
@@ -209,8 +213,7 @@ public enum SurveyComparison {
         var levelOfDetection: [Double]?
         var significant: [Bool]
         var measurements: [M3C2Measurement]?
-        // The measured points' own tree: queries run in its order (cache-friendly), and regions use it.
-        var pointsTree: KDTree?
+        var regions: RegionAnalysis
         switch options.method {
         case .m3c2:
             let cylinderRadius = options.cylinderRadius ?? 5 * spacing
@@ -249,7 +252,7 @@ public enum SurveyComparison {
             // The epochs' trees are gone: the core points' tree, for the regions, takes their place
             // rather than adding to them (the cores were visited in Morton order).
             progress("indexing the core points (\(points.count))")
-            pointsTree = KDTree(positions: points.positions, keeping: [.points, .indices])
+            let coreTree = KDTree(positions: points.positions, keeping: [.points, .indices])
             measurements = result.measurements
             distance = result.measurements.map(\.distance)
             levelOfDetection = result.measurements.map(\.levelOfDetection)
@@ -262,34 +265,56 @@ public enum SurveyComparison {
             parameters.minimumPoints = options.minimumPoints
             parameters.orientation = options.orientation.description
             parameters.statistic = options.statistic.rawValue
-        case .c2c:
-            points = compared
-            (before, compared) = (PointCloud(positions: []), PointCloud(positions: []))
-            pointsTree = afterTree ?? KDTree(positions: points.positions, keeping: [.points, .indices])
-            let model: C2C.Model = options.localPlaneNeighbours.map { .localPlane(neighbours: $0) } ?? .nearestNeighbour
-            progress("C2C at \(points.count) points")
-            distance = try C2C.distances(
-                from: points, to: referenceTree, model: model, orientation: options.orientation,
-                comparedTree: pointsTree)
-            parameters.c2cModel = model.description
-            if case .localPlane = model { parameters.orientation = options.orientation.description }
+            progress("grouping significant change into regions")
+            regions = try DamageRegions.find(
+                corePoints: points, distance: distance, significant: significant, parameters: options.regions,
+                tree: coreTree)
+        case .c2c, .c2m:
+            // The measured points' own tree: queries run in its order (cache-friendly), and regions use it.
+            let comparedTree =
+                afterTree.take()
+                ?? KDTree(
+                    positions: order == .tree ? compared.takePositions() : compared.positions,
+                    keeping: [.points, .indices])
+            points = order == .tree ? PointCloud(positions: comparedTree.points) : compared
+            compared = PointCloud(positions: [])
+            if options.method == .c2c {
+                before = PointCloud(positions: [])
+                let model: C2C.Model =
+                    options.localPlaneNeighbours.map { .localPlane(neighbours: $0) } ?? .nearestNeighbour
+                progress("C2C at \(points.count) points")
+                distance = try C2C.distances(
+                    from: points, to: referenceTree, model: model, orientation: options.orientation,
+                    comparedTree: comparedTree, order: order)
+                parameters.c2cModel = model.description
+                if case .localPlane = model { parameters.orientation = options.orientation.description }
+            } else {
+                progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
+                referenceTree = KDTree(positions: [])  // it gave the spacing; the mesh takes its place
+                let mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
+                before = PointCloud(positions: [])
+                progress("C2M at \(points.count) points")
+                distance = try C2M.distances(from: points, to: mesh, comparedTree: comparedTree, order: order)
+            }
+            referenceTree = KDTree(positions: [])  // done with: the regions need only the measured points
+            ProcessMemory.releaseFreedMemory()
             (significant, parameters.changeThreshold) = thresholded(distance, options.changeThreshold, &derived)
-        case .c2m:
-            points = compared
-            progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
-            referenceTree = KDTree(positions: [])  // it gave the spacing; the mesh takes its place
-            let mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
-            (before, compared) = (PointCloud(positions: []), PointCloud(positions: []))
-            pointsTree = afterTree ?? KDTree(positions: points.positions, keeping: [.points, .indices])
-            progress("C2M at \(points.count) points")
-            distance = try C2M.distances(from: points, to: mesh, comparedTree: pointsTree)
-            (significant, parameters.changeThreshold) = thresholded(distance, options.changeThreshold, &derived)
+            progress("grouping significant change into regions")
+            regions = try DamageRegions.find(
+                corePoints: points, distance: distance, significant: significant, parameters: options.regions,
+                tree: comparedTree, order: order)
+            if order == .tree {
+                // Back to input order, in place: the tree's points are the output's points.
+                points = PointCloud(positions: [])
+                var (positions, inputIndex) = comparedTree.takePointsAndIndices()
+                scatterPositionsInPlace(&positions, by: inputIndex)
+                scatterInPlace(&distance, by: inputIndex)
+                scatterInPlace(&significant, by: inputIndex)
+                scatterInPlace(&regions.labels, by: inputIndex)
+                points = PointCloud(positions: positions)
+            }
         }
 
-        progress("grouping significant change into regions")
-        let regions = try DamageRegions.find(
-            corePoints: points, distance: distance, significant: significant, parameters: options.regions,
-            tree: pointsTree)
         parameters.regionLinkDistance = regions.linkDistance
         if options.regions.linkDistance == nil { derived.append("regionLinkDistance") }
         parameters.derived = derived

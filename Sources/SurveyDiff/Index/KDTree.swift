@@ -123,6 +123,15 @@ public struct KDTree: Sendable {
         return tree
     }
 
+    /// Hands over the points (tree order) and their input indices, the tree's last use: taken
+    /// from a uniquely held tree, neither array is copied when the taker changes it.
+    consuming func takePointsAndIndices() -> (points: [Double], indices: [Int32]) {
+        var tree = self
+        let taken = (tree.points, tree.indices)
+        (tree.points, tree.indices) = ([], [])
+        return taken
+    }
+
     /// Per tree position, x, y, z (each a block padded by 4) as Float offsets from the point's
     /// leaf origin, the centre of the leaf's box: 4-wide loops over boundary leaves in the
     /// sphere and cylinder queries. Offsets within a leaf are small, so Float keeps them to

@@ -57,11 +57,23 @@ public enum DamageRegions {
         corePoints: PointCloud, distance: [Double], significant: [Bool], parameters: RegionParameters = .init(),
         tree givenTree: KDTree? = nil
     ) throws(SurveyDiffError) -> RegionAnalysis {
+        try find(
+            corePoints: corePoints, distance: distance, significant: significant, parameters: parameters,
+            tree: givenTree, order: .input)
+    }
+
+    /// With `order` `.tree`, `corePoints` is `givenTree`'s own points and the arrays (and the
+    /// labels returned) are in its order.
+    static func find(
+        corePoints: PointCloud, distance: [Double], significant: [Bool], parameters: RegionParameters,
+        tree givenTree: KDTree?, order: ResultOrder
+    ) throws(SurveyDiffError) -> RegionAnalysis {
         precondition(distance.count == corePoints.count && significant.count == corePoints.count)
         if let link = parameters.linkDistance { try SurveyDiffError.requirePositive(link, "region link distance") }
         guard parameters.minimumPoints >= 1 else {
             throw SurveyDiffError(.invalidParameter, "minimum region points must be at least 1")
         }
+        precondition(order == .input || givenTree?.count == corePoints.count, "tree order needs the points' tree")
         let tree = givenTree ?? KDTree(positions: corePoints.positions, keeping: [.points, .indices])
         let spacing = medianSpacing(tree)
         // Linking at 1.5 times the typical distance to the 6th neighbour joins a grid's diagonal
@@ -88,7 +100,7 @@ public enum DamageRegions {
         for (slot, index) in flagged.enumerated() {
             let sign = distance[index] < 0
             tree.forEach(within: link, of: corePoints.point(index)) { position, _ in
-                let other = tree.inputIndex(position)
+                let other = order == .tree ? position : tree.inputIndex(position)
                 let otherSlot = Int(slotOfPoint[other])
                 if otherSlot > slot, (distance[other] < 0) == sign { sets.union(slot, otherSlot) }
             }

@@ -59,6 +59,16 @@ public enum ICP {
     public static func align(
         source: PointCloud, target: PointCloud, targetTree: KDTree, parameters: ICPParameters
     ) throws(SurveyDiffError) -> (transform: RigidTransform, report: RegistrationReport) {
+        try align(source: source, targetNormals: target.normals, targetTree: targetTree, parameters: parameters)
+    }
+
+    /// Aligns `source` onto the points of `targetTree`. `targetNormals` (x, y, z by input index,
+    /// the tree keeping `.indices`) are the target file's own; without them, point-to-plane fits
+    /// a normal to the 16 nearest target points of each matched point. The target's positions
+    /// are not needed beside the tree, which may have taken them over.
+    public static func align(
+        source: PointCloud, targetNormals: [Float]?, targetTree: KDTree, parameters: ICPParameters
+    ) throws(SurveyDiffError) -> (transform: RigidTransform, report: RegistrationReport) {
         try SurveyDiffError.requirePositive(parameters.maximumCorrespondenceDistance, "maximum correspondence distance")
         guard parameters.maximumIterations >= 1, parameters.sampleCount >= 3 else {
             throw SurveyDiffError(.invalidParameter, "ICP needs at least 1 iteration and 3 sample points")
@@ -70,7 +80,10 @@ public enum ICP {
         guard samples.count >= 6 else {
             throw SurveyDiffError(.notConverged, "only \(samples.count) source points lie in the stable region")
         }
-        var normals = TargetNormals(target: target, tree: targetTree)
+        precondition(
+            targetNormals.map { $0.count == 3 * targetTree.count && targetTree.contents.contains(.indices) } ?? true,
+            "the target's normals are read by input index: one per tree point, and a tree keeping .indices")
+        var normals = TargetNormals(given: targetNormals, tree: targetTree)
         var transform = parameters.initial
         var rmsBefore = Double.nan
         var last = (rms: Double.nan, kept: 0, excluded: 0)
@@ -78,46 +91,47 @@ public enum ICP {
         var converged = false
         while iterations < parameters.maximumIterations {
             iterations += 1
-            let pairs = correspondences(samples, transform, targetTree, parameters.maximumCorrespondenceDistance)
-            if parameters.metric == .pointToPlane { normals.prepare(pairs.map(\.target)) }
-            var residuals = [Double](repeating: 0, count: pairs.count)
-            for (slot, pair) in pairs.enumerated() {
-                residuals[slot] =
-                    parameters.metric == .pointToPlane
-                    ? dot(pair.source - pair.targetPoint, normals.normal(pair.target))
-                    : length(pair.source - pair.targetPoint)
+            var pairs = correspondences(samples, transform, targetTree, parameters.maximumCorrespondenceDistance)
+            if parameters.metric == .pointToPlane { normals.attach(to: &pairs) }
+            var residuals = pairs.map { pair -> Double in
+                parameters.metric == .pointToPlane
+                    ? dot(pair.source - targetTree.point(at: Int(pair.position)), pair.targetNormal)
+                    : length(pair.source - targetTree.point(at: Int(pair.position)))
             }
-            var keep = [Bool](repeating: true, count: pairs.count)
             var excluded = 0
             if parameters.excludeLargeResiduals && pairs.count > 20 {
                 var magnitudes = residuals.map(abs)
                 let limit = max(3 * 1.4826 * (quantile(&magnitudes, 0.5) ?? 0), 1e-12)
-                for slot in pairs.indices where abs(residuals[slot]) > limit {
-                    keep[slot] = false
-                    excluded += 1
+                // The pairs kept move to the front, in order: no second array of pairs.
+                var kept = 0
+                for slot in pairs.indices where !(abs(residuals[slot]) > limit) {
+                    (pairs[kept], residuals[kept]) = (pairs[slot], residuals[slot])
+                    kept += 1
                 }
+                excluded = pairs.count - kept
+                pairs.removeLast(excluded)
+                residuals.removeLast(excluded)
             }
-            let kept = pairs.indices.filter { keep[$0] }
-            guard kept.count >= 6 else {
+            guard pairs.count >= 6 else {
                 throw SurveyDiffError(
                     .notConverged,
-                    "only \(kept.count) correspondences within \(parameters.maximumCorrespondenceDistance); "
+                    "only \(pairs.count) correspondences within \(parameters.maximumCorrespondenceDistance); "
                         + "give a larger maximum correspondence distance or an initial transform")
             }
-            let rms = (kept.reduce(0.0) { $0 + residuals[$1] * residuals[$1] } / Double(kept.count)).squareRoot()
+            let rms = (residuals.reduce(0.0) { $0 + $1 * $1 } / Double(residuals.count)).squareRoot()
             if iterations == 1 { rmsBefore = rms }
-            last = (rms, kept.count, excluded)
+            last = (rms, pairs.count, excluded)
             let step: RigidTransform
             switch parameters.metric {
             case .pointToPlane:
-                guard let solved = pointToPlaneStep(kept.map { pairs[$0] }, kept.map { residuals[$0] }, normals)
+                guard let solved = pointToPlaneStep(pairs, residuals)
                 else {
                     throw SurveyDiffError(
                         .notConverged, "the point-to-plane system is singular (a flat or empty overlap)")
                 }
                 step = solved
             case .pointToPoint:
-                step = pointToPointStep(kept.map { pairs[$0] })
+                step = pointToPointStep(pairs, targetTree)
             }
             transform = step.after(transform)
             let moved = length(step.translation)
@@ -137,10 +151,14 @@ public enum ICP {
         return (transform, report)
     }
 
+    /// A sample, moved, the tree position of its nearest target point (read from the tree when
+    /// needed) and, for point-to-plane, that point's normal: 64 bytes.
     struct Pair {
         var source: SIMD3<Double>
-        var target: Int
-        var targetPoint: SIMD3<Double>
+        var position: Int32
+        var normal = SIMD3<Float>.zero
+
+        var targetNormal: SIMD3<Double> { SIMD3(Double(normal.x), Double(normal.y), Double(normal.z)) }
     }
 
     static func pickSamples(_ source: PointCloud, _ parameters: ICPParameters) -> [SIMD3<Double>] {
@@ -164,24 +182,27 @@ public enum ICP {
     static func correspondences(
         _ samples: [SIMD3<Double>], _ transform: RigidTransform, _ tree: KDTree, _ maximum: Double
     ) -> [Pair] {
-        let found = parallelArray(count: samples.count, repeating: Pair?.none, minimumChunk: 1024) { range, out in
+        var found = parallelArray(
+            count: samples.count, repeating: Pair(source: .zero, position: -1), minimumChunk: 1024
+        ) { range, out in
             for slot in range {
                 let p = transform.apply(samples[slot])
                 if let nearest = tree.nearest(to: p, maximumDistance: maximum) {
-                    out[slot] = Pair(source: p, target: nearest.position, targetPoint: tree.point(at: nearest.position))
+                    out[slot] = Pair(source: p, position: Int32(nearest.position))
                 }
             }
         }
-        return found.compactMap { $0 }
+        found.removeAll { $0.position < 0 }
+        return found
     }
 
     /// Solves the linearised point-to-plane problem (small rotation about the pairs' centroid).
-    static func pointToPlaneStep(_ pairs: [Pair], _ residuals: [Double], _ normals: TargetNormals) -> RigidTransform? {
+    static func pointToPlaneStep(_ pairs: [Pair], _ residuals: [Double]) -> RigidTransform? {
         let centroid = pairs.reduce(SIMD3<Double>.zero) { $0 + $1.source } / Double(pairs.count)
         var a = [Double](repeating: 0, count: 36)
         var b = [Double](repeating: 0, count: 6)
         for (slot, pair) in pairs.enumerated() {
-            let n = normals.normal(pair.target)
+            let n = pair.targetNormal
             let c = cross(pair.source - centroid, n)
             let row = [c.x, c.y, c.z, n.x, n.y, n.z]
             for i in 0..<6 {
@@ -200,14 +221,14 @@ public enum ICP {
     }
 
     /// Horn's closed form: the rotation from the largest eigenvector of his 4×4 matrix.
-    static func pointToPointStep(_ pairs: [Pair]) -> RigidTransform {
+    static func pointToPointStep(_ pairs: [Pair], _ tree: KDTree) -> RigidTransform {
         let n = Double(pairs.count)
         let sourceCentroid = pairs.reduce(SIMD3<Double>.zero) { $0 + $1.source } / n
-        let targetCentroid = pairs.reduce(SIMD3<Double>.zero) { $0 + $1.targetPoint } / n
+        let targetCentroid = pairs.reduce(SIMD3<Double>.zero) { $0 + tree.point(at: Int($1.position)) } / n
         var s = [Double](repeating: 0, count: 9)
         for pair in pairs {
             let p = pair.source - sourceCentroid
-            let q = pair.targetPoint - targetCentroid
+            let q = tree.point(at: Int(pair.position)) - targetCentroid
             let pv = [p.x, p.y, p.z]
             let qv = [q.x, q.y, q.z]
             for i in 0..<3 { for j in 0..<3 { s[i * 3 + j] += pv[i] * qv[j] } }
@@ -261,46 +282,49 @@ public enum ICP {
     }
 }
 
-/// Normals of the target cloud: the file's own when it has them, otherwise fitted to the 16
-/// nearest points, only for the points that are matched (and each only once).
+/// Normals of the target cloud: the file's own when it has them (read in place, by input
+/// index), otherwise fitted to the 16 nearest points, only for the points that are matched
+/// (and each only once: a few hundred thousand at most, kept by tree position).
 struct TargetNormals {
-    let target: PointCloud
+    let given: [Float]?
     let tree: KDTree
-    /// By tree position, x, y, z interleaved as Float (12 bytes a point, not a SIMD3<Double>'s
-    /// 32: a unit normal needs no more digits); NaN until computed.
-    var normals: [Float]
+    private var fitted = [Int32: SIMD3<Float>]()
 
-    init(target: PointCloud, tree: KDTree) {
-        self.target = target
+    init(given: [Float]?, tree: KDTree) {
+        self.given = given
         self.tree = tree
-        normals = [Float](repeating: .nan, count: 3 * tree.count)
-        if let given = target.normals {
-            for position in 0..<tree.count {
-                let index = tree.inputIndex(position)
-                for axis in 0..<3 { normals[3 * position + axis] = given[3 * index + axis] }
-            }
-        }
     }
 
-    mutating func prepare(_ positions: [Int]) {
-        var missing = Array(Set(positions.filter { normals[3 * $0].isNaN }))
-        missing.sort()
+    /// Sets each pair's target normal: given, fitted before, or fitted now (all cores). A given
+    /// normal that is not finite is fitted too. A point whose neighbours fit no plane gets zero.
+    mutating func attach(to pairs: inout [ICP.Pair]) {
+        var missing = Set<Int32>()
+        for slot in pairs.indices {
+            let position = pairs[slot].position
+            if let given {
+                let base = 3 * tree.inputIndex(Int(position))
+                let normal = SIMD3(given[base], given[base + 1], given[base + 2])
+                if normal.x.isFinite && normal.y.isFinite && normal.z.isFinite {
+                    pairs[slot].normal = normal
+                    continue
+                }
+            }
+            if let known = fitted[position] { pairs[slot].normal = known } else { missing.insert(position) }
+        }
         guard !missing.isEmpty else { return }
+        let positions = missing.sorted()
         let tree = self.tree
-        let fitted = parallelArray(count: missing.count, repeating: SIMD3<Double>.zero, minimumChunk: 512) {
+        let normals = parallelArray(count: positions.count, repeating: SIMD3<Float>.zero, minimumChunk: 512) {
             range, out in
             for slot in range {
-                out[slot] = tree.plane(at: tree.point(at: missing[slot]), nearest: 16)?.normal ?? .zero
+                let normal = tree.plane(at: tree.point(at: Int(positions[slot])), nearest: 16)?.normal ?? .zero
+                out[slot] = SIMD3(Float(normal.x), Float(normal.y), Float(normal.z))
             }
         }
-        for (slot, position) in missing.enumerated() {
-            for axis in 0..<3 { normals[3 * position + axis] = Float(fitted[slot][axis]) }
+        fitted.reserveCapacity(fitted.count + positions.count)
+        for (slot, position) in positions.enumerated() { fitted[position] = normals[slot] }
+        for slot in pairs.indices where pairs[slot].normal == .zero {
+            pairs[slot].normal = fitted[pairs[slot].position] ?? .zero
         }
-    }
-
-    @inline(__always)
-    func normal(_ position: Int) -> SIMD3<Double> {
-        let x = normals[3 * position]
-        return x.isNaN ? .zero : SIMD3(Double(x), Double(normals[3 * position + 1]), Double(normals[3 * position + 2]))
     }
 }

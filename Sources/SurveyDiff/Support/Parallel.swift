@@ -66,30 +66,87 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// `measure(index, point)` for every point of `cloud`, on all cores. With `tree` (a tree over
+/// `measure(point)` for every point of `cloud`, on all cores. With `tree` (a tree over
 /// `cloud`), the points are visited in tree order and read from the tree's own contiguous copy:
 /// neighbouring queries then share cached parts of the index, and reading the input in that
 /// order would miss the cache at every point. Points the tree left out (non-finite) get NaN.
+/// With `order` `.tree`, `cloud` is the tree's own points and the result is in tree order.
 func inSpatialOrder(
-    _ cloud: PointCloud, tree: KDTree?, _ measure: (Int, SIMD3<Double>) -> Double
+    _ cloud: PointCloud, tree: KDTree?, order: ResultOrder = .input, _ measure: (SIMD3<Double>) -> Double
 ) -> [Double] {
     var result = [Double](repeating: .nan, count: cloud.count)
     result.withUnsafeMutableBufferPointer { buffer in
         let out = UncheckedSendable(buffer)
         if let tree {
+            precondition(
+                order == .input || tree.count == cloud.count, "a tree-order result needs every point in the tree")
             parallelChunks(tree.count, minimumChunk: 2048) { range in
                 for position in range {
-                    let index = tree.inputIndex(position)
-                    out.value[index] = measure(index, tree.point(at: position))
+                    let slot = order == .tree ? position : tree.inputIndex(position)
+                    out.value[slot] = measure(tree.point(at: position))
                 }
             }
         } else {
             parallelChunks(cloud.count, minimumChunk: 2048) { range in
-                for index in range { out.value[index] = measure(index, cloud.point(index)) }
+                for index in range { out.value[index] = measure(cloud.point(index)) }
             }
         }
     }
     return result
+}
+
+/// Which order per-point results are in: the input's, or a tree's over the points.
+enum ResultOrder: Sendable {
+    case input
+    case tree
+}
+
+/// Puts tree-ordered values back in input order, in place: the value at position `p` moves to
+/// `order[p]` (a permutation, a tree's `indices`). Cycles are followed with one bit per
+/// position, so no second array of values is made.
+func scatterInPlace<T>(_ values: inout [T], by order: [Int32]) {
+    precondition(values.count == order.count, "one value per position")
+    var done = [UInt64](repeating: 0, count: (order.count + 63) / 64)
+    values.withUnsafeMutableBufferPointer { values in
+        for start in 0..<order.count where done[start >> 6] & (1 << UInt64(start & 63)) == 0 {
+            var held = values[start]
+            var position = start
+            while true {
+                done[position >> 6] |= 1 << UInt64(position & 63)
+                let target = Int(order[position])
+                if target == start {
+                    values[start] = held
+                    break
+                }
+                swap(&held, &values[target])
+                position = target
+            }
+        }
+    }
+}
+
+/// `scatterInPlace` for x, y, z triples.
+func scatterPositionsInPlace(_ positions: inout [Double], by order: [Int32]) {
+    precondition(positions.count == 3 * order.count, "one x, y, z triple per position")
+    var done = [UInt64](repeating: 0, count: (order.count + 63) / 64)
+    positions.withUnsafeMutableBufferPointer { p in
+        for start in 0..<order.count where done[start >> 6] & (1 << UInt64(start & 63)) == 0 {
+            var held = (p[3 * start], p[3 * start + 1], p[3 * start + 2])
+            var position = start
+            while true {
+                done[position >> 6] |= 1 << UInt64(position & 63)
+                let target = Int(order[position])
+                if target == start {
+                    (p[3 * start], p[3 * start + 1], p[3 * start + 2]) = held
+                    break
+                }
+                let next = (p[3 * target], p[3 * target + 1], p[3 * target + 2])
+                (p[3 * target], p[3 * target + 1], p[3 * target + 2]) = held
+                held = next
+                position = target
+            }
+        }
+    }
 }
 
 /// The indices of the finite points of `cloud` along a Z-order (Morton) curve over their
