@@ -1,6 +1,21 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Release builds carry the Swift runtime and Foundation inside the binary: it runs on a Linux
+// machine without a Swift toolchain, and starts in 17 MiB resident instead of 23 (only the
+// pages it uses are loaded, not every shared library's relocated data). Debug builds (the
+// tests) link them dynamically, which links faster.
+let staticRuntimeInRelease: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-static-stdlib", "-Xlinker", "--start-group", "-Xlinker", "-lFoundation", "-Xlinker", "-lCoreFoundation",
+            "-Xlinker", "-lFoundationInternationalization", "-Xlinker", "-lFoundationEssentials", "-Xlinker",
+            "-l_FoundationICU", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker",
+            "-lswiftSynchronization", "-Xlinker", "-lswiftDispatch", "-Xlinker", "-ldispatch", "-Xlinker",
+            "-lBlocksRuntime", "-Xlinker", "--end-group", "-Xlinker", "-lstdc++",
+        ], .when(configuration: .release))
+]
+
 let package = Package(
     name: "heritage",
     platforms: [.macOS(.v14)],
@@ -63,7 +78,8 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: staticRuntimeInRelease
         ),
         // The registry benchmark. It needs no dependency beyond the store, so it sits in this
         // package (a separate package under Tools/ cannot name this one portably: a path
@@ -83,7 +99,8 @@ let package = Package(
         .executableTarget(
             name: "diff-bench",
             dependencies: ["SurveyDiff", "ScanImport"],
-            path: "Tools/DiffBench"
+            path: "Tools/DiffBench",
+            linkerSettings: staticRuntimeInRelease
         ),
         .target(
             name: "HeritageTestSupport",

@@ -18,26 +18,32 @@ do {
     switch arguments[1] {
     case "normals":
         guard arguments.count == 5, let radius = Double(arguments[3]) else { fail("normals CLOUD RADIUS OUT") }
-        let scan = try ScanLoader.load(path: arguments[2], positionsOnly: true)
-        let cloud = PointCloud(positions: scan.geometry.positions)
+        var cloud = PointCloud(try ScanLoader.load(path: arguments[2], positionsOnly: true).geometry)
+        let count = cloud.count
         let started = Date()
-        let tree = KDTree(positions: cloud.positions)
+        // The tree takes the positions over (reordering them); the output reads them back by
+        // input index, so the points are held once.
+        let tree = KDTree(positions: cloud.takePositions(), keeping: [.points, .indices, .surface])
         let normals = NormalEstimation.normals(
-            of: cloud, in: tree, neighbourhood: .radius(radius), orientation: .axis(SIMD3(0, 0, 1)))
+            count: count, in: tree, neighbourhood: .radius(radius), orientation: .axis(SIMD3(0, 0, 1)))
         let seconds = Date().timeIntervalSince(started)
         // Streamed: the whole file and a copy of it would hold 72 MB for a million points.
         guard FileManager.default.createFile(atPath: arguments[4], contents: nil) else {
             fail("cannot create \(arguments[4])")
         }
         let handle = try FileHandle(forWritingTo: URL(filePath: arguments[4]))
+        let points = tree.keeping([.points, .indices])  // the surface data is done with
+        var positionOf = [Int32](repeating: -1, count: count)  // input index -> tree position
+        for position in 0..<points.count { positionOf[points.inputIndex(position)] = Int32(position) }
         try PLYWriter.writeBinaryPoints(
-            count: cloud.count, normals: true, fieldNames: [], emit: { try handle.write(contentsOf: Data($0)) }
+            count: count, normals: true, fieldNames: [], emit: { try handle.write(contentsOf: Data($0)) }
         ) { index, position, normal, _ in
-            position = cloud.point(index)
+            let slot = Int(positionOf[index])
+            position = slot < 0 ? SIMD3(repeating: .nan) : points.point(at: slot)
             normal = SIMD3(normals[3 * index], normals[3 * index + 1], normals[3 * index + 2])
         }
         try handle.close()
-        print("{\"op\": \"normals\", \"n\": \(cloud.count), \"t_normals\": \(seconds)}")
+        print("{\"op\": \"normals\", \"n\": \(count), \"t_normals\": \(seconds)}")
     case "icp":
         var target = PointCloud(try ScanLoader.load(path: arguments[2]).geometry)
         let source = PointCloud(try ScanLoader.load(path: arguments[3], positionsOnly: true).geometry)

@@ -165,9 +165,10 @@ public enum SurveyComparison {
         let beforePositions = Handoff(keepBefore ? before.positions : before.takePositions())
         var referenceTree: KDTree
         var afterTree: KDTree?
-        if movesAfter || isM3C2 {
+        if movesAfter || isM3C2 || options.method == .c2m {
             // M3C2 builds its trees one after the other, each letting its epoch's positions go
             // before the next: side by side, both epochs and both trees would be held at once.
+            // C2M builds its mesh's hierarchy before the compared points' tree, for the same reason.
             referenceTree = KDTree(positions: beforePositions.take(), keeping: referenceContents)
         } else {
             // The two builds run side by side (a build uses a second core poorly on its own).
@@ -271,6 +272,14 @@ public enum SurveyComparison {
                 tree: coreTree)
         case .c2c, .c2m:
             // The measured points' own tree: queries run in its order (cache-friendly), and regions use it.
+            var mesh: TriangleBVH?
+            if options.method == .c2m {
+                progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
+                referenceTree = KDTree(positions: [])  // it gave the spacing; the mesh takes its place
+                mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
+                before = PointCloud(positions: [])
+                ProcessMemory.releaseFreedMemory()  // the hierarchy's build
+            }
             let comparedTree =
                 afterTree.take()
                 ?? KDTree(
@@ -288,13 +297,11 @@ public enum SurveyComparison {
                     comparedTree: comparedTree, order: order)
                 parameters.c2cModel = model.description
                 if case .localPlane = model { parameters.orientation = options.orientation.description }
-            } else {
-                progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
-                referenceTree = KDTree(positions: [])  // it gave the spacing; the mesh takes its place
-                let mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
-                before = PointCloud(positions: [])
+            } else if let bvh = mesh.take() {
                 progress("C2M at \(points.count) points")
-                distance = try C2M.distances(from: points, to: mesh, comparedTree: comparedTree, order: order)
+                distance = try C2M.distances(from: points, to: bvh, comparedTree: comparedTree, order: order)
+            } else {
+                preconditionFailure("C2M without its mesh")
             }
             referenceTree = KDTree(positions: [])  // done with: the regions need only the measured points
             ProcessMemory.releaseFreedMemory()
