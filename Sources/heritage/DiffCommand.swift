@@ -163,7 +163,7 @@ struct DiffCommand: ParsableCommand {
         let (beforeCloud, afterCloud) = (epochs[0].cloud, epochs[1].cloud)
         epochs = []
         let result = try SurveyComparison.run(
-            before: consume beforeCloud, beforeTriangles: beforeTriangles, after: consume afterCloud,
+            before: consume beforeCloud, beforeTriangles: consume beforeTriangles, after: consume afterCloud,
             corePoints: corePoints,
             options: options, progress: { progress.show($0) })
         progress.show("writing outputs")

@@ -115,19 +115,15 @@ import Testing
         #expect(tree.points.withUnsafeBufferPointer { $0.baseAddress } == before, "no copy was made")
     }
 
-    /// Tree-ordered values go back to input order in place, for values and x, y, z triples.
+    /// Tree-ordered values go back to input order, for values and x, y, z triples.
     @Test func scatteringByTheTreesIndicesRestoresInputOrder() {
         let (_, cloud) = Self.clouds()[0]
         let tree = KDTree(positions: cloud, keeping: [.points, .indices])
-        var positions = tree.points
-        scatterPositionsInPlace(&positions, by: tree.indices)
-        #expect(positions == cloud)
-        var values = (0..<tree.count).map { tree.inputIndex($0) }
-        scatterInPlace(&values, by: tree.indices)
-        #expect(values == Array(0..<tree.count))
-        var single = [7.5]
-        scatterInPlace(&single, by: [0])
-        #expect(single == [7.5])
+        #expect(tree.points != cloud)
+        #expect(scattered(tree.points, by: tree.indices, width: 3) == cloud)
+        let inputIndices = (0..<tree.count).map { tree.inputIndex($0) }
+        #expect(scattered(inputIndices, by: tree.indices) == Array(0..<tree.count))
+        #expect(scattered([7.5], by: [0]) == [7.5])
     }
 
     /// The Morton order M3C2 visits core points in: every finite point once, flat clouds and

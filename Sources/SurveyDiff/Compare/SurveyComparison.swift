@@ -132,7 +132,7 @@ public enum SurveyComparison {
     /// Each epoch's positions are let go as soon as its tree (or mesh) holds them, so a caller
     /// that hands them over (`consume`) does not keep two copies through the comparison.
     public static func run(
-        before: consuming PointCloud, beforeTriangles: [UInt32] = [], after: consuming PointCloud,
+        before: consuming PointCloud, beforeTriangles: consuming [UInt32] = [], after: consuming PointCloud,
         corePoints givenCores: PointCloud? = nil, options: ComparisonOptions, progress: ComparisonProgress = { _ in }
     ) throws(SurveyDiffError) -> SurveyComparisonResult {
         guard before.count >= 3 else { throw SurveyDiffError(.emptyInput, "the before epoch has fewer than 3 points") }
@@ -186,7 +186,8 @@ public enum SurveyComparison {
             regionMinimumArea: options.regions.minimumArea, derived: [], referenceSpacing: spacing)
 
         // Alignment.
-        var compared = after
+        // Handed over: moving it (alignment) then changes it in place instead of copying it.
+        var compared = consume after
         var registration: RegistrationReport?
         if options.align {
             let diagonal = beforeBounds.map { length($0.upper - $0.lower) } ?? 1
@@ -199,13 +200,13 @@ public enum SurveyComparison {
                     metric: options.icpMetric, maximumCorrespondenceDistance: maximum,
                     sampleCount: options.icpSampleCount, stableRegion: options.stableRegion,
                     initial: options.initialTransform))
-            compared = compared.transformed(by: transform)
+            compared.transform(by: transform)
             registration = report
             parameters.alignment =
                 "icp \(options.icpMetric.rawValue)" + (options.stableRegion == nil ? "" : ", stable region")
             parameters.maximumCorrespondenceDistance = maximum
         } else if options.initialTransform != .identity {
-            compared = compared.transformed(by: options.initialTransform)
+            compared.transform(by: options.initialTransform)
             parameters.alignment = "given transform"
         }
 
@@ -277,7 +278,7 @@ public enum SurveyComparison {
                 progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
                 referenceTree = KDTree(positions: [])  // it gave the spacing; the mesh takes its place
                 mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
-                before = PointCloud(positions: [])
+                (before, beforeTriangles) = (PointCloud(positions: []), [])  // the mesh holds them
                 ProcessMemory.releaseFreedMemory()  // the hierarchy's build
             }
             let comparedTree =
@@ -311,14 +312,15 @@ public enum SurveyComparison {
                 corePoints: points, distance: distance, significant: significant, parameters: options.regions,
                 tree: comparedTree, order: order)
             if order == .tree {
-                // Back to input order, in place: the tree's points are the output's points.
+                progress("putting \(points.count) points back in input order")
+                // Back to input order: the tree's points are the output's points. The reference is
+                // gone by now, so the new arrays fit where it was.
                 points = PointCloud(positions: [])
-                var (positions, inputIndex) = comparedTree.takePointsAndIndices()
-                scatterPositionsInPlace(&positions, by: inputIndex)
-                scatterInPlace(&distance, by: inputIndex)
-                scatterInPlace(&significant, by: inputIndex)
-                scatterInPlace(&regions.labels, by: inputIndex)
-                points = PointCloud(positions: positions)
+                let (positions, inputIndex) = comparedTree.takePointsAndIndices()
+                distance = scattered(distance, by: inputIndex)
+                significant = scattered(significant, by: inputIndex)
+                regions.labels = scattered(regions.labels, by: inputIndex)
+                points = PointCloud(positions: scattered(positions, by: inputIndex, width: 3))
             }
         }
 

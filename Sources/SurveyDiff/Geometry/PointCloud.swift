@@ -56,33 +56,33 @@ public struct PointCloud: Sendable {
 
     /// The same points moved by `transform` (normals rotated with them).
     public func transformed(by transform: RigidTransform) -> PointCloud {
-        var moved = [Double](repeating: 0, count: positions.count)
-        positions.withUnsafeBufferPointer { source in
-            moved.withUnsafeMutableBufferPointer { out in
-                let shared = UncheckedSendable((source, out))
-                parallelChunks(count) { range in
-                    let (source, out) = shared.value
-                    for index in range {
-                        let base = 3 * index
-                        let p = transform.apply(SIMD3(source[base], source[base + 1], source[base + 2]))
-                        out[base] = p.x
-                        out[base + 1] = p.y
-                        out[base + 2] = p.z
-                    }
+        var moved = self
+        moved.transform(by: transform)
+        return moved
+    }
+
+    /// Moves the points by `transform` in place (normals rotated with them), on all cores: a
+    /// uniquely held cloud is not copied.
+    public mutating func transform(by transform: RigidTransform) {
+        let count = self.count
+        positions.withUnsafeMutableBufferPointer { buffer in
+            let shared = UncheckedSendable(buffer)
+            parallelChunks(count) { range in
+                let p = shared.value
+                for index in range {
+                    let base = 3 * index
+                    let moved = transform.apply(SIMD3(p[base], p[base + 1], p[base + 2]))
+                    (p[base], p[base + 1], p[base + 2]) = (moved.x, moved.y, moved.z)
                 }
             }
         }
-        let rotated = normals.map { normals in
-            var rotated = [Float](repeating: 0, count: normals.count)
-            for index in stride(from: 0, to: normals.count, by: 3) {
-                let n = transform.rotate(
-                    SIMD3(Double(normals[index]), Double(normals[index + 1]), Double(normals[index + 2])))
-                rotated[index] = Float(n.x)
-                rotated[index + 1] = Float(n.y)
-                rotated[index + 2] = Float(n.z)
-            }
-            return rotated
+        guard var rotated = normals.take() else { return }  // taken: held once while rotated
+        for index in 0..<count {
+            let base = 3 * index
+            let n = transform.rotate(
+                SIMD3(Double(rotated[base]), Double(rotated[base + 1]), Double(rotated[base + 2])))
+            (rotated[base], rotated[base + 1], rotated[base + 2]) = (Float(n.x), Float(n.y), Float(n.z))
         }
-        return PointCloud(positions: moved, normals: rotated)
+        normals = rotated
     }
 }

@@ -284,47 +284,62 @@ public enum ICP {
 
 /// Normals of the target cloud: the file's own when it has them (read in place, by input
 /// index), otherwise fitted to the 16 nearest points, only for the points that are matched
-/// (and each only once: a few hundred thousand at most, kept by tree position).
+/// (and each only once). Fitted normals are appended to a list, found through a slot per tree
+/// point: 4 bytes a point and 12 a fitted normal, where a dictionary held three times as much
+/// while it grew.
 struct TargetNormals {
     let given: [Float]?
     let tree: KDTree
-    private var fitted = [Int32: SIMD3<Float>]()
+    /// Per tree position, 1 + the fitted normal's index in `fitted`, or 0 (empty when given).
+    private var slots: [Int32]
+    private var fitted: [SIMD3<Float>] = []
 
     init(given: [Float]?, tree: KDTree) {
         self.given = given
         self.tree = tree
+        slots = given == nil ? [Int32](repeating: 0, count: tree.count) : []
     }
 
     /// Sets each pair's target normal: given, fitted before, or fitted now (all cores). A given
     /// normal that is not finite is fitted too. A point whose neighbours fit no plane gets zero.
     mutating func attach(to pairs: inout [ICP.Pair]) {
-        var missing = Set<Int32>()
+        var missing = [Int32]()
         for slot in pairs.indices {
-            let position = pairs[slot].position
+            let position = Int(pairs[slot].position)
             if let given {
-                let base = 3 * tree.inputIndex(Int(position))
+                let base = 3 * tree.inputIndex(position)
                 let normal = SIMD3(given[base], given[base + 1], given[base + 2])
                 if normal.x.isFinite && normal.y.isFinite && normal.z.isFinite {
                     pairs[slot].normal = normal
                     continue
                 }
+                if slots.isEmpty { slots = [Int32](repeating: 0, count: tree.count) }
             }
-            if let known = fitted[position] { pairs[slot].normal = known } else { missing.insert(position) }
+            let known = slots[position]
+            if known > 0 {
+                pairs[slot].normal = fitted[Int(known) - 1]
+            } else if known == 0 {
+                slots[position] = -1  // listed once
+                missing.append(Int32(position))
+            }
         }
         guard !missing.isEmpty else { return }
-        let positions = missing.sorted()
+        missing.sort()
         let tree = self.tree
-        let normals = parallelArray(count: positions.count, repeating: SIMD3<Float>.zero, minimumChunk: 512) {
+        let normals = parallelArray(count: missing.count, repeating: SIMD3<Float>.zero, minimumChunk: 512) {
             range, out in
             for slot in range {
-                let normal = tree.plane(at: tree.point(at: Int(positions[slot])), nearest: 16)?.normal ?? .zero
+                let normal = tree.plane(at: tree.point(at: Int(missing[slot])), nearest: 16)?.normal ?? .zero
                 out[slot] = SIMD3(Float(normal.x), Float(normal.y), Float(normal.z))
             }
         }
-        fitted.reserveCapacity(fitted.count + positions.count)
-        for (slot, position) in positions.enumerated() { fitted[position] = normals[slot] }
+        for (slot, position) in missing.enumerated() {
+            fitted.append(normals[slot])
+            slots[Int(position)] = Int32(fitted.count)
+        }
         for slot in pairs.indices where pairs[slot].normal == .zero {
-            pairs[slot].normal = fitted[pairs[slot].position] ?? .zero
+            let known = slots[Int(pairs[slot].position)]
+            if known > 0 { pairs[slot].normal = fitted[Int(known) - 1] }
         }
     }
 }
