@@ -288,6 +288,7 @@ public enum SurveyComparison {
                     keeping: [.points, .indices])
             points = order == .tree ? PointCloud(positions: comparedTree.points) : compared
             compared = PointCloud(positions: [])
+            ProcessMemory.releaseFreedMemory()  // what the builds freed, before the distances take room
             if options.method == .c2c {
                 before = PointCloud(positions: [])
                 let model: C2C.Model =
@@ -315,12 +316,16 @@ public enum SurveyComparison {
                 progress("putting \(points.count) points back in input order")
                 // Back to input order: the tree's points are the output's points. The reference is
                 // gone by now, so the new arrays fit where it was.
+                // The positions first, the largest: the smaller arrays then fit where they were.
                 points = PointCloud(positions: [])
-                let (positions, inputIndex) = comparedTree.takePointsAndIndices()
+                var (positions, inputIndex) = comparedTree.takePointsAndIndices()
+                positions = scattered(positions, by: inputIndex, width: 3)
+                ProcessMemory.releaseFreedMemory()
                 distance = scattered(distance, by: inputIndex)
                 significant = scattered(significant, by: inputIndex)
                 regions.labels = scattered(regions.labels, by: inputIndex)
-                points = PointCloud(positions: scattered(positions, by: inputIndex, width: 3))
+                points = PointCloud(positions: positions)
+                ProcessMemory.releaseFreedMemory()
             }
         }
 

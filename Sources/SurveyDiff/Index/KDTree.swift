@@ -9,20 +9,32 @@ import Dispatch
 /// prunes tighter than split planes alone and makes cylinder queries cheap. Built on all cores:
 /// the top levels split serially, the subtrees below them in parallel.
 public struct KDTree: Sendable {
+    /// A node's box and its range of points. The box's corners are stored as six doubles, not
+    /// two SIMD3s (each padded to 32 bytes): 64 bytes a node instead of 96.
     struct Node {
-        var lower: SIMD3<Double>
-        var upper: SIMD3<Double>
+        private var lowerX, lowerY, lowerZ: Double
+        private var upperX, upperY, upperZ: Double
         var start: Int32
         var end: Int32
         /// Index of the right child; the left child is the next node. -1 for a leaf.
         var right: Int32
 
         init(lower: SIMD3<Double>, upper: SIMD3<Double>, start: Int32, end: Int32, right: Int32) {
-            self.lower = lower
-            self.upper = upper
+            (lowerX, lowerY, lowerZ) = (lower.x, lower.y, lower.z)
+            (upperX, upperY, upperZ) = (upper.x, upper.y, upper.z)
             self.start = start
             self.end = end
             self.right = right
+        }
+
+        var lower: SIMD3<Double> {
+            @inline(__always) get { SIMD3(lowerX, lowerY, lowerZ) }
+            set { (lowerX, lowerY, lowerZ) = (newValue.x, newValue.y, newValue.z) }
+        }
+
+        var upper: SIMD3<Double> {
+            @inline(__always) get { SIMD3(upperX, upperY, upperZ) }
+            set { (upperX, upperY, upperZ) = (newValue.x, newValue.y, newValue.z) }
         }
 
         var count: Int { Int(end - start) }
@@ -166,16 +178,18 @@ public struct KDTree: Sendable {
     }
 
     /// The points (and input indices, when kept) being ordered by the build, swapped together.
-    struct BuildRecords {
-        let points: UnsafeMutableBufferPointer<Double>
+    /// `Scalar` is `Double` for a tree's points; the triangle hierarchy orders Float centroids
+    /// (only their order matters there, and they take half the memory).
+    struct BuildRecords<Scalar: BinaryFloatingPoint> {
+        let points: UnsafeMutableBufferPointer<Scalar>
         let indices: UnsafeMutableBufferPointer<Int32>
 
-        @inline(__always) func key(_ i: Int, _ axis: Int) -> Double { points[3 &* i &+ axis] }
+        @inline(__always) func key(_ i: Int, _ axis: Int) -> Scalar { points[3 &* i &+ axis] }
 
         /// The box around points `start..<end`.
         func bounds(_ start: Int, _ end: Int) -> (lower: SIMD3<Double>, upper: SIMD3<Double>) {
-            var (lowX, lowY, lowZ) = (Double.infinity, Double.infinity, Double.infinity)
-            var (highX, highY, highZ) = (-Double.infinity, -Double.infinity, -Double.infinity)
+            var (lowX, lowY, lowZ) = (Scalar.infinity, Scalar.infinity, Scalar.infinity)
+            var (highX, highY, highZ) = (-Scalar.infinity, -Scalar.infinity, -Scalar.infinity)
             for position in start..<end {
                 let (x, y, z) = (points[3 * position], points[3 * position + 1], points[3 * position + 2])
                 lowX = min(lowX, x)
@@ -185,7 +199,9 @@ public struct KDTree: Sendable {
                 highY = max(highY, y)
                 highZ = max(highZ, z)
             }
-            return (SIMD3(lowX, lowY, lowZ), SIMD3(highX, highY, highZ))
+            return (
+                SIMD3(Double(lowX), Double(lowY), Double(lowZ)), SIMD3(Double(highX), Double(highY), Double(highZ))
+            )
         }
 
         @inline(__always) func swapAt(_ a: Int, _ b: Int) {
@@ -245,7 +261,8 @@ public struct KDTree: Sendable {
     /// Fills node `node` for records `start..<end`; if it is not a leaf, partitions the records
     /// at the median of the widest axis and returns the two children's tasks.
     static func split(
-        _ node: Int, _ start: Int, _ end: Int, _ records: BuildRecords, _ nodes: UnsafeMutableBufferPointer<Node>
+        _ node: Int, _ start: Int, _ end: Int, _ records: BuildRecords<Double>,
+        _ nodes: UnsafeMutableBufferPointer<Node>
     ) -> ((node: Int, start: Int, end: Int), (node: Int, start: Int, end: Int))? {
         let (lower, upper) = records.bounds(start, end)
         let count = end - start
@@ -269,14 +286,14 @@ public struct KDTree: Sendable {
     /// are on the wrong side without branching on them: coordinates in random order would
     /// otherwise mispredict every other comparison. Three times faster than median-of-three
     /// quickselect on 1M scanner points.
-    static func select(_ records: BuildRecords, _ start: Int, _ end: Int, _ k: Int, _ axis: Int) {
+    static func select<Scalar>(_ records: BuildRecords<Scalar>, _ start: Int, _ end: Int, _ k: Int, _ axis: Int) {
         guard end - start > 1 else { return }
         // The coordinate is read at a fixed offset: no branch on the axis per comparison.
         let points = records.points
-        @inline(__always) func key(_ i: Int) -> Double { points[3 &* i &+ axis] }
+        @inline(__always) func key(_ i: Int) -> Scalar { points[3 &* i &+ axis] }
         var low = start
         var high = end  // the range still to search is low..<high
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 127) { sample in
+        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 127) { sample in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * partitionBlock) { offsets in
                 while high - low > 16 {
                     let n = high - low
@@ -324,8 +341,8 @@ public struct KDTree: Sendable {
     /// Moves the records of `low..<high` for which `goesLeft` holds before the others and returns
     /// where the others start. `offsets` is scratch space for two blocks.
     @inline(__always)
-    static func partition(
-        _ records: BuildRecords, _ low: Int, _ high: Int,
+    static func partition<Scalar>(
+        _ records: BuildRecords<Scalar>, _ low: Int, _ high: Int,
         _ offsets: UnsafeMutableBufferPointer<UInt8>,
         _ goesLeft: (Int) -> Bool
     ) -> Int {

@@ -15,10 +15,10 @@ public struct TriangleBVH: Sendable {
     let order: [Int32]
     let nodes: [Node]
     /// At most this many triangles a leaf (between half of it and it). Each doubling halves the
-    /// nodes, 96 bytes each: 50 MB for a million triangles at 4, 25 MB at 8, 12.5 MB at 16. The
-    /// benchmark's C2M takes about as long at 8 and 4, and up to 10 % longer at 16, which keeps
-    /// C2M's peak memory within twice its inputs (beside the process's own).
-    static let leafSize = 16
+    /// nodes (64 bytes each): 33 MB for a million triangles at 4, 8 MB at 16, 4 MB at 32. The
+    /// benchmark's C2M took 1.06-1.12 s at 4 and 8, 1.15 at 16 and 1.25-1.31 s at 32, which keeps
+    /// C2M's peak within twice its inputs (90 MiB against 92).
+    static let leafSize = 32
 
     public var triangleCount: Int { order.count }
 
@@ -27,8 +27,15 @@ public struct TriangleBVH: Sendable {
     public init(positions: [Double], triangles: [UInt32]) {
         self.positions = positions
         self.triangles = triangles
-        // The triangles' centroids are ordered like a k-d tree's points, their indices with them.
-        var centroids = [Double]()
+        // The triangles' centroids are ordered like a k-d tree's points, their indices with them:
+        // as Float offsets from the first vertex, for they only order the triangles (the boxes
+        // come from the vertices themselves), in half the memory of doubles (12 MB a million).
+        var origin = SIMD3<Double>.zero
+        if let first = triangles.first.map(Int.init) {
+            let p = SIMD3(positions[3 * first], positions[3 * first + 1], positions[3 * first + 2])
+            if p.x.isFinite && p.y.isFinite && p.z.isFinite { origin = p }
+        }
+        var centroids = [Float]()
         var indices = [Int32]()
         centroids.reserveCapacity(triangles.count)
         indices.reserveCapacity(triangles.count / 3)
@@ -39,8 +46,8 @@ public struct TriangleBVH: Sendable {
                 centroid += SIMD3(positions[3 * v], positions[3 * v + 1], positions[3 * v + 2])
             }
             guard centroid.x.isFinite, centroid.y.isFinite, centroid.z.isFinite else { continue }
-            centroid /= 3
-            centroids += [centroid.x, centroid.y, centroid.z]
+            centroid = centroid / 3 - origin
+            centroids += [Float(centroid.x), Float(centroid.y), Float(centroid.z)]
             indices.append(Int32(triangle))
         }
         let count = indices.count
@@ -91,7 +98,7 @@ public struct TriangleBVH: Sendable {
     }
 
     static func split(
-        _ node: Int, _ start: Int, _ end: Int, _ records: KDTree.BuildRecords,
+        _ node: Int, _ start: Int, _ end: Int, _ records: KDTree.BuildRecords<Float>,
         _ nodes: UnsafeMutableBufferPointer<Node>
     ) -> ((node: Int, start: Int, end: Int), (node: Int, start: Int, end: Int))? {
         let count = end - start
