@@ -4,7 +4,9 @@ import PackageDescription
 // Release builds carry the Swift runtime and Foundation inside the binary: it runs on a Linux
 // machine without a Swift toolchain, and starts in 17 MiB resident instead of 23 (only the
 // pages it uses are loaded, not every shared library's relocated data). Debug builds (the
-// tests) link them dynamically, which links faster.
+// tests) link them dynamically, which links faster. `-static-stdlib` alone leaves Foundation's
+// libraries unnamed (the modules are compiled against the shared SDK), so they are named here,
+// in one group because they refer to each other.
 let staticRuntimeInRelease: [LinkerSetting] = [
     .unsafeFlags(
         [
