@@ -115,6 +115,62 @@ import Testing
         #expect(tree.points.withUnsafeBufferPointer { $0.baseAddress } == before, "no copy was made")
     }
 
+    /// A tree keeping node moments and points but no Float leaf offsets answers sphere-plane
+    /// queries from its points: the same neighbours, the same plane to within Float rounding.
+    @Test func momentsWithoutOffsetsGiveTheSamePlanes() {
+        let cloud = Self.clouds()[1].positions  // the flat floor, with noise added below
+        var random = SplitMix(seed: 21)
+        let noisy = cloud.enumerated().map {
+            $0.offset % 3 == 2 ? $0.element + (random.uniform() - 0.5) * 0.01 : $0.element
+        }
+        let full = KDTree(positions: noisy)
+        let lean = KDTree(positions: noisy, keeping: [.points, .moments])
+        let dropped = KDTree(positions: noisy).keeping([.points, .moments])
+        #expect(lean.answersSpherePlaneQueries && !lean.answersSurfaceQueries && lean.moments.count > 0)
+        #expect(dropped.answersSpherePlaneQueries && !dropped.answersSurfaceQueries && dropped.leafOffsets.isEmpty)
+        #expect(!KDTree(positions: noisy, keeping: .points).answersSpherePlaneQueries)
+        for _ in 0..<200 {
+            let query = SIMD3(random.uniform() * 5, random.uniform() * 5, 1.25)
+            let a = full.plane(at: query, radius: 0.2)
+            for tree in [lean, dropped] {
+                let b = tree.plane(at: query, radius: 0.2)
+                #expect(a?.neighbourCount == b?.neighbourCount && (a?.neighbourCount ?? 0) > 3)
+                if let a, let b { #expect(abs(abs(dot(a.normal, b.normal)) - 1) < 1e-9) }
+            }
+        }
+    }
+
+    /// Normals asked in input order, a block at a time, are the cloud's normals; positions come
+    /// back through the map, and a non-finite point reads NaN for both.
+    @Test func normalsInInputOrderMatchTheWholeComputation() {
+        // A wavy surface with noise: 20,000 points over 5 m × 5 m.
+        var random = SplitMix(seed: 5)
+        var cloud = [Double]()
+        for _ in 0..<20_000 {
+            let (x, y) = (random.uniform() * 5, random.uniform() * 5)
+            cloud += [x, y, 0.2 * sin(x) + (random.uniform() - 0.5) * 0.002]
+        }
+        cloud[3 * 17_000 + 1] = .nan
+        let count = cloud.count / 3
+        let whole = NormalEstimation.normals(
+            of: PointCloud(positions: cloud), in: KDTree(positions: cloud), neighbourhood: .radius(0.3),
+            orientation: .axis(SIMD3(0, 0, 1)))
+        var streamed = NormalsInInputOrder(
+            tree: KDTree(positions: cloud, keeping: [.points, .indices, .moments]), count: count,
+            neighbourhood: .radius(0.3), orientation: .axis(SIMD3(0, 0, 1)))
+        var largest: Float = 0
+        for index in 0..<count where index != 17_000 {
+            #expect(streamed.position(index) == SIMD3(cloud[3 * index], cloud[3 * index + 1], cloud[3 * index + 2]))
+            let n = streamed.normal(index)
+            let m = SIMD3(whole[3 * index], whole[3 * index + 1], whole[3 * index + 2])
+            if n.x.isNaN && m.x.isNaN { continue }
+            largest = max(largest, Swift.abs(n.x - m.x), Swift.abs(n.y - m.y), Swift.abs(n.z - m.z))
+        }
+        #expect(largest < 1e-4)
+        #expect(streamed.position(17_000).x.isNaN && streamed.normal(17_000).x.isNaN)
+        #expect(count > 16_384)  // more than one block
+    }
+
     /// Tree-ordered values go back to input order, for values and x, y, z triples.
     @Test func scatteringByTheTreesIndicesRestoresInputOrder() {
         let (_, cloud) = Self.clouds()[0]

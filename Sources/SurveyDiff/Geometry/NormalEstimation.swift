@@ -128,7 +128,8 @@ extension KDTree {
         var accumulator = CovarianceAccumulator(origin: point)
         let limit = radius * radius
         guard self.count > 0, radius >= 0 else { return nil }
-        precondition(answersSurfaceQueries, "sphere-plane queries need a tree not built nearest-only")
+        precondition(answersSpherePlaneQueries, "sphere-plane queries need a tree with moments (and points or offsets)")
+        let scalarLeaves = leafOffsets.isEmpty  // a tree keeping .moments and .points, not .surface
         let floatLimit = Float(limit)
         let stride = self.count + 4
         let lanes = SIMD4<Int32>(0, 1, 2, 3)
@@ -147,6 +148,16 @@ extension KDTree {
                             if (far * far).sum() <= limit {
                                 let whole = moments[index]
                                 accumulator.add(count: node.count, mean: whole.mean, spread: whole.spread)
+                                continue
+                            }
+                            if node.right < 0 && scalarLeaves {
+                                for position in Int(node.start)..<Int(node.end) {
+                                    let (x, y, z) = (
+                                        points[3 * position], points[3 * position + 1], points[3 * position + 2]
+                                    )
+                                    let (dx, dy, dz) = (x - point.x, y - point.y, z - point.z)
+                                    if dx * dx + dy * dy + dz * dz <= limit { accumulator.add(x, y, z) }
+                                }
                                 continue
                             }
                             if node.right < 0 {
@@ -265,5 +276,85 @@ public enum NormalEstimation {
             }
         }
         return normals
+    }
+}
+
+/// A cloud's normals in input order, computed a block of points at a time as they are asked
+/// for (each block on all cores): for writing a cloud's normals out without holding them all.
+///
+/// It takes over a tree built on the cloud (which took over the cloud's positions): the tree's
+/// input indices become a map from input index to tree position, and the positions are read
+/// back through it. With a tree keeping `.moments` rather than `.surface`, points, map, nodes and
+/// moments are 24 + 4 + 4 + 5 bytes a point, against 49 for the whole cloud's normals computed
+/// at once from a `.surface` tree. Points are visited in input order, which is slower when that
+/// order is not spatial.
+public struct NormalsInInputOrder {
+    let tree: KDTree
+    /// Tree position of each input index; -1 for a point the tree left out (non-finite).
+    let treePosition: [Int32]
+    let neighbourhood: Neighbourhood
+    let orientation: NormalOrientation
+    public let count: Int
+    static let blockSize = 16_384
+    private var blockStart = -1
+    private var block: [Float] = []
+
+    /// `tree` was built on `count` points keeping `.points`, `.indices` and `.moments` (or
+    /// `.surface`).
+    public init(
+        tree: consuming KDTree, count: Int, neighbourhood: Neighbourhood, orientation: NormalOrientation
+    ) {
+        precondition(tree.count <= count && tree.contents.contains([.points, .indices]), "a tree on the cloud")
+        precondition(tree.answersSpherePlaneQueries, "a tree answering sphere-plane queries")
+        var positions = [Int32](repeating: -1, count: count)
+        for position in 0..<tree.count { positions[tree.inputIndex(position)] = Int32(position) }
+        treePosition = positions
+        self.tree = tree.keeping(tree.contents.subtracting(.indices))  // the map replaces them
+        self.neighbourhood = neighbourhood
+        self.orientation = orientation
+        self.count = count
+    }
+
+    /// The position of input point `index` (NaN for one the tree left out).
+    public func position(_ index: Int) -> SIMD3<Double> {
+        let position = Int(treePosition[index])
+        return position < 0 ? SIMD3(repeating: .nan) : tree.point(at: position)
+    }
+
+    /// The unit normal of input point `index`, oriented; NaN where fewer than three neighbours
+    /// were found. Asked in order, each block of points is computed once.
+    public mutating func normal(_ index: Int) -> SIMD3<Float> {
+        let start = index - index % Self.blockSize
+        if start != blockStart { fill(from: start) }
+        let base = 3 * (index - start)
+        return SIMD3(block[base], block[base + 1], block[base + 2])
+    }
+
+    private mutating func fill(from start: Int) {
+        let end = min(count, start + Self.blockSize)
+        let (tree, treePosition, neighbourhood, orientation) = (tree, treePosition, neighbourhood, orientation)
+        var values = [Float](repeating: .nan, count: 3 * (end - start))
+        values.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            parallelChunks(end - start, minimumChunk: 1024) { range in
+                for slot in range {
+                    let position = Int(treePosition[start + slot])
+                    guard position >= 0 else { continue }
+                    let p = tree.point(at: position)
+                    let plane: LocalPlane?
+                    switch neighbourhood {
+                    case .radius(let r): plane = tree.plane(at: p, radius: r)
+                    case .nearest(let k): plane = tree.plane(at: p, nearest: k)
+                    }
+                    guard let plane else { continue }
+                    let n = orientation.orient(plane.normal, at: p)
+                    out.value[3 * slot] = Float(n.x)
+                    out.value[3 * slot + 1] = Float(n.y)
+                    out.value[3 * slot + 2] = Float(n.z)
+                }
+            }
+        }
+        block = values
+        blockStart = start
     }
 }

@@ -50,8 +50,12 @@ public struct KDTree: Sendable {
         /// Each tree position's input index (4 bytes each): `inputIndex(_:)`, `indices`.
         public static let indices = Contents(rawValue: 2)
         /// Node moments and per-point Float leaf offsets (12 bytes each): sphere-plane and
-        /// cylinder queries (normals, M3C2).
+        /// cylinder queries (normals, M3C2), boundary leaves four points at a time. Implies
+        /// `.moments`.
         public static let surface = Contents(rawValue: 4)
+        /// Node moments only: sphere-plane queries with `.points`, boundary leaves read one point
+        /// at a time from the points. Slower than `.surface`, in 12 bytes a point less.
+        public static let moments = Contents(rawValue: 8)
         public static let all: Contents = [.points, .indices, .surface]
     }
 
@@ -111,11 +115,13 @@ public struct KDTree: Sendable {
                 }
             }
         }
+        var contents = contents
+        if contents.contains(.surface) { contents.insert(.moments) }
+        moments = contents.contains(.moments) ? KDTree.accumulateMoments(storage, nodes) : []
         if contents.contains(.surface) {
-            moments = KDTree.accumulateMoments(storage, nodes)
             (leafOffsets, leafOrigins) = KDTree.leafOffsets(storage, nodes)
         } else {
-            (moments, leafOffsets, leafOrigins) = ([], [], [])
+            (leafOffsets, leafOrigins) = ([], [])
         }
         self.count = count
         self.contents = contents
@@ -130,8 +136,9 @@ public struct KDTree: Sendable {
         var tree = self
         if !contents.contains(.points) { tree.points = [] }
         if !contents.contains(.indices) { tree.indices = [] }
-        if !contents.contains(.surface) { (tree.moments, tree.leafOffsets, tree.leafOrigins) = ([], [], []) }
-        tree.contents = tree.contents.intersection(contents)
+        if !contents.contains(.surface) { (tree.leafOffsets, tree.leafOrigins) = ([], []) }
+        if !contents.contains(.surface) && !contents.contains(.moments) { tree.moments = [] }
+        tree.contents = tree.contents.intersection(contents.contains(.surface) ? contents.union(.moments) : contents)
         return tree
     }
 
@@ -407,6 +414,11 @@ public struct KDTree: Sendable {
 
     /// Whether sphere-plane and cylinder queries can be asked.
     public var answersSurfaceQueries: Bool { count == 0 || contents.contains(.surface) }
+
+    /// Whether sphere-plane queries (`plane(at:radius:)`) can be asked.
+    public var answersSpherePlaneQueries: Bool {
+        count == 0 || contents.contains(.surface) || contents.isSuperset(of: [.moments, .points])
+    }
 }
 
 @inline(__always)
