@@ -301,7 +301,7 @@ struct DiffCommand: ParsableCommand {
                 }
                 let handle = try FileHandle(forWritingTo: URL(filePath: path))
                 defer { try? handle.close() }
-                try result.writeCloudPLY(comments: comments) { try handle.write(contentsOf: Data($0)) }
+                try result.writeCloudPLY(comments: comments) { try handle.write(contentsOf: $0) }
             } else {
                 let views = try HeatMap.render(
                     points: result.points, distance: result.distance, spacing: result.regions.coreSpacing,

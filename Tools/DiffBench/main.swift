@@ -22,9 +22,10 @@ do {
         let count = cloud.count
         let started = Date()
         // The tree takes the positions over; node moments without Float leaf offsets (12 bytes a
-        // point), and the normals computed a block at a time as they are written: the cloud's
-        // normals are never all held.
-        let tree = KDTree(positions: cloud.takePositions(), keeping: [.points, .indices, .moments])
+        // point), leaves of up to 128 points (a quarter of the nodes and moments), and the normals
+        // computed a block at a time as they are written: the cloud's normals are never all held.
+        // 44 MiB at peak for 24 MB of input (1.8 s; 73 MiB and 0.6 s with the default tree).
+        let tree = KDTree(positions: cloud.takePositions(), keeping: [.points, .indices, .moments], leafSize: 128)
         var normals = NormalsInInputOrder(
             tree: tree, count: count, neighbourhood: .radius(radius), orientation: .axis(SIMD3(0, 0, 1)))
         guard FileManager.default.createFile(atPath: arguments[4], contents: nil) else {
@@ -32,7 +33,7 @@ do {
         }
         let handle = try FileHandle(forWritingTo: URL(filePath: arguments[4]))
         try PLYWriter.writeBinaryPoints(
-            count: count, normals: true, fieldNames: [], emit: { try handle.write(contentsOf: Data($0)) }
+            count: count, normals: true, fieldNames: [], emit: { try handle.write(contentsOf: $0) }
         ) { index, position, normal, _ in
             position = normals.position(index)
             normal = normals.normal(index)

@@ -306,10 +306,19 @@ public struct NormalsInInputOrder {
     ) {
         precondition(tree.count <= count && tree.contents.contains([.points, .indices]), "a tree on the cloud")
         precondition(tree.answersSpherePlaneQueries, "a tree answering sphere-plane queries")
-        var positions = [Int32](repeating: -1, count: count)
-        for position in 0..<tree.count { positions[tree.inputIndex(position)] = Int32(position) }
-        treePosition = positions
-        self.tree = tree.keeping(tree.contents.subtracting(.indices))  // the map replaces them
+        // The map replaces the tree's input indices: inverted in place when the tree holds every
+        // point (no second array of them), else written anew with -1 for the points left out.
+        let (kept, indices) = tree.takingIndices()
+        self.tree = kept
+        if kept.count == count {
+            var map = consume indices
+            invertPermutationInPlace(&map)
+            treePosition = map
+        } else {
+            var map = [Int32](repeating: -1, count: count)
+            for (position, index) in indices.enumerated() { map[Int(index)] = Int32(position) }
+            treePosition = map
+        }
         self.neighbourhood = neighbourhood
         self.orientation = orientation
         self.count = count
@@ -356,5 +365,24 @@ public struct NormalsInInputOrder {
         }
         block = values
         blockStart = start
+    }
+}
+
+/// Turns `permutation` (position → value, every value in 0..<count once) into its inverse, in
+/// place: each cycle is followed once, entries done so far marked by their complement (negative).
+func invertPermutationInPlace(_ permutation: inout [Int32]) {
+    permutation.withUnsafeMutableBufferPointer { p in
+        for start in 0..<p.count where p[start] >= 0 {
+            var previous = start
+            var current = Int(p[start])
+            while current != start {
+                let next = Int(p[current])
+                p[current] = ~Int32(previous)
+                previous = current
+                current = next
+            }
+            p[start] = ~Int32(previous)
+        }
+        for index in 0..<p.count { p[index] = ~p[index] }
     }
 }

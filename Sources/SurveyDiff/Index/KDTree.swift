@@ -68,7 +68,8 @@ public struct KDTree: Sendable {
     /// products, so a neighbourhood that holds a whole node takes its moments in one step. Kept
     /// apart from the nodes so that traversals read only boxes and ranges.
     private(set) var moments: [Moments]
-    static let leafSize = 32
+    /// Points a leaf holds at most by default (between half of it and it).
+    public static let leafSize = 32
 
     struct Moments {
         var mean = SIMD3<Double>.zero
@@ -82,8 +83,10 @@ public struct KDTree: Sendable {
     /// Builds the tree over `positions` (x, y, z interleaved), which it reorders in place and
     /// keeps as its points (with `.points`) or lets go once built. Points with a non-finite
     /// coordinate are left out. `contents` says what is kept: a tree for nearest-neighbour
-    /// distances needs only `.points`, one for M3C2's cylinders only `.surface`.
-    public init(positions: consuming [Double], keeping contents: Contents = .all) {
+    /// distances needs only `.points`, one for M3C2's cylinders only `.surface`. A larger
+    /// `leafSize` makes fewer nodes (64 bytes each, and 72 more with moments) and slower queries.
+    public init(positions: consuming [Double], keeping contents: Contents = .all, leafSize: Int = KDTree.leafSize) {
+        precondition(leafSize >= 1, "a leaf holds at least one point")
         var storage = positions
         let total = storage.count / 3
         precondition(total < Int(Int32.max), "a k-d tree holds fewer than 2^31 points")
@@ -101,7 +104,7 @@ public struct KDTree: Sendable {
             }
         }
         storage.removeLast(3 * (total - count))
-        let nodeTotal = KDTree.nodeCount(count)
+        let nodeTotal = KDTree.nodeCount(count, leafSize: leafSize)
         var nodes = [Node](
             repeating: Node(lower: .zero, upper: .zero, start: 0, end: 0, right: -1), count: max(nodeTotal, 1))
         storage.withUnsafeMutableBufferPointer { points in
@@ -110,7 +113,8 @@ public struct KDTree: Sendable {
                     let records = BuildRecords(points: points, indices: indices)
                     let shared = UncheckedSendable((records, nodes))
                     buildTree(count: count, parallelBelow: 32_768) { task in
-                        KDTree.split(task.node, task.start, task.end, shared.value.0, shared.value.1)
+                        KDTree.split(
+                            task.node, task.start, task.end, shared.value.0, shared.value.1, leafSize: leafSize)
                     }
                 }
             }
@@ -140,6 +144,15 @@ public struct KDTree: Sendable {
         if !contents.contains(.surface) && !contents.contains(.moments) { tree.moments = [] }
         tree.contents = tree.contents.intersection(contents.contains(.surface) ? contents.union(.moments) : contents)
         return tree
+    }
+
+    /// The tree without its input indices, and the indices, handed over (not copied).
+    consuming func takingIndices() -> (tree: KDTree, indices: [Int32]) {
+        var tree = self
+        let indices = tree.indices
+        tree.indices = []
+        tree.contents.remove(.indices)
+        return (tree, indices)
     }
 
     /// Hands over the points (tree order) and their input indices, the tree's last use: taken
@@ -261,15 +274,16 @@ public struct KDTree: Sendable {
     }
 
     /// Nodes in a subtree of `count` points: halves are split until a leaf holds `leafSize`.
-    static func nodeCount(_ count: Int) -> Int {
-        count <= leafSize ? 1 : 1 + nodeCount(count / 2) + nodeCount(count - count / 2)
+    static func nodeCount(_ count: Int, leafSize: Int) -> Int {
+        count <= leafSize
+            ? 1 : 1 + nodeCount(count / 2, leafSize: leafSize) + nodeCount(count - count / 2, leafSize: leafSize)
     }
 
     /// Fills node `node` for records `start..<end`; if it is not a leaf, partitions the records
     /// at the median of the widest axis and returns the two children's tasks.
     static func split(
         _ node: Int, _ start: Int, _ end: Int, _ records: BuildRecords<Double>,
-        _ nodes: UnsafeMutableBufferPointer<Node>
+        _ nodes: UnsafeMutableBufferPointer<Node>, leafSize: Int
     ) -> ((node: Int, start: Int, end: Int), (node: Int, start: Int, end: Int))? {
         let (lower, upper) = records.bounds(start, end)
         let count = end - start
@@ -279,7 +293,7 @@ public struct KDTree: Sendable {
         }
         let middle = start + count / 2
         select(records, start, end, middle, widestAxis(upper - lower))
-        let right = node + 1 + nodeCount(count / 2)
+        let right = node + 1 + nodeCount(count / 2, leafSize: leafSize)
         nodes[node] = Node(lower: lower, upper: upper, start: Int32(start), end: Int32(end), right: Int32(right))
         return ((node + 1, start, middle), (right, middle, end))
     }
