@@ -1,6 +1,7 @@
 import Foundation
-import ScanImport
 import Testing
+
+@testable import ScanImport
 
 @Suite struct OBJReaderTests {
     func read(_ text: String) throws(ScanImportError) -> OBJDocument {
@@ -40,6 +41,27 @@ import Testing
         try Data(lines.joined(separator: "\n").utf8).write(to: file)
         let error = #expect(throws: ScanImportError.self) { try OBJReader.read(path: file.path) }
         #expect(error?.location == .line(lines.count - 1))
+    }
+
+    /// Chunks of a few bytes read exactly what one chunk reads: relative indices resolve against
+    /// the vertices before them, indented statements included (the first pass counts a line's
+    /// keyword as decoding reads it).
+    @Test func tinyChunksReadWhatOneChunkReads() throws {
+        let text =
+            "v 0 0 0\n  v 1 0 0\n\tv 1 1 0\n# v 9 9 9\nvt 0 0\n  vn 0 0 1\nf -3/-1/-1 -2/-1/-1 -1/-1/-1\n  v 0 1 0\nf 1 3 -1\nl 1 2"
+        let bytes = Array(text.utf8)
+        let documents = try bytes.withUnsafeBytes { buffer in
+            try [1 << 20, 1, 2, 3, 5, 8, 13].map { size throws(ScanImportError) in
+                try OBJReader.read(buffer, file: "chunks.obj", releasePages: nil, chunkBytes: size)
+            }
+        }
+        #expect(documents[0].geometry.triangles == [0, 1, 2, 0, 2, 3])
+        #expect(documents[0].geometry.vertexCount == 4 && documents[0].geometry.lineCount == 1)
+        for document in documents.dropFirst() {
+            #expect(document.geometry.positions == documents[0].geometry.positions)
+            #expect(document.geometry.triangles == documents[0].geometry.triangles)
+            #expect(document.comments == documents[0].comments)
+        }
     }
 
     @Test func allIndexFormsAndNegativeIndicesResolve() throws {

@@ -38,8 +38,11 @@ public enum OBJReader {
     }
 
     /// `releasePages`, for a file mapping, gives back the pages of a byte range once it is read.
+    /// `chunkBytes` is about how much of the file a chunk holds (smaller in tests and fuzzing, to
+    /// cross many chunk boundaries).
     static func read(
-        _ bytes: UnsafeRawBufferPointer, file: String, releasePages: (@Sendable (Int, Int) -> Int)?
+        _ bytes: UnsafeRawBufferPointer, file: String, releasePages: (@Sendable (Int, Int) -> Int)?,
+        chunkBytes: Int = 1 << 20
     ) throws(ScanImportError) -> OBJDocument {
         if containsContinuation(bytes) {
             // Rare: join continued lines (a backslash before the line break) into one, keeping line numbers.
@@ -59,14 +62,18 @@ public enum OBJReader {
             }
             let result: Result<OBJDocument, ScanImportError> = joined.withUnsafeBytes { buffer in
                 do throws(ScanImportError) {
-                    return .success(try OBJParser(bytes: buffer, file: file, joinedBreaks: lineBreaks).parse())
+                    return .success(
+                        try OBJParser(bytes: buffer, file: file, joinedBreaks: lineBreaks, chunkBytes: chunkBytes)
+                            .parse())
                 } catch {
                     return .failure(error)
                 }
             }
             return try result.get()
         }
-        return try OBJParser(bytes: bytes, file: file, joinedBreaks: [], releasePages: releasePages).parse()
+        return try OBJParser(
+            bytes: bytes, file: file, joinedBreaks: [], releasePages: releasePages, chunkBytes: chunkBytes
+        ).parse()
     }
 
     private static func containsContinuation(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -110,10 +117,13 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
     let joinedBreaks: [Int]
     /// Gives back the pages of a byte range of a file mapping (nil: the bytes are not a mapping).
     var releasePages: (@Sendable (Int, Int) -> Int)? = nil
+    /// About how many bytes of whole lines a chunk holds.
+    var chunkBytes = 1 << 20
 
-    /// A run of whole lines: its bytes, and the index of its first line in the file.
+    /// A run of whole lines: its bytes, how many lines, and the index of its first line in the file.
     struct Chunk {
         var bytes: Range<Int>
+        var lineCount = 0
         var firstLine = 0
         /// v, vt, vn and f lines in the chunk.
         var counts = (v: 0, vt: 0, vn: 0, f: 0)
@@ -122,7 +132,7 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
     func parse() throws(ScanImportError) -> OBJDocument {
         // Chunks of about a megabyte of whole lines: no index of every line is built (16 bytes a
         // line), and each chunk's pages of a mapped file are given back once it is read.
-        let ranges = chunkRanges(bytes: 1 << 20)
+        let ranges = chunkRanges(bytes: max(1, chunkBytes))
         var chunks = ranges.map { Chunk(bytes: $0) }
         // Pass 1: how many lines, and v, vt, vn and f lines, each chunk has.
         let counted = UnsafeSlots<Chunk>(count: chunks.count)
@@ -130,18 +140,22 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             var chunk = Chunk(bytes: ranges[index])
             parser.forEachLine(in: chunk.bytes) { line, span in
-                chunk.firstLine = line + 1  // the line count, for now
-                guard span.count >= 2, parser.bytes[span.lowerBound] != UInt8(ascii: "#") else { return }
-                let (k0, k1) = (parser.bytes[span.lowerBound], parser.bytes[span.lowerBound + 1])
-                if k0 == UInt8(ascii: "v") {
-                    switch k1 {
-                    case 32, 9: chunk.counts.v += 1
+                chunk.lineCount = line + 1
+                // The keyword as the decoder reads it (after any leading blanks), so that the
+                // counts before each chunk are the ones decoding reaches.
+                var cursor = span.lowerBound
+                guard let keyword = parser.token(&cursor, span.upperBound) else { return }
+                let k0 = parser.bytes[keyword.lowerBound]
+                if keyword.count == 1 && k0 == UInt8(ascii: "v") {
+                    chunk.counts.v += 1
+                } else if keyword.count == 1 && k0 == UInt8(ascii: "f") {
+                    chunk.counts.f += 1
+                } else if keyword.count == 2 && k0 == UInt8(ascii: "v") {
+                    switch parser.bytes[keyword.lowerBound + 1] {
                     case UInt8(ascii: "t"): chunk.counts.vt += 1
                     case UInt8(ascii: "n"): chunk.counts.vn += 1
                     default: break
                     }
-                } else if k0 == UInt8(ascii: "f") && (k1 == 32 || k1 == 9) {
-                    chunk.counts.f += 1
                 }
             }
             _ = parser.releasePages?(chunk.bytes.lowerBound, chunk.bytes.upperBound)
@@ -152,9 +166,8 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         var lines = 0
         for index in chunks.indices {
             chunks[index] = counted[index] ?? chunks[index]
-            let lineCount = chunks[index].firstLine
             chunks[index].firstLine = lines
-            lines += lineCount
+            lines += chunks[index].lineCount
             bases.append(total)
             let count = chunks[index].counts
             total = (total.0 + count.v, total.1 + count.vt, total.2 + count.vn)

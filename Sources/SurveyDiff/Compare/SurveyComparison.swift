@@ -160,7 +160,7 @@ public enum SurveyComparison {
         let beforeBounds = options.align ? before.bounds : nil
         // C2C and C2M measure at the compared points. When all are finite, the points' tree takes
         // them over: distances and regions are found in tree order, then put back in input order
-        // in place, so the points are held once instead of twice.
+        // once the reference is gone, so the points are never held twice beside it.
         let order: ResultOrder = !isM3C2 && after.positions.allSatisfy(\.isFinite) ? .tree : .input
         let beforePositions = Handoff(keepBefore ? before.positions : before.takePositions())
         var referenceTree: KDTree
@@ -314,9 +314,9 @@ public enum SurveyComparison {
                 tree: comparedTree, order: order)
             if order == .tree {
                 progress("putting \(points.count) points back in input order")
-                // Back to input order: the tree's points are the output's points. The reference is
-                // gone by now, so the new arrays fit where it was.
-                // The positions first, the largest: the smaller arrays then fit where they were.
+                // The tree's points are the output's points. The reference is gone by now, so the
+                // new arrays fit where it was; the positions first, the largest, so that the
+                // smaller arrays then fit where the tree-ordered positions were.
                 points = PointCloud(positions: [])
                 var (positions, inputIndex) = comparedTree.takePointsAndIndices()
                 positions = scattered(positions, by: inputIndex, width: 3)
