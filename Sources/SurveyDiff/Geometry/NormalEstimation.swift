@@ -151,13 +151,27 @@ extension KDTree {
                                 continue
                             }
                             if node.right < 0 && scalarLeaves {
+                                // Without branching on each point (about half of a boundary leaf
+                                // is inside): offsets from `point`, weighted 1 inside and 0 outside.
+                                var n = 0.0
+                                var sum = SIMD3<Double>.zero
+                                var products = SymmetricMatrix3()
                                 for position in Int(node.start)..<Int(node.end) {
-                                    let (x, y, z) = (
-                                        points[3 * position], points[3 * position + 1], points[3 * position + 2]
-                                    )
-                                    let (dx, dy, dz) = (x - point.x, y - point.y, z - point.z)
-                                    if dx * dx + dy * dy + dz * dz <= limit { accumulator.add(x, y, z) }
+                                    let dx = points[3 &* position] - point.x
+                                    let dy = points[3 &* position &+ 1] - point.y
+                                    let dz = points[3 &* position &+ 2] - point.z
+                                    let w: Double = dx * dx + dy * dy + dz * dz <= limit ? 1 : 0
+                                    let (wx, wy, wz) = (w * dx, w * dy, w * dz)
+                                    n += w
+                                    sum += SIMD3(wx, wy, wz)
+                                    products.xx += wx * dx
+                                    products.xy += wx * dy
+                                    products.xz += wx * dz
+                                    products.yy += wy * dy
+                                    products.yz += wy * dz
+                                    products.zz += wz * dz
                                 }
+                                accumulator.add(count: Int(n), offsetSum: sum, products: products)
                                 continue
                             }
                             if node.right < 0 {
@@ -342,13 +356,21 @@ public struct NormalsInInputOrder {
     private mutating func fill(from start: Int) {
         let end = min(count, start + Self.blockSize)
         let (tree, treePosition, neighbourhood, orientation) = (tree, treePosition, neighbourhood, orientation)
+        // The block's points are visited in tree order (sorted by tree position), so that
+        // consecutive queries share cached nodes even when the input order is not spatial.
+        var visits = [UInt64]()
+        visits.reserveCapacity(end - start)
+        for slot in 0..<(end - start) where treePosition[start + slot] >= 0 {
+            visits.append(UInt64(treePosition[start + slot]) << 32 | UInt64(slot))
+        }
+        visits.sort()
         var values = [Float](repeating: .nan, count: 3 * (end - start))
         values.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedSendable(buffer)
-            parallelChunks(end - start, minimumChunk: 1024) { range in
-                for slot in range {
-                    let position = Int(treePosition[start + slot])
-                    guard position >= 0 else { continue }
+            parallelChunks(visits.count, minimumChunk: 1024) { range in
+                for visit in range {
+                    let position = Int(visits[visit] >> 32)
+                    let slot = Int(visits[visit] & 0xFFFF_FFFF)
                     let p = tree.point(at: position)
                     let plane: LocalPlane?
                     switch neighbourhood {
