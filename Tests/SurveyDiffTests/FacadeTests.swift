@@ -157,6 +157,31 @@ import Testing
         #expect(coarse.after(truth).angleDegrees < 0.5 && length(coarse.after(truth).translation) < 0.02)
     }
 
+    /// The target's own normals are read by input index from a tree that took its positions
+    /// over, with a non-finite point left out of the tree and normals that are NaN (fitted
+    /// instead) or zero (used as given, so that pair adds nothing): the motion is still found.
+    @Test func icpReadsGivenNormalsByInputIndex() throws {
+        let truth = RigidTransform(
+            axis: SIMD3(0.3, 0.5, 0.8), angle: 0.5 * .pi / 180, translation: SIMD3(0.02, -0.015, 0.01))
+        let moved = Self.after.cloud.transformed(by: truth)
+        // The wall's own normals, in input order, as a file would give them.
+        var normals = NormalEstimation.normals(
+            of: Self.before.cloud, in: KDTree(positions: Self.before.cloud.positions), neighbourhood: .nearest(16),
+            orientation: .axis(SIMD3(0, 0, 1)))
+        for index in stride(from: 0, to: normals.count / 3, by: 7) { normals[3 * index] = .nan }
+        (normals[3 * 20], normals[3 * 20 + 1], normals[3 * 20 + 2]) = (0, 0, 0)
+        var target = Self.before.cloud.positions
+        target[3 * 10] = .nan
+        let tree = KDTree(positions: consume target, keeping: [.points, .indices])
+        #expect(tree.count == Self.before.cloud.count - 1)
+        let (found, report) = try ICP.align(
+            source: moved, targetNormals: normals, targetTree: tree,
+            parameters: ICPParameters(metric: .pointToPlane, maximumCorrespondenceDistance: 0.2, sampleCount: 10_000))
+        let error = found.after(truth)
+        #expect(error.angleDegrees < 0.03 && length(error.translation) < 0.002, "\(error.angleDegrees)°")
+        #expect(report.rms < report.rmsBefore)
+    }
+
     @Test func c2cNearestNeighbourAndLocalPlane() throws {
         let tree = KDTree(positions: Self.before.cloud.positions)
         let nearest = try C2C.distances(

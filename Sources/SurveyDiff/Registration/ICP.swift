@@ -80,9 +80,13 @@ public enum ICP {
         guard samples.count >= 6 else {
             throw SurveyDiffError(.notConverged, "only \(samples.count) source points lie in the stable region")
         }
+        // A tree leaves non-finite points out, so the normals (one per input point) may be more.
         precondition(
-            targetNormals.map { $0.count == 3 * targetTree.count && targetTree.contents.contains(.indices) } ?? true,
-            "the target's normals are read by input index: one per tree point, and a tree keeping .indices")
+            targetNormals.map {
+                $0.count % 3 == 0 && $0.count >= 3 * targetTree.count && targetTree.contents.contains(.indices)
+            }
+                ?? true,
+            "the target's normals are read by input index: one per input point, and a tree keeping .indices")
         var normals = TargetNormals(given: targetNormals, tree: targetTree)
         var transform = parameters.initial
         var rmsBefore = Double.nan
@@ -303,7 +307,8 @@ struct TargetNormals {
     /// Sets each pair's target normal: given, fitted before, or fitted now (all cores). A given
     /// normal that is not finite is fitted too. A point whose neighbours fit no plane gets zero.
     mutating func attach(to pairs: inout [ICP.Pair]) {
-        var missing = [Int32]()
+        var missing = [Int32]()  // tree positions to fit, each once
+        var waiting = [Int]()  // pairs whose normal is fitted now
         for slot in pairs.indices {
             let position = Int(pairs[slot].position)
             if let given {
@@ -318,10 +323,13 @@ struct TargetNormals {
             let known = slots[position]
             if known > 0 {
                 pairs[slot].normal = fitted[Int(known) - 1]
-            } else if known == 0 {
+                continue
+            }
+            if known == 0 {
                 slots[position] = -1  // listed once
                 missing.append(Int32(position))
             }
+            waiting.append(slot)
         }
         guard !missing.isEmpty else { return }
         missing.sort()
@@ -337,9 +345,6 @@ struct TargetNormals {
             fitted.append(normals[slot])
             slots[Int(position)] = Int32(fitted.count)
         }
-        for slot in pairs.indices where pairs[slot].normal == .zero {
-            let known = slots[Int(pairs[slot].position)]
-            if known > 0 { pairs[slot].normal = fitted[Int(known) - 1] }
-        }
+        for slot in waiting { pairs[slot].normal = fitted[Int(slots[Int(pairs[slot].position)]) - 1] }
     }
 }
