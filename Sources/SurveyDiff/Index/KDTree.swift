@@ -84,7 +84,7 @@ public struct KDTree: Sendable {
     /// keeps as its points (with `.points`) or lets go once built. Points with a non-finite
     /// coordinate are left out. `contents` says what is kept: a tree for nearest-neighbour
     /// distances needs only `.points`, one for M3C2's cylinders only `.surface`. A larger
-    /// `leafSize` makes fewer nodes (64 bytes each, and 72 more with moments) and slower queries.
+    /// `leafSize` makes fewer nodes (64 bytes each, and 80 more with moments) and slower queries.
     public init(positions: consuming [Double], keeping contents: Contents = .all, leafSize: Int = KDTree.leafSize) {
         precondition(leafSize >= 1, "a leaf holds at least one point")
         var storage = positions
