@@ -69,17 +69,22 @@ struct CovarianceAccumulator {
 
     @inline(__always)
     mutating func add(_ x: Double, _ y: Double, _ z: Double) {
-        let dx = x - origin.x
-        let dy = y - origin.y
-        let dz = z - origin.z
-        count += 1
-        sum += SIMD3(dx, dy, dz)
-        products.xx += dx * dx
-        products.xy += dx * dy
-        products.xz += dx * dz
-        products.yy += dy * dy
-        products.yz += dy * dz
-        products.zz += dz * dz
+        add(offset: x - origin.x, y - origin.y, z - origin.z, weight: 1)
+    }
+
+    /// Adds a point given as its offset from `origin`, `weight` times: 0 or 1 filters points
+    /// without a branch (1 adds exactly what an unweighted sum would).
+    @inline(__always)
+    mutating func add(offset dx: Double, _ dy: Double, _ dz: Double, weight w: Double) {
+        let (wx, wy, wz) = (w * dx, w * dy, w * dz)
+        count += Int(w)
+        sum += SIMD3(wx, wy, wz)
+        products.xx += wx * dx
+        products.xy += wx * dy
+        products.xz += wx * dz
+        products.yy += wy * dy
+        products.yz += wy * dz
+        products.zz += wz * dz
     }
 
     /// Adds points given as sums of their offsets from `origin` and of the offsets' products.
@@ -152,26 +157,18 @@ extension KDTree {
                             }
                             if node.right < 0 && scalarLeaves {
                                 // Without branching on each point (about half of a boundary leaf
-                                // is inside): offsets from `point`, weighted 1 inside and 0 outside.
-                                var n = 0.0
-                                var sum = SIMD3<Double>.zero
-                                var products = SymmetricMatrix3()
+                                // is inside): offsets from `point`, the accumulator's origin,
+                                // weighted 1 inside and 0 outside.
+                                // A leaf's own sums stay in registers; added once.
+                                var leaf = CovarianceAccumulator(origin: point)
                                 for position in Int(node.start)..<Int(node.end) {
                                     let dx = points[3 &* position] - point.x
                                     let dy = points[3 &* position &+ 1] - point.y
                                     let dz = points[3 &* position &+ 2] - point.z
                                     let w: Double = dx * dx + dy * dy + dz * dz <= limit ? 1 : 0
-                                    let (wx, wy, wz) = (w * dx, w * dy, w * dz)
-                                    n += w
-                                    sum += SIMD3(wx, wy, wz)
-                                    products.xx += wx * dx
-                                    products.xy += wx * dy
-                                    products.xz += wx * dz
-                                    products.yy += wy * dy
-                                    products.yz += wy * dz
-                                    products.zz += wz * dz
+                                    leaf.add(offset: dx, dy, dz, weight: w)
                                 }
-                                accumulator.add(count: Int(n), offsetSum: sum, products: products)
+                                accumulator.add(count: leaf.count, offsetSum: leaf.sum, products: leaf.products)
                                 continue
                             }
                             if node.right < 0 {
@@ -237,6 +234,23 @@ extension KDTree {
         return accumulator.plane()
     }
 
+    /// The unit normal at tree position `position`, fitted to its neighbourhood and oriented; nil
+    /// where fewer than three neighbours were found.
+    @inline(__always)
+    func orientedNormal(
+        at position: Int, _ neighbourhood: Neighbourhood, _ orientation: NormalOrientation
+    ) -> SIMD3<Float>? {
+        let p = point(at: position)
+        let plane: LocalPlane?
+        switch neighbourhood {
+        case .radius(let r): plane = self.plane(at: p, radius: r)
+        case .nearest(let k): plane = self.plane(at: p, nearest: k)
+        }
+        guard let plane else { return nil }
+        let n = orientation.orient(plane.normal, at: p)
+        return SIMD3(Float(n.x), Float(n.y), Float(n.z))
+    }
+
     /// The plane through the `k` points nearest to `point`.
     public func plane(at point: SIMD3<Double>, nearest k: Int) -> LocalPlane? {
         var accumulator = CovarianceAccumulator(origin: point)
@@ -274,18 +288,9 @@ public enum NormalEstimation {
             let out = UncheckedSendable(buffer)
             parallelChunks(tree.count, minimumChunk: 2048) { range in
                 for position in range {
+                    guard let n = tree.orientedNormal(at: position, neighbourhood, orientation) else { continue }
                     let index = tree.inputIndex(position)
-                    let p = tree.point(at: position)
-                    let plane: LocalPlane?
-                    switch neighbourhood {
-                    case .radius(let r): plane = tree.plane(at: p, radius: r)
-                    case .nearest(let k): plane = tree.plane(at: p, nearest: k)
-                    }
-                    guard let plane else { continue }
-                    let n = orientation.orient(plane.normal, at: p)
-                    out.value[3 * index] = Float(n.x)
-                    out.value[3 * index + 1] = Float(n.y)
-                    out.value[3 * index + 2] = Float(n.z)
+                    (out.value[3 * index], out.value[3 * index + 1], out.value[3 * index + 2]) = (n.x, n.y, n.z)
                 }
             }
         }
@@ -371,18 +376,9 @@ public struct NormalsInInputOrder {
             parallelChunks(visits.count, minimumChunk: 1024) { range in
                 for visit in range {
                     let position = Int(visits[visit] >> 32)
+                    guard let n = tree.orientedNormal(at: position, neighbourhood, orientation) else { continue }
                     let slot = Int(visits[visit] & 0xFFFF_FFFF)
-                    let p = tree.point(at: position)
-                    let plane: LocalPlane?
-                    switch neighbourhood {
-                    case .radius(let r): plane = tree.plane(at: p, radius: r)
-                    case .nearest(let k): plane = tree.plane(at: p, nearest: k)
-                    }
-                    guard let plane else { continue }
-                    let n = orientation.orient(plane.normal, at: p)
-                    out.value[3 * slot] = Float(n.x)
-                    out.value[3 * slot + 1] = Float(n.y)
-                    out.value[3 * slot + 2] = Float(n.z)
+                    (out.value[3 * slot], out.value[3 * slot + 1], out.value[3 * slot + 2]) = (n.x, n.y, n.z)
                 }
             }
         }
