@@ -275,13 +275,7 @@ public enum NormalEstimation {
     public static func normals(
         of cloud: PointCloud, in tree: KDTree, neighbourhood: Neighbourhood, orientation: NormalOrientation
     ) -> [Float] {
-        normals(count: cloud.count, in: tree, neighbourhood: neighbourhood, orientation: orientation)
-    }
-
-    /// The same for the `count` points `tree` was built on (which it may have taken over).
-    public static func normals(
-        count: Int, in tree: KDTree, neighbourhood: Neighbourhood, orientation: NormalOrientation
-    ) -> [Float] {
+        let count = cloud.count
         precondition(tree.count <= count, "the tree is built on the cloud")
         var normals = [Float](repeating: .nan, count: count * 3)
         normals.withUnsafeMutableBufferPointer { buffer in

@@ -1,5 +1,7 @@
 /// Queries. Each walks the tree depth first with a small stack, nearer child first, and skips
-/// every node whose box cannot hold an answer.
+/// every node whose box cannot hold an answer. Each keeps its own copy of that walk: one shared
+/// walk taking the per-node work as a closure gave the same answers but took M3C2 from 1.43 to
+/// 1.98 s on the benchmark (the closures' sums left registers for memory).
 extension KDTree {
     /// The tree position and squared distance of the point nearest to `query`, no farther than
     /// `maximumDistance`; nil when there is none.
