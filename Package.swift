@@ -124,7 +124,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EvidenceReportTests",
-            dependencies: ["EvidenceReport", "HeritageStore", "HeritageTestSupport"]
+            dependencies: [
+                "EvidenceReport", "HeritageStore", "HeritageTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "heritageCLITests",

@@ -118,6 +118,7 @@ extension DiffCommand {
         let summary = result.summary(
             inputs: [photos.before.input, photos.after.input], software: heritageVersion, units: unitName)
         let folder = try outputFolder()
+        defer { if out == nil { try? FileManager.default.removeItem(at: folder) } }
         try prettyJSON(summary).write(to: folder.appending(path: DiffOutputFile.summary))
         try Data(try result.maskPNG()).write(to: folder.appending(path: DiffOutputFile.mask))
         try Data(try result.overlayPNG()).write(to: folder.appending(path: DiffOutputFile.overlay))
@@ -130,7 +131,6 @@ extension DiffCommand {
                     (DiffOutputFile.overlay, "change overlay", "png"),
                 ], folder: folder, store: store, site: site)
         }
-        if out == nil { try? FileManager.default.removeItem(at: folder) }
         return (summary, finding)
     }
 

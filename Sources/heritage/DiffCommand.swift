@@ -131,6 +131,7 @@ struct DiffCommand: ParsableCommand {
     /// Loads, compares, writes the outputs and, with --site, records them (the demo calls this too).
     func perform() throws -> (ComparisonSummary, Finding?) {
         let store = try site.map { _ in try archive.open() }
+        if let store, let site { try checkVersions(store, site: site) }
         if let photos = try loadPhotos(store: store) { return try performPhoto(photos, store: store) }
         let options = try comparisonOptions()
         let progress = ProgressLine(
@@ -171,6 +172,8 @@ struct DiffCommand: ParsableCommand {
         var summary = result.summary(inputs: inputs, software: heritageVersion, units: unitName)
 
         let folder = try outputFolder()
+        // Without --out the outputs live in a temporary folder, removed however this ends.
+        defer { if out == nil { try? FileManager.default.removeItem(at: folder) } }
         try write(result, summary, to: folder, units: unitName)
         var finding: Finding?
         if let store, let site {
@@ -181,8 +184,23 @@ struct DiffCommand: ParsableCommand {
             summary.inputs = inputs
         }
         progress.finish()
-        if out == nil { try? FileManager.default.removeItem(at: folder) }
         return (summary, finding)
+    }
+
+    /// With --site: BEFORE and AFTER name two different versions of that site's assets, checked
+    /// before any file is read or written.
+    func checkVersions(_ store: HeritageArchive, site: String) throws {
+        let owner = try store.requireSite(site)
+        let (beforeAsset, beforeVersion) = try resolveVersion(store, before)
+        let (afterAsset, afterVersion) = try resolveVersion(store, after)
+        for (reference, asset) in [(before, beforeAsset), (after, afterAsset)] where asset.siteID != owner.id {
+            throw ValidationError("\(reference) is an asset of another site, not of \(owner.code)")
+        }
+        if beforeVersion.id == afterVersion.id {
+            throw ValidationError(
+                "BEFORE (\(before)) and AFTER (\(after)) are the same version, \(beforeAsset.title) "
+                    + "v\(beforeVersion.number): give two different versions; nothing was compared or stored")
+        }
     }
 
     func comparisonOptions() throws -> ComparisonOptions {

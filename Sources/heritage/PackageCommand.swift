@@ -12,6 +12,8 @@ struct PackageCommand: ParsableCommand {
             audit events as JSON, and PREMIS-style events per asset. The tag manifest is signed
             with Ed25519 (make a key with `heritage key generate`). Check a package with
             `heritage verify --bag DIR --key KEY.pub`, or its BagIt layer with bagit.py --validate.
+            The archive is checked first, as for `heritage report`; a package of an archive that
+            fails is refused unless --allow-unverified is given, and bag-info.txt then says so.
 
             Example:
               heritage package --site SY-PAL-BEL --key ~/.heritage/signing-key --out packages/bel --zip
@@ -29,6 +31,8 @@ struct PackageCommand: ParsableCommand {
     @Flag(help: "Release a restricted site's exact position and the files that reveal it.") var includeRestricted =
         false
     @Flag(help: "Also write DIR.zip for transport.") var zip = false
+    @Flag(help: "Package even if the archive fails its check; bag-info.txt and the report then say so.")
+    var allowUnverified = false
 
     func run() throws {
         let keyPath = key ?? ProcessInfo.processInfo.environment["HERITAGE_SIGNING_KEY"]
@@ -39,7 +43,8 @@ struct PackageCommand: ParsableCommand {
         let store = try archive.open()
         let options = PackageOptions(
             report: ReportOptions(
-                from: from, to: to, includeRestricted: includeRestricted, actor: archive.resolvedActor,
+                from: from, to: to, includeRestricted: includeRestricted, allowUnverified: allowUnverified,
+                actor: archive.resolvedActor,
                 software: heritageVersion),
             organization: organization, signingKey: unsigned ? nil : signingKey, zip: zip)
         let written = try BagWriter.write(site: site, from: store, options: options, to: URL(filePath: out))
@@ -48,6 +53,11 @@ struct PackageCommand: ParsableCommand {
             "  \(written.payloadFiles) payload files, \(written.payloadBytes) bytes"
                 + (written.withheldFiles > 0 ? "; \(written.withheldFiles) files withheld (restricted position)" : ""))
         if let fingerprint = written.fingerprint { print("  signed with key \(fingerprint)") }
+        if !written.report.archiveCheck.verified {
+            printError(
+                "warning: UNVERIFIED package (--allow-unverified): the archive failed its check with "
+                    + "\(written.report.archiveCheck.problems.count) problems; bag-info.txt says so")
+        }
         if let zip = written.zip { print("  zipped to \(zip.path)") }
         print("  check it: heritage verify --bag \(written.folder.path)" + (keyPath.map { " --key \($0).pub" } ?? ""))
     }

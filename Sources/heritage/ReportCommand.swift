@@ -15,6 +15,11 @@ struct ReportCommand: ParsableCommand {
             `sha256sum -c manifest-sha256.txt` in the folder. A restricted site's position is
             generalised to 0.1° unless --include-restricted is given.
 
+            The archive is checked first (the whole audit chain, each of the site's rows against
+            its latest audit event, every blob's hash); a report on an archive that fails is
+            refused, naming what failed, unless --allow-unverified is given, and then its first
+            page says so.
+
             Example:
               heritage report --site SY-PAL-BEL --out reports/bel-2015
               heritage report --site SY-PAL-BEL --from 2010 --to 2016-12-31 --out reports/bel
@@ -26,12 +31,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only what happened on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).") var from: String?
     @Option(help: "Only what happened on or before this date.") var to: String?
     @Flag(help: "Show a restricted site's exact position.") var includeRestricted = false
+    @Flag(help: "Make the report even if the archive fails its check; its first page then says so.")
+    var allowUnverified = false
     @Flag(name: .long, help: "Print a JSON summary of what was written.") var json = false
 
     func run() throws {
         let store = try archive.open()
         let options = ReportOptions(
-            from: from, to: to, includeRestricted: includeRestricted, actor: archive.resolvedActor,
+            from: from, to: to, includeRestricted: includeRestricted, allowUnverified: allowUnverified,
+            actor: archive.resolvedActor,
             software: heritageVersion)
         let written = try ReportWriter.write(site: site, from: store, options: options, to: URL(filePath: out))
         if json {
@@ -44,6 +52,13 @@ struct ReportCommand: ParsableCommand {
         print(
             "  \(report.timeline.count) assessments, \(report.surveys.filter { $0.id != nil }.count) surveys, \(report.comparisons.count) comparisons, \(report.custody.events.count) audit events"
                 + (report.custody.verified ? " (hashes recomputed: intact)" : " (CHAIN PROBLEMS: see the report)"))
+        if report.archiveCheck.verified {
+            print("  archive checked first: audit chain, the site's rows against their events, blob hashes")
+        } else {
+            printError(
+                "warning: UNVERIFIED report (--allow-unverified): the archive failed its check with "
+                    + "\(report.archiveCheck.problems.count) problems, listed on the report's first page")
+        }
         if report.locationGeneralised { print("  restricted site: positions generalised to 0.1°") }
         print("  check it: cd \(written.folder.path) && sha256sum -c \(ReportWriter.manifestName)")
     }

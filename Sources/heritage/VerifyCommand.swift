@@ -16,8 +16,10 @@ struct VerifyCommand: ParsableCommand {
 
             With --bag: checks every payload and tag file's SHA-256, that nothing was added, the
             Ed25519 signature over the tag manifest (with --key, against the key you trust), the
-            extracted audit events' hashes and links, and that each archived file has the hash its
-            ingestion event recorded. A .zip made by --zip is unpacked to a temporary folder first.
+            extracted audit events' hashes and links, that each row of registry.json equals what its
+            latest audit event in the bag recorded, and that each archived file has the hash its
+            ingestion event recorded. A package marked UNVERIFIED in bag-info.txt (made with
+            --allow-unverified) fails. A .zip made by --zip is unpacked to a temporary folder first.
 
             Exits 0 when everything holds; otherwise prints each problem, naming the file or the
             audit event, and exits 1.
@@ -103,6 +105,8 @@ struct VerifyCommand: ParsableCommand {
                     + (result.withheldFiles > 0 ? " (\(result.withheldFiles) withheld)" : "")
                     + "; \(result.auditEvents) audit events recomputed and linked"
                     + (result.withheldEvents > 0 ? " (\(result.withheldEvents) with withheld values: links only)" : "")
+                    + "; \(result.crossCheckedRows) registry rows match their latest audit event"
+                    + (result.uncheckedRows > 0 ? " (\(result.uncheckedRows) with withheld values not compared)" : "")
                     + "; signature \(result.signature)" + (result.fingerprint.map { ", key \($0)" } ?? ""))
             if result.signature == "unsigned" {
                 print("note: the package is unsigned: anyone who changed it could have rewritten its manifests too")

@@ -78,21 +78,6 @@ struct EvidenceTestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Every file under `folder`, as relative paths.
-func relativeFiles(under folder: URL) -> [String] {
-    let base = folder.standardizedFileURL.path
-    var found: [String] = []
-    let enumerator = FileManager.default.enumerator(atPath: base)
-    while let path = enumerator?.nextObject() as? String {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: base + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue
-        {
-            found.append(path)
-        }
-    }
-    return found.sorted()
-}
-
 /// Flips one bit of the byte at `offset` (negative: from the end) of a file.
 func flipByte(in url: URL, at offset: Int) throws {
     var bytes = [UInt8](try Data(contentsOf: url))

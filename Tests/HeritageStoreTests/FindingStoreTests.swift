@@ -113,3 +113,48 @@ import Testing
         }
     }
 }
+
+@Suite struct FailedOperationsLeaveNoBlobTests {
+    /// A finding that cannot be recorded (both epochs the same version) stores none of its
+    /// output files: the check comes first, and blobs written before a failure are removed.
+    @Test func aRefusedFindingLeavesNoOrphan() throws {
+        let temp = try TemporaryArchive()
+        let site = try temp.archive.addSite(makeSite(code: "F-1"), actor: "ana")
+        let files = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: files) }
+        let scan = files.appending(path: "a.xyz")
+        try Data("0 0 0\n1 0 0\n".utf8).write(to: scan)
+        let outcome = try temp.archive.importAssets(
+            [
+                AssetImportRequest(
+                    file: scan, site: site.id, title: "scan", kind: .scan, format: "xyz", summaryJSON: "{}",
+                    importerVersion: "test")
+            ], actor: "ana")
+        guard case .stored(let version) = try #require(outcome.first) else {
+            Issue.record("not stored")
+            return
+        }
+        let output = files.appending(path: "summary.json")
+        try Data("{\"result\": 1}".utf8).write(to: output)
+        let blobsBefore = relativeFiles(under: temp.folder.appending(path: "objects"))
+        let draft = Finding(
+            siteID: site.id, method: "c2c", beforeVersionID: version.id, afterVersionID: version.id,
+            resultVersionIDs: [], measuredCount: 2, significantCount: 0, noDataCount: 0, regionCount: 0, lossVolume: 0,
+            gainVolume: 0, lossArea: 0, maxDepth: 0, units: "m", summary: "nothing")
+        let request = AssetImportRequest(
+            file: output, site: site.id, title: "summary", kind: .derived, format: "json", summaryJSON: "{}",
+            importerVersion: "test")
+        #expect(throws: HeritageStoreError.self) {
+            try temp.archive.recordFinding(draft, storing: [request], actor: "ana")
+        }
+        #expect(relativeFiles(under: temp.folder.appending(path: "objects")) == blobsBefore)
+
+        // An import that fails inside its transaction (a blank title breaks a CHECK constraint)
+        // after its blob was written: the blob goes again.
+        var blank = request
+        blank.title = "   "
+        #expect(throws: (any Error).self) { try temp.archive.importAssets([blank], actor: "ana") }
+        #expect(relativeFiles(under: temp.folder.appending(path: "objects")) == blobsBefore)
+        #expect(try temp.archive.verify().orphans.isEmpty)
+    }
+}

@@ -23,6 +23,21 @@ public func temporaryFolder() throws -> URL {
     return folder
 }
 
+/// Every regular file under `folder`, as sorted relative paths.
+public func relativeFiles(under folder: URL) -> [String] {
+    let base = folder.standardizedFileURL.path
+    var found: [String] = []
+    let enumerator = FileManager.default.enumerator(atPath: base)
+    while let path = enumerator?.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: base + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue
+        {
+            found.append(path)
+        }
+    }
+    return found.sorted()
+}
+
 /// A valid site with a given code and position, names in three scripts.
 public func makeSite(
     code: String, latitude: Double = 43.3373, longitude: Double = 17.8151, kind: SiteKind = .bridge,

@@ -125,6 +125,22 @@ import Testing
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         let audit = try HeritageBinary.run(["audit", "--archive", archive, "--json"])
         #expect(audit.stdout.contains("finding.record"))
+
+        // The same version twice (A and A@2 name the latest) is refused before any work: no
+        // finding, no blob, nothing for `verify` to call an orphan.
+        let objects = URL(filePath: archive).appending(path: "objects")
+        let blobsBefore = relativeFiles(under: objects)
+        let same = try HeritageBinary.run(
+            ["diff", "--archive", archive, "--site", "SY-PAL-BEL", asset, "\(asset)@2"] + Self.parameters)
+        #expect(same.status != 0)
+        #expect(same.stderr.contains("same version"), "\(same.stderr)")
+        #expect(!same.stderr.contains("CHECK"), "\(same.stderr)")
+        #expect(relativeFiles(under: objects) == blobsBefore)
+        let other = try HeritageBinary.run(
+            ["diff", "--archive", archive, "--site", "SY-QAR-MEL", "\(asset)@1", "\(asset)@2"] + Self.parameters)
+        #expect(other.status != 0 && other.stderr.contains("another site"), "\(other.stderr)")
+        let clean = try HeritageBinary.run(["verify", "--archive", archive])
+        #expect(clean.status == 0 && !clean.stdout.contains("orphan"), "\(clean.stdout)")
     }
 }
 

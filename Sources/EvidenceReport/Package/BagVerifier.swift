@@ -12,6 +12,10 @@ public struct BagVerification: Sendable, Codable {
     public var withheldEvents = 0
     public var archivedFiles = 0
     public var withheldFiles = 0
+    /// Rows of registry.json found equal to the values their latest packaged audit event recorded.
+    public var crossCheckedRows = 0
+    /// Rows whose latest event's values were withheld (restricted site): not comparable.
+    public var uncheckedRows = 0
     /// `valid`, `invalid`, `unsigned`, or `valid (bag's own key)` when no trusted key was given.
     public var signature = "unsigned"
     public var fingerprint: String?
@@ -22,6 +26,9 @@ public struct BagVerification: Sendable, Codable {
 /// the tag manifest, the audit events' hashes and links, and that each archived file has the
 /// hash its ingestion event recorded.
 public enum BagVerifier {
+    /// The bag-info.txt field that says whether the archive passed its check when packaged.
+    public static let archiveCheckField = "Heritage-Archive-Check"
+
     public static func verify(_ bag: URL, trustedKey: PublicSigningKey? = nil) -> BagVerification {
         var result = BagVerification()
         func read(_ name: String) -> Data? {
@@ -68,6 +75,12 @@ public enum BagVerifier {
                         "bag-info.txt: Payload-Oxum is \(oxum ?? "missing"), the payload is \(result.payloadBytes).\(result.payloadFiles)"
                     )
                 }
+                let check = String(decoding: info, as: UTF8.self).split(separator: "\n")
+                    .first { $0.hasPrefix(archiveCheckField + ":") }
+                if let check, check.contains("UNVERIFIED") {
+                    result.problems.append(
+                        "bag-info.txt: the package was made from an archive that failed its check (\(check))")
+                }
             }
         }
 
@@ -85,7 +98,7 @@ public enum BagVerifier {
             checkSignature(bag, tagManifest: tagManifest, trustedKey: trustedKey, &result)
         }
 
-        checkAuditEvents(bag, &result)
+        if let events = checkAuditEvents(bag, &result) { checkRegistry(bag, events: events, &result) }
         return result
     }
 
@@ -131,20 +144,22 @@ public enum BagVerifier {
         }
     }
 
-    private static func checkAuditEvents(_ bag: URL, _ result: inout BagVerification) {
+    /// Checks the events' hashes and links and the files against their ingestion events;
+    /// returns the events for the registry check.
+    private static func checkAuditEvents(_ bag: URL, _ result: inout BagVerification) -> [PackagedAuditEvent]? {
         let eventsName = "data/registry/audit-events.json"
         let filesName = "data/registry/files.json"
         let decoder = JSONDecoder()
         guard let eventData = FileManager.default.contents(atPath: bag.appending(path: eventsName).path) else {
             result.problems.append("\(eventsName): missing")
-            return
+            return nil
         }
         let events: [PackagedAuditEvent]
         do {
             events = try decoder.decode([PackagedAuditEvent].self, from: eventData)
         } catch {
             result.problems.append("\(eventsName): not the expected JSON list of audit events (\(error))")
-            return
+            return nil
         }
         result.auditEvents = events.count
         var previous: AuditEvent?
@@ -178,7 +193,7 @@ public enum BagVerifier {
             let files = try? decoder.decode([PackagedFile].self, from: fileData)
         else {
             result.problems.append("\(filesName): missing or not the expected JSON list")
-            return
+            return events
         }
         for file in files {
             if file.relatedName == nil, let recorded = recordedHashes[file.versionID], recorded != file.sha256 {
@@ -197,6 +212,7 @@ public enum BagVerifier {
                     "\(path): " + (found.map { "SHA-256 is \($0), the archive recorded \(file.sha256)" } ?? "missing"))
             }
         }
+        return events
     }
 
     private static func parseManifest(

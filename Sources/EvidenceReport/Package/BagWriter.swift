@@ -228,6 +228,13 @@ public enum BagWriter {
             ("Bag-Count", "1 of 1"),
             ("Bag-Software-Agent", options.report.software),
             ("Heritage-Audit-Head", "\(report.custody.headSequence) \(report.custody.headHash)"),
+            (
+                BagVerifier.archiveCheckField,
+                report.archiveCheck.verified
+                    ? "verified (audit chain, the site's rows against their events, blob hashes)"
+                    : "UNVERIFIED: made with --allow-unverified from an archive that failed its check "
+                        + "(\(report.archiveCheck.problems.count) problems, listed in data/report/report.json)"
+            ),
         ]
         var tagFiles = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"]
         var fingerprint: String?

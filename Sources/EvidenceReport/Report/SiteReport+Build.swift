@@ -9,15 +9,20 @@ public struct ReportOptions: Sendable {
     public var to: String?
     /// Show a restricted site's exact position (and its photographs' GPS positions).
     public var includeRestricted: Bool
+    /// Make the report even when the archive fails its check; the report's first screen (and a
+    /// package's bag-info.txt) then says so. Off by default: evidence is built on a sound archive.
+    public var allowUnverified: Bool
     public var actor: String
     public var software: String
 
     public init(
-        from: String? = nil, to: String? = nil, includeRestricted: Bool = false, actor: String, software: String
+        from: String? = nil, to: String? = nil, includeRestricted: Bool = false, allowUnverified: Bool = false,
+        actor: String, software: String
     ) {
         self.from = from
         self.to = to
         self.includeRestricted = includeRestricted
+        self.allowUnverified = allowUnverified
         self.actor = actor
         self.software = software
     }
@@ -60,6 +65,7 @@ extension SiteReport {
         from archive: HeritageArchive, site siteReference: String, options: ReportOptions
     ) throws -> (report: SiteReport, attachments: [ReportAttachment], sources: ReportSources) {
         let stored = try archive.requireSite(siteReference)
+        let archiveCheck = try checkArchive(archive, site: stored, allowUnverified: options.allowUnverified)
         let generalise = stored.mustGeneralise(includeRestricted: options.includeRestricted)
         let released = stored.released(includeRestricted: options.includeRestricted)
         var attachments: [ReportAttachment] = []
@@ -148,7 +154,7 @@ extension SiteReport {
             title: "Evidence report: \(released.primaryName) (\(released.code))", generatedAt: Timestamp.now(),
             generatedBy: options.actor, software: options.software, from: options.from, to: options.to,
             locationGeneralised: generalise, site: site, timeline: timeline, surveys: reportSurveys,
-            comparisons: comparisons, custody: custody,
+            comparisons: comparisons, custody: custody, archiveCheck: archiveCheck,
             methodology: Methodology.paragraphs(
                 software: options.software, generalised: generalise,
                 photographs: comparisons.contains { $0.method == "photo" }),
@@ -159,6 +165,39 @@ extension SiteReport {
             surveys: surveys.filter { options.covers($0.startDate) }, assessments: history.map(\.assessment),
             findings: findings.filter { shownFindings.contains($0.id) }, events: events)
         return (report, attachments, sources)
+    }
+
+    /// Runs the site's archive check first: a report on a tampered archive would lend the
+    /// forgery the report's authority. Refuses, naming each problem, unless `allowUnverified`.
+    private static func checkArchive(
+        _ archive: HeritageArchive, site: Site, allowUnverified: Bool
+    ) throws -> ReportArchiveCheck {
+        let verification = try archive.verify(site: site.id)
+        if verification.isValid {
+            return ReportArchiveCheck(
+                verified: true, problems: [],
+                statement:
+                    "Before this report was made, the archive's whole audit chain (\(verification.eventCount) events) "
+                    + "was recomputed and found intact; the site's \(verification.versionCount) file versions, "
+                    + "\(verification.assessmentCount) assessments and every other row it shows matched the values "
+                    + "their audit events recorded; and \(verification.blobCount) stored files were re-hashed.")
+        }
+        let problems = verification.problems
+        guard allowUnverified else {
+            throw EvidenceError(
+                "refusing to report on \(site.code): the archive fails its check, so what it says cannot be "
+                    + "vouched for; nothing was written.\n"
+                    + problems.prefix(20).map { "  - \($0)" }.joined(separator: "\n")
+                    + (problems.count > 20 ? "\n  … and \(problems.count - 20) more" : "")
+                    + "\nRun 'heritage verify' for the whole archive. To make the report anyway, marked as unverified "
+                    + "on its first page, pass --allow-unverified.")
+        }
+        return ReportArchiveCheck(
+            verified: false, problems: problems,
+            statement:
+                "UNVERIFIED: the archive failed its check when this report was made (\(problems.count) problems, "
+                + "listed below); it was made anyway with --allow-unverified. Do not rely on it without resolving them."
+        )
     }
 
     private static func reportAssessment(

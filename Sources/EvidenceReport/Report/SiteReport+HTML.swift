@@ -16,6 +16,11 @@ extension SiteReport {
         page.paragraph(
             "Generated \(generatedAt) by \(generatedBy) with \(software)."
                 + (from != nil || to != nil ? " Period: \(from ?? "the beginning") to \(to ?? "today")." : ""))
+        if !archiveCheck.verified {
+            page.raw("<div class=\"alarm\" role=\"alert\"><strong>\(escape(archiveCheck.statement))</strong><ul>")
+            for problem in archiveCheck.problems { page.raw("<li>\(escape(problem))</li>") }
+            page.raw("</ul></div>")
+        }
         if locationGeneralised {
             page.raw(
                 "<p class=\"notice\">Restricted site: positions are generalised to 0.1° and the boundary is omitted.</p>"
@@ -76,6 +81,10 @@ extension SiteReport {
         for comparison in comparisons {
             rows.append([.text("Finding \(comparison.findingID.prefix(8))"), .text(comparison.account)])
         }
+        rows.append([
+            .text("Archive check"),
+            archiveCheck.verified ? .text(archiveCheck.statement) : .strong(archiveCheck.statement),
+        ])
         rows.append([
             .text("Chain of custody"),
             custody.verified ? .text("intact (hashes recomputed)") : .strong(custody.statement),
@@ -359,6 +368,7 @@ extension SiteReport {
         code{font:.85em "DejaVu Sans Mono",monospace;word-break:break-all;white-space:pre-wrap}
         nav ol{columns:2;font-family:"DejaVu Sans",sans-serif;font-size:.9em}
         .notice{background:#fff3cd;border-left:4px solid #c98a00;padding:.5em .8em}
+        .alarm{background:#fde2e1;border:3px solid #b00020;padding:.5em .8em;margin:.5em 0}
         .ok{background:#e8f4ea;border-left:4px solid #2e7d32;padding:.5em .8em}
         .asset{overflow:hidden;border-top:1px dotted #bbb;padding-top:.5em}
         .thumb{float:right;max-width:240px;max-height:240px;margin:0 0 .5em 1em;border:1px solid #ccc}

@@ -18,6 +18,8 @@ public struct SiteReport: Sendable, Codable {
     public var surveys: [ReportSurvey]
     public var comparisons: [ReportComparison]
     public var custody: ReportCustody
+    /// What `HeritageArchive.verify(site:)` found before anything was gathered.
+    public var archiveCheck: ReportArchiveCheck
     public var methodology: [ReportParagraph]
     /// Every file the report refers to, beside it, with its SHA-256 (the report's own HTML and
     /// JSON are listed in `manifest-sha256.txt` beside them).
@@ -150,6 +152,16 @@ public struct ReportCustody: Sendable, Codable {
     public var headHash: String
     /// Each event's hash recomputed from its content, and each link between consecutive events.
     public var verified: Bool
+    public var statement: String
+}
+
+/// The archive's state when the report was made: every row the report rests on against its
+/// audit events, the whole audit chain, and every blob's hash.
+public struct ReportArchiveCheck: Sendable, Codable {
+    /// True when nothing failed.
+    public var verified: Bool
+    /// Each failure, naming the row, event or blob; empty when verified.
+    public var problems: [String]
     public var statement: String
 }
 

@@ -65,8 +65,9 @@ extension HeritageArchive {
     public static let photoDistanceWarningKm = 5.0
 
     /// Imports files as asset versions: blobs first (written, flushed, renamed), then every row
-    /// in one transaction with its audit events. If anything fails, no row is written; blobs
-    /// already written stay as unreferenced files that `verify` reports and a later import reuses.
+    /// in one transaction with its audit events. If anything fails, no row is written and the
+    /// blobs this import created are removed; only a crash can leave unreferenced blobs, which
+    /// `verify` reports and `verify --repair` removes.
     ///
     /// - Parameter progress: called while large files are copied, with the file, the bytes
     ///   copied so far and the file's size.
@@ -74,8 +75,38 @@ extension HeritageArchive {
         _ requests: [AssetImportRequest], actor: String, progress: ((URL, Int64, Int64) -> Void)? = nil
     ) throws -> [AssetImportOutcome] {
         try checkReferences(requests)
-        let stored = try storeBlobs(requests, progress: progress)
-        return try write { db in try insertVersions(db, requests, stored, actor: actor) }
+        return try storingBlobs(requests, progress: progress) { db, stored in
+            try insertVersions(db, requests, stored, actor: actor)
+        }
+    }
+
+    /// Writes the requests' blobs, then runs `body` in a write transaction. If anything fails,
+    /// the blobs this call created are removed again, so a failed operation leaves no orphan.
+    func storingBlobs<T>(
+        _ requests: [AssetImportRequest], progress: ((URL, Int64, Int64) -> Void)? = nil,
+        _ body: (Database, [StoredBlobs]) throws -> T
+    ) throws -> T {
+        var created: [String] = []
+        do {
+            let stored = try storeBlobs(requests, created: &created, progress: progress)
+            return try write { db in try body(db, stored) }
+        } catch {
+            try? discardUnrecorded(created)
+            throw error
+        }
+    }
+
+    /// Removes blobs that no row records, under the write lock: an import that found one of
+    /// them on disk and has not yet inserted its row will find it gone when it does
+    /// (`insertVersions` checks) and fail instead of recording a missing blob.
+    func discardUnrecorded(_ created: [String]) throws {
+        guard !created.isEmpty else { return }
+        try write { db in
+            for sha256 in created
+            where try Bool.fetchOne(db, sql: "SELECT 1 FROM blob WHERE sha256 = ?", arguments: [sha256]) == nil {
+                blobs.remove(sha256)
+            }
+        }
     }
 
     /// The sites, surveys and assets the requests name exist and belong together.
@@ -105,19 +136,21 @@ extension HeritageArchive {
 
     /// Writes the requests' files (and their related files) into the object store.
     func storeBlobs(
-        _ requests: [AssetImportRequest], progress: ((URL, Int64, Int64) -> Void)? = nil
+        _ requests: [AssetImportRequest], created: inout [String], progress: ((URL, Int64, Int64) -> Void)? = nil
     ) throws -> [StoredBlobs] {
         var stored: [StoredBlobs] = []
         for request in requests {
             let total =
                 (try? FileManager.default.attributesOfItem(atPath: request.file.path)[.size] as? NSNumber)?
                 .int64Value ?? 0
-            let (sha256, size) = try blobs.store(contentsOf: request.file) { copied in
+            let (sha256, size, isNew) = try blobs.store(contentsOf: request.file) { copied in
                 progress?(request.file, copied, total)
             }
+            if isNew { created.append(sha256) }
             var related: [RelatedFile] = []
             for file in request.relatedFiles {
-                let (relatedSHA, relatedSize) = try blobs.store(contentsOf: file.url)
+                let (relatedSHA, relatedSize, isNewRelated) = try blobs.store(contentsOf: file.url)
+                if isNewRelated { created.append(relatedSHA) }
                 related.append(RelatedFile(name: file.name, sha256: relatedSHA, size: relatedSize))
             }
             stored.append(StoredBlobs(sha256: sha256, size: size, related: related))
@@ -145,6 +178,13 @@ extension HeritageArchive {
             for file in [RelatedFile(name: request.file.lastPathComponent, sha256: blob.sha256, size: blob.size)]
                 + blob.related
             {
+                // A failed operation may have removed a blob it created that this one found stored.
+                guard blobs.contains(file.sha256) else {
+                    throw HeritageStoreError(
+                        .io,
+                        "blob \(file.sha256) of \(request.file.lastPathComponent) left the archive while it "
+                            + "was imported; nothing was recorded, import it again")
+                }
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO blob (sha256, size, storedAt) VALUES (?, ?, ?)",
                     arguments: [file.sha256, file.size, time])

@@ -162,7 +162,7 @@ extension HeritageArchive {
         return result
     }
 
-    private static func compare<T: Codable & Equatable>(
+    static func compare<T: Codable & Equatable>(
         _ stored: T, id: String, noun: String, _ audited: (Int64, String?)?, _ report: inout VerificationReport
     ) throws {
         guard let (sequence, json) = audited, let json else {

@@ -18,8 +18,8 @@ extension HeritageArchive {
     ) {
         try Self.checkNumbers(draft)
         try checkReferences(outputs)
-        let stored = try storeBlobs(outputs)
-        return try write { db in
+        try read { db in try Self.checkComparedVersions(db, draft) }
+        return try storingBlobs(outputs) { db, stored in
             let outcomes = try insertVersions(db, outputs, stored, actor: actor)
             var finding = draft
             finding.resultVersionIDs = outcomes.map { outcome in
@@ -37,14 +37,20 @@ extension HeritageArchive {
         }
     }
 
-    private func insertFinding(_ db: Database, _ draft: Finding, actor: String) throws -> Finding {
-        try Self.checkNumbers(draft)
-        var finding = draft
+    /// The compared versions are two different versions of the site's assets.
+    @discardableResult
+    private static func checkComparedVersions(
+        _ db: Database, _ finding: Finding, results: [String] = []
+    ) throws -> Site {
         guard let site = try Site.fetch(db, reference: finding.siteID) else {
             throw HeritageStoreError(.notFound, "no site with code or id '\(finding.siteID)'")
         }
-        finding.siteID = site.id
-        for versionID in [finding.beforeVersionID, finding.afterVersionID] + finding.resultVersionIDs {
+        if finding.beforeVersionID == finding.afterVersionID {
+            throw HeritageStoreError(
+                .invalidInput,
+                "a comparison needs two different versions; both name asset version \(finding.beforeVersionID)")
+        }
+        for versionID in [finding.beforeVersionID, finding.afterVersionID] + results {
             let owner = try String.fetchOne(
                 db,
                 sql: "SELECT a.siteId FROM assetVersion v JOIN asset a ON a.id = v.assetId WHERE v.id = ?",
@@ -54,6 +60,13 @@ extension HeritageArchive {
                     .invalidInput, "asset version \(versionID) does not belong to site \(site.code)")
             }
         }
+        return site
+    }
+
+    private func insertFinding(_ db: Database, _ draft: Finding, actor: String) throws -> Finding {
+        try Self.checkNumbers(draft)
+        var finding = draft
+        finding.siteID = try Self.checkComparedVersions(db, draft, results: draft.resultVersionIDs).id
         let time = Timestamp.now()
         finding.recordedAt = time
         finding.recordedBy = actor

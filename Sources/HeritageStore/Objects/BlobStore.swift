@@ -55,9 +55,12 @@ struct BlobStore: Sendable {
             path: String(sha256.dropFirst(2)))
     }
 
-    /// Copies the file at `source` into the store and returns its SHA-256 and size.
+    /// Copies the file at `source` into the store and returns its SHA-256, its size, and
+    /// whether this call created the blob (false when those bytes were already stored).
     /// `progress` is called with the bytes copied so far, about every 64 MiB.
-    func store(contentsOf source: URL, progress: ((Int64) -> Void)? = nil) throws -> (sha256: String, size: Int64) {
+    func store(
+        contentsOf source: URL, progress: ((Int64) -> Void)? = nil
+    ) throws -> (sha256: String, size: Int64, created: Bool) {
         try createFolder(temporaryFolder)
         let input = open(source.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw ioError("cannot open \(source.path)") }
@@ -91,14 +94,28 @@ struct BlobStore: Sendable {
         guard fsync(output) == 0 else { throw ioError("cannot flush the new blob to disk") }
         let sha256 = hasher.finalize().hexString
         let destination = path(of: sha256)
-        if FileManager.default.fileExists(atPath: destination.path) { return (sha256, size) }
+        if FileManager.default.fileExists(atPath: destination.path) { return (sha256, size, false) }
         try createFolder(destination.deletingLastPathComponent())
         guard rename(temporary.path, destination.path) == 0 else {
             throw ioError("cannot move the new blob into place")
         }
         keepTemporary = true  // it is the blob now
         try syncFolder(destination.deletingLastPathComponent())
-        return (sha256, size)
+        return (sha256, size, true)
+    }
+
+    /// Removes a blob this process has just created and no row records (an operation that
+    /// failed after writing its files). Only ``HeritageArchive/discardUnrecorded(_:)`` calls it,
+    /// holding the write lock, so no import can record the blob meanwhile.
+    func remove(_ sha256: String) {
+        let url = path(of: sha256)
+        unlink(url.path)
+        try? syncFolder(url.deletingLastPathComponent())
+    }
+
+    /// Whether a blob with this hash is on disk.
+    func contains(_ sha256: String) -> Bool {
+        FileManager.default.fileExists(atPath: path(of: sha256).path)
     }
 
     /// Recomputes a stored blob's SHA-256.
