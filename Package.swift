@@ -130,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "heritageCLITests",
-            dependencies: ["heritage", "HeritageStore", "HeritageTestSupport"]
+            dependencies: ["heritage", "HeritageStore", "HeritageTestSupport", "ScanImport"]
         ),
     ]
 )

@@ -15,6 +15,7 @@ public struct HeritageStoreError: Error, CustomStringConvertible, Sendable {
             case integrity = "integrity"
             case database = "database"
             case io = "i/o"
+            case readOnly = "read-only"
         }
         let value: Value
         public static let invalidInput = Code(value: .invalidInput)
@@ -25,6 +26,7 @@ public struct HeritageStoreError: Error, CustomStringConvertible, Sendable {
         public static let integrity = Code(value: .integrity)
         public static let database = Code(value: .database)
         public static let io = Code(value: .io)
+        public static let readOnly = Code(value: .readOnly)
         public var description: String { value.rawValue }
     }
 

@@ -25,6 +25,8 @@ struct AssetList: ParsableCommand {
     @OptionGroup var archive: ArchiveOptions
     @Option(help: "The site's code or id.") var site: String
     @Flag(name: .long, help: "Print JSON.") var json = false
+    @Flag(help: "Show a restricted site's exact positions (photo GPS, scan bounds, coordinate systems).")
+    var includeRestricted = false
 
     struct Entry: Encodable {
         var asset: Asset
@@ -35,16 +37,22 @@ struct AssetList: ParsableCommand {
     func run() throws {
         let store = try archive.open()
         let assets = try store.assets(ofSite: site)
+        let release = try store.release(ofSite: site, includeRestricted: includeRestricted)
         if json {
             try printJSON(
-                assets.map { Entry(asset: $0.asset, latestVersion: $0.versions.last, versionCount: $0.versions.count) })
+                assets.map {
+                    Entry(
+                        asset: release.released($0.asset), latestVersion: $0.versions.last.map(release.released),
+                        versionCount: $0.versions.count)
+                })
             return
         }
         var table = Table("ID", "KIND", "TITLE", "VERSIONS", "LATEST", "FORMAT", "SIZE", "IMPORTED")
         for (asset, versions) in assets {
             let latest = versions.last
             table.add(
-                String(asset.id.prefix(8)), asset.kind.rawValue, truncated(asset.title, 36), String(versions.count),
+                String(asset.id.prefix(8)), asset.kind.rawValue, truncated(release.released(asset).title, 36),
+                String(versions.count),
                 latest.map { "v\($0.number)" } ?? "-", latest?.format ?? "-",
                 latest.map { ByteCountFormatter.string(fromByteCount: $0.size, countStyle: .file) } ?? "-",
                 latest.map { String($0.importedAt.prefix(10)) } ?? "-")
@@ -66,10 +74,14 @@ struct AssetShow: ParsableCommand {
     @OptionGroup var archive: ArchiveOptions
     @Argument(help: "ASSET or ASSET@VERSION (id or its first characters).") var reference: String
     @Flag(name: .long, help: "Print JSON.") var json = false
+    @Flag(help: "Show a restricted site's exact positions (photo GPS, scan bounds, coordinate systems).")
+    var includeRestricted = false
 
     func run() throws {
         let store = try archive.open()
-        let (asset, version) = try resolveVersion(store, reference)
+        let (storedAsset, storedVersion) = try resolveVersion(store, reference)
+        let release = try store.release(ofSite: storedAsset.siteID, includeRestricted: includeRestricted)
+        let (asset, version) = (release.released(storedAsset), release.released(storedVersion))
         if json {
             struct Details: Encodable {
                 var asset: Asset
@@ -90,13 +102,21 @@ struct AssetShow: ParsableCommand {
         if !device.isEmpty { lines.append("  device       \(device)") }
         if let method = capture.method { lines.append("  method       \(method)") }
         if let latitude = capture.latitude, let longitude = capture.longitude {
-            lines.append(String(format: "  gps          %.6f, %.6f", latitude, longitude))
+            lines.append(
+                release.generalise
+                    ? String(format: "  gps          ~%.2f, ~%.2f (generalised)", latitude, longitude)
+                    : String(format: "  gps          %.6f, %.6f", latitude, longitude))
         }
         for file in version.relatedFiles {
             lines.append("  related      \(file.name) (sha256 \(file.sha256.prefix(16))…)")
         }
         for warning in version.warnings { lines.append("  warning      \(warning)") }
         lines.append("  summary      \(version.summary)")
+        if release.generalise {
+            lines.append(
+                "  restricted   positions generalised to 0.1°"
+                    + (release.reveals(version) ? "; the file holds one" : ""))
+        }
         print(lines.joined(separator: "\n"))
     }
 }
@@ -113,10 +133,14 @@ struct AssetHistory: ParsableCommand {
     @OptionGroup var archive: ArchiveOptions
     @Argument(help: "The asset (id or its first characters).") var asset: String
     @Flag(name: .long, help: "Print JSON.") var json = false
+    @Flag(help: "Show a restricted site's exact positions (photo GPS, scan bounds, coordinate systems).")
+    var includeRestricted = false
 
     func run() throws {
         let store = try archive.open()
-        let (_, versions) = try store.asset(asset)
+        let (owner, stored) = try store.asset(asset)
+        let release = try store.release(ofSite: owner.siteID, includeRestricted: includeRestricted)
+        let versions = stored.map(release.released)
         if json {
             try printJSON(versions)
             return
@@ -144,10 +168,17 @@ struct AssetExport: ParsableCommand {
     @OptionGroup var archive: ArchiveOptions
     @Argument(help: "ASSET or ASSET@VERSION (id or its first characters).") var reference: String
     @Option(help: "The folder to write into (created if needed).") var out: String
+    @Flag(help: "Export a file that holds a restricted site's exact position.") var includeRestricted = false
 
     func run() throws {
         let store = try archive.open()
-        let (_, version) = try resolveVersion(store, reference)
+        let (asset, version) = try resolveVersion(store, reference)
+        let release = try store.release(ofSite: asset.siteID, includeRestricted: includeRestricted)
+        if release.withholds(version) {
+            throw ValidationError(
+                "this file holds a position of restricted site \(release.site.code) (GPS, a coordinate system, "
+                    + "georeferenced coordinates or a world file); pass --include-restricted to export it knowingly")
+        }
         let folder = URL(filePath: out)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -12,6 +12,9 @@ struct AuditCommand: ParsableCommand {
             Example:
               heritage audit --limit 5
               heritage audit --entity SY-PAL-BEL --json
+
+            In JSON, the values of events that hold a restricted site's position are withheld
+            (marked "valuesWithheld": true) unless --include-restricted is given.
             """)
 
     @OptionGroup var archive: ArchiveOptions
@@ -19,6 +22,8 @@ struct AuditCommand: ParsableCommand {
     var entity: String?
     @Option(help: "Only the last N events.") var limit: Int?
     @Flag(name: .long, help: "Print JSON, old and new values included.") var json = false
+    @Flag(help: "Show the values of events that hold a restricted site's exact position.")
+    var includeRestricted = false
 
     func run() throws {
         let store = try archive.open()
@@ -30,7 +35,31 @@ struct AuditCommand: ParsableCommand {
             events = try store.auditEvents(entityID: entity, limit: limit)
         }
         if json {
-            try printJSON(events)
+            // Values that hold a restricted site's position are withheld (the event stays, with
+            // its hashes; `valuesWithheld` says why its hash cannot be recomputed from it).
+            struct Shown: Encodable {
+                var event: AuditEvent
+                var valuesWithheld: Bool
+                func encode(to encoder: any Encoder) throws {
+                    try event.encode(to: encoder)
+                    if valuesWithheld {
+                        var container = encoder.container(keyedBy: Key.self)
+                        try container.encode(true, forKey: .valuesWithheld)
+                    }
+                }
+                enum Key: String, CodingKey { case valuesWithheld }
+            }
+            let releases =
+                includeRestricted
+                ? [] : try store.restrictedSiteIDs().map { try store.release(ofSite: $0, includeRestricted: false) }
+            try printJSON(
+                events.map { event in
+                    for release in releases where release.isAbout(event.entityID) {
+                        let (shown, withheld) = release.released(event)
+                        return Shown(event: shown, valuesWithheld: withheld)
+                    }
+                    return Shown(event: event, valuesWithheld: false)
+                })
             return
         }
         var table = Table("#", "TIME (UTC)", "ACTOR", "ACTION", "ENTITY", "HASH")

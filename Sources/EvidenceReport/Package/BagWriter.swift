@@ -58,7 +58,7 @@ public enum BagWriter {
             let payload = try writeManifest(staging)
             let fingerprint = try writeTagFiles(
                 staging, site: site, report: report, options: options, payload: payload, time: packagingTime)
-            if sources.generalise { try RestrictedLocation.requireAbsent(from: staging, site: site) }
+            if sources.generalise { try RestrictedLocation.requireAbsent(from: staging, release: sources.release) }
             try EvidenceFiles.moveIntoPlace(staging, folder)
             if let zipURL {
                 do {
@@ -85,19 +85,18 @@ public enum BagWriter {
     ) throws -> [PackagedFile] {
         var files: [PackagedFile] = []
         let shown = Set(report.surveys.flatMap { $0.assets.flatMap { $0.versions.map(\.id) } })
+        let release = sources.release
         for (asset, versions) in sources.assets {
-            let folder = "data/files/\(slug(asset.title))-\(asset.id.prefix(8))"
+            let folder = "data/files/\(slug(release.released(asset).title))-\(asset.id.prefix(8))"
             for version in versions where shown.contains(version.id) {
-                let revealing =
-                    version.capture.latitude != nil || version.capture.crs != nil
-                    || ["las", "laz"].contains(version.format.lowercased())
+                let withheldFile = release.withholds(version)
                 let withheld =
-                    sources.generalise && revealing
+                    withheldFile
                     ? "withheld: the file holds a position of a restricted site (package made without --include-restricted)"
                     : nil
                 var path: String?
                 if withheld == nil {
-                    let relative = "\(folder)/v\(version.number)-\(safeName(version.fileName))"
+                    let relative = "\(folder)/v\(version.number)-\(safeName(release.released(version).fileName))"
                     try EvidenceFiles.copy(
                         try archive.verifiedBlob(sha256: version.sha256), to: bag.appending(path: relative))
                     path = relative
@@ -106,7 +105,8 @@ public enum BagWriter {
                     PackagedFile(
                         path: path, versionID: version.id, relatedName: nil, sha256: version.sha256, size: version.size,
                         withheld: withheld))
-                for related in version.relatedFiles {
+                // A withheld file's related files go with it, but for the thumbnail (pixels only).
+                for related in version.relatedFiles where !withheldFile || related.name == "thumbnail.png" {
                     let relative = "\(folder)/v\(version.number)-related/\(safeName(related.name))"
                     try EvidenceFiles.copy(
                         try archive.verifiedBlob(sha256: related.sha256), to: bag.appending(path: relative))
@@ -123,24 +123,16 @@ public enum BagWriter {
     private static func writeRegistry(_ sources: ReportSources, files: [PackagedFile], into data: URL) throws {
         let shownVersions = Set(files.map(\.versionID))
         let assets = sources.assets.filter { $0.versions.contains { shownVersions.contains($0.id) } }
+        let release = sources.release
         let extract = RegistryExtract(
-            site: sources.site.released(includeRestricted: !sources.generalise), surveys: sources.surveys,
-            assessments: sources.assessments, assets: assets.map(\.asset),
-            versions: assets.flatMap(\.versions).filter { shownVersions.contains($0.id) }.map { version in
-                var copy = version
-                if sources.generalise { copy.capture = version.capture.generalised }
-                return copy
-            },
-            findings: sources.findings)
+            site: release.releasedSite, surveys: sources.surveys.map(release.released),
+            assessments: sources.assessments.map(release.released), assets: assets.map { release.released($0.asset) },
+            versions: assets.flatMap(\.versions).filter { shownVersions.contains($0.id) }.map(release.released),
+            findings: sources.findings.map(release.released))
+        // Values that hold a position are withheld: such an event's links can be checked, not its hash.
         let events = sources.events.map { event in
-            // Site and asset-version values hold positions.
-            guard sources.generalise, ["site", "assetVersion"].contains(event.entityType) else {
-                return PackagedAuditEvent(event: event, valuesWithheld: false)
-            }
-            var copy = event
-            copy.oldValue = nil
-            copy.newValue = nil
-            return PackagedAuditEvent(event: copy, valuesWithheld: true)
+            let (shown, withheld) = release.released(event)
+            return PackagedAuditEvent(event: shown, valuesWithheld: withheld)
         }
         let registry = data.appending(path: "registry")
         try EvidenceFiles.write(try jsonData(extract), to: registry.appending(path: "registry.json"))

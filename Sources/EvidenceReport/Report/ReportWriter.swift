@@ -25,7 +25,7 @@ public enum ReportWriter {
         let staging = try EvidenceFiles.stagingFolder(for: folder)
         do {
             let written = try write(draft, attachments: attachments, into: staging)
-            if sources.generalise { try RestrictedLocation.requireAbsent(from: staging, site: sources.site) }
+            if sources.generalise { try RestrictedLocation.requireAbsent(from: staging, release: sources.release) }
             try EvidenceFiles.moveIntoPlace(staging, folder)
             return WrittenReport(folder: folder, report: written.report, files: written.files)
         } catch {

@@ -40,7 +40,9 @@ public struct ReportOptions: Sendable {
 struct ReportSources {
     var site: Site
     /// Whether the site's position must be generalised in what is released.
-    var generalise: Bool
+    var generalise: Bool { release.generalise }
+    /// What may be released, and every position the archive knows for the site.
+    var release: SiteRelease
     /// Every asset of the site with its versions (the report shows those in its period).
     var assets: [(asset: Asset, versions: [AssetVersion])]
     /// The surveys, assessments and findings the report shows.
@@ -66,8 +68,9 @@ extension SiteReport {
     ) throws -> (report: SiteReport, attachments: [ReportAttachment], sources: ReportSources) {
         let stored = try archive.requireSite(siteReference)
         let archiveCheck = try checkArchive(archive, site: stored, allowUnverified: options.allowUnverified)
-        let generalise = stored.mustGeneralise(includeRestricted: options.includeRestricted)
-        let released = stored.released(includeRestricted: options.includeRestricted)
+        let release = try archive.release(ofSite: stored.id, includeRestricted: options.includeRestricted)
+        let generalise = release.generalise
+        let released = release.releasedSite
         var attachments: [ReportAttachment] = []
 
         // Condition timeline.
@@ -78,7 +81,8 @@ extension SiteReport {
             .filter { options.covers($0.assessment.timelineDate) }
         let timeline = history.map { entry in
             reportAssessment(
-                entry, survey: entry.assessment.surveyID.flatMap { surveyByID[$0] }, findings: findings)
+                entry, survey: entry.assessment.surveyID.flatMap { surveyByID[$0] }, findings: findings,
+                release: release)
         }
 
         // Surveys and their assets.
@@ -92,10 +96,11 @@ extension SiteReport {
                 let shown = try versions.map { version -> ReportAssetVersion in
                     includedVersions.insert(version.id)
                     return try reportVersion(
-                        version, of: asset, site: stored, generalise: generalise, archive: archive,
+                        version, of: asset, site: stored, release: release, archive: archive,
                         attachments: &attachments)
                 }
-                return ReportAsset(id: asset.id, title: asset.title, kind: asset.kind.label, versions: shown)
+                return ReportAsset(
+                    id: asset.id, title: release.released(asset).title, kind: asset.kind.label, versions: shown)
             }
         }
         for survey in surveys where options.covers(survey.startDate) {
@@ -103,7 +108,8 @@ extension SiteReport {
             reportSurveys.append(
                 ReportSurvey(
                     id: survey.id, dates: survey.endDate.map { "\(survey.startDate) to \($0)" } ?? survey.startDate,
-                    method: survey.method.label, team: survey.team, notes: survey.notes, assets: try reportAssets(own)))
+                    method: survey.method.label, team: survey.team.map(release.released(text:)),
+                    notes: survey.notes.map(release.released(text:)), assets: try reportAssets(own)))
         }
         let unfiled = assets.filter { entry in
             entry.asset.surveyID == nil
@@ -121,7 +127,8 @@ extension SiteReport {
         for finding in findings
         where includedVersions.contains(finding.beforeVersionID) && includedVersions.contains(finding.afterVersionID) {
             comparisons.append(
-                try reportComparison(finding, versions: versionByID, archive: archive, attachments: &attachments))
+                try reportComparison(
+                    finding, versions: versionByID, release: release, archive: archive, attachments: &attachments))
         }
 
         // Chain of custody: every event about an item in the report.
@@ -161,7 +168,7 @@ extension SiteReport {
             manifest: [])
         let shownFindings = Set(comparisons.map(\.findingID))
         let sources = ReportSources(
-            site: stored, generalise: generalise, assets: assets,
+            site: stored, release: release, assets: assets,
             surveys: surveys.filter { options.covers($0.startDate) }, assessments: history.map(\.assessment),
             findings: findings.filter { shownFindings.contains($0.id) }, events: events)
         return (report, attachments, sources)
@@ -201,7 +208,7 @@ extension SiteReport {
     }
 
     private static func reportAssessment(
-        _ entry: TimelineEntry, survey: Survey?, findings: [Finding]
+        _ entry: TimelineEntry, survey: Survey?, findings: [Finding], release: SiteRelease
     ) -> ReportAssessment {
         let assessment = entry.assessment
         var evidence: [String] = []
@@ -212,21 +219,23 @@ extension SiteReport {
             evidence.append("finding \(finding.id) (\(finding.method.uppercased()))")
         }
         return ReportAssessment(
-            id: assessment.id, date: assessment.dateText, assessor: assessment.assessor,
+            id: assessment.id, date: assessment.dateText, assessor: release.released(text: assessment.assessor),
             activity: assessment.activity.label, condition: assessment.overallCondition.label,
             extent: assessment.damageExtent.label,
             cause: [assessment.causeCategory?.label, assessment.causeType?.label].compactMap { $0 }
                 .joined(separator: ": ").nilIfEmpty,
-            effects: assessment.effects.map(\.label), certainty: assessment.certainty.label, notes: assessment.notes,
+            effects: assessment.effects.map(\.label), certainty: assessment.certainty.label,
+            notes: assessment.notes.map(release.released(text:)),
             recordedAt: assessment.recordedAt, supersedes: assessment.supersedes, supersededBy: entry.supersededBy,
             evidence: evidence)
     }
 
     private static func reportVersion(
-        _ version: AssetVersion, of asset: Asset, site: Site, generalise: Bool, archive: HeritageArchive,
+        _ version: AssetVersion, of asset: Asset, site: Site, release: SiteRelease, archive: HeritageArchive,
         attachments: inout [ReportAttachment]
     ) throws -> ReportAssetVersion {
-        let capture = generalise ? version.capture.generalised : version.capture
+        let generalise = release.generalise
+        let shownVersion = release.released(version)
         var gpsCheck: GPSCheck?
         if let latitude = version.capture.latitude, let longitude = version.capture.longitude,
             let taken = try? GeoPoint(latitude: latitude, longitude: longitude)
@@ -249,23 +258,25 @@ extension SiteReport {
             attachments.append(
                 ReportAttachment(
                     path: path, source: try archive.verifiedBlob(sha256: related.sha256),
-                    role: "thumbnail of \(asset.title) v\(version.number)"))
+                    role: "thumbnail of \(release.released(asset).title) v\(version.number)"))
             thumbnail = path
         }
         return ReportAssetVersion(
-            id: version.id, number: version.number, fileName: version.fileName, format: version.format,
+            id: version.id, number: version.number, fileName: shownVersion.fileName, format: version.format,
             sha256: version.sha256, size: version.size, importedAt: version.importedAt, importedBy: version.importedBy,
-            importerVersion: version.importerVersion, capture: capture, warnings: version.warnings,
+            importerVersion: version.importerVersion, capture: shownVersion.capture, warnings: shownVersion.warnings,
             derivation: version.derivation, thumbnail: thumbnail, gpsCheck: gpsCheck)
     }
 
     private static func reportComparison(
-        _ finding: Finding, versions: [String: (asset: Asset, version: AssetVersion)], archive: HeritageArchive,
-        attachments: inout [ReportAttachment]
+        _ finding: Finding, versions: [String: (asset: Asset, version: AssetVersion)], release: SiteRelease,
+        archive: HeritageArchive, attachments: inout [ReportAttachment]
     ) throws -> ReportComparison {
         func label(_ id: String) -> String {
             guard let (asset, version) = versions[id] else { return "version \(id)" }
-            return "\(asset.title) v\(version.number) (\(version.fileName), SHA-256 \(version.sha256.prefix(16))…)"
+            let shown = release.released(version)
+            return "\(release.released(asset).title) v\(version.number) (\(shown.fileName), SHA-256 "
+                + "\(version.sha256.prefix(16))…)"
         }
         var summary: ComparisonSummary?
         var heatMaps: [String] = []
@@ -276,24 +287,56 @@ extension SiteReport {
                 summary = try? JSONDecoder().decode(ComparisonSummary.self, from: Data(contentsOf: blob))
             } else if version.format == "png" {
                 let path = "images/\(finding.id.prefix(12))-\(version.fileName)"
-                attachments.append(ReportAttachment(path: path, source: blob, role: asset.title))
+                attachments.append(ReportAttachment(path: path, source: blob, role: release.released(asset).title))
                 heatMaps.append(path)
             }
         }
         let derivation = finding.resultVersionIDs.lazy.compactMap { versions[$0]?.version.derivation }.first
+        var parameters = summary?.parameters.textValues ?? derivation?.parameters ?? [:]
+        var regions = summary?.regions ?? []
+        var caveats =
+            summary?.caveats
+            ?? ["The comparison's summary file is not in the archive; only the finding's totals are shown."]
+        let georeferenced = [finding.beforeVersionID, finding.afterVersionID].contains { id in
+            versions[id].map { release.reveals($0.version) } ?? false
+        }
+        if release.generalise && georeferenced {
+            // The regions of georeferenced scans are positions: given relative to the corner of
+            // the box around them all, they still say where on the monument the damage is.
+            let origin = (0..<3).map { axis in
+                regions.compactMap { $0.lower.count > axis ? $0.lower[axis] : nil }.min() ?? 0
+            }
+            regions = regions.map { region in
+                var moved = region
+                func shift(_ point: [Double]) -> [Double] {
+                    point.enumerated().map { $0.offset < 3 ? $0.element - origin[$0.offset] : $0.element }
+                }
+                moved.centroid = shift(region.centroid)
+                moved.lower = shift(region.lower)
+                moved.upper = shift(region.upper)
+                return moved
+            }
+            caveats.append(
+                "Restricted site: region positions are given relative to the lowest corner of the box around all "
+                    + "regions; their georeferenced coordinates are withheld, as are the comparison's summary and "
+                    + "distance files.")
+            for (key, value) in parameters where key == "orientation" && value.contains(",") {
+                parameters[key] = "withheld (a viewpoint in the site's coordinates)"
+            }
+        }
+        parameters = parameters.mapValues(release.released(text:))
         return ReportComparison(
             findingID: finding.id, method: finding.method, recordedAt: finding.recordedAt,
             recordedBy: finding.recordedBy, before: label(finding.beforeVersionID),
             after: label(finding.afterVersionID),
             beforeVersionID: finding.beforeVersionID, afterVersionID: finding.afterVersionID,
-            account: finding.summary, units: finding.units,
-            parameters: summary?.parameters.textValues ?? derivation?.parameters ?? [:],
+            account: release.released(text: finding.summary), units: finding.units,
+            parameters: parameters,
             registration: summary?.registration,
             coreCount: summary?.coreCount ?? finding.measuredCount + finding.noDataCount,
             significantCount: finding.significantCount, noDataCount: finding.noDataCount,
-            distance: summary?.distance, regions: summary?.regions ?? [],
-            caveats: summary?.caveats
-                ?? ["The comparison's summary file is not in the archive; only the finding's totals are shown."],
+            distance: summary?.distance, regions: regions,
+            caveats: caveats,
             heatMaps: heatMaps)
     }
 
@@ -324,21 +367,6 @@ extension SiteReport {
                     entityID: $0.entityID, previousHash: $0.previousHash, hash: $0.hash)
             }, headSequence: head?.sequence ?? 0, headHash: head?.hash ?? AuditEvent.genesisHash,
             verified: problems.isEmpty, statement: statement)
-    }
-}
-
-extension CaptureMetadata {
-    /// This capture as it may be released for a restricted site: the position snapped to the
-    /// centre of its 0.1° cell, like the site's own, and no altitude.
-    var generalised: CaptureMetadata {
-        guard let latitude, let longitude, let point = try? GeoPoint(latitude: latitude, longitude: longitude) else {
-            return self
-        }
-        var copy = self
-        copy.latitude = point.generalised.latitude
-        copy.longitude = point.generalised.longitude
-        copy.altitude = nil
-        return copy
     }
 }
 

@@ -81,30 +81,23 @@ public struct EvidenceError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) { self.description = description }
 }
 
-/// The last line of defence for restricted sites: the exact coordinates, as text, must not be
-/// anywhere in what is released.
+/// The last line of defence for restricted sites: no position the archive knows for the site
+/// (``SensitivePositions``), as text or as a binary number, may be anywhere in what is released.
 enum RestrictedLocation {
-    /// The ways a coordinate is likely to be written: shortest form and 4 to 7 decimals. Values
-    /// with fewer than 3 decimals are too coarse to be told from other numbers, and reveal little.
-    static func patterns(for site: Site) -> [String] {
-        var patterns = Set<String>()
-        for value in [site.location.latitude, site.location.longitude] {
-            let shortest = "\(value)"
-            if let dot = shortest.firstIndex(of: "."), shortest[dot...].count > 3 { patterns.insert(shortest) }
-            for decimals in 4...7 {
-                let text = String(format: "%.\(decimals)f", value)
-                if text.hasSuffix("00") == false { patterns.insert(text) }
-            }
+    /// Searches every file under `folder`, and every file's name, in blocks (a package holds
+    /// whole scans), carrying the end of each block over so a pattern split across two blocks
+    /// is still found.
+    static func requireAbsent(from folder: URL, release: SiteRelease) throws {
+        let matcher = release.positions.matcher
+        guard matcher.longest > 0 else { return }
+        // The message names the file, never the number found: that would be the leak.
+        func refuse(_ path: String) -> EvidenceError {
+            EvidenceError(
+                "refusing to release \(path): it holds a position of restricted site \(release.site.code); "
+                    + "nothing was written (pass --include-restricted to release it knowingly)")
         }
-        return patterns.sorted()
-    }
-
-    /// Searches every file under `folder` in blocks (a package holds whole scans), carrying the
-    /// end of each block over so a pattern split across two blocks is still found.
-    static func requireAbsent(from folder: URL, site: Site) throws {
-        let patterns = patterns(for: site).map { Array($0.utf8) }
-        guard let longest = patterns.map(\.count).max() else { return }
         for path in EvidenceFiles.files(under: folder) {
+            if matcher.firstMatch(in: Array(path.utf8)) != nil { throw refuse("a file name") }
             guard let handle = FileHandle(forReadingAtPath: folder.appending(path: path).path) else {
                 throw EvidenceError("cannot read \(path) to check it for restricted coordinates")
             }
@@ -112,27 +105,9 @@ enum RestrictedLocation {
             var carried: [UInt8] = []
             while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty {
                 let window = carried + block
-                if patterns.contains(where: { window.contains($0) }) {
-                    throw EvidenceError(
-                        "refusing to release \(path): it holds the exact position of restricted site \(site.code); "
-                            + "nothing was written (pass --include-restricted to release it knowingly)")
-                }
-                carried = Array(window.suffix(longest - 1))
+                if matcher.firstMatch(in: window) != nil { throw refuse(path) }
+                carried = Array(window.suffix(matcher.longest - 1))
             }
         }
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Whether `pattern` occurs in these bytes.
-    fileprivate func contains(_ pattern: [UInt8]) -> Bool {
-        guard let first = pattern.first, pattern.count <= count else { return false }
-        var index = 0
-        let last = count - pattern.count
-        while index <= last {
-            if self[index] == first && self[index..<index + pattern.count].elementsEqual(pattern) { return true }
-            index += 1
-        }
-        return false
     }
 }

@@ -86,6 +86,7 @@ extension HeritageArchive {
         _ requests: [AssetImportRequest], progress: ((URL, Int64, Int64) -> Void)? = nil,
         _ body: (Database, [StoredBlobs]) throws -> T
     ) throws -> T {
+        guard !isReadOnly else { throw readOnlyError() }
         var created: [String] = []
         do {
             let stored = try storeBlobs(requests, created: &created, progress: progress)

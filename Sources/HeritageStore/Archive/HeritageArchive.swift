@@ -17,14 +17,18 @@ import Logging
 public final class HeritageArchive: Sendable {
     public let url: URL
     let pool: DatabasePool
+    /// True when the archive was opened from read-only storage (write-once media, a read-only
+    /// mount): every read works, every change is refused before it starts.
+    public let isReadOnly: Bool
     static let logger = Logger(label: "heritage.store")
 
     public static let registryFileName = "registry.sqlite"
     public static let objectsFolderName = "objects"
 
-    private init(url: URL, pool: DatabasePool) {
+    private init(url: URL, pool: DatabasePool, isReadOnly: Bool = false) {
         self.url = url
         self.pool = pool
+        self.isReadOnly = isReadOnly
     }
 
     /// Creates a new, empty archive. Fails if the folder already holds a registry.
@@ -51,7 +55,9 @@ public final class HeritageArchive: Sendable {
         return archive
     }
 
-    /// Opens an existing archive, applying any newer migrations.
+    /// Opens an existing archive, applying any newer migrations. An archive on storage this
+    /// process cannot write (write-once media, a read-only mount) is opened read-only: SQLite
+    /// is told the file cannot change, and no migration or other write is attempted.
     public static func open(at url: URL) throws -> HeritageArchive {
         let registry = url.appending(path: registryFileName)
         guard FileManager.default.fileExists(atPath: registry.path) else {
@@ -59,7 +65,52 @@ public final class HeritageArchive: Sendable {
                 .archiveMissing,
                 "no archive at \(url.path); create one with 'heritage init' or point --archive at an existing one")
         }
+        // SQLite needs to create its -wal and -shm files beside the registry to open it for writing.
+        if access(url.path, W_OK) != 0 || access(registry.path, W_OK) != 0 {
+            return try HeritageArchive(url: url, pool: openReadOnlyPool(registry), isReadOnly: true)
+        }
         return try HeritageArchive(url: url, pool: openPool(registry))
+    }
+
+    /// Opens a registry that cannot be written. With no write-ahead log beside it (the archive
+    /// was closed cleanly) the file is opened as immutable: SQLite then needs no lock and no
+    /// -shm file. A leftover log holds committed changes, so then the file is opened read-only
+    /// with it, which needs the -shm file too.
+    private static func openReadOnlyPool(_ registry: URL) throws -> DatabasePool {
+        let log = registry.path + "-wal"
+        let logSize = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? NSNumber)?.intValue ?? 0
+        var components = URLComponents()
+        components.scheme = "file"
+        components.path = registry.standardizedFileURL.path
+        components.queryItems = [
+            logSize > 0 ? URLQueryItem(name: "mode", value: "ro") : URLQueryItem(name: "immutable", value: "1")
+        ]
+        guard let uri = components.string else {
+            throw HeritageStoreError(.database, "cannot open the registry \(registry.path) read-only: bad path")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.foreignKeysEnabled = true
+        configuration.label = "heritage.registry"
+        do {
+            let pool = try DatabasePool(path: uri, configuration: configuration)
+            let complete = try pool.read { db in try RegistryMigrations.migrator.hasCompletedMigrations(db) }
+            guard complete else {
+                throw HeritageStoreError(
+                    .database,
+                    "the registry \(registry.path) was made by an older heritage and is read-only here, so it cannot "
+                        + "be brought up to date; read it with that version, or copy the archive to writable storage")
+            }
+            return pool
+        } catch let error as HeritageStoreError {
+            throw error
+        } catch {
+            throw HeritageStoreError(
+                .database,
+                "cannot open the registry \(registry.path) read-only: \(describe(error))"
+                    + (logSize > 0 ? " (its write-ahead log -wal needs its -shm file beside it)" : ""),
+                underlying: error)
+        }
     }
 
     /// Creates the empty registry file with 16 KiB pages (fixed once the file is in WAL mode):
@@ -105,6 +156,7 @@ public final class HeritageArchive: Sendable {
     // MARK: Transactions
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard !isReadOnly else { throw readOnlyError() }
         do {
             return try pool.write(body)
         } catch let error as HeritageStoreError {
@@ -122,6 +174,14 @@ public final class HeritageArchive: Sendable {
         } catch {
             throw HeritageStoreError(.database, describe(error), underlying: error)
         }
+    }
+
+    /// The refusal of a change to an archive on read-only storage.
+    func readOnlyError() -> HeritageStoreError {
+        HeritageStoreError(
+            .readOnly,
+            "the archive at \(url.path) is on read-only storage: it can be read, listed, verified and reported on, "
+                + "not changed; nothing was changed")
     }
 
     /// Reduces a SQLite error to its message, without the SQL and its arguments.
