@@ -2,7 +2,6 @@ import ArgumentParser
 import EvidenceReport
 import Foundation
 import HeritageStore
-import ZIPFoundation
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,15 +13,21 @@ struct VerifyCommand: ParsableCommand {
             record with its audit trail, re-hashes every blob and lists orphan blobs. --repair
             removes orphans only (older than 10 minutes), never a recorded blob, and audits it.
 
-            With --bag: checks every payload and tag file's SHA-256, that nothing was added, the
-            Ed25519 signature over the tag manifest (with --key, against the key you trust), the
+            With --bag: checks any BagIt bag (RFC 8493 or 0.97, made by heritage or not): every
+            payload and tag manifest (md5, sha1, sha256, sha384, sha512), that every payload file
+            is listed and nothing was added, Payload-Oxum, fetch.txt, and that the bag holds no
+            symbolic link. On a heritage package, also the Ed25519 signature over the tag
+            manifest (with --key, against the key you trust), the
             extracted audit events' hashes and links, that each row of registry.json equals what its
             latest audit event in the bag recorded, and that each archived file has the hash its
             ingestion event recorded. A package marked UNVERIFIED in bag-info.txt (made with
-            --allow-unverified) fails. A .zip made by --zip is unpacked to a temporary folder first.
+            --allow-unverified) fails. A .zip is unpacked to a private temporary folder first,
+            refused if it holds more entries or bytes than its bag declares, an entry that leaves
+            the folder, a symbolic link, or an entry that expands over 1000:1. A .zip made by --zip is unpacked to a temporary folder first.
 
-            Exits 0 when everything holds; otherwise prints each problem, naming the file or the
-            audit event, and exits 1.
+            Exits 0 when everything holds; 3 when a bag is valid but incomplete (files fetch.txt
+            lists are absent; they are printed); otherwise prints each problem, naming the file or
+            the audit event, and exits 1.
 
             Example:
               heritage verify --archive ./heritage-archive
@@ -59,7 +64,15 @@ struct VerifyCommand: ParsableCommand {
         }
         if repair {
             let repaired = try store.removeOrphans(actor: archive.resolvedActor)
+            // Reports and packages killed while being written, in the archive and its subfolders.
+            let folders =
+                [store.url]
+                + ((try? FileManager.default.contentsOfDirectory(at: store.url, includingPropertiesForKeys: nil)) ?? [])
+            let partials = folders.flatMap { folder in
+                PartialOutputs.removeAbandoned(in: folder).map { folder.appending(path: $0).path }
+            }
             if !json {
+                for path in partials { print("removed the partial output of a killed run: \(path)") }
                 for name in repaired.removed { print("removed orphan \(name)") }
                 for name in repaired.keptAsRecent {
                     print("kept \(name): younger than 10 minutes, an import may own it")
@@ -74,41 +87,46 @@ struct VerifyCommand: ParsableCommand {
         if !report.isValid { throw ExitCode.failure }
     }
 
+    /// Exit status of a bag that is valid as far as it goes but lacks files fetch.txt lists.
+    static let incompleteExitCode: Int32 = 3
+
     private func verifyBag(_ url: URL) throws {
-        var folder = url
-        var scratch: URL?
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw ValidationError("no package at \(url.path)")
         }
-        if !isDirectory.boolValue {
-            let temporary = FileManager.default.temporaryDirectory.appending(
-                path: "heritage-verify-\(UUID().uuidString)")
-            scratch = temporary
-            do {
-                try FileManager.default.unzipItem(at: url, to: temporary)
-            } catch {
-                throw ValidationError("\(url.path) is not a folder or a zip file: \(error)")
-            }
-            let inside = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
-            folder = inside.count == 1 ? temporary.appending(path: inside[0]) : temporary
-        }
-        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         let trusted = try key.map { try PublicSigningKey.load(from: URL(filePath: $0)) }
-        let result = BagVerifier.verify(folder, trustedKey: trusted)
+        let result: BagVerification
+        if isDirectory.boolValue {
+            result = BagVerifier.verify(url, trustedKey: trusted)
+        } else {
+            // A zip is unpacked, within limits, into a private folder removed however this ends
+            // (one a killed run left behind is removed by the next).
+            let temporary = FileManager.default.temporaryDirectory
+            PartialOutputs.removeAbandoned(in: temporary)
+            let scratch = temporary.appending(
+                path: ".heritage-verify.partial-\(getpid())-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let root: URL
+            do {
+                root = try BagZip.extract(url, into: scratch)
+            } catch let error as EvidenceError {
+                throw ValidationError(error.description)
+            }
+            result = BagVerifier.verify(root, trustedKey: trusted)
+        }
         if json {
             try printJSON(result)
         } else if result.isValid {
-            print(
-                "OK: \(result.payloadFiles) payload files (\(result.payloadBytes) bytes) match manifest-sha256.txt; "
-                    + "\(result.archivedFiles) archived files match their ingestion hashes"
-                    + (result.withheldFiles > 0 ? " (\(result.withheldFiles) withheld)" : "")
-                    + "; \(result.auditEvents) audit events recomputed and linked"
-                    + (result.withheldEvents > 0 ? " (\(result.withheldEvents) with withheld values: links only)" : "")
-                    + "; \(result.crossCheckedRows) registry rows match their latest audit event"
-                    + (result.uncheckedRows > 0 ? " (\(result.uncheckedRows) with withheld values not compared)" : "")
-                    + "; signature \(result.signature)" + (result.fingerprint.map { ", key \($0)" } ?? ""))
-            if result.signature == "unsigned" {
+            print(summaryLine(result))
+            for warning in result.warnings { print("note: \(warning)") }
+            if !result.isComplete {
+                print(
+                    "INCOMPLETE: \(result.missingFetched.count) payload files are listed in fetch.txt but not in the bag:"
+                )
+                for path in result.missingFetched { print("  \(path)") }
+            } else if result.isHeritagePackage && result.signature == "unsigned" {
                 print("note: the package is unsigned: anyone who changed it could have rewritten its manifests too")
             } else if trusted == nil && result.fingerprint != nil {
                 print(
@@ -118,5 +136,25 @@ struct VerifyCommand: ParsableCommand {
             for problem in result.problems { printError("FAILED: \(problem)") }
         }
         if !result.isValid { throw ExitCode.failure }
+        if !result.isComplete { throw ExitCode(Self.incompleteExitCode) }
+    }
+
+    private func summaryLine(_ result: BagVerification) -> String {
+        var line =
+            "OK: BagIt \(result.version ?? "?") bag, \(result.payloadFiles) payload files (\(result.payloadBytes) bytes) "
+            + "match every manifest (\(result.algorithms.joined(separator: ", ")))"
+        guard result.isHeritagePackage else {
+            return line + (result.signature != "unsigned" ? "; signature \(result.signature)" : "")
+                + "; not a heritage package (no registry extract or audit events): checked as BagIt only"
+        }
+        line +=
+            "; \(result.archivedFiles) archived files match their ingestion hashes"
+            + (result.withheldFiles > 0 ? " (\(result.withheldFiles) withheld)" : "")
+            + "; \(result.auditEvents) audit events recomputed and linked"
+            + (result.withheldEvents > 0 ? " (\(result.withheldEvents) with withheld values: links only)" : "")
+            + "; \(result.crossCheckedRows) registry rows match their latest audit event"
+            + (result.uncheckedRows > 0 ? " (\(result.uncheckedRows) with withheld values not compared)" : "")
+            + "; signature \(result.signature)" + (result.fingerprint.map { ", key \($0)" } ?? "")
+        return line
     }
 }

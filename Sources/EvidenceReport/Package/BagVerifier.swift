@@ -5,8 +5,20 @@ import HeritageStore
 /// The outcome of checking a bag: each problem names the file or the audit event.
 public struct BagVerification: Sendable, Codable {
     public var problems: [String] = []
+    /// Not failures: what a reader should still know (a byte-order mark, a foreign bag).
+    public var warnings: [String] = []
+    /// The BagIt version and tag-file encoding bagit.txt declares.
+    public var version: String?
+    public var encoding: String?
+    /// The payload manifests' algorithms.
+    public var algorithms: [String] = []
     public var payloadFiles = 0
     public var payloadBytes: Int64 = 0
+    /// Payload files fetch.txt lists that are not in the bag: valid as far as it goes, incomplete.
+    public var missingFetched: [String] = []
+    /// Whether the bag carries heritage's registry extract and audit events (a foreign bag does
+    /// not, and is then checked as BagIt only).
+    public var isHeritagePackage = false
     public var auditEvents = 0
     /// Events whose values were withheld: their links are checked, their hashes cannot be.
     public var withheldEvents = 0
@@ -20,85 +32,54 @@ public struct BagVerification: Sendable, Codable {
     public var signature = "unsigned"
     public var fingerprint: String?
     public var isValid: Bool { problems.isEmpty }
+    public var isComplete: Bool { missingFetched.isEmpty }
 }
 
-/// Checks a bag made by ``BagWriter``: BagIt completeness and every hash, the signature over
-/// the tag manifest, the audit events' hashes and links, and that each archived file has the
-/// hash its ingestion event recorded.
+/// Checks a bag: first as BagIt, whoever made it (``BagValidator``: every manifest and tag
+/// manifest with each algorithm, completeness, Payload-Oxum, fetch.txt, no symbolic links);
+/// then, when they are there, heritage's own files: the signature over the tag manifest, the
+/// audit events' hashes and links, registry.json against those events, and each archived
+/// file against the hash its ingestion event recorded.
 public enum BagVerifier {
     /// The bag-info.txt field that says whether the archive passed its check when packaged.
     public static let archiveCheckField = "Heritage-Archive-Check"
 
     public static func verify(_ bag: URL, trustedKey: PublicSigningKey? = nil) -> BagVerification {
+        let validation = BagValidator.validate(bag)
         var result = BagVerification()
-        func read(_ name: String) -> Data? {
-            guard let data = FileManager.default.contents(atPath: bag.appending(path: name).path) else {
-                result.problems.append("\(name): missing or unreadable")
-                return nil
-            }
-            return data
-        }
-        guard let declaration = read("bagit.txt") else { return result }
-        if !String(decoding: declaration, as: UTF8.self).hasPrefix("BagIt-Version: ") {
-            result.problems.append("bagit.txt, line 1: expected 'BagIt-Version: 1.0'")
-        }
+        result.problems = validation.problems
+        result.warnings = validation.warnings
+        result.version = validation.version
+        result.encoding = validation.encoding
+        result.algorithms = validation.algorithms
+        result.payloadFiles = validation.payloadFiles
+        result.payloadBytes = validation.payloadBytes
+        result.missingFetched = validation.missingFetched
+        guard validation.version != nil else { return result }
 
-        // Payload: every listed file matches, and every file under data/ is listed.
-        if let manifest = read("manifest-sha256.txt") {
-            let entries = parseManifest(manifest, name: "manifest-sha256.txt", problems: &result.problems)
-            let listed = Set(entries.map(\.path))
-            for path in EvidenceFiles.files(under: bag.appending(path: "data")).map({ "data/" + $0 })
-            where !listed.contains(path) {
-                result.problems.append("\(path): in the payload but not in manifest-sha256.txt")
-            }
-            let checks =
-                entries.parallelMap(minimumChunk: 1) { entry -> (String?, Int64) in
-                    let url = bag.appending(path: entry.path)
-                    guard let found = try? FileHashing.sha256(of: url) else {
-                        return ("\(entry.path): listed in manifest-sha256.txt but missing", 0)
-                    }
-                    let size = (try? EvidenceFiles.size(of: url)) ?? 0
-                    return (
-                        found == entry.sha256
-                            ? nil : "\(entry.path): SHA-256 is \(found), the manifest says \(entry.sha256)", size
-                    )
-                }
-            result.problems += checks.compactMap(\.0)
-            result.payloadFiles = entries.count
-            result.payloadBytes = checks.reduce(0) { $0 + $1.1 }
-            if let info = read("bag-info.txt") {
-                let oxum = String(decoding: info, as: UTF8.self).split(separator: "\n")
-                    .first { $0.hasPrefix("Payload-Oxum:") }?.dropFirst("Payload-Oxum:".count)
-                    .trimmingCharacters(in: .whitespaces)
-                if oxum != "\(result.payloadBytes).\(result.payloadFiles)" {
-                    result.problems.append(
-                        "bag-info.txt: Payload-Oxum is \(oxum ?? "missing"), the payload is \(result.payloadBytes).\(result.payloadFiles)"
-                    )
-                }
-                let check = String(decoding: info, as: UTF8.self).split(separator: "\n")
-                    .first { $0.hasPrefix(archiveCheckField + ":") }
-                if let check, check.contains("UNVERIFIED") {
-                    result.problems.append(
-                        "bag-info.txt: the package was made from an archive that failed its check (\(check))")
-                }
+        if let info = FileManager.default.contents(atPath: bag.appending(path: "bag-info.txt").path) {
+            let check = BagInfo.parse(info).first(archiveCheckField)
+            if let check, check.contains("UNVERIFIED") {
+                result.problems.append(
+                    "bag-info.txt: the package was made from an archive that failed its check "
+                        + "(\(archiveCheckField): \(check))")
             }
         }
-
-        // Tag files, then the signature over the tag manifest.
-        if let tagManifest = read("tagmanifest-sha256.txt") {
-            for entry in parseManifest(tagManifest, name: "tagmanifest-sha256.txt", problems: &result.problems) {
-                let found = try? FileHashing.sha256(of: bag.appending(path: entry.path))
-                if found != entry.sha256 {
-                    result.problems.append(
-                        "\(entry.path): "
-                            + (found.map { "SHA-256 is \($0), tagmanifest-sha256.txt says \(entry.sha256)" }
-                                ?? "missing"))
-                }
+        let signed = FileManager.default.fileExists(atPath: bag.appending(path: BagWriter.signatureName).path)
+        if signed || trustedKey != nil {
+            if let tagManifest = FileManager.default.contents(
+                atPath: bag.appending(path: "tagmanifest-sha256.txt").path)
+            {
+                checkSignature(bag, tagManifest: tagManifest, trustedKey: trustedKey, &result)
+            } else {
+                result.problems.append("tagmanifest-sha256.txt: missing, so the signature covers nothing")
             }
-            checkSignature(bag, tagManifest: tagManifest, trustedKey: trustedKey, &result)
         }
-
-        if let events = checkAuditEvents(bag, &result) { checkRegistry(bag, events: events, &result) }
+        result.isHeritagePackage = FileManager.default.fileExists(
+            atPath: bag.appending(path: "data/registry/audit-events.json").path)
+        if result.isHeritagePackage {
+            if let events = checkAuditEvents(bag, &result) { checkRegistry(bag, events: events, &result) }
+        }
         return result
     }
 
@@ -213,25 +194,5 @@ public enum BagVerifier {
             }
         }
         return events
-    }
-
-    private static func parseManifest(
-        _ data: Data, name: String, problems: inout [String]
-    ) -> [(sha256: String, path: String)] {
-        var entries: [(String, String)] = []
-        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
-            let parts = line.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].count == 64 else {
-                problems.append("\(name), line \(index + 1): expected '<sha256> <path>'")
-                continue
-            }
-            let path = BagText.decodePath(parts[1].trimmingCharacters(in: .whitespaces))
-            if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
-                problems.append("\(name), line \(index + 1): path \(path) leaves the bag")
-                continue
-            }
-            entries.append((String(parts[0]).lowercased(), path))
-        }
-        return entries
     }
 }

@@ -46,6 +46,8 @@ public enum BagWriter {
             from: archive, site: reference, options: options.report)
         let site = sources.site
         let staging = try EvidenceFiles.stagingFolder(for: folder)
+        if let zipURL { EvidenceFiles.removeAbandonedPartials(in: zipURL.deletingLastPathComponent()) }
+        var partialZip: URL?
         do {
             let data = staging.appending(path: "data")
             let (report, _) = try ReportWriter.write(
@@ -59,13 +61,15 @@ public enum BagWriter {
             let fingerprint = try writeTagFiles(
                 staging, site: site, report: report, options: options, payload: payload, time: packagingTime)
             if sources.generalise { try RestrictedLocation.requireAbsent(from: staging, release: sources.release) }
+            // The zip is made from the finished bag under a temporary name; the folder and then
+            // the zip are renamed into place, so neither ever appears half written.
+            partialZip = try zipURL.map {
+                try BagZip.writePartial(staging, rootName: folder.lastPathComponent, for: $0)
+            }
             try EvidenceFiles.moveIntoPlace(staging, folder)
-            if let zipURL {
-                do {
-                    try FileManager.default.zipItem(at: folder, to: zipURL, shouldKeepParent: true)
-                } catch {
-                    throw EvidenceError("cannot write \(zipURL.path): \(error)")
-                }
+            if let zipURL, let partial = partialZip {
+                partialZip = nil
+                try BagZip.moveIntoPlace(partial, zipURL)
             }
             return WrittenPackage(
                 folder: folder, zip: zipURL, payloadFiles: payload.count,
@@ -73,6 +77,7 @@ public enum BagWriter {
                 withheldFiles: files.filter { $0.withheld != nil }.count, fingerprint: fingerprint, report: report)
         } catch {
             try? FileManager.default.removeItem(at: staging)
+            if let partialZip { try? FileManager.default.removeItem(at: partialZip) }
             throw error
         }
     }
@@ -280,23 +285,5 @@ public enum BagWriter {
                 scalar == "/" || scalar == "\\" || scalar.value < 0x20 ? "_" : Character(scalar)
             })
         return cleaned.isEmpty || cleaned == "." || cleaned == ".." ? "file" : cleaned
-    }
-}
-
-/// BagIt's text conventions (RFC 8493 §2.1.3, §2.2.2).
-enum BagText {
-    /// Manifest paths percent-encode CR, LF and `%`.
-    static func encodePath(_ path: String) -> String {
-        path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\n", with: "%0A")
-            .replacingOccurrences(of: "\r", with: "%0D")
-    }
-
-    static func decodePath(_ path: String) -> String {
-        path.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%0D", with: "\r")
-            .replacingOccurrences(of: "%25", with: "%")
-    }
-
-    static func oneLine(_ value: String) -> String {
-        value.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
     }
 }

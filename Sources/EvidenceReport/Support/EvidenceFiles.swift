@@ -9,10 +9,16 @@ enum EvidenceFiles {
         }
     }
 
-    /// A hidden folder beside `folder`, on the same file system, for an atomic rename.
+    static func partialName(for url: URL) -> URL { PartialOutputs.name(for: url) }
+
+    @discardableResult
+    static func removeAbandonedPartials(in folder: URL) -> [String] { PartialOutputs.removeAbandoned(in: folder) }
+
+    /// A hidden folder beside `folder`, on the same file system, for an atomic rename. Partial
+    /// outputs that killed runs left beside it are removed first.
     static func stagingFolder(for folder: URL) throws -> URL {
-        let parent = folder.deletingLastPathComponent()
-        let staging = parent.appending(path: ".\(folder.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+        removeAbandonedPartials(in: folder.deletingLastPathComponent())
+        let staging = partialName(for: folder)
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
@@ -72,6 +78,35 @@ enum EvidenceFiles {
             }
         }
         return found.sorted()
+    }
+}
+
+/// Outputs being written (a report or bag folder, a zip, an unpacked zip) live under a hidden
+/// name, `.NAME.partial-PID-RANDOM`, until they are complete and renamed into place. One a
+/// killed run left behind is recognised by its process id and removed by the next run.
+public enum PartialOutputs {
+    static let marker = ".partial-"
+
+    /// A hidden name beside `url`, on the same file system, for an atomic rename.
+    public static func name(for url: URL) -> URL {
+        url.deletingLastPathComponent().appending(
+            path: ".\(url.lastPathComponent)\(marker)\(getpid())-\(UUID().uuidString.prefix(8))")
+    }
+
+    /// Removes the partial outputs in `folder` whose process is gone; returns their names. A
+    /// running process's partial output is left alone.
+    @discardableResult
+    public static func removeAbandoned(in folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var removed: [String] = []
+        for name in names where name.hasPrefix(".") {
+            guard let found = name.range(of: marker, options: .backwards) else { continue }
+            guard let pid = name[found.upperBound...].split(separator: "-").first.flatMap({ Int32($0) }), pid > 0
+            else { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }  // still running
+            if (try? FileManager.default.removeItem(at: folder.appending(path: name))) != nil { removed.append(name) }
+        }
+        return removed.sorted()
     }
 }
 
