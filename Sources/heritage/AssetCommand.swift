@@ -110,6 +110,18 @@ struct AssetShow: ParsableCommand {
         for file in version.relatedFiles {
             lines.append("  related      \(file.name) (sha256 \(file.sha256.prefix(16))…)")
         }
+        if let provenance = version.provenance {
+            lines.append(
+                "  received     in bag \(provenance.bagName) as \(provenance.pathInBag) (ingestion \(provenance.ingestionID))"
+            )
+            let sender = [provenance.sourceOrganization, provenance.contactName].compactMap { $0 }
+            if !sender.isEmpty { lines.append("  from         \(sender.joined(separator: ", "))") }
+            if let date = provenance.baggingDate { lines.append("  bagged       \(date)") }
+            if let identifier = provenance.externalIdentifier { lines.append("  identifier   \(identifier)") }
+            for (algorithm, digest) in provenance.manifestDigests.sorted(by: { $0.key < $1.key }) {
+                lines.append("  bag \(algorithm.padding(toLength: 8, withPad: " ", startingAt: 0)) \(digest)")
+            }
+        }
         for warning in version.warnings { lines.append("  warning      \(warning)") }
         lines.append("  summary      \(version.summary)")
         if release.generalise {

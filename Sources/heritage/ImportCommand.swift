@@ -31,11 +31,24 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Coordinate reference system (EPSG code or WKT), if the file does not say.") var crs: String?
     @Option(help: "Units of the coordinates (m, ft, …).") var units: String?
     @Option(help: "Stated accuracy, in those units.") var accuracy: Double?
-    @Argument(help: "The files to import.") var files: [String]
+    @Option(
+        help:
+            "Take in a BagIt bag received from elsewhere (a folder or a .zip): its fixity is checked first, every payload file becomes an asset version with its provenance."
+    )
+    var bag: String?
+    @Argument(help: "The files to import.") var files: [String] = []
     @Flag(name: .long, help: "Print the outcome as JSON.") var json = false
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one file") }
+        if let bag {
+            if !files.isEmpty { throw ValidationError("give --bag or files, not both") }
+            if asset != nil || title != nil {
+                throw ValidationError("--asset and --title name one file; a bag's files each become an asset")
+            }
+            if bag.isEmpty { throw ValidationError("--bag needs a folder or a .zip") }
+            return
+        }
+        if files.isEmpty { throw ValidationError("give at least one file, or --bag") }
         if asset != nil && files.count > 1 { throw ValidationError("--asset takes one file: the next version") }
     }
 
@@ -50,6 +63,10 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let bag {
+            try importBag(URL(filePath: bag), into: try archive.open())
+            return
+        }
         let report = try importFiles(into: try archive.open())
         if json {
             try printJSON(report)
@@ -76,48 +93,60 @@ struct ImportCommand: ParsableCommand {
         let scratch = FileManager.default.temporaryDirectory.appending(path: "heritage-import-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         for file in files {
-            let inspection = try ScanInspector.examine(path: file)
-            var related = inspection.references.compactMap { reference in
-                reference.path.map { (name: reference.name, url: URL(filePath: $0)) }
-            }
-            if let photo = inspection.photo {
-                // An upright thumbnail travels with the photo as a related file.
-                let mapped = try MappedFile(path: file)
-                let png = try mapped.withBytes { bytes throws(ScanImportError) in
-                    try Thumbnail.png(of: bytes, photo: photo, file: file)
-                }
-                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-                let url = scratch.appending(path: "thumbnail-\(requests.count).png")
-                try Data(png).write(to: url)
-                related.append((name: "thumbnail.png", url: url))
-                // An orthophoto's world file travels with it, so that `diff` can place it.
-                if let sidecar = WorldFile.sidecar(of: file) {
-                    _ = try WorldFile.read(path: sidecar)
-                    related.append((name: URL(filePath: sidecar).lastPathComponent, url: URL(filePath: sidecar)))
-                }
-            }
-            let summary = inspection.summary
-            var capture = CaptureMetadata(
-                capturedAt: capturedAt, operator: `operator`, method: method, crs: crs ?? summary.crs,
-                units: units ?? summary.units, accuracy: accuracy)
-            if let exif = summary.exif {
-                capture.deviceMake = exif.make
-                capture.deviceModel = exif.model
-                capture.capturedAt = capture.capturedAt ?? exif.dateTimeOriginal
-            }
-            if let gps = summary.gps {
-                capture.latitude = gps.latitude
-                capture.longitude = gps.longitude
-                capture.altitude = gps.altitude
-            }
-            let kind: AssetKind = [.jpeg, .png].contains(summary.format) ? .photo : .scan
-            requests.append(
-                AssetImportRequest(
-                    file: URL(filePath: file), site: site, survey: survey, asset: asset, title: title, kind: kind,
-                    format: summary.format.rawValue, summaryJSON: try jsonText(summary), capture: capture,
-                    relatedFiles: related,
-                    warnings: summary.warnings, importerVersion: scanImportVersion))
+            requests.append(try request(for: file, method: method, scratch: scratch, index: requests.count))
         }
+        return try storeRequests(requests, files: files, in: store)
+    }
+
+    /// Reads a file completely and describes it for the archive: its reader's summary, capture
+    /// metadata, thumbnail and world file (photographs), and the files an OBJ names.
+    func request(for file: String, method: String?, scratch: URL, index: Int) throws -> AssetImportRequest {
+        let inspection = try ScanInspector.examine(path: file)
+        var related = inspection.references.compactMap { reference in
+            reference.path.map { (name: reference.name, url: URL(filePath: $0)) }
+        }
+        if let photo = inspection.photo {
+            // An upright thumbnail travels with the photo as a related file.
+            let mapped = try MappedFile(path: file)
+            let png = try mapped.withBytes { bytes throws(ScanImportError) in
+                try Thumbnail.png(of: bytes, photo: photo, file: file)
+            }
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            let url = scratch.appending(path: "thumbnail-\(index).png")
+            try Data(png).write(to: url)
+            related.append((name: "thumbnail.png", url: url))
+            // An orthophoto's world file travels with it, so that `diff` can place it.
+            if let sidecar = WorldFile.sidecar(of: file) {
+                _ = try WorldFile.read(path: sidecar)
+                related.append((name: URL(filePath: sidecar).lastPathComponent, url: URL(filePath: sidecar)))
+            }
+        }
+        let summary = inspection.summary
+        var capture = CaptureMetadata(
+            capturedAt: capturedAt, operator: `operator`, method: method, crs: crs ?? summary.crs,
+            units: units ?? summary.units, accuracy: accuracy)
+        if let exif = summary.exif {
+            capture.deviceMake = exif.make
+            capture.deviceModel = exif.model
+            capture.capturedAt = capture.capturedAt ?? exif.dateTimeOriginal
+        }
+        if let gps = summary.gps {
+            capture.latitude = gps.latitude
+            capture.longitude = gps.longitude
+            capture.altitude = gps.altitude
+        }
+        let kind: AssetKind = [.jpeg, .png].contains(summary.format) ? .photo : .scan
+        return AssetImportRequest(
+            file: URL(filePath: file), site: site, survey: survey, asset: asset, title: title, kind: kind,
+            format: summary.format.rawValue, summaryJSON: try jsonText(summary), capture: capture,
+            relatedFiles: related,
+            warnings: summary.warnings, importerVersion: scanImportVersion)
+    }
+
+    /// Stores the examined files in one transaction and says what became of each.
+    func storeRequests(_ requests: [AssetImportRequest], files: [String], in store: HeritageArchive) throws
+        -> [Outcome]
+    {
         // A progress line on a terminal while large files are copied into the archive.
         let showProgress = isatty(STDERR_FILENO) == 1
         let outcomes = try store.importAssets(requests, actor: archive.resolvedActor) { file, copied, total in

@@ -17,6 +17,13 @@ public struct BagValidation: Sendable, Codable {
     /// Files fetch.txt lists that are not in the bag (a holey bag): it is then valid only as
     /// far as it goes, and incomplete.
     public var missingFetched: [String] = []
+    /// Each payload file present (path in the bag) → algorithm → the digest found, which every
+    /// manifest that lists it agrees with when the bag is valid.
+    public var payloadDigests: [String: [String: String]] = [:]
+    /// The tag files (everything outside data/), relative to the bag.
+    public var tagFiles: [String] = []
+    /// bag-info.txt's entries in file order, as [label, value].
+    public var bagInfo: [[String]] = []
     public var isValid: Bool { problems.isEmpty }
     public var isComplete: Bool { missingFetched.isEmpty }
 }
@@ -159,6 +166,8 @@ enum BagValidator {
             if job.file.hasPrefix("data/") {
                 result.payloadFiles += 1
                 result.payloadBytes += digest.size
+                result.payloadDigests[job.file] = Dictionary(
+                    uniqueKeysWithValues: digest.digests.map { ($0.key.rawValue, $0.value) })
             }
         }
         for manifest in payloadManifests + tagManifests {
@@ -179,8 +188,11 @@ enum BagValidator {
             }
         }
 
+        result.tagFiles = files.tagFiles.sorted()
         // Payload-Oxum, when bag-info.txt gives one.
-        if let info = text("bag-info.txt").map(BagInfo.parse), let oxumText = info.first("Payload-Oxum") {
+        let info = text("bag-info.txt").map(BagInfo.parse)
+        result.bagInfo = info?.entries.map { [$0.label, $0.value] } ?? []
+        if let info, let oxumText = info.first("Payload-Oxum") {
             let payloadCount = files.payload.count + result.missingFetched.count
             if let oxum = PayloadOxum(oxumText) {
                 let bytes = files.payload.reduce(Int64(0)) { total, path in

@@ -16,6 +16,12 @@ public struct BagVerification: Sendable, Codable {
     public var payloadBytes: Int64 = 0
     /// Payload files fetch.txt lists that are not in the bag: valid as far as it goes, incomplete.
     public var missingFetched: [String] = []
+    /// Each payload file (path in the bag) → algorithm → its verified digest.
+    public var payloadDigests: [String: [String: String]] = [:]
+    /// The tag files (outside data/), relative to the bag.
+    public var tagFiles: [String] = []
+    /// bag-info.txt's entries in file order, as [label, value].
+    public var bagInfo: [[String]] = []
     /// Whether the bag carries heritage's registry extract and audit events (a foreign bag does
     /// not, and is then checked as BagIt only).
     public var isHeritagePackage = false
@@ -55,6 +61,9 @@ public enum BagVerifier {
         result.payloadFiles = validation.payloadFiles
         result.payloadBytes = validation.payloadBytes
         result.missingFetched = validation.missingFetched
+        result.payloadDigests = validation.payloadDigests
+        result.tagFiles = validation.tagFiles
+        result.bagInfo = validation.bagInfo
         guard validation.version != nil else { return result }
 
         if let info = FileManager.default.contents(atPath: bag.appending(path: "bag-info.txt").path) {

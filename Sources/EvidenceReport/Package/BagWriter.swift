@@ -149,7 +149,8 @@ public enum BagWriter {
         report: SiteReport, files: [PackagedFile], time: String, actor: String, into data: URL
     ) throws {
         let creation = Dictionary(
-            report.custody.events.filter { $0.action.hasSuffix(".create") }.map { ($0.entityID, $0.sequence) },
+            report.custody.events.filter { ["asset.version", "bag.ingest"].contains($0.action) }
+                .map { ($0.entityID, $0.sequence) },
             uniquingKeysWith: { first, _ in first })
         for survey in report.surveys {
             for asset in survey.assets {
@@ -161,6 +162,17 @@ public enum BagWriter {
                                 "imported \(version.fileName) with \(version.importerVersion); SHA-256 \(version.sha256)",
                             outcome: "success", auditSequence: creation[version.id])
                     ]
+                    if let provenance = version.provenance {
+                        let sender = [provenance.sourceOrganization, provenance.contactName].compactMap { $0 }
+                        events.append(
+                            PreservationEvent(
+                                eventType: "ingestion", dateTime: version.importedAt, agent: version.importedBy,
+                                detail:
+                                    "received in bag \(provenance.bagName) as \(provenance.pathInBag)"
+                                    + (sender.isEmpty ? "" : " from \(sender.joined(separator: ", "))")
+                                    + "; fixity checked against the bag's manifests before it was stored",
+                                outcome: "success", auditSequence: creation[provenance.ingestionID]))
+                    }
                     if let derivation = version.derivation {
                         events.append(
                             PreservationEvent(

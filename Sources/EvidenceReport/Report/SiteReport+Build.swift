@@ -142,8 +142,22 @@ extension SiteReport {
             }
         }
         itemIDs.formUnion(comparisons.map(\.findingID))
+        // Bags that brought a file the report shows.
+        let ingestions = try archive.bagIngestions(ofSite: stored.id).filter { ingestion in
+            ingestion.versionIDs.contains(where: includedVersions.contains)
+                || includedVersions.contains(ingestion.documentVersionID)
+        }
+        itemIDs.formUnion(ingestions.map(\.id))
         let events = try archive.auditEvents(ofSite: stored.id).filter { itemIDs.contains($0.entityID) }
-        let custody = try custodyRecord(events, head: archive.auditHead())
+        var custody = try custodyRecord(events, head: archive.auditHead())
+        custody.ingestions = ingestions.map { ingestion in
+            ReportIngestion(
+                id: ingestion.id, bagName: release.released(text: ingestion.bagName),
+                receivedAt: ingestion.receivedAt, receivedBy: ingestion.receivedBy,
+                bagInfo: ingestion.bagInfo.map { $0.map(release.released(text:)) },
+                verification: ingestion.verification, versionIDs: ingestion.versionIDs,
+                documentVersionID: ingestion.documentVersionID)
+        }
 
         let site = ReportSite(
             id: released.id, code: released.code, names: released.names, kind: released.kind.label,
@@ -265,7 +279,8 @@ extension SiteReport {
             id: version.id, number: version.number, fileName: shownVersion.fileName, format: version.format,
             sha256: version.sha256, size: version.size, importedAt: version.importedAt, importedBy: version.importedBy,
             importerVersion: version.importerVersion, capture: shownVersion.capture, warnings: shownVersion.warnings,
-            derivation: version.derivation, thumbnail: thumbnail, gpsCheck: gpsCheck)
+            derivation: version.derivation, thumbnail: thumbnail, gpsCheck: gpsCheck,
+            provenance: shownVersion.provenance)
     }
 
     private static func reportComparison(

@@ -215,6 +215,22 @@ extension SiteReport {
                             ),
                         ])
                     }
+                    if let provenance = version.provenance {
+                        let sender = [provenance.sourceOrganization, provenance.contactName].compactMap { $0 }
+                        rows.append([
+                            .text("Received"),
+                            .text(
+                                "in bag \(provenance.bagName) as \(provenance.pathInBag)"
+                                    + (sender.isEmpty ? "" : " from \(sender.joined(separator: ", "))")
+                                    + (provenance.baggingDate.map { ", bagged \($0)" } ?? "")
+                                    + (provenance.externalIdentifier.map { ", \($0)" } ?? "")
+                                    + "; the bag's manifest gave "
+                                    + provenance.manifestDigests.sorted { $0.key < $1.key }.map {
+                                        "\($0.key) \($0.value)"
+                                    }
+                                    .joined(separator: ", ")),
+                        ])
+                    }
                     for warning in version.warnings { rows.append([.text("Import warning"), .text(warning)]) }
                     page.table(nil, rows)
                     page.raw("</div>")
@@ -345,6 +361,28 @@ extension SiteReport {
         page.raw(escape(custody.statement) + "</p>")
         page.paragraph(
             "Archive head when the report was made: event \(custody.headSequence), hash \(custody.headHash).")
+        if !custody.ingestions.isEmpty {
+            page.element("h3", "Received from others")
+            for ingestion in custody.ingestions {
+                var rows: [[HTMLCell]] = [
+                    [.text("Bag"), .text(ingestion.bagName)],
+                    [.text("Received"), .text("\(ingestion.receivedAt ?? "?") by \(ingestion.receivedBy ?? "?")")],
+                ]
+                for entry in ingestion.bagInfo where entry.count == 2 {
+                    rows.append([.text(entry[0]), .text(entry[1])])
+                }
+                for (key, value) in ingestion.verification.sorted(by: { $0.key < $1.key }) {
+                    rows.append([.text("Check on receipt: \(key)"), .text(value)])
+                }
+                rows.append([
+                    .text("Became"),
+                    .text(
+                        "\(ingestion.versionIDs.count) asset versions; its tag files are version "
+                            + ingestion.documentVersionID),
+                ])
+                page.table(nil, rows)
+            }
+        }
         page.table(
             ["#", "Time (UTC)", "Actor", "Action", "Entity", "Previous hash", "Hash"],
             custody.events.map { event in

@@ -113,6 +113,8 @@ public struct ReportAssetVersion: Sendable, Codable {
     public var thumbnail: String?
     /// How far the photograph's GPS position lies from the site, and whether that is plausible.
     public var gpsCheck: GPSCheck?
+    /// Where it came from when it was received in a bag from elsewhere.
+    public var provenance: Provenance?
 }
 
 public struct GPSCheck: Sendable, Codable {
@@ -147,6 +149,8 @@ public struct ReportComparison: Sendable, Codable {
 
 public struct ReportCustody: Sendable, Codable {
     public var events: [ReportAuditEvent]
+    /// Bags received from others that brought files shown in the report.
+    public var ingestions: [ReportIngestion] = []
     /// The archive's newest event when the report was made: its hash pins every event before it.
     public var headSequence: Int64
     public var headHash: String
@@ -163,6 +167,19 @@ public struct ReportArchiveCheck: Sendable, Codable {
     /// Each failure, naming the row, event or blob; empty when verified.
     public var problems: [String]
     public var statement: String
+}
+
+/// A bag received from elsewhere: who sent it, when it was made and received, what checking it found.
+public struct ReportIngestion: Sendable, Codable {
+    public var id: String
+    public var bagName: String
+    public var receivedAt: String?
+    public var receivedBy: String?
+    /// bag-info.txt's entries, as [label, value].
+    public var bagInfo: [[String]]
+    public var verification: [String: String]
+    public var versionIDs: [String]
+    public var documentVersionID: String
 }
 
 public struct ReportAuditEvent: Sendable, Codable {

@@ -19,14 +19,17 @@ public struct AssetImportRequest: Sendable {
     public var relatedFiles: [(name: String, url: URL)]
     public var warnings: [String]
     public var derivation: Derivation?
+    /// For a file received in a bag: where it came from.
+    public var provenance: Provenance?
     public var importerVersion: String
 
     public init(
         file: URL, site: String, survey: String? = nil, asset: String? = nil, title: String? = nil, kind: AssetKind,
         format: String, summaryJSON: String, capture: CaptureMetadata = CaptureMetadata(),
         relatedFiles: [(name: String, url: URL)] = [], warnings: [String] = [], derivation: Derivation? = nil,
-        importerVersion: String
+        provenance: Provenance? = nil, importerVersion: String
     ) {
+        self.provenance = provenance
         self.file = file
         self.site = site
         self.survey = survey
@@ -234,7 +237,7 @@ extension HeritageArchive {
                 fileName: request.file.lastPathComponent, format: request.format,
                 importerVersion: request.importerVersion, importedAt: time, importedBy: actor,
                 capture: request.capture, summary: request.summaryJSON, relatedFiles: blob.related,
-                warnings: warnings, derivation: request.derivation)
+                warnings: warnings, derivation: request.derivation, provenance: request.provenance)
             try version.insert(db)
             try AuditLog.append(
                 db, actor: actor, action: "asset.version", entityType: "assetVersion", entityID: version.id,
@@ -311,20 +314,23 @@ extension AssetVersion {
             capture: try JSONText.decode(CaptureMetadata.self, from: row["capture"]), summary: row["summary"],
             relatedFiles: try JSONText.decode([RelatedFile].self, from: row["relatedFiles"]),
             warnings: try JSONText.decode([String].self, from: row["warnings"]),
-            derivation: try (row["derivation"] as String?).map { try JSONText.decode(Derivation.self, from: $0) })
+            derivation: try (row["derivation"] as String?).map { try JSONText.decode(Derivation.self, from: $0) },
+            provenance: try (row["provenance"] as String?).map { try JSONText.decode(Provenance.self, from: $0) })
     }
 
     func insert(_ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO assetVersion (id, assetId, number, previousVersionId, sha256, size, fileName, format,
-                    importerVersion, importedAt, importedBy, capture, summary, relatedFiles, warnings, derivation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    importerVersion, importedAt, importedBy, capture, summary, relatedFiles, warnings, derivation,
+                    provenance)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 id, assetID, number, previousVersionID, sha256, size, fileName, format, importerVersion, importedAt,
                 importedBy, try JSONText.encode(capture), summary, try JSONText.encode(relatedFiles),
                 try JSONText.encodeList(warnings), try derivation.map { try JSONText.encode($0) },
+                try provenance.map { try JSONText.encode($0) },
             ])
         for file in relatedFiles {
             try db.execute(

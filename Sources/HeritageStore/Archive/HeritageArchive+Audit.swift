@@ -38,6 +38,8 @@ extension HeritageArchive {
                         OR (entityType = 'assetVersion' AND entitySeq IN (
                             SELECT v.seq FROM assetVersion v JOIN asset a ON a.id = v.assetId WHERE a.siteId = :site))
                         OR (entityType = 'finding' AND entitySeq IN (SELECT seq FROM finding WHERE siteId = :site))
+                        OR (entityType = 'bagIngestion'
+                            AND entitySeq IN (SELECT seq FROM bagIngestion WHERE siteId = :site))
                     ORDER BY sequence
                     """,
                 arguments: ["site": site.id, "seq": seq]
@@ -78,7 +80,7 @@ extension HeritageArchive {
             }
             report.chainBreak = try AuditLog.firstBreak(db)
             // entitySeq is an unhashed locator: it must name the row that entityId names.
-            for table in ["site", "survey", "conditionAssessment", "asset", "assetVersion", "finding"] {
+            for table in ["site", "survey", "conditionAssessment", "asset", "assetVersion", "finding", "bagIngestion"] {
                 let misplaced = try Int64.fetchAll(
                     db,
                     sql: """
@@ -127,6 +129,12 @@ extension HeritageArchive {
                 let finding = try Finding(row: row)
                 try Self.compare(
                     finding, id: finding.id, noun: "finding \(finding.id)", latest["finding"]?[finding.id], &report)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM bagIngestion ORDER BY seq") {
+                let ingestion = try BagIngestion(row: row)
+                try Self.compare(
+                    ingestion, id: ingestion.id, noun: "bag ingestion \(ingestion.id)",
+                    latest["bagIngestion"]?[ingestion.id], &report)
             }
             // Every blob the registry records must be on disk with the same bytes.
             let recorded = try Row.fetchAll(db, sql: "SELECT sha256, size FROM blob ORDER BY sha256")

@@ -66,6 +66,12 @@ extension HeritageArchive {
                     db, finding, id: finding.id, seq: row["seq"], type: "finding", noun: "finding \(finding.id)",
                     &report, &located)
             }
+            for row in try rows("SELECT * FROM bagIngestion WHERE siteId = ? ORDER BY seq") {
+                let ingestion = try BagIngestion(row: row)
+                try Self.compareScoped(
+                    db, ingestion, id: ingestion.id, seq: row["seq"], type: "bagIngestion",
+                    noun: "bag ingestion \(ingestion.id)", &report, &located)
+            }
             try Self.checkStrays(db, located, &report)
             return (report, Array(Set(hashes)).sorted())
         }

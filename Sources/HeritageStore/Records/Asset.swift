@@ -102,4 +102,37 @@ public struct AssetVersion: Codable, Hashable, Sendable {
     public var relatedFiles: [RelatedFile]
     public var warnings: [String]
     public var derivation: Derivation?
+    /// Where the file came from when it arrived in a bag from elsewhere.
+    public var provenance: Provenance?
+}
+
+/// Where a file came from when it was received in a BagIt bag: the ingestion, its path in the
+/// bag, the digests the bag's manifests gave, and who sent it as bag-info.txt says.
+public struct Provenance: Codable, Hashable, Sendable {
+    /// The ``BagIngestion`` that took it in.
+    public var ingestionID: String
+    public var bagName: String
+    /// Its path inside the bag, e.g. `data/photos/IMG_0001.jpg`.
+    public var pathInBag: String
+    /// Algorithm (`sha256`, `md5`, …) → the digest the bag's manifest gave, checked on receipt.
+    public var manifestDigests: [String: String]
+    public var sourceOrganization: String?
+    public var contactName: String?
+    public var baggingDate: String?
+    public var externalIdentifier: String?
+
+    public init(
+        ingestionID: String, bagName: String, pathInBag: String, manifestDigests: [String: String],
+        sourceOrganization: String? = nil, contactName: String? = nil, baggingDate: String? = nil,
+        externalIdentifier: String? = nil
+    ) {
+        self.ingestionID = ingestionID
+        self.bagName = bagName
+        self.pathInBag = pathInBag
+        self.manifestDigests = manifestDigests
+        self.sourceOrganization = sourceOrganization
+        self.contactName = contactName
+        self.baggingDate = baggingDate
+        self.externalIdentifier = externalIdentifier
+    }
 }

@@ -63,6 +63,15 @@ public struct SiteRelease: Sendable {
         copy.fileName = positions.redact(version.fileName)
         copy.warnings = version.warnings.map(positions.redact)
         copy.summary = releasedSummary(version)
+        copy.provenance = version.provenance.map { provenance in
+            var shown = provenance
+            shown.bagName = positions.redact(provenance.bagName)
+            shown.pathInBag = positions.redact(provenance.pathInBag)
+            for keyPath in [\Provenance.sourceOrganization, \.contactName, \.baggingDate, \.externalIdentifier] {
+                shown[keyPath: keyPath] = provenance[keyPath: keyPath].map(positions.redact)
+            }
+            return shown
+        }
         return copy
     }
 

@@ -17,6 +17,9 @@ enum RegistryMigrations {
         migrator.registerMigration("v4: findings of photo comparisons") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5: bags received from others, and where each file came from") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -319,6 +322,33 @@ enum RegistryMigrations {
         END;
         CREATE TRIGGER finding_noDelete BEFORE DELETE ON finding BEGIN
             SELECT RAISE(ABORT, 'findings are never deleted from the registry');
+        END;
+        """
+
+    /// A BagIt bag taken in from elsewhere: one row per ingestion, append-only, and each asset
+    /// version it made says where in which bag it came from. Frozen text: never edit it.
+    static let v5 = """
+        ALTER TABLE assetVersion ADD COLUMN provenance TEXT CHECK (provenance IS NULL OR json_valid(provenance));
+
+        CREATE TABLE bagIngestion (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            siteId TEXT NOT NULL REFERENCES site(id),
+            surveyId TEXT REFERENCES survey(id),
+            bagName TEXT NOT NULL CHECK (length(trim(bagName)) > 0),
+            bagInfo TEXT NOT NULL CHECK (json_valid(bagInfo)),
+            verification TEXT NOT NULL CHECK (json_valid(verification)),
+            documentVersionId TEXT NOT NULL REFERENCES assetVersion(id),
+            versionIds TEXT NOT NULL CHECK (json_valid(versionIds)),
+            receivedAt TEXT NOT NULL,
+            receivedBy TEXT NOT NULL CHECK (length(trim(receivedBy)) > 0)
+        );
+        CREATE INDEX bagIngestion_site ON bagIngestion(siteId, seq);
+        CREATE TRIGGER bagIngestion_noUpdate BEFORE UPDATE ON bagIngestion BEGIN
+            SELECT RAISE(ABORT, 'an ingestion is never edited');
+        END;
+        CREATE TRIGGER bagIngestion_noDelete BEFORE DELETE ON bagIngestion BEGIN
+            SELECT RAISE(ABORT, 'an ingestion is never deleted');
         END;
         """
 }

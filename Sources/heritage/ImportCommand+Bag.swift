@@ -1,0 +1,135 @@
+import ArgumentParser
+import EvidenceReport
+import Foundation
+import HeritageStore
+import ScanImport
+
+extension ImportCommand {
+    /// Takes in a bag received from elsewhere: its fixity is checked before anything is stored
+    /// and a bag that fails is refused whole; then every payload file becomes an asset version
+    /// (scans and photographs read as usual, anything else a document) with its provenance,
+    /// the bag's own tag files are kept as a document, and the ingestion is recorded.
+    func importBag(_ url: URL, into store: HeritageArchive) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw ValidationError("no bag at \(url.path)")
+        }
+        let scratch = FileManager.default.temporaryDirectory.appending(
+            path: ".heritage-import.partial-\(getpid())-\(UUID().uuidString.prefix(8))")
+        PartialOutputs.removeAbandoned(in: FileManager.default.temporaryDirectory)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var root = url
+        if !isDirectory.boolValue {
+            let unpacked = scratch.appending(path: "bag")
+            try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
+            do {
+                root = try BagZip.extract(url, into: unpacked)
+            } catch let error as EvidenceError {
+                throw ValidationError(error.description)
+            }
+        }
+        let bagName = isDirectory.boolValue ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
+        let checked = BagVerifier.verify(root)
+        guard checked.isValid else {
+            throw ValidationError(
+                "\(url.path) fails its fixity check; nothing was stored:\n"
+                    + checked.problems.map { "  - \($0)" }.joined(separator: "\n"))
+        }
+        guard checked.isComplete else {
+            throw ValidationError(
+                "\(url.path) is incomplete: fetch.txt lists \(checked.missingFetched.count) files it does not hold "
+                    + "(\(checked.missingFetched.prefix(3).joined(separator: ", "))); fetch them first; nothing was stored"
+            )
+        }
+
+        let info = { (label: String) in
+            checked.bagInfo.first { $0.first?.caseInsensitiveCompare(label) == .orderedSame }?.last
+        }
+        var ingestion = BagIngestion(
+            siteID: site, surveyID: survey, bagName: bagName, bagInfo: checked.bagInfo,
+            verification: [
+                "bagitVersion": checked.version ?? "?", "tagFileEncoding": checked.encoding ?? "?",
+                "algorithms": checked.algorithms.joined(separator: ", "),
+                "payload": "\(checked.payloadFiles) files, \(checked.payloadBytes) bytes",
+                "fixity": "every payload and tag manifest checked on receipt: valid and complete",
+                "signature": checked.signature, "heritagePackage": checked.isHeritagePackage ? "yes" : "no",
+            ])
+        ingestion.verification["checkedAt"] = Timestamp.now()
+        let method = try self.method.map { try SurveyMethod.parse($0).rawValue }
+        var payload: [AssetImportRequest] = []
+        let paths = checked.payloadDigests.keys.sorted()
+        for path in paths {
+            let file = root.appending(path: path).path
+            var request: AssetImportRequest
+            do {
+                request = try self.request(for: file, method: method, scratch: scratch, index: payload.count)
+            } catch let error as ScanImportError where error.code == .unsupported || error.code == .unreadable {
+                request = documentRequest(file, path: path)
+            }
+            request.title = String(path.dropFirst("data/".count))
+            request.provenance = Provenance(
+                ingestionID: ingestion.id, bagName: bagName, pathInBag: path,
+                manifestDigests: checked.payloadDigests[path] ?? [:], sourceOrganization: info("Source-Organization"),
+                contactName: info("Contact-Name"), baggingDate: info("Bagging-Date"),
+                externalIdentifier: info("External-Identifier"))
+            payload.append(request)
+        }
+        // The bag's own description: bag-info.txt (or bagit.txt) with the other tag files.
+        let main = checked.tagFiles.contains("bag-info.txt") ? "bag-info.txt" : "bagit.txt"
+        var document = documentRequest(root.appending(path: main).path, path: main)
+        document.title = "BagIt tag files of \(bagName)"
+        document.format = "bagit-tags"
+        document.relatedFiles = checked.tagFiles.filter { $0 != main }.map { ($0, root.appending(path: $0)) }
+        document.summaryJSON = try jsonText(ingestion.verification)
+        document.provenance = Provenance(
+            ingestionID: ingestion.id, bagName: bagName, pathInBag: main, manifestDigests: [:],
+            sourceOrganization: info("Source-Organization"), contactName: info("Contact-Name"),
+            baggingDate: info("Bagging-Date"), externalIdentifier: info("External-Identifier"))
+
+        let (recorded, outcomes) = try store.ingestBag(
+            ingestion, payload: payload, document: document, actor: archive.resolvedActor)
+        let report = zip(paths, outcomes).map { path, outcome in
+            switch outcome {
+            case .stored(let version):
+                Outcome(
+                    file: path, outcome: "stored", assetID: version.assetID, versionID: version.id,
+                    version: version.number, sha256: version.sha256, warnings: version.warnings)
+            case .alreadyStored(let version):
+                Outcome(
+                    file: path, outcome: "already-stored", assetID: version.assetID, versionID: version.id,
+                    version: version.number, sha256: version.sha256, warnings: [])
+            }
+        }
+        if json {
+            struct Received: Encodable {
+                var ingestion: BagIngestion
+                var files: [Outcome]
+            }
+            try printJSON(Received(ingestion: recorded, files: report))
+            return
+        }
+        print(
+            "Received bag \(bagName) (BagIt \(checked.version ?? "?"), \(checked.algorithms.joined(separator: ", "))): "
+                + "\(checked.payloadFiles) payload files, \(checked.payloadBytes) bytes, fixity checked")
+        if let organization = info("Source-Organization") { print("  from \(organization)") }
+        for entry in report {
+            print(
+                "  \(entry.file): "
+                    + (entry.outcome == "stored"
+                        ? "stored as asset \(entry.assetID.prefix(8)) v\(entry.version)"
+                        : "already in the archive as asset \(entry.assetID.prefix(8)) v\(entry.version)"))
+            for warning in entry.warnings { print("    warning: \(warning)") }
+        }
+        print(
+            "  ingestion \(recorded.id) (its tag files kept as asset version \(recorded.documentVersionID.prefix(8)))")
+    }
+
+    /// A file heritage does not read (a PDF, a text, a bag inside the bag): kept as a document.
+    private func documentRequest(_ file: String, path: String) -> AssetImportRequest {
+        let ext = URL(filePath: path).pathExtension.lowercased()
+        return AssetImportRequest(
+            file: URL(filePath: file), site: site, survey: survey, title: path, kind: .document,
+            format: ext.isEmpty ? "bin" : ext, summaryJSON: "{}", importerVersion: scanImportVersion)
+    }
+}
