@@ -6,13 +6,15 @@ import PackageDescription
 // pages it uses are loaded, not every shared library's relocated data). Debug builds (the
 // tests) link them dynamically, which links faster. `-static-stdlib` alone leaves Foundation's
 // libraries unnamed (the modules are compiled against the shared SDK), so they are named here,
-// in one group because they refer to each other.
+// in one group because they refer to each other. FoundationNetworking (the RFC 3161 client's
+// URLSession) sits on libcurl, which stays a shared library (Debian's libcurl4-openssl-dev to link).
 let staticRuntimeInRelease: [LinkerSetting] = [
     .unsafeFlags(
         [
             "-static-stdlib", "-Xlinker", "--start-group", "-Xlinker", "-lFoundation", "-Xlinker", "-lCoreFoundation",
             "-Xlinker", "-lFoundationInternationalization", "-Xlinker", "-lFoundationEssentials", "-Xlinker",
             "-l_FoundationICU", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker",
+            "-lFoundationNetworking", "-Xlinker", "-l_CFURLSessionInterface", "-Xlinker", "-lcurl", "-Xlinker",
             "-lswiftSynchronization", "-Xlinker", "-lswiftDispatch", "-Xlinker", "-ldispatch", "-Xlinker",
             "-lBlocksRuntime", "-Xlinker", "--end-group", "-Xlinker", "-lstdc++",
         ], .when(configuration: .release))
@@ -34,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
     ],
     targets: [
         .target(
@@ -63,7 +67,11 @@ let package = Package(
                 "HeritageStore",
                 "SurveyDiff",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                // RFC 3161 time-stamp tokens: ASN.1, X.509 certificates and their chains.
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         // The demo's sample surveys: scans and photographs generated before and after damage.

@@ -12,6 +12,9 @@ struct PackageCommand: ParsableCommand {
             audit events as JSON, and PREMIS-style events per asset. The tag manifest is signed
             with Ed25519 (make a key with `heritage key generate`). Check a package with
             `heritage verify --bag DIR --key KEY.pub`, or its BagIt layer with bagit.py --validate.
+            With --tsa, an RFC 3161 time-stamping authority signs the tag manifest's SHA-256 and
+            the token is stored beside it (tagmanifest-sha256.txt.tsr, with its certificates); it
+            is checked before the package is written, against --tsa-cert when given.
             The archive is checked first, as for `heritage report`; a package of an archive that
             fails is refused unless --allow-unverified is given, and bag-info.txt then says so.
 
@@ -33,6 +36,18 @@ struct PackageCommand: ParsableCommand {
     @Flag(help: "Also write DIR.zip for transport.") var zip = false
     @Flag(help: "Package even if the archive fails its check; bag-info.txt and the report then say so.")
     var allowUnverified = false
+    @Option(help: "An RFC 3161 time-stamping authority (URL) to timestamp the tag manifest.") var tsa: String?
+    @Option(
+        name: .customLong("tsa-cert"),
+        help: "PEM certificates to check the authority's token against (its own or its CA's); stored with the token.")
+    var tsaCert: String?
+
+    func validate() throws {
+        if tsaCert != nil && tsa == nil { throw ValidationError("--tsa-cert goes with --tsa") }
+        if let tsa, URL(string: tsa)?.scheme.map({ ["http", "https"].contains($0.lowercased()) }) != true {
+            throw ValidationError("--tsa needs an http:// or https:// URL, not '\(tsa)'")
+        }
+    }
 
     func run() throws {
         let keyPath = key ?? ProcessInfo.processInfo.environment["HERITAGE_SIGNING_KEY"]
@@ -41,18 +56,23 @@ struct PackageCommand: ParsableCommand {
         }
         let signingKey = try keyPath.map { try SigningKey.load(from: URL(filePath: $0)) }
         let store = try archive.open()
+        let trust = try tsaCert.map { try TimestampAuthority.certificates(fromPEM: URL(filePath: $0)) } ?? []
         let options = PackageOptions(
             report: ReportOptions(
                 from: from, to: to, includeRestricted: includeRestricted, allowUnverified: allowUnverified,
                 actor: archive.resolvedActor,
                 software: heritageVersion),
-            organization: organization, signingKey: unsigned ? nil : signingKey, zip: zip)
+            organization: organization, signingKey: unsigned ? nil : signingKey, zip: zip,
+            timestampAuthority: tsa.flatMap { URL(string: $0) }, timestampTrust: trust)
         let written = try BagWriter.write(site: site, from: store, options: options, to: URL(filePath: out))
         print("Wrote a BagIt package of \(written.report.site.code) to \(written.folder.path)")
         print(
             "  \(written.payloadFiles) payload files, \(written.payloadBytes) bytes"
                 + (written.withheldFiles > 0 ? "; \(written.withheldFiles) files withheld (restricted position)" : ""))
         if let fingerprint = written.fingerprint { print("  signed with key \(fingerprint)") }
+        if let timestamp = written.timestamp {
+            print("  timestamped \(timestamp.timeText) by \(tsa ?? "?") (token serial \(timestamp.serialNumber))")
+        }
         if !written.report.archiveCheck.verified {
             printError(
                 "warning: UNVERIFIED package (--allow-unverified): the archive failed its check with "

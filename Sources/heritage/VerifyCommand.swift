@@ -20,7 +20,8 @@ struct VerifyCommand: ParsableCommand {
             manifest (with --key, against the key you trust), the
             extracted audit events' hashes and links, that each row of registry.json equals what its
             latest audit event in the bag recorded, and that each archived file has the hash its
-            ingestion event recorded. A package marked UNVERIFIED in bag-info.txt (made with
+            ingestion event recorded; an RFC 3161 timestamp's imprint, signature and certificate
+            chain (to --tsa-cert when given), and the time it states. A package marked UNVERIFIED in bag-info.txt (made with
             --allow-unverified) fails. A .zip is unpacked to a private temporary folder first,
             refused if it holds more entries or bytes than its bag declares, an entry that leaves
             the folder, a symbolic link, or an entry that expands over 1000:1. A .zip made by --zip is unpacked to a temporary folder first.
@@ -39,11 +40,16 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON.") var json = false
     @Option(help: "Verify this package (a bag folder or its .zip) instead of the archive.") var bag: String?
     @Option(help: "With --bag: the public key the signature must verify with.") var key: String?
+    @Option(
+        name: .customLong("tsa-cert"),
+        help: "With --bag: PEM certificates the bag's RFC 3161 timestamp must chain to (the authority's or its CA's).")
+    var tsaCert: String?
     @Flag(help: "Remove orphan blobs and leftover temporary files (never recorded data).") var repair = false
 
     func validate() throws {
         if bag != nil && repair { throw ValidationError("--repair works on an archive, not on a package") }
         if key != nil && bag == nil { throw ValidationError("--key goes with --bag") }
+        if tsaCert != nil && bag == nil { throw ValidationError("--tsa-cert goes with --bag") }
     }
 
     func run() throws {
@@ -96,9 +102,10 @@ struct VerifyCommand: ParsableCommand {
             throw ValidationError("no package at \(url.path)")
         }
         let trusted = try key.map { try PublicSigningKey.load(from: URL(filePath: $0)) }
+        let trustedTSA = try tsaCert.map { try TimestampAuthority.certificates(fromPEM: URL(filePath: $0)) } ?? []
         let result: BagVerification
         if isDirectory.boolValue {
-            result = BagVerifier.verify(url, trustedKey: trusted)
+            result = BagVerifier.verify(url, trustedKey: trusted, trustedTimestampCertificates: trustedTSA)
         } else {
             // A zip is unpacked, within limits, into a private folder removed however this ends
             // (one a killed run left behind is removed by the next).
@@ -114,12 +121,22 @@ struct VerifyCommand: ParsableCommand {
             } catch let error as EvidenceError {
                 throw ValidationError(error.description)
             }
-            result = BagVerifier.verify(root, trustedKey: trusted)
+            result = BagVerifier.verify(root, trustedKey: trusted, trustedTimestampCertificates: trustedTSA)
         }
         if json {
             try printJSON(result)
         } else if result.isValid {
             print(summaryLine(result))
+            if let timestamp = result.timestamp {
+                print(
+                    "timestamp: the tag manifest existed at \(timestamp.time), says \(timestamp.authority ?? "?") "
+                        + "(RFC 3161 token, serial \(timestamp.serialNumber)): \(timestamp.status)")
+                if tsaCert == nil {
+                    print(
+                        "note: pass --tsa-cert with the authority's certificate you trust to rule out a forged authority"
+                    )
+                }
+            }
             for warning in result.warnings { print("note: \(warning)") }
             if !result.isComplete {
                 print(

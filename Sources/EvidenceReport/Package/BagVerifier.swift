@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HeritageStore
+import X509
 
 /// The outcome of checking a bag: each problem names the file or the audit event.
 public struct BagVerification: Sendable, Codable {
@@ -34,6 +35,8 @@ public struct BagVerification: Sendable, Codable {
     public var crossCheckedRows = 0
     /// Rows whose latest event's values were withheld (restricted site): not comparable.
     public var uncheckedRows = 0
+    /// The RFC 3161 timestamp over the tag manifest, when the bag holds one.
+    public var timestamp: TimestampCheck?
     /// `valid`, `invalid`, `unsigned`, or `valid (bag's own key)` when no trusted key was given.
     public var signature = "unsigned"
     public var fingerprint: String?
@@ -50,7 +53,9 @@ public enum BagVerifier {
     /// The bag-info.txt field that says whether the archive passed its check when packaged.
     public static let archiveCheckField = "Heritage-Archive-Check"
 
-    public static func verify(_ bag: URL, trustedKey: PublicSigningKey? = nil) -> BagVerification {
+    public static func verify(
+        _ bag: URL, trustedKey: PublicSigningKey? = nil, trustedTimestampCertificates: [Certificate] = []
+    ) -> BagVerification {
         let validation = BagValidator.validate(bag)
         var result = BagVerification()
         result.problems = validation.problems
@@ -84,6 +89,7 @@ public enum BagVerifier {
                 result.problems.append("tagmanifest-sha256.txt: missing, so the signature covers nothing")
             }
         }
+        checkTimestamp(bag, trusting: trustedTimestampCertificates, &result)
         result.isHeritagePackage = FileManager.default.fileExists(
             atPath: bag.appending(path: "data/registry/audit-events.json").path)
         if result.isHeritagePackage {

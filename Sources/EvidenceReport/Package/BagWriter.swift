@@ -1,5 +1,7 @@
+import Crypto
 import Foundation
 import HeritageStore
+import X509
 import ZIPFoundation
 
 public struct PackageOptions: Sendable {
@@ -10,12 +12,21 @@ public struct PackageOptions: Sendable {
     public var signingKey: SigningKey?
     /// Also write `<folder>.zip`.
     public var zip: Bool
+    /// An RFC 3161 time-stamping authority to ask for a token over the tag manifest.
+    public var timestampAuthority: URL?
+    /// The certificates to check the authority's token against right away (its own, or its CA).
+    public var timestampTrust: [Certificate]
 
-    public init(report: ReportOptions, organization: String, signingKey: SigningKey?, zip: Bool = false) {
+    public init(
+        report: ReportOptions, organization: String, signingKey: SigningKey?, zip: Bool = false,
+        timestampAuthority: URL? = nil, timestampTrust: [Certificate] = []
+    ) {
         self.report = report
         self.organization = organization
         self.signingKey = signingKey
         self.zip = zip
+        self.timestampAuthority = timestampAuthority
+        self.timestampTrust = timestampTrust
     }
 }
 
@@ -27,6 +38,8 @@ public struct WrittenPackage: Sendable {
     public var withheldFiles: Int
     public var fingerprint: String?
     public var report: SiteReport
+    /// The authority's token over the tag manifest, when one was asked for.
+    public var timestamp: TimestampToken?
 }
 
 /// Writes a BagIt bag (RFC 8493) with everything a distrustful reader needs to check a
@@ -35,6 +48,10 @@ public struct WrittenPackage: Sendable {
 public enum BagWriter {
     public static let signatureName = "tagmanifest-sha256.txt.sig"
     public static let publicKeyName = "signing-key.pub"
+    /// The RFC 3161 token over the SHA-256 of tagmanifest-sha256.txt (DER).
+    public static let timestampName = "tagmanifest-sha256.txt.tsr"
+    /// The certificates that came with the token and were given to check it (PEM).
+    public static let timestampChainName = "tagmanifest-sha256.txt.tsr.pem"
 
     public static func write(
         site reference: String, from archive: HeritageArchive, options: PackageOptions, to folder: URL
@@ -58,7 +75,7 @@ public enum BagWriter {
             try writePreservationEvents(
                 report: report, files: files, time: packagingTime, actor: options.report.actor, into: data)
             let payload = try writeManifest(staging)
-            let fingerprint = try writeTagFiles(
+            let (fingerprint, timestamp) = try writeTagFiles(
                 staging, site: site, report: report, options: options, payload: payload, time: packagingTime)
             if sources.generalise { try RestrictedLocation.requireAbsent(from: staging, release: sources.release) }
             // The zip is made from the finished bag under a temporary name; the folder and then
@@ -74,7 +91,8 @@ public enum BagWriter {
             return WrittenPackage(
                 folder: folder, zip: zipURL, payloadFiles: payload.count,
                 payloadBytes: payload.reduce(0) { $0 + $1.size },
-                withheldFiles: files.filter { $0.withheld != nil }.count, fingerprint: fingerprint, report: report)
+                withheldFiles: files.filter { $0.withheld != nil }.count, fingerprint: fingerprint, report: report,
+                timestamp: timestamp)
         } catch {
             try? FileManager.default.removeItem(at: staging)
             if let partialZip { try? FileManager.default.removeItem(at: partialZip) }
@@ -224,7 +242,7 @@ public enum BagWriter {
 
     private static func writeTagFiles(
         _ bag: URL, site: Site, report: SiteReport, options: PackageOptions, payload: [ManifestEntry], time: String
-    ) throws -> String? {
+    ) throws -> (String?, TimestampToken?) {
         try EvidenceFiles.write(
             Data("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8), to: bag.appending(path: "bagit.txt"))
         var info: [(String, String)] = [
@@ -245,6 +263,9 @@ public enum BagWriter {
                         + "(\(report.archiveCheck.problems.count) problems, listed in data/report/report.json)"
             ),
         ]
+        if let authority = options.timestampAuthority {
+            info.append(("Heritage-Timestamp-Authority", authority.absoluteString))
+        }
         var tagFiles = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"]
         var fingerprint: String?
         if let key = options.signingKey {
@@ -266,7 +287,45 @@ public enum BagWriter {
             try EvidenceFiles.write(
                 Data((signature.base64EncodedString() + "\n").utf8), to: bag.appending(path: signatureName))
         }
-        return fingerprint
+        var timestamp: TimestampToken?
+        if let authority = options.timestampAuthority {
+            timestamp = try stamp(tagManifestData, by: authority, trusting: options.timestampTrust, into: bag)
+        }
+        return (fingerprint, timestamp)
+    }
+
+    /// Asks the authority for a token over the tag manifest's SHA-256, checks it at once (a
+    /// token that does not verify is not put in a package), and stores it with its certificates.
+    private static func stamp(
+        _ tagManifest: Data, by authority: URL, trusting trusted: [Certificate], into bag: URL
+    ) throws -> TimestampToken {
+        let digest = Array(SHA256.hash(data: tagManifest))
+        let token: TimestampToken
+        do {
+            token = try TimestampAuthority.requestToken(sha256: digest, from: authority)
+        } catch let error as TimestampError {
+            throw EvidenceError("no timestamp: \(error.description); nothing was written")
+        }
+        // Without certificates to trust, the token is checked against its own: its signature
+        // and imprint, not who the authority is.
+        let check = token.verify(digest: digest, trusting: trusted.isEmpty ? token.certificates : trusted)
+        guard check.isValid else {
+            throw EvidenceError(
+                "the token from \(authority.absoluteString) does not verify: "
+                    + check.problems.joined(separator: "; ") + "; nothing was written")
+        }
+        try EvidenceFiles.write(Data(token.der), to: bag.appending(path: timestampName))
+        var chain = token.certificates
+        for certificate in trusted where !chain.contains(certificate) { chain.append(certificate) }
+        do {
+            try EvidenceFiles.write(
+                Data(try TimestampAuthority.pem(chain).utf8), to: bag.appending(path: timestampChainName))
+        } catch let error as EvidenceError {
+            throw error
+        } catch {
+            throw EvidenceError("cannot write the timestamp's certificates: \(error)")
+        }
+        return token
     }
 
     static func jsonData<T: Encodable>(_ value: T) throws -> Data {
