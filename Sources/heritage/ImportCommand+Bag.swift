@@ -16,7 +16,7 @@ extension ImportCommand {
         }
         let scratch = FileManager.default.temporaryDirectory.appending(
             path: ".heritage-import.partial-\(getpid())-\(UUID().uuidString.prefix(8))")
-        PartialOutputs.removeAbandoned(in: FileManager.default.temporaryDirectory)
+        PartialOutputs.removeAbandoned(in: FileManager.default.temporaryDirectory, prefix: ".heritage-")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         var root = url
@@ -38,27 +38,27 @@ extension ImportCommand {
         }
         guard checked.isComplete else {
             throw ValidationError(
-                "\(url.path) is incomplete: fetch.txt lists \(checked.missingFetched.count) files it does not hold "
-                    + "(\(checked.missingFetched.prefix(3).joined(separator: ", "))); fetch them first; nothing was stored"
+                "\(url.path) is incomplete: fetch.txt lists \(checked.bag.missingFetched.count) files it does not hold "
+                    + "(\(checked.bag.missingFetched.prefix(3).joined(separator: ", "))); fetch them first; nothing was stored"
             )
         }
 
         let info = { (label: String) in
-            checked.bagInfo.first { $0.first?.caseInsensitiveCompare(label) == .orderedSame }?.last
+            checked.bag.bagInfo.first { $0.first?.caseInsensitiveCompare(label) == .orderedSame }?.last
         }
         var ingestion = BagIngestion(
-            siteID: site, surveyID: survey, bagName: bagName, bagInfo: checked.bagInfo,
+            siteID: site, surveyID: survey, bagName: bagName, bagInfo: checked.bag.bagInfo,
             verification: [
-                "bagitVersion": checked.version ?? "?", "tagFileEncoding": checked.encoding ?? "?",
-                "algorithms": checked.algorithms.joined(separator: ", "),
-                "payload": "\(checked.payloadFiles) files, \(checked.payloadBytes) bytes",
+                "bagitVersion": checked.bag.version ?? "?", "tagFileEncoding": checked.bag.encoding ?? "?",
+                "algorithms": checked.bag.algorithms.joined(separator: ", "),
+                "payload": "\(checked.bag.payloadFiles) files, \(checked.bag.payloadBytes) bytes",
                 "fixity": "every payload and tag manifest checked on receipt: valid and complete",
                 "signature": checked.signature, "heritagePackage": checked.isHeritagePackage ? "yes" : "no",
             ])
         ingestion.verification["checkedAt"] = Timestamp.now()
         let method = try self.method.map { try SurveyMethod.parse($0).rawValue }
         var payload: [AssetImportRequest] = []
-        let paths = checked.payloadDigests.keys.sorted()
+        let paths = checked.bag.payloadDigests.keys.sorted()
         for path in paths {
             let file = root.appending(path: path).path
             var request: AssetImportRequest
@@ -70,17 +70,18 @@ extension ImportCommand {
             request.title = String(path.dropFirst("data/".count))
             request.provenance = Provenance(
                 ingestionID: ingestion.id, bagName: bagName, pathInBag: path,
-                manifestDigests: checked.payloadDigests[path] ?? [:], sourceOrganization: info("Source-Organization"),
+                manifestDigests: checked.bag.payloadDigests[path] ?? [:],
+                sourceOrganization: info("Source-Organization"),
                 contactName: info("Contact-Name"), baggingDate: info("Bagging-Date"),
                 externalIdentifier: info("External-Identifier"))
             payload.append(request)
         }
         // The bag's own description: bag-info.txt (or bagit.txt) with the other tag files.
-        let main = checked.tagFiles.contains("bag-info.txt") ? "bag-info.txt" : "bagit.txt"
+        let main = checked.bag.tagFiles.contains("bag-info.txt") ? "bag-info.txt" : "bagit.txt"
         var document = documentRequest(root.appending(path: main).path, path: main)
         document.title = "BagIt tag files of \(bagName)"
         document.format = "bagit-tags"
-        document.relatedFiles = checked.tagFiles.filter { $0 != main }.map { ($0, root.appending(path: $0)) }
+        document.relatedFiles = checked.bag.tagFiles.filter { $0 != main }.map { ($0, root.appending(path: $0)) }
         document.summaryJSON = try jsonText(ingestion.verification)
         document.provenance = Provenance(
             ingestionID: ingestion.id, bagName: bagName, pathInBag: main, manifestDigests: [:],
@@ -110,8 +111,8 @@ extension ImportCommand {
             return
         }
         print(
-            "Received bag \(bagName) (BagIt \(checked.version ?? "?"), \(checked.algorithms.joined(separator: ", "))): "
-                + "\(checked.payloadFiles) payload files, \(checked.payloadBytes) bytes, fixity checked")
+            "Received bag \(bagName) (BagIt \(checked.bag.version ?? "?"), \(checked.bag.algorithms.joined(separator: ", "))): "
+                + "\(checked.bag.payloadFiles) payload files, \(checked.bag.payloadBytes) bytes, fixity checked")
         if let organization = info("Source-Organization") { print("  from \(organization)") }
         for entry in report {
             print(

@@ -110,7 +110,7 @@ struct VerifyCommand: ParsableCommand {
             // A zip is unpacked, within limits, into a private folder removed however this ends
             // (one a killed run left behind is removed by the next).
             let temporary = FileManager.default.temporaryDirectory
-            PartialOutputs.removeAbandoned(in: temporary)
+            PartialOutputs.removeAbandoned(in: temporary, prefix: ".heritage-")
             let scratch = temporary.appending(
                 path: ".heritage-verify.partial-\(getpid())-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -137,12 +137,12 @@ struct VerifyCommand: ParsableCommand {
                     )
                 }
             }
-            for warning in result.warnings { print("note: \(warning)") }
+            for warning in result.bag.warnings { print("note: \(warning)") }
             if !result.isComplete {
                 print(
-                    "INCOMPLETE: \(result.missingFetched.count) payload files are listed in fetch.txt but not in the bag:"
+                    "INCOMPLETE: \(result.bag.missingFetched.count) payload files are listed in fetch.txt but not in the bag:"
                 )
-                for path in result.missingFetched { print("  \(path)") }
+                for path in result.bag.missingFetched { print("  \(path)") }
             } else if result.isHeritagePackage && result.signature == "unsigned" {
                 print("note: the package is unsigned: anyone who changed it could have rewritten its manifests too")
             } else if trusted == nil && result.fingerprint != nil {
@@ -158,8 +158,8 @@ struct VerifyCommand: ParsableCommand {
 
     private func summaryLine(_ result: BagVerification) -> String {
         var line =
-            "OK: BagIt \(result.version ?? "?") bag, \(result.payloadFiles) payload files (\(result.payloadBytes) bytes) "
-            + "match every manifest (\(result.algorithms.joined(separator: ", ")))"
+            "OK: BagIt \(result.bag.version ?? "?") bag, \(result.bag.payloadFiles) payload files (\(result.bag.payloadBytes) bytes) "
+            + "match every manifest (\(result.bag.algorithms.joined(separator: ", ")))"
         guard result.isHeritagePackage else {
             return line + (result.signature != "unsigned" ? "; signature \(result.signature)" : "")
                 + "; not a heritage package (no registry extract or audit events): checked as BagIt only"

@@ -73,8 +73,8 @@ import Testing
         #expect(made.status == 0, "\(made.output)")
         let result = BagVerifier.verify(bag)
         #expect(result.isValid, "\(result.problems)")
-        #expect(result.algorithms == [algorithm])
-        #expect(result.payloadFiles == 7)
+        #expect(result.bag.algorithms == [algorithm])
+        #expect(result.bag.payloadFiles == 7)
         #expect(!result.isHeritagePackage)
 
         // One changed byte in the payload is named; so is a file added.
@@ -100,7 +100,7 @@ import Testing
         #expect(made.status == 0, "\(made.output)")
         let result = BagVerifier.verify(bag)
         #expect(result.isValid, "\(result.problems)")
-        #expect(result.algorithms == ["md5", "sha1", "sha256", "sha512"])
+        #expect(result.bag.algorithms == ["md5", "sha1", "sha256", "sha512"])
         // A tag file changed after the fact is caught by every tag manifest.
         try Data("Source-Organization: forged\n".utf8).write(to: bag.appending(path: "bag-info.txt"))
         let forged = BagVerifier.verify(bag)
@@ -166,8 +166,8 @@ import Testing
             let result = BagVerifier.verify(bag)
             #expect(result.isValid, "\(bag.lastPathComponent): \(result.problems)")
         }
-        #expect(BagVerifier.verify(latin1).version == "0.97")
-        #expect(BagVerifier.verify(utf16).encoding == "UTF-16")
+        #expect(BagVerifier.verify(latin1).bag.version == "0.97")
+        #expect(BagVerifier.verify(utf16).bag.encoding == "UTF-16")
     }
 
     @Test func aHoleyBagIsValidButIncomplete() throws {
@@ -177,7 +177,7 @@ import Testing
         let result = BagVerifier.verify(bag)
         #expect(result.isValid, "\(result.problems)")
         #expect(!result.isComplete)
-        #expect(result.missingFetched == ["data/there.txt"])
+        #expect(result.bag.missingFetched == ["data/there.txt"])
     }
 
     @Test func invalidBagsAreRejectedWithTheReason() throws {

@@ -5,24 +5,10 @@ import X509
 
 /// The outcome of checking a bag: each problem names the file or the audit event.
 public struct BagVerification: Sendable, Codable {
+    /// Every problem, the BagIt layer's first, then heritage's own files'.
     public var problems: [String] = []
-    /// Not failures: what a reader should still know (a byte-order mark, a foreign bag).
-    public var warnings: [String] = []
-    /// The BagIt version and tag-file encoding bagit.txt declares.
-    public var version: String?
-    public var encoding: String?
-    /// The payload manifests' algorithms.
-    public var algorithms: [String] = []
-    public var payloadFiles = 0
-    public var payloadBytes: Int64 = 0
-    /// Payload files fetch.txt lists that are not in the bag: valid as far as it goes, incomplete.
-    public var missingFetched: [String] = []
-    /// Each payload file (path in the bag) → algorithm → its verified digest.
-    public var payloadDigests: [String: [String: String]] = [:]
-    /// The tag files (outside data/), relative to the bag.
-    public var tagFiles: [String] = []
-    /// bag-info.txt's entries in file order, as [label, value].
-    public var bagInfo: [[String]] = []
+    /// What checking the bag as BagIt found (whoever made it).
+    public var bag = BagValidation()
     /// Whether the bag carries heritage's registry extract and audit events (a foreign bag does
     /// not, and is then checked as BagIt only).
     public var isHeritagePackage = false
@@ -41,7 +27,7 @@ public struct BagVerification: Sendable, Codable {
     public var signature = "unsigned"
     public var fingerprint: String?
     public var isValid: Bool { problems.isEmpty }
-    public var isComplete: Bool { missingFetched.isEmpty }
+    public var isComplete: Bool { bag.isComplete }
 }
 
 /// Checks a bag: first as BagIt, whoever made it (``BagValidator``: every manifest and tag
@@ -59,16 +45,7 @@ public enum BagVerifier {
         let validation = BagValidator.validate(bag)
         var result = BagVerification()
         result.problems = validation.problems
-        result.warnings = validation.warnings
-        result.version = validation.version
-        result.encoding = validation.encoding
-        result.algorithms = validation.algorithms
-        result.payloadFiles = validation.payloadFiles
-        result.payloadBytes = validation.payloadBytes
-        result.missingFetched = validation.missingFetched
-        result.payloadDigests = validation.payloadDigests
-        result.tagFiles = validation.tagFiles
-        result.bagInfo = validation.bagInfo
+        result.bag = validation
         guard validation.version != nil else { return result }
 
         if let info = FileManager.default.contents(atPath: bag.appending(path: "bag-info.txt").path) {

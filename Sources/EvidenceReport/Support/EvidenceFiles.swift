@@ -94,12 +94,13 @@ public enum PartialOutputs {
     }
 
     /// Removes the partial outputs in `folder` whose process is gone; returns their names. A
-    /// running process's partial output is left alone.
+    /// running process's partial output is left alone. `prefix` narrows it to names that start
+    /// so (in a shared folder such as the system's temporary one).
     @discardableResult
-    public static func removeAbandoned(in folder: URL) -> [String] {
+    public static func removeAbandoned(in folder: URL, prefix: String = ".") -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         var removed: [String] = []
-        for name in names where name.hasPrefix(".") {
+        for name in names where name.hasPrefix(prefix) {
             guard let found = name.range(of: marker, options: .backwards) else { continue }
             guard let pid = name[found.upperBound...].split(separator: "-").first.flatMap({ Int32($0) }), pid > 0
             else { continue }

@@ -349,55 +349,57 @@ public struct TimestampToken: Sendable {
             case TimestampOID.sha512WithRSA, TimestampOID.ecdsaWithSHA512: TimestampOID.sha512
             default: signer.digestAlgorithm
             }
-        let data = signer.signedAttributes
-        let rsa = [
+        let verifier: (any DigestVerifier)?
+        if [
             TimestampOID.rsaEncryption, TimestampOID.sha256WithRSA, TimestampOID.sha384WithRSA,
             TimestampOID.sha512WithRSA,
-        ]
-        if rsa.contains(algorithm), let key = _RSA.Signing.PublicKey(certificate.publicKey) {
-            let signature = _RSA.Signing.RSASignature(rawRepresentation: signer.signature)
-            switch digestAlgorithm {
-            case TimestampOID.sha256:
-                return key.isValidSignature(signature, for: SHA256.hash(data: data), padding: .insecurePKCS1v1_5)
-            case TimestampOID.sha384:
-                return key.isValidSignature(signature, for: SHA384.hash(data: data), padding: .insecurePKCS1v1_5)
-            case TimestampOID.sha512:
-                return key.isValidSignature(signature, for: SHA512.hash(data: data), padding: .insecurePKCS1v1_5)
-            default: return false
+        ].contains(algorithm) {
+            verifier = _RSA.Signing.PublicKey(certificate.publicKey).map {
+                RSAVerifier(key: $0, signature: _RSA.Signing.RSASignature(rawRepresentation: signer.signature))
             }
-        }
-        func hashed<Key>(_ key: Key, _ check: (Key, any Digest) -> Bool) -> Bool {
-            switch digestAlgorithm {
-            case TimestampOID.sha256: check(key, SHA256.hash(data: data))
-            case TimestampOID.sha384: check(key, SHA384.hash(data: data))
-            case TimestampOID.sha512: check(key, SHA512.hash(data: data))
-            default: false
+        } else if let key = P256.Signing.PublicKey(certificate.publicKey) {
+            verifier = (try? P256.Signing.ECDSASignature(derRepresentation: signer.signature)).map {
+                P256Verifier(key: key, signature: $0)
             }
-        }
-        if let key = P256.Signing.PublicKey(certificate.publicKey),
-            let signature = try? P256.Signing.ECDSASignature(derRepresentation: signer.signature)
-        {
-            return hashed(key) { key, digest in
-                switch digest {
-                case let digest as SHA256Digest: key.isValidSignature(signature, for: digest)
-                case let digest as SHA384Digest: key.isValidSignature(signature, for: digest)
-                case let digest as SHA512Digest: key.isValidSignature(signature, for: digest)
-                default: false
-                }
+        } else if let key = P384.Signing.PublicKey(certificate.publicKey) {
+            verifier = (try? P384.Signing.ECDSASignature(derRepresentation: signer.signature)).map {
+                P384Verifier(key: key, signature: $0)
             }
+        } else {
+            verifier = nil
         }
-        if let key = P384.Signing.PublicKey(certificate.publicKey),
-            let signature = try? P384.Signing.ECDSASignature(derRepresentation: signer.signature)
-        {
-            return hashed(key) { key, digest in
-                switch digest {
-                case let digest as SHA256Digest: key.isValidSignature(signature, for: digest)
-                case let digest as SHA384Digest: key.isValidSignature(signature, for: digest)
-                case let digest as SHA512Digest: key.isValidSignature(signature, for: digest)
-                default: false
-                }
-            }
+        guard let verifier else { return false }
+        let data = signer.signedAttributes
+        switch digestAlgorithm {
+        case TimestampOID.sha256: return verifier.verifies(SHA256.hash(data: data))
+        case TimestampOID.sha384: return verifier.verifies(SHA384.hash(data: data))
+        case TimestampOID.sha512: return verifier.verifies(SHA512.hash(data: data))
+        default: return false
         }
-        return false
     }
+}
+
+/// A public key and a signature, checked against a digest of any SHA-2 size.
+private protocol DigestVerifier {
+    func verifies<D: Digest>(_ digest: D) -> Bool
+}
+
+private struct RSAVerifier: DigestVerifier {
+    var key: _RSA.Signing.PublicKey
+    var signature: _RSA.Signing.RSASignature
+    func verifies<D: Digest>(_ digest: D) -> Bool {
+        key.isValidSignature(signature, for: digest, padding: .insecurePKCS1v1_5)
+    }
+}
+
+private struct P256Verifier: DigestVerifier {
+    var key: P256.Signing.PublicKey
+    var signature: P256.Signing.ECDSASignature
+    func verifies<D: Digest>(_ digest: D) -> Bool { key.isValidSignature(signature, for: digest) }
+}
+
+private struct P384Verifier: DigestVerifier {
+    var key: P384.Signing.PublicKey
+    var signature: P384.Signing.ECDSASignature
+    func verifies<D: Digest>(_ digest: D) -> Bool { key.isValidSignature(signature, for: digest) }
 }
