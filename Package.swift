@@ -6,15 +6,13 @@ import PackageDescription
 // pages it uses are loaded, not every shared library's relocated data). Debug builds (the
 // tests) link them dynamically, which links faster. `-static-stdlib` alone leaves Foundation's
 // libraries unnamed (the modules are compiled against the shared SDK), so they are named here,
-// in one group because they refer to each other. FoundationNetworking (the RFC 3161 client's
-// URLSession) sits on libcurl, which stays a shared library (Debian's libcurl4-openssl-dev to link).
+// in one group because they refer to each other.
 let staticRuntimeInRelease: [LinkerSetting] = [
     .unsafeFlags(
         [
             "-static-stdlib", "-Xlinker", "--start-group", "-Xlinker", "-lFoundation", "-Xlinker", "-lCoreFoundation",
             "-Xlinker", "-lFoundationInternationalization", "-Xlinker", "-lFoundationEssentials", "-Xlinker",
             "-l_FoundationICU", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker",
-            "-lFoundationNetworking", "-Xlinker", "-l_CFURLSessionInterface", "-Xlinker", "-lcurl", "-Xlinker",
             "-lswiftSynchronization", "-Xlinker", "-lswiftDispatch", "-Xlinker", "-ldispatch", "-Xlinker",
             "-lBlocksRuntime", "-Xlinker", "--end-group", "-Xlinker", "-lstdc++",
         ], .when(configuration: .release))

@@ -36,7 +36,8 @@ struct PackageCommand: ParsableCommand {
     @Flag(help: "Also write DIR.zip for transport.") var zip = false
     @Flag(help: "Package even if the archive fails its check; bag-info.txt and the report then say so.")
     var allowUnverified = false
-    @Option(help: "An RFC 3161 time-stamping authority (URL) to timestamp the tag manifest.") var tsa: String?
+    @Option(help: "An RFC 3161 time-stamping authority's http:// address, to timestamp the tag manifest.")
+    var tsa: String?
     @Option(
         name: .customLong("tsa-cert"),
         help: "PEM certificates to check the authority's token against (its own or its CA's); stored with the token.")
@@ -44,8 +45,10 @@ struct PackageCommand: ParsableCommand {
 
     func validate() throws {
         if tsaCert != nil && tsa == nil { throw ValidationError("--tsa-cert goes with --tsa") }
-        if let tsa, URL(string: tsa)?.scheme.map({ ["http", "https"].contains($0.lowercased()) }) != true {
-            throw ValidationError("--tsa needs an http:// or https:// URL, not '\(tsa)'")
+        if let tsa, URL(string: tsa)?.scheme?.lowercased() != "http" {
+            throw ValidationError(
+                "--tsa needs the authority's http:// address, not '\(tsa)' (RFC 3161 answers are signed, so "
+                    + "authorities serve them over plain HTTP)")
         }
     }
 

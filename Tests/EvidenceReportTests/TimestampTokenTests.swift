@@ -1,6 +1,7 @@
-import EvidenceReport
 import Foundation
 import Testing
+
+@testable import EvidenceReport
 
 @Suite struct TimestampTokenTests {
     /// The nonce is a DER INTEGER in its shortest positive form, whatever its random bytes
@@ -34,5 +35,33 @@ import Testing
         }
         // A well-formed SEQUENCE of the wrong shape.
         #expect(throws: TimestampError.self) { try TimestampToken(der: [0x30, 0x03, 0x02, 0x01, 0x00]) }
+    }
+}
+
+@Suite struct HTTPPostTests {
+    let url = URL(string: "http://127.0.0.1:1/tsa")!
+
+    @Test func bodiesFramedEachWayAreRead() throws {
+        let plain = Array("HTTP/1.0 200 OK\r\nContent-Type: application/timestamp-reply\r\n\r\nabc".utf8)
+        #expect(try HTTPPost.parse(plain, url: url).body == Array("abc".utf8))
+        let sized = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nabc".utf8)
+        #expect(try HTTPPost.parse(sized, url: url).body == Array("ab".utf8))
+        let chunked = Array(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n".utf8)
+        #expect(try HTTPPost.parse(chunked, url: url).body == Array("abcde".utf8))
+        #expect(try HTTPPost.parse(Array("HTTP/1.1 503 Busy\r\n\r\n".utf8), url: url).status == 503)
+    }
+
+    @Test func brokenAnswersAreRefused() {
+        for text in [
+            "", "garbage", "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        ] {
+            #expect(throws: TimestampError.self) { try HTTPPost.parse(Array(text.utf8), url: url) }
+        }
+        #expect(throws: TimestampError.self) {
+            try HTTPPost.send(
+                [], to: URL(string: "https://example.org/tsa")!, contentType: "x", accept: "y", timeout: 1)
+        }
     }
 }

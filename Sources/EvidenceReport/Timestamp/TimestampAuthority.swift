@@ -3,11 +3,7 @@ import Foundation
 import SwiftASN1
 import X509
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
-/// Asks an RFC 3161 time-stamping authority for a token over a digest, over HTTP(S): a
+/// Asks an RFC 3161 time-stamping authority for a token over a digest, over HTTP: a
 /// `application/timestamp-query` POST, answered with a `application/timestamp-reply`.
 public enum TimestampAuthority {
     /// Requests a token over `digest` (SHA-256) from the authority at `url`, with a fresh nonce
@@ -19,31 +15,14 @@ public enum TimestampAuthority {
         -> TimestampToken
     {
         let nonce = (0..<8).map { _ in UInt8.random(in: 0...255) }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/timestamp-query", forHTTPHeaderField: "Content-Type")
-        request.setValue("application/timestamp-reply", forHTTPHeaderField: "Accept")
-        request.httpBody = Data(try TimestampToken.request(sha256: digest, nonce: nonce))
-        let exchange = Exchange()
-        let done = DispatchSemaphore(value: 0)
-        let task = URLSession.shared.dataTask(with: request) { data, response, error in
-            exchange.store(data, response as? HTTPURLResponse, error)
-            done.signal()
-        }
-        task.resume()
-        done.wait()
-        let (data, response, error) = exchange.result
-        if let error {
+        let response = try HTTPPost.send(
+            try TimestampToken.request(sha256: digest, nonce: nonce), to: url,
+            contentType: "application/timestamp-query", accept: "application/timestamp-reply", timeout: timeout)
+        guard response.status == 200 else {
             throw TimestampError(
-                "cannot reach the time-stamping authority at \(url.absoluteString): \(error.localizedDescription)")
+                "the time-stamping authority at \(url.absoluteString) answered HTTP \(response.status)")
         }
-        guard let response, let data else {
-            throw TimestampError("the time-stamping authority at \(url.absoluteString) sent no answer")
-        }
-        guard response.statusCode == 200 else {
-            throw TimestampError(
-                "the time-stamping authority at \(url.absoluteString) answered HTTP \(response.statusCode)")
-        }
+        let data = response.body
         do {
             return try TimestampToken.fromResponse(Array(data), expectingNonce: nonce)
         } catch let error as TimestampError {
@@ -80,23 +59,5 @@ public enum TimestampAuthority {
             try serializer.serialize(certificate)
             return PEMDocument(type: "CERTIFICATE", derBytes: serializer.serializedBytes).pemString + "\n"
         }.joined()
-    }
-}
-
-/// The URL session's answer, handed from its callback queue to the waiting caller.
-private final class Exchange: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: (Data?, HTTPURLResponse?, (any Error)?) = (nil, nil, nil)
-
-    func store(_ data: Data?, _ response: HTTPURLResponse?, _ error: (any Error)?) {
-        lock.lock()
-        stored = (data, response, error)
-        lock.unlock()
-    }
-
-    var result: (Data?, HTTPURLResponse?, (any Error)?) {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
     }
 }
