@@ -313,7 +313,7 @@ extension SiteReport {
             summary?.caveats
             ?? ["The comparison's summary file is not in the archive; only the finding's totals are shown."]
         let georeferenced = [finding.beforeVersionID, finding.afterVersionID].contains { id in
-            versions[id].map { release.reveals($0.version) } ?? false
+            versions[id].map { release.isGeoreferenced($0.version) } ?? false
         }
         if release.generalise && georeferenced {
             // The regions of georeferenced scans are positions: given relative to the corner of

@@ -35,22 +35,33 @@ extension HeritageArchive {
         if let boundary = site.boundary { Self.collectNumbers(inJSON: boundary) { positions.addDegrees($0) } }
 
         var revealing = Set<String>()
+        var georeferenced = Set<String>()
         for version in versions where version.derivation == nil {
-            if try collectPositions(of: version, site: site, into: &positions) { revealing.insert(version.id) }
+            switch try collectPositions(of: version, site: site, into: &positions) {
+            case .none: break
+            case .metadata: revealing.insert(version.id)
+            case .geometry:
+                revealing.insert(version.id)
+                georeferenced.insert(version.id)
+            }
         }
-        // A result derived from a georeferenced file holds its positions, images apart.
+        // A result derived from a georeferenced file holds its positions, images apart. (One
+        // derived from photographs that only carry GPS holds pixel positions.)
         for version in versions {
             guard let derivation = version.derivation,
-                derivation.sourceVersionIDs.contains(where: { revealing.contains($0) })
+                derivation.sourceVersionIDs.contains(where: { georeferenced.contains($0) })
             else { continue }
             if version.format == "json" {
                 Self.collectRegionPositions(version.summary) { positions.addProjected($0) }
             }
-            if !["png", "jpeg"].contains(version.format) { revealing.insert(version.id) }
+            if !["png", "jpeg"].contains(version.format) {
+                revealing.insert(version.id)
+                georeferenced.insert(version.id)
+            }
         }
         return SiteRelease(
             site: site, generalise: site.mustGeneralise(includeRestricted: includeRestricted), positions: positions,
-            revealing: revealing, entities: entities)
+            revealing: revealing, georeferenced: georeferenced, entities: entities)
     }
 
     /// The ids of the restricted sites, oldest first.
@@ -60,19 +71,28 @@ extension HeritageArchive {
         }
     }
 
-    /// Adds what a version's capture, summary and world file say of where it is; true when
+    /// How a file holds a position of its site.
+    private enum PositionKind {
+        case none
+        /// In its metadata only (a photograph's EXIF GPS); its pixels or points are local.
+        case metadata
+        /// In its coordinates (a coordinate system, georeferenced bounds, a world file, LAS).
+        case geometry
+    }
+
+    /// Adds what a version's capture, summary and world file say of where it is, and says how
     /// the file holds a position of the site.
     private func collectPositions(
         of version: AssetVersion, site: Site, into positions: inout SensitivePositions
-    ) throws -> Bool {
-        var reveals = false
+    ) throws -> PositionKind {
+        var kind = PositionKind.none
         if let latitude = version.capture.latitude, let longitude = version.capture.longitude {
             positions.addDegrees(latitude)
             positions.addDegrees(longitude)
-            reveals = true
+            kind = .metadata
         }
         if version.capture.crs != nil || Self.georeferencedFormats.contains(version.format.lowercased()) {
-            reveals = true
+            kind = .geometry
         }
         let summary =
             version.summary.data(using: .utf8).flatMap { try? JSONSerialization.jsonObject(with: $0) }
@@ -82,7 +102,7 @@ extension HeritageArchive {
         {
             positions.addDegrees(latitude)
             positions.addDegrees(longitude)
-            reveals = true
+            if kind == .none { kind = .metadata }
         }
         if let bounds = summary?["bounds"] as? [String: Any], let low = bounds["min"] as? [Double],
             let high = bounds["max"] as? [Double], low.count >= 2, high.count >= 2
@@ -93,17 +113,17 @@ extension HeritageArchive {
             }
             if horizontal.contains(where: { abs($0) >= 1000 }) {
                 horizontal.forEach { positions.addProjected($0) }
-                reveals = true
+                kind = .geometry
             } else if near(low[0], low[1]) || near(high[0], high[1]) || near(low[1], low[0]) {
                 horizontal.forEach { positions.addDegrees($0) }
-                reveals = true
-            } else if reveals {
+                kind = .geometry
+            } else if kind == .geometry {
                 horizontal.forEach { positions.addProjected($0) }
             }
         }
         for related in version.relatedFiles
         where Self.worldFileExtensions.contains(URL(filePath: related.name).pathExtension.lowercased()) {
-            reveals = true
+            kind = .geometry
             guard related.size < 65_536,
                 let text = try? String(contentsOf: blobs.path(of: related.sha256), encoding: .utf8)
             else { continue }
@@ -120,7 +140,7 @@ extension HeritageArchive {
                 }
             }
         }
-        return reveals
+        return kind
     }
 
     /// Every number in a JSON text (a GeoJSON boundary's coordinates).

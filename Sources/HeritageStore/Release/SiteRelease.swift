@@ -23,21 +23,31 @@ public struct SiteRelease: Sendable {
     public let positions: SensitivePositions
     /// Versions whose file holds a position.
     let revealing: Set<String>
+    /// Versions whose coordinates are positions (not only their metadata).
+    let georeferenced: Set<String>
     /// Every id of a row about the site (surveys, assessments, assets, versions, findings).
     let entities: Set<String>
 
     public static let withheldCRS = "withheld (restricted site)"
 
-    init(site: Site, generalise: Bool, positions: SensitivePositions, revealing: Set<String>, entities: Set<String>) {
+    init(
+        site: Site, generalise: Bool, positions: SensitivePositions, revealing: Set<String>,
+        georeferenced: Set<String>, entities: Set<String>
+    ) {
         self.site = site
         self.generalise = generalise
         self.positions = positions
         self.revealing = revealing
+        self.georeferenced = georeferenced
         self.entities = entities
     }
 
     /// Whether this version's file (or its related world file) holds a position of the site.
     public func reveals(_ version: AssetVersion) -> Bool { revealing.contains(version.id) }
+
+    /// Whether this version's coordinates (points, pixels placed by a world file) are positions,
+    /// so that what is measured in them is a position too.
+    public func isGeoreferenced(_ version: AssetVersion) -> Bool { georeferenced.contains(version.id) }
 
     /// Whether the file must be withheld from this release.
     public func withholds(_ version: AssetVersion) -> Bool { generalise && reveals(version) }
@@ -131,7 +141,7 @@ public struct SiteRelease: Sendable {
         guard let data = version.summary.data(using: .utf8),
             var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         else { return positions.redact(version.summary) }
-        if version.kind == .derivedSummary && reveals(version) {
+        if version.kind == .derivedSummary && isGeoreferenced(version) {
             // A comparison of georeferenced scans: its regions are positions. The report gives
             // them relative to the scan; the summary file itself is withheld.
             return #"{"withheld":"the comparison's positions are those of a restricted site"}"#
