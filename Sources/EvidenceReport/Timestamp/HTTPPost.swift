@@ -137,7 +137,9 @@ enum HTTPPost {
         var result: [UInt8] = []
         var index = 0
         while true {
-            guard let lineEnd = bytes[index...].firstRange(of: Array("\r\n".utf8)) else {
+            // A chunk's data is followed by CRLF; a size that overruns the answer leaves
+            // `index` past its end (found by the mutation test).
+            guard index <= bytes.count, let lineEnd = bytes[index...].firstRange(of: Array("\r\n".utf8)) else {
                 throw TimestampError("the chunked answer from \(url.absoluteString) was cut short")
             }
             let sizeText =
@@ -148,7 +150,7 @@ enum HTTPPost {
             }
             index = lineEnd.upperBound
             if size == 0 { return result }
-            guard index + size <= bytes.count else {
+            guard size <= maximumResponse, index + size <= bytes.count else {
                 throw TimestampError("the chunked answer from \(url.absoluteString) was cut short")
             }
             result += bytes[index..<index + size]
