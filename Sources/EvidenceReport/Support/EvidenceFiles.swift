@@ -124,7 +124,7 @@ enum RestrictedLocation {
     /// whole scans), carrying the end of each block over so a pattern split across two blocks
     /// is still found.
     static func requireAbsent(from folder: URL, release: SiteRelease) throws {
-        let matcher = release.positions.matcher
+        let matcher = release.search.matcher
         guard matcher.longest > 0 else { return }
         // The message names the file, never the number found: that would be the leak.
         func refuse(_ path: String) -> EvidenceError {
@@ -133,7 +133,7 @@ enum RestrictedLocation {
                     + "nothing was written (pass --include-restricted to release it knowingly)")
         }
         for path in EvidenceFiles.files(under: folder) {
-            if matcher.firstMatch(in: Array(path.utf8)) != nil { throw refuse("a file name") }
+            if matcher.firstRange(in: Array(path.utf8)) != nil { throw refuse("a file name") }
             guard let handle = FileHandle(forReadingAtPath: folder.appending(path: path).path) else {
                 throw EvidenceError("cannot read \(path) to check it for restricted coordinates")
             }
@@ -141,7 +141,7 @@ enum RestrictedLocation {
             var carried: [UInt8] = []
             while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty {
                 let window = carried + block
-                if matcher.firstMatch(in: window) != nil { throw refuse(path) }
+                if matcher.firstRange(in: window) != nil { throw refuse(path) }
                 carried = Array(window.suffix(matcher.longest - 1))
             }
         }

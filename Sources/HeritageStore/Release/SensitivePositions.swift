@@ -3,7 +3,7 @@ import Foundation
 /// Every position the archive knows for one restricted site, and the ways each is likely to be
 /// written: as decimal text (in degrees to 3-7 decimals, a projected coordinate to the metre
 /// or finer) and as a little-endian IEEE double (binary headers). What is released about the
-/// site without clearance must hold none of them; ``occurrence(in:)`` is the byte search.
+/// site without clearance must hold none of them; ``search`` finds and removes them.
 public struct SensitivePositions: Sendable {
     /// Latitudes and longitudes in degrees (site point, boundary, photo GPS, georeferenced bounds).
     public private(set) var degrees: [Double] = []
@@ -47,35 +47,40 @@ public struct SensitivePositions: Sendable {
         return patterns.sorted { $0.count > $1.count }
     }
 
-    /// A search for all the patterns at once.
-    public var matcher: PatternMatcher { PatternMatcher(patterns) }
+    /// A search for all the patterns at once, built once and used for every text and file.
+    public var search: PositionSearch { PositionSearch(matcher: PatternMatcher(patterns)) }
+}
 
-    /// The first pattern found in `bytes` (as text when it is text), or nil.
-    public func occurrence(in bytes: some Collection<UInt8>) -> String? {
-        matcher.firstMatch(in: Array(bytes))
-    }
+/// Finds and removes the sensitive positions in text, with the patterns compiled once.
+public struct PositionSearch: Sendable {
+    public let matcher: PatternMatcher
+
+    /// Whether `text` holds a sensitive position.
+    public func reveals(_ text: String) -> Bool { matcher.firstRange(in: Array(text.utf8)) != nil }
 
     /// `text` with every number that contains a sensitive position replaced by "[withheld]".
     public func redact(_ text: String) -> String {
         var bytes = Array(text.utf8)
+        var from = 0
         var changed = false
-        for pattern in patterns where pattern.allSatisfy({ $0 < 0x80 }) {
-            while let range = bytes.firstRange(of: pattern) {
-                // Widen to the whole number around the match.
-                var lower = range.lowerBound
-                var upper = range.upperBound
-                func numeric(_ byte: UInt8) -> Bool { (byte >= 0x30 && byte <= 0x39) || byte == 0x2E || byte == 0x2D }
-                while lower > 0, numeric(bytes[lower - 1]) { lower -= 1 }
-                while upper < bytes.count, numeric(bytes[upper]) { upper += 1 }
-                bytes.replaceSubrange(lower..<upper, with: Array("[withheld]".utf8))
-                changed = true
-            }
+        let marker = Array("[withheld]".utf8)
+        func digit(_ index: Int) -> Bool {
+            index >= 0 && index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39
+        }
+        while let range = matcher.firstRange(in: bytes, from: from) {
+            // Widen to the whole number around the match: digits, a decimal point between
+            // digits, a leading minus sign (not the full stop of ".jpg").
+            var lower = range.lowerBound
+            var upper = range.upperBound
+            while digit(lower - 1) || (lower > 0 && bytes[lower - 1] == 0x2E && digit(lower - 2)) { lower -= 1 }
+            if lower > 0, bytes[lower - 1] == 0x2D { lower -= 1 }
+            while digit(upper) || (upper < bytes.count && bytes[upper] == 0x2E && digit(upper + 1)) { upper += 1 }
+            bytes.replaceSubrange(lower..<upper, with: marker)
+            from = lower + marker.count
+            changed = true
         }
         return changed ? String(decoding: bytes, as: UTF8.self) : text
     }
-
-    /// Whether `text` holds a sensitive position.
-    public func reveals(_ text: String) -> Bool { occurrence(in: text.utf8) != nil }
 }
 
 /// Finds any of many byte patterns (each at least 4 bytes) in one pass: each position's first
@@ -105,15 +110,15 @@ public struct PatternMatcher: Sendable {
         UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
     }
 
-    /// The first pattern found in `bytes` (as text when it is text), or nil.
-    public func firstMatch(in bytes: [UInt8]) -> String? {
-        guard !patterns.isEmpty, bytes.count >= 4 else { return nil }
-        for start in 0...(bytes.count - 4) where firstTwo[Int(bytes[start]) << 8 | Int(bytes[start + 1])] {
+    /// Where the first pattern found in `bytes` at or after `from` is, or nil.
+    public func firstRange(in bytes: [UInt8], from: Int = 0) -> Range<Int>? {
+        guard !patterns.isEmpty, bytes.count >= 4, from <= bytes.count - 4 else { return nil }
+        for start in max(0, from)...(bytes.count - 4) where firstTwo[Int(bytes[start]) << 8 | Int(bytes[start + 1])] {
             guard let candidates = byPrefix[Self.key(bytes, start)] else { continue }
             for index in candidates {
                 let pattern = patterns[index]
                 if start + pattern.count <= bytes.count, bytes[start..<start + pattern.count].elementsEqual(pattern) {
-                    return String(validating: pattern, as: UTF8.self) ?? "a coordinate as a binary number"
+                    return start..<start + pattern.count
                 }
             }
         }

@@ -21,6 +21,8 @@ public struct SiteRelease: Sendable {
     /// Whether positions must be hidden (a restricted site, released without clearance).
     public let generalise: Bool
     public let positions: SensitivePositions
+    /// The positions' patterns, compiled once for every text and file this release checks.
+    public let search: PositionSearch
     /// Versions whose file holds a position.
     let revealing: Set<String>
     /// Versions whose coordinates are positions (not only their metadata).
@@ -37,6 +39,7 @@ public struct SiteRelease: Sendable {
         self.site = site
         self.generalise = generalise
         self.positions = positions
+        self.search = positions.search
         self.revealing = revealing
         self.georeferenced = georeferenced
         self.entities = entities
@@ -59,7 +62,7 @@ public struct SiteRelease: Sendable {
     public var releasedSite: Site {
         guard generalise else { return site }
         var copy = site.released(includeRestricted: false)
-        copy.description = copy.description.map(positions.redact)
+        copy.description = copy.description.map(search.redact)
         return copy
     }
 
@@ -70,15 +73,15 @@ public struct SiteRelease: Sendable {
         var copy = version
         copy.capture = version.capture.generalised
         if copy.capture.crs != nil { copy.capture.crs = Self.withheldCRS }
-        copy.fileName = positions.redact(version.fileName)
-        copy.warnings = version.warnings.map(positions.redact)
+        copy.fileName = search.redact(version.fileName)
+        copy.warnings = version.warnings.map(search.redact)
         copy.summary = releasedSummary(version)
         copy.provenance = version.provenance.map { provenance in
             var shown = provenance
-            shown.bagName = positions.redact(provenance.bagName)
-            shown.pathInBag = positions.redact(provenance.pathInBag)
+            shown.bagName = search.redact(provenance.bagName)
+            shown.pathInBag = search.redact(provenance.pathInBag)
             for keyPath in [\Provenance.sourceOrganization, \.contactName, \.baggingDate, \.externalIdentifier] {
-                shown[keyPath: keyPath] = provenance[keyPath: keyPath].map(positions.redact)
+                shown[keyPath: keyPath] = provenance[keyPath: keyPath].map(search.redact)
             }
             return shown
         }
@@ -89,7 +92,7 @@ public struct SiteRelease: Sendable {
     public func released(_ asset: Asset) -> Asset {
         guard generalise else { return asset }
         var copy = asset
-        copy.title = positions.redact(asset.title)
+        copy.title = search.redact(asset.title)
         return copy
     }
 
@@ -100,7 +103,7 @@ public struct SiteRelease: Sendable {
         guard generalise, isAbout(event.entityID) else { return (event, false) }
         let holdsPosition =
             ["site", "assetVersion"].contains(event.entityType)
-            || [event.oldValue, event.newValue].contains { $0.map(positions.reveals) ?? false }
+            || [event.oldValue, event.newValue].contains { $0.map(search.reveals) ?? false }
         guard holdsPosition else { return (event, false) }
         var copy = event
         copy.oldValue = nil
@@ -112,8 +115,8 @@ public struct SiteRelease: Sendable {
     public func released(_ survey: Survey) -> Survey {
         guard generalise else { return survey }
         var copy = survey
-        copy.notes = survey.notes.map(positions.redact)
-        copy.team = survey.team.map(positions.redact)
+        copy.notes = survey.notes.map(search.redact)
+        copy.team = survey.team.map(search.redact)
         return copy
     }
 
@@ -121,8 +124,8 @@ public struct SiteRelease: Sendable {
     public func released(_ assessment: ConditionAssessment) -> ConditionAssessment {
         guard generalise else { return assessment }
         var copy = assessment
-        copy.notes = assessment.notes.map(positions.redact)
-        copy.assessor = positions.redact(assessment.assessor)
+        copy.notes = assessment.notes.map(search.redact)
+        copy.assessor = search.redact(assessment.assessor)
         return copy
     }
 
@@ -130,17 +133,17 @@ public struct SiteRelease: Sendable {
     public func released(_ finding: Finding) -> Finding {
         guard generalise else { return finding }
         var copy = finding
-        copy.summary = positions.redact(finding.summary)
+        copy.summary = search.redact(finding.summary)
         return copy
     }
 
     /// Free text as it may be released.
-    public func released(text: String) -> String { generalise ? positions.redact(text) : text }
+    public func released(text: String) -> String { generalise ? search.redact(text) : text }
 
     private func releasedSummary(_ version: AssetVersion) -> String {
         guard let data = version.summary.data(using: .utf8),
             var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        else { return positions.redact(version.summary) }
+        else { return search.redact(version.summary) }
         if version.kind == .derivedSummary && isGeoreferenced(version) {
             // A comparison of georeferenced scans: its regions are positions. The report gives
             // them relative to the scan; the summary file itself is withheld.
@@ -157,13 +160,13 @@ public struct SiteRelease: Sendable {
             }
         }
         if object["crs"] is String { object["crs"] = Self.withheldCRS }
-        if let comments = object["comments"] as? [String] { object["comments"] = comments.map(positions.redact) }
-        if let warnings = object["warnings"] as? [String] { object["warnings"] = warnings.map(positions.redact) }
+        if let comments = object["comments"] as? [String] { object["comments"] = comments.map(search.redact) }
+        if let warnings = object["warnings"] as? [String] { object["warnings"] = warnings.map(search.redact) }
         guard
             let encoded = try? JSONSerialization.data(
                 withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return "{}" }
-        return positions.redact(String(decoding: encoded, as: UTF8.self))
+        return search.redact(String(decoding: encoded, as: UTF8.self))
     }
 }
 
