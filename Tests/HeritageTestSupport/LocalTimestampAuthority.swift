@@ -89,7 +89,16 @@ public final class LocalTimestampAuthority: @unchecked Sendable {
                     self.send_header('Content-Length', str(len(data)))
                     self.end_headers(); self.wfile.write(data)
                 def log_message(self, *args): pass
+            # The test stops this server by the process id written here; should the test die
+            # first, the server ends itself once the test's folder is gone.
+            def watch():
+                import time
+                while os.path.isdir(folder): time.sleep(1)
+                os._exit(0)
+            import threading
+            threading.Thread(target=watch, daemon=True).start()
             server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+            open(os.path.join(folder, 'pid'), 'w').write(str(os.getpid()))
             open(os.path.join(folder, 'port'), 'w').write(str(server.server_address[1]))
             server.serve_forever()
             """
@@ -100,7 +109,7 @@ public final class LocalTimestampAuthority: @unchecked Sendable {
             "/bin/sh",
             [
                 "-c",
-                "setsid python3 tsa.py \"$PWD\" </dev/null >/dev/null 2>&1 & echo $! > pid",
+                "setsid python3 tsa.py \"$PWD\" </dev/null >/dev/null 2>&1 &",
             ], in: folder)
         guard started.status == 0 else {
             throw Unavailable(description: "the local time-stamping server did not start: \(started.output)")
