@@ -98,7 +98,7 @@ import Testing
     /// A destroyed building can fill much of a photograph: with 45 % of the view changed (a
     /// median of the differences would already sit at the change's edge), the noise is estimated
     /// from the unchanged rest and the change is found whole. Beyond half the view the exposure
-    /// match would take the change for the picture; the README says so.
+    /// match would take the change for the picture; docs/limits.md says so.
     @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
     func aChangeFillingMostOfTheViewIsFound() throws {
         let before = try Self.realPhoto()
