@@ -37,7 +37,7 @@ struct AssetList: ParsableCommand {
     func run() throws {
         let store = try archive.open()
         let assets = try store.assets(ofSite: site)
-        let release = try store.release(ofSite: site, includeRestricted: includeRestricted)
+        let release = try store.release(ofSite: site, includeRestricted: includeRestricted, assets: assets)
         if json {
             try printJSON(
                 assets.map {

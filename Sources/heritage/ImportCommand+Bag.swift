@@ -10,26 +10,19 @@ extension ImportCommand {
     /// (scans and photographs read as usual, anything else a document) with its provenance,
     /// the bag's own tag files are kept as a document, and the ingestion is recorded.
     func importBag(_ url: URL, into store: HeritageArchive) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw ValidationError("no bag at \(url.path)")
+        do {
+            try BagZip.withBag(at: url) { root in try importBag(root, from: url, into: store) }
+        } catch let error as EvidenceError {
+            throw ValidationError(error.description)
         }
-        let scratch = FileManager.default.temporaryDirectory.appending(
-            path: ".heritage-import.partial-\(getpid())-\(UUID().uuidString.prefix(8))")
-        PartialOutputs.removeAbandoned(in: FileManager.default.temporaryDirectory, prefix: ".heritage-")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    /// Takes in the bag at `root` (a folder, or where the zip `url` was unpacked).
+    private func importBag(_ root: URL, from url: URL, into store: HeritageArchive) throws {
+        // Thumbnails of the bag's photographs are made here on their way into the archive.
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "heritage-import-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        var root = url
-        if !isDirectory.boolValue {
-            let unpacked = scratch.appending(path: "bag")
-            try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
-            do {
-                root = try BagZip.extract(url, into: unpacked)
-            } catch let error as EvidenceError {
-                throw ValidationError(error.description)
-            }
-        }
-        let bagName = isDirectory.boolValue ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
+        let bagName = root == url ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
         let checked = BagVerifier.verify(root)
         guard checked.isValid else {
             throw ValidationError(

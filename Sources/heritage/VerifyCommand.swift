@@ -97,31 +97,15 @@ struct VerifyCommand: ParsableCommand {
     static let incompleteExitCode: Int32 = 3
 
     private func verifyBag(_ url: URL) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw ValidationError("no package at \(url.path)")
-        }
         let trusted = try key.map { try PublicSigningKey.load(from: URL(filePath: $0)) }
         let trustedTSA = try tsaCert.map { try TimestampAuthority.certificates(fromPEM: URL(filePath: $0)) } ?? []
         let result: BagVerification
-        if isDirectory.boolValue {
-            result = BagVerifier.verify(url, trustedKey: trusted, trustedTimestampCertificates: trustedTSA)
-        } else {
-            // A zip is unpacked, within limits, into a private folder removed however this ends
-            // (one a killed run left behind is removed by the next).
-            let temporary = FileManager.default.temporaryDirectory
-            PartialOutputs.removeAbandoned(in: temporary, prefix: ".heritage-")
-            let scratch = temporary.appending(
-                path: ".heritage-verify.partial-\(getpid())-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: scratch) }
-            let root: URL
-            do {
-                root = try BagZip.extract(url, into: scratch)
-            } catch let error as EvidenceError {
-                throw ValidationError(error.description)
+        do {
+            result = try BagZip.withBag(at: url) { root in
+                BagVerifier.verify(root, trustedKey: trusted, trustedTimestampCertificates: trustedTSA)
             }
-            result = BagVerifier.verify(root, trustedKey: trusted, trustedTimestampCertificates: trustedTSA)
+        } catch let error as EvidenceError {
+            throw ValidationError(error.description)
         }
         if json {
             try printJSON(result)

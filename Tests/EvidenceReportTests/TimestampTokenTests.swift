@@ -71,19 +71,8 @@ import Testing
 /// bag-info files: every one is read or refused, none crashes (a seeded, repeatable sweep
 /// that runs with the tests; it is not coverage-guided).
 @Suite struct EvidenceParserMutationTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func mutations(of base: [UInt8], count: Int, seed: UInt64) -> [[UInt8]] {
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
             var bytes = base
             switch Int.random(in: 0..<4, using: &random) {

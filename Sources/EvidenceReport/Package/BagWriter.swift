@@ -63,7 +63,7 @@ public enum BagWriter {
             from: archive, site: reference, options: options.report)
         let site = sources.site
         let staging = try EvidenceFiles.stagingFolder(for: folder)
-        if let zipURL { EvidenceFiles.removeAbandonedPartials(in: zipURL.deletingLastPathComponent()) }
+        if let zipURL { PartialOutputs.removeAbandoned(in: zipURL.deletingLastPathComponent()) }
         var partialZip: URL?
         do {
             let data = staging.appending(path: "data")
@@ -75,6 +75,7 @@ public enum BagWriter {
             try writePreservationEvents(
                 report: report, files: files, time: packagingTime, actor: options.report.actor, into: data)
             let payload = try writeManifest(staging)
+            try requireRecordedHashes(files, payload)
             let (fingerprint, timestamp) = try writeTagFiles(
                 staging, site: site, report: report, options: options, payload: payload, time: packagingTime)
             if sources.generalise { try RestrictedLocation.requireAbsent(from: staging, release: sources.release) }
@@ -121,7 +122,7 @@ public enum BagWriter {
                 if withheld == nil {
                     let relative = "\(folder)/v\(version.number)-\(safeName(release.released(version).fileName))"
                     try EvidenceFiles.copy(
-                        try archive.verifiedBlob(sha256: version.sha256), to: bag.appending(path: relative))
+                        archive.blobLocation(sha256: version.sha256), to: bag.appending(path: relative))
                     path = relative
                 }
                 files.append(
@@ -132,7 +133,7 @@ public enum BagWriter {
                 for related in version.relatedFiles where !withheldFile || related.name == "thumbnail.png" {
                     let relative = "\(folder)/v\(version.number)-related/\(safeName(related.name))"
                     try EvidenceFiles.copy(
-                        try archive.verifiedBlob(sha256: related.sha256), to: bag.appending(path: relative))
+                        archive.blobLocation(sha256: related.sha256), to: bag.appending(path: relative))
                     files.append(
                         PackagedFile(
                             path: relative, versionID: version.id, relatedName: related.name, sha256: related.sha256,
@@ -202,7 +203,7 @@ public enum BagWriter {
                     events.append(
                         PreservationEvent(
                             eventType: "fixity check", dateTime: time, agent: actor,
-                            detail: "re-hashed from the archive's blob before packaging: SHA-256 matched",
+                            detail: "re-hashed before packaging, the archive's blob and its copy here: SHA-256 matched",
                             outcome: "success", auditSequence: nil))
                     let packaged = files.first { $0.versionID == version.id && $0.relatedName == nil }
                     if let withheld = packaged?.withheld {
@@ -223,6 +224,18 @@ public enum BagWriter {
                 let record = PreservationRecord(assetID: asset.id, title: asset.title, versions: versions)
                 try EvidenceFiles.write(try jsonData(record), to: data.appending(path: "premis/\(asset.id).json"))
             }
+        }
+    }
+
+    /// The archived files were copied without re-hashing the originals (the archive check had
+    /// just done so); the manifest's hashes of the copies must be the ones the archive recorded.
+    private static func requireRecordedHashes(_ files: [PackagedFile], _ payload: [ManifestEntry]) throws {
+        let found = Dictionary(payload.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
+        for file in files {
+            guard let path = file.path, found[path] != file.sha256 else { continue }
+            throw EvidenceError(
+                "\(path): its bytes no longer hash to \(file.sha256), recorded at import; the blob changed during "
+                    + "packaging; nothing was written")
         }
     }
 

@@ -27,7 +27,7 @@ public enum BagZip {
     /// leaves only a `.NAME.partial-PID-…`, which the next run removes) and returns it; the
     /// caller renames it into place with ``moveIntoPlace(_:_:)`` once everything else is done.
     static func writePartial(_ folder: URL, rootName: String, for zipURL: URL) throws -> URL {
-        let temporary = EvidenceFiles.partialName(for: zipURL)
+        let temporary = PartialOutputs.name(for: zipURL)
         do {
             let archive = try Archive(url: temporary, accessMode: .create)
             for path in EvidenceFiles.files(under: folder) {
@@ -50,6 +50,27 @@ public enum BagZip {
             throw EvidenceError("cannot move the finished zip to \(zipURL.path): \(reason)")
         }
         unlink(temporary.path)
+    }
+
+    /// Runs `body` with the root of the bag at `url`: a folder as it is; a zip unpacked, within
+    /// ``Limits``, into a private temporary folder that is removed however `body` ends (one a
+    /// killed run left behind is removed by the next).
+    public static func withBag<T>(at url: URL, _ body: (URL) throws -> T) throws -> T {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw EvidenceError("no bag at \(url.path)")
+        }
+        if isDirectory.boolValue { return try body(url) }
+        let temporary = FileManager.default.temporaryDirectory
+        PartialOutputs.removeAbandoned(in: temporary, prefix: ".heritage-")
+        let scratch = PartialOutputs.name(for: temporary.appending(path: "heritage-bag"))
+        do {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        } catch {
+            throw EvidenceError("cannot create \(scratch.path): \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        return try body(try extract(url, into: scratch))
     }
 
     /// Extracts `zip` into the empty folder `destination` and returns the bag's root: the one

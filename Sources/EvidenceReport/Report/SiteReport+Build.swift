@@ -68,7 +68,9 @@ extension SiteReport {
     ) throws -> (report: SiteReport, attachments: [ReportAttachment], sources: ReportSources) {
         let stored = try archive.requireSite(siteReference)
         let archiveCheck = try checkArchive(archive, site: stored, allowUnverified: options.allowUnverified)
-        let release = try archive.release(ofSite: stored.id, includeRestricted: options.includeRestricted)
+        let assets = try archive.assets(ofSite: stored.id)
+        let release = try archive.release(
+            ofSite: stored.id, includeRestricted: options.includeRestricted, assets: assets)
         let generalise = release.generalise
         let released = release.releasedSite
         var attachments: [ReportAttachment] = []
@@ -86,7 +88,6 @@ extension SiteReport {
         }
 
         // Surveys and their assets.
-        let assets = try archive.assets(ofSite: stored.id)
         var versionByID: [String: (asset: Asset, version: AssetVersion)] = [:]
         for (asset, versions) in assets { for version in versions { versionByID[version.id] = (asset, version) } }
         var reportSurveys: [ReportSurvey] = []

@@ -9,16 +9,11 @@ enum EvidenceFiles {
         }
     }
 
-    static func partialName(for url: URL) -> URL { PartialOutputs.name(for: url) }
-
-    @discardableResult
-    static func removeAbandonedPartials(in folder: URL) -> [String] { PartialOutputs.removeAbandoned(in: folder) }
-
     /// A hidden folder beside `folder`, on the same file system, for an atomic rename. Partial
     /// outputs that killed runs left beside it are removed first.
     static func stagingFolder(for folder: URL) throws -> URL {
-        removeAbandonedPartials(in: folder.deletingLastPathComponent())
-        let staging = partialName(for: folder)
+        PartialOutputs.removeAbandoned(in: folder.deletingLastPathComponent())
+        let staging = PartialOutputs.name(for: folder)
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {

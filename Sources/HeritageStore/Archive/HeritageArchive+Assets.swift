@@ -282,6 +282,10 @@ extension HeritageArchive {
         return blobs.path(of: version.sha256)
     }
 
+    /// Where a blob's bytes are, without re-hashing them: for a caller that hashes its copy
+    /// anyway and compares the result with `sha256` (a package's manifest does).
+    public func blobLocation(sha256: String) -> URL { blobs.path(of: sha256) }
+
     /// Where a related file's bytes are, after checking their hash.
     public func verifiedBlob(sha256: String) throws -> URL {
         let found = try blobs.hash(sha256)

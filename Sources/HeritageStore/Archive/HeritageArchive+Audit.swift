@@ -137,26 +137,30 @@ extension HeritageArchive {
                     latest["bagIngestion"]?[ingestion.id], &report)
             }
             // Every blob the registry records must be on disk with the same bytes.
-            let recorded = try Row.fetchAll(db, sql: "SELECT sha256, size FROM blob ORDER BY sha256")
-            let store = blobs
-            let checks = recorded.parallelMap(minimumChunk: 1) { row -> String? in
-                let sha256: String = row["sha256"]
-                do {
-                    let found = try store.hash(sha256)
-                    return found == sha256 ? nil : "blob \(sha256) has changed: its bytes now hash to \(found)"
-                } catch {
-                    return "blob \(sha256) is missing from \(Self.objectsFolderName)/"
-                }
-            }
-            report.blobProblems = checks.compactMap { $0 }
+            let recorded = try String.fetchAll(db, sql: "SELECT sha256 FROM blob ORDER BY sha256")
+            report.blobProblems = blobProblems(recorded)
             report.blobCount = recorded.count
-            let known = Set(recorded.map { $0["sha256"] as String })
+            let known = Set(recorded)
+            let store = blobs
             let inventory = store.inventory()
             report.orphans =
                 inventory.blobs.filter { !known.contains($0) }.map { "unreferenced blob \($0)" }
                 + inventory.temporaries.map { "leftover temporary file tmp/\($0)" }
             return report
         }
+    }
+
+    /// Re-hashes blobs on every core; each one missing or changed is named.
+    func blobProblems(_ hashes: [String]) -> [String] {
+        let store = blobs
+        return hashes.parallelMap(minimumChunk: 1) { sha256 -> String? in
+            do {
+                let found = try store.hash(sha256)
+                return found == sha256 ? nil : "blob \(sha256) has changed: its bytes now hash to \(found)"
+            } catch {
+                return "blob \(sha256) is missing from \(Self.objectsFolderName)/"
+            }
+        }.compactMap { $0 }
     }
 
     /// entityType → entityID → (sequence, newValue) of the newest event about it.

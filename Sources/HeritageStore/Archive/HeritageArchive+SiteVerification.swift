@@ -76,15 +76,7 @@ extension HeritageArchive {
             return (report, Array(Set(hashes)).sorted())
         }
         var result = report
-        let store = blobs
-        result.blobProblems = blobHashes.parallelMap(minimumChunk: 1) { sha256 -> String? in
-            do {
-                let found = try store.hash(sha256)
-                return found == sha256 ? nil : "blob \(sha256) has changed: its bytes now hash to \(found)"
-            } catch {
-                return "blob \(sha256) is missing from \(Self.objectsFolderName)/"
-            }
-        }.compactMap { $0 }
+        result.blobProblems = blobProblems(blobHashes)
         result.blobCount = blobHashes.count
         return result
     }

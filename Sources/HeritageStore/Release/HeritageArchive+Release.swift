@@ -17,10 +17,21 @@ extension HeritageArchive {
     /// - Parameters:
     ///   - reference: the site's code or id.
     ///   - includeRestricted: the caller has clearance: nothing is generalised.
+    ///   - assets: the site's assets with their versions, when the caller has read them already.
+    /// - Returns: for a public site, or with clearance, a release that passes everything
+    ///   unchanged (and reads nothing more).
     /// - Throws: ``HeritageStoreError`` when there is no such site or the archive cannot be read.
-    public func release(ofSite reference: String, includeRestricted: Bool) throws -> SiteRelease {
+    public func release(
+        ofSite reference: String, includeRestricted: Bool,
+        assets knownAssets: [(asset: Asset, versions: [AssetVersion])]? = nil
+    ) throws -> SiteRelease {
         let site = try requireSite(reference)
-        let assets = try assets(ofSite: site.id)
+        guard site.mustGeneralise(includeRestricted: includeRestricted) else {
+            return SiteRelease(
+                site: site, generalise: false, positions: SensitivePositions(), revealing: [], georeferenced: [],
+                entities: [])
+        }
+        let assets = try knownAssets ?? assets(ofSite: site.id)
         let versions = assets.flatMap(\.versions)
         var entities = Set(assets.map(\.asset.id) + versions.map(\.id))
         try read { db in
@@ -60,8 +71,8 @@ extension HeritageArchive {
             }
         }
         return SiteRelease(
-            site: site, generalise: site.mustGeneralise(includeRestricted: includeRestricted), positions: positions,
-            revealing: revealing, georeferenced: georeferenced, entities: entities)
+            site: site, generalise: true, positions: positions, revealing: revealing, georeferenced: georeferenced,
+            entities: entities)
     }
 
     /// The ids of the restricted sites, oldest first.
