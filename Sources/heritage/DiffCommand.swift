@@ -91,8 +91,8 @@ struct DiffCommand: ParsableCommand {
         3
     @Option(
         help:
-            "Normal orientation: +z (default), -x, …, a viewpoint X,Y,Z, or away:X,Y,Z (outwards from a point inside a building)."
-    ) var orient: String = "+z"
+            "Which side of the before surface is out: auto (default: a mesh's winding; +z for LAS and mostly horizontal clouds; else outward), outward (propagated over a neighbour graph), winding, +z, -x, …, a viewpoint X,Y,Z, or away:X,Y,Z."
+    ) var orient: String = "auto"
     @Option(name: .customLong("local-plane"), help: "C2C: distance to a plane fitted to this many neighbours.")
     var localPlane: Int?
     @Option(
@@ -133,7 +133,7 @@ struct DiffCommand: ParsableCommand {
         let store = try site.map { _ in try archive.open() }
         if let store, let site { try checkVersions(store, site: site) }
         if let photos = try loadPhotos(store: store) { return try performPhoto(photos, store: store) }
-        let options = try comparisonOptions()
+        var options = try comparisonOptions()
         let progress = ProgressLine(
             enabled: !json && isatty(STDERR_FILENO) != 0,
             log: ProcessInfo.processInfo.environment["HERITAGE_PROGRESS"] == "log")
@@ -145,7 +145,8 @@ struct DiffCommand: ParsableCommand {
             let (scan, input) = try load(reference, role: role, store: store)
             return (
                 cloud: PointCloud(positions: scan.geometry.positions),
-                triangles: role == "before" ? scan.geometry.triangles : [], units: scan.units, input: input
+                triangles: role == "before" ? scan.geometry.triangles : [], units: scan.units, input: input,
+                format: scan.format
             )
         }
         var inputs = epochs.map(\.input)
@@ -159,6 +160,7 @@ struct DiffCommand: ParsableCommand {
                     pointCount: loaded.geometry.vertexCount, triangleCount: 0))
         }
         let beforeUnits = epochs[0].units
+        options.isTerrainSurvey = epochs[0].format == "las"
         let beforeTriangles = epochs[0].triangles
         ProcessMemory.releaseFreedMemory()  // the readers' columns
         let (beforeCloud, afterCloud) = (epochs[0].cloud, epochs[1].cloud)
@@ -248,8 +250,10 @@ struct DiffCommand: ParsableCommand {
             throw ValidationError("--statistic must be mean, robust or median, not '\(self.statistic)'")
         }
         options.statistic = statistic
-        guard let orientation = NormalOrientation(orient) else {
-            throw ValidationError("--orient must be +x, -x, +y, -y, +z, -z or a viewpoint X,Y,Z, not '\(orient)'")
+        guard let orientation = OrientationChoice(orient) else {
+            throw ValidationError(
+                "--orient must be auto, outward, winding, +x, -x, +y, -y, +z, -z, a viewpoint X,Y,Z or away:X,Y,Z, "
+                    + "not '\(orient)'")
         }
         options.orientation = orientation
         options.localPlaneNeighbours = localPlane
@@ -344,6 +348,10 @@ struct DiffCommand: ParsableCommand {
                     + "\(number(registration.rmsBefore)) → \(number(registration.rms)) \(u), rotation "
                     + "\(String(format: "%.4f", registration.rotationDegrees))°, shift \(number(registration.translation)) \(u), "
                     + "overlap \(String(format: "%.1f", registration.overlap * 100)) %")
+        }
+        if let orientation = summary.parameters.orientation {
+            let basis = summary.parameters.orientationBasis.map { " [\($0)]" } ?? ""
+            lines.append("  normals      \(orientation)\(basis)")
         }
         lines.append(
             "  points       \(summary.coreCount.formatted()) measured at, \(summary.significantCount.formatted()) significant, "

@@ -23,7 +23,10 @@ public struct ComparisonOptions: Sendable {
     public var allCorePoints = false
     public var registrationError: Double?
     public var minimumPoints = 3
-    public var orientation: NormalOrientation = .axis(SIMD3(0, 0, 1))
+    /// Which side of the reference surface is out (M3C2, and C2C with a local plane).
+    public var orientation: OrientationChoice = .automatic
+    /// The before epoch is an airborne or terrain survey (a LAS file): automatic orientation is +z.
+    public var isTerrainSurvey = false
     /// M3C2: how each cylinder is summarised (robust by default; see `M3C2Parameters.Statistic`).
     public var statistic: M3C2Parameters.Statistic = .robust
     /// C2C: fit a local plane over this many reference neighbours (nil: nearest neighbour).
@@ -45,6 +48,8 @@ public struct ComparisonParameters: Sendable, Codable, Equatable {
     public var registrationError: Double?
     public var minimumPoints: Int?
     public var orientation: String?
+    /// How the orientation was decided: given, or automatic and why.
+    public var orientationBasis: String?
     /// M3C2: `mean` or `median`.
     public var statistic: String?
     public var c2cModel: String?
@@ -70,6 +75,7 @@ public struct ComparisonParameters: Sendable, Codable, Equatable {
         put("registrationError", registrationError)
         put("minimumPoints", minimumPoints)
         put("orientation", orientation)
+        put("orientationBasis", orientationBasis)
         put("statistic", statistic)
         put("c2cModel", c2cModel)
         put("changeThreshold", changeThreshold)
@@ -143,6 +149,15 @@ public enum SurveyComparison {
         }
         if let threshold = options.changeThreshold {
             try SurveyDiffError.requirePositive(threshold, "change threshold")
+        }
+        // The side normals face is decided on the reference epoch before its positions go to
+        // its tree, and only where normals are signed: M3C2, and C2C with a local plane.
+        var orientation = NormalOrientation.axis(SIMD3(0, 0, 1))
+        var orientationBasis: String?
+        if options.method == .m3c2 || (options.method == .c2c && options.localPlaneNeighbours != nil) {
+            progress("orienting normals")
+            (orientation, orientationBasis) = try options.orientation.resolve(
+                positions: before.positions, triangles: beforeTriangles, isTerrainSurvey: options.isTerrainSurvey)
         }
         progress("indexing the before epoch (\(before.count) points)")
         // A tree keeps only what its queries need (KDTree.Contents), and a tree over positions
@@ -245,7 +260,7 @@ public enum SurveyComparison {
             let m3c2 = M3C2Parameters(
                 normalRadii: normalRadii, cylinderRadius: cylinderRadius, cylinderHalfLength: halfLength,
                 registrationError: registrationError, minimumPoints: options.minimumPoints,
-                orientation: options.orientation, statistic: options.statistic)
+                orientation: orientation, statistic: options.statistic)
             ProcessMemory.releaseFreedMemory()
             progress("M3C2 at \(points.count) core points")
             let result = try M3C2.compare(
@@ -265,7 +280,8 @@ public enum SurveyComparison {
             parameters.coreSelection = selection.description
             parameters.registrationError = registrationError
             parameters.minimumPoints = options.minimumPoints
-            parameters.orientation = options.orientation.description
+            parameters.orientation = orientation.description
+            parameters.orientationBasis = orientationBasis
             parameters.statistic = options.statistic.rawValue
             progress("grouping significant change into regions")
             regions = try DamageRegions.find(
@@ -295,10 +311,13 @@ public enum SurveyComparison {
                     options.localPlaneNeighbours.map { .localPlane(neighbours: $0) } ?? .nearestNeighbour
                 progress("C2C at \(points.count) points")
                 distance = try C2C.distances(
-                    from: points, to: referenceTree, model: model, orientation: options.orientation,
+                    from: points, to: referenceTree, model: model, orientation: orientation,
                     comparedTree: comparedTree, order: order)
                 parameters.c2cModel = model.description
-                if case .localPlane = model { parameters.orientation = options.orientation.description }
+                if case .localPlane = model {
+                    parameters.orientation = orientation.description
+                    parameters.orientationBasis = orientationBasis
+                }
             } else if let bvh = mesh.take() {
                 progress("C2M at \(points.count) points")
                 distance = try C2M.distances(from: points, to: bvh, comparedTree: comparedTree, order: order)

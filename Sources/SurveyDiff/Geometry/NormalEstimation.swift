@@ -7,6 +7,17 @@ public enum NormalOrientation: Sendable, Equatable {
     /// Away from a point inside the object (a building, a monument): outwards on every side,
     /// so that loss reads as negative on all walls at once.
     case awayFrom(SIMD3<Double>)
+    /// The side of a consistently oriented field of normals over the reference epoch.
+    case field(OrientationField)
+
+    public static func == (a: NormalOrientation, b: NormalOrientation) -> Bool {
+        switch (a, b) {
+        case (.axis(let x), .axis(let y)), (.viewpoint(let x), .viewpoint(let y)), (.awayFrom(let x), .awayFrom(let y)):
+            return x == y
+        case (.field(let x), .field(let y)): return x === y
+        default: return false
+        }
+    }
 
     @inline(__always)
     func orient(_ normal: SIMD3<Double>, at point: SIMD3<Double>) -> SIMD3<Double> {
@@ -14,6 +25,7 @@ public enum NormalOrientation: Sendable, Equatable {
         case .axis(let axis): return dot(normal, axis) < 0 ? -normal : normal
         case .viewpoint(let viewpoint): return dot(normal, viewpoint - point) < 0 ? -normal : normal
         case .awayFrom(let centre): return dot(normal, point - centre) < 0 ? -normal : normal
+        case .field(let field): return field.side(of: normal, at: point) * normal
         }
     }
 
@@ -43,6 +55,7 @@ public enum NormalOrientation: Sendable, Equatable {
         case .axis(let a): return "axis \(a.x),\(a.y),\(a.z)"
         case .viewpoint(let v): return "viewpoint \(v.x),\(v.y),\(v.z)"
         case .awayFrom(let c): return "away from \(c.x),\(c.y),\(c.z)"
+        case .field(let field): return field.method
         }
     }
 }

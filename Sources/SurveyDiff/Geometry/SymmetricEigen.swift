@@ -81,7 +81,13 @@ func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
 func dot(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double { (a * b).sum() }
 
 @inline(__always)
+func dot(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float { (a * b).sum() }
+
+@inline(__always)
 func length(_ a: SIMD3<Double>) -> Double { (a * a).sum().squareRoot() }
+
+@inline(__always)
+func length(_ a: SIMD3<Float>) -> Float { (a * a).sum().squareRoot() }
 
 /// Eigenvalues and eigenvectors of a small symmetric matrix (row-major `n×n`) by cyclic Jacobi
 /// rotations. Values ascending; `vectors[k]` belongs to `values[k]`.

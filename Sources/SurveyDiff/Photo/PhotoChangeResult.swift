@@ -119,7 +119,8 @@ public struct PhotoChangeResult: Sendable {
         let pixelSize = world.map { $0.pixelArea.squareRoot() } ?? 1
         let parameters = ComparisonParameters(
             normalRadii: nil, cylinderRadius: nil, cylinderHalfLength: nil, coreSelection: "every pixel",
-            registrationError: nil, minimumPoints: nil, orientation: nil, statistic: nil, c2cModel: nil,
+            registrationError: nil, minimumPoints: nil, orientation: nil, orientationBasis: nil, statistic: nil,
+            c2cModel: nil,
             changeThreshold: threshold,
             alignment: registration, maximumCorrespondenceDistance: nil,
             regionLinkDistance: pixelSize * 2.0.squareRoot(),

@@ -100,7 +100,7 @@ struct DemoEvidence {
 
             let (summary, finding) = try DiffCommand.parse(
                 archiveOptions + [
-                    "--site", sample.code, "\(asset)@1", "\(asset)@2", "--align", "icp", "--orient", "away:0,0,-1",
+                    "--site", sample.code, "\(asset)@1", "\(asset)@2", "--align", "icp",
                     "--normal-radius", "\(sample.normalRadius)", "--cylinder-radius", "\(sample.cylinderRadius)",
                     "--cylinder-half-length", "\(sample.cylinderHalfLength)", "--core-spacing", "\(sample.coreSpacing)",
                     "--units", "m", "--out", folder.appending(path: "comparisons/\(sample.code)").path,
