@@ -180,5 +180,9 @@ struct ImportCommand: ParsableCommand {
 func jsonText<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    // Readers keep non-finite values out of what they report; should one slip through, the
+    // output still encodes (as JSON5 and Python write it) instead of failing unnamed.
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+        positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

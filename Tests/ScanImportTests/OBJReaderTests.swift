@@ -4,10 +4,13 @@ import Testing
 @testable import ScanImport
 
 @Suite struct OBJReaderTests {
-    func read(_ text: String) throws(ScanImportError) -> OBJDocument {
+    func read(_ text: String, chunkBytes: Int = 1 << 20) throws(ScanImportError) -> OBJDocument {
         let bytes = Array(text.utf8)
         let result: Result<OBJDocument, ScanImportError> = bytes.withUnsafeBytes { buffer in
-            do throws(ScanImportError) { return .success(try OBJReader.read(buffer, file: "test.obj")) } catch {
+            do throws(ScanImportError) {
+                return .success(
+                    try OBJReader.read(buffer, file: "test.obj", releasePages: nil, chunkBytes: chunkBytes))
+            } catch {
                 return .failure(error)
             }
         }
@@ -113,8 +116,8 @@ import Testing
             "vertex index -2 in '-2' does not exist; 1 vertices are defined before this line"
         ),
         (
-            "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1/2 2 3\n", 4,
-            "texture coordinate index 2 in '1/2' does not exist; 0 texture coordinates are defined"
+            "v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nf 1/1 2/1 4/1\n", 5,
+            "vertex index 4 in '4/1' does not exist; 3 vertices are defined"
         ),
         ("v 0 0\n", 1, "v has 2 numbers; expected x y z, x y z w, or x y z r g b"),
         ("v 0 0 zero\n", 1, "'zero' is not a number; expected v x y z [w | r g b]"),
@@ -125,6 +128,32 @@ import Testing
         let error = #expect(throws: ScanImportError.self) { try read(text) }
         #expect(error?.location == .line(line))
         #expect(error?.message == message)
+    }
+
+    /// trimesh, CloudCompare, Blender and MeshLab read faces whose texture coordinates or
+    /// normals do not exist: the geometry is kept, the references dropped, one warning a file.
+    @Test func danglingTextureAndNormalReferencesAreDroppedWithOneWarning() throws {
+        let text =
+            "v 0 0 0\nv 1 0 0\nv 0 1 0\nv 1 1 0\n# no vt, no vn\nf 1/1/1 2/2/2 3/3/3\nf 2//1 4//1 3//1\nf 1/1 2/1 4/1\n"
+        for chunkBytes in [1 << 20, 24] {  // in one chunk, and across many
+            let document = try read(text, chunkBytes: chunkBytes)
+            #expect(document.geometry.triangles == [0, 1, 2, 1, 3, 2, 0, 1, 3])
+            #expect(
+                document.warnings == [
+                    "line 6: texture coordinate index 1 in '1/1/1' does not exist; 0 texture coordinates are defined: "
+                        + "12 such references were dropped, the faces kept"
+                ], "\(document.warnings)")
+        }
+        // Defined ones are still checked against what exists.
+        let one = try read("v 0 0 0\nv 1 0 0\nv 0 1 0\nvn 0 0 1\nf 1//1 2//1 3//2\n")
+        #expect(one.geometry.triangleCount == 1)
+        #expect(one.warnings.first?.hasPrefix("line 5: normal index 2 in '3//2' does not exist; 1 normals") == true)
+        #expect(one.warnings.first?.hasSuffix("this reference was dropped, the faces kept") == true)
+    }
+
+    @Test func aFileWithoutVerticesSaysSo() throws {
+        #expect(try read("").warnings == ["no geometry: the file defines no vertex"])
+        #expect(try read("# only a comment\n").warnings == ["no geometry: the file defines no vertex"])
     }
 
     @Test(.enabled(if: SharedData.available, "../shared/data is absent"))

@@ -35,6 +35,44 @@ import Testing
         return url
     }
 
+    /// Files every peer reads: a PLY with nan and inf coordinates, an OBJ whose faces name
+    /// texture coordinates and normals that do not exist, and an empty OBJ. Each is inspected
+    /// (text and JSON) and imported with a warning, never an unnamed encoding error.
+    @Test func lenientReadersWarnAndJSONAlwaysEncodes() throws {
+        #expect(try HeritageBinary.run(["demo", "--into", archive, "--register-only"]).status == 0)
+        let ply = folder.appending(path: "holes.ply")
+        try Data(
+            ("ply\nformat ascii 1.0\nelement vertex 5\nproperty float x\nproperty float y\nproperty float z\n"
+                + "end_header\n0 0 0\nnan 1 2\n1 inf 0\n2 2 2\n-inf 0 0\n").utf8
+        ).write(to: ply)
+        let obj = folder.appending(path: "dangling.obj")
+        try Data("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1/1/1 2/2/2 3/3/3\n".utf8).write(to: obj)
+        let empty = folder.appending(path: "empty.obj")
+        try Data().write(to: empty)
+
+        let text = try HeritageBinary.run(["inspect", ply.path])
+        #expect(text.status == 0 && text.stdout.contains("3 of 5 vertices have a NaN or infinite coordinate"))
+        let json = try HeritageBinary.run(["inspect", ply.path, "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(summary["nonFiniteCount"] as? Int == 3)
+        let bounds = try #require(summary["bounds"] as? [String: [Double]])
+        #expect(bounds["min"] == [0, 0, 0] && bounds["max"] == [2, 2, 2])
+
+        let imported = try heritage("import", "--site", "SY-PAL-BEL", ply.path, obj.path, empty.path, "--json")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let outcomes = try #require(
+            try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [[String: Any]])
+        let warnings = outcomes.map { ($0["warnings"] as? [String] ?? []).joined(separator: " | ") }
+        #expect(outcomes.map { $0["outcome"] as? String } == ["stored", "stored", "stored"], "\(outcomes)")
+        #expect(warnings[0].contains("3 of 5 vertices have a NaN or infinite coordinate"))
+        #expect(warnings[1].contains("line 4: texture coordinate index 1 in '1/1/1' does not exist"))
+        #expect(warnings[1].contains("6 such references were dropped, the faces kept"))
+        #expect(warnings[2] == "no geometry: the file defines no vertex")
+        let shown = try heritage("asset", "show", outcomes[0]["assetID"] as? String ?? "", "--json")
+        #expect(shown.status == 0, "\(shown.stderr)")
+    }
+
     @Test func importInspectAndExportRoundTrip() throws {
         #expect(try HeritageBinary.run(["demo", "--into", archive, "--register-only"]).status == 0)
         let cloud = try writePointCloud("cloud.ply", count: 2000)

@@ -34,23 +34,52 @@ public struct ScanGeometry: Sendable {
         self.lineCount = lineCount
     }
 
-    /// The axis-aligned box around every vertex, or nil for an empty scan. NaN coordinates are skipped.
-    public var bounds: Bounds? {
-        var low = [Double.infinity, .infinity, .infinity]
-        var high = [-Double.infinity, -.infinity, -.infinity]
+    /// The axis-aligned box around every vertex whose coordinates are all finite, or nil when
+    /// there is none. A vertex with a NaN or infinite coordinate is left out (``nonFiniteCount``).
+    public var bounds: Bounds? { Self.finiteBounds(positions).bounds }
+
+    /// How many vertices have a NaN or infinite coordinate.
+    public var nonFiniteCount: Int { Self.finiteBounds(positions).nonFinite }
+
+    /// The box around the vertices of `positions` (x, y, z interleaved) whose coordinates are
+    /// all finite, and how many are not.
+    static func finiteBounds(_ positions: [Double]) -> (bounds: Bounds?, nonFinite: Int) {
+        var low = SIMD3<Double>(repeating: .infinity)
+        var high = SIMD3<Double>(repeating: -.infinity)
+        var nonFinite = 0
         positions.withUnsafeBufferPointer { buffer in
             var index = 0
             while index + 2 < buffer.count {
-                for axis in 0..<3 {
-                    let value = buffer[index + axis]
-                    if value < low[axis] { low[axis] = value }
-                    if value > high[axis] { high[axis] = value }
-                }
+                let p = SIMD3(buffer[index], buffer[index + 1], buffer[index + 2])
                 index += 3
+                guard p.x.isFinite && p.y.isFinite && p.z.isFinite else {
+                    nonFinite += 1
+                    continue
+                }
+                low = pointwiseMin(low, p)
+                high = pointwiseMax(high, p)
             }
         }
-        guard low[0] <= high[0] else { return nil }
-        return Bounds(min: low, max: high)
+        guard low.x <= high.x else { return (nil, nonFinite) }
+        return (Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]), nonFinite)
+    }
+
+    /// The same over three columns read through `value(axis, index)`.
+    static func finiteBounds(count: Int, _ value: (Int, Int) -> Double) -> (bounds: Bounds?, nonFinite: Int) {
+        var low = SIMD3<Double>(repeating: .infinity)
+        var high = SIMD3<Double>(repeating: -.infinity)
+        var nonFinite = 0
+        for index in 0..<count {
+            let p = SIMD3(value(0, index), value(1, index), value(2, index))
+            guard p.x.isFinite && p.y.isFinite && p.z.isFinite else {
+                nonFinite += 1
+                continue
+            }
+            low = pointwiseMin(low, p)
+            high = pointwiseMax(high, p)
+        }
+        guard low.x <= high.x else { return (nil, nonFinite) }
+        return (Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]), nonFinite)
     }
 }
 

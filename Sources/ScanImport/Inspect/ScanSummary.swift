@@ -11,7 +11,11 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
     public var faceCount: Int?
     public var triangleCount: Int?
     public var lineCount: Int?
+    /// The box around the vertices whose coordinates are all finite.
     public var bounds: Bounds?
+    /// Scans: how many vertices have a NaN or infinite coordinate (left out of the bounds, the
+    /// comparisons and the heat maps).
+    public var nonFiniteCount: Int?
     /// Declared properties, as `element.name:type` (`vertex.x:float32`, `face.vertex_indices:list<uint8,int32>`).
     public var properties: [String]
     /// Element names and record counts, in file order (PLY).
@@ -54,7 +58,8 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, vertexCount, faceCount, triangleCount, lineCount, bounds, properties, elements, comments
+        case format, vertexCount, faceCount, triangleCount, lineCount, bounds, nonFiniteCount, properties, elements
+        case comments
         case relatedFiles, width, height, exif, gps, crs, units, warnings
     }
 
@@ -67,6 +72,7 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
         try container.encode(triangleCount, forKey: .triangleCount)
         try container.encode(lineCount, forKey: .lineCount)
         try container.encode(bounds, forKey: .bounds)
+        try container.encode(nonFiniteCount, forKey: .nonFiniteCount)
         try container.encode(properties, forKey: .properties)
         try container.encode(elements, forKey: .elements)
         try container.encode(comments, forKey: .comments)
@@ -91,6 +97,7 @@ extension ScanSummary {
         triangleCount = statistics.triangleCount
         lineCount = statistics.lineCount
         bounds = statistics.bounds
+        noteNonFinite(statistics.nonFiniteCount)
         properties = document.header.elements.flatMap { element in
             element.properties.map { property in
                 switch property.kind {
@@ -102,7 +109,16 @@ extension ScanSummary {
         }
         elements = document.header.elements.map { ElementCount(name: $0.name, count: $0.count) }
         comments = document.header.comments + document.header.objInfo.map { "obj_info \($0)" }
-        warnings = document.warnings
+        warnings = document.warnings + warnings
+    }
+
+    /// Records how many vertices are not finite, with a warning when any is.
+    mutating func noteNonFinite(_ count: Int) {
+        nonFiniteCount = count
+        guard count > 0, let vertices = vertexCount else { return }
+        warnings.append(
+            "\(count) of \(vertices) vertices have a NaN or infinite coordinate: left out of the bounds and of comparisons"
+        )
     }
 }
 
@@ -116,6 +132,7 @@ extension ScanSummary {
         triangleCount = geometry.triangleCount
         lineCount = geometry.lineCount
         bounds = geometry.bounds
+        let nonFinite = geometry.nonFiniteCount
         properties = ["v:position"]
         if geometry.colors != nil { properties.append("v:color") }
         if document.textureCoordinateCount > 0 { properties.append("vt:\(document.textureCoordinateCount)") }
@@ -127,6 +144,7 @@ extension ScanSummary {
         comments = document.comments
         relatedFiles = related.references.map(\.name)
         warnings = document.warnings + related.missing.map { "referenced file '\($0)' is missing" }
+        noteNonFinite(nonFinite)
     }
 }
 
@@ -158,6 +176,7 @@ extension ScanSummary {
         triangleCount = 0
         lineCount = 0
         bounds = document.geometry.bounds
+        nonFiniteCount = 0  // LAS coordinates are scaled integers
         properties = ["X", "Y", "Z", "intensity", "return_number", "number_of_returns", "classification"]
         if document.gpsTime != nil { properties.append("gps_time") }
         if document.rgb16 != nil { properties += ["red", "green", "blue"] }

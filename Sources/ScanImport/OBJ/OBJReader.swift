@@ -108,6 +108,10 @@ private struct OBJChunk {
     var groups: [String] = []
     var comments: [String] = []
     var unknownKeywords: [String: Int] = [:]  // keyword → first line
+    /// References to texture coordinates or normals that do not exist, dropped.
+    var danglingCount = 0
+    /// The first of them: its line and what was wrong.
+    var firstDangling: (line: Int, message: String)?
 }
 
 private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
@@ -216,9 +220,20 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
             for (keyword, line) in part.unknownKeywords where merged.unknownKeywords[keyword] == nil {
                 merged.unknownKeywords[keyword] = line
             }
+            merged.danglingCount += part.danglingCount
+            if merged.firstDangling == nil { merged.firstDangling = part.firstDangling }
         }
         var warnings = merged.unknownKeywords.sorted { $0.value < $1.value }.map {
             "line \($0.value): statement '\($0.key)' is not read (kept in the file, not in the geometry)"
+        }
+        if let first = merged.firstDangling {
+            let count = merged.danglingCount
+            warnings.append(
+                "line \(first.line): \(first.message): \(count == 1 ? "this reference was" : "\(count) such references were") "
+                    + "dropped, the faces kept")
+        }
+        if merged.positions.isEmpty && merged.points == 0 {
+            warnings.append("no geometry: the file defines no vertex")
         }
         var colors: [UInt8]?
         if anyColor {
@@ -378,7 +393,13 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
             if keywordLength == 1 && (k0 == UInt8(ascii: "f") || k0 == UInt8(ascii: "l") || k0 == UInt8(ascii: "p")) {
                 polygon.removeAll(keepingCapacity: true)
                 while let reference = token(&cursor, end) {
-                    polygon.append(try vertexIndex(reference, seen: seen, totals: totals, failWith))
+                    polygon.append(
+                        try vertexIndex(reference, seen: seen, totals: totals, failWith) { message in
+                            chunk.danglingCount += 1
+                            if chunk.firstDangling == nil {
+                                chunk.firstDangling = (lineNumber(line, offset: span.lowerBound), message)
+                            }
+                        })
                 }
                 switch k0 {
                 case UInt8(ascii: "f"):
@@ -417,11 +438,13 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         return chunk
     }
 
-    /// Resolves `v`, `v/vt`, `v//vn` or `v/vt/vn` to a 0-based vertex index, checking all three.
+    /// Resolves `v`, `v/vt`, `v//vn` or `v/vt/vn` to a 0-based vertex index. A vertex index
+    /// out of range is an error; a texture coordinate or normal index out of range is dropped
+    /// and reported to `dangling` (trimesh, CloudCompare, Blender and MeshLab read such files).
     @inline(__always)
     private func vertexIndex(
         _ reference: Range<Int>, seen: (Int, Int, Int), totals: (Int, Int, Int),
-        _ fail: (ScanImportError.Code, String) -> ScanImportError
+        _ fail: (ScanImportError.Code, String) -> ScanImportError, dangling: (String) -> Void
     ) throws(ScanImportError) -> UInt32 {
         // Split v/vt/vn at the slashes without allocating.
         var bounds = (reference.lowerBound, reference.upperBound, reference.upperBound, reference.upperBound)
@@ -455,10 +478,11 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
             guard raw != 0, resolved >= 0, resolved < Int64(raw < 0 ? defined : available) else {
                 let names = ["vertex", "texture coordinate", "normal"]
                 let plurals = ["vertices", "texture coordinates", "normals"]
-                throw fail(
-                    .indexOutOfRange,
+                let message =
                     "\(names[slot]) index \(raw) in '\(text(reference))' does not exist; \(raw < 0 ? defined : available) \(plurals[slot]) are defined\(raw < 0 ? " before this line" : "")"
-                )
+                if slot == 0 { throw fail(.indexOutOfRange, message) }
+                dangling(message)
+                continue
             }
             if slot == 0 { vertex = Int(resolved) }
         }

@@ -134,22 +134,20 @@ extension PLYDocument {
     /// Counts and bounds without building the geometry: what `inspect` reports. Every face index
     /// is still checked.
     public func statistics(file: String) throws(ScanImportError) -> (
-        vertexCount: Int, polygonCount: Int, triangleCount: Int, lineCount: Int, bounds: Bounds?
+        vertexCount: Int, polygonCount: Int, triangleCount: Int, lineCount: Int, bounds: Bounds?, nonFiniteCount: Int
     ) {
-        guard let vertices = vertexData else { return (0, 0, 0, 0, nil) }
+        guard let vertices = vertexData else { return (0, 0, 0, 0, nil, 0) }
         let count = vertices.element.count
         var triangles = 0
         let polygons = try forEachTriangle(file: file, vertexCount: count) { _, _, _ in triangles += 1 }
-        var bounds: Bounds?
+        var bounds: (bounds: Bounds?, nonFinite: Int) = (nil, 0)
         if let positions = vertices.positions {
-            bounds = ScanGeometry(positions: positions).bounds
-        } else if let x = vertices.scalars["x"]?.range, let y = vertices.scalars["y"]?.range,
-            let z = vertices.scalars["z"]?.range
-        {
-            bounds = Bounds(
-                min: [x.lowerBound, y.lowerBound, z.lowerBound], max: [x.upperBound, y.upperBound, z.upperBound])
+            bounds = ScanGeometry.finiteBounds(positions)
+        } else if let x = vertices.scalars["x"], let y = vertices.scalars["y"], let z = vertices.scalars["z"] {
+            let columns = [x, y, z]
+            bounds = ScanGeometry.finiteBounds(count: count) { axis, index in columns[axis].double(at: index) }
         }
-        return (count, polygons, triangles, element(named: "edge")?.element.count ?? 0, bounds)
+        return (count, polygons, triangles, element(named: "edge")?.element.count ?? 0, bounds.bounds, bounds.nonFinite)
     }
 
     private func checkedIndex(

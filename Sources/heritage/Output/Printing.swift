@@ -5,6 +5,10 @@ import HeritageStore
 func prettyJSON<T: Encodable>(_ value: T) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    // Readers keep non-finite values out of what they report; should one slip through, the
+    // output still encodes (as JSON5 and Python write it) instead of failing unnamed.
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+        positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
     return try encoder.encode(value)
 }
 
