@@ -44,36 +44,60 @@ struct ConditionAdd: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
-    @Option(help: "The site's code or id (with --from-finding: the finding's site).") var site: String?
+    @Option(help: "Required: the site's code or id (with --from-finding: the finding's site).") var site: String?
     @Option(
         name: .customLong("from-finding"),
         help: "Draft from this finding of `heritage diff` (id or its first characters).")
     var fromFinding: String?
     @Option(help: "The survey this assessment comes from (id or its first characters).") var survey: String?
-    @Option(help: "Who assessed.") var assessor: String
+    @Option(help: "Required: who assessed.") var assessor: String?
     @Option(
         help:
-            "The date (YYYY-MM-DD, YYYY-MM or YYYY); with --qualifier between, the first date; with --from-finding, default today (UTC)."
+            "Required: the date (YYYY-MM-DD, YYYY-MM or YYYY); with --qualifier between, the first date; with --from-finding, default today (UTC)."
     )
     var date: String?
     @Option(help: "How to read the date: on (default), before, after, between.") var qualifier: String = "on"
     @Option(name: .customLong("end-date"), help: "With --qualifier between: the last date.") var endDate: String?
-    @Option(help: "How it was assessed (with --from-finding, default scan-comparison).") var activity: String?
-    @Option(help: "Overall condition.") var condition: String
+    @Option(
+        help:
+            "Required: how it was assessed (\(AssessmentActivity.allCases.map(\.rawValue).joined(separator: ", "))); with --from-finding, default scan-comparison."
+    )
+    var activity: String?
+    @Option(help: "Required: overall condition (\(OverallCondition.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var condition: String?
     @Option(help: "Damage extent (share of the site's area; default unknown, or the finding's share).")
     var extent: String?
     @Option(name: .customLong("cause-category"), help: "Disturbance cause category.") var causeCategory: String?
     @Option(name: .customLong("cause-type"), help: "Disturbance cause type.") var causeType: String?
     @Option(help: "Effect of the disturbance (repeatable).") var effect: [String] = []
-    @Option(help: "The assessor's certainty.") var certainty: String
+    @Option(help: "Required: the assessor's certainty (\(Certainty.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var certainty: String?
     @Option(help: "Level of ongoing threat.") var threat: String?
     @Option(help: "Priority of a response.") var priority: String?
     @Option(help: "Notes, including the evidence the assessment rests on.") var notes: String?
     @Option(help: "The assessment this one corrects (id or its first characters).") var supersedes: String?
     @Flag(name: .long, help: "Print the stored assessment as JSON.") var json = false
 
+    /// Every missing required option at once, not one per attempt.
+    func validate() throws {
+        var missing = [String]()
+        if fromFinding == nil && site == nil { missing.append("--site") }
+        if assessor == nil { missing.append("--assessor") }
+        if fromFinding == nil && date == nil { missing.append("--date") }
+        if fromFinding == nil && activity == nil { missing.append("--activity") }
+        if condition == nil { missing.append("--condition") }
+        if certainty == nil { missing.append("--certainty") }
+        guard missing.isEmpty else {
+            let list = missing.joined(separator: ", ")
+            throw ValidationError(
+                "missing \(missing.count == 1 ? "a required option" : "\(missing.count) required options"): \(list)"
+                    + (fromFinding == nil ? " (--from-finding FINDING supplies the site, date and activity)" : ""))
+        }
+    }
+
     func run() throws {
         let store = try archive.open()
+        guard let assessor, let condition, let certainty else { throw ValidationError("missing a required option") }
         let finding = try fromFinding.map { try store.finding($0) }
         if let finding, let site, try store.site(site)?.id != finding.siteID {
             throw ValidationError("finding \(finding.id) was recorded on another site than \(site)")

@@ -109,7 +109,7 @@ struct DemoCommand: ParsableCommand {
             throw ExitCode.failure
         }
         print(
-            "Verified: database intact, audit chain of \(report.eventCount) events intact, every record matches its audit trail."
+            "Verified: database intact, audit chain of \(counted(report.eventCount, "event")) intact, every record matches its audit trail."
         )
         print(String(format: "Done in %.2f s. Explore it with:", Date().timeIntervalSince(started)))
         print("  heritage site list --archive \(folder.path)")

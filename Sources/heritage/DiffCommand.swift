@@ -62,10 +62,13 @@ struct DiffCommand: ParsableCommand {
     var icpMetric: String = "point-to-plane"
     @Option(name: .customLong("max-correspondence"), help: "ICP: pairs farther apart are ignored.")
     var maxCorrespondence: Double?
-    @Option(name: .customLong("stable-region"), help: "ICP: only points in this box take part: x0,y0,z0,x1,y1,z1.")
+    @Option(
+        name: .customLong("stable-region"), parsing: .unconditional,
+        help: "ICP: only points in this box take part: x0,y0,z0,x1,y1,z1.")
     var stableRegion: String?
     @Option(
-        name: .customLong("initial-transform"), help: "16 numbers, a 4×4 matrix row by row, applied to AFTER first.")
+        name: .customLong("initial-transform"), parsing: .unconditional,
+        help: "16 numbers, a 4×4 matrix row by row, applied to AFTER first.")
     var initialTransform: String?
     @Option(name: .customLong("normal-radius"), help: "M3C2 normal scale(s): a radius, or several separated by commas.")
     var normalRadius: String?
@@ -90,6 +93,7 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("min-points"), help: "M3C2: fewest points per epoch in a cylinder.") var minPoints: Int =
         3
     @Option(
+        parsing: .unconditional,
         help:
             "Which side of the before surface is out: auto (default: a mesh's winding; +z for LAS and mostly horizontal clouds; else outward), outward (propagated over a neighbour graph), winding, +z, -x, …, a viewpoint X,Y,Z, or away:X,Y,Z."
     ) var orient: String = "auto"

@@ -31,7 +31,7 @@ extension ImportCommand {
         }
         guard checked.isComplete else {
             throw ValidationError(
-                "\(url.path) is incomplete: fetch.txt lists \(checked.bag.missingFetched.count) files it does not hold "
+                "\(url.path) is incomplete: fetch.txt lists \(counted(checked.bag.missingFetched.count, "file")) it does not hold "
                     + "(\(checked.bag.missingFetched.prefix(3).joined(separator: ", "))); fetch them first; nothing was stored"
             )
         }
@@ -44,19 +44,19 @@ extension ImportCommand {
             verification: [
                 "bagitVersion": checked.bag.version ?? "?", "tagFileEncoding": checked.bag.encoding ?? "?",
                 "algorithms": checked.bag.algorithms.joined(separator: ", "),
-                "payload": "\(checked.bag.payloadFiles) files, \(checked.bag.payloadBytes) bytes",
+                "payload": "\(counted(checked.bag.payloadFiles, "file")), \(checked.bag.payloadBytes) bytes",
                 "fixity": "every payload and tag manifest checked on receipt: valid and complete",
                 "signature": checked.signature, "heritagePackage": checked.isHeritagePackage ? "yes" : "no",
             ])
         ingestion.verification["checkedAt"] = Timestamp.now()
-        let method = try self.method.map { try SurveyMethod.parse($0).rawValue }
+        let methods = try capturedMethods()
         var payload: [AssetImportRequest] = []
         let paths = checked.bag.payloadDigests.keys.sorted()
         for path in paths {
             let file = root.appending(path: path).path
             var request: AssetImportRequest
             do {
-                request = try self.request(for: file, method: method, scratch: scratch, index: payload.count)
+                request = try self.request(for: file, method: methods.all, scratch: scratch, index: payload.count)
             } catch let error as ScanImportError where error.code == .unsupported || error.code == .unreadable {
                 request = documentRequest(file, path: path)
             }

@@ -23,8 +23,11 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "The survey the files come from (id or its first characters).") var survey: String?
     @Option(help: "Add the file as the next version of this asset (id or its first characters).") var asset: String?
     @Option(help: "Title of the new asset (default: the file name).") var title: String?
-    @Option(help: "How it was captured: \(SurveyMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var method: String?
+    @Option(
+        help:
+            "How it was captured: \(SurveyMethod.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable: METHOD for every file, FILE=METHOD for one (the file as given)."
+    )
+    var method: [String] = []
     @Option(name: .customLong("captured-at"), help: "When it was captured (ISO 8601), if the file does not say.")
     var capturedAt: String?
     @Option(help: "Who operated the device.") var `operator`: String?
@@ -88,18 +91,44 @@ struct ImportCommand: ParsableCommand {
 
     /// Examines the files and stores them in one transaction (the demo calls this too).
     func importFiles(into store: HeritageArchive) throws -> [Outcome] {
-        let method = try self.method.map { try SurveyMethod.parse($0).rawValue }
+        let methods = try capturedMethods()
         var requests: [AssetImportRequest] = []
         let scratch = FileManager.default.temporaryDirectory.appending(path: "heritage-import-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         for file in files {
-            requests.append(try request(for: file, method: method, scratch: scratch, index: requests.count))
+            requests.append(
+                try request(
+                    for: file, method: methods.perFile[file] ?? methods.all, scratch: scratch, index: requests.count))
         }
         return try storeRequests(requests, files: files, in: store)
     }
 
     /// Reads a file completely and describes it for the archive: its reader's summary, capture
     /// metadata, thumbnail and world file (photographs), and the files an OBJ names.
+    /// `--method METHOD` (every file) and `--method FILE=METHOD` (one file), checked before
+    /// any file is read: a FILE that is not among the files given is an error.
+    func capturedMethods() throws -> (all: String?, perFile: [String: String]) {
+        var all: String?
+        var perFile: [String: String] = [:]
+        for entry in method {
+            if let equals = entry.lastIndex(of: "=") {
+                let file = String(entry[..<equals])
+                guard files.contains(file) else {
+                    throw ValidationError(
+                        "--method \(entry): \(file) is not among the files given (\(files.joined(separator: ", ")))")
+                }
+                guard perFile[file] == nil else { throw ValidationError("--method gives \(file) twice") }
+                perFile[file] = try SurveyMethod.parse(String(entry[entry.index(after: equals)...])).rawValue
+            } else {
+                guard all == nil else {
+                    throw ValidationError("--method without FILE= can be given once; use FILE=METHOD for the others")
+                }
+                all = try SurveyMethod.parse(entry).rawValue
+            }
+        }
+        return (all, perFile)
+    }
+
     func request(for file: String, method: String?, scratch: URL, index: Int) throws -> AssetImportRequest {
         let inspection = try ScanInspector.examine(path: file)
         var related = inspection.references.compactMap { reference in

@@ -71,7 +71,8 @@ struct PackageCommand: ParsableCommand {
         print("Wrote a BagIt package of \(written.report.site.code) to \(written.folder.path)")
         print(
             "  \(written.payloadFiles) payload files, \(written.payloadBytes) bytes"
-                + (written.withheldFiles > 0 ? "; \(written.withheldFiles) files withheld (restricted position)" : ""))
+                + (written.withheldFiles > 0
+                    ? "; \(counted(written.withheldFiles, "file")) withheld (restricted position)" : ""))
         if let fingerprint = written.fingerprint { print("  signed with key \(fingerprint)") }
         if let timestamp = written.timestamp {
             print("  timestamped \(timestamp.timeText) by \(tsa ?? "?") (token serial \(timestamp.serialNumber))")
@@ -79,7 +80,7 @@ struct PackageCommand: ParsableCommand {
         if !written.report.archiveCheck.verified {
             printError(
                 "warning: UNVERIFIED package (--allow-unverified): the archive failed its check with "
-                    + "\(written.report.archiveCheck.problems.count) problems; bag-info.txt says so")
+                    + "\(counted(written.report.archiveCheck.problems.count, "problem")); bag-info.txt says so")
         }
         if let zip = written.zip { print("  zipped to \(zip.path)") }
         print("  check it: heritage verify --bag \(written.folder.path)" + (keyPath.map { " --key \($0).pub" } ?? ""))

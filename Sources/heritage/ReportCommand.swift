@@ -50,14 +50,14 @@ struct ReportCommand: ParsableCommand {
         print("Wrote the report on \(report.site.code) to \(written.folder.path)")
         print("  \(ReportWriter.htmlName), \(ReportWriter.jsonName), \(written.files.count - 2) images")
         print(
-            "  \(report.timeline.count) assessments, \(report.surveys.filter { $0.id != nil }.count) surveys, \(report.comparisons.count) comparisons, \(report.custody.events.count) audit events"
+            "  \(counted(report.timeline.count, "assessment")), \(counted(report.surveys.filter { $0.id != nil }.count, "survey")), \(counted(report.comparisons.count, "comparison")), \(counted(report.custody.events.count, "audit event"))"
                 + (report.custody.verified ? " (hashes recomputed: intact)" : " (CHAIN PROBLEMS: see the report)"))
         if report.archiveCheck.verified {
             print("  archive checked first: audit chain, the site's rows against their events, blob hashes")
         } else {
             printError(
                 "warning: UNVERIFIED report (--allow-unverified): the archive failed its check with "
-                    + "\(report.archiveCheck.problems.count) problems, listed on the report's first page")
+                    + "\(counted(report.archiveCheck.problems.count, "problem")), listed on the report's first page")
         }
         if report.locationGeneralised { print("  restricted site: positions generalised to 0.1°") }
         print("  check it: cd \(written.folder.path) && sha256sum -c \(ReportWriter.manifestName)")

@@ -63,7 +63,7 @@ struct VerifyCommand: ParsableCommand {
             try printJSON(report)
         } else if report.isValid {
             print(
-                "OK: database intact, audit chain of \(report.eventCount) events intact, \(report.siteCount) sites, \(report.assessmentCount) assessments and \(report.versionCount) asset versions match their audit trail, \(report.blobCount) blobs re-hashed"
+                "OK: database intact, audit chain of \(counted(report.eventCount, "event")) intact, \(counted(report.siteCount, "site")), \(counted(report.surveyCount ?? 0, "survey")), \(counted(report.assessmentCount, "assessment")), \(counted(report.findingCount ?? 0, "finding")) and \(counted(report.versionCount, "asset version")) match their audit trail, \(counted(report.blobCount, "blob")) re-hashed"
             )
         } else {
             for problem in report.problems { printError("FAILED: \(problem)") }

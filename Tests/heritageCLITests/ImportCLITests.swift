@@ -99,7 +99,7 @@ import Testing
         #expect(try Data(contentsOf: folder.appending(path: "out/cloud.ply")) == Data(contentsOf: cloud))
         let verify = try heritage("verify")
         #expect(
-            verify.status == 0 && verify.stdout.contains("1 asset versions match their audit trail, 1 blobs re-hashed"))
+            verify.status == 0 && verify.stdout.contains("1 asset version match their audit trail, 1 blob re-hashed"))
     }
 
     @Test func aFileThatCannotBeReadImportsNothing() throws {
@@ -128,6 +128,6 @@ import Testing
         let finished = try heritage("import", "--site", "SY-PAL-BEL", large.path)
         #expect(finished.status == 0, "\(finished.stderr)")
         let verify = try heritage("verify")
-        #expect(verify.status == 0 && verify.stdout.contains("1 blobs re-hashed"), "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.status == 0 && verify.stdout.contains("1 blob re-hashed"), "\(verify.stdout)\(verify.stderr)")
     }
 }

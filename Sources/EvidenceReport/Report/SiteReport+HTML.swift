@@ -75,7 +75,7 @@ extension SiteReport {
         rows.append([
             .text("Evidence"),
             .text(
-                "\(surveys.filter { $0.id != nil }.count) surveys, \(files) archived files, \(comparisons.count) comparisons, "
+                "\(counted(surveys.filter { $0.id != nil }.count, "survey")), \(counted(files, "archived file")), \(counted(comparisons.count, "comparison")), "
                     + "\(custody.events.count) audit events"),
         ])
         for comparison in comparisons {

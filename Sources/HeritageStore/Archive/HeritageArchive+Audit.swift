@@ -106,6 +106,7 @@ extension HeritageArchive {
                 let survey = try Survey(row: row)
                 try Self.compare(
                     survey, id: survey.id, noun: "survey \(survey.id)", latest["survey"]?[survey.id], &report)
+                report.surveyCount = (report.surveyCount ?? 0) + 1
             }
             for row in try Row.fetchAll(db, sql: "SELECT * FROM conditionAssessment ORDER BY seq") {
                 let assessment = try ConditionAssessment(row: row)
@@ -129,6 +130,7 @@ extension HeritageArchive {
                 let finding = try Finding(row: row)
                 try Self.compare(
                     finding, id: finding.id, noun: "finding \(finding.id)", latest["finding"]?[finding.id], &report)
+                report.findingCount = (report.findingCount ?? 0) + 1
             }
             for row in try Row.fetchAll(db, sql: "SELECT * FROM bagIngestion ORDER BY seq") {
                 let ingestion = try BagIngestion(row: row)
@@ -205,6 +207,9 @@ public struct VerificationReport: Sendable, Codable {
     public var eventCount = 0
     public var siteCount = 0
     public var assessmentCount = 0
+    /// Surveys and findings checked (absent from reports written before they were counted).
+    public var surveyCount: Int? = 0
+    public var findingCount: Int? = 0
     public var versionCount = 0
     public var blobCount = 0
 

@@ -34,6 +34,7 @@ extension HeritageArchive {
                 try Self.compareScoped(
                     db, survey, id: survey.id, seq: row["seq"], type: "survey", noun: "survey \(survey.id)", &report,
                     &located)
+                report.surveyCount = (report.surveyCount ?? 0) + 1
             }
             for row in try rows("SELECT * FROM conditionAssessment WHERE siteId = ? ORDER BY seq") {
                 let assessment = try ConditionAssessment(row: row)
@@ -65,6 +66,7 @@ extension HeritageArchive {
                 try Self.compareScoped(
                     db, finding, id: finding.id, seq: row["seq"], type: "finding", noun: "finding \(finding.id)",
                     &report, &located)
+                report.findingCount = (report.findingCount ?? 0) + 1
             }
             for row in try rows("SELECT * FROM bagIngestion WHERE siteId = ? ORDER BY seq") {
                 let ingestion = try BagIngestion(row: row)

@@ -17,10 +17,18 @@ extension HeritageArchive {
 
     static func insertSite(_ db: Database, _ site: Site, actor: String, time: String = Timestamp.now()) throws {
         if let existing = try db.fetchCached(
-            String.self, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE OR id = ?",
-            arguments: [site.code, site.id])
+            String.self, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE", arguments: [site.code])
         {
-            throw HeritageStoreError(.conflict, "a site with code \(existing) or id \(site.id) already exists")
+            throw HeritageStoreError(
+                .conflict,
+                "a site with code \(existing) already exists"
+                    + (existing == site.code ? "" : " (codes are compared without regard to case)"))
+        }
+        // An id the user gave (an import, a copy); one generated here cannot collide.
+        if let existing = try db.fetchCached(
+            String.self, sql: "SELECT code FROM site WHERE id = ?", arguments: [site.id])
+        {
+            throw HeritageStoreError(.conflict, "site \(existing) already has the id \(site.id) given for \(site.code)")
         }
         let seq = try SiteWriter(db).insert(site, time: time)
         try AuditLog.append(

@@ -93,12 +93,18 @@ extension HeritageArchive {
     public func exportGeoJSON(includeRestricted: Bool = false) throws -> String {
         let conditions = try latestConditions()
         var features: [[String: Any]] = []
+        var generalisedCount = 0
         for site in try allSites() {
             var fields = SiteFields.fields(
                 of: site, latestCondition: conditions[site.id], includeRestricted: includeRestricted)
             let latitude = Double(fields.removeValue(forKey: "latitude") ?? "") ?? 0
             let longitude = Double(fields.removeValue(forKey: "longitude") ?? "") ?? 0
-            var properties: [String: Any] = fields.filter { !$0.value.isEmpty && $0.key != "boundary" }
+            var properties: [String: Any] = fields.filter {
+                !$0.value.isEmpty && $0.key != "boundary" && $0.key != "generalised"
+            }
+            let generalised = fields["generalised"] == "true"
+            properties["generalised"] = generalised
+            if generalised { generalisedCount += 1 }
             if let boundary = fields["boundary"], !boundary.isEmpty,
                 let object = try? JSONSerialization.jsonObject(with: Data(boundary.utf8))
             {
@@ -110,7 +116,16 @@ extension HeritageArchive {
                 "properties": properties,
             ])
         }
-        let collection: [String: Any] = ["type": "FeatureCollection", "features": features]
+        // A foreign member (RFC 7946 §6.1) says so for the whole file as well as each feature.
+        var collection: [String: Any] = ["type": "FeatureCollection", "features": features]
+        if generalisedCount > 0 {
+            collection["heritage"] = [
+                "generalisedPositions": generalisedCount,
+                "note":
+                    "Features with generalised: true are restricted sites whose positions were generalised to the "
+                    + "centre of their 0.1° cell; heritage site import refuses them unless --accept-generalised.",
+            ]
+        }
         let data = try JSONSerialization.data(
             withJSONObject: collection, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"

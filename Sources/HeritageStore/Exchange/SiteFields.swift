@@ -20,7 +20,8 @@ import Foundation
 /// | `external_ids` | `scheme:value` entries separated by `\|`, e.g. `wikidata:Q123` |
 /// | `sources` | citations or URLs separated by `\|` |
 /// | `boundary` | a GeoJSON Polygon or MultiPolygon |
-/// | `latest_condition`, `generalised` | written by exports, ignored by imports |
+/// | `latest_condition` | written by exports, ignored by imports |
+/// | `generalised` | written by exports: `true` where a restricted site's position was generalised to its 0.1° cell; imports refuse such rows unless told to accept them |
 public enum SiteFields {
     public static let columns = [
         "id", "code", "name", "name_language", "other_names", "kind", "community", "period", "description",
@@ -28,11 +29,18 @@ public enum SiteFields {
         "designations", "external_ids", "sources", "boundary", "latest_condition", "generalised",
     ]
     static let required = ["code", "name", "kind", "latitude", "longitude"]
+    /// Half the diagonal of a 0.1° cell at the equator: how far a generalised position may be
+    /// from the true one.
+    static let generalisedPrecisionMetres = 7_900.0
+    /// The source a generalised row imported with `--accept-generalised` is given.
+    public static let generalisedNote =
+        "Position generalised to its 0.1° cell by the export this site was imported from (--accept-generalised)"
 
     /// Builds a site from text fields (`field(column)` gives a column's text), appending every
     /// problem found to `issues` (one per field).
     static func site(
-        from field: (String) -> String?, line: Int, unit: String = "line", issues: inout [ImportIssue]
+        from field: (String) -> String?, line: Int, unit: String = "line", acceptGeneralised: Bool = false,
+        issues: inout [ImportIssue]
     ) -> Site? {
         let before = issues.count
         func report(_ column: String?, _ reason: String) {
@@ -74,7 +82,15 @@ public enum SiteFields {
                 try GeoPoint(latitude: 0, longitude: try parseCoordinate(raw, isLatitude: false)).longitude
             }
         }
-        let precision = value("precision_m").flatMap { raw in
+        let generalised = ["true", "1", "yes"].contains(value("generalised")?.lowercased() ?? "")
+        if generalised && !acceptGeneralised {
+            report(
+                "generalised",
+                "the position is generalised to its 0.1° cell (exported without --include-restricted): importing it "
+                    + "would store the cell's centre as the site's position; export with --include-restricted, or "
+                    + "import with --accept-generalised to keep it marked as generalised")
+        }
+        var precision = value("precision_m").flatMap { raw in
             attempt("precision_m") { () throws -> Double in
                 guard let metres = Double(raw), metres.isFinite, metres >= 0 else {
                     throw HeritageStoreError(.invalidInput, "'\(raw)' is not a non-negative number of metres")
@@ -82,7 +98,14 @@ public enum SiteFields {
                 return metres
             }
         }
-        let certainty = attempt("location_certainty") { try value("location_certainty").map(Certainty.parse) ?? .high }
+        var certainty = attempt("location_certainty") { try value("location_certainty").map(Certainty.parse) ?? .high }
+        var sources = value("sources").map(entries) ?? []
+        if generalised {
+            // Marked: the precision covers the whole cell, the certainty is low, and a source says why.
+            precision = max(precision ?? 0, generalisedPrecisionMetres)
+            certainty = certainty.map { _ in .low }
+            sources.append(generalisedNote)
+        }
         let sensitivity = attempt("sensitivity") { try value("sensitivity").map(Sensitivity.parse) ?? .public }
         var names: [SiteName] = []
         if let name = value("name") {
@@ -133,7 +156,7 @@ public enum SiteFields {
             location: SiteLocation(
                 latitude: latitude, longitude: longitude, precisionMetres: precision, certainty: certainty),
             boundary: boundary, country: country, adminArea: value("admin_area"), sensitivity: sensitivity,
-            designations: designations, externalIDs: externalIDs, sources: value("sources").map(entries) ?? [])
+            designations: designations, externalIDs: externalIDs, sources: sources)
         do {
             return try draft.validated()
         } catch let error as HeritageStoreError {

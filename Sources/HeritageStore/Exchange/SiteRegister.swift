@@ -22,29 +22,56 @@ public struct SiteRegister: Sendable {
 
     /// Reads a register file. Structural errors (unreadable file, unterminated quote, not JSON)
     /// throw; problems in individual rows are collected in ``issues``.
-    public static func read(_ url: URL, format: Format? = nil) throws -> SiteRegister {
+    /// `acceptGeneralised`: take rows an export generalised (`generalised` true) at their
+    /// 0.1° cell, marked so, instead of refusing them.
+    public static func read(_ url: URL, format: Format? = nil, acceptGeneralised: Bool = false) throws -> SiteRegister {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw HeritageStoreError(.notFound, "no file at \(url.path)")
+        }
+        if isFolder.boolValue {
+            throw HeritageStoreError(.invalidInput, "\(url.path) is a folder; give a CSV or GeoJSON register file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw HeritageStoreError(.io, "cannot read \(url.path): \(error.localizedDescription)")
+            throw HeritageStoreError(.io, "cannot read \(url.path): \(String(describing: error))")
         }
-        let chosen = format ?? (["geojson", "json"].contains(url.pathExtension.lowercased()) ? .geojson : .csv)
-        return try parse(Array(data), fileName: url.lastPathComponent, format: chosen)
+        let chosen = format ?? detectedFormat(Array(data.prefix(4096)), name: url.lastPathComponent)
+        return try parse(
+            Array(data), fileName: url.lastPathComponent, format: chosen, acceptGeneralised: acceptGeneralised)
     }
 
-    public static func parse(_ bytes: [UInt8], fileName: String, format: Format) throws -> SiteRegister {
+    /// GeoJSON when the content starts (after a byte-order mark and white space) with `{` or
+    /// `[`, whatever the file is called: a register saved as .txt is still GeoJSON. Otherwise
+    /// CSV, unless the name says .geojson or .json (then the JSON reader names the problem).
+    static func detectedFormat(_ start: [UInt8], name: String) -> Format {
+        var bytes = start[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }),
+            first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        {
+            return .geojson
+        }
+        let suffix = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        return ["geojson", "json"].contains(suffix) ? .geojson : .csv
+    }
+
+    public static func parse(
+        _ bytes: [UInt8], fileName: String, format: Format, acceptGeneralised: Bool = false
+    ) throws -> SiteRegister {
         var register = SiteRegister(
             fileName: fileName, format: format, sha256: SHA256.hash(data: bytes).hexString, entries: [], issues: [])
         switch format {
-        case .csv: try register.parseCSV(bytes)
-        case .geojson: try register.parseGeoJSON(bytes)
+        case .csv: try register.parseCSV(bytes, acceptGeneralised: acceptGeneralised)
+        case .geojson: try register.parseGeoJSON(bytes, acceptGeneralised: acceptGeneralised)
         }
         register.checkDuplicates()
         return register
     }
 
-    private mutating func parseCSV(_ bytes: [UInt8]) throws {
+    private mutating func parseCSV(_ bytes: [UInt8], acceptGeneralised: Bool) throws {
         let records = try CSVReader.records(bytes, file: fileName)
         guard let header = records.first else {
             throw HeritageStoreError(.invalidInput, "the file is empty; expected a header row", location: fileName)
@@ -71,7 +98,8 @@ public struct SiteRegister: Sendable {
             }
             var rowIssues: [ImportIssue] = []
             let site = SiteFields.site(
-                from: { columnIndex[$0].map { record.fields[$0] } }, line: record.line, issues: &rowIssues)
+                from: { columnIndex[$0].map { record.fields[$0] } }, line: record.line,
+                acceptGeneralised: acceptGeneralised, issues: &rowIssues)
             return (site.map { Entry(position: record.line, site: $0) }, rowIssues)
         }
         for (entry, rowIssues) in checked {
@@ -80,7 +108,7 @@ public struct SiteRegister: Sendable {
         }
     }
 
-    private mutating func parseGeoJSON(_ bytes: [UInt8]) throws {
+    private mutating func parseGeoJSON(_ bytes: [UInt8], acceptGeneralised: Bool) throws {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes))
@@ -116,6 +144,7 @@ public struct SiteRegister: Sendable {
             for (key, value) in feature["properties"] as? [String: Any] ?? [:] {
                 switch value {
                 case let text as String: fields[key] = text
+                case let flag as Bool where key == "generalised": fields[key] = flag ? "true" : "false"
                 case let number as NSNumber: fields[key] = number.stringValue
                 case let object as [String: Any] where key == "boundary":
                     if let data = try? JSONSerialization.data(withJSONObject: object) {
@@ -125,7 +154,10 @@ public struct SiteRegister: Sendable {
                 default: report(key, "expected text or a number")
                 }
             }
-            if let site = SiteFields.site(from: { fields[$0] }, line: number, unit: "feature", issues: &issues) {
+            if let site = SiteFields.site(
+                from: { fields[$0] }, line: number, unit: "feature", acceptGeneralised: acceptGeneralised,
+                issues: &issues)
+            {
                 entries.append(Entry(position: number, site: site))
             }
         }

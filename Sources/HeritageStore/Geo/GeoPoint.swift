@@ -32,7 +32,12 @@ public struct GeoPoint: Codable, Hashable, Sendable {
 /// degrees, minutes and seconds with a hemisphere letter ("43°20′14.16″N", "17 48 54.19 E").
 public func parseCoordinate(_ text: String, isLatitude: Bool) throws -> Double {
     let trimmed = text.trimmed
-    if let value = Double(trimmed), value.isFinite { return value }
+    // Decimal only: Swift's Double(_:) also reads hexadecimal ("0x10" is 16) and "infinity".
+    func decimal(_ text: String) -> Double? {
+        guard !text.isEmpty, text.allSatisfy({ "0123456789+-.eE".contains($0) }) else { return nil }
+        return Double(text).flatMap { $0.isFinite ? $0 : nil }
+    }
+    if let value = decimal(trimmed) { return value }
     var sign = 1.0
     var body = Substring(trimmed)
     if let last = body.last, "NSEWnsew".contains(last) {
@@ -45,12 +50,12 @@ public func parseCoordinate(_ text: String, isLatitude: Bool) throws -> Double {
         body = body.dropLast()
     }
     let parts = body.split(whereSeparator: { "°′″'\" dms".contains($0) }).map(String.init)
-    guard (1...3).contains(parts.count), let degrees = Double(parts[0]) else {
+    guard (1...3).contains(parts.count), let degrees = decimal(parts[0]) else {
         throw HeritageStoreError(
             .invalidInput, "'\(text)' is not a coordinate; expected decimal degrees or degrees minutes seconds")
     }
-    let minutes = parts.count > 1 ? Double(parts[1]) : 0
-    let seconds = parts.count > 2 ? Double(parts[2]) : 0
+    let minutes = parts.count > 1 ? decimal(parts[1]) : 0
+    let seconds = parts.count > 2 ? decimal(parts[2]) : 0
     guard let minutes, let seconds, (0..<60).contains(minutes), (0..<60).contains(seconds) else {
         throw HeritageStoreError(.invalidInput, "'\(text)' has minutes or seconds outside 0..<60")
     }

@@ -29,12 +29,8 @@ extension HeritageArchive {
             throw HeritageStoreError(.invalidInput, "radius must be a non-negative number of kilometres")
         }
         return try read { db in
-            let found = try Self.candidates(
-                db, boxes: GreatCircle.boundingBoxes(around: center, radiusKm: radiusKm), filter: filter
-            ).compactMap { row -> (Row, Double)? in
-                let distance = GreatCircle.distanceKm(center, Self.point(row))
-                return distance <= radiusKm ? (row, distance) : nil
-            }
+            let found = try Self.within(
+                db, center: center, radiusKm: radiusKm, filter: filter, includeRestricted: includeRestricted)
             return Self.nearestFirst(found, limit: filter.limit, center: center, includeRestricted: includeRestricted)
         }
     }
@@ -51,12 +47,8 @@ extension HeritageArchive {
             var radius = 10.0
             let halfCircumference = Double.pi * GreatCircle.earthRadiusKm
             while true {
-                let found = try Self.candidates(
-                    db, boxes: GreatCircle.boundingBoxes(around: center, radiusKm: radius), filter: filter
-                ).compactMap { row -> (Row, Double)? in
-                    let distance = GreatCircle.distanceKm(center, Self.point(row))
-                    return distance <= radius ? (row, distance) : nil
-                }
+                let found = try Self.within(
+                    db, center: center, radiusKm: radius, filter: filter, includeRestricted: includeRestricted)
                 if found.count >= count || radius >= halfCircumference {
                     return Self.nearestFirst(found, limit: count, center: center, includeRestricted: includeRestricted)
                 }
@@ -137,8 +129,41 @@ extension HeritageArchive {
         return (clauses.joined(separator: " AND "), arguments)
     }
 
-    static func candidates(_ db: Database, boxes: [GeoBox], filter: SiteFilter) throws -> [Row] {
-        let (whereSQL, filterArguments) = filterSQL(filter)
+    /// The farthest a restricted site's generalised position (its 0.1° cell's centre) lies from
+    /// the exact one: half the cell's diagonal, at most 7.9 km.
+    static let generalisationReachKm = 8.0
+
+    /// The sites within `radiusKm` of `center`, with their distances. Without
+    /// `includeRestricted`, a restricted site is found and measured at its generalised position,
+    /// as it is shown: by the exact one, a search of 50 m would tell that it lies within 50 m.
+    static func within(
+        _ db: Database, center: GeoPoint, radiusKm: Double, filter: SiteFilter, includeRestricted: Bool
+    ) throws -> [(Row, Double)] {
+        var found: [(Row, Double)] = []
+        for row in try candidates(
+            db, boxes: GreatCircle.boundingBoxes(around: center, radiusKm: radiusKm), filter: filter)
+        where includeRestricted || !isRestricted(row) {
+            let distance = GreatCircle.distanceKm(center, point(row))
+            if distance <= radiusKm { found.append((row, distance)) }
+        }
+        guard !includeRestricted else { return found }
+        let wider = GreatCircle.boundingBoxes(around: center, radiusKm: radiusKm + generalisationReachKm)
+        for row in try candidates(db, boxes: wider, filter: filter, restrictedOnly: true) {
+            let distance = GreatCircle.distanceKm(center, point(row).generalised)
+            if distance <= radiusKm { found.append((row, distance)) }
+        }
+        return found
+    }
+
+    static func isRestricted(_ row: Row) -> Bool {
+        (Sensitivity(rawValue: row["sensitivity"]) ?? .restricted) == .restricted
+    }
+
+    static func candidates(_ db: Database, boxes: [GeoBox], filter: SiteFilter, restrictedOnly: Bool = false) throws
+        -> [Row]
+    {
+        var (whereSQL, filterArguments) = filterSQL(filter)
+        if restrictedOnly { whereSQL += " AND s.sensitivity = 'restricted'" }
         let boxSQL = boxes.map { _ in
             "(minLatitude >= ? AND maxLatitude <= ? AND minLongitude >= ? AND maxLongitude <= ?)"
         }.joined(separator: " OR ")

@@ -5,7 +5,10 @@ struct Table {
 
     init(_ headers: String...) { self.headers = headers }
 
-    mutating func add(_ cells: String...) { rows.append(cells) }
+    /// Control characters in a cell (a name with a line break, a tab, an escape sequence) are
+    /// shown escaped, `\n`, `\t`, `\u{1B}`: one row stays one line, and a terminal is not
+    /// driven by data.
+    mutating func add(_ cells: String...) { rows.append(cells.map(escapedControls)) }
 
     func render() -> String {
         var widths = headers.map(\.count)
@@ -27,4 +30,24 @@ struct Table {
 
 func truncated(_ text: String, _ limit: Int) -> String {
     text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+}
+
+/// `text` with its control characters written as Swift escapes.
+func escapedControls(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+    var result = ""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        default:
+            if scalar.properties.generalCategory == .control {
+                result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return result
 }

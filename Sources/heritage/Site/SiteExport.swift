@@ -41,6 +41,6 @@ struct SiteExport: ParsableCommand {
         } catch {
             throw HeritageStoreError(.io, "cannot write \(out): \(error.localizedDescription)")
         }
-        printError("Wrote \(try store.siteCount()) sites to \(out)")
+        printError("Wrote \(counted(try store.siteCount(), "site")) to \(out)")
     }
 }

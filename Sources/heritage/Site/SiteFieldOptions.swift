@@ -6,15 +6,17 @@ import HeritageStore
 struct SiteFieldOptions: ParsableArguments {
     @Option(help: "Unique reference code, e.g. SY-PAL-BEL.") var code: String?
     @Option(help: "Primary name.") var name: String?
-    @Option(help: "BCP 47 language tag of --name (default en).") var language: String?
+    @Option(help: "BCP 47 language tag of --name (default und, undetermined, as in a register).") var language: String?
     @Option(name: .customLong("other-name"), help: "Another name as LANG:NAME (repeatable), e.g. ar:معبد بل")
     var otherNames: [String] = []
     @Option(help: "Site kind: \(SiteKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String?
     @Option(help: "Community or religion.") var community: String?
     @Option(help: "Period or construction date, e.g. '1557-1566'.") var period: String?
     @Option(help: "Description.") var description: String?
-    @Option(help: "WGS84 latitude (decimal or D°M′S″N).", transform: { $0 }) var latitude: String?
-    @Option(help: "WGS84 longitude (decimal or D°M′S″E).", transform: { $0 }) var longitude: String?
+    @Option(parsing: .unconditional, help: "WGS84 latitude (decimal or D°M′S″N; -33.5 for south).", transform: { $0 })
+    var latitude: String?
+    @Option(parsing: .unconditional, help: "WGS84 longitude (decimal or D°M′S″E; -70.6 for west).", transform: { $0 })
+    var longitude: String?
     @Option(help: "Position precision in metres.") var precision: Double?
     @Option(help: "Certainty of the position: \(Certainty.allCases.map(\.rawValue).joined(separator: ", ")).")
     var certainty: String?
@@ -32,7 +34,7 @@ struct SiteFieldOptions: ParsableArguments {
     func apply(to site: inout Site) throws {
         if let code { site.code = code }
         if let name {
-            let language = self.language ?? site.names.first(where: \.isPrimary)?.language ?? "en"
+            let language = self.language ?? site.names.first(where: \.isPrimary)?.language ?? "und"
             site.names.removeAll { $0.isPrimary }
             site.names.insert(SiteName(language: language, name: name, isPrimary: true), at: 0)
         } else if let language, let index = site.names.firstIndex(where: \.isPrimary) {

@@ -19,6 +19,12 @@ struct SiteImport: ParsableCommand {
     @Argument(help: "The register file (.csv, .geojson or .json).") var file: String
     @Option(help: "csv or geojson (default: from the file extension).") var format: String?
     @Flag(name: .long, help: "Check the file and report; change nothing.") var dryRun = false
+    @Flag(
+        name: .customLong("accept-generalised"),
+        help:
+            "Import rows an export generalised (generalised = true) at their 0.1° cell, marked so (precision 7.9 km, low certainty, a source saying why), instead of refusing them."
+    )
+    var acceptGeneralised = false
 
     func run() throws {
         let chosen = try format.map { name in
@@ -28,12 +34,13 @@ struct SiteImport: ParsableCommand {
             return format
         }
         let store = try archive.open()
-        let register = try SiteRegister.read(URL(filePath: file), format: chosen)
+        let register = try SiteRegister.read(
+            URL(filePath: file), format: chosen, acceptGeneralised: acceptGeneralised)
         let count = try store.importSites(register, actor: archive.resolvedActor, dryRun: dryRun)
         if dryRun {
-            print("\(file): \(count) sites checked, no problems; nothing was imported (--dry-run)")
+            print("\(file): \(counted(count, "site")) checked, no problems; nothing was imported (--dry-run)")
         } else {
-            print("Imported \(count) sites from \(file) (sha256 \(register.sha256.prefix(16))…)")
+            print("Imported \(counted(count, "site")) from \(file) (sha256 \(register.sha256.prefix(16))…)")
         }
     }
 }

@@ -17,7 +17,9 @@ struct SiteList: ParsableCommand {
     @OptionGroup var archive: ArchiveOptions
     @OptionGroup var filter: SiteFilterOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "Only sites inside SOUTH,WEST,NORTH,EAST (degrees; WEST > EAST crosses the antimeridian).")
+    @Option(
+        parsing: .unconditional,
+        help: "Only sites inside SOUTH,WEST,NORTH,EAST (degrees; WEST > EAST crosses the antimeridian).")
     var bbox: String?
 
     func run() throws {

@@ -15,20 +15,33 @@ struct SiteNear: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
-    @Argument(help: "The point as LATITUDE,LONGITUDE.") var point: String
+    /// One value, taken even when it starts with a minus (south, west): argument-parser would
+    /// read `-33.5,-70.6` as an option.
+    @Argument(parsing: .allUnrecognized, help: "The point as LATITUDE,LONGITUDE (-33.5,-70.6 for south and west).")
+    var point: [String] = []
     @Option(name: .customLong("radius-km"), help: "Search radius in kilometres (default 10).") var radiusKm: Double?
     @Option(help: "Return the N nearest sites instead of a radius search.") var nearest: Int?
     @OptionGroup var filter: SiteFilterOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if let unknown = point.first(where: { $0.hasPrefix("-") && Double($0.split(separator: ",").first ?? "") == nil }
+        ) {
+            throw ValidationError("Unknown option '\(unknown)'")
+        }
+        guard point.count == 1 else {
+            throw ValidationError(
+                point.isEmpty
+                    ? "Missing expected argument '<point>' (LATITUDE,LONGITUDE)"
+                    : "give one point, not \(point.count): \(point.joined(separator: " "))")
+        }
         if radiusKm != nil && nearest != nil { throw ValidationError("give either --radius-km or --nearest") }
         if let nearest, nearest < 1 { throw ValidationError("--nearest must be at least 1") }
     }
 
     func run() throws {
         let store = try archive.open()
-        let center = try parsePoint(point)
+        let center = try parsePoint(point[0])
         let sites =
             if let nearest {
                 try store.nearestSites(
