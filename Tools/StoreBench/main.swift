@@ -1,7 +1,10 @@
 // Registry benchmark: imports a generated register of N sites from CSV, then times radius
 // queries (10 km) and full-text searches against it. Deterministic (seeded) inputs.
 //
-//   swift run -c release store-bench [--sites N] [--queries Q] [--write-csv FILE]
+//   swift run -c release store-bench [--sites N] [--queries Q] [--write-csv FILE] [--keep-archive DIR]
+//
+// --keep-archive moves the archive to DIR afterwards, for timing the CLI on it
+// (Tools/bench-registry.sh).
 import Foundation
 import HeritageStore
 
@@ -101,7 +104,8 @@ if let index = CommandLine.arguments.firstIndex(of: "--write-csv"), index + 1 < 
     // Keep a copy of the generated register, e.g. to time `heritage site import` on it.
     try csv.write(toFile: CommandLine.arguments[index + 1], atomically: true, encoding: .utf8)
 }
-let archive = try HeritageArchive.create(at: folder.appending(path: "archive"), actor: "bench")
+let archiveURL = folder.appending(path: "archive")
+let archive = try HeritageArchive.create(at: archiveURL, actor: "bench")
 
 var imported = 0
 var parseMs = 0.0
@@ -138,3 +142,9 @@ print(
     String(
         format: "full-text search (top 50): %d queries, mean %.1f hits, p50 %.3f ms, p99 %.3f ms",
         queryCount, Double(hits) / Double(queryCount), percentile(search, 0.5), percentile(search, 0.99)))
+
+if let index = CommandLine.arguments.firstIndex(of: "--keep-archive"), index + 1 < CommandLine.arguments.count {
+    let kept = URL(filePath: CommandLine.arguments[index + 1])
+    try? FileManager.default.removeItem(at: kept)
+    try FileManager.default.moveItem(at: archiveURL, to: kept)
+}

@@ -80,63 +80,68 @@ extension HeritageArchive {
             }
             report.chainBreak = try AuditLog.firstBreak(db)
             // entitySeq is an unhashed locator: it must name the row that entityId names.
+            // The misplaced events are still an entity's history: kept by entity id (few: only
+            // tampering makes them) for the comparison below.
+            var misfiled: [String: [String: (Int64, String?)]] = [:]
             for table in ["site", "survey", "conditionAssessment", "asset", "assetVersion", "finding", "bagIngestion"] {
-                let misplaced = try Int64.fetchAll(
+                let misplaced = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT e.sequence FROM auditEvent e WHERE e.entityType = ? AND NOT EXISTS (
+                        SELECT e.sequence, e.entityId, e.newValue FROM auditEvent e WHERE e.entityType = ? AND NOT EXISTS (
                             SELECT 1 FROM \(table) t WHERE t.seq = e.entitySeq AND t.id = e.entityId)
+                        ORDER BY e.sequence
                         """,
                     arguments: [table])
-                for sequence in misplaced {
+                for row in misplaced {
+                    let sequence: Int64 = row["sequence"]
+                    misfiled[table, default: [:]][row["entityId"]] = (sequence, row["newValue"])
                     report.stateMismatches.append(
                         "audit event \(sequence) is filed under the wrong \(table) row: its locator was altered")
                 }
             }
             report.eventCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM auditEvent") ?? 0
-            let latest = try Self.latestAuditedValues(db)
-
-            let sites = try Row.fetchAll(db, sql: "SELECT * FROM site ORDER BY seq")
-            report.siteCount = sites.count
-            for row in sites {
+            // Each table is read a row at a time beside the newest event filed under each row
+            // (found through the entity index): memory does not grow with the archive.
+            try Self.compareRows(db, table: "site", type: "site", misfiled: misfiled["site"], &report) { db, row in
                 let site = try Site(db, row: row)
-                try Self.compare(site, id: site.id, noun: "site \(site.code)", latest["site"]?[site.id], &report)
+                return (site, site.id, "site \(site.code)")
             }
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM survey ORDER BY seq") {
+            report.siteCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM site") ?? 0
+            report.surveyCount = try Self.compareRows(
+                db, table: "survey", type: "survey", misfiled: misfiled["survey"], &report
+            ) { _, row in
                 let survey = try Survey(row: row)
-                try Self.compare(
-                    survey, id: survey.id, noun: "survey \(survey.id)", latest["survey"]?[survey.id], &report)
-                report.surveyCount = (report.surveyCount ?? 0) + 1
+                return (survey, survey.id, "survey \(survey.id)")
             }
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM conditionAssessment ORDER BY seq") {
+            report.assessmentCount = try Self.compareRows(
+                db, table: "conditionAssessment", type: "conditionAssessment",
+                misfiled: misfiled["conditionAssessment"], &report
+            ) { _, row in
                 let assessment = try ConditionAssessment(row: row)
-                try Self.compare(
-                    assessment, id: assessment.id, noun: "condition assessment \(assessment.id)",
-                    latest["conditionAssessment"]?[assessment.id], &report)
-                report.assessmentCount += 1
+                return (assessment, assessment.id, "condition assessment \(assessment.id)")
             }
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM asset ORDER BY seq") {
+            try Self.compareRows(db, table: "asset", type: "asset", misfiled: misfiled["asset"], &report) { _, row in
                 let asset = try Asset(row: row)
-                try Self.compare(asset, id: asset.id, noun: "asset \(asset.id)", latest["asset"]?[asset.id], &report)
+                return (asset, asset.id, "asset \(asset.id)")
             }
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM assetVersion ORDER BY seq") {
+            report.versionCount = try Self.compareRows(
+                db, table: "assetVersion", type: "assetVersion", misfiled: misfiled["assetVersion"], &report
+            ) {
+                _, row in
                 let version = try AssetVersion(row: row)
-                try Self.compare(
-                    version, id: version.id, noun: "asset version \(version.id)", latest["assetVersion"]?[version.id],
-                    &report)
-                report.versionCount += 1
+                return (version, version.id, "asset version \(version.id)")
             }
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM finding ORDER BY seq") {
+            report.findingCount = try Self.compareRows(
+                db, table: "finding", type: "finding", misfiled: misfiled["finding"], &report
+            ) { _, row in
                 let finding = try Finding(row: row)
-                try Self.compare(
-                    finding, id: finding.id, noun: "finding \(finding.id)", latest["finding"]?[finding.id], &report)
-                report.findingCount = (report.findingCount ?? 0) + 1
+                return (finding, finding.id, "finding \(finding.id)")
             }
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM bagIngestion ORDER BY seq") {
+            try Self.compareRows(
+                db, table: "bagIngestion", type: "bagIngestion", misfiled: misfiled["bagIngestion"], &report
+            ) { _, row in
                 let ingestion = try BagIngestion(row: row)
-                try Self.compare(
-                    ingestion, id: ingestion.id, noun: "bag ingestion \(ingestion.id)",
-                    latest["bagIngestion"]?[ingestion.id], &report)
+                return (ingestion, ingestion.id, "bag ingestion \(ingestion.id)")
             }
             // Every blob the registry records must be on disk with the same bytes.
             let recorded = try String.fetchAll(db, sql: "SELECT sha256 FROM blob ORDER BY sha256")
@@ -165,15 +170,65 @@ extension HeritageArchive {
         }.compactMap { $0 }
     }
 
-    /// entityType → entityID → (sequence, newValue) of the newest event about it.
-    private static func latestAuditedValues(_ db: Database) throws -> [String: [String: (Int64, String?)]] {
-        var result: [String: [String: (Int64, String?)]] = [:]
+    /// Compares every row of `table` (decoded by `decode` into a value, its id and how to name
+    /// it) with the newest audit event of type `type` about it, in one pass over a cursor: the
+    /// newest filed under the row, or a newer one of `misfiled` (by entity id). Returns how
+    /// many rows there were.
+    @discardableResult
+    static func compareRows<T: Codable & Equatable>(
+        _ db: Database, table: String, type: String, misfiled: [String: (Int64, String?)]?,
+        _ report: inout VerificationReport,
+        decode: (Database, Row) throws -> (T, String, String)
+    ) throws -> Int {
         let cursor = try Row.fetchCursor(
-            db, sql: "SELECT sequence, entityType, entityId, newValue FROM auditEvent ORDER BY sequence")
-        while let row = try cursor.next() {
-            result[row["entityType"], default: [:]][row["entityId"]] = (row["sequence"], row["newValue"])
+            db,
+            sql: """
+                SELECT t.*, e.sequence AS auditSequence, e.newValue AS auditValue
+                FROM \(table) t LEFT JOIN auditEvent e ON e.sequence = (
+                    SELECT max(a.sequence) FROM auditEvent a
+                    WHERE a.entityType = ? AND a.entitySeq = t.seq AND a.entityId = t.id)
+                ORDER BY t.seq
+                """, arguments: [type])
+        // The JSON of the events is decoded on another core, a batch behind the cursor: one
+        // batch in flight, so memory stays flat.
+        let worker = DispatchQueue(label: "heritage.verify.compare")
+        let inFlight = DispatchGroup()
+        let found = UncheckedBox<(mismatches: [String], error: (any Error)?)>(([], nil))
+        var batch: [(T, String, String, (Int64, String?)?)] = []
+        func submit() {
+            inFlight.wait()
+            let work = UncheckedBox(batch)
+            batch = []
+            inFlight.enter()
+            worker.async {
+                var partial = VerificationReport()
+                do {
+                    for (value, id, noun, audited) in work.value {
+                        try compare(value, id: id, noun: noun, audited, &partial)
+                    }
+                } catch {
+                    found.value.error = error
+                }
+                found.value.mismatches += partial.stateMismatches
+                inFlight.leave()
+            }
         }
-        return result
+        var count = 0
+        while let row = try cursor.next() {
+            let (value, id, noun) = try decode(db, row)
+            let sequence: Int64? = row["auditSequence"]
+            var audited = sequence.map { ($0, row["auditValue"] as String?) }
+            // A newer event about the row that was filed elsewhere is still its newest event.
+            if let other = misfiled?[id], other.0 > audited?.0 ?? 0 { audited = other }
+            batch.append((value, id, noun, audited))
+            count += 1
+            if batch.count == 2048 { submit() }
+        }
+        submit()
+        inFlight.wait()
+        if let error = found.value.error { throw error }
+        report.stateMismatches += found.value.mismatches
+        return count
     }
 
     static func compare<T: Codable & Equatable>(
@@ -222,4 +277,11 @@ public struct VerificationReport: Sendable, Codable {
         databaseProblems.map { "database: \($0)" } + (chainBreak.map { ["audit log: \($0.reason)"] } ?? [])
             + stateMismatches + blobProblems
     }
+}
+
+/// A value handed between the verifier's cursor and its comparing thread, which never touch it
+/// at the same time (a dispatch group orders them).
+final class UncheckedBox<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EvidenceReport
 import Foundation
 import HeritageStore
 
@@ -28,19 +29,45 @@ struct SiteExport: ParsableCommand {
         default: throw ValidationError("--format must be csv or geojson")
         }
         let store = try archive.open()
-        let text =
-            chosen == .csv
-            ? try store.exportCSV(includeRestricted: includeRestricted)
-            : try store.exportGeoJSON(includeRestricted: includeRestricted)
         guard let out else {
-            print(text, terminator: "")
+            // Streamed: a million sites are never held in memory.
+            try store.exportSites(as: chosen, includeRestricted: includeRestricted) {
+                FileHandle.standardOutput.write($0)
+            }
             return
         }
-        do {
-            try Data(text.utf8).write(to: URL(filePath: out), options: .atomic)
-        } catch {
-            throw HeritageStoreError(.io, "cannot write \(out): \(error.localizedDescription)")
+        // Written under a hidden partial name and renamed into place when complete: a failed or
+        // killed export leaves neither a truncated file under the name nor the partial one
+        // (the next export removes what a killed one left).
+        let target = URL(filePath: out)
+        let folder = target.deletingLastPathComponent()
+        PartialOutputs.removeAbandoned(in: folder, prefix: ".\(target.lastPathComponent)")
+        let partial = PartialOutputs.name(for: target)
+        guard FileManager.default.createFile(atPath: partial.path, contents: nil),
+            let handle = try? FileHandle(forWritingTo: partial)
+        else {
+            throw HeritageStoreError(.io, "cannot write \(out): cannot create a file in \(folder.path)")
         }
-        printError("Wrote \(counted(try store.siteCount(), "site")) to \(out)")
+        let summary: ExportSummary
+        do {
+            defer { try? handle.close() }
+            summary = try store.exportSites(as: chosen, includeRestricted: includeRestricted) {
+                try handle.write(contentsOf: $0)
+            }
+            try handle.synchronize()
+            if FileManager.default.fileExists(atPath: target.path) {
+                _ = try FileManager.default.replaceItemAt(target, withItemAt: partial)
+            } else {
+                try FileManager.default.moveItem(at: partial, to: target)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw HeritageStoreError(.io, "cannot write \(out): \(error)")
+        }
+        printError(
+            "Wrote \(counted(summary.sites, "site")) to \(out)"
+                + (summary.generalised > 0
+                    ? " (\(counted(summary.generalised, "restricted position")) generalised to the 0.1° cell; "
+                        + "--include-restricted writes them exactly)" : ""))
     }
 }
