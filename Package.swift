@@ -117,7 +117,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HeritageStoreTests",
-            dependencies: ["HeritageStore", "HeritageTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["HeritageStore", "HeritageTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "ScanImportTests",

@@ -2,6 +2,12 @@ import GRDB
 
 /// The registry's schema, as forward-only migrations. A released migration is never edited:
 /// a change to the schema is a new migration appended at the end.
+///
+/// Each migration's SQL is frozen as literal text, as GRDB's migration guide advises: built from
+/// the Swift vocabularies (`\(SiteKind.sqlList)`), a term added to an enum would have changed
+/// what v1 creates in a new archive while old archives kept the old list, with nothing to
+/// bring them level. A vocabulary now grows by a migration of its own
+/// (``VocabularyMigration``), and a test fails when an enum and the schema's lists disagree.
 enum RegistryMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -29,18 +35,18 @@ enum RegistryMigrations {
             seq INTEGER PRIMARY KEY,
             id TEXT NOT NULL UNIQUE,
             code TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(code) BETWEEN 1 AND 64),
-            kind TEXT NOT NULL CHECK (kind IN (\(SiteKind.sqlList))),
+            kind TEXT NOT NULL CHECK (kind IN ('church', 'monastery', 'mosque', 'synagogue', 'temple', 'shrine', 'mausoleum', 'cemetery', 'cross-stone', 'monument', 'bridge', 'museum', 'archaeological-site', 'historic-building', 'other')),
             community TEXT,
             period TEXT,
             description TEXT,
             latitude REAL NOT NULL CHECK (latitude BETWEEN -90 AND 90),
             longitude REAL NOT NULL CHECK (longitude BETWEEN -180 AND 180),
             precisionMetres REAL CHECK (precisionMetres IS NULL OR precisionMetres >= 0),
-            locationCertainty TEXT NOT NULL CHECK (locationCertainty IN (\(Certainty.sqlList))),
+            locationCertainty TEXT NOT NULL CHECK (locationCertainty IN ('not-applicable', 'negligible', 'low', 'medium', 'high', 'definite')),
             boundary TEXT CHECK (boundary IS NULL OR json_valid(boundary)),
             country TEXT CHECK (country IS NULL OR (length(country) = 2 AND country = upper(country))),
             adminArea TEXT,
-            sensitivity TEXT NOT NULL CHECK (sensitivity IN (\(Sensitivity.sqlList))),
+            sensitivity TEXT NOT NULL CHECK (sensitivity IN ('public', 'restricted')),
             sources TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(sources)),
             createdAt TEXT NOT NULL,
             updatedAt TEXT NOT NULL
@@ -64,7 +70,7 @@ enum RegistryMigrations {
         CREATE TABLE siteDesignation (
             siteSeq INTEGER NOT NULL REFERENCES site(seq),
             position INTEGER NOT NULL,
-            type TEXT NOT NULL CHECK (type IN (\(DesignationType.sqlList))),
+            type TEXT NOT NULL CHECK (type IN ('hague-general', 'hague-special', 'hague-enhanced', 'world-heritage', 'world-heritage-in-danger', 'tentative-list', 'national-register', 'other')),
             reference TEXT,
             date TEXT,
             PRIMARY KEY (siteSeq, position)
@@ -74,7 +80,7 @@ enum RegistryMigrations {
         CREATE TABLE siteExternalId (
             siteSeq INTEGER NOT NULL REFERENCES site(seq),
             position INTEGER NOT NULL,
-            scheme TEXT NOT NULL CHECK (scheme IN (\(ExternalIDScheme.sqlList))),
+            scheme TEXT NOT NULL CHECK (scheme IN ('wikidata', 'unesco', 'national-register', 'other')),
             value TEXT NOT NULL CHECK (length(trim(value)) > 0),
             PRIMARY KEY (siteSeq, position),
             UNIQUE (siteSeq, scheme, value)
@@ -99,7 +105,7 @@ enum RegistryMigrations {
             startDate TEXT NOT NULL,
             endDate TEXT CHECK (endDate IS NULL OR endDate >= startDate),
             team TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(team)),
-            method TEXT NOT NULL CHECK (method IN (\(SurveyMethod.sqlList))),
+            method TEXT NOT NULL CHECK (method IN ('terrestrial-laser-scan', 'photogrammetry', 'structured-light', 'airborne-lidar', 'satellite-imagery', 'photography', 'desk-based')),
             notes TEXT,
             createdAt TEXT NOT NULL
         );
@@ -114,19 +120,19 @@ enum RegistryMigrations {
             siteId TEXT NOT NULL REFERENCES site(id),
             surveyId TEXT REFERENCES survey(id),
             assessor TEXT NOT NULL CHECK (length(trim(assessor)) > 0),
-            dateQualifier TEXT NOT NULL CHECK (dateQualifier IN (\(DateQualifier.sqlList))),
+            dateQualifier TEXT NOT NULL CHECK (dateQualifier IN ('on', 'between', 'before', 'after')),
             date TEXT NOT NULL,
             endDate TEXT,
             timelineDate TEXT NOT NULL,
-            activity TEXT NOT NULL CHECK (activity IN (\(AssessmentActivity.sqlList))),
-            overallCondition TEXT NOT NULL CHECK (overallCondition IN (\(OverallCondition.sqlList))),
-            damageExtent TEXT NOT NULL CHECK (damageExtent IN (\(DamageExtent.sqlList))),
-            causeCategory TEXT CHECK (causeCategory IS NULL OR causeCategory IN (\(DisturbanceCategory.sqlList))),
-            causeType TEXT CHECK (causeType IS NULL OR causeType IN (\(DisturbanceType.sqlList))),
+            activity TEXT NOT NULL CHECK (activity IN ('field-visit', 'satellite-imagery-assessment', 'aerial-imagery-assessment', 'scan-comparison', 'literature-review', 'media-report', 'other')),
+            overallCondition TEXT NOT NULL CHECK (overallCondition IN ('good', 'fair', 'poor', 'very-bad', 'destroyed', 'unknown')),
+            damageExtent TEXT NOT NULL CHECK (damageExtent IN ('none', '1-10', '11-30', '31-60', '61-90', '91-100', 'unknown')),
+            causeCategory TEXT CHECK (causeCategory IS NULL OR causeCategory IN ('military-armed-conflict', 'looting-illegal-activities', 'vandalism', 'deliberate-destruction', 'building-and-development', 'natural', 'management-factors', 'unknown')),
+            causeType TEXT CHECK (causeType IS NULL OR causeType IN ('explosion-heavy-weaponry', 'gunfire-light-weaponry', 'demolition-destruction', 'clearance', 'fire', 'breaking-smashing', 'graffiti', 'structural-robbing', 'theft-removal', 'unknown')),
             effects TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(effects)),
-            certainty TEXT NOT NULL CHECK (certainty IN (\(Certainty.sqlList))),
-            threat TEXT CHECK (threat IS NULL OR threat IN (\(RiskLevel.sqlList))),
-            priority TEXT CHECK (priority IS NULL OR priority IN (\(RiskLevel.sqlList))),
+            certainty TEXT NOT NULL CHECK (certainty IN ('not-applicable', 'negligible', 'low', 'medium', 'high', 'definite')),
+            threat TEXT CHECK (threat IS NULL OR threat IN ('none', 'low', 'medium', 'high', 'emergency', 'unknown')),
+            priority TEXT CHECK (priority IS NULL OR priority IN ('none', 'low', 'medium', 'high', 'emergency', 'unknown')),
             notes TEXT,
             supersedes TEXT UNIQUE REFERENCES conditionAssessment(id),
             recordedAt TEXT NOT NULL,
@@ -197,7 +203,7 @@ enum RegistryMigrations {
             siteId TEXT NOT NULL REFERENCES site(id),
             surveyId TEXT REFERENCES survey(id),
             title TEXT NOT NULL CHECK (length(trim(title)) > 0),
-            kind TEXT NOT NULL CHECK (kind IN (\(AssetKind.sqlList))),
+            kind TEXT NOT NULL CHECK (kind IN ('scan', 'photo', 'document', 'derived')),
             createdAt TEXT NOT NULL
         );
         CREATE INDEX asset_site ON asset(siteId);
