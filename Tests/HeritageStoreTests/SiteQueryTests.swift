@@ -35,6 +35,47 @@ import Testing
         #expect(try temp.archive.sitesNear(palmyra, radiusKm: 99).map(\.code) == ["PAL"])
     }
 
+    /// Without clearance, radius and nearest searches list exactly the sites a search of the
+    /// positions as shown (exact for public sites, the cell's centre for restricted ones)
+    /// would: checked against brute force for small radii (read cell by cell) and wide ones.
+    @Test func restrictedSitesAreSearchedWhereTheyAreShown() throws {
+        let temp = try TemporaryArchive()
+        var random = SeededGenerator(seed: 7)
+        var sites: [Site] = []
+        for index in 0..<400 {
+            let latitude = Double.random(in: 40...41.5, using: &random)
+            let longitude = Double.random(in: 44...45.5, using: &random)
+            let site = makeSite(
+                code: "S-\(index)", latitude: latitude, longitude: longitude,
+                sensitivity: index % 3 == 0 ? .restricted : .public)
+            sites.append(try temp.archive.addSite(site, actor: "ana"))
+        }
+        func shown(_ site: Site) -> GeoPoint {
+            let exact = (try? GeoPoint(latitude: site.location.latitude, longitude: site.location.longitude))!
+            return site.sensitivity == .restricted ? exact.generalised : exact
+        }
+        for query in 0..<40 {
+            let center = try GeoPoint(
+                latitude: Double.random(in: 39.9...41.6, using: &random),
+                longitude: Double.random(in: 43.9...45.6, using: &random))
+            for radius in [0.5, 4.0, 9.0, 30.0, 70.0] {
+                let expected = Set(sites.filter { GreatCircle.distanceKm(center, shown($0)) <= radius }.map(\.code))
+                let found = try temp.archive.sitesNear(center, radiusKm: radius)
+                #expect(Set(found.map(\.code)) == expected, "query \(query), \(radius) km")
+                for summary in found {
+                    let site = try #require(sites.first { $0.code == summary.code })
+                    #expect(abs((summary.distanceKm ?? -1) - GreatCircle.distanceKm(center, shown(site))) < 1e-9)
+                }
+            }
+            let nearest = try temp.archive.nearestSites(to: center, count: 5).map(\.code)
+            let byShown = sites.sorted {
+                let (a, b) = (GreatCircle.distanceKm(center, shown($0)), GreatCircle.distanceKm(center, shown($1)))
+                return a != b ? a < b : $0.code < $1.code
+            }
+            #expect(nearest == byShown.prefix(5).map(\.code), "query \(query)")
+        }
+    }
+
     @Test func restrictedSitesAreGeneralisedUnlessAsked() throws {
         let temp = try archiveWithSites()
         let palmyra = try GeoPoint(latitude: 34.5505, longitude: 38.2684)

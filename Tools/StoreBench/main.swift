@@ -1,10 +1,10 @@
 // Registry benchmark: imports a generated register of N sites from CSV, then times radius
 // queries (10 km) and full-text searches against it. Deterministic (seeded) inputs.
 //
-//   swift run -c release store-bench [--sites N] [--queries Q] [--write-csv FILE] [--keep-archive DIR]
+//   swift run -c release store-bench [--sites N] [--queries Q] [--write-csv FILE] [--keep-archive DIR | --reuse DIR]
 //
 // --keep-archive moves the archive to DIR afterwards, for timing the CLI on it
-// (Tools/bench-registry.sh).
+// (Tools/bench-registry.sh); --reuse DIR times the queries on such an archive without importing.
 import Foundation
 import HeritageStore
 
@@ -104,20 +104,27 @@ if let index = CommandLine.arguments.firstIndex(of: "--write-csv"), index + 1 < 
     // Keep a copy of the generated register, e.g. to time `heritage site import` on it.
     try csv.write(toFile: CommandLine.arguments[index + 1], atomically: true, encoding: .utf8)
 }
-let archiveURL = folder.appending(path: "archive")
-let archive = try HeritageArchive.create(at: archiveURL, actor: "bench")
-
-var imported = 0
-var parseMs = 0.0
-let importMs = try milliseconds {
-    var register: SiteRegister?
-    parseMs = try milliseconds { register = try SiteRegister.read(csvURL) }
-    if let register { imported = try archive.importSites(register, actor: "bench") }
+// --reuse DIR times the queries on an archive a run with --keep-archive left (same --sites).
+let reused = CommandLine.arguments.firstIndex(of: "--reuse").flatMap {
+    $0 + 1 < CommandLine.arguments.count ? URL(filePath: CommandLine.arguments[$0 + 1]) : nil
 }
-print(
-    String(
-        format: "import: %d sites from CSV (%.1f MB) in %.2f s (reading and checking the file %.2f s)", imported,
-        Double(csv.utf8.count) / 1e6, importMs / 1000, parseMs / 1000))
+let archiveURL = reused ?? folder.appending(path: "archive")
+let archive =
+    try reused.map { try HeritageArchive.open(at: $0) } ?? HeritageArchive.create(at: archiveURL, actor: "bench")
+
+if reused == nil {
+    var imported = 0
+    var parseMs = 0.0
+    let importMs = try milliseconds {
+        var register: SiteRegister?
+        parseMs = try milliseconds { register = try SiteRegister.read(csvURL) }
+        if let register { imported = try archive.importSites(register, actor: "bench") }
+    }
+    print(
+        String(
+            format: "import: %d sites from CSV (%.1f MB) in %.2f s (reading and checking the file %.2f s)", imported,
+            Double(csv.utf8.count) / 1e6, importMs / 1000, parseMs / 1000))
+}
 
 var radius: [Double] = []
 var found = 0
@@ -143,7 +150,9 @@ print(
         format: "full-text search (top 50): %d queries, mean %.1f hits, p50 %.3f ms, p99 %.3f ms",
         queryCount, Double(hits) / Double(queryCount), percentile(search, 0.5), percentile(search, 0.99)))
 
-if let index = CommandLine.arguments.firstIndex(of: "--keep-archive"), index + 1 < CommandLine.arguments.count {
+if reused == nil, let index = CommandLine.arguments.firstIndex(of: "--keep-archive"),
+    index + 1 < CommandLine.arguments.count
+{
     let kept = URL(filePath: CommandLine.arguments[index + 1])
     try? FileManager.default.removeItem(at: kept)
     try FileManager.default.moveItem(at: archiveURL, to: kept)

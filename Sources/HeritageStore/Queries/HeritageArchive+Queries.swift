@@ -129,10 +129,6 @@ extension HeritageArchive {
         return (clauses.joined(separator: " AND "), arguments)
     }
 
-    /// The farthest a restricted site's generalised position (its 0.1° cell's centre) lies from
-    /// the exact one: half the cell's diagonal, at most 7.9 km.
-    static let generalisationReachKm = 8.0
-
     /// The sites within `radiusKm` of `center`, with their distances. Without
     /// `includeRestricted`, a restricted site is found and measured at its generalised position,
     /// as it is shown: by the exact one, a search of 50 m would tell that it lies within 50 m.
@@ -147,12 +143,61 @@ extension HeritageArchive {
             if distance <= radiusKm { found.append((row, distance)) }
         }
         guard !includeRestricted else { return found }
-        let wider = GreatCircle.boundingBoxes(around: center, radiusKm: radiusKm + generalisationReachKm)
-        for row in try candidates(db, boxes: wider, filter: filter, restrictedOnly: true) {
-            let distance = GreatCircle.distanceKm(center, point(row).generalised)
-            if distance <= radiusKm { found.append((row, distance)) }
+        // Restricted sites are shown at the centre of their 0.1° cell. A small search reads
+        // only the cells whose centre is within the radius; a wide one reads the sites of the
+        // radius widened by the most a centre can be from a site, and keeps those whose centre
+        // is within it.
+        guard radiusKm <= cellSearchLimitKm else {
+            let wider = GreatCircle.boundingBoxes(around: center, radiusKm: radiusKm + generalisationReachKm)
+            for row in try candidates(db, boxes: wider, filter: filter, restrictedOnly: true) {
+                let distance = GreatCircle.distanceKm(center, point(row).generalised)
+                if distance <= radiusKm { found.append((row, distance)) }
+            }
+            return found
+        }
+        for cell in generalisedCells(around: center, radiusKm: radiusKm) {
+            let box = GeoBox(
+                south: cell.box.south - 1e-4, west: cell.box.west - 1e-4, north: cell.box.north + 1e-4,
+                east: cell.box.east + 1e-4)
+            for row in try candidates(db, boxes: [box], filter: filter, restrictedOnly: true) {
+                let shown = point(row).generalised
+                guard shown.latitude == cell.centre.latitude, shown.longitude == cell.centre.longitude else {
+                    continue
+                }
+                found.append((row, GreatCircle.distanceKm(center, shown)))
+            }
         }
         return found
+    }
+
+    /// The farthest a restricted site's generalised position (its 0.1° cell's centre) lies from
+    /// the exact one: half the cell's diagonal, at most 7.9 km.
+    static let generalisationReachKm = 8.0
+    /// Up to this radius restricted sites are looked for cell by cell (a 50 km radius spans
+    /// about a hundred cells).
+    static let cellSearchLimitKm = 50.0
+
+    /// The 0.1° cells whose centre (a restricted site's generalised position) lies within
+    /// `radiusKm` of `center`, with their bounds.
+    static func generalisedCells(around center: GeoPoint, radiusKm: Double) -> [(centre: GeoPoint, box: GeoBox)] {
+        var cells: [(centre: GeoPoint, box: GeoBox)] = []
+        var seen = Set<Int>()
+        for box in GreatCircle.boundingBoxes(around: center, radiusKm: radiusKm) {
+            let south = Int(((box.south - 0.05) * 10).rounded(.down))
+            let north = Int(((box.north + 0.05) * 10).rounded(.down))
+            let west = Int(((box.west - 0.05) * 10).rounded(.down))
+            let east = Int(((box.east + 0.05) * 10).rounded(.down))
+            for row in max(south, -900)...min(north, 899) {
+                for column in max(west, -1800)...min(east, 1799) where seen.insert(row * 10_000 + column).inserted {
+                    let (lower, left) = (Double(row) / 10, Double(column) / 10)
+                    guard let inside = try? GeoPoint(latitude: lower + 0.05, longitude: left + 0.05) else { continue }
+                    let centre = inside.generalised
+                    guard GreatCircle.distanceKm(center, centre) <= radiusKm else { continue }
+                    cells.append((centre, GeoBox(south: lower, west: left, north: lower + 0.1, east: left + 0.1)))
+                }
+            }
+        }
+        return cells
     }
 
     static func isRestricted(_ row: Row) -> Bool {
