@@ -155,17 +155,12 @@ extension HeritageArchive {
             }
             return found
         }
-        for cell in generalisedCells(around: center, radiusKm: radiusKm) {
-            let box = GeoBox(
-                south: cell.box.south - 1e-4, west: cell.box.west - 1e-4, north: cell.box.north + 1e-4,
-                east: cell.box.east + 1e-4)
-            for row in try candidates(db, boxes: [box], filter: filter, restrictedOnly: true) {
-                let shown = point(row).generalised
-                guard shown.latitude == cell.centre.latitude, shown.longitude == cell.centre.longitude else {
-                    continue
-                }
-                found.append((row, GreatCircle.distanceKm(center, shown)))
-            }
+        let cells = generalisedCells(around: center, radiusKm: radiusKm)
+        guard !cells.centres.isEmpty else { return found }
+        for row in try candidates(db, boxes: cells.boxes, filter: filter, restrictedOnly: true) {
+            let shown = point(row).generalised
+            guard cells.centres.contains([shown.latitude, shown.longitude]) else { continue }
+            found.append((row, GreatCircle.distanceKm(center, shown)))
         }
         return found
     }
@@ -178,26 +173,47 @@ extension HeritageArchive {
     static let cellSearchLimitKm = 50.0
 
     /// The 0.1° cells whose centre (a restricted site's generalised position) lies within
-    /// `radiusKm` of `center`, with their bounds.
-    static func generalisedCells(around center: GeoPoint, radiusKm: Double) -> [(centre: GeoPoint, box: GeoBox)] {
-        var cells: [(centre: GeoPoint, box: GeoBox)] = []
-        var seen = Set<Int>()
+    /// `radiusKm` of `center`: their centres, and boxes around them (a row's neighbouring cells
+    /// merged into one box, each a little wider than its cells for the index's rounding).
+    static func generalisedCells(around center: GeoPoint, radiusKm: Double) -> (
+        centres: Set<[Double]>, boxes: [GeoBox]
+    ) {
+        var columnsByRow: [Int: Set<Int>] = [:]
+        var centres = Set<[Double]>()
         for box in GreatCircle.boundingBoxes(around: center, radiusKm: radiusKm) {
             let south = Int(((box.south - 0.05) * 10).rounded(.down))
             let north = Int(((box.north + 0.05) * 10).rounded(.down))
             let west = Int(((box.west - 0.05) * 10).rounded(.down))
             let east = Int(((box.east + 0.05) * 10).rounded(.down))
             for row in max(south, -900)...min(north, 899) {
-                for column in max(west, -1800)...min(east, 1799) where seen.insert(row * 10_000 + column).inserted {
+                for column in max(west, -1800)...min(east, 1799) {
                     let (lower, left) = (Double(row) / 10, Double(column) / 10)
                     guard let inside = try? GeoPoint(latitude: lower + 0.05, longitude: left + 0.05) else { continue }
                     let centre = inside.generalised
                     guard GreatCircle.distanceKm(center, centre) <= radiusKm else { continue }
-                    cells.append((centre, GeoBox(south: lower, west: left, north: lower + 0.1, east: left + 0.1)))
+                    centres.insert([centre.latitude, centre.longitude])
+                    columnsByRow[row, default: []].insert(column)
                 }
             }
         }
-        return cells
+        var boxes: [GeoBox] = []
+        for (row, columns) in columnsByRow.sorted(by: { $0.key < $1.key }) {
+            let sorted = columns.sorted()
+            var start = sorted[0]
+            var previous = sorted[0]
+            for column in sorted.dropFirst() + [Int.max] {
+                if column == previous + 1 {
+                    previous = column
+                    continue
+                }
+                boxes.append(
+                    GeoBox(
+                        south: Double(row) / 10 - 1e-4, west: Double(start) / 10 - 1e-4,
+                        north: Double(row + 1) / 10 + 1e-4, east: Double(previous + 1) / 10 + 1e-4))
+                (start, previous) = (column, column)
+            }
+        }
+        return (centres, boxes)
     }
 
     static func isRestricted(_ row: Row) -> Bool {
@@ -218,7 +234,8 @@ extension HeritageArchive {
             \(summarySelect)
             WHERE s.seq IN (SELECT seq FROM siteLocation WHERE \(boxSQL)) AND \(whereSQL)
             """
-        return try Row.fetchAll(db, sql: sql, arguments: arguments + filterArguments)
+        // Cached: a search runs the same few statements (by box count) again and again.
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments + filterArguments)
     }
 
     static func point(_ row: Row) -> GeoPoint {

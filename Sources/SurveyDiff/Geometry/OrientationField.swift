@@ -136,19 +136,27 @@ struct VoxelGuides {
     private(set) var occupied = Set<Int64>()
     var count: Int { centroids.count / 3 }
 
-    /// Whether a ray from `start` along `direction` (unit) leaves the grid's box without
-    /// entering an occupied cell, in steps of half a cell.
+    /// Whether a ray from `start` along `direction` (unit) leaves the grid's box, or goes
+    /// `maximumSteps` half cells, without entering an occupied cell. The limit keeps a ray
+    /// short between far-apart parts of a scene (a few centimetre cells, a kilometre apart).
     func escapes(from start: SIMD3<Double>, along direction: SIMD3<Double>) -> Bool {
+        guard cellSize > 0 else { return true }
         let step = direction * (cellSize / 2)
         var p = start
-        while p.x >= origin.x && p.y >= origin.y && p.z >= origin.z && p.x <= upperCorner.x
-            && p.y <= upperCorner.y && p.z <= upperCorner.z
+        var steps = 0
+        while steps < Self.maximumSteps && p.x >= origin.x && p.y >= origin.y && p.z >= origin.z
+            && p.x <= upperCorner.x && p.y <= upperCorner.y && p.z <= upperCorner.z
         {
             if occupied.contains(Self.key(p, lower: origin, size: cellSize)) { return false }
             p += step
+            steps += 1
         }
         return true
     }
+
+    /// How far a ray goes, in half cells: across an object of about 60,000 cells of surface
+    /// (some 100 cells wide) several times over.
+    static let maximumSteps = 2048
 
     func centroid(_ index: Int) -> SIMD3<Double> {
         SIMD3(centroids[3 * index], centroids[3 * index + 1], centroids[3 * index + 2])

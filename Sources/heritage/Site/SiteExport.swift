@@ -32,7 +32,7 @@ struct SiteExport: ParsableCommand {
         guard let out else {
             // Streamed: a million sites are never held in memory.
             try store.exportSites(as: chosen, includeRestricted: includeRestricted) {
-                FileHandle.standardOutput.write($0)
+                try FileHandle.standardOutput.write(contentsOf: $0)
             }
             return
         }
