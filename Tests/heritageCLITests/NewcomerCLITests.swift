@@ -109,6 +109,14 @@ import Testing
         #expect(flags.sorted { !$0 && $1 } == [false, true], "generalised is a JSON boolean: \(flags)")
         #expect((exported["heritage"] as? [String: Any])?["generalisedPositions"] as? Int == 1)
 
+        // A second export to the same file replaces it whole, and leaves no partial file.
+        #expect(try heritage("site", "export", "--out", geojson, "--include-restricted").status == 0)
+        let again = try String(contentsOf: URL(filePath: geojson), encoding: .utf8)
+        #expect(again.contains("40.0123") && !again.contains("generalisedPositions"))
+        #expect(try heritage("site", "export", "--out", geojson).status == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!names.contains { $0.contains(".partial-") }, "\(names)")
+
         let other = folder.appending(path: "other").path
         _ = try HeritageBinary.run(["init", "--archive", other])
         let refused = try HeritageBinary.run(["site", "import", geojson, "--archive", other])

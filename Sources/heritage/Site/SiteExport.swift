@@ -3,6 +3,10 @@ import EvidenceReport
 import Foundation
 import HeritageStore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 struct SiteExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -55,10 +59,10 @@ struct SiteExport: ParsableCommand {
                 try handle.write(contentsOf: $0)
             }
             try handle.synchronize()
-            if FileManager.default.fileExists(atPath: target.path) {
-                _ = try FileManager.default.replaceItemAt(target, withItemAt: partial)
-            } else {
-                try FileManager.default.moveItem(at: partial, to: target)
+            // rename(2) replaces an earlier export atomically (FileManager.replaceItemAt on
+            // Linux removed it and then failed).
+            guard rename(partial.path, target.path) == 0 else {
+                throw HeritageStoreError(.io, "cannot rename into place: \(String(cString: strerror(errno)))")
             }
         } catch {
             try? FileManager.default.removeItem(at: partial)
