@@ -53,6 +53,7 @@ extension HeritageArchive {
                     actor: actor, action: "site.create", entityType: "site", entityID: entry.site.id, oldValue: nil,
                     newValue: try JSONText.encode(entry.site), time: time)
             }
+            defer { events.cancel() }
             let writer = try SiteWriter(db)
             let insertEvent = try AuditLog.insertStatement(db)
             for (chunk, range) in events.chunkRanges.enumerated() {
