@@ -102,11 +102,7 @@ extension HeritageArchive {
             report.eventCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM auditEvent") ?? 0
             // Each table is read a row at a time beside the newest event filed under each row
             // (found through the entity index): memory does not grow with the archive.
-            try Self.compareRows(db, table: "site", type: "site", misfiled: misfiled["site"], &report) { db, row in
-                let site = try Site(db, row: row)
-                return (site, site.id, "site \(site.code)")
-            }
-            report.siteCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM site") ?? 0
+            report.siteCount = try Self.compareSites(db, misfiled: misfiled["site"], &report)
             report.surveyCount = try Self.compareRows(
                 db, table: "survey", type: "survey", misfiled: misfiled["survey"], &report
             ) { _, row in
@@ -170,27 +166,63 @@ extension HeritageArchive {
         }.compactMap { $0 }
     }
 
+    /// Each row of `table` beside the newest audit event of type `type` filed under it, in
+    /// row order (found through the entity index).
+    static func auditJoinSQL(_ table: String) -> String {
+        """
+        SELECT t.*, e.sequence AS auditSequence, e.newValue AS auditValue
+        FROM \(table) t LEFT JOIN auditEvent e ON e.sequence = (
+            SELECT max(a.sequence) FROM auditEvent a
+            WHERE a.entityType = ? AND a.entitySeq = t.seq AND a.entityId = t.id)
+        ORDER BY t.seq
+        """
+    }
+
+    /// The newest audit event about row `row` (of an ``auditJoinSQL(_:)`` query) of entity `id`:
+    /// the one filed under the row, or a newer one of `misfiled` (by entity id).
+    static func audited(_ row: Row, id: String, misfiled: [String: (Int64, String?)]?) -> (Int64, String?)? {
+        let sequence: Int64? = row["auditSequence"]
+        var audited = sequence.map { ($0, row["auditValue"] as String?) }
+        if let other = misfiled?[id], other.0 > audited?.0 ?? 0 { audited = other }
+        return audited
+    }
+
     /// Compares every row of `table` (decoded by `decode` into a value, its id and how to name
-    /// it) with the newest audit event of type `type` about it, in one pass over a cursor: the
-    /// newest filed under the row, or a newer one of `misfiled` (by entity id). Returns how
-    /// many rows there were.
+    /// it) with the newest audit event about it, in one pass over a cursor. Returns how many
+    /// rows there were.
     @discardableResult
     static func compareRows<T: Codable & Equatable>(
         _ db: Database, table: String, type: String, misfiled: [String: (Int64, String?)]?,
         _ report: inout VerificationReport,
         decode: (Database, Row) throws -> (T, String, String)
     ) throws -> Int {
-        let cursor = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT t.*, e.sequence AS auditSequence, e.newValue AS auditValue
-                FROM \(table) t LEFT JOIN auditEvent e ON e.sequence = (
-                    SELECT max(a.sequence) FROM auditEvent a
-                    WHERE a.entityType = ? AND a.entitySeq = t.seq AND a.entityId = t.id)
-                ORDER BY t.seq
-                """, arguments: [type])
-        // The JSON of the events is decoded on another core, a batch behind the cursor: one
-        // batch in flight, so memory stays flat.
+        let cursor = try Row.fetchCursor(db, sql: auditJoinSQL(table), arguments: [type])
+        return try compareStream(&report) { () -> (T, String, String, (Int64, String?)?)? in
+            guard let row = try cursor.next() else { return nil }
+            let (value, id, noun) = try decode(db, row)
+            return (value, id, noun, audited(row, id: id, misfiled: misfiled))
+        }
+    }
+
+    /// The same for sites, their names, designations and external ids read in one ordered pass
+    /// each (``SiteCursor``) rather than three queries a site.
+    @discardableResult
+    static func compareSites(
+        _ db: Database, misfiled: [String: (Int64, String?)]?, _ report: inout VerificationReport
+    ) throws -> Int {
+        var sites = try SiteCursor(db, sitesSQL: auditJoinSQL("site"), arguments: ["site"])
+        return try compareStream(&report) { () -> (Site, String, String, (Int64, String?)?)? in
+            guard let (site, row) = try sites.next() else { return nil }
+            return (site, site.id, "site \(site.code)", audited(row, id: site.id, misfiled: misfiled))
+        }
+    }
+
+    /// Compares what `next` yields (a value, its id, its name, its newest audit event) until it
+    /// yields nil. The events' JSON is decoded on another core, a batch behind: one batch in
+    /// flight, so memory stays flat. Returns how many there were.
+    static func compareStream<T: Codable & Equatable>(
+        _ report: inout VerificationReport, next: () throws -> (T, String, String, (Int64, String?)?)?
+    ) throws -> Int {
         let worker = DispatchQueue(label: "heritage.verify.compare")
         let inFlight = DispatchGroup()
         let found = UncheckedBox<(mismatches: [String], error: (any Error)?)>(([], nil))
@@ -214,13 +246,9 @@ extension HeritageArchive {
             }
         }
         var count = 0
-        while let row = try cursor.next() {
-            let (value, id, noun) = try decode(db, row)
-            let sequence: Int64? = row["auditSequence"]
-            var audited = sequence.map { ($0, row["auditValue"] as String?) }
-            // A newer event about the row that was filed elsewhere is still its newest event.
-            if let other = misfiled?[id], other.0 > audited?.0 ?? 0 { audited = other }
-            batch.append((value, id, noun, audited))
+        defer { inFlight.wait() }
+        while let item = try next() {
+            batch.append(item)
             count += 1
             if batch.count == 2048 { submit() }
         }

@@ -9,13 +9,15 @@ public struct ExportSummary: Sendable, Equatable {
 }
 
 extension HeritageArchive {
-    /// Writes every site, in code order, as CSV (the columns of ``SiteFields``) or as an RFC 7946
+    /// Writes every site, in the order they were added (a later export adds its new sites at
+    /// the end), as CSV (the columns of ``SiteFields``) or as an RFC 7946
     /// FeatureCollection of Points with the same fields as properties (`boundary` as a geometry
     /// object, `generalised` a boolean), one feature a line. Restricted positions are
     /// generalised unless `includeRestricted`.
     ///
-    /// Row by row from one read transaction: `write` gets about 256 KB at a time, and memory
-    /// does not grow with the register.
+    /// Row by row from one read transaction, the sites' names, designations and external ids
+    /// read in one ordered pass each (``SiteCursor``): `write` gets about 256 KB at a time, and
+    /// memory does not grow with the register.
     @discardableResult
     public func exportSites(
         as format: SiteRegister.Format, includeRestricted: Bool = false, to write: (Data) throws -> Void
@@ -32,15 +34,14 @@ extension HeritageArchive {
         case .geojson: buffer += "{\"type\": \"FeatureCollection\", \"features\": [\n"
         }
         try read { db in
-            let cursor = try Row.fetchCursor(
+            var sites = try SiteCursor(
                 db,
-                sql: """
+                sitesSQL: """
                     SELECT s.*, (SELECT l.overallCondition FROM siteLatestCondition l WHERE l.siteId = s.id)
                         AS latestCondition
-                    FROM site s ORDER BY s.code
+                    FROM site s ORDER BY s.seq
                     """)
-            while let row = try cursor.next() {
-                let site = try Site(db, row: row)
+            while let (site, row) = try sites.next() {
                 let latest = (row["latestCondition"] as String?).flatMap(OverallCondition.init(rawValue:))
                 let fields = SiteFields.fields(of: site, latestCondition: latest, includeRestricted: includeRestricted)
                 let generalised = fields["generalised"] == "true"

@@ -13,9 +13,8 @@ extension Site {
     }
 
     init(_ db: Database, row: Row) throws {
-        let id: String = row["id"]
         let seq: Int64 = row["seq"]
-        // Cached statements: exports and verify read every site of the archive this way.
+        // Cached statements: a site read on its own (show, edit, a report) reads its children so.
         let names = try Row.fetchAll(
             db.cachedStatement(
                 sql: "SELECT language, name, isPrimary FROM siteName WHERE siteSeq = ? ORDER BY position"),
@@ -30,10 +29,15 @@ extension Site {
             db.cachedStatement(sql: "SELECT scheme, value FROM siteExternalId WHERE siteSeq = ? ORDER BY position"),
             arguments: [seq]
         ).map { try ExternalID(scheme: .stored($0["scheme"]), value: $0["value"]) }
+        try self.init(row: row, names: names, designations: designations, externalIDs: externalIDs)
+    }
+
+    /// A site from its row and its children, read by the caller.
+    init(row: Row, names: [SiteName], designations: [Designation], externalIDs: [ExternalID]) throws {
         let sourcesJSON: String = row["sources"]
         self.init(
-            id: id, code: row["code"], names: names, kind: try .stored(row["kind"]), community: row["community"],
-            period: row["period"], description: row["description"],
+            id: row["id"], code: row["code"], names: names, kind: try .stored(row["kind"]),
+            community: row["community"], period: row["period"], description: row["description"],
             location: SiteLocation(
                 latitude: row["latitude"], longitude: row["longitude"], precisionMetres: row["precisionMetres"],
                 certainty: try .stored(row["locationCertainty"])),
@@ -169,5 +173,71 @@ enum JSONText {
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
+/// Every site in row order with its children, for reading a whole register: one ordered pass
+/// over each child table (stored in site order, WITHOUT ROWID) merged with the sites, instead of
+/// three queries a site.
+struct SiteCursor {
+    private let sites: RowCursor
+    private let names: RowCursor
+    private let designations: RowCursor
+    private let externalIDs: RowCursor
+    private var pending: (name: Row?, designation: Row?, externalID: Row?) = (nil, nil, nil)
+
+    /// `sitesSQL` selects every column of `site` (and any more) in `seq` order.
+    init(_ db: Database, sitesSQL: String = "SELECT * FROM site ORDER BY seq", arguments: StatementArguments = [])
+        throws
+    {
+        sites = try Row.fetchCursor(db, sql: sitesSQL, arguments: arguments)
+        names = try Row.fetchCursor(
+            db, sql: "SELECT siteSeq, language, name, isPrimary FROM siteName ORDER BY siteSeq, position")
+        designations = try Row.fetchCursor(
+            db, sql: "SELECT siteSeq, type, reference, date FROM siteDesignation ORDER BY siteSeq, position")
+        externalIDs = try Row.fetchCursor(
+            db, sql: "SELECT siteSeq, scheme, value FROM siteExternalId ORDER BY siteSeq, position")
+    }
+
+    /// The next site and its row, or nil at the end.
+    mutating func next() throws -> (Site, Row)? {
+        guard let row = try sites.next() else { return nil }
+        let seq: Int64 = row["seq"]
+        var siteNames: [SiteName] = []
+        while let child = try Self.take(&pending.name, from: names, for: seq) {
+            siteNames.append(SiteName(language: child["language"], name: child["name"], isPrimary: child["isPrimary"]))
+        }
+        var siteDesignations: [Designation] = []
+        while let child = try Self.take(&pending.designation, from: designations, for: seq) {
+            siteDesignations.append(
+                try Designation(type: .stored(child["type"]), reference: child["reference"], date: child["date"]))
+        }
+        var siteExternalIDs: [ExternalID] = []
+        while let child = try Self.take(&pending.externalID, from: externalIDs, for: seq) {
+            siteExternalIDs.append(try ExternalID(scheme: .stored(child["scheme"]), value: child["value"]))
+        }
+        let site = try Site(
+            row: row, names: siteNames, designations: siteDesignations, externalIDs: siteExternalIDs)
+        return (site, row)
+    }
+
+    /// The next child row of site `seq`, or nil when the cursor has gone past it. A child of an
+    /// earlier seq (one whose site row is gone, which foreign keys forbid) is skipped.
+    private static func take(_ pending: inout Row?, from cursor: RowCursor, for seq: Int64) throws -> Row? {
+        while true {
+            if pending == nil {
+                guard let next = try cursor.next() else { return nil }
+                pending = next.copy()
+            }
+            guard let row = pending else { return nil }
+            let childSeq: Int64 = row["siteSeq"]
+            if childSeq < seq {
+                pending = nil
+                continue
+            }
+            if childSeq > seq { return nil }
+            pending = nil
+            return row
+        }
     }
 }
