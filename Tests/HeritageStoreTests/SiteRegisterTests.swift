@@ -1,7 +1,8 @@
 import Foundation
-import HeritageStore
 import HeritageTestSupport
 import Testing
+
+@testable import HeritageStore
 
 @Suite struct SiteRegisterTests {
     static let header = "code,name,name_language,other_names,kind,latitude,longitude,country,designations,description"
@@ -140,4 +141,15 @@ import Testing
             ])
         #expect(throws: HeritageStoreError.self) { try self.register("[1, 2", format: .geojson) }
     }
+}
+
+/// Exports write JSON strings by hand: every text must read back as itself.
+@Test(arguments: [
+    "plain", "Ղազանչեցոց", "دير مار إليان", "a \"quoted\" name", "back\\slash", "line\nbreak\r\n", "tab\tand \u{1}",
+    "", "emoji 🏛️ and /slashes/",
+])
+func jsonStringsReadBackAsThemselves(text: String) throws {
+    let quoted = JSONString.quoted(text)
+    let parsed = try JSONSerialization.jsonObject(with: Data("[\(quoted)]".utf8)) as? [String]
+    #expect(parsed == [text], "\(quoted)")
 }

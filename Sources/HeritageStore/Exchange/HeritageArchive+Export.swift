@@ -118,6 +118,10 @@ enum JSONString {
     /// `text` as a JSON string: quotes, backslashes and control characters escaped, the rest
     /// as UTF-8.
     static func quoted(_ text: String) -> String {
+        // Most fields need no escape: checked on the UTF-8 bytes, copied whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var result = "\""
         result.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
