@@ -62,11 +62,7 @@ enum VocabularyMigration {
                 of: #"\b(\w+) IN \("#, options: .regularExpression, range: searchFrom..<sql.endIndex)
             {
                 let column = String(sql[found].prefix { $0 != " " })
-                if let (range, terms) = try? listRange(
-                    in: String(sql[found.lowerBound...]), column: column, table: table),
-                    terms.allSatisfy({ !$0.isEmpty && !$0.contains(where: { $0 == "?" }) })
-                {
-                    _ = range
+                if let (_, terms) = try? listRange(in: String(sql[found.lowerBound...]), column: column, table: table) {
                     result["\(table).\(column)"] = terms
                 }
                 searchFrom = found.upperBound

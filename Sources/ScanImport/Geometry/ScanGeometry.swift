@@ -44,27 +44,13 @@ public struct ScanGeometry: Sendable {
     /// The box around the vertices of `positions` (x, y, z interleaved) whose coordinates are
     /// all finite, and how many are not.
     static func finiteBounds(_ positions: [Double]) -> (bounds: Bounds?, nonFinite: Int) {
-        var low = SIMD3<Double>(repeating: .infinity)
-        var high = SIMD3<Double>(repeating: -.infinity)
-        var nonFinite = 0
         positions.withUnsafeBufferPointer { buffer in
-            var index = 0
-            while index + 2 < buffer.count {
-                let p = SIMD3(buffer[index], buffer[index + 1], buffer[index + 2])
-                index += 3
-                guard p.x.isFinite && p.y.isFinite && p.z.isFinite else {
-                    nonFinite += 1
-                    continue
-                }
-                low = pointwiseMin(low, p)
-                high = pointwiseMax(high, p)
-            }
+            finiteBounds(count: buffer.count / 3) { axis, index in buffer[3 * index + axis] }
         }
-        guard low.x <= high.x else { return (nil, nonFinite) }
-        return (Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]), nonFinite)
     }
 
-    /// The same over three columns read through `value(axis, index)`.
+    /// The same over `count` vertices whose coordinates `value(axis, index)` reads (interleaved
+    /// positions, or three columns).
     static func finiteBounds(count: Int, _ value: (Int, Int) -> Double) -> (bounds: Bounds?, nonFinite: Int) {
         var low = SIMD3<Double>(repeating: .infinity)
         var high = SIMD3<Double>(repeating: -.infinity)

@@ -131,8 +131,8 @@ extension ScanSummary {
         faceCount = geometry.polygonCount
         triangleCount = geometry.triangleCount
         lineCount = geometry.lineCount
-        bounds = geometry.bounds
-        let nonFinite = geometry.nonFiniteCount
+        let (finiteBounds, nonFinite) = ScanGeometry.finiteBounds(geometry.positions)  // one pass for both
+        bounds = finiteBounds
         properties = ["v:position"]
         if geometry.colors != nil { properties.append("v:color") }
         if document.textureCoordinateCount > 0 { properties.append("vt:\(document.textureCoordinateCount)") }
