@@ -59,98 +59,115 @@ extension HeritageArchive {
     /// exactly what its latest audit event says it is (so an edit made behind the store's back
     /// shows even when the audit log itself is intact).
     public func verify() throws -> VerificationReport {
-        try read { db in
-            var report = VerificationReport()
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            if integrity != ["ok"] { report.databaseProblems = integrity }
-            let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
-            for row in foreignKeys {
-                report.databaseProblems.append("a row of \(row[0] as String? ?? "?") points at a missing parent")
-            }
-            // The R*Tree keeps 32-bit floats rounded outwards: a box must contain its site's point.
-            let unindexed = try String.fetchAll(
+        // The file's structure and the hash chain are checked on a second connection, on another
+        // core, while this one compares the records with their audit trail (at a million sites,
+        // 15 s beside 25 s). Each works in one read transaction of its own.
+        let structure = BackgroundTask { [self] in try streamingRead { db in try Self.structuralChecks(db) } }
+        defer { _ = try? structure.value() }
+        var report = try streamingRead { db in try compareWithAuditTrail(db) }
+        (report.databaseProblems, report.chainBreak) = try structure.value()
+        return report
+    }
+
+    /// SQLite's integrity and foreign-key checks, the spatial index against the sites, and the
+    /// audit chain's first break.
+    static func structuralChecks(_ db: Database) throws -> ([String], ChainBreak?) {
+        var problems: [String] = []
+        let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+        if integrity != ["ok"] { problems = integrity }
+        let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+        for row in foreignKeys {
+            problems.append("a row of \(row[0] as String? ?? "?") points at a missing parent")
+        }
+        // The R*Tree keeps 32-bit floats rounded outwards: a box must contain its site's point.
+        let unindexed = try String.fetchAll(
+            db,
+            sql: """
+                SELECT s.code FROM site s LEFT JOIN siteLocation l ON l.seq = s.seq
+                WHERE l.seq IS NULL OR s.latitude NOT BETWEEN l.minLatitude AND l.maxLatitude
+                    OR s.longitude NOT BETWEEN l.minLongitude AND l.maxLongitude
+                """)
+        for code in unindexed {
+            problems.append("the spatial index does not hold site \(code) at its position")
+        }
+        return (problems, try AuditLog.firstBreak(db))
+    }
+
+    /// Every record against the newest audit event about it, every blob against its hash, and
+    /// the object store's leftovers.
+    private func compareWithAuditTrail(_ db: Database) throws -> VerificationReport {
+        var report = VerificationReport()
+        // entitySeq is an unhashed locator: it must name the row that entityId names.
+        // The misplaced events are still an entity's history: kept by entity id (few: only
+        // tampering makes them) for the comparison below.
+        var misfiled: [String: [String: (Int64, String?)]] = [:]
+        for table in ["site", "survey", "conditionAssessment", "asset", "assetVersion", "finding", "bagIngestion"] {
+            let misplaced = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT s.code FROM site s LEFT JOIN siteLocation l ON l.seq = s.seq
-                    WHERE l.seq IS NULL OR s.latitude NOT BETWEEN l.minLatitude AND l.maxLatitude
-                        OR s.longitude NOT BETWEEN l.minLongitude AND l.maxLongitude
-                    """)
-            for code in unindexed {
-                report.databaseProblems.append("the spatial index does not hold site \(code) at its position")
+                    SELECT e.sequence, e.entityId, e.newValue FROM auditEvent e WHERE e.entityType = ? AND NOT EXISTS (
+                        SELECT 1 FROM \(table) t WHERE t.seq = e.entitySeq AND t.id = e.entityId)
+                    ORDER BY e.sequence
+                    """,
+                arguments: [table])
+            for row in misplaced {
+                let sequence: Int64 = row["sequence"]
+                misfiled[table, default: [:]][row["entityId"]] = (sequence, row["newValue"])
+                report.stateMismatches.append(
+                    "audit event \(sequence) is filed under the wrong \(table) row: its locator was altered")
             }
-            report.chainBreak = try AuditLog.firstBreak(db)
-            // entitySeq is an unhashed locator: it must name the row that entityId names.
-            // The misplaced events are still an entity's history: kept by entity id (few: only
-            // tampering makes them) for the comparison below.
-            var misfiled: [String: [String: (Int64, String?)]] = [:]
-            for table in ["site", "survey", "conditionAssessment", "asset", "assetVersion", "finding", "bagIngestion"] {
-                let misplaced = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT e.sequence, e.entityId, e.newValue FROM auditEvent e WHERE e.entityType = ? AND NOT EXISTS (
-                            SELECT 1 FROM \(table) t WHERE t.seq = e.entitySeq AND t.id = e.entityId)
-                        ORDER BY e.sequence
-                        """,
-                    arguments: [table])
-                for row in misplaced {
-                    let sequence: Int64 = row["sequence"]
-                    misfiled[table, default: [:]][row["entityId"]] = (sequence, row["newValue"])
-                    report.stateMismatches.append(
-                        "audit event \(sequence) is filed under the wrong \(table) row: its locator was altered")
-                }
-            }
-            report.eventCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM auditEvent") ?? 0
-            // Each table is read a row at a time beside the newest event filed under each row
-            // (found through the entity index): memory does not grow with the archive.
-            report.siteCount = try Self.compareSites(db, misfiled: misfiled["site"], &report)
-            report.surveyCount = try Self.compareRows(
-                db, table: "survey", type: "survey", misfiled: misfiled["survey"], &report
-            ) { _, row in
-                let survey = try Survey(row: row)
-                return (survey, survey.id, "survey \(survey.id)")
-            }
-            report.assessmentCount = try Self.compareRows(
-                db, table: "conditionAssessment", type: "conditionAssessment",
-                misfiled: misfiled["conditionAssessment"], &report
-            ) { _, row in
-                let assessment = try ConditionAssessment(row: row)
-                return (assessment, assessment.id, "condition assessment \(assessment.id)")
-            }
-            try Self.compareRows(db, table: "asset", type: "asset", misfiled: misfiled["asset"], &report) { _, row in
-                let asset = try Asset(row: row)
-                return (asset, asset.id, "asset \(asset.id)")
-            }
-            report.versionCount = try Self.compareRows(
-                db, table: "assetVersion", type: "assetVersion", misfiled: misfiled["assetVersion"], &report
-            ) {
-                _, row in
-                let version = try AssetVersion(row: row)
-                return (version, version.id, "asset version \(version.id)")
-            }
-            report.findingCount = try Self.compareRows(
-                db, table: "finding", type: "finding", misfiled: misfiled["finding"], &report
-            ) { _, row in
-                let finding = try Finding(row: row)
-                return (finding, finding.id, "finding \(finding.id)")
-            }
-            try Self.compareRows(
-                db, table: "bagIngestion", type: "bagIngestion", misfiled: misfiled["bagIngestion"], &report
-            ) { _, row in
-                let ingestion = try BagIngestion(row: row)
-                return (ingestion, ingestion.id, "bag ingestion \(ingestion.id)")
-            }
-            // Every blob the registry records must be on disk with the same bytes.
-            let recorded = try String.fetchAll(db, sql: "SELECT sha256 FROM blob ORDER BY sha256")
-            report.blobProblems = blobProblems(recorded)
-            report.blobCount = recorded.count
-            let known = Set(recorded)
-            let store = blobs
-            let inventory = store.inventory()
-            report.orphans =
-                inventory.blobs.filter { !known.contains($0) }.map { "unreferenced blob \($0)" }
-                + inventory.temporaries.map { "leftover temporary file tmp/\($0)" }
-            return report
         }
+        report.eventCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM auditEvent") ?? 0
+        // Each table is read a row at a time beside the newest event filed under each row
+        // (found through the entity index): memory does not grow with the archive.
+        report.siteCount = try Self.compareSites(db, misfiled: misfiled["site"], &report)
+        report.surveyCount = try Self.compareRows(
+            db, table: "survey", type: "survey", misfiled: misfiled["survey"], &report
+        ) { _, row in
+            let survey = try Survey(row: row)
+            return (survey, survey.id, "survey \(survey.id)")
+        }
+        report.assessmentCount = try Self.compareRows(
+            db, table: "conditionAssessment", type: "conditionAssessment",
+            misfiled: misfiled["conditionAssessment"], &report
+        ) { _, row in
+            let assessment = try ConditionAssessment(row: row)
+            return (assessment, assessment.id, "condition assessment \(assessment.id)")
+        }
+        try Self.compareRows(db, table: "asset", type: "asset", misfiled: misfiled["asset"], &report) { _, row in
+            let asset = try Asset(row: row)
+            return (asset, asset.id, "asset \(asset.id)")
+        }
+        report.versionCount = try Self.compareRows(
+            db, table: "assetVersion", type: "assetVersion", misfiled: misfiled["assetVersion"], &report
+        ) {
+            _, row in
+            let version = try AssetVersion(row: row)
+            return (version, version.id, "asset version \(version.id)")
+        }
+        report.findingCount = try Self.compareRows(
+            db, table: "finding", type: "finding", misfiled: misfiled["finding"], &report
+        ) { _, row in
+            let finding = try Finding(row: row)
+            return (finding, finding.id, "finding \(finding.id)")
+        }
+        try Self.compareRows(
+            db, table: "bagIngestion", type: "bagIngestion", misfiled: misfiled["bagIngestion"], &report
+        ) { _, row in
+            let ingestion = try BagIngestion(row: row)
+            return (ingestion, ingestion.id, "bag ingestion \(ingestion.id)")
+        }
+        // Every blob the registry records must be on disk with the same bytes.
+        let recorded = try String.fetchAll(db, sql: "SELECT sha256 FROM blob ORDER BY sha256")
+        report.blobProblems = blobProblems(recorded)
+        report.blobCount = recorded.count
+        let known = Set(recorded)
+        let store = blobs
+        let inventory = store.inventory()
+        report.orphans =
+            inventory.blobs.filter { !known.contains($0) }.map { "unreferenced blob \($0)" }
+            + inventory.temporaries.map { "leftover temporary file tmp/\($0)" }
+        return report
     }
 
     /// Re-hashes blobs on every core; each one missing or changed is named.

@@ -128,9 +128,17 @@ enum AuditLog {
     static func firstBreak(_ db: Database) throws -> ChainBreak? {
         var expectedPrevious = genesisHash
         var expectedSequence: Int64 = 1
-        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM auditEvent ORDER BY sequence")
+        // Columns by position: looking each up by name, for every event, cost a fifth of the walk.
+        let cursor = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT sequence, time, actor, action, entityType, entityId, oldValue, newValue, previousHash, hash
+                FROM auditEvent ORDER BY sequence
+                """)
         while let row = try cursor.next() {
-            let event = event(from: row)
+            let event = AuditEvent(
+                sequence: row[0], time: row[1], actor: row[2], action: row[3], entityType: row[4], entityID: row[5],
+                oldValue: row[6], newValue: row[7], previousHash: row[8], hash: row[9])
             if event.sequence != expectedSequence {
                 return ChainBreak(
                     sequence: expectedSequence,

@@ -23,17 +23,40 @@ extension HeritageArchive {
         as format: SiteRegister.Format, includeRestricted: Bool = false, to write: (Data) throws -> Void
     ) throws -> ExportSummary {
         var summary = ExportSummary()
-        var buffer = ""
-        func flush(_ force: Bool = false) throws {
-            guard force || buffer.utf8.count >= 256 << 10 else { return }
-            try write(Data(buffer.utf8))
-            buffer.removeAll(keepingCapacity: true)
-        }
         switch format {
-        case .csv: buffer += SiteFields.columns.joined(separator: ",") + "\r\n"
-        case .geojson: buffer += "{\"type\": \"FeatureCollection\", \"features\": [\n"
+        case .csv: try write(Data((SiteFields.columns.joined(separator: ",") + "\r\n").utf8))
+        case .geojson: try write(Data("{\"type\": \"FeatureCollection\", \"features\": [".utf8))
         }
-        try read { db in
+        // This thread reads and decodes sites; another core formats the batch before (text
+        // building is half the work), and this thread writes it out.
+        let formatter = BatchPipeline<(site: Site, latest: OverallCondition?, first: Bool), (Data, Int)> { batch in
+            var text = ""
+            text.reserveCapacity(batch.count * 400)
+            var generalised = 0
+            for (site, latest, first) in batch {
+                let values = SiteFields.values(of: site, latestCondition: latest, includeRestricted: includeRestricted)
+                let isGeneralised = values[SiteFields.generalisedIndex] == "true"
+                if isGeneralised { generalised += 1 }
+                switch format {
+                case .csv:
+                    for (index, value) in values.enumerated() {
+                        if index > 0 { text += "," }
+                        text += CSVReader.escape(value)
+                    }
+                    text += "\r\n"
+                case .geojson:
+                    text += first ? "\n" : ",\n"
+                    Self.appendFeature(id: site.id, values: values, generalised: isGeneralised, to: &text)
+                }
+            }
+            return (Data(text.utf8), generalised)
+        }
+        func emit(_ output: (Data, Int)?) throws {
+            guard let (data, generalised) = output else { return }
+            try write(data)
+            summary.generalised += generalised
+        }
+        try streamingRead { db in
             var sites = try SiteCursor(
                 db,
                 sitesSQL: """
@@ -41,37 +64,33 @@ extension HeritageArchive {
                         AS latestCondition
                     FROM site s ORDER BY s.seq
                     """)
+            var batch: [(site: Site, latest: OverallCondition?, first: Bool)] = []
+            batch.reserveCapacity(1024)
             while let (site, row) = try sites.next() {
                 let latest = (row["latestCondition"] as String?).flatMap(OverallCondition.init(rawValue:))
-                let fields = SiteFields.fields(of: site, latestCondition: latest, includeRestricted: includeRestricted)
-                let generalised = fields["generalised"] == "true"
-                if generalised { summary.generalised += 1 }
-                switch format {
-                case .csv:
-                    buffer += SiteFields.columns.map { CSVReader.escape(fields[$0] ?? "") }.joined(separator: ",")
-                    buffer += "\r\n"
-                case .geojson:
-                    if summary.sites > 0 { buffer += ",\n" }
-                    buffer += Self.feature(id: site.id, fields: fields, generalised: generalised)
-                }
+                batch.append((site, latest, summary.sites == 0))
                 summary.sites += 1
-                try flush()
+                if batch.count == 1024 {
+                    try emit(formatter.submit(batch))
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            try emit(formatter.submit(batch))
+            try emit(formatter.finish())
         }
         if format == .geojson {
-            buffer += "\n]"
+            var tail = "\n]"
             if summary.generalised > 0 {
                 // A foreign member (RFC 7946 §6.1) says so for the whole file as well as each feature.
-                buffer +=
+                tail +=
                     ", \"heritage\": {\"generalisedPositions\": \(summary.generalised), \"note\": "
                     + JSONString.quoted(
                         "Features with generalised: true are restricted sites whose positions were generalised to "
                             + "the centre of their 0.1° cell; heritage site import refuses them unless "
                             + "--accept-generalised.") + "}"
             }
-            buffer += "}\n"
+            try write(Data((tail + "}\n").utf8))
         }
-        try flush(true)
         return summary
     }
 
@@ -91,25 +110,41 @@ extension HeritageArchive {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// One feature on one line, its properties in key order; empty fields are left out.
-    static func feature(id: String, fields: [String: String], generalised: Bool) -> String {
-        let latitude = fields["latitude"] ?? "0"
-        let longitude = fields["longitude"] ?? "0"
-        var properties: [String] = []
-        for key in fields.keys.sorted() where !["latitude", "longitude"].contains(key) {
-            guard let value = fields[key] else { continue }
-            switch key {
-            case "generalised":
-                properties.append("\"generalised\": \(generalised)")
-            case "boundary":
-                // Stored validated GeoJSON: an object, written as it is (compact).
-                if !value.isEmpty { properties.append("\"boundary\": \(value)") }
-            default:
-                if !value.isEmpty { properties.append("\(JSONString.quoted(key)): \(JSONString.quoted(value))") }
+    /// The properties of a feature: every column but the position, in key order, each with its
+    /// key already quoted.
+    private static let featureProperties: [(index: Int, key: String)] = SiteFields.columns.enumerated()
+        .filter { !["latitude", "longitude"].contains($0.element) }
+        .sorted { $0.element < $1.element }
+        .map { ($0.offset, JSONString.quoted($0.element)) }
+    private static let latitudeIndex = SiteFields.index(of: "latitude")
+    private static let longitudeIndex = SiteFields.index(of: "longitude")
+    private static let boundaryIndex = SiteFields.index(of: "boundary")
+
+    /// Appends one feature on one line (`values` in ``SiteFields/columns`` order), its
+    /// properties in key order; empty fields are left out.
+    static func appendFeature(id: String, values: [String], generalised: Bool, to text: inout String) {
+        text += "{\"type\": \"Feature\", \"id\": "
+        JSONString.append(id, to: &text)
+        text += ", \"geometry\": {\"type\": \"Point\", \"coordinates\": ["
+        text += values[longitudeIndex]
+        text += ", "
+        text += values[latitudeIndex]
+        text += "]}, \"properties\": {"
+        var first = true
+        for (index, key) in featureProperties {
+            let value = values[index]
+            guard index == SiteFields.generalisedIndex || !value.isEmpty else { continue }
+            text += first ? key : ", " + key
+            text += ": "
+            first = false
+            switch index {
+            case SiteFields.generalisedIndex: text += generalised ? "true" : "false"
+            // Stored validated GeoJSON: an object, written as it is (compact).
+            case boundaryIndex: text += value
+            default: JSONString.append(value, to: &text)
             }
         }
-        return "{\"type\": \"Feature\", \"id\": \(JSONString.quoted(id)), \"geometry\": {\"type\": \"Point\", "
-            + "\"coordinates\": [\(longitude), \(latitude)]}, \"properties\": {\(properties.joined(separator: ", "))}}"
+        text += "}}"
     }
 }
 
@@ -118,12 +153,21 @@ enum JSONString {
     /// `text` as a JSON string: quotes, backslashes and control characters escaped, the rest
     /// as UTF-8.
     static func quoted(_ text: String) -> String {
+        var result = ""
+        append(text, to: &result)
+        return result
+    }
+
+    /// Appends `text` as a JSON string to `result`.
+    static func append(_ text: String, to result: inout String) {
         // Most fields need no escape: checked on the UTF-8 bytes, copied whole.
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            return "\"" + text + "\""
+            result += "\""
+            result += text
+            result += "\""
+            return
         }
-        var result = "\""
-        result.reserveCapacity(text.utf8.count + 2)
+        result += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": result += "\\\""
@@ -141,6 +185,6 @@ enum JSONString {
                 }
             }
         }
-        return result + "\""
+        result += "\""
     }
 }

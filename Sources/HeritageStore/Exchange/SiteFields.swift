@@ -28,6 +28,7 @@ public enum SiteFields {
         "latitude", "longitude", "precision_m", "location_certainty", "country", "admin_area", "sensitivity",
         "designations", "external_ids", "sources", "boundary", "latest_condition", "generalised",
     ]
+    static let generalisedIndex = index(of: "generalised")
     static let required = ["code", "name", "kind", "latitude", "longitude"]
     /// Half the diagonal of a 0.1° cell at the equator: how far a generalised position may be
     /// from the true one.
@@ -167,26 +168,31 @@ public enum SiteFields {
         return nil
     }
 
-    /// Text fields of a site, as exports write them. Restricted sites are generalised unless asked.
-    static func fields(of site: Site, latestCondition: OverallCondition?, includeRestricted: Bool) -> [String: String] {
+    /// Text fields of a site as exports write them, in ``columns`` order. Restricted sites are
+    /// generalised unless asked.
+    static func values(of site: Site, latestCondition: OverallCondition?, includeRestricted: Bool) -> [String] {
         let generalise = site.mustGeneralise(includeRestricted: includeRestricted)
         let site = site.released(includeRestricted: includeRestricted)
         let primary = site.names.first(where: \.isPrimary) ?? site.names.first
         let others = site.names.filter { $0 != primary }
         return [
-            "id": site.id, "code": site.code, "name": primary?.name ?? "", "name_language": primary?.language ?? "",
-            "other_names": others.map { "\($0.language):\($0.name)" }.joined(separator: "|"),
-            "kind": site.kind.rawValue, "community": site.community ?? "", "period": site.period ?? "",
-            "description": site.description ?? "", "latitude": "\(site.location.latitude)",
-            "longitude": "\(site.location.longitude)",
-            "precision_m": site.location.precisionMetres.map { "\($0)" } ?? "",
-            "location_certainty": site.location.certainty.rawValue, "country": site.country ?? "",
-            "admin_area": site.adminArea ?? "", "sensitivity": site.sensitivity.rawValue,
-            "designations": site.designations.map(format).joined(separator: "|"),
-            "external_ids": site.externalIDs.map { "\($0.scheme.rawValue):\($0.value)" }.joined(separator: "|"),
-            "sources": site.sources.joined(separator: "|"), "boundary": site.boundary ?? "",
-            "latest_condition": latestCondition?.rawValue ?? "", "generalised": generalise ? "true" : "false",
+            site.id, site.code, primary?.name ?? "", primary?.language ?? "",
+            others.map { "\($0.language):\($0.name)" }.joined(separator: "|"),
+            site.kind.rawValue, site.community ?? "", site.period ?? "", site.description ?? "",
+            "\(site.location.latitude)", "\(site.location.longitude)",
+            site.location.precisionMetres.map { "\($0)" } ?? "", site.location.certainty.rawValue,
+            site.country ?? "", site.adminArea ?? "", site.sensitivity.rawValue,
+            site.designations.map(format).joined(separator: "|"),
+            site.externalIDs.map { "\($0.scheme.rawValue):\($0.value)" }.joined(separator: "|"),
+            site.sources.joined(separator: "|"), site.boundary ?? "", latestCondition?.rawValue ?? "",
+            generalise ? "true" : "false",
         ]
+    }
+
+    /// The position of `column` in ``columns``.
+    static func index(of column: String) -> Int {
+        guard let index = columns.firstIndex(of: column) else { preconditionFailure("no column \(column)") }
+        return index
     }
 
     static func entries(_ text: String) -> [String] {

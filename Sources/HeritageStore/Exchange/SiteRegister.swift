@@ -133,8 +133,8 @@ public struct SiteRegister: Sendable {
             }
             guard let geometry = feature["geometry"] as? [String: Any], geometry["type"] as? String == "Point",
                 let position = geometry["coordinates"] as? [Any], (2...3).contains(position.count),
-                let longitude = (position[0] as? NSNumber)?.doubleValue,
-                let latitude = (position[1] as? NSNumber)?.doubleValue
+                let longitude = (position[0] as? NSNumber).flatMap(Self.exactDouble),
+                let latitude = (position[1] as? NSNumber).flatMap(Self.exactDouble)
             else {
                 report("geometry", "expected a Point geometry with [longitude, latitude]")
                 continue
@@ -161,6 +161,13 @@ public struct SiteRegister: Sendable {
                 entries.append(Entry(position: number, site: site))
             }
         }
+    }
+
+    /// A JSON number as the nearest Double to its text. JSONSerialization reads numbers of many
+    /// digits as NSDecimalNumber, whose `doubleValue` can be off in the last place (30.259900000000002
+    /// came back as 30.259900000000005): its text, parsed by Swift, is exact.
+    static func exactDouble(_ number: NSNumber) -> Double? {
+        Double(number.stringValue) ?? number.doubleValue
     }
 
     /// Codes and ids must be unique within the file.
