@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "ScanImport", targets: ["ScanImport"]),
         .library(name: "SurveyDiff", targets: ["SurveyDiff"]),
         .library(name: "EvidenceReport", targets: ["EvidenceReport"]),
+        .library(name: "HeritageOperations", targets: ["HeritageOperations"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -72,6 +73,9 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
+        // What the front ends do, typed: importing files, comparing epochs and recording the
+        // finding, drafting an assessment from it. The CLI and the server are adapters over it.
+        .target(name: "HeritageOperations", dependencies: ["HeritageStore", "ScanImport", "SurveyDiff"]),
         // The demo's sample surveys: scans and photographs generated before and after damage.
         .target(name: "SampleSurveys", dependencies: ["ScanImport"], path: "Tools/SampleSurveys"),
         .executableTarget(name: "sample-surveys", dependencies: ["SampleSurveys"], path: "Tools/SampleSurveysTool"),
@@ -82,6 +86,7 @@ let package = Package(
                 "ScanImport",
                 "SurveyDiff",
                 "EvidenceReport",
+                "HeritageOperations",
                 "SampleSurveys",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -137,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "heritageCLITests",
-            dependencies: ["heritage", "HeritageStore", "HeritageTestSupport", "ScanImport"]
+            dependencies: ["heritage", "HeritageOperations", "HeritageStore", "HeritageTestSupport", "ScanImport"]
         ),
     ]
 )

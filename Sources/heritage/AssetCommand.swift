@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeritageOperations
 import HeritageStore
 
 struct AssetCommand: ParsableCommand {
@@ -79,7 +80,7 @@ struct AssetShow: ParsableCommand {
 
     func run() throws {
         let store = try archive.open()
-        let (storedAsset, storedVersion) = try resolveVersion(store, reference)
+        let (storedAsset, storedVersion) = try store.resolveVersion(reference)
         let release = try store.release(ofSite: storedAsset.siteID, includeRestricted: includeRestricted)
         let (asset, version) = (release.released(storedAsset), release.released(storedVersion))
         if json {
@@ -184,7 +185,7 @@ struct AssetExport: ParsableCommand {
 
     func run() throws {
         let store = try archive.open()
-        let (asset, version) = try resolveVersion(store, reference)
+        let (asset, version) = try store.resolveVersion(reference)
         let release = try store.release(ofSite: asset.siteID, includeRestricted: includeRestricted)
         if release.withholds(version) {
             throw ValidationError(
@@ -214,20 +215,4 @@ struct AssetExport: ParsableCommand {
             throw HeritageStoreError(.io, "cannot write to \(out): \(error.localizedDescription)")
         }
     }
-}
-
-/// Resolves `ASSET` (latest version) or `ASSET@N` / `ASSET@vN`.
-func resolveVersion(_ store: HeritageArchive, _ reference: String) throws -> (Asset, AssetVersion) {
-    let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
-    let (asset, versions) = try store.asset(parts[0])
-    if parts.count == 2 {
-        let number = Int(parts[1].hasPrefix("v") ? String(parts[1].dropFirst()) : parts[1])
-        guard let number, let version = versions.first(where: { $0.number == number }) else {
-            throw HeritageStoreError(
-                .notFound, "asset \(parts[0]) has no version \(parts[1]) (it has \(versions.count))")
-        }
-        return (asset, version)
-    }
-    guard let latest = versions.last else { throw HeritageStoreError(.notFound, "asset \(parts[0]) has no version") }
-    return (asset, latest)
 }

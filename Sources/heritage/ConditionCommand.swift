@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeritageOperations
 import HeritageStore
 
 struct ConditionCommand: ParsableCommand {
@@ -98,55 +99,33 @@ struct ConditionAdd: ParsableCommand {
     func run() throws {
         let store = try archive.open()
         guard let assessor, let condition, let certainty else { throw ValidationError("missing a required option") }
-        let finding = try fromFinding.map { try store.finding($0) }
-        if let finding, let site, try store.site(site)?.id != finding.siteID {
-            throw ValidationError("finding \(finding.id) was recorded on another site than \(site)")
-        }
-        guard let siteReference = site ?? finding?.siteID else {
-            throw ValidationError("give --site (or --from-finding)")
-        }
-        guard let date = date ?? finding.map({ _ in todayUTC() }) else { throw ValidationError("give --date") }
-        // A photo comparison of orthophotos (map units) is an aerial-imagery assessment; of
-        // ordinary photographs, "other" (the vocabulary has no ground-photo term).
-        let findingActivity = finding.map { finding -> AssessmentActivity in
-            guard finding.method == "photo" else { return .scanComparison }
-            return finding.units == "px" ? .other : .aerialImageryAssessment
-        }
-        guard let activity = activity ?? findingActivity?.rawValue else {
-            throw ValidationError("give --activity")
-        }
-        let effects = try effect.isEmpty ? finding?.proposedEffects ?? [] : effect.map(DisturbanceEffect.parse)
-        var allNotes = finding.map {
-            "From finding \($0.id) (\($0.method), result versions \($0.resultVersionIDs.joined(separator: ", "))): "
-                + $0.summary
-        }
-        if let notes { allNotes = allNotes.map { $0 + "\n" + notes } ?? notes }
-        let draft = ConditionAssessment(
-            siteID: siteReference, surveyID: survey, assessor: assessor,
-            dateQualifier: try DateQualifier.parse(qualifier),
-            date: date, endDate: endDate, activity: try AssessmentActivity.parse(activity),
-            overallCondition: try OverallCondition.parse(condition),
-            damageExtent: try extent.map(DamageExtent.parse) ?? finding?.proposedExtent ?? .unknown,
-            causeCategory: try causeCategory.map(DisturbanceCategory.parse),
-            causeType: try causeType.map(DisturbanceType.parse), effects: effects,
-            certainty: try Certainty.parse(certainty), threat: try threat.map(RiskLevel.parse),
-            priority: try priority.map(RiskLevel.parse), notes: allNotes, supersedes: supersedes)
+        var statement = AssessmentStatement(
+            assessor: assessor, condition: try OverallCondition.parse(condition),
+            certainty: try Certainty.parse(certainty))
+        statement.site = site
+        statement.survey = survey
+        statement.qualifier = try DateQualifier.parse(qualifier)
+        statement.date = date
+        statement.endDate = endDate
+        statement.activity = try activity.map(AssessmentActivity.parse)
+        statement.extent = try extent.map(DamageExtent.parse)
+        statement.causeCategory = try causeCategory.map(DisturbanceCategory.parse)
+        statement.causeType = try causeType.map(DisturbanceType.parse)
+        statement.effects = try effect.map(DisturbanceEffect.parse)
+        statement.threat = try threat.map(RiskLevel.parse)
+        statement.priority = try priority.map(RiskLevel.parse)
+        statement.notes = notes
+        statement.supersedes = supersedes
+        let (draft, finding) = try store.draftAssessment(statement, fromFinding: fromFinding)
         let stored = try store.addAssessment(draft, actor: archive.resolvedActor)
         if json {
             try printJSON(stored)
         } else {
             print(
-                "Recorded assessment \(stored.id) of \((try? store.site(siteReference))??.code ?? siteReference): "
+                "Recorded assessment \(stored.id) of \((try? store.site(draft.siteID))??.code ?? draft.siteID): "
                     + "\(stored.overallCondition.label), \(stored.dateText)"
                     + (finding.map { ", from finding \($0.id.prefix(8))" } ?? ""))
         }
-    }
-
-    func todayUTC() -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeritageOperations
 import HeritageStore
 import ScanImport
 import SurveyDiff
@@ -124,89 +125,34 @@ struct DiffCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the summary as JSON.") var json = false
 
     func run() throws {
-        let (summary, finding) = try perform()
+        let outcome = try perform()
         if json {
-            try printJSON(DiffOutput(summary: summary, finding: finding, outputFolder: out))
+            try printJSON(DiffOutput(summary: outcome.summary, finding: outcome.finding, outputFolder: out))
         } else {
-            print(describe(summary, finding: finding))
+            print(describe(outcome.summary, finding: outcome.finding))
         }
     }
 
-    /// Loads, compares, writes the outputs and, with --site, records them (the demo calls this too).
-    func perform() throws -> (ComparisonSummary, Finding?) {
-        let store = try site.map { _ in try archive.open() }
-        if let store, let site { try checkVersions(store, site: site) }
-        if let photos = try loadPhotos(store: store) { return try performPhoto(photos, store: store) }
-        var options = try comparisonOptions()
+    /// The comparison these options ask for, through the library's one path.
+    func perform() throws -> ComparisonRun.Outcome {
+        let recording = try site.map {
+            ComparisonRun.Recording(store: try archive.open(), site: $0, actor: archive.resolvedActor)
+        }
+        let run = ComparisonRun(
+            before: before, after: after, recording: recording, units: units,
+            outputFolder: out.map { URL(filePath: $0) })
+        try run.checkVersions()
+        if try run.inputsArePhotographs() {
+            try checkPhotographOptions()
+            return try run.comparePhotographs(photographSettings())
+        }
+        let options = try comparisonOptions()
         let progress = ProgressLine(
             enabled: !json && isatty(STDERR_FILENO) != 0,
             log: ProcessInfo.processInfo.environment["HERITAGE_PROGRESS"] == "log")
-        progress.show("reading inputs")
-        // Both epochs are read and hashed at once. Only positions (and the before mesh's
-        // triangles) are kept: a file's normals, colours and other fields would hold memory
-        // through the whole comparison for nothing.
-        var epochs = try [(before, "before"), (after, "after")].parallelMap(minimumChunk: 1) { reference, role in
-            let (scan, input) = try load(reference, role: role, store: store)
-            return (
-                cloud: PointCloud(positions: scan.geometry.positions),
-                triangles: role == "before" ? scan.geometry.triangles : [], units: scan.units, input: input,
-                format: scan.format
-            )
-        }
-        var inputs = epochs.map(\.input)
-        var corePoints: PointCloud?
-        if let cores {
-            let loaded = try ScanLoader.load(path: cores, positionsOnly: true)
-            corePoints = PointCloud(positions: loaded.geometry.positions)
-            inputs.append(
-                ComparisonInput(
-                    role: "cores", name: cores, sha256: try FileHashing.sha256(of: URL(filePath: cores)),
-                    pointCount: loaded.geometry.vertexCount, triangleCount: 0))
-        }
-        let beforeUnits = epochs[0].units
-        options.isTerrainSurvey = epochs[0].format == "las"
-        let beforeTriangles = epochs[0].triangles
-        ProcessMemory.releaseFreedMemory()  // the readers' columns
-        let (beforeCloud, afterCloud) = (epochs[0].cloud, epochs[1].cloud)
-        epochs = []
-        let result = try SurveyComparison.run(
-            before: consume beforeCloud, beforeTriangles: consume beforeTriangles, after: consume afterCloud,
-            corePoints: corePoints,
-            options: options, progress: { progress.show($0) })
-        progress.show("writing outputs")
-        let unitName = units ?? beforeUnits.map(shortUnit) ?? "units"
-        var summary = result.summary(inputs: inputs, software: heritageVersion, units: unitName)
-
-        let folder = try outputFolder()
-        // Without --out the outputs live in a temporary folder, removed however this ends.
-        defer { if out == nil { try? FileManager.default.removeItem(at: folder) } }
-        try write(result, summary, to: folder, units: unitName)
-        var finding: Finding?
-        if let store, let site {
-            let files: [(name: String, title: String, format: String)] =
-                [(DiffOutputFile.summary, "summary", "json"), (DiffOutputFile.cloud, "distances", "ply")]
-                + ["front", "side", "top"].map { (DiffOutputFile.heatMap($0), "heat map (\($0))", "png") }
-            finding = try record(summary, files: files, folder: folder, store: store, site: site)
-            summary.inputs = inputs
-        }
+        let outcome = try run.compareScans(options: options, corePoints: cores) { progress.show($0) }
         progress.finish()
-        return (summary, finding)
-    }
-
-    /// With --site: BEFORE and AFTER name two different versions of that site's assets, checked
-    /// before any file is read or written.
-    func checkVersions(_ store: HeritageArchive, site: String) throws {
-        let owner = try store.requireSite(site)
-        let (beforeAsset, beforeVersion) = try resolveVersion(store, before)
-        let (afterAsset, afterVersion) = try resolveVersion(store, after)
-        for (reference, asset) in [(before, beforeAsset), (after, afterAsset)] where asset.siteID != owner.id {
-            throw ValidationError("\(reference) is an asset of another site, not of \(owner.code)")
-        }
-        if beforeVersion.id == afterVersion.id {
-            throw ValidationError(
-                "BEFORE (\(before)) and AFTER (\(after)) are the same version, \(beforeAsset.title) "
-                    + "v\(beforeVersion.number): give two different versions; nothing was compared or stored")
-        }
+        return outcome
     }
 
     func comparisonOptions() throws -> ComparisonOptions {
@@ -276,69 +222,6 @@ struct DiffCommand: ParsableCommand {
         return values.compactMap { $0 }
     }
 
-    /// A file, or with --site an asset version: its geometry and how the summary cites it.
-    func load(_ reference: String, role: String, store: HeritageArchive?) throws -> (LoadedScan, ComparisonInput) {
-        if let store {
-            let (asset, version) = try resolveVersion(store, reference)
-            let url = try store.verifiedBlob(of: version)
-            let scan = try ScanLoader.load(path: url.path, format: version.format, positionsOnly: true)
-            return (
-                scan,
-                ComparisonInput(
-                    role: role, name: "\(asset.title)@\(version.number)", sha256: version.sha256,
-                    pointCount: scan.geometry.vertexCount, triangleCount: scan.geometry.triangleCount,
-                    assetVersion: version.id)
-            )
-        }
-        let scan = try ScanLoader.load(path: reference, positionsOnly: true)
-        return (
-            scan,
-            ComparisonInput(
-                role: role, name: reference, sha256: try FileHashing.sha256(of: URL(filePath: reference)),
-                pointCount: scan.geometry.vertexCount, triangleCount: scan.geometry.triangleCount)
-        )
-    }
-
-    func outputFolder() throws -> URL {
-        let folder =
-            out.map { URL(filePath: $0) }
-            ?? FileManager.default.temporaryDirectory.appending(path: "heritage-diff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for name in DiffOutputFile.allNames
-        where FileManager.default.fileExists(atPath: folder.appending(path: name).path) {
-            throw ValidationError("\(folder.appending(path: name).path) exists; heritage never overwrites a result")
-        }
-        return folder
-    }
-
-    func write(_ result: SurveyComparisonResult, _ summary: ComparisonSummary, to folder: URL, units: String) throws {
-        try prettyJSON(summary).write(to: folder.appending(path: DiffOutputFile.summary))
-        let names = summary.inputs.map { URL(filePath: $0.name).lastPathComponent }.joined(separator: " vs ")
-        // The cloud and the heat maps are written at the same time.
-        _ = try [0, 1].parallelMap(minimumChunk: 1) { which in
-            if which == 0 {
-                let comments = [
-                    "heritage diff \(result.method.rawValue): \(summary.inputs.map(\.name).joined(separator: " vs "))"
-                ]
-                // Streamed: a million points would otherwise hold the whole file and its columns.
-                let path = folder.appending(path: DiffOutputFile.cloud).path
-                guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                    throw ValidationError("cannot create \(path)")
-                }
-                let handle = try FileHandle(forWritingTo: URL(filePath: path))
-                defer { try? handle.close() }
-                try result.writeCloudPLY(comments: comments) { try handle.write(contentsOf: $0) }
-            } else {
-                let views = try HeatMap.render(
-                    points: result.points, distance: result.distance, spacing: result.regions.coreSpacing,
-                    units: units, title: "\(result.method.rawValue) \(names)")
-                for view in views {
-                    try Data(view.png).write(to: folder.appending(path: DiffOutputFile.heatMap(view.name)))
-                }
-            }
-        }
-    }
-
     func describe(_ summary: ComparisonSummary, finding: Finding?) -> String {
         func number(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "-" }
         if let photo = summary.photo {
@@ -375,8 +258,7 @@ struct DiffCommand: ParsableCommand {
         }
         if summary.regions.count > 10 { lines.append("  … \(summary.regions.count - 10) more regions in summary.json") }
         if let out {
-            let names =
-                [DiffOutputFile.cloud, DiffOutputFile.summary] + ["front", "side", "top"].map(DiffOutputFile.heatMap)
+            let names = ComparisonOutputFile.scanOutputs
             lines.append("  written      \(out)/{\(names.joined(separator: ","))}")
         }
         return (lines + findingLines(finding)).joined(separator: "\n")
@@ -390,16 +272,6 @@ struct DiffCommand: ParsableCommand {
                 + "--condition CONDITION --certainty CERTAINTY",
         ]
     }
-}
-
-/// The names `heritage diff` writes; it refuses to overwrite any of them.
-enum DiffOutputFile {
-    static let cloud = "changes.ply"
-    static let summary = "summary.json"
-    static func heatMap(_ view: String) -> String { "heatmap-\(view).png" }
-    static let mask = "change-mask.png"
-    static let overlay = "change-overlay.png"
-    static let allNames = [cloud, summary, heatMap("front"), heatMap("side"), heatMap("top"), mask, overlay]
 }
 
 struct DiffOutput: Encodable {
@@ -417,15 +289,6 @@ struct DiffOutput: Encodable {
     enum Key: String, CodingKey {
         case finding, outputFolder
     }
-}
-
-/// "US survey foot" → "ft (US survey)", "metre" → "m": short enough for a legend.
-func shortUnit(_ unit: String) -> String {
-    let lower = unit.lowercased()
-    if lower.contains("us survey foot") || lower.contains("us_survey_foot") { return "ft (US survey)" }
-    if lower.contains("foot") || lower.contains("feet") { return "ft" }
-    if lower.contains("metre") || lower.contains("meter") { return "m" }
-    return unit
 }
 
 /// A one-line stage display on a terminal, overwritten in place.

@@ -1,12 +1,11 @@
 import ArgumentParser
 import Foundation
+import HeritageOperations
 import HeritageStore
 import Logging
 
 @main
 struct HeritageCommand: ParsableCommand {
-    static let version = "0.1.0"
-
     static let configuration = CommandConfiguration(
         commandName: "heritage",
         abstract: "A registry of cultural heritage sites and an archive of their surveys.",
@@ -19,7 +18,7 @@ struct HeritageCommand: ParsableCommand {
               heritage site import SampleSites/sites.geojson
               heritage site near 34.55,38.27 --radius-km 150
             """,
-        version: version,
+        version: HeritageRelease.version,
         subcommands: [
             InitCommand.self, InspectCommand.self, ImportCommand.self, AssetCommand.self, SiteCommand.self,
             SurveyCommand.self, ConditionCommand.self,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EvidenceReport
 import Foundation
+import HeritageOperations
 import HeritageStore
 import ScanImport
 
@@ -50,13 +51,15 @@ extension ImportCommand {
             ])
         ingestion.verification["checkedAt"] = Timestamp.now()
         let methods = try capturedMethods()
+        let described = FileImportRequest(site: site, files: [], survey: survey)
         var payload: [AssetImportRequest] = []
         let paths = checked.bag.payloadDigests.keys.sorted()
         for path in paths {
             let file = root.appending(path: path).path
             var request: AssetImportRequest
             do {
-                request = try self.request(for: file, method: methods.all, scratch: scratch, index: payload.count)
+                request = try described.assetRequest(
+                    for: .init(path: file, method: methods.all), scratch: scratch, index: payload.count)
             } catch let error as ScanImportError where error.code == .unsupported || error.code == .unreadable {
                 request = documentRequest(file, path: path)
             }
@@ -83,22 +86,11 @@ extension ImportCommand {
 
         let (recorded, outcomes) = try store.ingestBag(
             ingestion, payload: payload, document: document, actor: archive.resolvedActor)
-        let report = zip(paths, outcomes).map { path, outcome in
-            switch outcome {
-            case .stored(let version):
-                Outcome(
-                    file: path, outcome: "stored", assetID: version.assetID, versionID: version.id,
-                    version: version.number, sha256: version.sha256, warnings: version.warnings)
-            case .alreadyStored(let version):
-                Outcome(
-                    file: path, outcome: "already-stored", assetID: version.assetID, versionID: version.id,
-                    version: version.number, sha256: version.sha256, warnings: [])
-            }
-        }
+        let report = zip(paths, outcomes).map { ImportedFile(file: $0, $1) }
         if json {
             struct Received: Encodable {
                 var ingestion: BagIngestion
-                var files: [Outcome]
+                var files: [ImportedFile]
             }
             try printJSON(Received(ingestion: recorded, files: report))
             return
@@ -110,7 +102,7 @@ extension ImportCommand {
         for entry in report {
             print(
                 "  \(entry.file): "
-                    + (entry.outcome == "stored"
+                    + (entry.outcome == .stored
                         ? "stored as asset \(entry.assetID.prefix(8)) v\(entry.version)"
                         : "already in the archive as asset \(entry.assetID.prefix(8)) v\(entry.version)"))
             for warning in entry.warnings { print("    warning: \(warning)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeritageOperations
 import HeritageStore
 import ScanImport
 
@@ -55,16 +56,6 @@ struct ImportCommand: ParsableCommand {
         if asset != nil && files.count > 1 { throw ValidationError("--asset takes one file: the next version") }
     }
 
-    struct Outcome: Encodable {
-        var file: String
-        var outcome: String
-        var assetID: String
-        var versionID: String
-        var version: Int
-        var sha256: String
-        var warnings: [String]
-    }
-
     func run() throws {
         if let bag {
             try importBag(URL(filePath: bag), into: try archive.open())
@@ -76,7 +67,7 @@ struct ImportCommand: ParsableCommand {
             return
         }
         for entry in report {
-            if entry.outcome == "stored" {
+            if entry.outcome == .stored {
                 print(
                     "\(entry.file): stored as asset \(entry.assetID.prefix(8)) v\(entry.version) (sha256 \(entry.sha256.prefix(16))…)"
                 )
@@ -89,27 +80,30 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
-    /// Examines the files and stores them in one transaction (the demo calls this too).
-    func importFiles(into store: HeritageArchive) throws -> [Outcome] {
+    /// Examines the files and stores them in one transaction, through the library.
+    func importFiles(into store: HeritageArchive) throws -> [ImportedFile] {
         let methods = try capturedMethods()
-        var requests: [AssetImportRequest] = []
-        let scratch = FileManager.default.temporaryDirectory.appending(path: "heritage-import-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        for file in files {
-            requests.append(
-                try request(
-                    for: file, method: methods.perFile[file] ?? methods.all, scratch: scratch, index: requests.count))
+        let request = FileImportRequest(
+            site: site, files: files.map { .init(path: $0, method: methods.perFile[$0] ?? methods.all) },
+            survey: survey, asset: asset, title: title, capturedAt: capturedAt, operator: `operator`, crs: crs,
+            units: units, accuracy: accuracy)
+        // A progress line on a terminal while large files are copied into the archive.
+        let showProgress = isatty(STDERR_FILENO) == 1
+        return try store.importFiles(request, actor: archive.resolvedActor) { file, copied, total in
+            guard showProgress, total >= 64 << 20 else { return }
+            let percent = Int(copied * 100 / total)
+            let line = String(
+                format: "\rcopying %@ into the archive: %3d%% (%.0f of %.0f MB)", file.lastPathComponent, percent,
+                Double(copied) / 1e6, Double(total) / 1e6)
+            FileHandle.standardError.write(Data((line + (copied >= total ? "\n" : "")).utf8))
         }
-        return try storeRequests(requests, files: files, in: store)
     }
 
-    /// Reads a file completely and describes it for the archive: its reader's summary, capture
-    /// metadata, thumbnail and world file (photographs), and the files an OBJ names.
     /// `--method METHOD` (every file) and `--method FILE=METHOD` (one file), checked before
     /// any file is read: a FILE that is not among the files given is an error.
-    func capturedMethods() throws -> (all: String?, perFile: [String: String]) {
-        var all: String?
-        var perFile: [String: String] = [:]
+    func capturedMethods() throws -> (all: SurveyMethod?, perFile: [String: SurveyMethod]) {
+        var all: SurveyMethod?
+        var perFile: [String: SurveyMethod] = [:]
         for entry in method {
             if let equals = entry.lastIndex(of: "=") {
                 let file = String(entry[..<equals])
@@ -118,100 +112,14 @@ struct ImportCommand: ParsableCommand {
                         "--method \(entry): \(file) is not among the files given (\(files.joined(separator: ", ")))")
                 }
                 guard perFile[file] == nil else { throw ValidationError("--method gives \(file) twice") }
-                perFile[file] = try SurveyMethod.parse(String(entry[entry.index(after: equals)...])).rawValue
+                perFile[file] = try SurveyMethod.parse(String(entry[entry.index(after: equals)...]))
             } else {
                 guard all == nil else {
                     throw ValidationError("--method without FILE= can be given once; use FILE=METHOD for the others")
                 }
-                all = try SurveyMethod.parse(entry).rawValue
+                all = try SurveyMethod.parse(entry)
             }
         }
         return (all, perFile)
     }
-
-    func request(for file: String, method: String?, scratch: URL, index: Int) throws -> AssetImportRequest {
-        let inspection = try ScanInspector.examine(path: file)
-        var related = inspection.references.compactMap { reference in
-            reference.path.map { (name: reference.name, url: URL(filePath: $0)) }
-        }
-        if let photo = inspection.photo {
-            // An upright thumbnail travels with the photo as a related file.
-            let mapped = try MappedFile(path: file)
-            let png = try mapped.withBytes { bytes throws(ScanImportError) in
-                try Thumbnail.png(of: bytes, photo: photo, file: file)
-            }
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            let url = scratch.appending(path: "thumbnail-\(index).png")
-            try Data(png).write(to: url)
-            related.append((name: "thumbnail.png", url: url))
-            // An orthophoto's world file travels with it, so that `diff` can place it.
-            if let sidecar = WorldFile.sidecar(of: file) {
-                _ = try WorldFile.read(path: sidecar)
-                related.append((name: URL(filePath: sidecar).lastPathComponent, url: URL(filePath: sidecar)))
-            }
-        }
-        let summary = inspection.summary
-        var capture = CaptureMetadata(
-            capturedAt: capturedAt, operator: `operator`, method: method, crs: crs ?? summary.crs,
-            units: units ?? summary.units, accuracy: accuracy)
-        if let exif = summary.exif {
-            capture.deviceMake = exif.make
-            capture.deviceModel = exif.model
-            capture.capturedAt = capture.capturedAt ?? exif.dateTimeOriginal
-        }
-        if let gps = summary.gps {
-            capture.latitude = gps.latitude
-            capture.longitude = gps.longitude
-            capture.altitude = gps.altitude
-        }
-        let kind: AssetKind = [.jpeg, .png].contains(summary.format) ? .photo : .scan
-        return AssetImportRequest(
-            file: URL(filePath: file), site: site, survey: survey, asset: asset, title: title, kind: kind,
-            format: summary.format.rawValue, summaryJSON: try jsonText(summary), capture: capture,
-            relatedFiles: related,
-            warnings: summary.warnings, importerVersion: scanImportVersion)
-    }
-
-    /// Stores the examined files in one transaction and says what became of each.
-    func storeRequests(_ requests: [AssetImportRequest], files: [String], in store: HeritageArchive) throws
-        -> [Outcome]
-    {
-        // A progress line on a terminal while large files are copied into the archive.
-        let showProgress = isatty(STDERR_FILENO) == 1
-        let outcomes = try store.importAssets(requests, actor: archive.resolvedActor) { file, copied, total in
-            guard showProgress, total >= 64 << 20 else { return }
-            let percent = Int(copied * 100 / total)
-            let line = String(
-                format: "\rcopying %@ into the archive: %3d%% (%.0f of %.0f MB)", file.lastPathComponent, percent,
-                Double(copied) / 1e6, Double(total) / 1e6)
-            FileHandle.standardError.write(Data((line + (copied >= total ? "\n" : "")).utf8))
-        }
-        var report: [Outcome] = []
-        for (file, outcome) in zip(files, outcomes) {
-            switch outcome {
-            case .stored(let version):
-                report.append(
-                    Outcome(
-                        file: file, outcome: "stored", assetID: version.assetID, versionID: version.id,
-                        version: version.number, sha256: version.sha256, warnings: version.warnings))
-            case .alreadyStored(let version):
-                report.append(
-                    Outcome(
-                        file: file, outcome: "already-stored", assetID: version.assetID, versionID: version.id,
-                        version: version.number, sha256: version.sha256, warnings: []))
-            }
-        }
-        return report
-    }
-}
-
-/// Compact, sorted JSON text of a value.
-func jsonText<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    // Readers keep non-finite values out of what they report; should one slip through, the
-    // output still encodes (as JSON5 and Python write it) instead of failing unnamed.
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-        positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

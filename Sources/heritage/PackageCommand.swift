@@ -1,6 +1,7 @@
 import ArgumentParser
 import EvidenceReport
 import Foundation
+import HeritageOperations
 import HeritageStore
 
 struct PackageCommand: ParsableCommand {
@@ -64,7 +65,7 @@ struct PackageCommand: ParsableCommand {
             report: ReportOptions(
                 from: from, to: to, includeRestricted: includeRestricted, allowUnverified: allowUnverified,
                 actor: archive.resolvedActor,
-                software: heritageVersion),
+                software: HeritageRelease.software),
             organization: organization, signingKey: unsigned ? nil : signingKey, zip: zip,
             timestampAuthority: tsa.flatMap { URL(string: $0) }, timestampTrust: trust)
         let written = try BagWriter.write(site: site, from: store, options: options, to: URL(filePath: out))

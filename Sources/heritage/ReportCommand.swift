@@ -1,6 +1,7 @@
 import ArgumentParser
 import EvidenceReport
 import Foundation
+import HeritageOperations
 import HeritageStore
 
 struct ReportCommand: ParsableCommand {
@@ -40,7 +41,7 @@ struct ReportCommand: ParsableCommand {
         let options = ReportOptions(
             from: from, to: to, includeRestricted: includeRestricted, allowUnverified: allowUnverified,
             actor: archive.resolvedActor,
-            software: heritageVersion)
+            software: HeritageRelease.software)
         let written = try ReportWriter.write(site: site, from: store, options: options, to: URL(filePath: out))
         if json {
             try printJSON(written.files)

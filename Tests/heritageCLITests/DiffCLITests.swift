@@ -13,6 +13,10 @@ import Testing
     /// A 0.8 m square of wall sampled every centimetre with 0.5 mm of noise; `pit` removes
     /// 30 mm over x, y in 0.3…0.5 (0.0012 m³).
     func writeWall(_ name: String, pit: Bool, seed: UInt32) throws -> URL {
+        try Self.writeWall(name, pit: pit, seed: seed, in: folder)
+    }
+
+    static func writeWall(_ name: String, pit: Bool, seed: UInt32, in folder: URL) throws -> URL {
         var state = seed
         func noise() -> Float {
             state = state &* 1_664_525 &+ 1_013_904_223

@@ -180,6 +180,14 @@ public struct ChainBreak: Sendable, Equatable, Codable, CustomStringConvertible 
 public enum Timestamp {
     public static func now() -> String { string(from: Date()) }
 
+    /// Today's date in UTC, YYYY-MM-DD.
+    public static func todayUTC() -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+
     public static func string(from date: Date) -> String {
         date.formatted(
             Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0) ?? .gmt))

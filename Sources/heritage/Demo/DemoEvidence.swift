@@ -1,7 +1,9 @@
 import EvidenceReport
 import Foundation
+import HeritageOperations
 import HeritageStore
 import SampleSurveys
+import ScanImport
 import SurveyDiff
 
 /// The evidence half of `heritage demo`: two fictional sites surveyed before and after
@@ -69,43 +71,44 @@ struct DemoEvidence {
         let key = try SigningKey.generate(at: keyURL, comment: "heritage demo")
         var outcomes: [SiteOutcome] = []
         for sample in samples {
-            let archiveOptions = ["--archive", archive.url.path, "--actor", actor]
             let before = try archive.addSurvey(
                 Survey(
                     siteID: sample.code, startDate: sample.before.date, team: sample.before.team,
                     method: .terrestrialLaserScan, notes: sample.before.notes), actor: actor)
-            let scan = try ImportCommand.parse(
-                archiveOptions + [
-                    "--site", sample.code, "--survey", before.id, "--title", "scan of the monument", "--units", "m",
-                    sample.before.scan.path,
-                ]
-            ).importFiles(into: archive)
-            let beforePhotos = try ImportCommand.parse(
-                archiveOptions + ["--site", sample.code, "--survey", before.id] + sample.before.photos.map(\.path)
-            ).importFiles(into: archive)
+            let scan = try archive.importFiles(
+                FileImportRequest(
+                    site: sample.code, files: [.init(path: sample.before.scan.path)], survey: before.id,
+                    title: "scan of the monument", units: "m"), actor: actor)
+            let beforePhotos = try archive.importFiles(
+                FileImportRequest(
+                    site: sample.code, files: sample.before.photos.map { .init(path: $0.path) }, survey: before.id),
+                actor: actor)
             let after = try archive.addSurvey(
                 Survey(
                     siteID: sample.code, startDate: sample.after.date, team: sample.after.team,
                     method: .terrestrialLaserScan, notes: sample.after.notes), actor: actor)
             let asset = scan[0].assetID
-            _ = try ImportCommand.parse(
-                archiveOptions + [
-                    "--site", sample.code, "--survey", after.id, "--asset", asset, "--units", "m",
-                    sample.after.scan.path,
-                ]
-            ).importFiles(into: archive)
-            let afterPhotos = try ImportCommand.parse(
-                archiveOptions + ["--site", sample.code, "--survey", after.id] + sample.after.photos.map(\.path)
-            ).importFiles(into: archive)
+            _ = try archive.importFiles(
+                FileImportRequest(
+                    site: sample.code, files: [.init(path: sample.after.scan.path)], survey: after.id, asset: asset,
+                    units: "m"), actor: actor)
+            let afterPhotos = try archive.importFiles(
+                FileImportRequest(
+                    site: sample.code, files: sample.after.photos.map { .init(path: $0.path) }, survey: after.id),
+                actor: actor)
 
-            let (summary, finding) = try DiffCommand.parse(
-                archiveOptions + [
-                    "--site", sample.code, "\(asset)@1", "\(asset)@2", "--align", "icp",
-                    "--normal-radius", "\(sample.normalRadius)", "--cylinder-radius", "\(sample.cylinderRadius)",
-                    "--cylinder-half-length", "\(sample.cylinderHalfLength)", "--core-spacing", "\(sample.coreSpacing)",
-                    "--units", "m", "--out", folder.appending(path: "comparisons/\(sample.code)").path,
-                ]
-            ).perform()
+            var options = ComparisonOptions()
+            options.align = true
+            options.normalRadii = [sample.normalRadius]
+            options.cylinderRadius = sample.cylinderRadius
+            options.cylinderHalfLength = sample.cylinderHalfLength
+            options.coreSpacing = sample.coreSpacing
+            let recording = ComparisonRun.Recording(store: archive, site: sample.code, actor: actor)
+            let outcome = try ComparisonRun(
+                before: "\(asset)@1", after: "\(asset)@2", recording: recording, units: "m",
+                outputFolder: folder.appending(path: "comparisons/\(sample.code)")
+            ).compareScans(options: options)
+            let (summary, finding) = (outcome.summary, outcome.finding)
             if let finding {
                 var assessment = ConditionAssessment(
                     siteID: sample.code, assessor: "Demo assessor (confirming the finding)", dateQualifier: .on,
@@ -120,21 +123,19 @@ struct DemoEvidence {
             }
             var photo: ComparisonSummary?
             if let first = beforePhotos.first, let second = afterPhotos.first {
-                photo = try DiffCommand.parse(
-                    archiveOptions + [
-                        "--site", sample.code, "\(first.assetID)@\(first.version)",
-                        "\(second.assetID)@\(second.version)",
-                        "--out", folder.appending(path: "comparisons/\(sample.code)-photo").path,
-                    ]
-                ).perform().0
+                photo = try ComparisonRun(
+                    before: "\(first.assetID)@\(first.version)", after: "\(second.assetID)@\(second.version)",
+                    recording: recording, outputFolder: folder.appending(path: "comparisons/\(sample.code)-photo")
+                ).comparePhotographs().summary
             }
-            let options = ReportOptions(actor: actor, software: heritageVersion)
+            let reportOptions = ReportOptions(actor: actor, software: HeritageRelease.software)
             let report = try ReportWriter.write(
-                site: sample.code, from: archive, options: options,
+                site: sample.code, from: archive, options: reportOptions,
                 to: folder.appending(path: "reports/\(sample.code)"))
             let package = try BagWriter.write(
                 site: sample.code, from: archive,
-                options: PackageOptions(report: options, organization: "heritage demo", signingKey: key, zip: true),
+                options: PackageOptions(
+                    report: reportOptions, organization: "heritage demo", signingKey: key, zip: true),
                 to: folder.appending(path: "packages/\(sample.code)"))
             let check = BagVerifier.verify(package.folder, trustedKey: key.publicKey)
             guard check.isValid else {

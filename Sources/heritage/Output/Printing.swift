@@ -1,16 +1,6 @@
 import Foundation
+import HeritageOperations
 import HeritageStore
-
-/// A value as stable JSON: sorted keys, two-space indentation, no escaped slashes.
-func prettyJSON<T: Encodable>(_ value: T) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    // Readers keep non-finite values out of what they report; should one slip through, the
-    // output still encodes (as JSON5 and Python write it) instead of failing unnamed.
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-        positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return try encoder.encode(value)
-}
 
 /// Prints a value as stable JSON (``prettyJSON(_:)``).
 func printJSON<T: Encodable>(_ value: T) throws {
