@@ -37,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
         .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         .target(
@@ -75,7 +78,24 @@ let package = Package(
         ),
         // What the front ends do, typed: importing files, comparing epochs and recording the
         // finding, drafting an assessment from it. The CLI and the server are adapters over it.
-        .target(name: "HeritageOperations", dependencies: ["HeritageStore", "ScanImport", "SurveyDiff"]),
+        .target(
+            name: "HeritageOperations",
+            dependencies: [
+                "HeritageStore", "ScanImport", "SurveyDiff",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        // `heritage serve`: the HTTP API over the store and the operations.
+        .target(
+            name: "HeritageServer",
+            dependencies: [
+                "HeritageStore", "HeritageOperations",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The demo's sample surveys: scans and photographs generated before and after damage.
         .target(name: "SampleSurveys", dependencies: ["ScanImport"], path: "Tools/SampleSurveys"),
         .executableTarget(name: "sample-surveys", dependencies: ["SampleSurveys"], path: "Tools/SampleSurveysTool"),
@@ -87,6 +107,7 @@ let package = Package(
                 "SurveyDiff",
                 "EvidenceReport",
                 "HeritageOperations",
+                "HeritageServer",
                 "SampleSurveys",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -138,6 +159,13 @@ let package = Package(
             name: "EvidenceReportTests",
             dependencies: [
                 "EvidenceReport", "HeritageStore", "HeritageTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "HeritageServerTests",
+            dependencies: [
+                "HeritageServer", "HeritageOperations", "HeritageStore", "HeritageTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -5,7 +5,7 @@ import HeritageStore
 import Logging
 
 @main
-struct HeritageCommand: ParsableCommand {
+struct HeritageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heritage",
         abstract: "A registry of cultural heritage sites and an archive of their surveys.",
@@ -23,12 +23,13 @@ struct HeritageCommand: ParsableCommand {
             InitCommand.self, InspectCommand.self, ImportCommand.self, AssetCommand.self, SiteCommand.self,
             SurveyCommand.self, ConditionCommand.self,
             DiffCommand.self, AuditCommand.self,
-            ReportCommand.self, PackageCommand.self, KeyCommand.self, VerifyCommand.self, DemoCommand.self,
+            ReportCommand.self, PackageCommand.self, KeyCommand.self, VerifyCommand.self, UserCommand.self,
+            ServeCommand.self, DemoCommand.self,
         ]
     )
 
     /// Bootstraps logging (stderr, level from $HERITAGE_LOG_LEVEL, default warning), then runs.
-    static func main() {
+    static func main() async {
         let level =
             ProcessInfo.processInfo.environment["HERITAGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         LoggingSystem.bootstrap { label in
@@ -36,6 +37,6 @@ struct HeritageCommand: ParsableCommand {
             handler.logLevel = level
             return handler
         }
-        main(nil)
+        await main(nil)
     }
 }

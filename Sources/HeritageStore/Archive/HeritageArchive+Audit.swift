@@ -101,7 +101,9 @@ extension HeritageArchive {
         // The misplaced events are still an entity's history: kept by entity id (few: only
         // tampering makes them) for the comparison below.
         var misfiled: [String: [String: (Int64, String?)]] = [:]
-        for table in ["site", "survey", "conditionAssessment", "asset", "assetVersion", "finding", "bagIngestion"] {
+        for table in [
+            "site", "survey", "conditionAssessment", "asset", "assetVersion", "finding", "bagIngestion", "account",
+        ] {
             let misplaced = try Row.fetchAll(
                 db,
                 sql: """
@@ -156,6 +158,11 @@ extension HeritageArchive {
         ) { _, row in
             let ingestion = try BagIngestion(row: row)
             return (ingestion, ingestion.id, "bag ingestion \(ingestion.id)")
+        }
+        // An account's role or clearance raised behind the store's back shows here.
+        try Self.compareRows(db, table: "account", type: "account", misfiled: misfiled["account"], &report) { _, row in
+            let account = try Account(row: row)
+            return (account, account.id, "account \(account.name)")
         }
         // Every blob the registry records must be on disk with the same bytes.
         let recorded = try String.fetchAll(db, sql: "SELECT sha256 FROM blob ORDER BY sha256")

@@ -86,6 +86,11 @@ extension HeritageArchive {
 public struct TimelineEntry: Codable, Hashable, Sendable {
     public var assessment: ConditionAssessment
     public var supersededBy: String?
+
+    public init(assessment: ConditionAssessment, supersededBy: String?) {
+        self.assessment = assessment
+        self.supersededBy = supersededBy
+    }
 }
 
 extension ConditionAssessment {

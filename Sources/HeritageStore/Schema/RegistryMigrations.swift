@@ -26,6 +26,9 @@ enum RegistryMigrations {
         migrator.registerMigration("v5: bags received from others, and where each file came from") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6: accounts of the people a server serves, their tokens and sessions") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
 
@@ -356,5 +359,42 @@ enum RegistryMigrations {
         CREATE TRIGGER bagIngestion_noDelete BEFORE DELETE ON bagIngestion BEGIN
             SELECT RAISE(ABORT, 'an ingestion is never deleted');
         END;
+        """
+
+    /// Accounts for `heritage serve`: a role, a separate clearance for restricted positions, a
+    /// bcrypt password hash. Accounts are disabled, never deleted, and every change is audited
+    /// (without the hash). API tokens and sessions are kept only as SHA-256 hashes of the
+    /// secret. Frozen text: never edit it.
+    static let v6 = """
+        CREATE TABLE account (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) BETWEEN 1 AND 64),
+            role TEXT NOT NULL CHECK (role IN ('viewer', 'surveyor', 'reviewer', 'admin')),
+            restrictedAccess INTEGER NOT NULL CHECK (restrictedAccess IN (0, 1)),
+            disabled INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+            passwordHash TEXT NOT NULL CHECK (length(passwordHash) >= 59),
+            createdAt TEXT NOT NULL,
+            updatedAt TEXT NOT NULL
+        );
+        CREATE TRIGGER account_noDelete BEFORE DELETE ON account BEGIN
+            SELECT RAISE(ABORT, 'accounts are disabled, never deleted');
+        END;
+
+        CREATE TABLE accountToken (
+            sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+            accountSeq INTEGER NOT NULL REFERENCES account(seq),
+            label TEXT NOT NULL,
+            createdAt TEXT NOT NULL
+        );
+        CREATE INDEX accountToken_account ON accountToken(accountSeq);
+
+        CREATE TABLE accountSession (
+            sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+            accountSeq INTEGER NOT NULL REFERENCES account(seq),
+            createdAt TEXT NOT NULL,
+            expiresAt TEXT NOT NULL
+        );
+        CREATE INDEX accountSession_account ON accountSession(accountSeq);
         """
 }

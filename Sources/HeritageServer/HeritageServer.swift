@@ -1,0 +1,38 @@
+import Foundation
+import HeritageStore
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `heritage serve`: the archive as a multi-user HTTP API.
+public enum HeritageServer {
+    /// The router with every route and middleware, over `store`.
+    public static func router(
+        store: HeritageArchive, pool: BlockingPool, configuration: ServerConfiguration
+    ) -> Router<HeritageRequestContext> {
+        let router = Router(context: HeritageRequestContext.self)
+        // Outermost first: every answer, errors included, carries the security headers; then
+        // errors are mapped; then who is asking is found, and cross-site changes refused.
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: SameOriginMiddleware())
+        router.add(middleware: AuthenticationMiddleware(store: store, pool: pool))
+        router.get("/api/health") { _, _ in "ok" }
+        AuthRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
+        SiteRoutes(store: store, pool: pool).add(to: router)
+        return router
+    }
+
+    /// The application listening where `configuration` says; `runService()` runs it until
+    /// SIGTERM or SIGINT, then stops accepting and finishes the requests in flight.
+    public static func application(
+        store: HeritageArchive, pool: BlockingPool, configuration: ServerConfiguration, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(store: store, pool: pool, configuration: configuration),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "heritage"),
+            onServerRunning: onServerRunning, logger: logger)
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// How `heritage serve` runs: where it listens and how it treats sessions and bodies.
+public struct ServerConfiguration: Sendable {
+    /// Loopback by default: a server reachable from elsewhere is a deliberate choice.
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// A session lasts this long after sign-in.
+    public var sessionLifetime: TimeInterval = 8 * 3600
+    /// Cookies are marked Secure: set when TLS is in front (here or at a reverse proxy).
+    public var secureCookies = false
+    /// The largest JSON body read.
+    public var maximumJSONBytes = 1 << 20
+    /// Threads that run the store's blocking calls (SQLite, bcrypt), off the event loops.
+    public var blockingThreads = 4
+
+    public init() {}
+}

@@ -1,0 +1,192 @@
+import Crypto
+import Foundation
+import GRDB
+
+extension HeritageArchive {
+    /// Adds an account (`account.create`). `passwordHash` is a bcrypt hash made by the caller.
+    @discardableResult
+    public func addAccount(_ draft: Account, passwordHash: String, actor: String) throws -> Account {
+        let account = try draft.validated()
+        return try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE name = ?", arguments: [account.name]) == true {
+                throw HeritageStoreError(.conflict, "an account named \(account.name) exists already")
+            }
+            let time = Timestamp.now()
+            try db.execute(
+                sql: """
+                    INSERT INTO account (id, name, role, restrictedAccess, disabled, passwordHash, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    account.id, account.name, account.role.rawValue, account.restrictedAccess, account.disabled,
+                    passwordHash, time, time,
+                ])
+            try AuditLog.append(
+                db, actor: actor, action: "account.create", entityType: "account", entityID: account.id,
+                entitySeq: db.lastInsertedRowID, oldValue: nil, newValue: try JSONText.encode(account), time: time)
+            return account
+        }
+    }
+
+    /// Every account, by name.
+    public func accounts() throws -> [Account] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY name").map(Account.init(row:))
+        }
+    }
+
+    /// The account named `name` (any case), or nil.
+    public func account(named name: String) throws -> Account? {
+        try read { db in try Self.account(db, named: name) }
+    }
+
+    /// The account and its password hash, for checking a sign-in.
+    public func credentials(of name: String) throws -> (Account, passwordHash: String)? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [name]).map {
+                (try Account(row: $0), $0["passwordHash"])
+            }
+        }
+    }
+
+    /// Changes an account's role, clearance, disabled state or password hash (each audited as
+    /// `account.update`, `account.disable` or `account.password`; the hash never is).
+    @discardableResult
+    public func updateAccount(
+        named name: String, role: AccountRole? = nil, restrictedAccess: Bool? = nil, disabled: Bool? = nil,
+        passwordHash: String? = nil, actor: String
+    ) throws -> Account {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [name]) else {
+                throw HeritageStoreError(.notFound, "no account named \(name)")
+            }
+            let old = try Account(row: row)
+            var new = old
+            new.role = role ?? old.role
+            new.restrictedAccess = restrictedAccess ?? old.restrictedAccess
+            new.disabled = disabled ?? old.disabled
+            let action =
+                passwordHash != nil && new == old
+                ? "account.password" : new.disabled && !old.disabled ? "account.disable" : "account.update"
+            let time = Timestamp.now()
+            try db.execute(
+                sql: """
+                    UPDATE account SET role = ?, restrictedAccess = ?, disabled = ?,
+                        passwordHash = coalesce(?, passwordHash), updatedAt = ?
+                    WHERE seq = ?
+                    """,
+                arguments: [
+                    new.role.rawValue, new.restrictedAccess, new.disabled, passwordHash, time, row["seq"] as Int64,
+                ])
+            if new.disabled {
+                // A disabled account's sessions end and its tokens stop working at once.
+                try db.execute(sql: "DELETE FROM accountSession WHERE accountSeq = ?", arguments: [row["seq"] as Int64])
+            }
+            try AuditLog.append(
+                db, actor: actor, action: action, entityType: "account", entityID: old.id,
+                entitySeq: row["seq"], oldValue: try JSONText.encode(old), newValue: try JSONText.encode(new),
+                time: time)
+            return new
+        }
+    }
+
+    /// Issues an API token for an account (`account.token`; the audit log records its label,
+    /// never the token). Returns the token, which is shown once and kept only as its hash.
+    public func issueToken(for name: String, label: String, actor: String) throws -> String {
+        let token = "hrt_" + Self.randomSecret()
+        try write { db in
+            guard let account = try Self.account(db, named: name),
+                let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM account WHERE id = ?", arguments: [account.id])
+            else { throw HeritageStoreError(.notFound, "no account named \(name)") }
+            guard !account.disabled else {
+                throw HeritageStoreError(.invalidInput, "account \(account.name) is disabled; no token was issued")
+            }
+            let time = Timestamp.now()
+            try db.execute(
+                sql: "INSERT INTO accountToken (sha256, accountSeq, label, createdAt) VALUES (?, ?, ?, ?)",
+                arguments: [Self.secretHash(token), seq, label, time])
+            try AuditLog.append(
+                db, actor: actor, action: "account.token", entityType: "account", entityID: account.id, entitySeq: seq,
+                oldValue: nil, newValue: try JSONText.encode(account), time: time)
+        }
+        return token
+    }
+
+    /// The enabled account an API token belongs to, or nil.
+    public func account(forToken token: String) throws -> Account? {
+        try read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT a.* FROM accountToken t JOIN account a ON a.seq = t.accountSeq
+                    WHERE t.sha256 = ? AND a.disabled = 0
+                    """, arguments: [Self.secretHash(token)]
+            ).map(Account.init(row:))
+        }
+    }
+
+    /// Opens a session for an enabled account, lasting `lifetime` seconds. Returns its secret,
+    /// which is kept only as its hash. Sessions are not audited: they change no record.
+    public func openSession(for account: Account, lifetime: TimeInterval) throws -> String {
+        let secret = Self.randomSecret()
+        try write { db in
+            guard
+                let seq = try Int64.fetchOne(
+                    db, sql: "SELECT seq FROM account WHERE id = ? AND disabled = 0", arguments: [account.id])
+            else { throw HeritageStoreError(.notFound, "no enabled account \(account.name)") }
+            let now = Date()
+            // Expired sessions are swept as new ones open.
+            try db.execute(
+                sql: "DELETE FROM accountSession WHERE expiresAt < ?", arguments: [Timestamp.string(from: now)])
+            try db.execute(
+                sql: "INSERT INTO accountSession (sha256, accountSeq, createdAt, expiresAt) VALUES (?, ?, ?, ?)",
+                arguments: [
+                    Self.secretHash(secret), seq, Timestamp.string(from: now),
+                    Timestamp.string(from: now.addingTimeInterval(lifetime)),
+                ])
+        }
+        return secret
+    }
+
+    /// The enabled account a live session belongs to, or nil.
+    public func account(forSession secret: String) throws -> Account? {
+        try read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT a.* FROM accountSession s JOIN account a ON a.seq = s.accountSeq
+                    WHERE s.sha256 = ? AND s.expiresAt > ? AND a.disabled = 0
+                    """, arguments: [Self.secretHash(secret), Timestamp.now()]
+            ).map(Account.init(row:))
+        }
+    }
+
+    /// Ends a session.
+    public func closeSession(_ secret: String) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM accountSession WHERE sha256 = ?", arguments: [Self.secretHash(secret)])
+        }
+    }
+
+    static func account(_ db: Database, named name: String) throws -> Account? {
+        try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [name]).map(Account.init(row:))
+    }
+
+    /// 32 random bytes as lowercase hex.
+    static func randomSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    static func secretHash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).hexString
+    }
+}
+
+extension Account {
+    init(row: Row) throws {
+        self.init(
+            id: row["id"], name: row["name"], role: try AccountRole.parse(row["role"]),
+            restrictedAccess: row["restrictedAccess"], disabled: row["disabled"])
+    }
+}
