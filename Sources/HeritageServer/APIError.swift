@@ -37,6 +37,13 @@ struct ErrorMiddleware: RouterMiddleware {
             throw APIError(Self.status(of: error.code), error.description)
         } catch let error as DecodingError {
             throw APIError(.badRequest, "the JSON body is not what this route takes: \(Self.describe(error))")
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch {
+            // Anything else is a fault of the server: logged in full, answered without detail.
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            throw APIError(
+                .internalServerError, "the server failed; the request id in X-Request-Id names it in the log")
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HeritageStore
 import Hummingbird
 
@@ -16,6 +17,13 @@ public struct HeritageRequestContext: RequestContext {
 
     /// JSON bodies beyond this are refused with 413 before they are read on.
     public var maxUploadSize: Int { 1 << 20 }
+
+    /// Answers are stable JSON, as the CLI prints it: sorted keys, slashes unescaped.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
 
     /// The signed-in account, or 401.
     func requireAccount() throws -> Account {

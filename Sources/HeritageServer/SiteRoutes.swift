@@ -25,14 +25,12 @@ struct SiteRoutes {
         router.get("/api/sites.geojson") { _, context in
             _ = try context.require(.viewer)
             let includeRestricted = context.mayReadRestricted
-            let data = try await pool.run {
-                var data = Data()
-                try store.exportSites(as: .geojson, includeRestricted: includeRestricted) { data.append($0) }
-                return data
-            }
+            // Streamed as the export writes it: a million sites never sit in memory.
             return Response(
                 status: .ok, headers: [.contentType: "application/geo+json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                body: StreamedBody(pool: pool).body { emit in
+                    try store.exportSites(as: .geojson, includeRestricted: includeRestricted, to: emit)
+                })
         }
         router.get("/api/sites/{code}") { _, context in
             _ = try context.require(.viewer)

@@ -253,6 +253,24 @@ extension TestClientProtocol {
         }
     }
 
+    /// The register as GeoJSON is streamed from the export, several chunks, whole and valid.
+    @Test func theGeoJSONRegisterStreamsWhole() async throws {
+        let fixture = try ServerFixture()
+        var csv = "code,name,kind,latitude,longitude\n"
+        for index in 0..<3_000 { csv += "S-\(index),Site \(index),church,\(30 + Double(index) / 1e4),40.5\n" }
+        let register = try SiteRegister.parse(Array(csv.utf8), fileName: "r.csv", format: .csv)
+        try fixture.store.importSites(register, actor: "setup")
+        try await fixture.application().test(.router) { client in
+            let cookie = try await client.signIn("viewer")
+            try await client.execute(uri: "/api/sites.geojson", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "application/geo+json")
+                let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect((object?["features"] as? [Any])?.count == 3_002)
+                #expect(!String(buffer: response.body).contains(ServerFixture.secretLatitude))
+            }
+        }
+    }
+
     @Test func accountsMadeByTheProductUseBcryptCost12AndAreAudited() throws {
         let fixture = try ServerFixture()
         try fixture.store.createAccount(

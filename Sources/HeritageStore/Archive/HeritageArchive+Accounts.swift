@@ -114,15 +114,7 @@ extension HeritageArchive {
 
     /// The enabled account an API token belongs to, or nil.
     public func account(forToken token: String) throws -> Account? {
-        try read { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT a.* FROM accountToken t JOIN account a ON a.seq = t.accountSeq
-                    WHERE t.sha256 = ? AND a.disabled = 0
-                    """, arguments: [Self.secretHash(token)]
-            ).map(Account.init(row:))
-        }
+        try account(holding: token, in: "accountToken")
     }
 
     /// Opens a session for an enabled account, lasting `lifetime` seconds. Returns its secret,
@@ -150,13 +142,20 @@ extension HeritageArchive {
 
     /// The enabled account a live session belongs to, or nil.
     public func account(forSession secret: String) throws -> Account? {
+        try account(holding: secret, in: "accountSession", extraCondition: "s.expiresAt > ?", [Timestamp.now()])
+    }
+
+    /// The enabled account whose row in `table` (tokens or sessions) holds `secret`'s hash.
+    private func account(
+        holding secret: String, in table: String, extraCondition: String = "1", _ arguments: StatementArguments = []
+    ) throws -> Account? {
         try read { db in
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT a.* FROM accountSession s JOIN account a ON a.seq = s.accountSeq
-                    WHERE s.sha256 = ? AND s.expiresAt > ? AND a.disabled = 0
-                    """, arguments: [Self.secretHash(secret), Timestamp.now()]
+                    SELECT a.* FROM \(table) s JOIN account a ON a.seq = s.accountSeq
+                    WHERE s.sha256 = ? AND a.disabled = 0 AND \(extraCondition)
+                    """, arguments: [Self.secretHash(secret)] + arguments
             ).map(Account.init(row:))
         }
     }
