@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
+import HeritageOperations
+import HeritageServer
 import HeritageStore
+import Logging
 
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Build an archive from the bundled sample register and walk through it.",
@@ -16,9 +19,14 @@ struct DemoCommand: ParsableCommand {
             and condition assessments, written up as reports, packed into signed BagIt packages,
             and verified. The archive and every output are kept for you to explore.
 
+            With --serve, the archive is then served (`heritage serve`) with three demo accounts,
+            whose names and passwords are printed: an admin, a surveyor, and a viewer cleared for
+            restricted positions.
+
             Example:
               heritage demo
               heritage demo --into /tmp/my-demo-archive
+              heritage demo --serve --port 8080
             """)
 
     @Option(help: "Build the demo archive in this new folder (default: a fresh temporary folder).")
@@ -27,7 +35,51 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Load the sample register only: no generated surveys, comparisons, reports or packages.")
     var registerOnly = false
 
-    func run() throws {
+    @Flag(help: "Then serve the archive, with demo accounts (printed).") var serve = false
+    @Option(help: "With --serve: the port (on 127.0.0.1).") var port = 8080
+
+    func run() async throws {
+        let archive = try build()
+        guard serve else { return }
+        var accounts: [(name: String, role: AccountRole, cleared: Bool, password: String)] = [
+            ("demo-admin", .admin, false, ""), ("demo-surveyor", .surveyor, false, ""),
+            ("demo-viewer", .viewer, true, ""),
+        ]
+        print("Demo accounts (passwords made for this run):")
+        for index in accounts.indices {
+            accounts[index].password = "demo-" + UUID().uuidString.prefix(13).lowercased()
+            let account = accounts[index]
+            try archive.createAccount(
+                name: account.name, role: account.role, restrictedAccess: account.cleared,
+                password: account.password, actor: "heritage demo")
+            print(
+                "  \(account.name)  \(account.password)  \(account.role.rawValue)"
+                    + (account.cleared ? ", cleared for restricted positions" : ""))
+        }
+        var configuration = ServerConfiguration()
+        configuration.port = port
+        let pool = BlockingPool(threads: configuration.blockingThreads)
+        var logger = Logger(label: "heritage.serve")
+        logger.logLevel = .info
+        let port = port
+        let viewerPassword = accounts[2].password
+        let app = HeritageServer.application(
+            store: archive, pool: pool, configuration: configuration, logger: logger,
+            onServerRunning: { channel in
+                print(
+                    "Serving the demo archive at http://127.0.0.1:\(channel.localAddress?.port ?? port)/ (Ctrl-C stops)"
+                )
+                print(
+                    "  curl -c jar -H 'Content-Type: application/json' -d '{\"username\": \"demo-viewer\", \"password\": \"\(viewerPassword)\"}' http://127.0.0.1:\(channel.localAddress?.port ?? port)/api/login"
+                )
+                fflush(nil)  // every stream: a pipe or log file gets it now, not when the server stops
+            })
+        try await app.runService()
+        try await pool.shutdown()
+    }
+
+    /// Builds the demo archive and walks through it; returns it.
+    func build() throws -> HeritageArchive {
         let started = Date()
         let folder =
             into.map { URL(filePath: $0) }
@@ -119,5 +171,6 @@ struct DemoCommand: ParsableCommand {
                 "  heritage verify --bag \(first.package.path) --key \(folder.appending(path: "keys/demo-signing-key.pub").path)"
             )
         }
+        return archive
     }
 }

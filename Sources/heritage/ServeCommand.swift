@@ -41,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
             store: store, pool: pool, configuration: configuration, logger: logger,
             onServerRunning: { channel in
                 print("Serving \(store.url.path) at http://\(host):\(channel.localAddress?.port ?? port)/")
+                fflush(nil)  // every stream: a pipe or log file gets it now, not when the server stops
             })
         try await app.runService()
         try await pool.shutdown()
