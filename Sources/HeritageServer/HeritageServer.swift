@@ -18,6 +18,11 @@ public enum HeritageServer {
         router.add(middleware: SameOriginMiddleware())
         router.add(middleware: AuthenticationMiddleware(store: store, pool: pool))
         router.get("/api/health") { _, _ in "ok" }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.json())))
+        }
         AuthRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
         SiteRoutes(store: store, pool: pool).add(to: router)
         return router

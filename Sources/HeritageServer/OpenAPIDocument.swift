@@ -1,0 +1,174 @@
+import Foundation
+
+/// `/openapi.json`: the API described as OpenAPI 3.1, written here beside the routes (a test
+/// fails when a route and its description part ways, and validates the document).
+enum OpenAPIDocument {
+    typealias Object = [String: Any]
+
+    static func json() throws -> Data {
+        try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    static var document: Object {
+        [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "heritage", "version": "0.1.0",
+                "description":
+                    "A registry of cultural heritage sites and an archive of their surveys. Sign in with POST "
+                    + "/api/login (a session cookie) or send Authorization: Bearer TOKEN (heritage user token). "
+                    + "Without the restricted-access clearance, restricted sites are shown, searched and "
+                    + "measured at the centre of their 0.1° cell.",
+            ] as Object,
+            "servers": [["url": "/"]],
+            "security": [["session": [String]()], ["bearer": [String]()]],
+            "paths": paths,
+            "components": components,
+        ]
+    }
+
+    static var paths: Object {
+        [
+            "/api/health": ["get": operation("health", "Whether the server answers", public: true, ok: text)],
+            "/openapi.json": [
+                "get": operation("openapi", "This document", public: true, ok: ["description": "OpenAPI 3.1"])
+            ],
+            "/api/login": [
+                "post": operation(
+                    "login", "Sign in: sets the heritage_session cookie (HttpOnly, SameSite=Strict)", public: true,
+                    body: reference("Credentials"), ok: json(reference("Account")), errors: [400, 401, 413, 429])
+            ],
+            "/api/logout": [
+                "post": operation(
+                    "logout", "Sign out: ends the session and clears the cookie", public: true,
+                    ok: ["description": "Signed out"], okStatus: "204", errors: [403])
+            ],
+            "/api/me": ["get": operation("me", "The signed-in account", ok: json(reference("Account")))],
+            "/api/accounts": [
+                "get": operation(
+                    "accounts", "Every account (admin)", ok: json(["type": "array", "items": reference("Account")]),
+                    errors: [401, 403])
+            ],
+            "/api/sites": [
+                "get": operation(
+                    "sites",
+                    "Sites by code, full text (q), distance (near, radiusKm) or box (bbox), filtered and paged",
+                    parameters: siteQueryParameters, ok: json(reference("SiteList")), errors: [400, 401])
+            ],
+            "/api/sites.geojson": [
+                "get": operation(
+                    "sitesGeoJSON", "The whole register as an RFC 7946 FeatureCollection (streamed)",
+                    ok: ["description": "GeoJSON", "content": ["application/geo+json": ["schema": ["type": "object"]]]])
+            ],
+            "/api/sites/{code}": [
+                "get": operation(
+                    "site", "One site with its condition timeline, surveys, assets and findings",
+                    parameters: [pathParameter("code", "The site's code or id")], ok: json(reference("SitePage")),
+                    errors: [401, 404])
+            ],
+        ]
+    }
+
+    static var siteQueryParameters: [Object] {
+        [
+            query("q", "Full-text search in every name, script and language; each word a prefix"),
+            query("near", "LATITUDE,LONGITUDE: sites within radiusKm, nearest first"),
+            query("radiusKm", "With near: kilometres (default 10)", type: "number"),
+            query("bbox", "SOUTH,WEST,NORTH,EAST in degrees"),
+            query("kind", "Only sites of this kind (repeatable)"),
+            query("country", "ISO 3166-1 alpha-2"),
+            query("designation", "world-heritage, hague-enhanced, …"),
+            query("condition", "The latest overall condition: good, fair, poor, very-bad, destroyed, unknown"),
+            query("limit", "At most this many (1-1,000, default 100)", type: "integer"),
+            query("offset", "Skip this many", type: "integer"),
+        ]
+    }
+
+    static var components: Object {
+        [
+            "securitySchemes": [
+                "session": ["type": "apiKey", "in": "cookie", "name": "heritage_session"],
+                "bearer": ["type": "http", "scheme": "bearer"],
+            ] as Object,
+            "schemas": [
+                "Error": object(["error": string], required: ["error"]),
+                "Credentials": object(["username": string, "password": string], required: ["username", "password"]),
+                "Account": object(
+                    [
+                        "name": string,
+                        "role": ["type": "string", "enum": ["viewer", "surveyor", "reviewer", "admin"]],
+                        "restrictedAccess": ["type": "boolean"],
+                    ], required: ["name", "role", "restrictedAccess"]),
+                "SiteSummary": object(
+                    [
+                        "id": string, "code": string, "name": string, "kind": string, "latitude": number,
+                        "longitude": number, "distanceKm": number, "latestCondition": string, "country": string,
+                        "sensitivity": ["type": "string", "enum": ["public", "restricted"]],
+                        "generalised": ["type": "boolean"],
+                    ], required: ["id", "code", "name", "kind", "latitude", "longitude", "sensitivity", "generalised"]),
+                "SiteList": object(
+                    [
+                        "sites": ["type": "array", "items": reference("SiteSummary")], "count": integer,
+                        "generalisedPositions": integer,
+                    ], required: ["sites", "count", "generalisedPositions"]),
+                "SitePage": object(
+                    [
+                        "site": ["type": "object"], "generalised": ["type": "boolean"],
+                        "timeline": ["type": "array", "items": ["type": "object"]],
+                        "surveys": ["type": "array", "items": ["type": "object"]],
+                        "assets": ["type": "array", "items": ["type": "object"]],
+                        "findings": ["type": "array", "items": ["type": "object"]],
+                    ], required: ["site", "generalised", "timeline", "surveys", "assets", "findings"]),
+            ] as Object,
+        ]
+    }
+
+    static var string: Object { ["type": "string"] }
+    static var number: Object { ["type": "number"] }
+    static var integer: Object { ["type": "integer"] }
+    static var text: Object { ["description": "ok", "content": ["text/plain": ["schema": ["type": "string"]]]] }
+
+    static func object(_ properties: Object, required: [String]) -> Object {
+        ["type": "object", "properties": properties, "required": required]
+    }
+
+    static func reference(_ name: String) -> Object { ["$ref": "#/components/schemas/\(name)"] }
+
+    static func json(_ schema: Object) -> Object {
+        ["description": "ok", "content": ["application/json": ["schema": schema]]]
+    }
+
+    static func query(_ name: String, _ description: String, type: String = "string") -> Object {
+        ["name": name, "in": "query", "required": false, "description": description, "schema": ["type": type]]
+    }
+
+    static func pathParameter(_ name: String, _ description: String) -> Object {
+        ["name": name, "in": "path", "required": true, "description": description, "schema": ["type": "string"]]
+    }
+
+    static let errorDescriptions: [Int: String] = [
+        400: "The request is malformed", 401: "Not signed in", 403: "Not allowed (role, or a cross-site change)",
+        404: "No such record", 413: "The body is too large", 429: "Too many failed sign-ins: wait Retry-After",
+        500: "The server failed",
+    ]
+
+    static func operation(
+        _ id: String, _ summary: String, public isPublic: Bool = false, parameters: [Object] = [],
+        body: Object? = nil, ok: Object, okStatus: String = "200", errors: [Int] = [401]
+    ) -> Object {
+        var responses: Object = [okStatus: ok]
+        for status in Set(errors + [500]).sorted() {
+            responses[String(status)] = [
+                "description": errorDescriptions[status] ?? "Error",
+                "content": ["application/json": ["schema": reference("Error")]],
+            ]
+        }
+        var operation: Object = ["operationId": id, "summary": summary, "responses": responses]
+        if !parameters.isEmpty { operation["parameters"] = parameters }
+        if let body {
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
+        }
+        if isPublic { operation["security"] = [Object]() }
+        return operation
+    }
+}
