@@ -89,8 +89,9 @@ let package = Package(
         .target(
             name: "HeritageServer",
             dependencies: [
-                "HeritageStore", "HeritageOperations",
+                "HeritageStore", "HeritageOperations", "ScanImport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

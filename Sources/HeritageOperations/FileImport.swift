@@ -8,9 +8,12 @@ public struct FileImportRequest: Sendable {
     public struct File: Sendable {
         public var path: String
         public var method: SurveyMethod?
-        public init(path: String, method: SurveyMethod? = nil) {
+        /// The name to record and to report, when it is not the path's (an upload's own name).
+        public var name: String?
+        public init(path: String, method: SurveyMethod? = nil, name: String? = nil) {
             self.path = path
             self.method = method
+            self.name = name
         }
     }
 
@@ -83,7 +86,7 @@ extension HeritageArchive {
             requests.append(try request.assetRequest(for: file, scratch: scratch, index: requests.count))
         }
         let outcomes = try importAssets(requests, actor: actor, progress: progress)
-        return zip(request.files, outcomes).map { ImportedFile(file: $0.path, $1) }
+        return zip(request.files, outcomes).map { ImportedFile(file: $0.name ?? $0.path, $1) }
     }
 }
 
@@ -142,9 +145,11 @@ extension FileImportRequest {
             capture.altitude = gps.altitude
         }
         let kind: AssetKind = [.jpeg, .png].contains(summary.format) ? .photo : .scan
-        return AssetImportRequest(
+        var request = AssetImportRequest(
             file: URL(filePath: file.path), site: site, survey: survey, asset: asset,
             title: title, kind: kind, format: summary.format.rawValue, summaryJSON: try jsonText(summary),
             capture: capture, relatedFiles: related, warnings: summary.warnings, importerVersion: scanImportVersion)
+        request.recordedName = file.name
+        return request
     }
 }

@@ -60,6 +60,28 @@ enum OpenAPIDocument {
                     "sitesGeoJSON", "The whole register as an RFC 7946 FeatureCollection (streamed)",
                     ok: ["description": "GeoJSON", "content": ["application/geo+json": ["schema": ["type": "object"]]]])
             ],
+            "/api/sites/{code}/assets": [
+                "post": operation(
+                    "upload",
+                    "Upload a scan or photograph as the raw body (surveyor): streamed, hashed, read as `heritage import` "
+                        + "reads it; 201 when stored, 200 when the same bytes were already",
+                    parameters: [
+                        pathParameter("code", "The site's code or id"),
+                        [
+                            "name": "filename", "in": "query", "required": true, "description": "The file's name",
+                            "schema": ["type": "string"],
+                        ] as Object,
+                        query("survey", "The survey it comes from (id or its first characters)"),
+                        query("asset", "Store it as the next version of this asset"),
+                        [
+                            "name": "X-Content-SHA256", "in": "header", "required": false,
+                            "description": "The body's SHA-256 (hex): checked before anything is stored",
+                            "schema": ["type": "string"],
+                        ] as Object,
+                    ],
+                    rawBody: true, ok: json(reference("ImportedFile")), okStatus: "201",
+                    errors: [400, 401, 403, 404, 413, 422])
+            ],
             "/api/sites/{code}": [
                 "get": operation(
                     "site", "One site with its condition timeline, surveys, assets and findings",
@@ -92,6 +114,12 @@ enum OpenAPIDocument {
             ] as Object,
             "schemas": [
                 "Error": object(["error": string], required: ["error"]),
+                "ImportedFile": object(
+                    [
+                        "file": string, "outcome": ["type": "string", "enum": ["stored", "already-stored"]],
+                        "assetID": string, "versionID": string, "version": integer, "sha256": string,
+                        "warnings": ["type": "array", "items": ["type": "string"]],
+                    ], required: ["file", "outcome", "assetID", "versionID", "version", "sha256", "warnings"]),
                 "Credentials": object(["username": string, "password": string], required: ["username", "password"]),
                 "Account": object(
                     [
@@ -148,13 +176,14 @@ enum OpenAPIDocument {
 
     static let errorDescriptions: [Int: String] = [
         400: "The request is malformed", 401: "Not signed in", 403: "Not allowed (role, or a cross-site change)",
+        422: "The file cannot be read (the reader's reason)",
         404: "No such record", 413: "The body is too large", 429: "Too many failed sign-ins: wait Retry-After",
         500: "The server failed",
     ]
 
     static func operation(
         _ id: String, _ summary: String, public isPublic: Bool = false, parameters: [Object] = [],
-        body: Object? = nil, ok: Object, okStatus: String = "200", errors: [Int] = [401]
+        body: Object? = nil, rawBody: Bool = false, ok: Object, okStatus: String = "200", errors: [Int] = [401]
     ) -> Object {
         var responses: Object = [okStatus: ok]
         for status in Set(errors + [500]).sorted() {
@@ -167,6 +196,12 @@ enum OpenAPIDocument {
         if !parameters.isEmpty { operation["parameters"] = parameters }
         if let body {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]]
+        }
+        if rawBody {
+            operation["requestBody"] = [
+                "required": true,
+                "content": ["application/octet-stream": ["schema": ["type": "string", "format": "binary"]]],
+            ]
         }
         if isPublic { operation["security"] = [Object]() }
         return operation

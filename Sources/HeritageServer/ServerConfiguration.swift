@@ -9,8 +9,9 @@ public struct ServerConfiguration: Sendable {
     public var sessionLifetime: TimeInterval = 8 * 3600
     /// Cookies are marked Secure: set when TLS is in front (here or at a reverse proxy).
     public var secureCookies = false
-    /// The largest JSON body read.
-    public var maximumJSONBytes = 1 << 20
+    /// The largest upload taken: answered 413 before reading on (from Content-Length) or as
+    /// soon as the body passes it.
+    public var maximumUploadBytes: Int64 = 50_000_000_000
     /// Threads that run the store's blocking calls (SQLite, bcrypt), off the event loops.
     public var blockingThreads = 4
 

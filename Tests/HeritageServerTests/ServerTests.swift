@@ -37,8 +37,8 @@ final class ServerFixture: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
-    func application() -> some ApplicationProtocol {
-        Application(router: HeritageServer.router(store: store, pool: pool, configuration: ServerConfiguration()))
+    func application(_ configuration: ServerConfiguration = ServerConfiguration()) -> some ApplicationProtocol {
+        Application(router: HeritageServer.router(store: store, pool: pool, configuration: configuration))
     }
 }
 

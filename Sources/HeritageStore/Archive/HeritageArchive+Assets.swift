@@ -4,6 +4,11 @@ import GRDB
 /// A file to import as a new asset, or as a new version of an existing one.
 public struct AssetImportRequest: Sendable {
     public var file: URL
+    /// The file's name as recorded, when it is not the name `file` has here (an upload lands
+    /// under a name of the server's choosing).
+    public var recordedName: String?
+    /// What the version records as its file name.
+    var fileName: String { recordedName ?? file.lastPathComponent }
     public var site: String
     public var survey: String?
     /// An existing asset (id or unambiguous prefix) to add a version to; nil creates an asset.
@@ -179,14 +184,14 @@ extension HeritageArchive {
             guard let site = try Site.fetch(db, reference: request.site) else {
                 throw HeritageStoreError(.notFound, "no site with code or id '\(request.site)'")
             }
-            for file in [RelatedFile(name: request.file.lastPathComponent, sha256: blob.sha256, size: blob.size)]
+            for file in [RelatedFile(name: request.fileName, sha256: blob.sha256, size: blob.size)]
                 + blob.related
             {
                 // A failed operation may have removed a blob it created that this one found stored.
                 guard blobs.contains(file.sha256) else {
                     throw HeritageStoreError(
                         .io,
-                        "blob \(file.sha256) of \(request.file.lastPathComponent) left the archive while it "
+                        "blob \(file.sha256) of \(request.fileName) left the archive while it "
                             + "was imported; nothing was recorded, import it again")
                 }
                 try db.execute(
@@ -207,7 +212,7 @@ extension HeritageArchive {
                     surveyID: try request.survey.map {
                         try resolveID(db, table: "survey", reference: $0, noun: "survey")
                     },
-                    title: request.title ?? request.file.lastPathComponent, kind: request.kind, createdAt: time)
+                    title: request.title ?? request.fileName, kind: request.kind, createdAt: time)
                 try db.execute(
                     sql:
                         "INSERT INTO asset (id, siteId, surveyId, title, kind, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
@@ -234,7 +239,7 @@ extension HeritageArchive {
             let version = AssetVersion(
                 id: RecordID.make(), assetID: assetID, number: (previous?.number ?? 0) + 1,
                 previousVersionID: previous?.id, sha256: blob.sha256, size: blob.size,
-                fileName: request.file.lastPathComponent, format: request.format,
+                fileName: request.fileName, format: request.format,
                 importerVersion: request.importerVersion, importedAt: time, importedBy: actor,
                 capture: request.capture, summary: request.summaryJSON, relatedFiles: blob.related,
                 warnings: warnings, derivation: request.derivation, provenance: request.provenance)

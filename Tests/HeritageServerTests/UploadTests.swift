@@ -1,0 +1,119 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import HeritageOperations
+import HeritageServer
+import HeritageStore
+import HeritageTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Serialized: each test checks that no upload left a scratch folder behind.
+@Suite(.serialized) struct UploadTests {
+    /// A small ASCII PLY: four points.
+    static let ply = Data(
+        """
+        ply
+        format ascii 1.0
+        element vertex 4
+        property float x
+        property float y
+        property float z
+        end_header
+        0 0 0
+        1 0 0
+        0 1 0
+        0 0 1
+
+        """.utf8)
+
+    static func hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+
+    /// Files left in the system's temporary folder by uploads.
+    static func scratchFolders() -> Set<String> {
+        Set(
+            ((try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? [])
+                .filter { $0.hasPrefix("heritage-upload-") })
+    }
+
+    @Test func aSurveyorUploadsAScanThroughTheSameReaders() async throws {
+        let fixture = try ServerFixture()
+        let before = Self.scratchFolders()
+        try await fixture.application().test(.router) { client in
+            let surveyor = try await client.signIn("surveyor")
+            let headers: HTTPFields = [
+                .cookie: surveyor, .origin: "http://localhost", HTTPField.Name("X-Content-SHA256")!: Self.hex(Self.ply),
+            ]
+            let id = try await client.execute(
+                uri: "/api/sites/PUB-1/assets?filename=north%20wall.ply", method: .post, headers: headers,
+                body: ByteBuffer(bytes: Self.ply)
+            ) { response -> String in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                let file = try JSONDecoder().decode(ImportedFile.self, from: Data(buffer: response.body))
+                #expect(file.file == "north wall.ply" && file.sha256 == Self.hex(Self.ply) && file.version == 1)
+                return file.assetID
+            }
+            // The same bytes again: already stored, named.
+            try await client.execute(
+                uri: "/api/sites/PUB-1/assets?filename=copy.ply", method: .post, headers: headers,
+                body: ByteBuffer(bytes: Self.ply)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("already-stored"))
+            }
+            let (asset, versions) = try fixture.store.asset(id)
+            #expect(asset.title == "north wall.ply" && versions.first?.fileName == "north wall.ply")
+            let event = try #require(try fixture.store.auditEvents().last { $0.action == "asset.version" })
+            #expect(event.actor == "surveyor")
+        }
+        #expect(Self.scratchFolders().subtracting(before).isEmpty)
+    }
+
+    @Test func badUploadsAreRefusedAndLeaveNothing() async throws {
+        let fixture = try ServerFixture()
+        let before = Self.scratchFolders()
+        let events = try fixture.store.auditEvents().count
+        var small = ServerConfiguration()
+        small.maximumUploadBytes = 200
+        try await fixture.application(small).test(.router) { client in
+            let viewer = try await client.signIn("viewer")
+            let surveyor = try await client.signIn("surveyor")
+            func upload(_ uri: String, _ body: Data, cookie: String, extra: HTTPFields = [:]) async throws
+                -> (HTTPResponse.Status, String)
+            {
+                var headers: HTTPFields = [.cookie: cookie, .origin: "http://localhost"]
+                headers.append(contentsOf: extra)
+                return try await client.execute(
+                    uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body)
+                ) {
+                    ($0.status, String(buffer: $0.body))
+                }
+            }
+            #expect(
+                try await upload("/api/sites/PUB-1/assets?filename=a.ply", Self.ply, cookie: viewer).0 == .forbidden)
+            #expect(try await upload("/api/sites/PUB-1/assets", Self.ply, cookie: surveyor).0 == .badRequest)
+            #expect(
+                try await upload("/api/sites/PUB-1/assets?filename=..%2Fescape.ply", Self.ply, cookie: surveyor).0
+                    == .badRequest)
+            let mismatch = try await upload(
+                "/api/sites/PUB-1/assets?filename=a.ply", Self.ply, cookie: surveyor,
+                extra: [HTTPField.Name("X-Content-SHA256")!: String(repeating: "0", count: 64)])
+            #expect(mismatch.0 == .badRequest && mismatch.1.contains("nothing was stored"))
+            let broken = try await upload(
+                "/api/sites/PUB-1/assets?filename=broken.ply", Data("ply\nformat ascii 1.0\nelement".utf8),
+                cookie: surveyor)
+            #expect(broken.0 == .unprocessableContent, "\(broken)")
+            #expect(broken.1.contains("broken.ply") && !broken.1.contains("heritage-upload-"))
+            let large = try await upload(
+                "/api/sites/PUB-1/assets?filename=big.ply", Data(repeating: 65, count: 201), cookie: surveyor)
+            #expect(large.0 == .contentTooLarge)
+            #expect(
+                try await upload("/api/sites/NONE/assets?filename=a.ply", Self.ply, cookie: surveyor).0 == .notFound)
+        }
+        #expect(try fixture.store.auditEvents().count == events)
+        #expect(try fixture.store.assets(ofSite: "PUB-1").isEmpty)
+        #expect(Self.scratchFolders().subtracting(before).isEmpty)
+        #expect(try fixture.store.verify().orphans.isEmpty)
+    }
+}
