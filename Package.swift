@@ -23,6 +23,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "heritage", targets: ["heritage"]),
+        .executable(name: "heritage-server", targets: ["heritage-server"]),
         .library(name: "HeritageStore", targets: ["HeritageStore"]),
         .library(name: "ScanImport", targets: ["ScanImport"]),
         .library(name: "SurveyDiff", targets: ["SurveyDiff"]),
@@ -97,6 +98,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The server's own process, which `heritage serve` hands over to: the CLI then does not
+        // carry the HTTP stack, and starts (and compares) in the memory it did before.
+        .executableTarget(
+            name: "heritage-server",
+            dependencies: [
+                "HeritageServer", "HeritageStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            linkerSettings: staticRuntimeInRelease
+        ),
         // The demo's sample surveys: scans and photographs generated before and after damage.
         .target(name: "SampleSurveys", dependencies: ["ScanImport"], path: "Tools/SampleSurveys"),
         .executableTarget(name: "sample-surveys", dependencies: ["SampleSurveys"], path: "Tools/SampleSurveysTool"),
@@ -108,7 +120,6 @@ let package = Package(
                 "SurveyDiff",
                 "EvidenceReport",
                 "HeritageOperations",
-                "HeritageServer",
                 "SampleSurveys",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -171,7 +182,9 @@ let package = Package(
         ),
         .testTarget(
             name: "heritageCLITests",
-            dependencies: ["heritage", "HeritageOperations", "HeritageStore", "HeritageTestSupport", "ScanImport"]
+            dependencies: [
+                "heritage", "heritage-server", "HeritageOperations", "HeritageStore", "HeritageTestSupport", "ScanImport",
+            ]
         ),
     ]
 )

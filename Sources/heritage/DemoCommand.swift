@@ -1,11 +1,9 @@
 import ArgumentParser
 import Foundation
 import HeritageOperations
-import HeritageServer
 import HeritageStore
-import Logging
 
-struct DemoCommand: AsyncParsableCommand {
+struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Build an archive from the bundled sample register and walk through it.",
@@ -38,7 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Then serve the archive, with demo accounts (printed).") var serve = false
     @Option(help: "With --serve: the port (on 127.0.0.1).") var port = 8080
 
-    func run() async throws {
+    func run() throws {
         let archive = try build()
         guard serve else { return }
         var accounts: [(name: String, role: AccountRole, cleared: Bool, password: String)] = [
@@ -56,26 +54,11 @@ struct DemoCommand: AsyncParsableCommand {
                 "  \(account.name)  \(account.password)  \(account.role.rawValue)"
                     + (account.cleared ? ", cleared for restricted positions" : ""))
         }
-        var configuration = ServerConfiguration()
-        configuration.port = port
-        let pool = BlockingPool(threads: configuration.blockingThreads)
-        var logger = Logger(label: "heritage.serve")
-        logger.logLevel = .info
-        let port = port
-        let viewerPassword = accounts[2].password
-        let app = HeritageServer.application(
-            store: archive, pool: pool, configuration: configuration, logger: logger,
-            onServerRunning: { channel in
-                print(
-                    "Serving the demo archive at http://127.0.0.1:\(channel.localAddress?.port ?? port)/ (Ctrl-C stops)"
-                )
-                print(
-                    "  curl -c jar -H 'Content-Type: application/json' -d '{\"username\": \"demo-viewer\", \"password\": \"\(viewerPassword)\"}' http://127.0.0.1:\(channel.localAddress?.port ?? port)/api/login"
-                )
-                fflush(nil)  // every stream: a pipe or log file gets it now, not when the server stops
-            })
-        try await app.runService()
-        try await pool.shutdown()
+        print("To sign in as the cleared viewer once it listens:")
+        print(
+            "  curl -c jar -H 'Content-Type: application/json' -d '{\"username\": \"demo-viewer\", \"password\": "
+                + "\"\(accounts[2].password)\"}' http://127.0.0.1:\(port)/api/login")
+        try handOverToServer(["--archive", archive.url.path, "--port", "\(port)"])
     }
 
     /// Builds the demo archive and walks through it; returns it.

@@ -5,7 +5,7 @@ import HeritageStore
 import Logging
 
 @main
-struct HeritageCommand: AsyncParsableCommand {
+struct HeritageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heritage",
         abstract: "A registry of cultural heritage sites and an archive of their surveys.",
@@ -29,7 +29,7 @@ struct HeritageCommand: AsyncParsableCommand {
     )
 
     /// Bootstraps logging (stderr, level from $HERITAGE_LOG_LEVEL, default warning), then runs.
-    static func main() async {
+    static func main() {
         let level =
             ProcessInfo.processInfo.environment["HERITAGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         LoggingSystem.bootstrap { label in
@@ -37,6 +37,6 @@ struct HeritageCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        await main(nil)
+        main(nil)
     }
 }

@@ -1,10 +1,7 @@
 import ArgumentParser
 import Foundation
-import HeritageServer
-import HeritageStore
-import Logging
 
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the archive to a team over HTTP: accounts, roles, the registry's API.",
@@ -12,7 +9,8 @@ struct ServeCommand: AsyncParsableCommand {
             Listens on 127.0.0.1:8080 unless told otherwise; put TLS in front (a reverse proxy,
             see docs/server.md) before listening beyond this machine, and pass --secure-cookies.
             People sign in with accounts made by `heritage user add`. SIGTERM or Ctrl-C stops
-            accepting and finishes the requests in flight.
+            accepting and finishes the requests in flight. The server is its own program,
+            heritage-server, built beside heritage (`swift build -c release` builds both).
 
             Example:
               heritage serve --archive ./heritage-archive --port 8080
@@ -20,30 +18,33 @@ struct ServeCommand: AsyncParsableCommand {
                 -d '{"username":"lena","password":"…"}' http://127.0.0.1:8080/api/login
             """)
 
-    @OptionGroup var archive: ArchiveOptions
+    @Option(name: .long, help: "The archive folder (default: $HERITAGE_ARCHIVE or ./heritage-archive).")
+    var archive: String?
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on.") var port = 8080
     @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (TLS in front).")
     var secureCookies = false
     @Option(name: .customLong("session-hours"), help: "How long a sign-in lasts.") var sessionHours = 8.0
 
-    func run() async throws {
-        var configuration = ServerConfiguration()
-        configuration.host = host
-        configuration.port = port
-        configuration.secureCookies = secureCookies
-        configuration.sessionLifetime = sessionHours * 3600
-        let store = try archive.open()
-        var logger = Logger(label: "heritage.serve")
-        logger.logLevel = .info
-        let pool = BlockingPool(threads: configuration.blockingThreads)
-        let app = HeritageServer.application(
-            store: store, pool: pool, configuration: configuration, logger: logger,
-            onServerRunning: { channel in
-                print("Serving \(store.url.path) at http://\(host):\(channel.localAddress?.port ?? port)/")
-                fflush(nil)  // every stream: a pipe or log file gets it now, not when the server stops
-            })
-        try await app.runService()
-        try await pool.shutdown()
+    func run() throws {
+        try handOverToServer(
+            (archive.map { ["--archive", $0] } ?? []) + ["--host", host, "--port", "\(port)"]
+                + (secureCookies ? ["--secure-cookies"] : []) + ["--session-hours", "\(sessionHours)"])
     }
+}
+
+/// Replaces this process with heritage-server (beside this binary) and `arguments`. The CLI
+/// does not carry the HTTP stack: it would start 4 MiB larger, and comparisons with it.
+func handOverToServer(_ arguments: [String]) throws -> Never {
+    let own = URL(filePath: "/proc/self/exe").resolvingSymlinksInPath()
+    let server = own.deletingLastPathComponent().appending(path: "heritage-server").path
+    guard FileManager.default.isExecutableFile(atPath: server) else {
+        throw ValidationError(
+            "the server is the program heritage-server, which is not beside \(own.path): build it with "
+                + "`swift build -c release` (which builds both) or `swift build -c release --product heritage-server`")
+    }
+    fflush(nil)  // what this process printed comes before what the server prints
+    let argv = ([server] + arguments).map { strdup($0) } + [nil]
+    execv(server, argv)
+    throw ValidationError("cannot start \(server): \(String(cString: strerror(errno)))")
 }
