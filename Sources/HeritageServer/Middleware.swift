@@ -40,8 +40,9 @@ extension HTTPField.Name {
     }
 }
 
-/// Finds who is asking: a bearer token (scripts) or the session cookie (browsers). A token or
-/// cookie that names nobody is answered 401 at once rather than treated as anonymous.
+/// Finds who is asking: a bearer token (scripts) or the session cookie (browsers). A bearer
+/// token that names nobody is answered 401 at once rather than treated as anonymous; a session
+/// cookie that has expired or ended leaves the request anonymous.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = HeritageRequestContext
     static let cookieName = "heritage_session"
@@ -65,7 +66,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
         } else if let secret = request.cookies[Self.cookieName]?.value, !secret.isEmpty {
             if let account = try await pool.run({ try store.account(forSession: secret) }) {
                 context.account = account
-                context.authenticatedByCookie = true
             }
         }
         if let account = context.account { context.logger[metadataKey: "account"] = "\(account.name)" }

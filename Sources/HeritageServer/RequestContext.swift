@@ -7,9 +7,6 @@ public struct HeritageRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated account, nil for anonymous requests.
     public var account: Account?
-    /// Whether the account came from a session cookie (then unsafe methods need a same-origin
-    /// request) rather than a bearer token.
-    public var authenticatedByCookie = false
 
     public init(source: Source) {
         coreContext = .init(source: source)
