@@ -3,7 +3,7 @@ import HeritageOperations
 import HeritageStore
 import Hummingbird
 
-/// Sign-in, sign-out and who am I.
+/// Sign-in, sign-out, who am I; and for admins, the accounts and the archive's check.
 struct AuthRoutes {
     let store: HeritageArchive
     let pool: BlockingPool
@@ -36,6 +36,11 @@ struct AuthRoutes {
             return response
         }
         router.get("/api/me") { _, context in AccountView(try context.requireAccount()) }
+        router.get("/api/verify") { _, context -> VerificationView in
+            _ = try context.require(.admin)
+            let report = try await pool.run { try store.verify() }
+            return VerificationView(isValid: report.isValid, problems: report.problems, report: report)
+        }
         router.get("/api/accounts") { _, context -> [AccountView] in
             _ = try context.require(.admin)
             return try await pool.run { try store.accounts() }.map(AccountView.init)
@@ -71,4 +76,12 @@ struct AuthRoutes {
             name: AuthenticationMiddleware.cookieName, value: value, maxAge: maxAge, path: "/",
             secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
     }
+}
+
+/// The archive's check as the API answers it: the verdict and each problem first, then the
+/// counts and findings in full.
+struct VerificationView: ResponseEncodable {
+    var isValid: Bool
+    var problems: [String]
+    var report: VerificationReport
 }

@@ -44,6 +44,19 @@ enum OpenAPIDocument {
                     ok: ["description": "Signed out"], okStatus: "204", errors: [403])
             ],
             "/api/me": ["get": operation("me", "The signed-in account", ok: json(reference("Account")))],
+            "/api/verify": [
+                "get": operation(
+                    "verify",
+                    "The archive's whole check (admin): SQLite's integrity, the audit chain, every record against "
+                        + "its audit trail, every blob against its hash",
+                    ok: json(
+                        object(
+                            [
+                                "isValid": ["type": "boolean"], "problems": ["type": "array", "items": string],
+                                "report": ["type": "object"],
+                            ], required: ["isValid", "problems", "report"])),
+                    errors: [401, 403])
+            ],
             "/api/accounts": [
                 "get": operation(
                     "accounts", "Every account (admin)", ok: json(["type": "array", "items": reference("Account")]),

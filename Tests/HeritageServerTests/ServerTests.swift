@@ -182,6 +182,14 @@ extension TestClientProtocol {
                 }
             }
             let admin = try await client.signIn("admin")
+            try await client.execute(uri: "/api/verify", method: .get, headers: [.cookie: admin]) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"isValid\":true"))
+            }
+            let reviewer = try await client.signIn("reviewer")
+            try await client.execute(uri: "/api/verify", method: .get, headers: [.cookie: reviewer]) {
+                #expect($0.status == .forbidden)
+            }
             try await client.execute(uri: "/api/accounts", method: .get, headers: [.cookie: admin]) { response in
                 #expect(response.status == .ok)
                 let body = String(buffer: response.body)
