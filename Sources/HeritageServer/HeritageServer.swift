@@ -26,6 +26,7 @@ public enum HeritageServer {
         AuthRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
         SiteRoutes(store: store, pool: pool).add(to: router)
         UploadRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
+        SurveyRoutes(store: store, pool: pool).add(to: router)
         return router
     }
 

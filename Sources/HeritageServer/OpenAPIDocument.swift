@@ -73,6 +73,13 @@ enum OpenAPIDocument {
                     "sitesGeoJSON", "The whole register as an RFC 7946 FeatureCollection (streamed)",
                     ok: ["description": "GeoJSON", "content": ["application/geo+json": ["schema": ["type": "object"]]]])
             ],
+            "/api/sites/{code}/surveys": [
+                "post": operation(
+                    "addSurvey", "Record a survey of the site (surveyor)",
+                    parameters: [pathParameter("code", "The site's code or id")], body: reference("NewSurvey"),
+                    ok: json(object(["survey": ["type": "object"]], required: ["survey"])), okStatus: "201",
+                    errors: [400, 401, 403, 404, 413])
+            ],
             "/api/sites/{code}/assets": [
                 "post": operation(
                     "upload",
@@ -127,6 +134,11 @@ enum OpenAPIDocument {
             ] as Object,
             "schemas": [
                 "Error": object(["error": string], required: ["error"]),
+                "NewSurvey": object(
+                    [
+                        "startDate": string, "endDate": string, "team": ["type": "array", "items": string],
+                        "method": string, "notes": string,
+                    ], required: ["startDate", "method"]),
                 "ImportedFile": object(
                     [
                         "file": string, "outcome": ["type": "string", "enum": ["stored", "already-stored"]],

@@ -54,6 +54,27 @@ import Testing
                 #expect(file.file == "north wall.ply" && file.sha256 == Self.hex(Self.ply) && file.version == 1)
                 return file.assetID
             }
+            // A survey, then an upload that names it.
+            let survey = try await client.execute(
+                uri: "/api/sites/PUB-1/surveys", method: .post,
+                headers: [.cookie: surveyor, .origin: "http://localhost", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"startDate": "2026-05-14", "method": "photogrammetry", "team": ["Lena"]}"#)
+            ) { response -> String in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                return try #require((object?["survey"] as? [String: Any])?["id"] as? String)
+            }
+            try await client.execute(
+                uri: "/api/sites/PUB-1/assets?filename=east.ply&survey=\(survey)", method: .post,
+                headers: [.cookie: surveyor, .origin: "http://localhost"],
+                body: ByteBuffer(bytes: Self.ply + Data("\n".utf8))
+            ) { #expect($0.status == .created) }
+            #expect(try fixture.store.assets(ofSite: "PUB-1").contains { $0.asset.surveyID == survey })
+            try await client.execute(
+                uri: "/api/sites/PUB-1/surveys", method: .post,
+                headers: [.cookie: surveyor, .origin: "http://localhost", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"startDate": "2026-13-40", "method": "photogrammetry"}"#)
+            ) { #expect($0.status == .badRequest) }
             // The same bytes again: already stored, named.
             try await client.execute(
                 uri: "/api/sites/PUB-1/assets?filename=copy.ply", method: .post, headers: headers,
