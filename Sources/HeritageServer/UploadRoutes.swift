@@ -58,8 +58,9 @@ struct UploadRoutes {
         }
     }
 
-    /// Streams `body` into `file`, hashing it, in writes of about a megabyte made on the
-    /// blocking pool; refuses it once it passes `limit`. Returns its SHA-256.
+    /// Streams `body` into `file`, hashing it, in writes of about 4 MB made on the blocking
+    /// pool while the next ones arrive (one write in flight); refuses it once it passes
+    /// `limit`. Returns its SHA-256.
     func receive(_ body: RequestBody, into file: URL, limit: Int64, name: String) async throws -> String {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
@@ -70,6 +71,13 @@ struct UploadRoutes {
         var hasher = SHA256()
         var received: Int64 = 0
         var pending = Data()
+        pending.reserveCapacity(Self.writeSize)
+        var writing: Task<Void, any Error>?
+        defer { writing?.cancel() }
+        func write(_ chunk: Data) async throws {
+            try await writing?.value
+            writing = Task { try await pool.run { try handle.write(contentsOf: chunk) } }
+        }
         for try await buffer in body {
             received += Int64(buffer.readableBytes)
             guard received <= limit else {
@@ -79,19 +87,19 @@ struct UploadRoutes {
                 hasher.update(bufferPointer: bytes)
                 pending.append(contentsOf: bytes)
             }
-            if pending.count >= 1 << 20 {
-                let chunk = pending
+            if pending.count >= Self.writeSize {
+                try await write(pending)
                 pending = Data()
-                try await pool.run { try handle.write(contentsOf: chunk) }
+                pending.reserveCapacity(Self.writeSize)
             }
         }
-        let last = pending
-        try await pool.run {
-            try handle.write(contentsOf: last)
-            try handle.synchronize()
-        }
+        try await write(pending)
+        try await writing?.value
+        try await pool.run { try handle.synchronize() }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
+
+    static let writeSize = 4 << 20
 
     /// A file name as the client gives it: recorded and reported, never used as a path.
     static func checkedName(_ name: String?) throws -> String {
