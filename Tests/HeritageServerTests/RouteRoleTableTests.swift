@@ -1,0 +1,122 @@
+import Foundation
+import HTTPTypes
+import HeritageServer
+import HeritageStore
+import HeritageTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Every route for every kind of caller: the status each gets, and the restricted site's exact
+/// position in no byte of any answer to a caller without clearance. A route the router serves
+/// that this table does not list fails the test, so a new route cannot skip it.
+@Suite struct RouteRoleTableTests {
+    enum Caller: String, CaseIterable {
+        case anonymous, viewer, surveyor, reviewer, admin
+        /// A viewer with the clearance for restricted positions.
+        case cleared
+        var role: AccountRole? {
+            switch self {
+            case .anonymous: nil
+            case .viewer, .cleared: .viewer
+            case .surveyor: .surveyor
+            case .reviewer: .reviewer
+            case .admin: .admin
+            }
+        }
+    }
+
+    struct Route {
+        var method: HTTPRequest.Method
+        /// The router's pattern, as OpenAPI writes it.
+        var pattern: String
+        /// A concrete request: path and query.
+        var uri: String
+        var body: String? = nil
+        /// The lowest role that may; nil when anyone may.
+        var needs: AccountRole?
+        /// What a caller who may gets.
+        var allowed: HTTPResponse.Status = .ok
+    }
+
+    static let routes: [Route] = [
+        Route(method: .get, pattern: "/api/health", uri: "/api/health", needs: nil),
+        Route(method: .get, pattern: "/openapi.json", uri: "/openapi.json", needs: nil),
+        Route(
+            method: .post, pattern: "/api/login", uri: "/api/login", body: #"{"username": "x", "password": "y"}"#,
+            needs: nil, allowed: .unauthorized),
+        Route(method: .get, pattern: "/api/me", uri: "/api/me", needs: .viewer),
+        Route(method: .get, pattern: "/api/accounts", uri: "/api/accounts", needs: .admin),
+        Route(method: .get, pattern: "/api/verify", uri: "/api/verify", needs: .admin),
+        Route(method: .get, pattern: "/api/sites", uri: "/api/sites?near=34.24,37.23&radiusKm=30", needs: .viewer),
+        Route(method: .get, pattern: "/api/sites.geojson", uri: "/api/sites.geojson", needs: .viewer),
+        Route(method: .get, pattern: "/api/sites/{code}", uri: "/api/sites/RES-1", needs: .viewer),
+        Route(
+            method: .post, pattern: "/api/sites/{code}/surveys", uri: "/api/sites/RES-1/surveys",
+            body: #"{"startDate": "2026-05-14", "method": "photogrammetry"}"#, needs: .surveyor, allowed: .created),
+        Route(
+            method: .post, pattern: "/api/sites/{code}/assets", uri: "/api/sites/RES-1/assets?filename=wall.obj",
+            body: "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n", needs: .surveyor, allowed: .created),
+        // Last: it ends the caller's session.
+        Route(method: .post, pattern: "/api/logout", uri: "/api/logout", needs: nil, allowed: .noContent),
+    ]
+
+    @Test func everyRouteForEveryCaller() async throws {
+        let fixture = try ServerFixture()
+        let router = HeritageServer.router(
+            store: fixture.store, pool: fixture.pool, configuration: ServerConfiguration())
+        let served = Set(
+            router.routes.map { route in
+                "\(route.method.rawValue) /"
+                    + "\(route.path)".split(separator: "/").map {
+                        $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0)
+                    }
+                    .joined(separator: "/")
+            })
+        let listed = Set(Self.routes.map { "\($0.method.rawValue) \($0.pattern)" })
+        #expect(
+            served == listed, "not in the table: \(served.subtracting(listed)); gone: \(listed.subtracting(served))")
+
+        try await fixture.application().test(.router) { client in
+            for caller in Caller.allCases {
+                let cookie: String? =
+                    caller == .anonymous
+                    ? nil : try await client.signIn(caller == .cleared ? "cleared" : caller.rawValue)
+                for route in Self.routes {
+                    var headers: HTTPFields = [.origin: "http://localhost"]
+                    if let cookie { headers[.cookie] = cookie }
+                    if route.body?.hasPrefix("{") == true { headers[.contentType] = "application/json" }
+                    // Each upload distinct: the same bytes again would be "already stored" (200).
+                    // A failed sign-in per name: six for one name would be throttled (429).
+                    let body = route.body.map {
+                        $0.replacingOccurrences(of: #""username": "x""#, with: #""username": "x-\#(caller)""#)
+                            + (route.pattern.hasSuffix("assets") ? "# \(caller)\n" : "")
+                    }
+                    let status: HTTPResponse.Status
+                    if let needs = route.needs {
+                        if let role = caller.role {
+                            status = role >= needs ? route.allowed : .forbidden
+                        } else {
+                            status = .unauthorized
+                        }
+                    } else {
+                        status = route.allowed
+                    }
+                    try await client.execute(
+                        uri: route.uri, method: route.method, headers: headers,
+                        body: body.map { ByteBuffer(string: $0) }
+                    ) { response in
+                        let text = String(buffer: response.body)
+                        #expect(response.status == status, "\(caller) \(route.method) \(route.uri): \(text)")
+                        if caller != .cleared {
+                            #expect(
+                                !text.contains(ServerFixture.secretLatitude)
+                                    && !text.contains(ServerFixture.secretLongitude),
+                                "\(caller) \(route.method) \(route.uri) leaks the position")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
