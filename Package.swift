@@ -98,12 +98,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The options `heritage serve` hands to `heritage-server`: a module of their own, so
+        // that the CLI names them without linking the server.
+        .target(
+            name: "ServeOptions",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // The server's own process, which `heritage serve` hands over to: the CLI then does not
         // carry the HTTP stack, and starts (and compares) in the memory it did before.
         .executableTarget(
             name: "heritage-server",
             dependencies: [
-                "HeritageServer", "HeritageStore",
+                "HeritageServer", "HeritageStore", "ServeOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -121,6 +127,7 @@ let package = Package(
                 "EvidenceReport",
                 "HeritageOperations",
                 "SampleSurveys",
+                "ServeOptions",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,7 @@ import Foundation
 import HeritageServer
 import HeritageStore
 import Logging
+import ServeOptions
 
 /// The server's process. `heritage serve` (and `heritage demo --serve`) hand over to it, with
 /// the same options; run on its own it does the same.
@@ -12,21 +13,15 @@ struct ServerCommand: AsyncParsableCommand {
         commandName: "heritage-server",
         abstract: "Serve an archive to a team over HTTP (what `heritage serve` runs).")
 
-    @Option(name: .long, help: "The archive folder (default: $HERITAGE_ARCHIVE or ./heritage-archive).")
-    var archive: String?
-    @Option(help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(help: "The port to listen on.") var port = 8080
-    @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (TLS in front).")
-    var secureCookies = false
-    @Option(name: .customLong("session-hours"), help: "How long a sign-in lasts.") var sessionHours = 8.0
+    @OptionGroup var options: ServeOptions
 
     func run() async throws {
         var configuration = ServerConfiguration()
-        configuration.host = host
-        configuration.port = port
-        configuration.secureCookies = secureCookies
-        configuration.sessionLifetime = sessionHours * 3600
-        let path = archive ?? ProcessInfo.processInfo.environment["HERITAGE_ARCHIVE"] ?? "heritage-archive"
+        configuration.host = options.host
+        configuration.port = options.port
+        configuration.secureCookies = options.secureCookies
+        configuration.sessionLifetime = options.sessionHours * 3600
+        let path = options.archive ?? ProcessInfo.processInfo.environment["HERITAGE_ARCHIVE"] ?? "heritage-archive"
         let store = try HeritageArchive.open(at: URL(filePath: path))
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -35,6 +30,7 @@ struct ServerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "heritage.serve")
         let pool = BlockingPool(threads: configuration.blockingThreads)
+        let (host, port) = (options.host, options.port)
         let app = HeritageServer.application(
             store: store, pool: pool, configuration: configuration, logger: logger,
             onServerRunning: { channel in

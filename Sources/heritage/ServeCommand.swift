@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServeOptions
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,18 +19,10 @@ struct ServeCommand: ParsableCommand {
                 -d '{"username":"lena","password":"…"}' http://127.0.0.1:8080/api/login
             """)
 
-    @Option(name: .long, help: "The archive folder (default: $HERITAGE_ARCHIVE or ./heritage-archive).")
-    var archive: String?
-    @Option(help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(help: "The port to listen on.") var port = 8080
-    @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (TLS in front).")
-    var secureCookies = false
-    @Option(name: .customLong("session-hours"), help: "How long a sign-in lasts.") var sessionHours = 8.0
+    @OptionGroup var options: ServeOptions
 
     func run() throws {
-        try handOverToServer(
-            (archive.map { ["--archive", $0] } ?? []) + ["--host", host, "--port", "\(port)"]
-                + (secureCookies ? ["--secure-cookies"] : []) + ["--session-hours", "\(sessionHours)"])
+        try handOverToServer(options.arguments)
     }
 }
 

@@ -25,17 +25,10 @@ import Testing
         let fixture = try ServerFixture()
         let router = HeritageServer.router(
             store: fixture.store, pool: fixture.pool, configuration: ServerConfiguration())
-        let served = Set(
-            router.routes.map { route in
-                // Hummingbird writes a parameter as {name} or :name; OpenAPI as {name}.
-                let path = "\(route.path)".split(separator: "/").map {
-                    $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0)
-                }
-                return "\(route.method.rawValue.lowercased()) /" + path.joined(separator: "/")
-            })
+        let served = servedRoutes(router)
         let (_, document) = try await document(fixture)
         let paths = try #require(document["paths"] as? [String: [String: Any]])
-        let described = Set(paths.flatMap { path, operations in operations.keys.map { "\($0) \(path)" } })
+        let described = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
         #expect(
             served == described,
             "served only: \(served.subtracting(described)); described only: \(described.subtracting(served))")

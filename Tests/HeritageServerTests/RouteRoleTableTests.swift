@@ -65,14 +65,7 @@ import Testing
         let fixture = try ServerFixture()
         let router = HeritageServer.router(
             store: fixture.store, pool: fixture.pool, configuration: ServerConfiguration())
-        let served = Set(
-            router.routes.map { route in
-                "\(route.method.rawValue) /"
-                    + "\(route.path)".split(separator: "/").map {
-                        $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0)
-                    }
-                    .joined(separator: "/")
-            })
+        let served = servedRoutes(router)
         let listed = Set(Self.routes.map { "\($0.method.rawValue) \($0.pattern)" })
         #expect(
             served == listed, "not in the table: \(served.subtracting(listed)); gone: \(listed.subtracting(served))")

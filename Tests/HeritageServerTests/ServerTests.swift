@@ -42,6 +42,17 @@ final class ServerFixture: @unchecked Sendable {
     }
 }
 
+/// The routes a router serves, as "METHOD /path/{parameter}" (OpenAPI's way of writing them).
+func servedRoutes(_ router: Router<HeritageRequestContext>) -> Set<String> {
+    Set(
+        router.routes.map { route in
+            // Hummingbird writes a parameter as {name} or :name.
+            "\(route.method.rawValue) /"
+                + "\(route.path)".split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+                .joined(separator: "/")
+        })
+}
+
 func json(_ value: [String: String]) -> ByteBuffer {
     ByteBuffer(bytes: (try? JSONEncoder().encode(value)) ?? Data())
 }

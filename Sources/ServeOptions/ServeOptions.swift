@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The options of `heritage serve` and of `heritage-server`, which the one hands to the other
+/// unchanged. Their own module: the CLI names them without linking the server.
+public struct ServeOptions: ParsableArguments {
+    @Option(name: .long, help: "The archive folder (default: $HERITAGE_ARCHIVE or ./heritage-archive).")
+    public var archive: String?
+    @Option(help: "The address to listen on.") public var host = "127.0.0.1"
+    @Option(help: "The port to listen on.") public var port = 8080
+    @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (TLS in front).")
+    public var secureCookies = false
+    @Option(name: .customLong("session-hours"), help: "How long a sign-in lasts.") public var sessionHours = 8.0
+
+    public init() {}
+
+    /// The command line that gives these options.
+    public var arguments: [String] {
+        (archive.map { ["--archive", $0] } ?? []) + ["--host", host, "--port", "\(port)"]
+            + (secureCookies ? ["--secure-cookies"] : []) + ["--session-hours", "\(sessionHours)"]
+    }
+}
