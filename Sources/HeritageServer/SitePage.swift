@@ -4,9 +4,9 @@ import HeritageStore
 import Hummingbird
 
 /// One site as the API shows it: its record, condition timeline, surveys, assets and
-/// findings, each released for the caller (``SiteRelease``), then searched once more for any
-/// exact position before it is sent.
-struct SitePage: ResponseEncodable {
+/// findings, each released for the caller (``SiteRelease``), then encoded and searched once
+/// more for any exact position before it is sent.
+struct SitePage: Encodable {
     struct AssetEntry: Encodable {
         var asset: Asset
         var versions: [VersionEntry]
@@ -25,7 +25,8 @@ struct SitePage: ResponseEncodable {
     var assets: [AssetEntry]
     var findings: [Finding]
 
-    static func build(_ code: String, from store: HeritageArchive, includeRestricted: Bool) throws -> SitePage {
+    /// The page as the bytes to send (stable JSON), searched before they are.
+    static func build(_ code: String, from store: HeritageArchive, includeRestricted: Bool) throws -> Data {
         let site = try store.requireSite(code)
         let assets = try store.assets(ofSite: site.id)
         let release = try store.release(ofSite: site.id, includeRestricted: includeRestricted, assets: assets)
@@ -43,10 +44,11 @@ struct SitePage: ResponseEncodable {
                     })
             },
             findings: try store.findings(ofSite: site.id).map(release.released))
-        // The last line of defence: the page as it would be sent holds no known position.
-        if release.generalise, release.search.reveals(String(decoding: try prettyJSON(page), as: UTF8.self)) {
+        let text = try jsonText(page)
+        // The last line of defence: the bytes to be sent hold no known position.
+        if release.generalise, release.search.reveals(text) {
             throw APIError(.internalServerError, "the page of \(site.code) could not be released without its position")
         }
-        return page
+        return Data(text.utf8)
     }
 }

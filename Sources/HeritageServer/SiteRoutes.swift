@@ -36,7 +36,12 @@ struct SiteRoutes {
             _ = try context.require(.viewer)
             let code = try context.parameters.require("code")
             let includeRestricted = context.mayReadRestricted
-            return try await pool.run { try SitePage.build(code, from: store, includeRestricted: includeRestricted) }
+            let page = try await pool.run {
+                try SitePage.build(code, from: store, includeRestricted: includeRestricted)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: page)))
         }
     }
 

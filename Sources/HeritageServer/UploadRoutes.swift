@@ -96,7 +96,7 @@ struct UploadRoutes {
         try await write(pending)
         try await writing?.value
         try await pool.run { try handle.synchronize() }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     static let writeSize = 4 << 20

@@ -26,19 +26,6 @@ import Testing
         return FileManager.default.isExecutableFile(atPath: python) ? python : nil
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(filePath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
-    }
-
     /// A payload with awkward names: spaces, non-ASCII in several scripts, a percent sign, a
     /// nested folder, and a bag inside the bag.
     func writePayload(_ root: URL) throws {
@@ -69,7 +56,7 @@ import Testing
             bagit.make_bag(sys.argv[1], {"Source-Organization": "Field Office", "Contact-Name": "A. Petrosyan"},
                            checksums=[sys.argv[2]])
             """
-        let made = try Self.run(python, ["-c", script, bag.path, algorithm])
+        let made = try runProgram(python, ["-c", script, bag.path, algorithm])
         #expect(made.status == 0, "\(made.output)")
         let result = BagVerifier.verify(bag)
         #expect(result.isValid, "\(result.problems)")
@@ -91,7 +78,7 @@ import Testing
         }
         let bag = folder.appending(path: "bag-all")
         try writePayload(bag)
-        let made = try Self.run(
+        let made = try runProgram(
             python,
             [
                 "-c", "import bagit, sys; bagit.make_bag(sys.argv[1], checksums=['md5','sha1','sha256','sha512'])",
@@ -228,7 +215,8 @@ import Testing
         let invalid = try makeBag("agree-invalid", payload: ["a.txt": "a"])
         try Data("changed".utf8).write(to: invalid.appending(path: "data/a.txt"))
         for (bag, expected) in [(valid, true), (invalid, false)] {
-            let theirs = try Self.run(python, ["-c", "import bagit, sys; bagit.Bag(sys.argv[1]).validate()", bag.path])
+            let theirs = try runProgram(
+                python, ["-c", "import bagit, sys; bagit.Bag(sys.argv[1]).validate()", bag.path])
             #expect((theirs.status == 0) == expected, "bagit-python on \(bag.lastPathComponent): \(theirs.output)")
             #expect(BagVerifier.verify(bag).isValid == expected)
         }

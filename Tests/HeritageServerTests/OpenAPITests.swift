@@ -53,15 +53,7 @@ import Testing
         let (data, _) = try await document(fixture)
         let file = fixture.folder.appending(path: "openapi.json")
         try data.write(to: file)
-        let process = Process()
-        process.executableURL = URL(filePath: validator)
-        process.arguments = [file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try runProgram(validator, [file.path])
+        #expect(status == 0, "\(text)")
     }
 }

@@ -28,7 +28,7 @@ import Testing
 
         """.utf8)
 
-    static func hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ data: Data) -> String { SHA256.hash(data: data).hexString }
 
     /// Files left in the system's temporary folder by uploads.
     static func scratchFolders() -> Set<String> {

@@ -147,34 +147,42 @@ public final class LocalTimestampAuthority: @unchecked Sendable {
         return result.output
     }
 
-    /// Runs a program, reading its output on another thread until it ends.
+    /// ``runProgram(_:_:in:)``, a program that cannot start being ``Unavailable``.
     static func run(_ executable: String, _ arguments: [String], in folder: URL) throws -> (
         status: Int32, output: String
     ) {
-        let process = Process()
-        process.executableURL = URL(filePath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        let output = OutputBox()
-        let group = DispatchGroup()
         do {
-            try process.run()
+            return try runProgram(executable, arguments, in: folder)
         } catch {
             throw Unavailable(description: "\(executable) cannot run: \(error)")
         }
-        group.enter()
-        DispatchQueue.global().async {
-            output.data = pipe.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        group.wait()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output.data, as: UTF8.self))
     }
+}
+
+/// Runs a program to its end, in `folder` if given, reading its output (stdout and stderr
+/// together) on another thread so that a full pipe never stalls it.
+public func runProgram(_ executable: String, _ arguments: [String], in folder: URL? = nil) throws -> (
+    status: Int32, output: String
+) {
+    let process = Process()
+    process.executableURL = URL(filePath: executable)
+    process.arguments = arguments
+    if let folder { process.currentDirectoryURL = folder }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    process.standardInput = FileHandle.nullDevice
+    let output = OutputBox()
+    let group = DispatchGroup()
+    try process.run()
+    group.enter()
+    DispatchQueue.global().async {
+        output.data = pipe.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    group.wait()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output.data, as: UTF8.self))
 }
 
 private final class OutputBox: @unchecked Sendable {

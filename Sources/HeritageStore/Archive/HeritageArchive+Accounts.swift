@@ -174,7 +174,7 @@ extension HeritageArchive {
     /// 32 random bytes as lowercase hex.
     static func randomSecret() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString
     }
 
     static func secretHash(_ secret: String) -> String {

@@ -215,7 +215,7 @@ extension HeritageArchive {
     /// it) with the newest audit event about it, in one pass over a cursor. Returns how many
     /// rows there were.
     @discardableResult
-    static func compareRows<T: Codable & Equatable>(
+    static func compareRows<T: Codable & Equatable & Sendable>(
         _ db: Database, table: String, type: String, misfiled: [String: (Int64, String?)]?,
         _ report: inout VerificationReport,
         decode: (Database, Row) throws -> (T, String, String)
@@ -244,42 +244,29 @@ extension HeritageArchive {
     /// Compares what `next` yields (a value, its id, its name, its newest audit event) until it
     /// yields nil. The events' JSON is decoded on another core, a batch behind: one batch in
     /// flight, so memory stays flat. Returns how many there were.
-    static func compareStream<T: Codable & Equatable>(
+    static func compareStream<T: Codable & Equatable & Sendable>(
         _ report: inout VerificationReport, next: () throws -> (T, String, String, (Int64, String?)?)?
     ) throws -> Int {
-        let worker = DispatchQueue(label: "heritage.verify.compare")
-        let inFlight = DispatchGroup()
-        let found = UncheckedBox<(mismatches: [String], error: (any Error)?)>(([], nil))
-        var batch: [(T, String, String, (Int64, String?)?)] = []
-        func submit() {
-            inFlight.wait()
-            let work = UncheckedBox(batch)
-            batch = []
-            inFlight.enter()
-            worker.async {
-                var partial = VerificationReport()
-                do {
-                    for (value, id, noun, audited) in work.value {
-                        try compare(value, id: id, noun: noun, audited, &partial)
-                    }
-                } catch {
-                    found.value.error = error
-                }
-                found.value.mismatches += partial.stateMismatches
-                inFlight.leave()
+        typealias Item = (T, String, String, (Int64, String?)?)
+        let comparer = BatchPipeline<Item, [String]> { batch in
+            var partial = VerificationReport()
+            for (value, id, noun, audited) in batch {
+                try compare(value, id: id, noun: noun, audited, &partial)
             }
+            return partial.stateMismatches
         }
+        var batch: [Item] = []
         var count = 0
-        defer { inFlight.wait() }
         while let item = try next() {
             batch.append(item)
             count += 1
-            if batch.count == 2048 { submit() }
+            if batch.count == 2048 {
+                report.stateMismatches += try comparer.submit(batch) ?? []
+                batch = []
+            }
         }
-        submit()
-        inFlight.wait()
-        if let error = found.value.error { throw error }
-        report.stateMismatches += found.value.mismatches
+        report.stateMismatches += try comparer.submit(batch) ?? []
+        report.stateMismatches += try comparer.finish() ?? []
         return count
     }
 
@@ -329,11 +316,4 @@ public struct VerificationReport: Sendable, Codable {
         databaseProblems.map { "database: \($0)" } + (chainBreak.map { ["audit log: \($0.reason)"] } ?? [])
             + stateMismatches + blobProblems
     }
-}
-
-/// A value handed between the verifier's cursor and its comparing thread, which never touch it
-/// at the same time (a dispatch group orders them).
-final class UncheckedBox<Value>: @unchecked Sendable {
-    var value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -195,7 +195,8 @@ public enum Timestamp {
 }
 
 extension Sequence where Element == UInt8 {
-    var hexString: String {
+    /// The bytes as lowercase hexadecimal.
+    public var hexString: String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for byte in self {
@@ -207,5 +208,6 @@ extension Sequence where Element == UInt8 {
 }
 
 extension SHA256.Digest {
-    var hexString: String { Array(self).hexString }
+    /// The digest as lowercase hexadecimal, as the archive writes hashes.
+    public var hexString: String { Array(self).hexString }
 }
