@@ -52,7 +52,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .invalidInput, .importRejected: .badRequest
         case .notFound, .archiveMissing: .notFound
         case .conflict: .conflict
-        case .readOnly: .forbidden
+        case .readOnly, .notPermitted: .forbidden
         default: .internalServerError
         }
     }

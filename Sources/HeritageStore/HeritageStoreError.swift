@@ -16,6 +16,7 @@ public struct HeritageStoreError: Error, CustomStringConvertible, Sendable {
             case database = "database"
             case io = "i/o"
             case readOnly = "read-only"
+            case notPermitted = "not permitted"
         }
         let value: Value
         public static let invalidInput = Code(value: .invalidInput)
@@ -27,6 +28,8 @@ public struct HeritageStoreError: Error, CustomStringConvertible, Sendable {
         public static let database = Code(value: .database)
         public static let io = Code(value: .io)
         public static let readOnly = Code(value: .readOnly)
+        /// A rule about who may do what: a proposal decided by the one who made it.
+        public static let notPermitted = Code(value: .notPermitted)
         public var description: String { value.rawValue }
     }
 

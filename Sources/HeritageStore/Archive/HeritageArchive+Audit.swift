@@ -103,6 +103,7 @@ extension HeritageArchive {
         var misfiled: [String: [String: (Int64, String?)]] = [:]
         for table in [
             "site", "survey", "conditionAssessment", "asset", "assetVersion", "finding", "bagIngestion", "account",
+            "proposal",
         ] {
             let misplaced = try Row.fetchAll(
                 db,
@@ -163,6 +164,13 @@ extension HeritageArchive {
         try Self.compareRows(db, table: "account", type: "account", misfiled: misfiled["account"], &report) { _, row in
             let account = try Account(row: row)
             return (account, account.id, "account \(account.name)")
+        }
+        // A proposal approved, or its content changed, behind the store's back shows here.
+        report.proposalCount = try Self.compareRows(
+            db, table: "proposal", type: "proposal", misfiled: misfiled["proposal"], &report
+        ) { _, row in
+            let proposal = try Proposal(row: row)
+            return (proposal, proposal.id, "proposal \(proposal.id)")
         }
         // Every blob the registry records must be on disk with the same bytes.
         let recorded = try String.fetchAll(db, sql: "SELECT sha256 FROM blob ORDER BY sha256")
@@ -304,6 +312,8 @@ public struct VerificationReport: Sendable, Codable {
     /// Surveys and findings checked (absent from reports written before they were counted).
     public var surveyCount: Int? = 0
     public var findingCount: Int? = 0
+    /// Proposals checked (absent from reports written before there were any).
+    public var proposalCount: Int? = 0
     public var versionCount = 0
     public var blobCount = 0
 

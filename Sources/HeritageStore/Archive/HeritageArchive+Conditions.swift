@@ -9,51 +9,58 @@ extension HeritageArchive {
     /// superseded only once: correct the correction to change it again.
     @discardableResult
     public func addAssessment(_ draft: ConditionAssessment, actor: String) throws -> ConditionAssessment {
-        var assessment = try draft.validated()
-        return try write { db in
-            guard let site = try Site.fetch(db, reference: assessment.siteID) else {
-                throw HeritageStoreError(.notFound, "no site with code or id '\(assessment.siteID)'")
-            }
-            assessment.siteID = site.id
-            if let survey = assessment.surveyID {
-                assessment.surveyID = try resolveID(db, table: "survey", reference: survey, noun: "survey")
-            }
-            if let earlier = assessment.supersedes {
-                let id = try resolveID(
-                    db, table: "conditionAssessment", reference: earlier, noun: "condition assessment")
-                if let by = try String.fetchOne(
-                    db, sql: "SELECT id FROM conditionAssessment WHERE supersedes = ?", arguments: [id])
-                {
-                    throw HeritageStoreError(
-                        .conflict,
-                        "assessment \(id.prefix(8)) is already superseded by \(by.prefix(8)); supersede that one")
-                }
-                assessment.supersedes = id
-            }
-            let time = Timestamp.now()
-            assessment.recordedAt = time
-            try db.execute(
-                sql: """
-                    INSERT INTO conditionAssessment (id, siteId, surveyId, assessor, dateQualifier, date, endDate,
-                        timelineDate, activity, overallCondition, damageExtent, causeCategory, causeType, effects,
-                        certainty, threat, priority, notes, supersedes, recordedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    assessment.id, assessment.siteID, assessment.surveyID, assessment.assessor,
-                    assessment.dateQualifier.rawValue, assessment.date, assessment.endDate, assessment.timelineDate,
-                    assessment.activity.rawValue, assessment.overallCondition.rawValue,
-                    assessment.damageExtent.rawValue, assessment.causeCategory?.rawValue,
-                    assessment.causeType?.rawValue, try JSONText.encodeList(assessment.effects.map(\.rawValue)),
-                    assessment.certainty.rawValue, assessment.threat?.rawValue, assessment.priority?.rawValue,
-                    assessment.notes, assessment.supersedes, time,
-                ])
-            try AuditLog.append(
-                db, actor: actor, action: "condition.create", entityType: "conditionAssessment",
-                entityID: assessment.id, entitySeq: db.lastInsertedRowID, oldValue: nil,
-                newValue: try JSONText.encode(assessment), time: time)
-            return assessment
+        let assessment = try draft.validated()
+        return try write { db in try insertAssessment(db, assessment, actor: actor) }
+    }
+
+    /// Inserts a checked assessment in this transaction, resolving its references, audited as
+    /// `condition.create`.
+    func insertAssessment(_ db: Database, _ checked: ConditionAssessment, actor: String) throws
+        -> ConditionAssessment
+    {
+        var assessment = checked
+        guard let site = try Site.fetch(db, reference: assessment.siteID) else {
+            throw HeritageStoreError(.notFound, "no site with code or id '\(assessment.siteID)'")
         }
+        assessment.siteID = site.id
+        if let survey = assessment.surveyID {
+            assessment.surveyID = try resolveID(db, table: "survey", reference: survey, noun: "survey")
+        }
+        if let earlier = assessment.supersedes {
+            let id = try resolveID(
+                db, table: "conditionAssessment", reference: earlier, noun: "condition assessment")
+            if let by = try String.fetchOne(
+                db, sql: "SELECT id FROM conditionAssessment WHERE supersedes = ?", arguments: [id])
+            {
+                throw HeritageStoreError(
+                    .conflict,
+                    "assessment \(id.prefix(8)) is already superseded by \(by.prefix(8)); supersede that one")
+            }
+            assessment.supersedes = id
+        }
+        let time = Timestamp.now()
+        assessment.recordedAt = time
+        try db.execute(
+            sql: """
+                INSERT INTO conditionAssessment (id, siteId, surveyId, assessor, dateQualifier, date, endDate,
+                    timelineDate, activity, overallCondition, damageExtent, causeCategory, causeType, effects,
+                    certainty, threat, priority, notes, supersedes, recordedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                assessment.id, assessment.siteID, assessment.surveyID, assessment.assessor,
+                assessment.dateQualifier.rawValue, assessment.date, assessment.endDate, assessment.timelineDate,
+                assessment.activity.rawValue, assessment.overallCondition.rawValue,
+                assessment.damageExtent.rawValue, assessment.causeCategory?.rawValue,
+                assessment.causeType?.rawValue, try JSONText.encodeList(assessment.effects.map(\.rawValue)),
+                assessment.certainty.rawValue, assessment.threat?.rawValue, assessment.priority?.rawValue,
+                assessment.notes, assessment.supersedes, time,
+            ])
+        try AuditLog.append(
+            db, actor: actor, action: "condition.create", entityType: "conditionAssessment",
+            entityID: assessment.id, entitySeq: db.lastInsertedRowID, oldValue: nil,
+            newValue: try JSONText.encode(assessment), time: time)
+        return assessment
     }
 
     /// Every assessment of a site, in timeline order (by the date they speak for, then by when

@@ -63,22 +63,31 @@ extension HeritageArchive {
             }
             var edited = old
             try change(&edited)
-            edited.id = old.id
-            let new = try edited.validated()
-            if new == old { return (old, false) }
-            if new.code.lowercased() != old.code.lowercased(),
-                try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM site WHERE code = ? COLLATE NOCASE", arguments: [new.code]) == true
-            {
-                throw HeritageStoreError(.conflict, "another site already has code \(new.code)")
-            }
-            let time = Timestamp.now()
-            let seq = try new.update(db, time: time)
-            try AuditLog.append(
-                db, actor: actor, action: "site.update", entityType: "site", entityID: new.id, entitySeq: seq,
-                oldValue: try JSONText.encode(old), newValue: try JSONText.encode(new), time: time)
-            return (new, true)
+            return try Self.replaceSite(db, old: old, with: edited, actor: actor)
         }
+    }
+
+    /// Replaces `old` (as read in this transaction) with `edited`, checked and audited as
+    /// `site.update`. An edit that changes nothing writes nothing.
+    static func replaceSite(_ db: Database, old: Site, with edited: Site, actor: String) throws -> (
+        site: Site, changed: Bool
+    ) {
+        var edited = edited
+        edited.id = old.id
+        let new = try edited.validated()
+        if new == old { return (old, false) }
+        if new.code.lowercased() != old.code.lowercased(),
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM site WHERE code = ? COLLATE NOCASE", arguments: [new.code])
+                == true
+        {
+            throw HeritageStoreError(.conflict, "another site already has code \(new.code)")
+        }
+        let time = Timestamp.now()
+        let seq = try new.update(db, time: time)
+        try AuditLog.append(
+            db, actor: actor, action: "site.update", entityType: "site", entityID: new.id, entitySeq: seq,
+            oldValue: try JSONText.encode(old), newValue: try JSONText.encode(new), time: time)
+        return (new, true)
     }
 
     /// Number of sites in the registry.

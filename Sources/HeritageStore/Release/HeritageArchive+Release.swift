@@ -35,7 +35,7 @@ extension HeritageArchive {
         let versions = assets.flatMap(\.versions)
         var entities = Set(assets.map(\.asset.id) + versions.map(\.id))
         try read { db in
-            for table in ["survey", "conditionAssessment", "finding", "bagIngestion"] {
+            for table in ["survey", "conditionAssessment", "finding", "bagIngestion", "proposal"] {
                 entities.formUnion(
                     try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE siteId = ?", arguments: [site.id]))
             }

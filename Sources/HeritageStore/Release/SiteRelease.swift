@@ -102,7 +102,7 @@ public struct SiteRelease: Sendable {
     public func released(_ event: AuditEvent) -> (event: AuditEvent, valuesWithheld: Bool) {
         guard generalise, isAbout(event.entityID) else { return (event, false) }
         let holdsPosition =
-            ["site", "assetVersion"].contains(event.entityType)
+            ["site", "assetVersion", "proposal"].contains(event.entityType)
             || [event.oldValue, event.newValue].contains { $0.map(search.reveals) ?? false }
         guard holdsPosition else { return (event, false) }
         var copy = event

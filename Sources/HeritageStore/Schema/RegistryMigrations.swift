@@ -29,6 +29,9 @@ enum RegistryMigrations {
         migrator.registerMigration("v6: accounts of the people a server serves, their tokens and sessions") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7: proposals awaiting review, and the reviewers' decisions") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
 
@@ -396,5 +399,47 @@ enum RegistryMigrations {
             expiresAt TEXT NOT NULL
         );
         CREATE INDEX accountSession_account ON accountSession(accountSeq);
+        """
+
+    /// What a surveyor proposes on a server (a new site, an edit, a condition assessment) waits
+    /// here for a reviewer. The proposal is kept whatever happens to it: decided once (approved
+    /// with the record it became, or rejected with a reason), never deleted, its content never
+    /// changed. Frozen text: never edit it.
+    static let v7 = """
+        CREATE TABLE proposal (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('site.create', 'site.update', 'condition.create')),
+            siteId TEXT NOT NULL,
+            base TEXT CHECK (base IS NULL OR json_valid(base)),
+            proposed TEXT NOT NULL CHECK (json_valid(proposed)),
+            evidence TEXT NOT NULL CHECK (json_valid(evidence)),
+            note TEXT,
+            proposedBy TEXT NOT NULL CHECK (length(proposedBy) > 0),
+            proposedAt TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+            decidedBy TEXT,
+            decidedAt TEXT,
+            reason TEXT,
+            resultId TEXT,
+            CHECK ((status = 'pending') = (decidedBy IS NULL)),
+            CHECK ((status = 'pending') = (decidedAt IS NULL)),
+            CHECK (status <> 'rejected' OR length(trim(reason)) > 0),
+            CHECK ((status = 'approved') = (resultId IS NOT NULL)),
+            CHECK (decidedBy IS NULL OR decidedBy <> proposedBy)
+        );
+        CREATE INDEX proposal_status ON proposal(status, seq);
+        CREATE INDEX proposal_site ON proposal(siteId, seq);
+        CREATE TRIGGER proposal_noDelete BEFORE DELETE ON proposal BEGIN
+            SELECT RAISE(ABORT, 'a proposal is kept, never deleted');
+        END;
+        CREATE TRIGGER proposal_decidedOnce BEFORE UPDATE ON proposal
+        WHEN OLD.status <> 'pending' OR NEW.id IS NOT OLD.id OR NEW.kind IS NOT OLD.kind
+            OR NEW.siteId IS NOT OLD.siteId OR NEW.base IS NOT OLD.base OR NEW.proposed IS NOT OLD.proposed
+            OR NEW.evidence IS NOT OLD.evidence OR NEW.note IS NOT OLD.note OR NEW.proposedBy IS NOT OLD.proposedBy
+            OR NEW.proposedAt IS NOT OLD.proposedAt
+        BEGIN
+            SELECT RAISE(ABORT, 'a proposal is decided once, and what it proposes never changes');
+        END;
         """
 }

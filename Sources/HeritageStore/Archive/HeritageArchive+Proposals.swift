@@ -1,0 +1,291 @@
+import Foundation
+import GRDB
+
+extension HeritageArchive {
+    /// Records a proposal by `actor` (`proposal.create`), checked as its change would be when
+    /// approved: a valid site whose code is free, an edit that changes something, an assessment
+    /// of an existing site whose references resolve. Evidence must be findings, surveys, assets
+    /// or asset versions of the same site.
+    ///
+    /// - Returns: the proposal as recorded: pending, with its site resolved and, for an edit,
+    ///   the site as it stands now as its base.
+    @discardableResult
+    public func propose(_ draft: Proposal, actor: String) throws -> Proposal {
+        var proposal = draft
+        proposal.proposedBy = actor
+        proposal.status = .pending
+        (proposal.decidedBy, proposal.decidedAt, proposal.reason, proposal.resultID) = (nil, nil, nil, nil)
+        proposal.note = draft.note?.trimmed.nilIfEmpty
+        return try write { db in
+            switch proposal.kind {
+            case .siteCreate:
+                guard let site = try proposal.site?.validated() else {
+                    throw HeritageStoreError(.invalidInput, "a proposed site needs its record")
+                }
+                if let existing = try String.fetchOne(
+                    db, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE OR id = ?",
+                    arguments: [site.code, site.id])
+                {
+                    throw HeritageStoreError(.conflict, "a site with code \(existing) already exists")
+                }
+                proposal.site = site
+                proposal.siteID = site.id
+                proposal.base = nil
+            case .siteUpdate:
+                guard let current = try Site.fetch(db, reference: proposal.siteID) else {
+                    throw HeritageStoreError(.notFound, "no site with code or id '\(proposal.siteID)'")
+                }
+                guard var site = proposal.site else {
+                    throw HeritageStoreError(.invalidInput, "a proposed edit needs the site as it would be")
+                }
+                site.id = current.id
+                site = try site.validated()
+                guard site != current else {
+                    throw HeritageStoreError(.invalidInput, "the proposed edit of \(current.code) changes nothing")
+                }
+                if site.code.lowercased() != current.code.lowercased(),
+                    try Bool.fetchOne(
+                        db, sql: "SELECT 1 FROM site WHERE code = ? COLLATE NOCASE", arguments: [site.code]) == true
+                {
+                    throw HeritageStoreError(.conflict, "another site already has code \(site.code)")
+                }
+                proposal.site = site
+                proposal.base = current
+                proposal.siteID = current.id
+            case .conditionCreate:
+                guard var assessment = try proposal.assessment?.validated() else {
+                    throw HeritageStoreError(.invalidInput, "a proposed condition assessment needs its record")
+                }
+                guard let site = try Site.fetch(db, reference: assessment.siteID) else {
+                    throw HeritageStoreError(.notFound, "no site with code or id '\(assessment.siteID)'")
+                }
+                assessment.siteID = site.id
+                if let survey = assessment.surveyID {
+                    assessment.surveyID = try resolveID(db, table: "survey", reference: survey, noun: "survey")
+                    try Self.requireSameSite(db, table: "survey", id: assessment.surveyID!, site: site)
+                }
+                if let earlier = assessment.supersedes {
+                    assessment.supersedes = try resolveID(
+                        db, table: "conditionAssessment", reference: earlier, noun: "condition assessment")
+                    try Self.requireSameSite(db, table: "conditionAssessment", id: assessment.supersedes!, site: site)
+                }
+                assessment.recordedAt = nil
+                proposal.assessment = assessment
+                proposal.siteID = site.id
+                proposal.base = nil
+                proposal.site = nil
+            }
+            proposal.evidence = try proposal.evidence.map { try evidenceID(db, $0, siteID: proposal.siteID) }
+            let time = Timestamp.now()
+            proposal.proposedAt = time
+            try db.execute(
+                sql: """
+                    INSERT INTO proposal (id, kind, siteId, base, proposed, evidence, note, proposedBy, proposedAt,
+                        status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
+                    """,
+                arguments: [
+                    proposal.id, proposal.kind.rawValue, proposal.siteID, try proposal.base.map(JSONText.encode),
+                    try proposal.proposedJSON, try JSONText.encodeList(proposal.evidence), proposal.note, actor, time,
+                ])
+            try AuditLog.append(
+                db, actor: actor, action: "proposal.create", entityType: "proposal", entityID: proposal.id,
+                entitySeq: db.lastInsertedRowID, oldValue: nil, newValue: try JSONText.encode(proposal), time: time)
+            return proposal
+        }
+    }
+
+    /// Approves or rejects a pending proposal, as `actor`, who must not be its proposer. On
+    /// approval its change is made (audited as made by `actor`) and the decision recorded
+    /// (`proposal.approve`, naming proposer and approver), in one transaction. A rejection
+    /// needs a reason and changes nothing else (`proposal.reject`).
+    ///
+    /// - Throws: `notFound`; `conflict` when it was decided already, or when the site it edits
+    ///   changed since it was proposed; `notPermitted` for one's own proposal; `invalidInput`
+    ///   for a rejection without a reason.
+    @discardableResult
+    public func decide(proposal reference: String, approve: Bool, reason: String?, actor: String) throws -> Proposal {
+        let reason = reason?.trimmed.nilIfEmpty
+        if !approve && reason == nil {
+            throw HeritageStoreError(.invalidInput, "a rejection needs its reason")
+        }
+        return try write { db in
+            let id = try resolveID(db, table: "proposal", reference: reference, noun: "proposal")
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM proposal WHERE id = ?", arguments: [id]) else {
+                throw HeritageStoreError(.notFound, "no proposal with id '\(reference)'")
+            }
+            let old = try Proposal(row: row)
+            guard old.status == .pending else {
+                throw HeritageStoreError(
+                    .conflict,
+                    "proposal \(old.id.prefix(8)) was \(old.status.rawValue) already, by \(old.decidedBy ?? "?")")
+            }
+            guard old.proposedBy.lowercased() != actor.lowercased() else {
+                throw HeritageStoreError(
+                    .notPermitted, "a proposal is decided by someone other than the one who made it (\(actor))")
+            }
+            var new = old
+            new.status = approve ? .approved : .rejected
+            new.decidedBy = actor
+            new.reason = reason
+            if approve { new.resultID = try apply(db, old, actor: actor) }
+            let time = Timestamp.now()
+            new.decidedAt = time
+            try db.execute(
+                sql:
+                    "UPDATE proposal SET status = ?, decidedBy = ?, decidedAt = ?, reason = ?, resultId = ? WHERE seq = ?",
+                arguments: [new.status.rawValue, actor, time, reason, new.resultID, row["seq"] as Int64])
+            try AuditLog.append(
+                db, actor: actor, action: approve ? "proposal.approve" : "proposal.reject", entityType: "proposal",
+                entityID: new.id, entitySeq: row["seq"], oldValue: try JSONText.encode(old),
+                newValue: try JSONText.encode(new), time: time)
+            return new
+        }
+    }
+
+    /// Makes the change a proposal proposes; returns the id of the record it made or changed.
+    private func apply(_ db: Database, _ proposal: Proposal, actor: String) throws -> String {
+        switch proposal.kind {
+        case .siteCreate:
+            guard let site = proposal.site else { throw HeritageStoreError(.integrity, "proposal without its site") }
+            try Self.insertSite(db, site, actor: actor)
+            return site.id
+        case .siteUpdate:
+            guard let site = proposal.site, let base = proposal.base else {
+                throw HeritageStoreError(.integrity, "proposal without its site")
+            }
+            guard let current = try Site.fetch(db, reference: proposal.siteID) else {
+                throw HeritageStoreError(.notFound, "the site this proposal edits is gone")
+            }
+            guard current == base else {
+                throw HeritageStoreError(
+                    .conflict,
+                    "site \(current.code) has changed since this edit was proposed; reject it and propose the edit again"
+                )
+            }
+            try Self.replaceSite(db, old: current, with: site, actor: actor)
+            return site.id
+        case .conditionCreate:
+            guard let assessment = proposal.assessment else {
+                throw HeritageStoreError(.integrity, "proposal without its assessment")
+            }
+            return try insertAssessment(db, assessment, actor: actor).id
+        }
+    }
+
+    /// Proposals, oldest first, optionally only those of one status, site (code or id) or
+    /// proposer; `limit` and `offset` page through them.
+    public func proposals(
+        status: Proposal.Status? = nil, site: String? = nil, proposedBy: String? = nil, limit: Int = 100,
+        offset: Int = 0
+    ) throws -> [Proposal] {
+        try read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let status {
+                conditions.append("status = ?")
+                _ = arguments.append(contentsOf: [status.rawValue])
+            }
+            if let site {
+                // A site being proposed is not in the registry yet: its id is matched as given.
+                let id = try Site.fetch(db, reference: site)?.id ?? site
+                conditions.append("siteId = ?")
+                _ = arguments.append(contentsOf: [id])
+            }
+            if let proposedBy {
+                conditions.append("proposedBy = ? COLLATE NOCASE")
+                _ = arguments.append(contentsOf: [proposedBy])
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            _ = arguments.append(contentsOf: [max(0, min(limit, 1000)), max(0, offset)])
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM proposal \(filter) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments
+            ).map(Proposal.init(row:))
+        }
+    }
+
+    /// The proposal with this id (or its first characters).
+    public func proposal(_ reference: String) throws -> Proposal {
+        try read { db in
+            let id = try resolveID(db, table: "proposal", reference: reference, noun: "proposal")
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM proposal WHERE id = ?", arguments: [id]) else {
+                throw HeritageStoreError(.notFound, "no proposal with id '\(reference)'")
+            }
+            return try Proposal(row: row)
+        }
+    }
+
+    /// A proposal as it may be shown to someone with or without clearance: when its site is
+    /// restricted (as it stands, as proposed, or as it was), positions are generalised and
+    /// free text cleared of every position known for it.
+    public func released(_ proposal: Proposal, includeRestricted: Bool) throws -> Proposal {
+        let sites = [proposal.site, proposal.base].compactMap { $0 }
+        let existing = try site(proposal.siteID)
+        let restricted = (sites + [existing].compactMap { $0 }).contains { $0.sensitivity == .restricted }
+        guard restricted, !includeRestricted else { return proposal }
+        var positions =
+            existing != nil
+            ? try release(ofSite: proposal.siteID, includeRestricted: false).positions : SensitivePositions()
+        for site in sites {
+            positions.addDegrees(site.location.latitude)
+            positions.addDegrees(site.location.longitude)
+            if let boundary = site.boundary { Self.collectNumbers(inJSON: boundary) { positions.addDegrees($0) } }
+        }
+        let search = positions.search
+        func generalised(_ site: Site) -> Site {
+            var copy = site
+            copy.sensitivity = .restricted
+            copy = copy.released(includeRestricted: false)
+            copy.sensitivity = site.sensitivity
+            copy.description = copy.description.map(search.redact)
+            copy.names = copy.names.map {
+                SiteName(language: $0.language, name: search.redact($0.name), isPrimary: $0.isPrimary)
+            }
+            copy.sources = copy.sources.map(search.redact)
+            return copy
+        }
+        var copy = proposal
+        copy.site = proposal.site.map(generalised)
+        copy.base = proposal.base.map(generalised)
+        copy.assessment = proposal.assessment.map { assessment in
+            var shown = assessment
+            shown.notes = assessment.notes.map(search.redact)
+            shown.assessor = search.redact(assessment.assessor)
+            return shown
+        }
+        copy.note = proposal.note.map(search.redact)
+        copy.reason = proposal.reason.map(search.redact)
+        return copy
+    }
+
+    /// The full id of a piece of evidence (an id, or its first characters, of a finding,
+    /// survey, asset or asset version), which must belong to the site `siteID`.
+    private func evidenceID(_ db: Database, _ reference: String, siteID: String) throws -> String {
+        for table in ["finding", "survey", "asset", "assetVersion"] {
+            guard let id = try? resolveID(db, table: table, reference: reference, noun: table) else { continue }
+            let owner =
+                table == "assetVersion"
+                ? try String.fetchOne(
+                    db, sql: "SELECT a.siteId FROM assetVersion v JOIN asset a ON a.id = v.assetId WHERE v.id = ?",
+                    arguments: [id])
+                : try String.fetchOne(db, sql: "SELECT siteId FROM \(table) WHERE id = ?", arguments: [id])
+            guard owner == siteID else {
+                throw HeritageStoreError(.invalidInput, "evidence \(reference) belongs to another site")
+            }
+            return id
+        }
+        throw HeritageStoreError(
+            .notFound, "no finding, survey, asset or asset version with id '\(reference)' to cite as evidence")
+    }
+
+    private static func requireSameSite(_ db: Database, table: String, id: String, site: Site) throws {
+        let owner = try String.fetchOne(db, sql: "SELECT siteId FROM \(table) WHERE id = ?", arguments: [id])
+        guard owner == site.id else {
+            throw HeritageStoreError(.invalidInput, "\(table) \(id.prefix(8)) is not of site \(site.code)")
+        }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
