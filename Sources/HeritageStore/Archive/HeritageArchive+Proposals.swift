@@ -61,13 +61,15 @@ extension HeritageArchive {
                 }
                 assessment.siteID = site.id
                 if let survey = assessment.surveyID {
-                    assessment.surveyID = try resolveID(db, table: "survey", reference: survey, noun: "survey")
-                    try Self.requireSameSite(db, table: "survey", id: assessment.surveyID!, site: site)
+                    let id = try resolveID(db, table: "survey", reference: survey, noun: "survey")
+                    try Self.requireSameSite(db, table: "survey", id: id, site: site)
+                    assessment.surveyID = id
                 }
                 if let earlier = assessment.supersedes {
-                    assessment.supersedes = try resolveID(
+                    let id = try resolveID(
                         db, table: "conditionAssessment", reference: earlier, noun: "condition assessment")
-                    try Self.requireSameSite(db, table: "conditionAssessment", id: assessment.supersedes!, site: site)
+                    try Self.requireSameSite(db, table: "conditionAssessment", id: id, site: site)
+                    assessment.supersedes = id
                 }
                 assessment.recordedAt = nil
                 proposal.assessment = assessment
