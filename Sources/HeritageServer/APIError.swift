@@ -62,6 +62,8 @@ struct ErrorMiddleware: RouterMiddleware {
         case .keyNotFound(let key, _): "missing \(key.stringValue)"
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+            "bad value at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
         case .dataCorrupted: "not valid JSON"
         @unknown default: "not readable"
         }

@@ -27,6 +27,7 @@ public enum HeritageServer {
         SiteRoutes(store: store, pool: pool).add(to: router)
         UploadRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
         SurveyRoutes(store: store, pool: pool).add(to: router)
+        ProposalRoutes(store: store, pool: pool).add(to: router)
         return router
     }
 

@@ -22,7 +22,7 @@ enum OpenAPIDocument {
             ] as Object,
             "servers": [["url": "/"]],
             "security": [["session": [String]()], ["bearer": [String]()]],
-            "paths": paths,
+            "paths": merged([paths, reviewPaths]),
             "components": components,
         ]
     }
@@ -111,6 +111,20 @@ enum OpenAPIDocument {
         ]
     }
 
+    /// The path items of several groups of routes, the operations of a path shared between
+    /// groups put together.
+    static func merged(_ groups: [Object]) -> Object {
+        var result: Object = [:]
+        for group in groups {
+            for (path, item) in group {
+                var operations = result[path] as? Object ?? [:]
+                operations.merge(item as? Object ?? [:]) { first, _ in first }
+                result[path] = operations
+            }
+        }
+        return result
+    }
+
     static var siteQueryParameters: [Object] {
         [
             query("q", "Full-text search in every name, script and language; each word a prefix"),
@@ -172,7 +186,7 @@ enum OpenAPIDocument {
                         "assets": ["type": "array", "items": ["type": "object"]],
                         "findings": ["type": "array", "items": ["type": "object"]],
                     ], required: ["site", "generalised", "timeline", "surveys", "assets", "findings"]),
-            ] as Object,
+            ].merging(reviewSchemas) { first, _ in first } as Object,
         ]
     }
 
@@ -201,6 +215,7 @@ enum OpenAPIDocument {
 
     static let errorDescriptions: [Int: String] = [
         400: "The request is malformed", 401: "Not signed in", 403: "Not allowed (role, or a cross-site change)",
+        409: "In conflict with the archive as it stands (decided already, changed since, taken)",
         422: "The file cannot be read (the reader's reason)",
         404: "No such record", 413: "The body is too large", 429: "Too many failed sign-ins: wait Retry-After",
         500: "The server failed",

@@ -57,6 +57,30 @@ import Testing
         Route(
             method: .post, pattern: "/api/sites/{code}/assets", uri: "/api/sites/RES-1/assets?filename=wall.obj",
             body: "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n", needs: .surveyor, allowed: .created),
+        Route(
+            method: .post, pattern: "/api/sites", uri: "/api/sites",
+            body: #"{"code": "NEW-CALLER", "names": [{"language": "en", "name": "Chapel"}], "kind": "church", "#
+                + #""location": {"latitude": 34.236111, "longitude": 37.225432}, "sensitivity": "restricted"}"#,
+            needs: .surveyor, allowed: .accepted),
+        Route(
+            method: .patch, pattern: "/api/sites/{code}", uri: "/api/sites/RES-1", body: #"{"period": "CALLER era"}"#,
+            needs: .surveyor, allowed: .accepted),
+        Route(
+            method: .post, pattern: "/api/sites/{code}/assessments", uri: "/api/sites/RES-1/assessments",
+            body:
+                #"{"overallCondition": "poor", "certainty": "high", "date": "2026-05-14", "activity": "field-visit"}"#,
+            needs: .surveyor, allowed: .accepted),
+        Route(method: .get, pattern: "/api/proposals", uri: "/api/proposals", needs: .surveyor),
+        Route(
+            method: .get, pattern: "/api/proposals/{id}", uri: "/api/proposals/\(ServerFixture.proposalID)",
+            needs: .surveyor),
+        // Deciding is tried on a proposal that is not there: the role is checked first.
+        Route(
+            method: .post, pattern: "/api/proposals/{id}/approve", uri: "/api/proposals/ffffffff/approve",
+            body: "{}", needs: .reviewer, allowed: .notFound),
+        Route(
+            method: .post, pattern: "/api/proposals/{id}/reject", uri: "/api/proposals/ffffffff/reject",
+            body: #"{"reason": "not there"}"#, needs: .reviewer, allowed: .notFound),
         // Last: it ends the caller's session.
         Route(method: .post, pattern: "/api/logout", uri: "/api/logout", needs: nil, allowed: .noContent),
     ]
@@ -83,6 +107,7 @@ import Testing
                     // A failed sign-in per name: six for one name would be throttled (429).
                     let body = route.body.map {
                         $0.replacingOccurrences(of: #""username": "x""#, with: #""username": "x-\#(caller)""#)
+                            .replacingOccurrences(of: "CALLER", with: caller.rawValue)
                             + (route.pattern.hasSuffix("assets") ? "# \(caller)\n" : "")
                     }
                     let status: HTTPResponse.Status

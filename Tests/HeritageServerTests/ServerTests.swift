@@ -19,6 +19,8 @@ final class ServerFixture: @unchecked Sendable {
     /// The restricted site's exact position: no response to a caller without clearance may hold it.
     static let secretLatitude = "34.236111"
     static let secretLongitude = "37.225432"
+    /// A surveyor's pending edit of the restricted site: its base holds the exact position.
+    static let proposalID = "0badc0de-0000-4000-8000-000000000001"
 
     init() throws {
         folder = try temporaryFolder()
@@ -33,6 +35,11 @@ final class ServerFixture: @unchecked Sendable {
         }
         try store.addAccount(
             Account(name: "cleared", role: .viewer, restrictedAccess: true), passwordHash: hash, actor: "setup")
+        var edited = try store.requireSite("RES-1")
+        edited.community = "Assyrian"
+        try store.propose(
+            Proposal(id: Self.proposalID, kind: .siteUpdate, siteID: "RES-1", site: edited, proposedBy: ""),
+            actor: "surveyor")
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
