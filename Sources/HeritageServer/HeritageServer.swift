@@ -8,7 +8,7 @@ import NIOCore
 public enum HeritageServer {
     /// The router with every route and middleware, over `store`.
     public static func router(
-        store: HeritageArchive, pool: BlockingPool, configuration: ServerConfiguration
+        store: HeritageArchive, pool: BlockingPool, jobs: JobRunner, configuration: ServerConfiguration
     ) -> Router<HeritageRequestContext> {
         let router = Router(context: HeritageRequestContext.self)
         // Outermost first: every answer, errors included, carries the security headers; then
@@ -28,17 +28,19 @@ public enum HeritageServer {
         UploadRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
         SurveyRoutes(store: store, pool: pool).add(to: router)
         ProposalRoutes(store: store, pool: pool).add(to: router)
+        JobRoutes(store: store, pool: pool, runner: jobs).add(to: router)
         return router
     }
 
     /// The application listening where `configuration` says; `runService()` runs it until
     /// SIGTERM or SIGINT, then stops accepting and finishes the requests in flight.
     public static func application(
-        store: HeritageArchive, pool: BlockingPool, configuration: ServerConfiguration, logger: Logger,
+        store: HeritageArchive, pool: BlockingPool, jobs: JobRunner, configuration: ServerConfiguration,
+        logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(store: store, pool: pool, configuration: configuration),
+            router: router(store: store, pool: pool, jobs: jobs, configuration: configuration),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "heritage"),
             onServerRunning: onServerRunning, logger: logger)

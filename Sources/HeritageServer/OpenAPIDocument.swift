@@ -22,7 +22,7 @@ enum OpenAPIDocument {
             ] as Object,
             "servers": [["url": "/"]],
             "security": [["session": [String]()], ["bearer": [String]()]],
-            "paths": merged([paths, reviewPaths]),
+            "paths": merged([paths, reviewPaths, jobPaths]),
             "components": components,
         ]
     }
@@ -186,7 +186,7 @@ enum OpenAPIDocument {
                         "assets": ["type": "array", "items": ["type": "object"]],
                         "findings": ["type": "array", "items": ["type": "object"]],
                     ], required: ["site", "generalised", "timeline", "surveys", "assets", "findings"]),
-            ].merging(reviewSchemas) { first, _ in first } as Object,
+            ].merging(reviewSchemas.merging(jobSchemas) { first, _ in first }) { first, _ in first } as Object,
         ]
     }
 

@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumUploadBytes: Int64 = 50_000_000_000
     /// Threads that run the store's blocking calls (SQLite, bcrypt), off the event loops.
     public var blockingThreads = 4
+    /// Comparison jobs run at once (each uses every core).
+    public var concurrentJobs = 1
 
     public init() {}
 }

@@ -10,6 +10,9 @@ public struct ServeOptions: ParsableArguments {
     @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (TLS in front).")
     public var secureCookies = false
     @Option(name: .customLong("session-hours"), help: "How long a sign-in lasts.") public var sessionHours = 8.0
+    @Option(
+        name: .customLong("concurrent-jobs"), help: "Comparison jobs run at once (each uses every core).")
+    public var concurrentJobs = 1
 
     public init() {}
 
@@ -17,5 +20,6 @@ public struct ServeOptions: ParsableArguments {
     public var arguments: [String] {
         (archive.map { ["--archive", $0] } ?? []) + ["--host", host, "--port", "\(port)"]
             + (secureCookies ? ["--secure-cookies"] : []) + ["--session-hours", "\(sessionHours)"]
+            + ["--concurrent-jobs", "\(concurrentJobs)"]
     }
 }

@@ -7,6 +7,7 @@ public struct SurveyDiffError: Error, CustomStringConvertible, Sendable, Equatab
             case emptyInput = "empty input"
             case mismatchedInputs = "mismatched inputs"
             case notConverged = "not converged"
+            case cancelled = "cancelled"
         }
         let value: Value
         public static let invalidParameter = Code(value: .invalidParameter)
@@ -14,6 +15,8 @@ public struct SurveyDiffError: Error, CustomStringConvertible, Sendable, Equatab
         public static let mismatchedInputs = Code(value: .mismatchedInputs)
         /// Registration found too few correspondences to solve for a transform.
         public static let notConverged = Code(value: .notConverged)
+        /// The caller asked the comparison to stop (``ComparisonOptions/isCancelled``).
+        public static let cancelled = Code(value: .cancelled)
         public var description: String { value.rawValue }
     }
 

@@ -21,6 +21,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.port = options.port
         configuration.secureCookies = options.secureCookies
         configuration.sessionLifetime = options.sessionHours * 3600
+        configuration.concurrentJobs = options.concurrentJobs
         let path = options.archive ?? ProcessInfo.processInfo.environment["HERITAGE_ARCHIVE"] ?? "heritage-archive"
         let store = try HeritageArchive.open(at: URL(filePath: path))
         LoggingSystem.bootstrap { label in
@@ -30,14 +31,17 @@ struct ServerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "heritage.serve")
         let pool = BlockingPool(threads: configuration.blockingThreads)
+        let jobs = JobRunner(store: store, concurrency: configuration.concurrentJobs, logger: logger)
+        try jobs.recover()
         let (host, port) = (options.host, options.port)
         let app = HeritageServer.application(
-            store: store, pool: pool, configuration: configuration, logger: logger,
+            store: store, pool: pool, jobs: jobs, configuration: configuration, logger: logger,
             onServerRunning: { channel in
                 print("Serving \(store.url.path) at http://\(host):\(channel.localAddress?.port ?? port)/")
                 fflush(nil)  // every stream: a pipe or log file gets it now, not when the server stops
             })
         try await app.runService()
+        try await jobs.shutdown()
         try await pool.shutdown()
     }
 }

@@ -10,32 +10,16 @@ extension DiffCommand {
     /// Two photographs are compared with --method photo (or none), and without the options
     /// that only scans take.
     func checkPhotographOptions() throws {
-        if let method, method.lowercased() != "photo" {
-            throw ValidationError("--method \(method) compares scans; two photographs are compared with --method photo")
-        }
-        let ignored = [
-            ("--align icp", align.lowercased() != "none"), ("--normal-radius", normalRadius != nil),
-            ("--cylinder-radius", cylinderRadius != nil), ("--cylinder-half-length", cylinderHalfLength != nil),
-            ("--core-spacing", coreSpacing != nil), ("--cores", cores != nil), ("--all-core-points", allCorePoints),
-            ("--local-plane", localPlane != nil), ("--initial-transform", initialTransform != nil),
-            ("--stable-region", stableRegion != nil), ("--registration-error", registrationError != nil),
-        ].filter(\.1).map(\.0)
-        guard ignored.isEmpty else {
+        if cores != nil, method?.lowercased() ?? "photo" == "photo" {
             throw ValidationError(
-                "\(ignored.joined(separator: ", ")) \(ignored.count == 1 ? "applies" : "apply") to scans, not to "
-                    + "photographs: co-register photographs beforehand (same view and size, or world files)")
+                "--cores applies to scans, not to photographs: co-register photographs beforehand (same view and "
+                    + "size, or world files)")
         }
+        let request = try request()
+        try usage { try request.checkPhotographOptions(naming: $0) }
     }
 
-    func photographSettings() -> PhotographComparisonSettings {
-        var settings = PhotographComparisonSettings()
-        settings.threshold = threshold
-        settings.smoothing = smoothing
-        settings.minimumPixels = regionMinPoints
-        settings.minimumArea = regionMinArea
-        settings.matchExposure = !noExposureMatch
-        return settings
-    }
+    func photographSettings() throws -> PhotographComparisonSettings { try request().photographSettings }
 
     func describePhoto(_ summary: ComparisonSummary, _ photo: PhotoComparisonFacts, finding: Finding?) -> [String] {
         func number(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "-" }

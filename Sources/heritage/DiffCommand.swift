@@ -155,62 +155,49 @@ struct DiffCommand: ParsableCommand {
         return outcome
     }
 
+    /// The options as the library's request: the same reading of them as a server's job.
+    func request() throws -> ComparisonRequest {
+        var request = ComparisonRequest()
+        request.method = method
+        request.align = align
+        request.icpMetric = icpMetric
+        request.maxCorrespondence = maxCorrespondence
+        request.stableRegion = try stableRegion.map { try numbers($0, count: 6, option: "--stable-region") }
+        request.initialTransform = try initialTransform.map {
+            try numbers($0, count: 16, option: "--initial-transform")
+        }
+        request.normalRadius = try normalRadius.map { try numbers($0, count: nil, option: "--normal-radius") }
+        request.cylinderRadius = cylinderRadius
+        request.cylinderHalfLength = cylinderHalfLength
+        request.coreSpacing = coreSpacing
+        request.allCorePoints = allCorePoints
+        request.registrationError = registrationError
+        request.statistic = statistic
+        request.minPoints = minPoints
+        request.orient = orient
+        request.localPlane = localPlane
+        request.threshold = threshold
+        request.regionMinPoints = regionMinPoints
+        request.regionMinArea = regionMinArea
+        request.regionLink = regionLink
+        request.smoothing = smoothing
+        request.exposureMatch = !noExposureMatch
+        request.units = units
+        return request
+    }
+
+    /// A request's refusal as a usage error, naming the options as they are typed.
+    func usage<T>(_ body: (ComparisonRequest.Naming) throws -> T) throws -> T {
+        do {
+            return try body(ComparisonRequest.commandLineNaming)
+        } catch let error as HeritageStoreError where error.code == .invalidInput {
+            throw ValidationError(error.message)
+        }
+    }
+
     func comparisonOptions() throws -> ComparisonOptions {
-        var options = ComparisonOptions()
-        let name = (self.method ?? "m3c2").lowercased()
-        guard let method = ComparisonMethod(rawValue: name) else {
-            throw ValidationError(
-                name == "photo"
-                    ? "--method photo compares two photographs (JPEG or PNG); these inputs are scans"
-                    : "--method must be m3c2, c2c, c2m or photo, not '\(name)'")
-        }
-        options.method = method
-        switch align.lowercased() {
-        case "none": options.align = false
-        case "icp": options.align = true
-        default: throw ValidationError("--align must be none or icp, not '\(align)'")
-        }
-        guard let metric = ICPParameters.Metric(rawValue: icpMetric.lowercased()) else {
-            throw ValidationError("--icp-metric must be point-to-plane or point-to-point, not '\(icpMetric)'")
-        }
-        options.icpMetric = metric
-        options.maximumCorrespondenceDistance = maxCorrespondence
-        if let stableRegion {
-            let values = try numbers(stableRegion, count: 6, option: "--stable-region")
-            options.stableRegion = (
-                SIMD3(min(values[0], values[3]), min(values[1], values[4]), min(values[2], values[5])),
-                SIMD3(max(values[0], values[3]), max(values[1], values[4]), max(values[2], values[5]))
-            )
-        }
-        if let initialTransform {
-            let values = try numbers(initialTransform, count: 16, option: "--initial-transform")
-            guard let transform = RigidTransform(matrix: values) else {
-                throw ValidationError("--initial-transform needs 16 finite numbers")
-            }
-            options.initialTransform = transform
-        }
-        if let normalRadius { options.normalRadii = try numbers(normalRadius, count: nil, option: "--normal-radius") }
-        options.cylinderRadius = cylinderRadius
-        options.cylinderHalfLength = cylinderHalfLength
-        options.coreSpacing = coreSpacing
-        options.allCorePoints = allCorePoints
-        options.registrationError = registrationError
-        options.minimumPoints = minPoints
-        guard let statistic = M3C2Parameters.Statistic(rawValue: statistic.lowercased()) else {
-            throw ValidationError("--statistic must be mean, robust or median, not '\(self.statistic)'")
-        }
-        options.statistic = statistic
-        guard let orientation = OrientationChoice(orient) else {
-            throw ValidationError(
-                "--orient must be auto, outward, winding, +x, -x, +y, -y, +z, -z, a viewpoint X,Y,Z or away:X,Y,Z, "
-                    + "not '\(orient)'")
-        }
-        options.orientation = orientation
-        options.localPlaneNeighbours = localPlane
-        options.changeThreshold = threshold
-        options.regions = RegionParameters(
-            linkDistance: regionLink, minimumPoints: regionMinPoints ?? 10, minimumArea: regionMinArea)
-        return options
+        let request = try request()
+        return try usage { try request.comparisonOptions(naming: $0) }
     }
 
     func numbers(_ text: String, count: Int?, option: String) throws -> [Double] {

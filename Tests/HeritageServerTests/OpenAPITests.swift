@@ -24,7 +24,7 @@ import Testing
     @Test func theDocumentDescribesExactlyTheRoutes() async throws {
         let fixture = try ServerFixture()
         let router = HeritageServer.router(
-            store: fixture.store, pool: fixture.pool, configuration: ServerConfiguration())
+            store: fixture.store, pool: fixture.pool, jobs: fixture.jobs, configuration: ServerConfiguration())
         let served = servedRoutes(router)
         let (_, document) = try await document(fixture)
         let paths = try #require(document["paths"] as? [String: [String: Any]])

@@ -81,6 +81,22 @@ import Testing
         Route(
             method: .post, pattern: "/api/proposals/{id}/reject", uri: "/api/proposals/ffffffff/reject",
             body: #"{"reason": "not there"}"#, needs: .reviewer, allowed: .notFound),
+        // Comparisons of versions the site does not have: the role is checked first.
+        Route(
+            method: .post, pattern: "/api/sites/{code}/comparisons", uri: "/api/sites/RES-1/comparisons",
+            body: #"{"before": "nope@1", "after": "nope@2"}"#, needs: .surveyor, allowed: .notFound),
+        Route(method: .get, pattern: "/api/jobs", uri: "/api/jobs", needs: .surveyor),
+        Route(method: .get, pattern: "/api/jobs/{id}", uri: "/api/jobs/\(ServerFixture.jobID)", needs: .surveyor),
+        Route(
+            method: .get, pattern: "/api/jobs/{id}/events", uri: "/api/jobs/\(ServerFixture.jobID)/events",
+            needs: .surveyor),
+        // The fixture's job has failed: it cannot be cancelled, and its versions are not there to run again.
+        Route(
+            method: .post, pattern: "/api/jobs/{id}/cancel", uri: "/api/jobs/\(ServerFixture.jobID)/cancel",
+            needs: .surveyor, allowed: .conflict),
+        Route(
+            method: .post, pattern: "/api/jobs/{id}/rerun", uri: "/api/jobs/\(ServerFixture.jobID)/rerun",
+            needs: .surveyor, allowed: .notFound),
         // Last: it ends the caller's session.
         Route(method: .post, pattern: "/api/logout", uri: "/api/logout", needs: nil, allowed: .noContent),
     ]
@@ -88,7 +104,7 @@ import Testing
     @Test func everyRouteForEveryCaller() async throws {
         let fixture = try ServerFixture()
         let router = HeritageServer.router(
-            store: fixture.store, pool: fixture.pool, configuration: ServerConfiguration())
+            store: fixture.store, pool: fixture.pool, jobs: fixture.jobs, configuration: ServerConfiguration())
         let served = servedRoutes(router)
         let listed = Set(Self.routes.map { "\($0.method.rawValue) \($0.pattern)" })
         #expect(

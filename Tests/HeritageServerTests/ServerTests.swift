@@ -15,12 +15,15 @@ final class ServerFixture: @unchecked Sendable {
     let folder: URL
     let store: HeritageArchive
     let pool = BlockingPool(threads: 2)
+    lazy var jobs = JobRunner(store: store)
     static let password = "correct horse battery"
     /// The restricted site's exact position: no response to a caller without clearance may hold it.
     static let secretLatitude = "34.236111"
     static let secretLongitude = "37.225432"
     /// A surveyor's pending edit of the restricted site: its base holds the exact position.
     static let proposalID = "0badc0de-0000-4000-8000-000000000001"
+    /// A surveyor's comparison job on the restricted site, failed.
+    static let jobID = "0badc0de-0000-4000-8000-000000000002"
 
     init() throws {
         folder = try temporaryFolder()
@@ -40,12 +43,15 @@ final class ServerFixture: @unchecked Sendable {
         try store.propose(
             Proposal(id: Self.proposalID, kind: .siteUpdate, siteID: "RES-1", site: edited, proposedBy: ""),
             actor: "surveyor")
+        try store.addJob(
+            id: Self.jobID, site: "RES-1", request: #"{"before": "nope@1", "after": "nope@2"}"#, actor: "surveyor")
+        try store.finishJob(Self.jobID, status: .failed, error: "no such versions")
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
     func application(_ configuration: ServerConfiguration = ServerConfiguration()) -> some ApplicationProtocol {
-        Application(router: HeritageServer.router(store: store, pool: pool, configuration: configuration))
+        Application(router: HeritageServer.router(store: store, pool: pool, jobs: jobs, configuration: configuration))
     }
 }
 

@@ -31,12 +31,17 @@ extension ComparisonRun {
     /// Compares two photographs: exposure matched, the colour difference thresholded into
     /// changed regions; writes summary.json, change-mask.png and change-overlay.png, and with
     /// an archive records them.
-    public func comparePhotographs(_ settings: PhotographComparisonSettings = PhotographComparisonSettings()) throws
-        -> Outcome
-    {
+    public func comparePhotographs(
+        _ settings: PhotographComparisonSettings = PhotographComparisonSettings(),
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws -> Outcome {
         try checkVersions()
         return try withOutputFolder { folder in
+            try checkCancelled()
+            progress("reading inputs")
             let (before, after) = (try loadPhoto(self.before, role: "before"), try loadPhoto(self.after, role: "after"))
+            try checkCancelled()
+            progress("comparing the photographs")
             var parameters = PhotoChange.Parameters()
             parameters.threshold = settings.threshold
             parameters.smoothingRadius = settings.smoothing
@@ -56,6 +61,8 @@ extension ComparisonRun {
             try Data(try result.maskPNG()).write(to: folder.appending(path: ComparisonOutputFile.mask))
             try Data(try result.overlayPNG()).write(to: folder.appending(path: ComparisonOutputFile.overlay))
             guard let recording else { return Outcome(summary: summary, finding: nil) }
+            try checkCancelled()
+            progress("recording the finding")
             let files = [
                 (ComparisonOutputFile.summary, "summary", "json"), (ComparisonOutputFile.mask, "change mask", "png"),
                 (ComparisonOutputFile.overlay, "change overlay", "png"),

@@ -30,6 +30,9 @@ public struct ComparisonRun {
     public var units: String?
     /// Where the outputs are written; nil: a temporary folder, removed when the run ends.
     public var outputFolder: URL?
+    /// Asked between stages: true stops the run with a `cancelled` error, before anything is
+    /// recorded (a server's job being cancelled).
+    public var isCancelled: (@Sendable () -> Bool)?
 
     public init(
         before: String, after: String, recording: Recording? = nil, units: String? = nil, outputFolder: URL? = nil
@@ -107,6 +110,8 @@ public struct ComparisonRun {
         progress: @escaping @Sendable (String) -> Void
     ) throws -> Outcome {
         var options = options
+        options.isCancelled = isCancelled ?? options.isCancelled
+        try checkCancelled()
         progress("reading inputs")
         // Only positions (and the before mesh's triangles) are kept: a file's normals, colours
         // and other fields would hold memory through the whole comparison for nothing.
@@ -137,11 +142,14 @@ public struct ComparisonRun {
         let result = try SurveyComparison.run(
             before: consume beforeCloud, beforeTriangles: consume beforeTriangles, after: consume afterCloud,
             corePoints: corePoints, options: options, progress: progress)
+        try checkCancelled()
         progress("writing outputs")
         let unitName = units ?? beforeUnits.map(Self.shortUnit) ?? "units"
         let summary = result.summary(inputs: inputs, software: HeritageRelease.software, units: unitName)
         try write(result, summary, to: folder, units: unitName)
         guard let recording else { return Outcome(summary: summary, finding: nil) }
+        try checkCancelled()
+        progress("recording the finding")
         let files: [(name: String, title: String, format: String)] =
             [(ComparisonOutputFile.summary, "summary", "json"), (ComparisonOutputFile.cloud, "distances", "ply")]
             + ComparisonOutputFile.views.map { (ComparisonOutputFile.heatMap($0), "heat map (\($0))", "png") }
@@ -215,6 +223,11 @@ public struct ComparisonRun {
                 }
             }
         }
+    }
+
+    /// Throws `cancelled` when the caller has asked the run to stop.
+    func checkCancelled() throws {
+        if isCancelled?() == true { throw SurveyDiffError(.cancelled, "the comparison was cancelled") }
     }
 
     /// "US survey foot" → "ft (US survey)", "metre" → "m": short enough for a legend.

@@ -32,6 +32,9 @@ enum RegistryMigrations {
         migrator.registerMigration("v7: proposals awaiting review, and the reviewers' decisions") { db in
             try db.execute(sql: v7)
         }
+        migrator.registerMigration("v8: comparison jobs a server runs") { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
 
@@ -440,6 +443,41 @@ enum RegistryMigrations {
             OR NEW.proposedAt IS NOT OLD.proposedAt
         BEGIN
             SELECT RAISE(ABORT, 'a proposal is decided once, and what it proposes never changes');
+        END;
+        """
+
+    /// Comparisons a server runs for its users, one after another: their request, who asked,
+    /// how far they got and how they ended. A job is work in progress, not evidence: its
+    /// result is the finding it records (audited as every finding is). Frozen text: never edit it.
+    static let v8 = """
+        CREATE TABLE job (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('comparison')),
+            siteId TEXT NOT NULL REFERENCES site(id),
+            request TEXT NOT NULL CHECK (json_valid(request)),
+            requestedBy TEXT NOT NULL,
+            requestedAt TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+            stage TEXT,
+            startedAt TEXT,
+            finishedAt TEXT,
+            error TEXT,
+            findingId TEXT REFERENCES finding(id),
+            rerunOf TEXT REFERENCES job(id),
+            CHECK ((status = 'succeeded') = (findingId IS NOT NULL)),
+            CHECK ((status IN ('queued', 'running')) = (finishedAt IS NULL))
+        );
+        CREATE INDEX job_status ON job(status, seq);
+        CREATE INDEX job_site ON job(siteId, seq);
+        CREATE TRIGGER job_noDelete BEFORE DELETE ON job BEGIN
+            SELECT RAISE(ABORT, 'a job is kept, never deleted');
+        END;
+        CREATE TRIGGER job_finishedOnce BEFORE UPDATE ON job
+        WHEN OLD.status IN ('succeeded', 'failed', 'cancelled') OR NEW.request IS NOT OLD.request
+            OR NEW.requestedBy IS NOT OLD.requestedBy OR NEW.siteId IS NOT OLD.siteId
+        BEGIN
+            SELECT RAISE(ABORT, 'a finished job never changes, nor does what it was asked');
         END;
         """
 }

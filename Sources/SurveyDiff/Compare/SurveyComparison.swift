@@ -35,6 +35,8 @@ public struct ComparisonOptions: Sendable {
     /// deviations of the distances, 3 × 1.4826 × median |d|).
     public var changeThreshold: Double?
     public var regions = RegionParameters()
+    /// Asked at each stage: true stops the comparison with a `cancelled` error.
+    public var isCancelled: (@Sendable () -> Bool)?
 
     public init() {}
 }
@@ -141,6 +143,10 @@ public enum SurveyComparison {
         before: consuming PointCloud, beforeTriangles: consuming [UInt32] = [], after: consuming PointCloud,
         corePoints givenCores: PointCloud? = nil, options: ComparisonOptions, progress: ComparisonProgress = { _ in }
     ) throws(SurveyDiffError) -> SurveyComparisonResult {
+        func stage(_ name: String) throws(SurveyDiffError) {
+            if options.isCancelled?() == true { throw SurveyDiffError(.cancelled, "the comparison was cancelled") }
+            progress(name)
+        }
         guard before.count >= 3 else { throw SurveyDiffError(.emptyInput, "the before epoch has fewer than 3 points") }
         guard after.count >= 3 else { throw SurveyDiffError(.emptyInput, "the after epoch has fewer than 3 points") }
         if options.method == .c2m && beforeTriangles.isEmpty {
@@ -155,11 +161,11 @@ public enum SurveyComparison {
         var orientation = NormalOrientation.axis(SIMD3(0, 0, 1))
         var orientationBasis: String?
         if options.method == .m3c2 || (options.method == .c2c && options.localPlaneNeighbours != nil) {
-            progress("orienting normals")
+            try stage("orienting normals")
             (orientation, orientationBasis) = try options.orientation.resolve(
                 positions: before.positions, triangles: beforeTriangles, isTerrainSurvey: options.isTerrainSurvey)
         }
-        progress("indexing the before epoch (\(before.count) points)")
+        try stage("indexing the before epoch (\(before.count) points)")
         // A tree keeps only what its queries need (KDTree.Contents), and a tree over positions
         // nothing else needs reorders them in place instead of copying them. M3C2's epochs need
         // only cylinders and spheres once the spacing (and ICP) have their nearest neighbours;
@@ -208,7 +214,7 @@ public enum SurveyComparison {
             let diagonal = beforeBounds.map { length($0.upper - $0.lower) } ?? 1
             let maximum = options.maximumCorrespondenceDistance ?? 0.02 * diagonal
             if options.maximumCorrespondenceDistance == nil { derived.append("maximumCorrespondenceDistance") }
-            progress("aligning the after epoch (ICP \(options.icpMetric.rawValue))")
+            try stage("aligning the after epoch (ICP \(options.icpMetric.rawValue))")
             let (transform, report) = try ICP.align(
                 source: compared, targetNormals: beforeNormals, targetTree: referenceTree,
                 parameters: ICPParameters(
@@ -255,20 +261,20 @@ public enum SurveyComparison {
             points = try selection.corePoints(of: keepBefore ? before : PointCloud(positions: referenceTree.points))
             before = PointCloud(positions: [])
             referenceTree = referenceTree.keeping(.surface)
-            progress("indexing the after epoch (\(compared.count) points)")
+            try stage("indexing the after epoch (\(compared.count) points)")
             let comparedTree = KDTree(positions: compared.takePositions(), keeping: .surface)
             let m3c2 = M3C2Parameters(
                 normalRadii: normalRadii, cylinderRadius: cylinderRadius, cylinderHalfLength: halfLength,
                 registrationError: registrationError, minimumPoints: options.minimumPoints,
                 orientation: orientation, statistic: options.statistic)
             ProcessMemory.releaseFreedMemory()
-            progress("M3C2 at \(points.count) core points")
+            try stage("M3C2 at \(points.count) core points")
             let result = try M3C2.compare(
                 referenceTree: consume referenceTree, comparedTree: consume comparedTree, corePoints: points,
                 parameters: m3c2)
             // The epochs' trees are gone: the core points' tree, for the regions, takes their place
             // rather than adding to them (the cores were visited in Morton order).
-            progress("indexing the core points (\(points.count))")
+            try stage("indexing the core points (\(points.count))")
             let coreTree = KDTree(positions: points.positions, keeping: [.points, .indices])
             measurements = result.measurements
             distance = result.measurements.map(\.distance)
@@ -283,7 +289,7 @@ public enum SurveyComparison {
             parameters.orientation = orientation.description
             parameters.orientationBasis = orientationBasis
             parameters.statistic = options.statistic.rawValue
-            progress("grouping significant change into regions")
+            try stage("grouping significant change into regions")
             regions = try DamageRegions.find(
                 corePoints: points, distance: distance, significant: significant, parameters: options.regions,
                 tree: coreTree)
@@ -291,7 +297,7 @@ public enum SurveyComparison {
             // The measured points' own tree: queries run in its order (cache-friendly), and regions use it.
             var mesh: TriangleBVH?
             if options.method == .c2m {
-                progress("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
+                try stage("indexing the before mesh (\(beforeTriangles.count / 3) triangles)")
                 referenceTree = KDTree(positions: [])  // it gave the spacing; the mesh takes its place
                 mesh = TriangleBVH(positions: before.positions, triangles: beforeTriangles)
                 (before, beforeTriangles) = (PointCloud(positions: []), [])  // the mesh holds them
@@ -309,7 +315,7 @@ public enum SurveyComparison {
                 before = PointCloud(positions: [])
                 let model: C2C.Model =
                     options.localPlaneNeighbours.map { .localPlane(neighbours: $0) } ?? .nearestNeighbour
-                progress("C2C at \(points.count) points")
+                try stage("C2C at \(points.count) points")
                 distance = try C2C.distances(
                     from: points, to: referenceTree, model: model, orientation: orientation,
                     comparedTree: comparedTree, order: order)
@@ -319,7 +325,7 @@ public enum SurveyComparison {
                     parameters.orientationBasis = orientationBasis
                 }
             } else if let bvh = mesh.take() {
-                progress("C2M at \(points.count) points")
+                try stage("C2M at \(points.count) points")
                 distance = try C2M.distances(from: points, to: bvh, comparedTree: comparedTree, order: order)
             } else {
                 preconditionFailure("C2M without its mesh")
@@ -327,12 +333,12 @@ public enum SurveyComparison {
             referenceTree = KDTree(positions: [])  // done with: the regions need only the measured points
             ProcessMemory.releaseFreedMemory()
             (significant, parameters.changeThreshold) = thresholded(distance, options.changeThreshold, &derived)
-            progress("grouping significant change into regions")
+            try stage("grouping significant change into regions")
             regions = try DamageRegions.find(
                 corePoints: points, distance: distance, significant: significant, parameters: options.regions,
                 tree: comparedTree, order: order)
             if order == .tree {
-                progress("putting \(points.count) points back in input order")
+                try stage("putting \(points.count) points back in input order")
                 // The tree's points are the output's points. The reference is gone by now, so the
                 // new arrays fit where it was; the positions first, the largest, so that the
                 // smaller arrays then fit where the tree-ordered positions were.

@@ -1,0 +1,199 @@
+import Foundation
+import HeritageOperations
+import HeritageStore
+import Logging
+import NIOPosix
+import SurveyDiff
+
+/// What a comparison job is asked: two asset versions of the site and the diff options.
+public struct ComparisonJobRequest: Codable, Sendable {
+    public var before: String
+    public var after: String
+    public var parameters: ComparisonRequest?
+}
+
+/// A job as an answer: the stored job, with its request decoded and how far it has got.
+public struct JobView: Codable, Sendable {
+    public var job: Job
+    public var request: ComparisonJobRequest?
+    /// 0-100, by stage (the stages' shares of a typical comparison's time).
+    public var percent: Int
+}
+
+/// Runs comparison jobs on threads of their own, `concurrency` at a time (each comparison uses
+/// every core), in the order they were queued. Stages are written to the archive as they
+/// start, so `GET /api/jobs/{id}` sees them, and sent to whoever follows the job's events. A
+/// job is cancelled between stages; one cut off by a stop is marked failed at the next start,
+/// with the reason, and can be run again.
+public final class JobRunner: @unchecked Sendable {
+    let store: HeritageArchive
+    let logger: Logger
+    private let threads: NIOThreadPool
+    private let lock = NSLock()
+    private let concurrency: Int
+    private var queue: [String] = []
+    private var running: Set<String> = []
+    private var cancelled: Set<String> = []
+    private var percents: [String: Int] = [:]
+    private var followers: [String: [UUID: AsyncStream<JobView>.Continuation]] = [:]
+    private var stopped = false
+
+    public init(store: HeritageArchive, concurrency: Int = 1, logger: Logger = Logger(label: "heritage.jobs")) {
+        self.store = store
+        self.concurrency = max(1, concurrency)
+        self.logger = logger
+        threads = NIOThreadPool(numberOfThreads: self.concurrency)
+        threads.start()
+    }
+
+    /// Marks jobs a stopped server left running as failed, and queues those still waiting.
+    public func recover() throws {
+        let (failed, queued) = try store.recoverJobs(
+            reason: "the server stopped while this job ran; run it again (POST /api/jobs/{id}/rerun)")
+        for job in failed { logger.warning("job \(job.id) was cut off by a stop: marked failed") }
+        for job in queued { enqueue(job.id) }
+    }
+
+    /// Queues a stored job.
+    func enqueue(_ id: String) {
+        lock.withLock { queue.append(id) }
+        startNext()
+    }
+
+    /// Asks a running job to stop at its next stage.
+    func requestCancel(_ id: String) {
+        lock.withLock { _ = cancelled.insert(id) }
+    }
+
+    /// Stops taking jobs; running ones are cancelled and left failed, to run again after a restart.
+    public func shutdown() async throws {
+        let active = lock.withLock {
+            stopped = true
+            cancelled.formUnion(running)
+            return running
+        }
+        if !active.isEmpty { logger.info("stopping \(active.count) running job(s)") }
+        try await threads.shutdownGracefully()
+    }
+
+    func percent(of job: Job) -> Int {
+        switch job.status {
+        case .succeeded: return 100
+        case .queued: return 0
+        default: return lock.withLock { percents[job.id] } ?? Self.percent(ofStage: job.stage)
+        }
+    }
+
+    func view(_ job: Job) -> JobView {
+        JobView(
+            job: job, request: try? JSONDecoder().decode(ComparisonJobRequest.self, from: Data(job.request.utf8)),
+            percent: percent(of: job))
+    }
+
+    /// The job's views as it changes, beginning with how it stands; ends when the job does.
+    func follow(_ id: String) throws -> AsyncStream<JobView> {
+        let (stream, continuation) = AsyncStream<JobView>.makeStream(bufferingPolicy: .bufferingNewest(16))
+        let key = UUID()
+        lock.withLock { followers[id, default: [:]][key] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            self?.lock.withLock { _ = self?.followers[id]?.removeValue(forKey: key) }
+        }
+        // Read after subscribing: a change in between is sent twice rather than missed.
+        let job = try store.job(id)
+        continuation.yield(view(job))
+        if job.status.isFinished { continuation.finish() }
+        return stream
+    }
+
+    private func publish(_ job: Job) {
+        let view = view(job)
+        let targets = lock.withLock { Array((followers[job.id] ?? [:]).values) }
+        for continuation in targets {
+            continuation.yield(view)
+            if job.status.isFinished { continuation.finish() }
+        }
+    }
+
+    private func startNext() {
+        let next: String? = lock.withLock {
+            guard !stopped, running.count < concurrency, !queue.isEmpty else { return nil }
+            let id = queue.removeFirst()
+            running.insert(id)
+            return id
+        }
+        guard let next else { return }
+        threads.submit { [self] state in
+            if state == .active { run(next) }
+            lock.withLock {
+                running.remove(next)
+                cancelled.remove(next)
+                percents.removeValue(forKey: next)
+            }
+            startNext()
+        }
+    }
+
+    private func isCancelled(_ id: String) -> Bool { lock.withLock { cancelled.contains(id) } }
+
+    /// Runs one job to its end, recording how it ended.
+    private func run(_ id: String) {
+        do {
+            guard let job = try store.startJob(id) else { return }  // cancelled while queued
+            publish(job)
+            let request = try JSONDecoder().decode(ComparisonJobRequest.self, from: Data(job.request.utf8))
+            var run = ComparisonRun(
+                before: request.before, after: request.after,
+                recording: .init(store: store, site: job.siteID, actor: job.requestedBy),
+                units: request.parameters?.units)
+            run.isCancelled = { [weak self] in self?.isCancelled(id) ?? true }
+            let progress: @Sendable (String) -> Void = { [weak self] stage in self?.reached(stage, job: id) }
+            let parameters = request.parameters ?? ComparisonRequest()
+            let outcome =
+                try run.inputsArePhotographs()
+                ? try {
+                    try parameters.checkPhotographOptions()
+                    return try run.comparePhotographs(parameters.photographSettings, progress: progress)
+                }()
+                : try run.compareScans(options: parameters.comparisonOptions(), progress: progress)
+            publish(try store.finishJob(id, status: .succeeded, findingID: outcome.finding?.id))
+            logger.info("job \(id) succeeded")
+        } catch let error as SurveyDiffError where error.code == .cancelled {
+            let reason = lock.withLock { stopped } ? "the server stopped while this job ran; run it again" : nil
+            finish(id, status: reason == nil ? .cancelled : .failed, error: reason ?? "cancelled while it ran")
+        } catch {
+            finish(id, status: .failed, error: "\(error)")
+        }
+    }
+
+    private func finish(_ id: String, status: Job.Status, error: String) {
+        do {
+            publish(try store.finishJob(id, status: status, error: error))
+            logger.info("job \(id) \(status.rawValue): \(error)")
+        } catch {
+            logger.error("job \(id) could not be marked \(status.rawValue): \(error)")
+        }
+    }
+
+    private func reached(_ stage: String, job id: String) {
+        let percent = Self.percent(ofStage: stage)
+        lock.withLock { percents[id] = max(percents[id] ?? 0, percent) }
+        do {
+            try store.recordJobStage(id, stage: stage)
+            publish(try store.job(id))
+        } catch {
+            logger.warning("job \(id): stage not recorded: \(error)")
+        }
+    }
+
+    /// How far a comparison is when a stage starts, by the stages' typical shares of its time.
+    static func percent(ofStage stage: String?) -> Int {
+        guard let stage else { return 0 }
+        let marks: [(String, Int)] = [
+            ("reading inputs", 2), ("orienting normals", 15), ("indexing the before epoch", 25), ("aligning", 35),
+            ("indexing the after epoch", 45), ("indexing the core points", 50), ("indexing the before mesh", 50),
+            ("M3C2", 55), ("C2C", 55), ("C2M", 55), ("comparing the photographs", 30), ("grouping", 85),
+            ("putting", 88), ("writing outputs", 90), ("recording the finding", 97),
+        ]
+        return marks.first { stage.hasPrefix($0.0) }?.1 ?? 0
+    }
+}

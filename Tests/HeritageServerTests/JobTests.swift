@@ -1,0 +1,171 @@
+import Foundation
+import HTTPTypes
+import HeritageOperations
+import HeritageServer
+import HeritageStore
+import HeritageTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Comparisons as background jobs: checked when asked, followed live, stored as `heritage
+/// diff --site` stores them, cancelled, and run again after a stop cut them off.
+@Suite(.serialized) struct JobTests {
+    static let parameters =
+        #"{"normalRadius": [0.06], "cylinderRadius": 0.03, "cylinderHalfLength": 0.1, "registrationError": 0.001, "coreSpacing": 0.01}"#
+
+    /// The fixture with a wall scanned twice on PUB-1 (v1 whole, v2 with a pit); returns the asset id.
+    func wall(_ fixture: ServerFixture) throws -> String {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var request = FileImportRequest(
+            site: "PUB-1",
+            files: [.init(path: try writeWallScan("wall.ply", pit: false, seed: 1, in: folder).path)])
+        request.units = "m"
+        let asset = try fixture.store.importFiles(request, actor: "surveyor")[0].assetID
+        request.files = [.init(path: try writeWallScan("wall-after.ply", pit: true, seed: 2, in: folder).path)]
+        request.asset = asset
+        _ = try fixture.store.importFiles(request, actor: "surveyor")
+        return asset
+    }
+
+    func headers(_ cookie: String) -> HTTPFields {
+        [.cookie: cookie, .origin: "http://localhost", .contentType: "application/json"]
+    }
+
+    func object(_ buffer: ByteBuffer) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any])
+    }
+
+    func body(_ asset: String, _ before: Int = 1, _ after: Int = 2) -> ByteBuffer {
+        ByteBuffer(
+            string:
+                #"{"before": "\#(asset)@\#(before)", "after": "\#(asset)@\#(after)", "parameters": \#(Self.parameters)}"#
+        )
+    }
+
+    @Test func aComparisonJobRunsIsFollowedLiveAndRecordsTheFindingAsTheRequester() async throws {
+        let fixture = try ServerFixture()
+        let asset = try wall(fixture)
+        try await fixture.application().test(.router) { client in
+            let surveyor = try await client.signIn("surveyor")
+            let viewer = try await client.signIn("viewer")
+            try await client.execute(
+                uri: "/api/sites/PUB-1/comparisons", method: .post, headers: headers(viewer), body: body(asset)
+            ) { #expect($0.status == .forbidden) }
+            // Refused when asked, not queued to fail later.
+            try await client.execute(
+                uri: "/api/sites/PUB-1/comparisons", method: .post, headers: headers(surveyor), body: body(asset, 2, 2)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("same version"))
+            }
+            try await client.execute(
+                uri: "/api/sites/RES-1/comparisons", method: .post, headers: headers(surveyor), body: body(asset)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("another site"))
+            }
+            try await client.execute(
+                uri: "/api/sites/PUB-1/comparisons", method: .post, headers: headers(surveyor),
+                body: ByteBuffer(
+                    string: #"{"before": "\#(asset)@1", "after": "\#(asset)@2", "parameters": {"method": "m4c2"}}"#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("method must be m3c2, c2c, c2m or photo"))
+            }
+            #expect(try fixture.store.jobs(site: "PUB-1").isEmpty)
+
+            let id = try await client.execute(
+                uri: "/api/sites/PUB-1/comparisons", method: .post, headers: headers(surveyor), body: body(asset)
+            ) { response -> String in
+                #expect(response.status == .accepted, "\(String(buffer: response.body))")
+                let job = try #require(try object(response.body)["job"] as? [String: Any])
+                #expect(job["requestedBy"] as? String == "surveyor")
+                return try #require(job["id"] as? String)
+            }
+            // The events stream ends when the job does: every stage, then the end.
+            try await client.execute(uri: "/api/jobs/\(id)/events", method: .get, headers: headers(surveyor)) {
+                response in
+                #expect(response.headers[.contentType] == "text/event-stream")
+                let text = String(buffer: response.body)
+                #expect(text.contains("event: progress") && text.contains("M3C2 at"), "\(text.prefix(2000))")
+                #expect(text.hasSuffix("\n\n") && text.contains("event: succeeded"), "\(text.suffix(1000))")
+            }
+            let findingID = try await client.execute(uri: "/api/jobs/\(id)", method: .get, headers: headers(surveyor)) {
+                response -> String in
+                let view = try object(response.body)
+                let job = try #require(view["job"] as? [String: Any])
+                #expect(job["status"] as? String == "succeeded" && view["percent"] as? Int == 100)
+                return try #require(job["findingID"] as? String)
+            }
+            let finding = try fixture.store.finding(findingID)
+            #expect(try fixture.store.auditEvents(entityID: finding.id).first?.actor == "surveyor")
+            #expect(finding.recordedBy == "surveyor" && finding.method == "m3c2")
+            #expect(finding.regionCount == 1 && finding.lossVolume > 0 && finding.gainVolume == 0)
+        }
+        #expect(try fixture.store.verify().isValid)
+    }
+
+    @Test func aJobCancelledEndsCancelledWithNoFinding() async throws {
+        let fixture = try ServerFixture()
+        let asset = try wall(fixture)
+        try await fixture.application().test(.router) { client in
+            let surveyor = try await client.signIn("surveyor")
+            let id = try await client.execute(
+                uri: "/api/sites/PUB-1/comparisons", method: .post, headers: headers(surveyor), body: body(asset)
+            ) { response -> String in
+                try #require(try object(response.body)["job"] as? [String: Any])["id"] as? String ?? ""
+            }
+            // Queued or already running: either way it ends cancelled, between two stages.
+            try await client.execute(uri: "/api/jobs/\(id)/cancel", method: .post, headers: headers(surveyor)) {
+                #expect($0.status == .ok, "\(String(buffer: $0.body))")
+            }
+            try await client.execute(uri: "/api/jobs/\(id)/events", method: .get, headers: headers(surveyor)) {
+                response in
+                #expect(String(buffer: response.body).contains("event: cancelled"))
+            }
+            try await client.execute(uri: "/api/jobs/\(id)/cancel", method: .post, headers: headers(surveyor)) {
+                #expect($0.status == .conflict)
+            }
+        }
+        #expect(try fixture.store.findings(ofSite: "PUB-1").isEmpty)
+        #expect(try fixture.store.auditEvents().contains { $0.action == "job.cancel" && $0.actor == "surveyor" })
+    }
+
+    @Test func aJobCutOffByAStopIsMarkedFailedAndRunsAgain() async throws {
+        let fixture = try ServerFixture()
+        let asset = try wall(fixture)
+        let request = String(buffer: body(asset))
+        // A server stopped while this job ran, and another left one queued.
+        let cut = try fixture.store.addJob(site: "PUB-1", request: request, actor: "surveyor")
+        _ = try fixture.store.startJob(cut.id)
+        let waiting = try fixture.store.addJob(site: "PUB-1", request: request, actor: "surveyor")
+        try fixture.jobs.recover()
+        let failed = try fixture.store.job(cut.id)
+        #expect(failed.status == .failed && failed.error?.contains("server stopped") == true)
+
+        try await fixture.application().test(.router) { client in
+            let surveyor = try await client.signIn("surveyor")
+            // The queued one runs on its own.
+            try await client.execute(uri: "/api/jobs/\(waiting.id)/events", method: .get, headers: headers(surveyor)) {
+                #expect(String(buffer: $0.body).contains("event: succeeded"))
+            }
+            let rerun = try await client.execute(
+                uri: "/api/jobs/\(cut.id)/rerun", method: .post, headers: headers(surveyor)
+            ) { response -> String in
+                #expect(response.status == .accepted, "\(String(buffer: response.body))")
+                let job = try #require(try object(response.body)["job"] as? [String: Any])
+                #expect(job["rerunOf"] as? String == cut.id)
+                return try #require(job["id"] as? String)
+            }
+            try await client.execute(uri: "/api/jobs/\(rerun)/events", method: .get, headers: headers(surveyor)) {
+                #expect(String(buffer: $0.body).contains("event: succeeded"))
+            }
+            try await client.execute(uri: "/api/jobs/\(waiting.id)/rerun", method: .post, headers: headers(surveyor)) {
+                #expect($0.status == .conflict)  // it succeeded: nothing to run again
+            }
+        }
+        #expect(try fixture.store.findings(ofSite: "PUB-1").count == 2)
+    }
+}
