@@ -29,6 +29,7 @@ public enum HeritageServer {
         SurveyRoutes(store: store, pool: pool).add(to: router)
         ProposalRoutes(store: store, pool: pool).add(to: router)
         JobRoutes(store: store, pool: pool, runner: jobs).add(to: router)
+        DownloadRoutes(store: store, pool: pool).add(to: router)
         return router
     }
 

@@ -22,7 +22,7 @@ enum OpenAPIDocument {
             ] as Object,
             "servers": [["url": "/"]],
             "security": [["session": [String]()], ["bearer": [String]()]],
-            "paths": merged([paths, reviewPaths, jobPaths]),
+            "paths": merged([paths, reviewPaths, jobPaths, filePaths]),
             "components": components,
         ]
     }
@@ -216,7 +216,7 @@ enum OpenAPIDocument {
     static let errorDescriptions: [Int: String] = [
         400: "The request is malformed", 401: "Not signed in", 403: "Not allowed (role, or a cross-site change)",
         409: "In conflict with the archive as it stands (decided already, changed since, taken)",
-        422: "The file cannot be read (the reader's reason)",
+        416: "The range lies outside the file", 422: "The file cannot be read (the reader's reason)",
         404: "No such record", 413: "The body is too large", 429: "Too many failed sign-ins: wait Retry-After",
         500: "The server failed",
     ]

@@ -97,6 +97,10 @@ import Testing
         Route(
             method: .post, pattern: "/api/jobs/{id}/rerun", uri: "/api/jobs/\(ServerFixture.jobID)/rerun",
             needs: .surveyor, allowed: .notFound),
+        // PHOTO: the fixture's photograph of the restricted site, GPS in its EXIF.
+        Route(method: .get, pattern: "/api/files/{version}", uri: "/api/files/PHOTO", needs: .viewer),
+        Route(
+            method: .get, pattern: "/api/files/{version}/thumbnail", uri: "/api/files/PHOTO/thumbnail", needs: .viewer),
         // Last: it ends the caller's session.
         Route(method: .post, pattern: "/api/logout", uri: "/api/logout", needs: nil, allowed: .noContent),
     ]
@@ -137,7 +141,8 @@ import Testing
                         status = route.allowed
                     }
                     try await client.execute(
-                        uri: route.uri, method: route.method, headers: headers,
+                        uri: route.uri.replacingOccurrences(of: "PHOTO", with: fixture.photoVersionID),
+                        method: route.method, headers: headers,
                         body: body.map { ByteBuffer(string: $0) }
                     ) { response in
                         let text = String(buffer: response.body)

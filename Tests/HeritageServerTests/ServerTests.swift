@@ -7,6 +7,7 @@ import HeritageTestSupport
 import Hummingbird
 import HummingbirdBcrypt
 import HummingbirdTesting
+import ScanImport
 import Testing
 
 /// An archive with a public and a restricted site, and an account of each role (cheap bcrypt
@@ -15,6 +16,8 @@ final class ServerFixture: @unchecked Sendable {
     let folder: URL
     let store: HeritageArchive
     let pool = BlockingPool(threads: 2)
+    /// A photograph of the restricted site with its position in EXIF GPS.
+    private(set) var photoVersionID = ""
     lazy var jobs = JobRunner(store: store)
     static let password = "correct horse battery"
     /// The restricted site's exact position: no response to a caller without clearance may hold it.
@@ -46,6 +49,22 @@ final class ServerFixture: @unchecked Sendable {
         try store.addJob(
             id: Self.jobID, site: "RES-1", request: #"{"before": "nope@1", "after": "nope@2"}"#, actor: "surveyor")
         try store.finishJob(Self.jobID, status: .failed, error: "no such versions")
+        var pixels = [UInt8](repeating: 0, count: 32 * 24 * 3)
+        for index in pixels.indices { pixels[index] = UInt8((index * 7) % 251) }
+        let photo = folder.appending(path: "chapel.jpg")
+        try Data(
+            try ImageDecoder.encodeJPEG(
+                DecodedImage(width: 32, height: 24, channels: 3, pixels: pixels),
+                exif: ExifWriter.app1(
+                    ExifWriter.Tags(
+                        make: "Canon", model: "EOS R6", dateTimeOriginal: "2026:05:02 10:11:12", latitude: 34.236111,
+                        longitude: 37.225432, altitude: 991.5)))
+        ).write(to: photo)
+        photoVersionID =
+            try store.importFiles(
+                FileImportRequest(site: "RES-1", files: [.init(path: photo.path)]), actor: "surveyor")[
+                0
+            ].versionID
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }

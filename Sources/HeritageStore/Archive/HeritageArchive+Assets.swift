@@ -277,6 +277,18 @@ extension HeritageArchive {
         }
     }
 
+    /// The asset version with this id (or its first characters), with its asset.
+    public func assetVersion(_ reference: String) throws -> (asset: Asset, version: AssetVersion) {
+        try read { db in
+            let id = try resolveID(db, table: "assetVersion", reference: reference, noun: "asset version")
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM assetVersion WHERE id = ?", arguments: [id]),
+                let assetRow = try Row.fetchOne(
+                    db, sql: "SELECT * FROM asset WHERE id = ?", arguments: [row["assetId"] as String])
+            else { throw HeritageStoreError(.notFound, "no asset version with id '\(reference)'") }
+            return (try Asset(row: assetRow), try AssetVersion(row: row))
+        }
+    }
+
     /// Where a version's bytes are, after checking they still hash to the recorded SHA-256.
     public func verifiedBlob(of version: AssetVersion) throws -> URL {
         let found = try blobs.hash(version.sha256)
