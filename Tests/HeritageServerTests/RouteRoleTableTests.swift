@@ -101,6 +101,7 @@ import Testing
         Route(method: .get, pattern: "/api/files/{version}", uri: "/api/files/PHOTO", needs: .viewer),
         Route(
             method: .get, pattern: "/api/files/{version}/thumbnail", uri: "/api/files/PHOTO/thumbnail", needs: .viewer),
+        Route(method: .get, pattern: "/api/audit", uri: "/api/audit?limit=500", needs: .reviewer),
         // Last: it ends the caller's session.
         Route(method: .post, pattern: "/api/logout", uri: "/api/logout", needs: nil, allowed: .noContent),
     ]

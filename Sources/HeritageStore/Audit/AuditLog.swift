@@ -126,47 +126,89 @@ enum AuditLog {
 
     /// Walks the whole chain and returns the first problem, if any.
     static func firstBreak(_ db: Database) throws -> ChainBreak? {
-        var expectedPrevious = genesisHash
-        var expectedSequence: Int64 = 1
+        try walk(db, from: .genesis).0
+    }
+
+    /// Walks the chain from just after `start` (an event already checked) to its end: the
+    /// first problem, if any, and the last event checked.
+    static func walk(_ db: Database, from start: ChainPosition) throws -> (ChainBreak?, ChainPosition) {
+        var expectedPrevious = start.hash
+        var expectedSequence: Int64 = start.sequence + 1
+        var reached = start
         // Columns by position: looking each up by name, for every event, cost a fifth of the walk.
         let cursor = try Row.fetchCursor(
             db,
             sql: """
                 SELECT sequence, time, actor, action, entityType, entityId, oldValue, newValue, previousHash, hash
-                FROM auditEvent ORDER BY sequence
-                """)
+                FROM auditEvent WHERE sequence > ? ORDER BY sequence
+                """, arguments: [start.sequence])
         while let row = try cursor.next() {
             let event = AuditEvent(
                 sequence: row[0], time: row[1], actor: row[2], action: row[3], entityType: row[4], entityID: row[5],
                 oldValue: row[6], newValue: row[7], previousHash: row[8], hash: row[9])
             if event.sequence != expectedSequence {
-                return ChainBreak(
-                    sequence: expectedSequence,
-                    reason: "event \(expectedSequence) is missing (the log jumps to \(event.sequence))")
+                return (
+                    ChainBreak(
+                        sequence: expectedSequence,
+                        reason: "event \(expectedSequence) is missing (the log jumps to \(event.sequence))"), reached
+                )
             }
             if event.previousHash != expectedPrevious {
-                return ChainBreak(
-                    sequence: event.sequence,
-                    reason: "event \(event.sequence) does not point at the hash of event \(event.sequence - 1)")
+                return (
+                    ChainBreak(
+                        sequence: event.sequence,
+                        reason: "event \(event.sequence) does not point at the hash of event \(event.sequence - 1)"),
+                    reached
+                )
             }
             if hash(of: event) != event.hash {
-                return ChainBreak(
-                    sequence: event.sequence,
-                    reason:
-                        "event \(event.sequence) (\(event.action) \(event.entityID)) was altered: its hash does not match its content"
+                return (
+                    ChainBreak(
+                        sequence: event.sequence,
+                        reason:
+                            "event \(event.sequence) (\(event.action) \(event.entityID)) was altered: its hash does not match its content"
+                    ), reached
                 )
             }
             expectedPrevious = event.hash
             expectedSequence += 1
+            reached = ChainPosition(sequence: event.sequence, hash: event.hash)
         }
         let used = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditEvent'") ?? 0
         if used >= expectedSequence {
-            return ChainBreak(
-                sequence: expectedSequence,
-                reason: "events \(expectedSequence) to \(used) were removed from the end of the log")
+            return (
+                ChainBreak(
+                    sequence: expectedSequence,
+                    reason: "events \(expectedSequence) to \(used) were removed from the end of the log"), reached
+            )
         }
-        return nil
+        // The event checked last must still be there as it was (not cut, re-written or edited).
+        if start.sequence > 0 {
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM auditEvent WHERE sequence = ?", arguments: [start.sequence])
+            let event = row.map(event(from:))
+            if event?.hash != start.hash || event.map(hash(of:)) != start.hash {
+                return (
+                    ChainBreak(
+                        sequence: start.sequence, reason: "event \(start.sequence) changed after it was checked"),
+                    reached
+                )
+            }
+        }
+        return (nil, reached)
     }
+}
+
+/// An event of the audit chain, by its sequence and hash: where a check of the chain got to.
+public struct ChainPosition: Sendable, Equatable, Codable {
+    public var sequence: Int64
+    public var hash: String
+    public init(sequence: Int64, hash: String) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+    /// Before the first event.
+    public static let genesis = ChainPosition(sequence: 0, hash: AuditLog.genesisHash)
 }
 
 /// Where and why the audit chain is broken.

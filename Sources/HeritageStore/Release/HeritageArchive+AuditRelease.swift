@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+/// An audit event as it may be shown, and whether its values were withheld to show it.
+public struct ReleasedAuditEvent: Codable, Sendable, Equatable {
+    public var event: AuditEvent
+    /// Its old and new values are left out: they hold a restricted site's position. The hash
+    /// and links are kept, so the chain can still be followed.
+    public var valuesWithheld: Bool
+}
+
+/// What a page of the audit log is filtered by.
+public struct AuditFilter: Sendable {
+    /// Events about this entity (its id), of this type when given.
+    public var entityID: String?
+    public var entityType: String?
+    public var actor: String?
+    /// An action (`site.update`) or a family of them (`site.`).
+    public var action: String?
+    /// Only events before this sequence: the next page of a newest-first listing.
+    public var before: Int64?
+    public var limit = 50
+
+    public init(
+        entityID: String? = nil, entityType: String? = nil, actor: String? = nil, action: String? = nil,
+        before: Int64? = nil, limit: Int = 50
+    ) {
+        self.entityID = entityID
+        self.entityType = entityType
+        self.actor = actor
+        self.action = action
+        self.before = before
+        self.limit = limit
+    }
+}
+
+extension HeritageArchive {
+    /// Tables whose rows belong to one site (their `siteId`), for finding whose an event is.
+    static let siteOwnedTables = [
+        "survey", "conditionAssessment", "finding", "bagIngestion", "asset", "proposal", "job",
+    ]
+
+    /// A page of the audit log, newest first.
+    public func auditEvents(_ filter: AuditFilter) throws -> [AuditEvent] {
+        try read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let id = filter.entityID {
+                // Through the entity index when the row is found: the type and the row's seq.
+                let types =
+                    filter.entityType.map { [$0] } ?? ["site"] + Self.siteOwnedTables + ["assetVersion", "account"]
+                var located: [(String, Int64)] = []
+                for type in types where Self.auditedTables.contains(type) {
+                    if let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM \(type) WHERE id = ?", arguments: [id]) {
+                        located.append((type, seq))
+                    }
+                }
+                if located.isEmpty {
+                    conditions.append("entityId = ?")
+                    _ = arguments.append(contentsOf: [id])
+                } else {
+                    conditions.append(
+                        "(" + located.map { _ in "(entityType = ? AND entitySeq = ?)" }.joined(separator: " OR ")
+                            + ") AND entityId = ?")
+                    for (type, seq) in located { _ = arguments.append(contentsOf: [type, seq]) }
+                    _ = arguments.append(contentsOf: [id])
+                }
+            } else if let type = filter.entityType {
+                conditions.append("entityType = ?")
+                _ = arguments.append(contentsOf: [type])
+            }
+            if let actor = filter.actor {
+                conditions.append("actor = ? COLLATE NOCASE")
+                _ = arguments.append(contentsOf: [actor])
+            }
+            if let action = filter.action {
+                if action.hasSuffix(".") {
+                    conditions.append("action >= ? AND action < ?")
+                    _ = arguments.append(contentsOf: [action, action + "\u{10FFFF}"])
+                } else {
+                    conditions.append("action = ?")
+                    _ = arguments.append(contentsOf: [action])
+                }
+            }
+            if let before = filter.before {
+                conditions.append("sequence < ?")
+                _ = arguments.append(contentsOf: [before])
+            }
+            let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            _ = arguments.append(contentsOf: [max(1, min(filter.limit, 1000))])
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM auditEvent \(filterSQL) ORDER BY sequence DESC LIMIT ?", arguments: arguments
+            ).map(AuditLog.event(from:))
+        }
+    }
+
+    static let auditedTables: Set<String> = [
+        "site", "survey", "conditionAssessment", "finding", "bagIngestion", "asset", "assetVersion", "proposal", "job",
+        "account",
+    ]
+
+    /// Events as they may be shown to someone with or without clearance: the values of an
+    /// event about a restricted site (its record, surveys, assets, findings, proposals…), or
+    /// whose values describe a restricted site, are withheld unless they hold no position.
+    public func released(_ events: [AuditEvent], includeRestricted: Bool) throws -> [ReleasedAuditEvent] {
+        guard !includeRestricted else { return events.map { ReleasedAuditEvent(event: $0, valuesWithheld: false) } }
+        let restrictedMark = #""sensitivity":"restricted""#
+        var releases: [String: SiteRelease] = [:]
+        return try events.map { event in
+            if [event.oldValue, event.newValue].contains(where: { $0?.contains(restrictedMark) == true }) {
+                var copy = event
+                (copy.oldValue, copy.newValue) = (nil, nil)
+                return ReleasedAuditEvent(event: copy, valuesWithheld: true)
+            }
+            guard let siteID = try site(ofAuditedEntity: event), let site = try self.site(siteID),
+                site.sensitivity == .restricted
+            else { return ReleasedAuditEvent(event: event, valuesWithheld: false) }
+            if releases[siteID] == nil { releases[siteID] = try release(ofSite: siteID, includeRestricted: false) }
+            let (shown, withheld) = releases[siteID].map { $0.released(event) } ?? (event, false)
+            return ReleasedAuditEvent(event: shown, valuesWithheld: withheld)
+        }
+    }
+
+    /// The site an event is about, through its entity's row.
+    private func site(ofAuditedEntity event: AuditEvent) throws -> String? {
+        switch event.entityType {
+        case "site": return event.entityID
+        case "assetVersion":
+            return try read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT a.siteId FROM assetVersion v JOIN asset a ON a.id = v.assetId WHERE v.id = ?",
+                    arguments: [event.entityID])
+            }
+        case let type where Self.siteOwnedTables.contains(type):
+            return try read { db in
+                try String.fetchOne(db, sql: "SELECT siteId FROM \(type) WHERE id = ?", arguments: [event.entityID])
+            }
+        default: return nil
+        }
+    }
+
+    /// Checks the audit chain from just after `start` (an event checked before) to its end.
+    public func checkAuditChain(from start: ChainPosition = .genesis) throws -> (ChainBreak?, ChainPosition) {
+        try streamingRead { db in try AuditLog.walk(db, from: start) }
+    }
+}
