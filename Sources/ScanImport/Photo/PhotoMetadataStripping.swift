@@ -6,7 +6,7 @@ import Foundation
 public enum PhotoMetadataStripping {
     /// The photograph without its metadata, or an error naming the offset where its structure
     /// breaks.
-    public static func stripped(_ bytes: [UInt8], format: String, file: String) throws -> [UInt8] {
+    public static func stripped(_ bytes: [UInt8], format: String, file: String) throws(ScanImportError) -> [UInt8] {
         switch format {
         case "jpeg": try strippedJPEG(bytes, file: file)
         case "png": try strippedPNG(bytes, file: file)
@@ -14,8 +14,8 @@ public enum PhotoMetadataStripping {
         }
     }
 
-    static func strippedJPEG(_ bytes: [UInt8], file: String) throws -> [UInt8] {
-        guard bytes.count >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else {
+    static func strippedJPEG(_ bytes: [UInt8], file: String) throws(ScanImportError) -> [UInt8] {
+        guard bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xD8 else {
             throw ScanImportError(.malformedHeader, file: file, at: .byteOffset(0), "not a JPEG (no SOI marker)")
         }
         var output: [UInt8] = [0xFF, 0xD8]
@@ -58,7 +58,7 @@ public enum PhotoMetadataStripping {
         return output
     }
 
-    static func strippedPNG(_ bytes: [UInt8], file: String) throws -> [UInt8] {
+    static func strippedPNG(_ bytes: [UInt8], file: String) throws(ScanImportError) -> [UInt8] {
         let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         guard bytes.count >= 8, Array(bytes[0..<8]) == signature else {
             throw ScanImportError(.malformedHeader, file: file, at: .byteOffset(0), "not a PNG (no signature)")
