@@ -83,12 +83,14 @@ enum OpenAPIDocument {
             "/api/sites/{code}/assets": [
                 "post": operation(
                     "upload",
-                    "Upload a scan or photograph as the raw body (surveyor): streamed, hashed, read as `heritage import` "
-                        + "reads it; 201 when stored, 200 when the same bytes were already",
+                    "Upload a scan or photograph as the raw body, or several from a browser's form (surveyor): "
+                        + "streamed, hashed, read as `heritage import` reads it; 201 when stored, 200 when the same "
+                        + "bytes were already. The filename query parameter is for raw bodies.",
                     parameters: [
                         pathParameter("code", "The site's code or id"),
                         [
-                            "name": "filename", "in": "query", "required": true, "description": "The file's name",
+                            "name": "filename", "in": "query", "required": false,
+                            "description": "The file's name (a raw body)",
                             "schema": ["type": "string"],
                         ] as Object,
                         query("survey", "The survey it comes from (id or its first characters)"),
@@ -240,7 +242,20 @@ enum OpenAPIDocument {
         if rawBody {
             operation["requestBody"] = [
                 "required": true,
-                "content": ["application/octet-stream": ["schema": ["type": "string", "format": "binary"]]],
+                "content": [
+                    "application/octet-stream": ["schema": ["type": "string", "format": "binary"]],
+                    // A browser's form: file parts (any field name, each with its filename), and
+                    // optional survey and asset fields; answered {"files": [ImportedFile]}.
+                    "multipart/form-data": [
+                        "schema": [
+                            "type": "object",
+                            "properties": [
+                                "files": ["type": "array", "items": ["type": "string", "format": "binary"]],
+                                "survey": ["type": "string"], "asset": ["type": "string"],
+                            ] as Object,
+                        ] as Object
+                    ],
+                ] as Object,
             ]
         }
         if isPublic { operation["security"] = [Object]() }

@@ -22,6 +22,10 @@ struct UploadRoutes {
             let account = try context.require(.surveyor)
             let site = try context.parameters.require("code")
             let query = request.uri.queryParameters
+            if let boundary = try Self.formBoundary(request.headers[.contentType]) {
+                return try await receiveForm(
+                    request, boundary: boundary, site: site, query: query, account: account, context: context)
+            }
             let name = try Self.checkedName(query.get("filename"))
             let limit = configuration.maximumUploadBytes
             if let length = request.headers[.contentLength].flatMap(Int64.init), length > limit {
@@ -62,41 +66,16 @@ struct UploadRoutes {
     /// pool while the next ones arrive (one write in flight); refuses it once it passes
     /// `limit`. Returns its SHA-256.
     func receive(_ body: RequestBody, into file: URL, limit: Int64, name: String) async throws -> String {
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-            throw APIError(.internalServerError, "the server cannot write its scratch file")
-        }
-        let handle = try FileHandle(forWritingTo: file)
-        defer { try? handle.close() }
-        var hasher = SHA256()
+        let scratch = try ScratchFile(file, pool: pool)
         var received: Int64 = 0
-        var pending = Data()
-        pending.reserveCapacity(Self.writeSize)
-        var writing: Task<Void, any Error>?
-        defer { writing?.cancel() }
-        func write(_ chunk: Data) async throws {
-            try await writing?.value
-            writing = Task { try await pool.run { try handle.write(contentsOf: chunk) } }
-        }
         for try await buffer in body {
             received += Int64(buffer.readableBytes)
             guard received <= limit else {
                 throw APIError(.contentTooLarge, "\(name) passed \(limit) bytes, the most this server takes")
             }
-            buffer.withUnsafeReadableBytes { bytes in
-                hasher.update(bufferPointer: bytes)
-                pending.append(contentsOf: bytes)
-            }
-            if pending.count >= Self.writeSize {
-                try await write(pending)
-                pending = Data()
-                pending.reserveCapacity(Self.writeSize)
-            }
+            try await scratch.append(buffer)
         }
-        try await write(pending)
-        try await writing?.value
-        try await pool.run { try handle.synchronize() }
-        return hasher.finalize().hexString
+        return try await scratch.finish()
     }
 
     static let writeSize = 4 << 20
@@ -128,3 +107,59 @@ extension HTTPField.Name {
 }
 
 extension ImportedFile: ResponseEncodable {}
+
+/// A scratch file an upload streams into while it is hashed: the bytes gather into writes of
+/// about 4 MB, made on the blocking pool while the next ones arrive (one write in flight).
+final class ScratchFile {
+    let url: URL
+    private let handle: FileHandle
+    private let pool: BlockingPool
+    private var hasher = SHA256()
+    private var pending = Data()
+    private var writing: Task<Void, any Error>?
+    private(set) var size: Int64 = 0
+
+    init(_ url: URL, pool: BlockingPool) throws {
+        self.url = url
+        self.pool = pool
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw APIError(.internalServerError, "the server cannot write its scratch file")
+        }
+        handle = try FileHandle(forWritingTo: url)
+        pending.reserveCapacity(UploadRoutes.writeSize)
+    }
+
+    deinit {
+        writing?.cancel()
+        try? handle.close()
+    }
+
+    func append(_ buffer: ByteBuffer) async throws {
+        size += Int64(buffer.readableBytes)
+        buffer.withUnsafeReadableBytes { bytes in
+            hasher.update(bufferPointer: bytes)
+            pending.append(contentsOf: bytes)
+        }
+        if pending.count >= UploadRoutes.writeSize {
+            try await flush()
+        }
+    }
+
+    private func flush() async throws {
+        try await writing?.value
+        let (chunk, handle) = (pending, handle)
+        writing = Task { [pool] in try await pool.run { try handle.write(contentsOf: chunk) } }
+        pending = Data()
+        pending.reserveCapacity(UploadRoutes.writeSize)
+    }
+
+    /// Writes what is left, syncs the file, and returns its SHA-256.
+    func finish() async throws -> String {
+        try await flush()
+        try await writing?.value
+        let handle = handle
+        try await pool.run { try handle.synchronize() }
+        return hasher.finalize().hexString
+    }
+}

@@ -137,4 +137,75 @@ import Testing
         #expect(Self.scratchFolders().subtracting(before).isEmpty)
         #expect(try fixture.store.verify().orphans.isEmpty)
     }
+
+    /// A browser's form: `parts` as (field name, file name or nil, content).
+    static func form(_ parts: [(String, String?, Data)], boundary: String, close: Bool = true) -> ByteBuffer {
+        var body = Data()
+        for (field, file, content) in parts {
+            body.append(Data("--\(boundary)\r\n".utf8))
+            let name = file.map { "; filename=\"\($0)\"" } ?? ""
+            body.append(Data("Content-Disposition: form-data; name=\"\(field)\"\(name)\r\n".utf8))
+            if file != nil { body.append(Data("Content-Type: application/octet-stream\r\n".utf8)) }
+            body.append(Data("\r\n".utf8))
+            body.append(content)
+            body.append(Data("\r\n".utf8))
+        }
+        if close { body.append(Data("--\(boundary)--\r\n".utf8)) }
+        return ByteBuffer(bytes: body)
+    }
+
+    @Test func aBrowsersFormUploadsSeveralFilesAtOnce() async throws {
+        let fixture = try ServerFixture()
+        let before = Self.scratchFolders()
+        let obj = Data("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n".utf8)
+        let boundary = "----heritageFormBoundary7MA4YWxk"
+        try await fixture.application().test(.router) { client in
+            let surveyor = try await client.signIn("surveyor")
+            let headers: HTTPFields = [
+                .cookie: surveyor, .origin: "http://localhost",
+                .contentType: "multipart/form-data; boundary=\(boundary)",
+            ]
+            try await client.execute(
+                uri: "/api/sites/PUB-1/assets", method: .post, headers: headers,
+                body: Self.form(
+                    [
+                        ("files", "east wall.ply", Self.ply), ("note", nil, Data("ignored".utf8)),
+                        ("files", "arch.obj", obj),
+                    ],
+                    boundary: boundary)
+            ) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                let files =
+                    try JSONDecoder().decode(
+                        [String: [ImportedFile]].self, from: Data(buffer: response.body))["files"] ?? []
+                #expect(files.map(\.file) == ["east wall.ply", "arch.obj"])
+                #expect(files.first?.sha256 == Self.hex(Self.ply) && files.last?.sha256 == Self.hex(obj))
+            }
+            // Cut off before its closing boundary: refused, nothing stored.
+            try await client.execute(
+                uri: "/api/sites/PUB-1/assets", method: .post, headers: headers,
+                body: Self.form([("files", "cut.ply", Self.ply + Data("9 9 9".utf8))], boundary: boundary, close: false)
+            ) { response in
+                #expect(response.status == .badRequest, "\(String(buffer: response.body))")
+            }
+            // A name that is a path is refused, not followed.
+            try await client.execute(
+                uri: "/api/sites/PUB-1/assets", method: .post, headers: headers,
+                body: Self.form([("files", "../../etc/passwd", Self.ply)], boundary: boundary)
+            ) { #expect($0.status == .badRequest) }
+            // A file the readers refuse: their message, with the client's name for the file.
+            try await client.execute(
+                uri: "/api/sites/PUB-1/assets", method: .post, headers: headers,
+                body: Self.form(
+                    [("files", "broken.ply", Data("ply\nformat ascii 1.0\nelement vertex 9\n".utf8))],
+                    boundary: boundary)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("broken.ply"))
+            }
+        }
+        let assets = try fixture.store.assets(ofSite: "PUB-1")
+        #expect(assets.map(\.asset.title).sorted() == ["arch.obj", "east wall.ply"])
+        #expect(Self.scratchFolders() == before)
+    }
 }

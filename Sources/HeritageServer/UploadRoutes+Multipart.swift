@@ -1,0 +1,205 @@
+import Foundation
+import HeritageOperations
+import HeritageStore
+import Hummingbird
+import MultipartKit
+import NIOCore
+import ScanImport
+
+/// Uploads from a browser's form: `multipart/form-data` with one or more file parts (any field
+/// name, each with its filename) and optional `survey` and `asset` fields. Parsed as the body
+/// streams in: each file goes to a scratch file of its own while it is hashed, never held in
+/// memory.
+extension UploadRoutes {
+    struct ReceivedPart {
+        var name: String
+        var file: URL
+        var sha256: String
+    }
+
+    struct MultipartUpload {
+        var files: [ReceivedPart] = []
+        var fields: [String: String] = [:]
+    }
+
+    /// The boundary of a `multipart/form-data` content type, or nil for any other type.
+    static func formBoundary(_ contentType: String?) throws -> String? {
+        guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                let boundary = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                guard (1...70).contains(boundary.count) else { break }
+                return boundary
+            }
+        }
+        throw APIError(.badRequest, "a multipart/form-data body needs its boundary (1-70 characters)")
+    }
+
+    /// Streams a multipart body's files into `folder`, refusing the body once it passes `limit`.
+    func receiveForm(_ body: RequestBody, boundary: String, into folder: URL, limit: Int64) async throws
+        -> MultipartUpload
+    {
+        enum Event {
+            case header(String, String)
+            case body(ByteBuffer)
+            case end
+        }
+        var events: [Event] = []
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { events.append(.header($0, $1)) }
+        parser.onBody = { events.append(.body($0)) }
+        parser.onPartComplete = { events.append(.end) }
+
+        var upload = MultipartUpload()
+        var headers: [String: String] = [:]
+        var scratch: ScratchFile?
+        var fileName: String?
+        var fieldValue = Data()
+        var received: Int64 = 0
+        for try await buffer in body {
+            received += Int64(buffer.readableBytes)
+            guard received <= limit else {
+                throw APIError(.contentTooLarge, "the upload passed \(limit) bytes, the most this server takes")
+            }
+            do {
+                try parser.execute(buffer)
+            } catch {
+                throw APIError(.badRequest, "the multipart/form-data body is malformed near byte \(received)")
+            }
+            for event in events {
+                switch event {
+                case .header(let name, let value):
+                    headers[name.lowercased()] = value
+                case .body(let chunk):
+                    if scratch == nil && fileName == nil {
+                        // The first bytes of a part: a file when its disposition names one.
+                        let disposition = try Self.disposition(headers["content-disposition"])
+                        if let name = disposition.fileName {
+                            let checked = try Self.checkedName(name)
+                            fileName = checked
+                            scratch = try ScratchFile(
+                                folder.appending(path: "part-\(upload.files.count)" + Self.fileExtension(of: checked)),
+                                pool: pool)
+                        } else {
+                            fileName = nil
+                        }
+                    }
+                    if let scratch {
+                        try await scratch.append(chunk)
+                    } else {
+                        fieldValue.append(contentsOf: chunk.readableBytesView)
+                        guard fieldValue.count <= 4096 else {
+                            throw APIError(.badRequest, "a form field other than a file is at most 4 KB")
+                        }
+                    }
+                case .end:
+                    let disposition = try Self.disposition(headers["content-disposition"])
+                    if let part = scratch, let name = fileName {
+                        upload.files.append(ReceivedPart(name: name, file: part.url, sha256: try await part.finish()))
+                    } else if let name = disposition.fileName {
+                        // An empty file part: no body event came.
+                        let checked = try Self.checkedName(name)
+                        let empty = try ScratchFile(
+                            folder.appending(path: "part-\(upload.files.count)" + Self.fileExtension(of: checked)),
+                            pool: pool)
+                        upload.files.append(
+                            ReceivedPart(name: checked, file: empty.url, sha256: try await empty.finish()))
+                    } else if let field = disposition.name {
+                        upload.fields[field] = String(decoding: fieldValue, as: UTF8.self)
+                    }
+                    (headers, scratch, fileName, fieldValue) = ([:], nil, nil, Data())
+                }
+            }
+            events.removeAll(keepingCapacity: true)
+        }
+        guard scratch == nil, headers.isEmpty else {
+            throw APIError(
+                .badRequest, "the form ends inside a part (its closing boundary is missing); nothing was stored")
+        }
+        guard !upload.files.isEmpty else {
+            throw APIError(.badRequest, "the form holds no file (a part with a filename in its Content-Disposition)")
+        }
+        return upload
+    }
+
+    /// The `name` and `filename` of a part's Content-Disposition (RFC 7578; `filename*` too).
+    static func disposition(_ header: String?) throws -> (name: String?, fileName: String?) {
+        guard let header, header.lowercased().hasPrefix("form-data") else {
+            throw APIError(.badRequest, "each part of a form needs Content-Disposition: form-data")
+        }
+        var values: [String: String] = [:]
+        var rest = Substring(header)
+        while let semicolon = rest.firstIndex(of: ";") {
+            rest = rest[rest.index(after: semicolon)...]
+            guard let equals = rest.firstIndex(of: "=") else { break }
+            let key = rest[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+            var value = rest[rest.index(after: equals)...].drop { $0 == " " }
+            if value.first == "\"" {
+                value = value.dropFirst()
+                var text = ""
+                var escaped = false
+                var end = value.endIndex
+                for index in value.indices {
+                    let character = value[index]
+                    if escaped {
+                        text.append(character)
+                        escaped = false
+                    } else if character == "\\" {
+                        escaped = true
+                    } else if character == "\"" {
+                        end = index
+                        break
+                    } else {
+                        text.append(character)
+                    }
+                }
+                values[key] = text
+                rest = end < value.endIndex ? value[value.index(after: end)...] : ""
+            } else {
+                let end = value.firstIndex(of: ";") ?? value.endIndex
+                values[key] = String(value[..<end]).trimmingCharacters(in: .whitespaces)
+                rest = value[end...]
+            }
+        }
+        var fileName = values["filename"]
+        if let extended = values["filename*"], extended.lowercased().hasPrefix("utf-8''") {
+            fileName = String(extended.dropFirst(7)).removingPercentEncoding ?? fileName
+        }
+        return (values["name"], fileName)
+    }
+}
+
+extension UploadRoutes {
+    /// The files of a form, imported together (all or none), each a new asset or, with one
+    /// file and an `asset` field, a new version of it. Answered 201 when any was stored.
+    func receiveForm(
+        _ request: Request, boundary: String, site: String, query: Parameters, account: Account,
+        context: HeritageRequestContext
+    ) async throws -> Response {
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "heritage-upload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let form = try await receiveForm(
+            request.body, boundary: boundary, into: scratch, limit: configuration.maximumUploadBytes)
+        let upload = FileImportRequest(
+            site: site, files: form.files.map { .init(path: $0.file.path, name: $0.name) },
+            survey: form.fields["survey"].flatMap { $0.isEmpty ? nil : $0 } ?? query.get("survey"),
+            asset: form.fields["asset"].flatMap { $0.isEmpty ? nil : $0 } ?? query.get("asset"))
+        let imported = try await pool.run { () throws -> [ImportedFile] in
+            do {
+                return try store.importFiles(upload, actor: account.name)
+            } catch let error as ScanImportError {
+                var message = error.description
+                for part in form.files { message = message.replacingOccurrences(of: part.file.path, with: part.name) }
+                throw APIError(.unprocessableContent, message)
+            }
+        }
+        var response = try UploadedFiles(files: imported).response(from: request, context: context)
+        response.status = imported.contains { $0.outcome == .stored } ? .created : .ok
+        return response
+    }
+
+    struct UploadedFiles: ResponseEncodable {
+        var files: [ImportedFile]
+    }
+}
