@@ -42,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/vapor/multipart-kit", exact: "4.7.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         .target(
@@ -99,6 +100,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // Browsers' uploads (multipart/form-data), parsed as they stream in.
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                // /metrics in Prometheus's text format.
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The options `heritage serve` hands to `heritage-server`: a module of their own, so

@@ -10,14 +10,24 @@ public enum HeritageServer {
     public static func router(
         store: HeritageArchive, pool: BlockingPool, jobs: JobRunner, configuration: ServerConfiguration
     ) -> Router<HeritageRequestContext> {
+        let metrics = jobs.metrics
         let router = Router(context: HeritageRequestContext.self)
         // Outermost first: every answer, errors included, carries the security headers; then
         // errors are mapped; then who is asking is found, and cross-site changes refused.
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: SameOriginMiddleware())
         router.add(middleware: AuthenticationMiddleware(store: store, pool: pool))
         router.get("/api/health") { _, _ in "ok" }
+        // Prometheus's scrape (admin: a scraper signs in with an admin's API token).
+        router.get("/metrics") { _, context in
+            _ = try context.require(.admin)
+            jobs.reportQueue()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
@@ -25,7 +35,7 @@ public enum HeritageServer {
         }
         AuthRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
         SiteRoutes(store: store, pool: pool).add(to: router)
-        UploadRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
+        UploadRoutes(store: store, pool: pool, configuration: configuration, metrics: metrics).add(to: router)
         SurveyRoutes(store: store, pool: pool).add(to: router)
         ProposalRoutes(store: store, pool: pool).add(to: router)
         JobRoutes(store: store, pool: pool, runner: jobs).add(to: router)

@@ -28,6 +28,8 @@ public struct JobView: Codable, Sendable {
 public final class JobRunner: @unchecked Sendable {
     let store: HeritageArchive
     let logger: Logger
+    /// Where jobs and the server's requests are counted.
+    public let metrics: ServerMetrics
     private let threads: NIOThreadPool
     private let lock = NSLock()
     private let concurrency: Int
@@ -38,8 +40,12 @@ public final class JobRunner: @unchecked Sendable {
     private var followers: [String: [UUID: AsyncStream<JobView>.Continuation]] = [:]
     private var stopped = false
 
-    public init(store: HeritageArchive, concurrency: Int = 1, logger: Logger = Logger(label: "heritage.jobs")) {
+    public init(
+        store: HeritageArchive, concurrency: Int = 1, metrics: ServerMetrics = ServerMetrics(),
+        logger: Logger = Logger(label: "heritage.jobs")
+    ) {
         self.store = store
+        self.metrics = metrics
         self.concurrency = max(1, concurrency)
         self.logger = logger
         threads = NIOThreadPool(numberOfThreads: self.concurrency)
@@ -76,6 +82,12 @@ public final class JobRunner: @unchecked Sendable {
         try await threads.shutdownGracefully()
     }
 
+    /// Sets the queue's gauges.
+    func reportQueue() {
+        let (queued, active) = lock.withLock { (queue.count, running.count) }
+        metrics.jobsWaiting(queued: queued, running: active)
+    }
+
     func percent(of job: Job) -> Int {
         switch job.status {
         case .succeeded: return 100
@@ -106,6 +118,12 @@ public final class JobRunner: @unchecked Sendable {
     }
 
     private func publish(_ job: Job) {
+        if job.status.isFinished {
+            let started = job.startedAt.flatMap(Timestamp.date(from:))
+            let finished = job.finishedAt.flatMap(Timestamp.date(from:))
+            let duration = zip2(started, finished).map { Duration.seconds($1.timeIntervalSince($0)) }
+            metrics.jobFinished(job.status.rawValue, duration: duration)
+        }
         let view = view(job)
         let targets = lock.withLock { Array((followers[job.id] ?? [:]).values) }
         for continuation in targets {
@@ -196,4 +214,9 @@ public final class JobRunner: @unchecked Sendable {
         ]
         return marks.first { stage.hasPrefix($0.0) }?.1 ?? 0
     }
+}
+
+private func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

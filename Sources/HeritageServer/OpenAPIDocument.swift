@@ -44,6 +44,14 @@ enum OpenAPIDocument {
                     ok: ["description": "Signed out"], okStatus: "204", errors: [403])
             ],
             "/api/me": ["get": operation("me", "The signed-in account", ok: json(reference("Account")))],
+            "/metrics": [
+                "get": operation(
+                    "metrics",
+                    "Prometheus metrics (admin; a scraper sends an admin's API token): requests and latency by route "
+                        + "pattern, uploads, comparison jobs",
+                    ok: ["description": "Prometheus text format", "content": ["text/plain": ["schema": string]]],
+                    errors: [401, 403])
+            ],
             "/api/verify": [
                 "get": operation(
                     "verify",

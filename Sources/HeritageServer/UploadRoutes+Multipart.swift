@@ -15,6 +15,7 @@ extension UploadRoutes {
         var name: String
         var file: URL
         var sha256: String
+        var size: Int64
     }
 
     struct MultipartUpload {
@@ -96,7 +97,8 @@ extension UploadRoutes {
                 case .end:
                     let disposition = try Self.disposition(headers["content-disposition"])
                     if let part = scratch, let name = fileName {
-                        upload.files.append(ReceivedPart(name: name, file: part.url, sha256: try await part.finish()))
+                        upload.files.append(
+                            ReceivedPart(name: name, file: part.url, sha256: try await part.finish(), size: part.size))
                     } else if let name = disposition.fileName {
                         // An empty file part: no body event came.
                         let checked = try Self.checkedName(name)
@@ -104,7 +106,7 @@ extension UploadRoutes {
                             folder.appending(path: "part-\(upload.files.count)" + Self.fileExtension(of: checked)),
                             pool: pool)
                         upload.files.append(
-                            ReceivedPart(name: checked, file: empty.url, sha256: try await empty.finish()))
+                            ReceivedPart(name: checked, file: empty.url, sha256: try await empty.finish(), size: 0))
                     } else if let field = disposition.name {
                         upload.fields[field] = String(decoding: fieldValue, as: UTF8.self)
                     }
@@ -194,6 +196,7 @@ extension UploadRoutes {
                 throw APIError(.unprocessableContent, message)
             }
         }
+        metrics.uploadStored(bytes: form.files.reduce(0) { $0 + $1.size }, files: form.files.count)
         var response = try UploadedFiles(files: imported).response(from: request, context: context)
         response.status = imported.contains { $0.outcome == .stored } ? .created : .ok
         return response

@@ -16,6 +16,7 @@ struct UploadRoutes {
     let store: HeritageArchive
     let pool: BlockingPool
     let configuration: ServerConfiguration
+    let metrics: ServerMetrics
 
     func add(to router: Router<HeritageRequestContext>) {
         router.post("/api/sites/{code}/assets") { request, context -> Response in
@@ -36,7 +37,7 @@ struct UploadRoutes {
             // The file's name is the server's: only a checked extension comes from the client, as
             // the readers of text formats go by it.
             let file = scratch.appending(path: "upload" + Self.fileExtension(of: name))
-            let sha256 = try await receive(request.body, into: file, limit: limit, name: name)
+            let (sha256, size) = try await receive(request.body, into: file, limit: limit, name: name)
             if let expected = request.headers[.xContentSHA256], expected.lowercased() != sha256 {
                 throw APIError(
                     .badRequest,
@@ -56,6 +57,7 @@ struct UploadRoutes {
                         error.description.replacingOccurrences(of: file.path, with: name))
                 }
             }
+            metrics.uploadStored(bytes: size, files: 1)
             var response = try imported[0].response(from: request, context: context)
             response.status = imported[0].outcome == .stored ? .created : .ok
             return response
@@ -64,8 +66,8 @@ struct UploadRoutes {
 
     /// Streams `body` into `file`, hashing it, in writes of about 4 MB made on the blocking
     /// pool while the next ones arrive (one write in flight); refuses it once it passes
-    /// `limit`. Returns its SHA-256.
-    func receive(_ body: RequestBody, into file: URL, limit: Int64, name: String) async throws -> String {
+    /// `limit`. Returns its SHA-256 and size.
+    func receive(_ body: RequestBody, into file: URL, limit: Int64, name: String) async throws -> (String, Int64) {
         let scratch = try ScratchFile(file, pool: pool)
         var received: Int64 = 0
         for try await buffer in body {
@@ -75,7 +77,7 @@ struct UploadRoutes {
             }
             try await scratch.append(buffer)
         }
-        return try await scratch.finish()
+        return (try await scratch.finish(), received)
     }
 
     static let writeSize = 4 << 20

@@ -102,6 +102,7 @@ import Testing
         Route(
             method: .get, pattern: "/api/files/{version}/thumbnail", uri: "/api/files/PHOTO/thumbnail", needs: .viewer),
         Route(method: .get, pattern: "/api/audit", uri: "/api/audit?limit=500", needs: .reviewer),
+        Route(method: .get, pattern: "/metrics", uri: "/metrics", needs: .admin),
         // Last: it ends the caller's session.
         Route(method: .post, pattern: "/api/logout", uri: "/api/logout", needs: nil, allowed: .noContent),
     ]

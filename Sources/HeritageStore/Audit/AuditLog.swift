@@ -234,6 +234,12 @@ public enum Timestamp {
         date.formatted(
             Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0) ?? .gmt))
     }
+
+    /// The moment a timestamp the archive wrote names, or nil for other text.
+    public static func date(from text: String) -> Date? {
+        try? Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0) ?? .gmt)
+            .parse(text)
+    }
 }
 
 extension Sequence where Element == UInt8 {
