@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "HeritageServer",
             dependencies: [
-                "HeritageStore", "HeritageOperations", "ScanImport",
+                "HeritageStore", "HeritageOperations", "ScanImport", "EvidenceReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -189,8 +189,9 @@ let package = Package(
         .testTarget(
             name: "HeritageServerTests",
             dependencies: [
-                "HeritageServer", "HeritageOperations", "HeritageStore", "HeritageTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "HeritageServer", "HeritageOperations", "HeritageStore", "HeritageTestSupport", "EvidenceReport",
+                "ScanImport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .testTarget(

@@ -52,6 +52,8 @@ struct ErrorMiddleware: RouterMiddleware {
         case .invalidInput, .importRejected: .badRequest
         case .notFound, .archiveMissing: .notFound
         case .conflict: .conflict
+        // The archive fails its check: what was asked cannot be made from it as it stands.
+        case .integrity: .conflict
         case .readOnly, .notPermitted: .forbidden
         default: .internalServerError
         }

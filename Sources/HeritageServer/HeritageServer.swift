@@ -40,6 +40,7 @@ public enum HeritageServer {
         ProposalRoutes(store: store, pool: pool).add(to: router)
         JobRoutes(store: store, pool: pool, runner: jobs).add(to: router)
         DownloadRoutes(store: store, pool: pool).add(to: router)
+        EvidenceRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
         AuditRoutes(store: store, pool: pool, chain: AuditChainMonitor(store: store)).add(to: router)
         return router
     }

@@ -22,7 +22,7 @@ enum OpenAPIDocument {
             ] as Object,
             "servers": [["url": "/"]],
             "security": [["session": [String]()], ["bearer": [String]()]],
-            "paths": merged([paths, reviewPaths, jobPaths, filePaths, auditPaths]),
+            "paths": merged([paths, reviewPaths, jobPaths, filePaths, auditPaths, evidencePaths]),
             "components": components,
         ]
     }
@@ -228,7 +228,7 @@ enum OpenAPIDocument {
         409: "In conflict with the archive as it stands (decided already, changed since, taken)",
         416: "The range lies outside the file", 422: "The file cannot be read (the reader's reason)",
         404: "No such record", 413: "The body is too large", 429: "Too many failed sign-ins: wait Retry-After",
-        500: "The server failed",
+        500: "The server failed", 503: "Not available on this server (its configuration)",
     ]
 
     static func operation(

@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var blockingThreads = 4
     /// Comparison jobs run at once (each uses every core).
     public var concurrentJobs = 1
+    /// The Ed25519 private key packages are signed with (`heritage key generate`); none: no packages.
+    public var signingKeyPath: String?
+    /// Source-Organization in the packages' bag-info.txt.
+    public var organization = "heritage archive"
 
     public init() {}
 }

@@ -13,6 +13,11 @@ public struct ServeOptions: ParsableArguments {
     @Option(
         name: .customLong("concurrent-jobs"), help: "Comparison jobs run at once (each uses every core).")
     public var concurrentJobs = 1
+    @Option(
+        name: .customLong("signing-key"),
+        help: "The private key packages are signed with (default: $HERITAGE_SIGNING_KEY; none: no packages).")
+    public var signingKey: String?
+    @Option(help: "Source-Organization in packages' bag-info.txt.") public var organization = "heritage archive"
 
     public init() {}
 
@@ -20,6 +25,7 @@ public struct ServeOptions: ParsableArguments {
     public var arguments: [String] {
         (archive.map { ["--archive", $0] } ?? []) + ["--host", host, "--port", "\(port)"]
             + (secureCookies ? ["--secure-cookies"] : []) + ["--session-hours", "\(sessionHours)"]
-            + ["--concurrent-jobs", "\(concurrentJobs)"]
+            + ["--concurrent-jobs", "\(concurrentJobs)"] + (signingKey.map { ["--signing-key", $0] } ?? [])
+            + ["--organization", organization]
     }
 }

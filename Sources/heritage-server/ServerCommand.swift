@@ -22,6 +22,8 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.secureCookies = options.secureCookies
         configuration.sessionLifetime = options.sessionHours * 3600
         configuration.concurrentJobs = options.concurrentJobs
+        configuration.signingKeyPath = options.signingKey ?? ProcessInfo.processInfo.environment["HERITAGE_SIGNING_KEY"]
+        configuration.organization = options.organization
         let path = options.archive ?? ProcessInfo.processInfo.environment["HERITAGE_ARCHIVE"] ?? "heritage-archive"
         let store = try HeritageArchive.open(at: URL(filePath: path))
         LoggingSystem.bootstrap { label in

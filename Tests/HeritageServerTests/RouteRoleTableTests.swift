@@ -103,6 +103,12 @@ import Testing
             method: .get, pattern: "/api/files/{version}/thumbnail", uri: "/api/files/PHOTO/thumbnail", needs: .viewer),
         Route(method: .get, pattern: "/api/audit", uri: "/api/audit?limit=500", needs: .reviewer),
         Route(method: .get, pattern: "/metrics", uri: "/metrics", needs: .admin),
+        Route(
+            method: .get, pattern: "/api/sites/{code}/report.zip", uri: "/api/sites/RES-1/report.zip", needs: .viewer),
+        // The table's server has no signing key: packages are unavailable (EvidenceTests signs one).
+        Route(
+            method: .get, pattern: "/api/sites/{code}/package.zip", uri: "/api/sites/RES-1/package.zip", needs: .viewer,
+            allowed: .serviceUnavailable),
         // Last: it ends the caller's session.
         Route(method: .post, pattern: "/api/logout", uri: "/api/logout", needs: nil, allowed: .noContent),
     ]

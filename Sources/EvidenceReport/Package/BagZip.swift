@@ -42,6 +42,12 @@ public enum BagZip {
         return temporary
     }
 
+    /// Zips `folder`'s contents under `rootName/` into `zipURL`, which appears whole or not at all.
+    public static func zip(_ folder: URL, rootName: String, to zipURL: URL) throws {
+        try EvidenceFiles.requireAbsent(zipURL)
+        try moveIntoPlace(try writePartial(folder, rootName: rootName, for: zipURL), zipURL)
+    }
+
     /// Renames a finished zip into place; never over an existing file.
     static func moveIntoPlace(_ temporary: URL, _ zipURL: URL) throws {
         guard link(temporary.path, zipURL.path) == 0 else {
