@@ -51,14 +51,14 @@ extension HeritageArchive {
         // A photo comparison of orthophotos (map units) is an aerial-imagery assessment; of
         // ordinary photographs, "other" (the vocabulary has no ground-photo term).
         let proposedActivity = finding.map { finding -> AssessmentActivity in
-            guard finding.method == "photo" else { return .scanComparison }
+            guard finding.method == .photo else { return .scanComparison }
             return finding.units == "px" ? .other : .aerialImageryAssessment
         }
         guard let activity = statement.activity ?? proposedActivity else {
             throw HeritageStoreError(.invalidInput, "an assessment needs its activity (or a finding to draft it from)")
         }
         var notes = finding.map {
-            "From finding \($0.id) (\($0.method), result versions \($0.resultVersionIDs.joined(separator: ", "))): "
+            "From finding \($0.id) (\($0.method.rawValue), result versions \($0.resultVersionIDs.joined(separator: ", "))): "
                 + $0.summary
         }
         if let stated = statement.notes { notes = notes.map { $0 + "\n" + stated } ?? stated }

@@ -101,7 +101,7 @@ import Testing
             }
             let finding = try fixture.store.finding(findingID)
             #expect(try fixture.store.auditEvents(entityID: finding.id).first?.actor == "surveyor")
-            #expect(finding.recordedBy == "surveyor" && finding.method == "m3c2")
+            #expect(finding.recordedBy == "surveyor" && finding.method == .m3c2)
             #expect(finding.regionCount == 1 && finding.lossVolume > 0 && finding.gainVolume == 0)
         }
         #expect(try fixture.store.verify().isValid)

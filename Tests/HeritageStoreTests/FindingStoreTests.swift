@@ -25,11 +25,15 @@ import Testing
         return (temp, folder, first, second)
     }
 
-    func draft(_ before: AssetVersion, _ after: AssetVersion, method: String = "m3c2", site: String = "S") -> Finding {
-        Finding(
+    func draft(_ before: AssetVersion, _ after: AssetVersion, method: FindingMethod = .m3c2, site: String = "S")
+        -> Finding
+    {
+        let isPhoto = method == .photo
+        return Finding(
             siteID: site, method: method, beforeVersionID: before.id, afterVersionID: after.id, resultVersionIDs: [],
             measuredCount: 100, significantCount: 7, noDataCount: 0, regionCount: 1, lossVolume: 0.5, gainVolume: 0,
-            lossArea: 1, maxDepth: 0.2, units: "m", summary: "seven points moved")
+            lossArea: isPhoto ? 0 : 1, changedArea: isPhoto ? 7 : nil, maxDepth: isPhoto ? 0 : 0.2,
+            units: isPhoto ? "px" : "m", summary: "seven points moved")
     }
 
     func output(_ folder: URL, _ name: String, site: String = "S") throws -> AssetImportRequest {
@@ -42,7 +46,7 @@ import Testing
     @Test func outputsAndTheirFindingAreStoredTogether() throws {
         let (temp, folder, first, second) = try archiveWithTwoVersions()
         let (finding, outcomes) = try temp.archive.recordFinding(
-            draft(first, second, method: "photo"), storing: [try output(folder, "summary.json")], actor: "ben")
+            draft(first, second, method: .photo), storing: [try output(folder, "summary.json")], actor: "ben")
         #expect(outcomes.count == 1 && finding.resultVersionIDs.count == 1)
         #expect(try temp.archive.findings(ofSite: "S").map(\.id) == [finding.id])
         #expect(try temp.archive.verify().isValid)
@@ -78,10 +82,19 @@ import Testing
         try raw.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             try db.inTransaction {
+                // (v9's column left out: v9 is forgotten too, and adds it again.)
+                let columns =
+                    "seq, id, siteId, method, beforeVersionId, afterVersionId, resultVersionIds, measuredCount, "
+                    + "significantCount, noDataCount, regionCount, lossVolume, gainVolume, lossArea, maxDepth, units, "
+                    + "summary, recordedAt, recordedBy"
                 try db.execute(
                     sql: RegistryMigrations.v4.replacingOccurrences(of: ", 'photo')", with: ")")
-                        .replacingOccurrences(of: "finding_v4", with: "finding_v3"))
-                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v4:%'")
+                        .replacingOccurrences(of: "finding_v4", with: "finding_v3")
+                        .replacingOccurrences(
+                            of: "INSERT INTO finding_v3 SELECT * FROM finding",
+                            with: "INSERT INTO finding_v3 SELECT \(columns) FROM finding"))
+                try db.execute(
+                    sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v4:%' OR identifier LIKE 'v9:%'")
                 return .commit
             }
         }
@@ -101,8 +114,8 @@ import Testing
         #expect(kept.map(\.id) == [old.id] && kept.first?.summary == old.summary)
         #expect(try reopened.verify().isValid)
         let photo = try reopened.recordFinding(
-            draft(first, second, method: "photo"), storing: [try output(folder, "mask.png")], actor: "ben")
-        #expect(photo.0.method == "photo")
+            draft(first, second, method: .photo), storing: [try output(folder, "mask.png")], actor: "ben")
+        #expect(photo.0.method == .photo)
         // The rules came back with the table.
         let check = try DatabaseQueue(path: temp.registryPath)
         #expect(throws: (any Error).self) {
@@ -138,7 +151,7 @@ import Testing
         try Data("{\"result\": 1}".utf8).write(to: output)
         let blobsBefore = relativeFiles(under: temp.folder.appending(path: "objects"))
         let draft = Finding(
-            siteID: site.id, method: "c2c", beforeVersionID: version.id, afterVersionID: version.id,
+            siteID: site.id, method: .c2c, beforeVersionID: version.id, afterVersionID: version.id,
             resultVersionIDs: [], measuredCount: 2, significantCount: 0, noDataCount: 0, regionCount: 0, lossVolume: 0,
             gainVolume: 0, lossArea: 0, maxDepth: 0, units: "m", summary: "nothing")
         let request = AssetImportRequest(

@@ -94,4 +94,46 @@ import Testing
         #expect(integrity == ["ok"])
         #expect(try temp.archive.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM site") } == 2)
     }
+
+    /// v9: a photo comparison's changed area leaves `lossArea` for a column of its own, in the
+    /// table and in how the audit trail's JSON is read, so the two still agree.
+    @Test func aPhotoFindingsChangedAreaMovesToItsOwnColumn() throws {
+        let queue = try DatabaseQueue()
+        try RegistryMigrations.migrator.migrate(queue, upTo: "v8: comparison jobs a server runs")
+        try queue.inDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            for (id, method, area) in [("f-photo", "photo", 1234.0), ("f-scan", "m3c2", 0.25)] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO finding (id, siteId, method, beforeVersionId, afterVersionId, resultVersionIds,
+                            measuredCount, significantCount, noDataCount, regionCount, lossVolume, gainVolume,
+                            lossArea, maxDepth, units, summary, recordedAt, recordedBy)
+                        VALUES (?, 's', ?, 'a', 'b', '["r"]', 10, 1, 0, 1, 0, 0, ?, 0, 'px', '', 't', 'ana')
+                        """, arguments: [id, method, area])
+            }
+        }
+        // The rows point at versions this bare table does not hold: only the finding table is tried.
+        try RegistryMigrations.migrator.disablingDeferredForeignKeyChecks().migrate(queue)
+        try queue.read { db in
+            let photo = try Finding(
+                row: try #require(try Row.fetchOne(db, sql: "SELECT * FROM finding WHERE id = 'f-photo'")))
+            #expect(photo.method == .photo && photo.changedArea == 1234 && photo.lossArea == 0)
+            let scan = try Finding(
+                row: try #require(try Row.fetchOne(db, sql: "SELECT * FROM finding WHERE id = 'f-scan'")))
+            #expect(scan.changedArea == nil && scan.lossArea == 0.25)
+        }
+        // The rules stand: findings are still never edited, and a photo finding has its area.
+        #expect(throws: DatabaseError.self) {
+            try queue.write { try $0.execute(sql: "UPDATE finding SET lossArea = 9") }
+        }
+        // An event written before v9 reads as the migrated row does.
+        let legacy =
+            #"{"afterVersionID":"b","beforeVersionID":"a","gainVolume":0,"id":"f-photo","lossArea":1234,"#
+            + #""lossVolume":0,"maxDepth":0,"measuredCount":10,"method":"photo","noDataCount":0,"regionCount":1,"#
+            + #""resultVersionIDs":["r"],"significantCount":1,"siteID":"s","summary":"","units":"px"}"#
+        let read = try JSONDecoder().decode(Finding.self, from: Data(legacy.utf8))
+        #expect(read.changedArea == 1234 && read.lossArea == 0)
+        let scanJSON = legacy.replacingOccurrences(of: #""method":"photo""#, with: #""method":"c2c""#)
+        #expect(try JSONDecoder().decode(Finding.self, from: Data(scanJSON.utf8)).lossArea == 1234)
+    }
 }

@@ -231,7 +231,7 @@ extension SiteReport {
             evidence.append("survey \(survey.id) (\(survey.method.label), \(survey.startDate))")
         }
         for finding in findings where assessment.notes?.contains(finding.id) == true {
-            evidence.append("finding \(finding.id) (\(finding.method.uppercased()))")
+            evidence.append("finding \(finding.id) (\(finding.method.rawValue.uppercased()))")
         }
         return ReportAssessment(
             id: assessment.id, date: assessment.dateText, assessor: release.released(text: assessment.assessor),
@@ -342,7 +342,7 @@ extension SiteReport {
         }
         parameters = parameters.mapValues(release.released(text:))
         return ReportComparison(
-            findingID: finding.id, method: finding.method, recordedAt: finding.recordedAt,
+            findingID: finding.id, method: finding.method.rawValue, recordedAt: finding.recordedAt,
             recordedBy: finding.recordedBy, before: label(finding.beforeVersionID),
             after: label(finding.afterVersionID),
             beforeVersionID: finding.beforeVersionID, afterVersionID: finding.afterVersionID,

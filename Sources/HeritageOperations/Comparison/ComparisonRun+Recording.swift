@@ -33,15 +33,18 @@ extension ComparisonRun {
             }
         let losses = summary.regions.filter { $0.kind == .loss }
         let gains = summary.regions.filter { $0.kind == .gain }
+        guard let method = FindingMethod(rawValue: summary.method) else {
+            throw HeritageStoreError(.invalidInput, "a comparison by the unknown method '\(summary.method)'")
+        }
+        let isPhoto = summary.photo != nil
         let finding = Finding(
-            siteID: recording.site, method: summary.method, beforeVersionID: beforeID, afterVersionID: afterID,
+            siteID: recording.site, method: method, beforeVersionID: beforeID, afterVersionID: afterID,
             resultVersionIDs: [], measuredCount: summary.coreCount - summary.noDataCount,
             significantCount: summary.significantCount, noDataCount: summary.noDataCount,
             regionCount: summary.regions.count, lossVolume: losses.reduce(0) { $0 + $1.volume },
-            gainVolume: gains.reduce(0) { $0 + $1.volume },
-            lossArea: summary.photo == nil
-                ? losses.reduce(0) { $0 + $1.area } : summary.regions.reduce(0) { $0 + $1.area },
-            maxDepth: summary.photo == nil ? summary.regions.map(\.maxDepth).max() ?? 0 : 0, units: summary.units,
+            gainVolume: gains.reduce(0) { $0 + $1.volume }, lossArea: isPhoto ? 0 : losses.reduce(0) { $0 + $1.area },
+            changedArea: isPhoto ? summary.regions.reduce(0) { $0 + $1.area } : nil,
+            maxDepth: isPhoto ? 0 : summary.regions.map(\.maxDepth).max() ?? 0, units: summary.units,
             summary: Self.account(of: summary) + ".")
         return try recording.store.recordFinding(finding, storing: requests, actor: recording.actor).0
     }

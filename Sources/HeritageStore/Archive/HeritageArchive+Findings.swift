@@ -32,7 +32,10 @@ extension HeritageArchive {
     }
 
     private static func checkNumbers(_ finding: Finding) throws {
-        guard [finding.lossVolume, finding.gainVolume, finding.lossArea, finding.maxDepth].allSatisfy(\.isFinite) else {
+        guard
+            [finding.lossVolume, finding.gainVolume, finding.lossArea, finding.maxDepth, finding.changedArea ?? 0]
+                .allSatisfy(\.isFinite)
+        else {
             throw HeritageStoreError(.invalidInput, "a finding's volumes, area and depth must be finite numbers")
         }
     }
@@ -74,14 +77,14 @@ extension HeritageArchive {
             sql: """
                 INSERT INTO finding (id, siteId, method, beforeVersionId, afterVersionId, resultVersionIds,
                     measuredCount, significantCount, noDataCount, regionCount, lossVolume, gainVolume, lossArea,
-                    maxDepth, units, summary, recordedAt, recordedBy)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    changedArea, maxDepth, units, summary, recordedAt, recordedBy)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                finding.id, finding.siteID, finding.method, finding.beforeVersionID, finding.afterVersionID,
+                finding.id, finding.siteID, finding.method.rawValue, finding.beforeVersionID, finding.afterVersionID,
                 try JSONText.encodeList(finding.resultVersionIDs), finding.measuredCount, finding.significantCount,
                 finding.noDataCount, finding.regionCount, finding.lossVolume, finding.gainVolume, finding.lossArea,
-                finding.maxDepth, finding.units, finding.summary, time, actor,
+                finding.changedArea, finding.maxDepth, finding.units, finding.summary, time, actor,
             ])
         try AuditLog.append(
             db, actor: actor, action: "finding.record", entityType: "finding", entityID: finding.id,
@@ -117,12 +120,14 @@ extension HeritageArchive {
 extension Finding {
     init(row: Row) throws {
         self.init(
-            id: row["id"], siteID: row["siteId"], method: row["method"], beforeVersionID: row["beforeVersionId"],
+            id: row["id"], siteID: row["siteId"], method: try .stored(row["method"]),
+            beforeVersionID: row["beforeVersionId"],
             afterVersionID: row["afterVersionId"],
             resultVersionIDs: try JSONText.decode([String].self, from: row["resultVersionIds"]),
             measuredCount: row["measuredCount"], significantCount: row["significantCount"],
             noDataCount: row["noDataCount"], regionCount: row["regionCount"], lossVolume: row["lossVolume"],
-            gainVolume: row["gainVolume"], lossArea: row["lossArea"], maxDepth: row["maxDepth"], units: row["units"],
+            gainVolume: row["gainVolume"], lossArea: row["lossArea"], changedArea: row["changedArea"],
+            maxDepth: row["maxDepth"], units: row["units"],
             summary: row["summary"], recordedAt: row["recordedAt"], recordedBy: row["recordedBy"])
     }
 }

@@ -35,6 +35,9 @@ enum RegistryMigrations {
         migrator.registerMigration("v8: comparison jobs a server runs") { db in
             try db.execute(sql: v8)
         }
+        migrator.registerMigration("v9: a photo comparison's changed area in a column of its own") { db in
+            try db.execute(sql: v9)
+        }
         return migrator
     }
 
@@ -478,6 +481,25 @@ enum RegistryMigrations {
             OR NEW.requestedBy IS NOT OLD.requestedBy OR NEW.siteId IS NOT OLD.siteId
         BEGIN
             SELECT RAISE(ABORT, 'a finished job never changes, nor does what it was asked');
+        END;
+        """
+
+    /// A photo comparison's changed area was kept in `lossArea`, a scan's loss: one column with
+    /// two meanings. It moves to `changedArea` (photographs only), and `lossArea` means loss
+    /// alone. Findings are never edited, so the trigger that says so stands aside for this one
+    /// move; their audit events are read the same way (``Finding/init(from:)``), so `verify` finds
+    /// row and trail in agreement. Frozen text: never edit it.
+    static let v9 = """
+        ALTER TABLE finding ADD COLUMN changedArea REAL CHECK (changedArea IS NULL OR changedArea >= 0);
+        DROP TRIGGER finding_noUpdate;
+        UPDATE finding SET changedArea = lossArea, lossArea = 0 WHERE method = 'photo';
+        CREATE TRIGGER finding_noUpdate BEFORE UPDATE ON finding BEGIN
+            SELECT RAISE(ABORT, 'findings are never edited: record a new comparison');
+        END;
+        CREATE TRIGGER finding_changedAreaOfPhotos BEFORE INSERT ON finding
+        WHEN (NEW.method = 'photo') <> (NEW.changedArea IS NOT NULL) OR (NEW.method = 'photo' AND NEW.lossArea <> 0)
+        BEGIN
+            SELECT RAISE(ABORT, 'a photo comparison has a changed area and no loss area; a scan comparison the reverse');
         END;
         """
 }
