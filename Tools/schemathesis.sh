@@ -19,7 +19,7 @@ swift build -c release --product heritage >/dev/null
 swift build -c release --product heritage-server >/dev/null
 bin=$(swift build -c release --show-bin-path)
 "$bin/heritage" demo --into "$work/demo" >/dev/null
-archive="$work/demo/archive"
+archive="$work/demo"
 printf 'schemathesis password 1\n' | "$bin/heritage" user add fuzz-admin --role admin --restricted-access \
   --password-stdin --archive "$archive" --actor setup >/dev/null
 token=$("$bin/heritage" user token fuzz-admin --label schemathesis --archive "$archive" --actor setup | tail -1)

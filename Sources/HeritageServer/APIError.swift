@@ -37,6 +37,11 @@ struct ErrorMiddleware: RouterMiddleware {
             throw APIError(Self.status(of: error.code), error.description)
         } catch let error as DecodingError {
             throw APIError(.badRequest, "the JSON body is not what this route takes: \(Self.describe(error))")
+        } catch let error as HTTPError {
+            // Hummingbird's own refusals (a body it cannot decode, a route not found): answered
+            // in this API's shape, `{"error": message}`, as every other error is.
+            throw APIError(
+                error.status, error.body ?? error.status.reasonPhrase, headers: error.headers)
         } catch let error as any HTTPResponseError {
             throw error
         } catch {

@@ -109,8 +109,14 @@ enum OpenAPIDocument {
                             "schema": ["type": "string"],
                         ] as Object,
                     ],
-                    rawBody: true, ok: json(reference("ImportedFile")), okStatus: "201",
-                    errors: [400, 401, 403, 404, 413, 422])
+                    rawBody: true,
+                    ok: json([
+                        "oneOf": [
+                            reference("ImportedFile"),
+                            object(
+                                ["files": ["type": "array", "items": reference("ImportedFile")]], required: ["files"]),
+                        ]
+                    ]), okStatus: "201", alsoOK: "200", errors: [400, 401, 403, 404, 413, 422])
             ],
             "/api/sites/{code}": [
                 "get": operation(
@@ -233,9 +239,12 @@ enum OpenAPIDocument {
 
     static func operation(
         _ id: String, _ summary: String, public isPublic: Bool = false, parameters: [Object] = [],
-        body: Object? = nil, rawBody: Bool = false, ok: Object, okStatus: String = "200", errors: [Int] = [401]
+        body: Object? = nil, rawBody: Bool = false, ok: Object, okStatus: String = "200", alsoOK: String? = nil,
+        errors: [Int] = [401]
     ) -> Object {
         var responses: Object = [okStatus: ok]
+        // A second success with the same body (an upload of bytes stored already: 200, not 201).
+        if let alsoOK { responses[alsoOK] = ok }
         for status in Set(errors + [500]).sorted() {
             responses[String(status)] = [
                 "description": errorDescriptions[status] ?? "Error",

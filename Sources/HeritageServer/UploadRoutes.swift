@@ -24,6 +24,12 @@ struct UploadRoutes {
             let site = try context.parameters.require("code")
             let query = request.uri.queryParameters
             if let boundary = try Self.formBoundary(request.headers[.contentType]) {
+                guard request.headers[.xContentSHA256] == nil else {
+                    throw APIError(
+                        .badRequest,
+                        "X-Content-SHA256 checks a raw body; a form's files are each hashed and answered with their "
+                            + "SHA-256")
+                }
                 return try await receiveForm(
                     request, boundary: boundary, site: site, query: query, account: account, context: context)
             }

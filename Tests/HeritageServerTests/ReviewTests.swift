@@ -81,6 +81,15 @@ import Testing
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("date"))
             }
+            // Not JSON at all: Hummingbird's refusal, in this API's shape.
+            try await client.execute(
+                uri: "/api/sites/PUB-1/assessments", method: .post, headers: headers(surveyor),
+                body: ByteBuffer(string: "[null, null")
+            ) { response in
+                #expect(response.status == .badRequest)
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(body?["error"] is String, "\(String(buffer: response.body))")
+            }
             try await client.execute(
                 uri: "/api/sites/PUB-1/assessments", method: .post, headers: headers(surveyor),
                 body: ByteBuffer(string: #"{"overallCondition": "splendid", "certainty": "high", "date": "2026"}"#)
