@@ -85,9 +85,7 @@ struct EvidenceRoutes {
             actor: account.name, software: HeritageRelease.software)
     }
 
-    static func scratchFolder() -> URL {
-        FileManager.default.temporaryDirectory.appending(path: "heritage-evidence-\(UUID().uuidString)")
-    }
+    static func scratchFolder() -> URL { ScratchSpace.folder("evidence") }
 
     /// A site code as part of a file name: letters, digits, - and _ only.
     static func safe(_ code: String) -> String {

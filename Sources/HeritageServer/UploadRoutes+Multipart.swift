@@ -179,7 +179,7 @@ extension UploadRoutes {
         _ request: Request, boundary: String, site: String, query: Parameters, account: Account,
         context: HeritageRequestContext
     ) async throws -> Response {
-        let scratch = FileManager.default.temporaryDirectory.appending(path: "heritage-upload-\(UUID().uuidString)")
+        let scratch = ScratchSpace.folder("upload")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let form = try await receiveForm(
             request.body, boundary: boundary, into: scratch, limit: configuration.maximumUploadBytes)

@@ -38,7 +38,7 @@ struct UploadRoutes {
             if let length = request.headers[.contentLength].flatMap(Int64.init), length > limit {
                 throw APIError(.contentTooLarge, "\(name) is \(length) bytes; this server takes up to \(limit)")
             }
-            let scratch = FileManager.default.temporaryDirectory.appending(path: "heritage-upload-\(UUID().uuidString)")
+            let scratch = ScratchSpace.folder("upload")
             defer { try? FileManager.default.removeItem(at: scratch) }
             // The file's name is the server's: only a checked extension comes from the client, as
             // the readers of text formats go by it.

@@ -14,7 +14,7 @@ import ZIPFoundation
     static func scratchFolders() -> Set<String> {
         Set(
             ((try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? [])
-                .filter { $0.hasPrefix("heritage-evidence-") })
+                .filter { $0.hasPrefix(".heritage-evidence.partial-") })
     }
 
     @Test func aReportAndASignedPackageComeAsZipsAndLeaveNothingBehind() async throws {

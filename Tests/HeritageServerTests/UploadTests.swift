@@ -34,7 +34,7 @@ import Testing
     static func scratchFolders() -> Set<String> {
         Set(
             ((try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? [])
-                .filter { $0.hasPrefix("heritage-upload-") })
+                .filter { $0.hasPrefix(".heritage-upload.partial-") })
     }
 
     @Test func aSurveyorUploadsAScanThroughTheSameReaders() async throws {
@@ -125,7 +125,7 @@ import Testing
                 "/api/sites/PUB-1/assets?filename=broken.ply", Data("ply\nformat ascii 1.0\nelement".utf8),
                 cookie: surveyor)
             #expect(broken.0 == .unprocessableContent, "\(broken)")
-            #expect(broken.1.contains("broken.ply") && !broken.1.contains("heritage-upload-"))
+            #expect(broken.1.contains("broken.ply") && !broken.1.contains(".heritage-upload"))
             let large = try await upload(
                 "/api/sites/PUB-1/assets?filename=big.ply", Data(repeating: 65, count: 201), cookie: surveyor)
             #expect(large.0 == .contentTooLarge)
@@ -207,5 +207,26 @@ import Testing
         let assets = try fixture.store.assets(ofSite: "PUB-1")
         #expect(assets.map(\.asset.title).sorted() == ["arch.obj", "east wall.ply"])
         #expect(Self.scratchFolders() == before)
+    }
+}
+
+@Suite struct ScratchSpaceTests {
+    @Test func aKilledServersScratchIsRemovedAndARunningOnesKept() throws {
+        let temporary = FileManager.default.temporaryDirectory
+        // A process that has ended: its id names no one now.
+        let ended = Process()
+        ended.executableURL = URL(filePath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let abandoned = temporary.appending(path: ".heritage-upload.partial-\(ended.processIdentifier)-dead0001")
+        let live = temporary.appending(path: ".heritage-upload.partial-\(getpid())-live0001")
+        for folder in [abandoned, live] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        defer { try? FileManager.default.removeItem(at: live) }
+        let removed = ScratchSpace.removeAbandoned()
+        #expect(removed.contains(abandoned.lastPathComponent))
+        #expect(!FileManager.default.fileExists(atPath: abandoned.path))
+        #expect(FileManager.default.fileExists(atPath: live.path))
     }
 }
