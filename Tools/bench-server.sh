@@ -19,7 +19,7 @@ swift build -c release --product heritage-server >/dev/null
 BIN=$(swift build -c release --show-bin-path)
 rm -rf "$WORK"; mkdir -p "$WORK"
 echo "== $SITES sites, $(nproc) cores, $(date -u +%FT%TZ)"
-"$BIN/store-bench" --sites "$SITES" --keep-archive "$WORK/archive" >/dev/null 2>&1
+"$BIN/store-bench" --sites "$SITES" --keep-archive "$WORK/archive" | tail -3
 printf 'bench password 1\n' | "$BIN/heritage" user add bench --role viewer --password-stdin \
   --archive "$WORK/archive" --actor setup >/dev/null
 TOKEN=$("$BIN/heritage" user token bench --archive "$WORK/archive" --actor setup | tail -1)
@@ -28,7 +28,8 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 0.1; done
-rss() { awk '/VmRSS/ {print $2 " KB"}' "/proc/$SERVER/status"; }
+# Resident memory, and how much of it is the registry's pages mapped from disk (reclaimable).
+rss() { awk '/VmRSS|RssAnon|RssFile/ {printf "%s %s KB  ", $1, $2} END {print ""}' "/proc/$SERVER/status"; }
 echo "server resident at start: $(rss)"
 
 cat >"$WORK/near.lua" <<LUA
@@ -49,6 +50,7 @@ end
 LUA
 cat >"$WORK/login.lua" <<'LUA'
 wrk.method = "POST"
+wrk.path = "/api/login"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"username": "bench", "password": "bench password 1"}'
 LUA
