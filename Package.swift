@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/vapor/multipart-kit", exact: "4.7.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         .target(
@@ -102,6 +103,8 @@ let package = Package(
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 // /metrics in Prometheus's text format.
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // Graceful shutdown reaches the long answers (job events) so they end.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The options `heritage serve` hands to `heritage-server`: a module of their own, so

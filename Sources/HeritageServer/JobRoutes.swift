@@ -3,6 +3,7 @@ import HeritageOperations
 import HeritageStore
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// Comparisons as jobs: `POST /api/sites/{code}/comparisons` checks the request at once (the
 /// versions, the options) and answers 202 with a queued job; the job runs in the background,
@@ -56,10 +57,16 @@ struct JobRoutes {
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
-                    for await view in views {
-                        let data = String(decoding: try encoder.encode(view), as: UTF8.self)
-                        let event = view.job.status.isFinished ? view.job.status.rawValue : "progress"
-                        try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(data)\n\n"))
+                    // A stopping server ends the stream rather than wait for a job that may not
+                    // finish before it stops.
+                    try await withGracefulShutdownHandler {
+                        for await view in views {
+                            let data = String(decoding: try encoder.encode(view), as: UTF8.self)
+                            let event = view.job.status.isFinished ? view.job.status.rawValue : "progress"
+                            try await writer.write(ByteBuffer(string: "event: \(event)\ndata: \(data)\n\n"))
+                        }
+                    } onGracefulShutdown: {
+                        runner.endFollowing()
                     }
                     try await writer.finish(nil)
                 })
@@ -72,6 +79,8 @@ struct JobRoutes {
                 return try store.cancelJob(id, actor: account.name)
             }
             runner.requestCancel(job.id)
+            // A queued job ended here: its followers hear of it now (a running one's, when it stops).
+            if job.status.isFinished { runner.publish(job) }
             return runner.view(job)
         }
         router.post("/api/jobs/{id}/rerun") { request, context -> Response in

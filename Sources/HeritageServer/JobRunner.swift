@@ -117,7 +117,15 @@ public final class JobRunner: @unchecked Sendable {
         return stream
     }
 
-    private func publish(_ job: Job) {
+    /// Ends every stream of events (the server is stopping): its followers see the stream end
+    /// and can follow the job again once the server is back.
+    func endFollowing() {
+        let all = lock.withLock { followers.values.flatMap(\.values) }
+        for continuation in all { continuation.finish() }
+    }
+
+    /// Sends the job as it now stands to its followers (and, when it has ended, ends their streams).
+    func publish(_ job: Job) {
         if job.status.isFinished {
             let started = job.startedAt.flatMap(Timestamp.date(from:))
             let finished = job.finishedAt.flatMap(Timestamp.date(from:))

@@ -168,4 +168,25 @@ import Testing
         }
         #expect(try fixture.store.findings(ofSite: "PUB-1").count == 2)
     }
+
+    /// Someone following a job that waits in the queue hears of its cancellation: the stream
+    /// ends, it does not wait for a job that will never run.
+    @Test(.timeLimit(.minutes(1))) func aFollowerOfAQueuedJobHearsItIsCancelled() async throws {
+        let fixture = try ServerFixture()
+        let asset = try wall(fixture)
+        // Stored but never handed to the runner: it waits in the queue.
+        let job = try fixture.store.addJob(site: "PUB-1", request: String(buffer: body(asset)), actor: "surveyor")
+        try await fixture.application().test(.router) { client in
+            let surveyor = try await client.signIn("surveyor")
+            async let events = client.execute(
+                uri: "/api/jobs/\(job.id)/events", method: .get, headers: headers(surveyor)
+            ) { String(buffer: $0.body) }
+            try await Task.sleep(for: .milliseconds(300))
+            try await client.execute(uri: "/api/jobs/\(job.id)/cancel", method: .post, headers: headers(surveyor)) {
+                #expect($0.status == .ok)
+            }
+            let text = try await events
+            #expect(text.contains("event: cancelled"), "\(text)")
+        }
+    }
 }
