@@ -26,6 +26,9 @@ import urllib.parse
 parser = argparse.ArgumentParser()
 parser.add_argument("--clients", type=int, default=50)
 parser.add_argument("--minutes", type=float, default=10)
+parser.add_argument(
+    "--reads-only", action="store_true",
+    help="only reads: the archive does not grow, so memory that grows is the server's own")
 args = parser.parse_args()
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -102,7 +105,7 @@ def work_as(number):
     rng = random.Random(number)
     uploads = 0
     while time.time() < stop_at:
-        choice = rng.random()
+        choice = rng.random() * (0.55 if args.reads_only else 1)
         site = rng.choice(sites)
         if choice < 0.25:
             lat, lon = rng.uniform(25, 45), rng.uniform(25, 55)
