@@ -21,25 +21,12 @@ struct EvidenceRoutes {
             let account = try context.require(.viewer)
             let code = try context.parameters.require("code")
             let options = reportOptions(request, account: account, includeRestricted: context.mayReadRestricted)
-            let scratch = Self.scratchFolder()
-            do {
-                let (zip, name) = try await pool.run { () throws -> (URL, String) in
-                    let site = try store.requireSite(code)
-                    let name = "report-\(Self.safe(site.code))"
-                    let written = try ReportWriter.write(
-                        site: site.id, from: store, options: options, to: scratch.appending(path: name))
-                    let zip = scratch.appending(path: name + ".zip")
-                    try BagZip.zip(written.folder, rootName: name, to: zip)
-                    return (zip, name + ".zip")
-                }
-                return try send(zip, name: name, removing: scratch)
-            } catch let error as EvidenceError {
-                // The archive fails its check, or a position would have been released: refused.
-                try? FileManager.default.removeItem(at: scratch)
-                throw APIError(.conflict, error.description)
-            } catch {
-                try? FileManager.default.removeItem(at: scratch)
-                throw error
+            return try await makeAndSend("report", site: code) { site, scratch, name in
+                let written = try ReportWriter.write(
+                    site: site.id, from: store, options: options, to: scratch.appending(path: name))
+                let zip = scratch.appending(path: name + ".zip")
+                try BagZip.zip(written.folder, rootName: name, to: zip)
+                return zip
             }
         }
         router.get("/api/sites/{code}/package.zip") { request, context -> Response in
@@ -51,29 +38,41 @@ struct EvidenceRoutes {
                     "this server has no signing key for packages: start it with --signing-key (heritage key generate)")
             }
             let options = reportOptions(request, account: account, includeRestricted: context.mayReadRestricted)
-            let scratch = Self.scratchFolder()
-            do {
-                let (zip, name) = try await pool.run { () throws -> (URL, String) in
-                    let site = try store.requireSite(code)
-                    let key = try SigningKey.load(from: URL(filePath: keyPath))
-                    let name = "package-\(Self.safe(site.code))"
-                    let written = try BagWriter.write(
-                        site: site.id, from: store,
-                        options: PackageOptions(
-                            report: options, organization: configuration.organization, signingKey: key, zip: true),
-                        to: scratch.appending(path: name))
-                    guard let zip = written.zip else { throw APIError(.internalServerError, "no zip was written") }
-                    return (zip, name + ".zip")
-                }
-                return try send(zip, name: name, removing: scratch)
-            } catch let error as EvidenceError {
-                // The archive fails its check, or a position would have been released: refused.
-                try? FileManager.default.removeItem(at: scratch)
-                throw APIError(.conflict, error.description)
-            } catch {
-                try? FileManager.default.removeItem(at: scratch)
-                throw error
+            let organization = configuration.organization
+            return try await makeAndSend("package", site: code) { site, scratch, name in
+                let key = try SigningKey.load(from: URL(filePath: keyPath))
+                let written = try BagWriter.write(
+                    site: site.id, from: store,
+                    options: PackageOptions(report: options, organization: organization, signingKey: key, zip: true),
+                    to: scratch.appending(path: name))
+                guard let zip = written.zip else { throw APIError(.internalServerError, "no zip was written") }
+                return zip
             }
+        }
+    }
+
+    /// Makes a zip (`make`: the site, the scratch folder, the name to write under; returns the
+    /// zip) on the blocking pool in a scratch folder of its own, and sends it as KIND-CODE.zip.
+    /// The folder goes once the zip is sent, or at once if making it fails; a refusal of the
+    /// evidence (the archive fails its check, a position would be released) is a 409.
+    private func makeAndSend(
+        _ kind: String, site code: String,
+        make: @escaping @Sendable (Site, URL, String) throws -> URL
+    ) async throws -> Response {
+        let scratch = Self.scratchFolder()
+        do {
+            let (zip, name) = try await pool.run { () throws -> (URL, String) in
+                let site = try store.requireSite(code)
+                let name = "\(kind)-\(Self.safe(site.code))"
+                return (try make(site, scratch, name), name + ".zip")
+            }
+            return try send(zip, name: name, removing: scratch)
+        } catch let error as EvidenceError {
+            try? FileManager.default.removeItem(at: scratch)
+            throw APIError(.conflict, error.description)
+        } catch {
+            try? FileManager.default.removeItem(at: scratch)
+            throw error
         }
     }
 
