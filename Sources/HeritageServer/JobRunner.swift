@@ -36,7 +36,6 @@ public final class JobRunner: @unchecked Sendable {
     private var queue: [String] = []
     private var running: Set<String> = []
     private var cancelled: Set<String> = []
-    private var percents: [String: Int] = [:]
     private var followers: [String: [UUID: AsyncStream<JobView>.Continuation]] = [:]
     private var stopped = false
 
@@ -92,7 +91,7 @@ public final class JobRunner: @unchecked Sendable {
         switch job.status {
         case .succeeded: return 100
         case .queued: return 0
-        default: return lock.withLock { percents[job.id] } ?? Self.percent(ofStage: job.stage)
+        default: return Self.percent(ofStage: job.stage)
         }
     }
 
@@ -153,7 +152,6 @@ public final class JobRunner: @unchecked Sendable {
             lock.withLock {
                 running.remove(next)
                 cancelled.remove(next)
-                percents.removeValue(forKey: next)
             }
             startNext()
         }
@@ -201,8 +199,6 @@ public final class JobRunner: @unchecked Sendable {
     }
 
     private func reached(_ stage: String, job id: String) {
-        let percent = Self.percent(ofStage: stage)
-        lock.withLock { percents[id] = max(percents[id] ?? 0, percent) }
         do {
             try store.recordJobStage(id, stage: stage)
             publish(try store.job(id))
@@ -211,13 +207,15 @@ public final class JobRunner: @unchecked Sendable {
         }
     }
 
-    /// How far a comparison is when a stage starts, by the stages' typical shares of its time.
+    /// How far a comparison is when a stage starts, by the stages' typical shares of its time;
+    /// the marks rise in the order the stages run, so the job's stored stage is all it takes.
     static func percent(ofStage stage: String?) -> Int {
         guard let stage else { return 0 }
         let marks: [(String, Int)] = [
             ("reading inputs", 2), ("orienting normals", 15), ("indexing the before epoch", 25), ("aligning", 35),
-            ("indexing the after epoch", 45), ("indexing the core points", 50), ("indexing the before mesh", 50),
-            ("M3C2", 55), ("C2C", 55), ("C2M", 55), ("comparing the photographs", 30), ("grouping", 85),
+            ("indexing the after epoch", 45), ("indexing the before mesh", 50), ("M3C2", 55),
+            ("indexing the core points", 60), ("C2C", 55), ("C2M", 55), ("comparing the photographs", 30),
+            ("grouping", 85),
             ("putting", 88), ("writing outputs", 90), ("recording the finding", 97),
         ]
         return marks.first { stage.hasPrefix($0.0) }?.1 ?? 0

@@ -37,23 +37,17 @@ extension HeritageArchive {
     public func jobs(status: Job.Status? = nil, site: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [Job]
     {
         try read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let status {
-                conditions.append("status = ?")
-                _ = arguments.append(contentsOf: [status.rawValue])
-            }
+            var filter = SQLFilter()
+            filter.add("status = ?", status?.rawValue)
             if let site {
                 guard let found = try Site.fetch(db, reference: site) else {
                     throw HeritageStoreError(.notFound, "no site with code or id '\(site)'")
                 }
-                conditions.append("siteId = ?")
-                _ = arguments.append(contentsOf: [found.id])
+                filter.add("siteId = ?", found.id)
             }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            _ = arguments.append(contentsOf: [max(0, min(limit, 1000)), max(0, offset)])
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM job \(filter) ORDER BY seq DESC LIMIT ? OFFSET ?", arguments: arguments
+                db, sql: "SELECT * FROM job \(filter.clause) ORDER BY seq DESC LIMIT ? OFFSET ?",
+                arguments: filter.arguments(then: [max(0, min(limit, 1000)), max(0, offset)])
             ).map(Job.init(row:))
         }
     }

@@ -182,26 +182,14 @@ extension HeritageArchive {
         offset: Int = 0
     ) throws -> [Proposal] {
         try read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let status {
-                conditions.append("status = ?")
-                _ = arguments.append(contentsOf: [status.rawValue])
-            }
-            if let site {
-                // A site being proposed is not in the registry yet: its id is matched as given.
-                let id = try Site.fetch(db, reference: site)?.id ?? site
-                conditions.append("siteId = ?")
-                _ = arguments.append(contentsOf: [id])
-            }
-            if let proposedBy {
-                conditions.append("proposedBy = ? COLLATE NOCASE")
-                _ = arguments.append(contentsOf: [proposedBy])
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            _ = arguments.append(contentsOf: [max(0, min(limit, 1000)), max(0, offset)])
+            var filter = SQLFilter()
+            filter.add("status = ?", status?.rawValue)
+            // A site being proposed is not in the registry yet: its id is matched as given.
+            filter.add("siteId = ?", try site.map { try Site.fetch(db, reference: $0)?.id ?? $0 })
+            filter.add("proposedBy = ? COLLATE NOCASE", proposedBy)
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM proposal \(filter) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments
+                db, sql: "SELECT * FROM proposal \(filter.clause) ORDER BY seq LIMIT ? OFFSET ?",
+                arguments: filter.arguments(then: [max(0, min(limit, 1000)), max(0, offset)])
             ).map(Proposal.init(row:))
         }
     }

@@ -43,53 +43,34 @@ extension HeritageArchive {
     /// A page of the audit log, newest first.
     public func auditEvents(_ filter: AuditFilter) throws -> [AuditEvent] {
         try read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
+            var selection = SQLFilter()
             if let id = filter.entityID {
                 // Through the entity index when the row is found: the type and the row's seq.
                 let types =
                     filter.entityType.map { [$0] } ?? ["site"] + Self.siteOwnedTables + ["assetVersion", "account"]
-                var located: [(String, Int64)] = []
+                var located: [(any DatabaseValueConvertible)?] = []
                 for type in types where Self.auditedTables.contains(type) {
                     if let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM \(type) WHERE id = ?", arguments: [id]) {
-                        located.append((type, seq))
+                        located += [type, seq]
                     }
                 }
-                if located.isEmpty {
-                    conditions.append("entityId = ?")
-                    _ = arguments.append(contentsOf: [id])
-                } else {
-                    conditions.append(
-                        "(" + located.map { _ in "(entityType = ? AND entitySeq = ?)" }.joined(separator: " OR ")
-                            + ") AND entityId = ?")
-                    for (type, seq) in located { _ = arguments.append(contentsOf: [type, seq]) }
-                    _ = arguments.append(contentsOf: [id])
-                }
-            } else if let type = filter.entityType {
-                conditions.append("entityType = ?")
-                _ = arguments.append(contentsOf: [type])
+                let rows = Array(repeating: "(entityType = ? AND entitySeq = ?)", count: located.count / 2)
+                selection.add(
+                    located.isEmpty ? "entityId = ?" : "(" + rows.joined(separator: " OR ") + ") AND entityId = ?",
+                    located + [id])
+            } else {
+                selection.add("entityType = ?", filter.entityType)
             }
-            if let actor = filter.actor {
-                conditions.append("actor = ? COLLATE NOCASE")
-                _ = arguments.append(contentsOf: [actor])
+            selection.add("actor = ? COLLATE NOCASE", filter.actor)
+            if let action = filter.action, action.hasSuffix(".") {
+                selection.add("action >= ? AND action < ?", action, action + "\u{10FFFF}")
+            } else {
+                selection.add("action = ?", filter.action)
             }
-            if let action = filter.action {
-                if action.hasSuffix(".") {
-                    conditions.append("action >= ? AND action < ?")
-                    _ = arguments.append(contentsOf: [action, action + "\u{10FFFF}"])
-                } else {
-                    conditions.append("action = ?")
-                    _ = arguments.append(contentsOf: [action])
-                }
-            }
-            if let before = filter.before {
-                conditions.append("sequence < ?")
-                _ = arguments.append(contentsOf: [before])
-            }
-            let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            _ = arguments.append(contentsOf: [max(1, min(filter.limit, 1000))])
+            selection.add("sequence < ?", filter.before)
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM auditEvent \(filterSQL) ORDER BY sequence DESC LIMIT ?", arguments: arguments
+                db, sql: "SELECT * FROM auditEvent \(selection.clause) ORDER BY sequence DESC LIMIT ?",
+                arguments: selection.arguments(then: [max(1, min(filter.limit, 1000))])
             ).map(AuditLog.event(from:))
         }
     }
