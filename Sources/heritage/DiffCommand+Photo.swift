@@ -47,7 +47,7 @@ extension DiffCommand {
             lines.append(
                 "  region \(region.id)\(String(repeating: " ", count: max(1, 6 - String(region.id).count)))"
                     + "\(region.pointCount) pixels, area \(number(region.area)) \(u)², colour difference mean "
-                    + "\(number(region.meanDepth)) max \(number(region.maxDepth)), at "
+                    + "\(number(region.colourDifference?.mean ?? 0)) max \(number(region.colourDifference?.max ?? 0)), at "
                     + region.centroid.map { String(format: "%.2f", $0) }.joined(separator: ", "))
         }
         if summary.regions.count > 10 { lines.append("  … \(summary.regions.count - 10) more regions in summary.json") }

@@ -39,7 +39,8 @@ struct DiffCommand: ParsableCommand {
             triangleCount, assetVersion}, parameters, registration {rms, rmsBefore, iterations,
             transform, overlap, …}, coreCount, significantCount, noDataCount, distance {median,
             mean, p95 (of |d|), measured, significant, noData}, regions[] {id, kind, pointCount,
-            area, volume, meanDepth, maxDepth, centroid, lower, upper}, caveats; with --site also
+            area, volume, meanDepth, maxDepth, centroid, lower, upper} (a photo region has
+            colourDifference {mean, max} in place of volume and depths), caveats; with --site also
             finding.
 
             Examples:

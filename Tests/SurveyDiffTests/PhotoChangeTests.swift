@@ -130,6 +130,44 @@ import Testing
         #expect(result.changedPixels == 20 * 30, "\(result.changedPixels)")
     }
 
+    /// A photo region is written with its colour difference, never as a depth or a volume; a
+    /// summary written before schema v9 (colour difference in meanDepth and maxDepth) still
+    /// reads, as a colour difference.
+    @Test func photoRegionsWriteAColourDifferenceNotADepth() throws {
+        let flat = DecodedImage(
+            width: 40, height: 40, channels: 3, pixels: [UInt8](repeating: 120, count: 40 * 40 * 3))
+        var changed = flat
+        for row in 10..<30 {
+            for column in 5..<35 {
+                changed.pixels.replaceSubrange(
+                    (row * 40 + column) * 3..<(row * 40 + column) * 3 + 3, with: [250, 240, 230])
+            }
+        }
+        var parameters = PhotoChange.Parameters()
+        parameters.minimumPixels = 10
+        let region = try #require(
+            PhotoChange.compare(before: flat, after: changed, parameters: parameters).regions.first)
+        let difference = try #require(region.colourDifference)
+        #expect(difference.mean > 100 && difference.max >= difference.mean)
+        let written = try #require(
+            JSONSerialization.jsonObject(with: JSONEncoder().encode(region)) as? [String: Any])
+        #expect(written["meanDepth"] == nil && written["maxDepth"] == nil && written["volume"] == nil)
+        #expect((written["colourDifference"] as? [String: Double])?["mean"] == difference.mean)
+        #expect(try JSONDecoder().decode(DamageRegion.self, from: JSONEncoder().encode(region)) == region)
+
+        let legacy =
+            #"{"id":1,"kind":"change","pointCount":600,"area":600,"volume":0,"meanDepth":70.5,"#
+            + #""maxDepth":93.5,"centroid":[19.5,19.5],"lower":[5,10],"upper":[34,29]}"#
+        let read = try JSONDecoder().decode(DamageRegion.self, from: Data(legacy.utf8))
+        #expect(read.colourDifference == .init(mean: 70.5, max: 93.5))
+        #expect(read.meanDepth == 0 && read.maxDepth == 0 && read.volume == 0)
+        let loss =
+            #"{"id":1,"kind":"loss","pointCount":6,"area":2,"volume":0.5,"meanDepth":0.2,"#
+            + #""maxDepth":0.3,"centroid":[0,0,0],"lower":[0,0,0],"upper":[1,1,1]}"#
+        let geometric = try JSONDecoder().decode(DamageRegion.self, from: Data(loss.utf8))
+        #expect(geometric.colourDifference == nil && geometric.maxDepth == 0.3 && geometric.volume == 0.5)
+    }
+
     @Test func imagesOfDifferentSizesNeedWorldFiles() throws {
         let small = DecodedImage(width: 4, height: 4, channels: 3, pixels: [UInt8](repeating: 90, count: 48))
         let large = DecodedImage(width: 5, height: 4, channels: 3, pixels: [UInt8](repeating: 90, count: 60))

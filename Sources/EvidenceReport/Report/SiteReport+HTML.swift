@@ -322,7 +322,7 @@ extension SiteReport {
                     comparison.regions.map { region in
                         [
                             .text("\(region.id)"), .text("\(region.pointCount)"), .number(region.area),
-                            .number(region.meanDepth), .number(region.maxDepth),
+                            .number(region.colourDifference?.mean ?? 0), .number(region.colourDifference?.max ?? 0),
                             .text(region.centroid.map { String(format: "%.2f", $0) }.joined(separator: ", ")),
                         ]
                     })

@@ -70,9 +70,10 @@ enum PixelRegions {
             let count = Double(component.pixels.count)
             regions.append(
                 DamageRegion(
-                    id: id, kind: .change, pointCount: component.pixels.count, area: component.area, volume: 0,
-                    meanDepth: sum / count, maxDepth: largest, centroid: [centre.x / count, centre.y / count],
-                    lower: [lower.x, lower.y], upper: [upper.x, upper.y]))
+                    id: id, pixelCount: component.pixels.count, area: component.area,
+                    colourDifference: .init(mean: sum / count, max: largest),
+                    centroid: [centre.x / count, centre.y / count], lower: [lower.x, lower.y],
+                    upper: [upper.x, upper.y]))
         }
         return Grouping(labels: labels, regions: regions)
     }

@@ -7,22 +7,123 @@ public enum ChangeKind: String, Sendable, Codable {
     case change
 }
 
-/// Significant change grouped into one connected patch of the surface.
-public struct DamageRegion: Sendable, Codable, Equatable {
+/// Significant change grouped into one connected patch of the surface, or of a photograph.
+///
+/// A region of a geometric comparison (loss or gain) is measured in depth and volume; a region
+/// of a photo comparison (``ChangeKind/change``) in colour difference, and has no depth or
+/// volume. Each kind writes its own fields to summary.json: a photo region's colour difference
+/// is never written as a depth.
+public struct DamageRegion: Sendable, Equatable {
     /// 1 for the largest volume, then 2, … (the `region` scalar field of the output cloud).
     public var id: Int
     public var kind: ChangeKind
+    /// Core points, or pixels for a photo region.
     public var pointCount: Int
     /// Surface area the region's core points stand for (square units).
     public var area: Double
-    /// Sum over the core points of |distance| × the area each stands for (cubic units).
+    /// Sum over the core points of |distance| × the area each stands for (cubic units); 0 for
+    /// a photo region, and not written.
     public var volume: Double
-    /// Mean and largest |distance| (positive for loss and for gain).
+    /// Mean and largest |distance| (positive for loss and for gain); 0 for a photo region, and
+    /// not written.
     public var meanDepth: Double
     public var maxDepth: Double
+    /// A photo region's mean and largest colour difference (0-255); nil for loss and gain.
+    public var colourDifference: ColourDifference?
     public var centroid: [Double]
     public var lower: [Double]
     public var upper: [Double]
+
+    public struct ColourDifference: Sendable, Equatable, Codable {
+        public var mean: Double
+        public var max: Double
+        public init(mean: Double, max: Double) {
+            self.mean = mean
+            self.max = max
+        }
+    }
+
+    /// A region of a geometric comparison.
+    public init(
+        id: Int, kind: ChangeKind, pointCount: Int, area: Double, volume: Double, meanDepth: Double, maxDepth: Double,
+        centroid: [Double], lower: [Double], upper: [Double]
+    ) {
+        self.id = id
+        self.kind = kind
+        self.pointCount = pointCount
+        self.area = area
+        self.volume = volume
+        self.meanDepth = meanDepth
+        self.maxDepth = maxDepth
+        self.centroid = centroid
+        self.lower = lower
+        self.upper = upper
+    }
+
+    /// A region of a photo comparison: pixels, area and colour difference.
+    public init(
+        id: Int, pixelCount: Int, area: Double, colourDifference: ColourDifference, centroid: [Double],
+        lower: [Double], upper: [Double]
+    ) {
+        self.init(
+            id: id, kind: .change, pointCount: pixelCount, area: area, volume: 0, meanDepth: 0, maxDepth: 0,
+            centroid: centroid, lower: lower, upper: upper)
+        self.colourDifference = colourDifference
+    }
+}
+
+extension DamageRegion: Codable {
+    enum CodingKeys: String, CodingKey {
+        case id, kind, pointCount, area, volume, meanDepth, maxDepth, colourDifference, centroid, lower, upper
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try values.decode(ChangeKind.self, forKey: .kind)
+        let id = try values.decode(Int.self, forKey: .id)
+        let count = try values.decode(Int.self, forKey: .pointCount)
+        let area = try values.decode(Double.self, forKey: .area)
+        let centroid = try values.decode([Double].self, forKey: .centroid)
+        let lower = try values.decode([Double].self, forKey: .lower)
+        let upper = try values.decode([Double].self, forKey: .upper)
+        if kind == .change {
+            // Summaries written before schema v9 kept a photo region's colour difference in the
+            // depth fields.
+            let difference =
+                try values.decodeIfPresent(ColourDifference.self, forKey: .colourDifference)
+                ?? ColourDifference(
+                    mean: try values.decode(Double.self, forKey: .meanDepth),
+                    max: try values.decode(Double.self, forKey: .maxDepth))
+            self.init(
+                id: id, pixelCount: count, area: area, colourDifference: difference, centroid: centroid, lower: lower,
+                upper: upper)
+        } else {
+            self.init(
+                id: id, kind: kind, pointCount: count, area: area,
+                volume: try values.decode(Double.self, forKey: .volume),
+                meanDepth: try values.decode(Double.self, forKey: .meanDepth),
+                maxDepth: try values.decode(Double.self, forKey: .maxDepth), centroid: centroid, lower: lower,
+                upper: upper)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var values = encoder.container(keyedBy: CodingKeys.self)
+        try values.encode(id, forKey: .id)
+        try values.encode(kind, forKey: .kind)
+        try values.encode(pointCount, forKey: .pointCount)
+        try values.encode(area, forKey: .area)
+        if let colourDifference {
+            try values.encode(colourDifference, forKey: .colourDifference)
+        } else {
+            try values.encode(volume, forKey: .volume)
+            try values.encode(meanDepth, forKey: .meanDepth)
+            try values.encode(maxDepth, forKey: .maxDepth)
+        }
+        try values.encode(centroid, forKey: .centroid)
+        try values.encode(lower, forKey: .lower)
+        try values.encode(upper, forKey: .upper)
+    }
 }
 
 public struct RegionParameters: Sendable {
