@@ -88,7 +88,25 @@ enum OpenAPIDocument {
                     ok: json(object(["survey": ["type": "object"]], required: ["survey"])), okStatus: "201",
                     errors: [400, 401, 403, 404, 413])
             ],
+            "/api/sites/{code}/findings": [
+                "get": operation(
+                    "siteFindings", "A page of the site's findings, oldest first",
+                    parameters: [
+                        pathParameter("code", "The site's code or id"),
+                        query("limit", "At most this many (default 100, at most 1,000)", type: "integer"),
+                        query("offset", "Skip this many", type: "integer"),
+                    ],
+                    ok: json(itemPage("findings")), errors: [400, 401, 404])
+            ],
             "/api/sites/{code}/assets": [
+                "get": operation(
+                    "siteAssets", "A page of the site's assets with their versions, oldest first",
+                    parameters: [
+                        pathParameter("code", "The site's code or id"),
+                        query("limit", "At most this many (default 100, at most 1,000)", type: "integer"),
+                        query("offset", "Skip this many", type: "integer"),
+                    ],
+                    ok: json(itemPage("assets")), errors: [400, 401, 404]),
                 "post": operation(
                     "upload",
                     "Upload a scan or photograph as the raw body, or several from a browser's form (surveyor): "
@@ -116,11 +134,13 @@ enum OpenAPIDocument {
                             object(
                                 ["files": ["type": "array", "items": reference("ImportedFile")]], required: ["files"]),
                         ]
-                    ]), okStatus: "201", alsoOK: "200", errors: [400, 401, 403, 404, 413, 422])
+                    ]), okStatus: "201", alsoOK: "200", errors: [400, 401, 403, 404, 413, 422]),
             ],
             "/api/sites/{code}": [
                 "get": operation(
-                    "site", "One site with its condition timeline, surveys, assets and findings",
+                    "site",
+                    "One site with its condition timeline, surveys, and its first 100 assets and findings "
+                        + "(assetCount and findingCount say how many; the rest are paged at /assets and /findings)",
                     parameters: [pathParameter("code", "The site's code or id")], ok: json(reference("SitePage")),
                     errors: [401, 404])
             ],
@@ -201,7 +221,12 @@ enum OpenAPIDocument {
                         "surveys": ["type": "array", "items": ["type": "object"]],
                         "assets": ["type": "array", "items": ["type": "object"]],
                         "findings": ["type": "array", "items": ["type": "object"]],
-                    ], required: ["site", "generalised", "timeline", "surveys", "assets", "findings"]),
+                        "assetCount": integer, "findingCount": integer,
+                    ],
+                    required: [
+                        "site", "generalised", "timeline", "surveys", "assets", "findings", "assetCount",
+                        "findingCount",
+                    ]),
             ].merging(reviewSchemas.merging(jobSchemas) { first, _ in first }) { first, _ in first } as Object,
         ]
     }
@@ -213,6 +238,15 @@ enum OpenAPIDocument {
 
     static func object(_ properties: Object, required: [String]) -> Object {
         ["type": "object", "properties": properties, "required": required]
+    }
+
+    /// A page of a site's assets or findings, the items under `name`.
+    static func itemPage(_ name: String) -> Object {
+        object(
+            [
+                "site": string, name: ["type": "array", "items": ["type": "object"]], "total": integer,
+                "limit": integer, "offset": integer,
+            ], required: ["site", name, "total", "limit", "offset"])
     }
 
     static func reference(_ name: String) -> Object { ["$ref": "#/components/schemas/\(name)"] }

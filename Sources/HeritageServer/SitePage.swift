@@ -3,9 +3,10 @@ import HeritageOperations
 import HeritageStore
 import Hummingbird
 
-/// One site as the API shows it: its record, condition timeline, surveys, assets and
-/// findings, each released for the caller (``SiteRelease``), then encoded and searched once
-/// more for any exact position before it is sent.
+/// One site as the API shows it: its record, condition timeline, surveys, and the first page
+/// of its assets and findings (the rest are paged by ``SiteItemPage``), each released for the
+/// caller (``SiteRelease``), then encoded and searched once more for any exact position before
+/// it is sent.
 struct SitePage: Encodable {
     struct AssetEntry: Encodable {
         var asset: Asset
@@ -17,36 +18,107 @@ struct SitePage: Encodable {
         var withheld: Bool
     }
 
+    /// How many assets and findings a site page lists; the rest are at
+    /// `/api/sites/{code}/assets` and `/findings`, so a site with thousands of uploads costs a
+    /// page, not the whole of them, each time it is read.
+    static let firstPageSize = 100
+
     var site: Site
     /// The position shown is the centre of the site's 0.1° cell, not the site's own.
     var generalised: Bool
     var timeline: [TimelineEntry]
     var surveys: [Survey]
+    /// The oldest ``firstPageSize`` assets; `assetCount` says how many there are.
     var assets: [AssetEntry]
+    var assetCount: Int
+    /// The oldest ``firstPageSize`` findings; `findingCount` says how many there are.
     var findings: [Finding]
+    var findingCount: Int
 
     /// The page as the bytes to send (stable JSON), searched before they are.
     static func build(_ code: String, from store: HeritageArchive, includeRestricted: Bool) throws -> Data {
         let site = try store.requireSite(code)
-        let assets = try store.assets(ofSite: site.id)
-        let release = try store.release(ofSite: site.id, includeRestricted: includeRestricted, assets: assets)
+        let release = try store.release(ofSite: site.id, includeRestricted: includeRestricted)
+        let assets = try store.assets(ofSite: site.id, limit: firstPageSize, offset: 0)
+        let findings = try store.findings(ofSite: site.id, limit: firstPageSize, offset: 0)
         let page = SitePage(
             site: release.releasedSite, generalised: release.generalise,
             timeline: try store.conditionHistory(ofSite: site.id).map {
                 TimelineEntry(assessment: release.released($0.assessment), supersededBy: $0.supersededBy)
             },
             surveys: try store.surveys(ofSite: site.id).map(release.released),
-            assets: assets.map { entry in
-                AssetEntry(
-                    asset: release.released(entry.asset),
-                    versions: entry.versions.map {
-                        VersionEntry(version: release.released($0), withheld: release.withholds($0))
-                    })
-            },
-            findings: try store.findings(ofSite: site.id).map(release.released))
-        let text = try jsonText(page)
-        // The last line of defence: the bytes to be sent hold no known position.
-        if release.generalise, release.search.reveals(text) {
+            assets: assets.assets.map { release.entry($0) }, assetCount: assets.total,
+            findings: findings.findings.map(release.released), findingCount: findings.total)
+        return try release.checkedBytes(page, of: site)
+    }
+}
+
+/// A further page of a site's assets or findings: `GET /api/sites/{code}/assets` and
+/// `/findings?limit=N&offset=K`, oldest first, released as the site page releases them.
+struct SiteItemPage<Item: Encodable>: Encodable {
+    var site: String
+    /// What the items are called in the JSON: "assets" or "findings".
+    var name: String
+    var items: [Item]
+    var total: Int
+    var limit: Int
+    var offset: Int
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(site, forKey: Key("site"))
+        try container.encode(items, forKey: Key(name))
+        try container.encode(total, forKey: Key("total"))
+        try container.encode(limit, forKey: Key("limit"))
+        try container.encode(offset, forKey: Key("offset"))
+    }
+
+    static func assets(
+        _ code: String, limit: Int, offset: Int, from store: HeritageArchive, includeRestricted: Bool
+    ) throws -> Data {
+        let site = try store.requireSite(code)
+        let release = try store.release(ofSite: site.id, includeRestricted: includeRestricted)
+        let found = try store.assets(ofSite: site.id, limit: limit, offset: offset)
+        let page = SiteItemPage<SitePage.AssetEntry>(
+            site: site.code, name: "assets", items: found.assets.map { release.entry($0) }, total: found.total,
+            limit: limit, offset: offset)
+        return try release.checkedBytes(page, of: site)
+    }
+
+    static func findings(
+        _ code: String, limit: Int, offset: Int, from store: HeritageArchive, includeRestricted: Bool
+    ) throws -> Data {
+        let site = try store.requireSite(code)
+        let release = try store.release(ofSite: site.id, includeRestricted: includeRestricted)
+        let found = try store.findings(ofSite: site.id, limit: limit, offset: offset)
+        let page = SiteItemPage<Finding>(
+            site: site.code, name: "findings", items: found.findings.map(release.released), total: found.total,
+            limit: limit, offset: offset)
+        return try release.checkedBytes(page, of: site)
+    }
+}
+
+extension SiteRelease {
+    /// An asset and its versions as released, each version marked when it is withheld.
+    func entry(_ found: (asset: Asset, versions: [AssetVersion])) -> SitePage.AssetEntry {
+        SitePage.AssetEntry(
+            asset: released(found.asset),
+            versions: found.versions.map { SitePage.VersionEntry(version: released($0), withheld: withholds($0)) })
+    }
+
+    /// `value` as the bytes to send (stable JSON), after the last line of defence: without
+    /// clearance, the bytes hold no known position of the site.
+    func checkedBytes(_ value: some Encodable, of site: Site) throws -> Data {
+        let text = try jsonText(value)
+        if generalise, search.reveals(text) {
             throw APIError(.internalServerError, "the page of \(site.code) could not be released without its position")
         }
         return Data(text.utf8)

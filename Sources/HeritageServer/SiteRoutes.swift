@@ -39,10 +39,44 @@ struct SiteRoutes {
             let page = try await pool.run {
                 try SitePage.build(code, from: store, includeRestricted: includeRestricted)
             }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: page)))
+            return Self.json(page)
         }
+        router.get("/api/sites/{code}/assets") { request, context in
+            _ = try context.require(.viewer)
+            let code = try context.parameters.require("code")
+            let (limit, offset) = try Self.paging(request.uri.queryParameters)
+            let includeRestricted = context.mayReadRestricted
+            return Self.json(
+                try await pool.run {
+                    try SiteItemPage<SitePage.AssetEntry>.assets(
+                        code, limit: limit, offset: offset, from: store, includeRestricted: includeRestricted)
+                })
+        }
+        router.get("/api/sites/{code}/findings") { request, context in
+            _ = try context.require(.viewer)
+            let code = try context.parameters.require("code")
+            let (limit, offset) = try Self.paging(request.uri.queryParameters)
+            let includeRestricted = context.mayReadRestricted
+            return Self.json(
+                try await pool.run {
+                    try SiteItemPage<Finding>.findings(
+                        code, limit: limit, offset: offset, from: store, includeRestricted: includeRestricted)
+                })
+        }
+    }
+
+    /// `limit` (default 100, at most 1,000) and `offset` of a site's assets or findings.
+    static func paging(_ query: Parameters) throws -> (limit: Int, offset: Int) {
+        (
+            try query.number("limit", default: SitePage.firstPageSize, in: 1...1_000),
+            try query.number("offset", default: 0, in: 0...Int(Int32.max))
+        )
+    }
+
+    static func json(_ bytes: Data) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// `q` (full text), `near=LAT,LON` with `radiusKm` (default 10), `bbox=S,W,N,E`, or none

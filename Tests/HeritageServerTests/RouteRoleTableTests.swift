@@ -51,6 +51,10 @@ import Testing
         Route(method: .get, pattern: "/api/sites", uri: "/api/sites?near=34.24,37.23&radiusKm=30", needs: .viewer),
         Route(method: .get, pattern: "/api/sites.geojson", uri: "/api/sites.geojson", needs: .viewer),
         Route(method: .get, pattern: "/api/sites/{code}", uri: "/api/sites/RES-1", needs: .viewer),
+        Route(method: .get, pattern: "/api/sites/{code}/assets", uri: "/api/sites/RES-1/assets", needs: .viewer),
+        Route(
+            method: .get, pattern: "/api/sites/{code}/findings", uri: "/api/sites/RES-1/findings?limit=5",
+            needs: .viewer),
         Route(
             method: .post, pattern: "/api/sites/{code}/surveys", uri: "/api/sites/RES-1/surveys",
             body: #"{"startDate": "2026-05-14", "method": "photogrammetry"}"#, needs: .surveyor, allowed: .created),

@@ -322,6 +322,46 @@ extension TestClientProtocol {
         }
     }
 
+    /// A site page lists its first 100 assets and says how many there are; the rest come a page
+    /// at a time, oldest first, released as the page is (the site is restricted).
+    @Test func aSitesAssetsArePaged() async throws {
+        let fixture = try ServerFixture()
+        var files: [FileImportRequest.File] = []
+        for index in 0..<105 {
+            let file = fixture.folder.appending(path: "stone-\(index).obj")
+            try Data("v 0 0 \(index)\nv 1 0 0\nv 0 1 0\nf 1 2 3\n".utf8).write(to: file)
+            files.append(.init(path: file.path))
+        }
+        _ = try fixture.store.importFiles(FileImportRequest(site: "RES-1", files: files), actor: "surveyor")
+        try await fixture.application().test(.router) { client in
+            let cookie = try await client.signIn("viewer")
+            try await client.execute(uri: "/api/sites/RES-1", method: .get, headers: [.cookie: cookie]) { response in
+                let page = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect((page?["assets"] as? [Any])?.count == 100)
+                #expect(page?["assetCount"] as? Int == 106)
+                #expect(page?["findingCount"] as? Int == 0)
+            }
+            try await client.execute(
+                uri: "/api/sites/RES-1/assets?offset=100&limit=50", method: .get, headers: [.cookie: cookie]
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(!String(buffer: response.body).contains(ServerFixture.secretLatitude))
+                let page = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let titles = (page?["assets"] as? [[String: Any]])?.compactMap {
+                    ($0["asset"] as? [String: Any])?["title"] as? String
+                }
+                #expect(titles == (99..<105).map { "stone-\($0).obj" })
+                #expect(page?["total"] as? Int == 106 && page?["offset"] as? Int == 100)
+            }
+            try await client.execute(
+                uri: "/api/sites/RES-1/assets?limit=0", method: .get, headers: [.cookie: cookie]
+            ) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/api/sites/NOPE/findings", method: .get, headers: [.cookie: cookie]) {
+                #expect($0.status == .notFound)
+            }
+        }
+    }
+
     @Test func accountsMadeByTheProductUseBcryptCost12AndAreAudited() throws {
         let fixture = try ServerFixture()
         try fixture.store.createAccount(

@@ -266,6 +266,29 @@ extension HeritageArchive {
         }
     }
 
+    /// A page of a site's assets, oldest first, each with all its versions, and how many
+    /// assets the site has: what a site page lists without holding thousands of them.
+    public func assets(
+        ofSite reference: String, limit: Int, offset: Int
+    ) throws -> (total: Int, assets: [(asset: Asset, versions: [AssetVersion])]) {
+        try read { db in
+            guard let site = try Site.fetch(db, reference: reference) else {
+                throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
+            }
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset WHERE siteId = ?", arguments: [site.id])
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM asset WHERE siteId = ? ORDER BY seq LIMIT ? OFFSET ?",
+                arguments: [site.id, max(0, limit), max(0, offset)])
+            return (
+                total ?? 0,
+                try rows.map { row in
+                    let asset = try Asset(row: row)
+                    return (asset, try Self.versions(db, of: asset.id))
+                }
+            )
+        }
+    }
+
     /// An asset (id or unambiguous prefix) and all its versions, oldest first.
     public func asset(_ reference: String) throws -> (asset: Asset, versions: [AssetVersion]) {
         try read { db in

@@ -105,6 +105,24 @@ extension HeritageArchive {
         }
     }
 
+    /// A page of the findings recorded on a site, oldest first, and how many it has.
+    public func findings(ofSite reference: String, limit: Int, offset: Int) throws -> (total: Int, findings: [Finding])
+    {
+        try read { db in
+            guard let site = try Site.fetch(db, reference: reference) else {
+                throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
+            }
+            let total = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM finding WHERE siteId = ?", arguments: [site.id])
+            let findings = try Row.fetchAll(
+                db, sql: "SELECT * FROM finding WHERE siteId = ? ORDER BY seq LIMIT ? OFFSET ?",
+                arguments: [site.id, max(0, limit), max(0, offset)]
+            )
+            .map(Finding.init(row:))
+            return (total ?? 0, findings)
+        }
+    }
+
     /// The finding with this id (or an unambiguous prefix of at least 4 characters).
     public func finding(_ reference: String) throws -> Finding {
         try read { db in
