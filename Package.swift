@@ -49,6 +49,7 @@ let package = Package(
         .target(
             name: "HeritageStore",
             dependencies: [
+                "CFileWriteback",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -63,6 +64,9 @@ let package = Package(
         .target(name: "ScanImport", dependencies: ["CImageCodecs"]),
         // One allocator setting (glibc's mmap threshold) that C exposes and Swift cannot name.
         .target(name: "CProcessMemory"),
+        // sync_file_range, which glibc declares only under _GNU_SOURCE: an upload's bytes start
+        // for the disk as they arrive.
+        .target(name: "CFileWriteback"),
         // Alignment, comparison and damage regions. Takes geometry in, returns values; never
         // touches the store.
         .target(name: "SurveyDiff", dependencies: ["ScanImport", "CProcessMemory"]),

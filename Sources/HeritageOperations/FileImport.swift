@@ -10,10 +10,17 @@ public struct FileImportRequest: Sendable {
         public var method: SurveyMethod?
         /// The name to record and to report, when it is not the path's (an upload's own name).
         public var name: String?
+        /// The file is this finished incoming file of the archive (an upload): stored by moving it.
+        public var incoming: IncomingFile?
         public init(path: String, method: SurveyMethod? = nil, name: String? = nil) {
             self.path = path
             self.method = method
             self.name = name
+        }
+        /// An upload received into the archive's own temporary folder.
+        public init(incoming: IncomingFile, name: String) {
+            self.init(path: incoming.url.path, name: name)
+            self.incoming = incoming
         }
     }
 
@@ -150,6 +157,7 @@ extension FileImportRequest {
             title: title, kind: kind, format: summary.format.rawValue, summaryJSON: try jsonText(summary),
             capture: capture, relatedFiles: related, warnings: summary.warnings, importerVersion: scanImportVersion)
         request.recordedName = file.name
+        request.incoming = file.incoming
         return request
     }
 }

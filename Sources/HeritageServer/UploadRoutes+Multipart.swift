@@ -13,14 +13,16 @@ import ScanImport
 extension UploadRoutes {
     struct ReceivedPart {
         var name: String
-        var file: URL
-        var sha256: String
+        var file: IncomingFile
         var size: Int64
     }
 
-    struct MultipartUpload {
+    /// A form as received. Its files are the archive's incoming files: the caller discards
+    /// ``started`` whatever happens (those stored are gone by then).
+    final class MultipartUpload {
         var files: [ReceivedPart] = []
         var fields: [String: String] = [:]
+        var started: [IncomingFile] = []
     }
 
     /// The boundary of a `multipart/form-data` content type, or nil for any other type.
@@ -37,10 +39,9 @@ extension UploadRoutes {
         throw APIError(.badRequest, "a multipart/form-data body needs its boundary (1-70 characters)")
     }
 
-    /// Streams a multipart body's files into `folder`, refusing the body once it passes `limit`.
-    func receiveForm(_ body: RequestBody, boundary: String, into folder: URL, limit: Int64) async throws
-        -> MultipartUpload
-    {
+    /// Streams a multipart body's files into incoming files of the archive (listed in
+    /// `upload` as each starts), refusing the body once it passes `limit`.
+    func receiveForm(_ body: RequestBody, boundary: String, into upload: MultipartUpload, limit: Int64) async throws {
         enum Event {
             case header(String, String)
             case body(ByteBuffer)
@@ -52,7 +53,11 @@ extension UploadRoutes {
         parser.onBody = { events.append(.body($0)) }
         parser.onPartComplete = { events.append(.end) }
 
-        var upload = MultipartUpload()
+        func startFile(_ name: String) throws -> ScratchFile {
+            let incoming = try store.incomingFile(extension: Self.fileExtension(of: name))
+            upload.started.append(incoming)
+            return ScratchFile(incoming, pool: pool)
+        }
         var headers: [String: String] = [:]
         var scratch: ScratchFile?
         var fileName: String?
@@ -79,9 +84,7 @@ extension UploadRoutes {
                         if let name = disposition.fileName {
                             let checked = try Self.checkedName(name)
                             fileName = checked
-                            scratch = try ScratchFile(
-                                folder.appending(path: "part-\(upload.files.count)" + Self.fileExtension(of: checked)),
-                                pool: pool)
+                            scratch = try startFile(checked)
                         } else {
                             fileName = nil
                         }
@@ -97,16 +100,14 @@ extension UploadRoutes {
                 case .end:
                     let disposition = try Self.disposition(headers["content-disposition"])
                     if let part = scratch, let name = fileName {
-                        upload.files.append(
-                            ReceivedPart(name: name, file: part.url, sha256: try await part.finish(), size: part.size))
+                        _ = try await part.finish()
+                        upload.files.append(ReceivedPart(name: name, file: part.incoming, size: part.size))
                     } else if let name = disposition.fileName {
                         // An empty file part: no body event came.
                         let checked = try Self.checkedName(name)
-                        let empty = try ScratchFile(
-                            folder.appending(path: "part-\(upload.files.count)" + Self.fileExtension(of: checked)),
-                            pool: pool)
-                        upload.files.append(
-                            ReceivedPart(name: checked, file: empty.url, sha256: try await empty.finish(), size: 0))
+                        let empty = try startFile(checked)
+                        _ = try await empty.finish()
+                        upload.files.append(ReceivedPart(name: checked, file: empty.incoming, size: 0))
                     } else if let field = disposition.name {
                         upload.fields[field] = String(decoding: fieldValue, as: UTF8.self)
                     }
@@ -122,7 +123,6 @@ extension UploadRoutes {
         guard !upload.files.isEmpty else {
             throw APIError(.badRequest, "the form holds no file (a part with a filename in its Content-Disposition)")
         }
-        return upload
     }
 
     /// The `name` and `filename` of a part's Content-Disposition (RFC 7578; `filename*` too).
@@ -179,20 +179,20 @@ extension UploadRoutes {
         _ request: Request, boundary: String, site: String, query: Parameters, account: Account,
         context: HeritageRequestContext
     ) async throws -> Response {
-        let scratch = ScratchSpace.folder("upload")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let form = try await receiveForm(
-            request.body, boundary: boundary, into: scratch, limit: configuration.maximumUploadBytes)
+        let form = MultipartUpload()
+        defer { for file in form.started { file.discard() } }
+        try await receiveForm(request.body, boundary: boundary, into: form, limit: configuration.maximumUploadBytes)
         let upload = FileImportRequest(
-            site: site, files: form.files.map { .init(path: $0.file.path, name: $0.name) },
+            site: site, files: form.files.map { .init(incoming: $0.file, name: $0.name) },
             survey: form.fields["survey"].flatMap { $0.isEmpty ? nil : $0 } ?? query.get("survey"),
             asset: form.fields["asset"].flatMap { $0.isEmpty ? nil : $0 } ?? query.get("asset"))
+        let names = form.files.map { (path: $0.file.url.path, name: $0.name) }
         let imported = try await pool.run { () throws -> [ImportedFile] in
             do {
                 return try store.importFiles(upload, actor: account.name)
             } catch let error as ScanImportError {
                 var message = error.description
-                for part in form.files { message = message.replacingOccurrences(of: part.file.path, with: part.name) }
+                for part in names { message = message.replacingOccurrences(of: part.path, with: part.name) }
                 throw APIError(.unprocessableContent, message)
             }
         }

@@ -38,12 +38,14 @@ struct UploadRoutes {
             if let length = request.headers[.contentLength].flatMap(Int64.init), length > limit {
                 throw APIError(.contentTooLarge, "\(name) is \(length) bytes; this server takes up to \(limit)")
             }
-            let scratch = ScratchSpace.folder("upload")
-            defer { try? FileManager.default.removeItem(at: scratch) }
-            // The file's name is the server's: only a checked extension comes from the client, as
-            // the readers of text formats go by it.
-            let file = scratch.appending(path: "upload" + Self.fileExtension(of: name))
-            let (sha256, size) = try await receive(request.body, into: file, limit: limit, name: name)
+            // The body is written straight into the archive's temporary folder, so storing it
+            // is a rename. The file's name is the store's: only a checked extension comes from
+            // the client, as the readers of text formats go by it.
+            let scratch = try ScratchFile(
+                try store.incomingFile(extension: Self.fileExtension(of: name)), pool: pool)
+            defer { scratch.incoming.discard() }
+            let file = scratch.url
+            let (sha256, size) = try await receive(request.body, into: scratch, limit: limit, name: name)
             if let expected = request.headers[.xContentSHA256], expected.lowercased() != sha256 {
                 throw APIError(
                     .badRequest,
@@ -51,7 +53,7 @@ struct UploadRoutes {
                         + "nothing was stored")
             }
             let upload = FileImportRequest(
-                site: site, files: [.init(path: file.path, name: name)], survey: query.get("survey"),
+                site: site, files: [.init(incoming: scratch.incoming, name: name)], survey: query.get("survey"),
                 asset: query.get("asset"))
             let imported = try await pool.run { () throws -> [ImportedFile] in
                 do {
@@ -70,11 +72,11 @@ struct UploadRoutes {
         }
     }
 
-    /// Streams `body` into `file`, hashing it, in writes of about 4 MB made on the blocking
-    /// pool while the next ones arrive (one write in flight); refuses it once it passes
-    /// `limit`. Returns its SHA-256 and size.
-    func receive(_ body: RequestBody, into file: URL, limit: Int64, name: String) async throws -> (String, Int64) {
-        let scratch = try ScratchFile(file, pool: pool)
+    /// Streams `body` into `scratch` (hashed and written on the blocking pool while the next
+    /// bytes arrive); refuses it once it passes `limit`. Returns its SHA-256 and size.
+    func receive(_ body: RequestBody, into scratch: ScratchFile, limit: Int64, name: String) async throws -> (
+        String, Int64
+    ) {
         var received: Int64 = 0
         for try await buffer in body {
             received += Int64(buffer.readableBytes)
@@ -116,39 +118,26 @@ extension HTTPField.Name {
 
 extension ImportedFile: ResponseEncodable {}
 
-/// A scratch file an upload streams into while it is hashed: the bytes gather into writes of
-/// about 4 MB, made on the blocking pool while the next ones arrive (one write in flight).
+/// An upload's bytes on their way into an ``IncomingFile``: they gather into writes of about
+/// 4 MB, each hashed and written on the blocking pool while the next ones arrive (one write in
+/// flight), so the event loop only copies.
 final class ScratchFile {
-    let url: URL
-    private let handle: FileHandle
+    let incoming: IncomingFile
+    var url: URL { incoming.url }
     private let pool: BlockingPool
-    private var hasher = SHA256()
     private var pending = Data()
     private var writing: Task<Void, any Error>?
     private(set) var size: Int64 = 0
 
-    init(_ url: URL, pool: BlockingPool) throws {
-        self.url = url
+    init(_ incoming: IncomingFile, pool: BlockingPool) {
+        self.incoming = incoming
         self.pool = pool
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw APIError(.internalServerError, "the server cannot write its scratch file")
-        }
-        handle = try FileHandle(forWritingTo: url)
         pending.reserveCapacity(UploadRoutes.writeSize)
-    }
-
-    deinit {
-        writing?.cancel()
-        try? handle.close()
     }
 
     func append(_ buffer: ByteBuffer) async throws {
         size += Int64(buffer.readableBytes)
-        buffer.withUnsafeReadableBytes { bytes in
-            hasher.update(bufferPointer: bytes)
-            pending.append(contentsOf: bytes)
-        }
+        pending.append(contentsOf: buffer.readableBytesView)
         if pending.count >= UploadRoutes.writeSize {
             try await flush()
         }
@@ -156,18 +145,17 @@ final class ScratchFile {
 
     private func flush() async throws {
         try await writing?.value
-        let (chunk, handle) = (pending, handle)
-        writing = Task { [pool] in try await pool.run { try handle.write(contentsOf: chunk) } }
+        let (chunk, incoming) = (pending, incoming)
+        writing = Task { [pool] in try await pool.run { try chunk.withUnsafeBytes { try incoming.write($0) } } }
         pending = Data()
         pending.reserveCapacity(UploadRoutes.writeSize)
     }
 
-    /// Writes what is left, syncs the file, and returns its SHA-256.
+    /// Writes what is left, flushes the file to disk, and returns its SHA-256.
     func finish() async throws -> String {
         try await flush()
         try await writing?.value
-        let handle = handle
-        try await pool.run { try handle.synchronize() }
-        return hasher.finalize().hexString
+        let incoming = incoming
+        return try await pool.run { try incoming.finish() }
     }
 }

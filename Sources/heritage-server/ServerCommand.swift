@@ -33,7 +33,9 @@ struct ServerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "heritage.serve")
         let pool = BlockingPool(threads: configuration.blockingThreads)
-        for name in ScratchSpace.removeAbandoned() { logger.info("removed \(name), left by a server that was stopped") }
+        for name in ScratchSpace.removeAbandoned() + store.removeAbandonedIncomingFiles() {
+            logger.info("removed \(name), left by a server that was stopped")
+        }
         let jobs = JobRunner(store: store, concurrency: configuration.concurrentJobs, logger: logger)
         try jobs.recover()
         let (host, port) = (options.host, options.port)

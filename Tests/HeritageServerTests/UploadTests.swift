@@ -37,6 +37,12 @@ import Testing
                 .filter { $0.hasPrefix(".heritage-upload.partial-") })
     }
 
+    /// Files in the archive's own temporary folder, where an upload's body is written.
+    static func incomingFiles(_ fixture: ServerFixture) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(
+            atPath: fixture.folder.appending(path: "archive/objects/tmp").path)) ?? []
+    }
+
     @Test func aSurveyorUploadsAScanThroughTheSameReaders() async throws {
         let fixture = try ServerFixture()
         let before = Self.scratchFolders()
@@ -89,6 +95,7 @@ import Testing
             #expect(event.actor == "surveyor")
         }
         #expect(Self.scratchFolders().subtracting(before).isEmpty)
+        #expect(Self.incomingFiles(fixture).isEmpty)
     }
 
     @Test func badUploadsAreRefusedAndLeaveNothing() async throws {
@@ -125,7 +132,7 @@ import Testing
                 "/api/sites/PUB-1/assets?filename=broken.ply", Data("ply\nformat ascii 1.0\nelement".utf8),
                 cookie: surveyor)
             #expect(broken.0 == .unprocessableContent, "\(broken)")
-            #expect(broken.1.contains("broken.ply") && !broken.1.contains(".heritage-upload"))
+            #expect(broken.1.contains("broken.ply") && !broken.1.contains("incoming-"))
             let large = try await upload(
                 "/api/sites/PUB-1/assets?filename=big.ply", Data(repeating: 65, count: 201), cookie: surveyor)
             #expect(large.0 == .contentTooLarge)
@@ -135,6 +142,7 @@ import Testing
         #expect(try fixture.store.auditEvents().count == events)
         #expect(try fixture.store.assets(ofSite: "PUB-1").isEmpty)
         #expect(Self.scratchFolders().subtracting(before).isEmpty)
+        #expect(Self.incomingFiles(fixture).isEmpty)
         #expect(try fixture.store.verify().orphans.isEmpty)
     }
 
@@ -207,10 +215,29 @@ import Testing
         let assets = try fixture.store.assets(ofSite: "PUB-1")
         #expect(assets.map(\.asset.title).sorted() == ["arch.obj", "east wall.ply"])
         #expect(Self.scratchFolders() == before)
+        #expect(Self.incomingFiles(fixture).isEmpty)
     }
 }
 
 @Suite struct ScratchSpaceTests {
+    /// An upload's incoming file left by a server that was killed is removed at the next
+    /// start; a running server's is kept.
+    @Test func aKilledServersIncomingFileIsRemovedAndARunningOnesKept() throws {
+        let fixture = try ServerFixture()
+        let ended = Process()
+        ended.executableURL = URL(filePath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let folder = fixture.folder.appending(path: "archive/objects/tmp")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let abandoned = "incoming-\(ended.processIdentifier)-0badc0de.ply"
+        try Data("ply".utf8).write(to: folder.appending(path: abandoned))
+        let live = try fixture.store.incomingFile(extension: ".ply")
+        defer { live.discard() }
+        #expect(fixture.store.removeAbandonedIncomingFiles() == [abandoned])
+        #expect(UploadTests.incomingFiles(fixture) == [live.url.lastPathComponent])
+    }
+
     @Test func aKilledServersScratchIsRemovedAndARunningOnesKept() throws {
         let temporary = FileManager.default.temporaryDirectory
         // A process that has ended: its id names no one now.

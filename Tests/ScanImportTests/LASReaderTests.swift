@@ -36,6 +36,32 @@ struct LASReaderTests {
         #expect(document.warnings.isEmpty)
     }
 
+    /// `inspect` and `import` summarise a LAS file in one pass that keeps no point: its bounds,
+    /// counts, properties and warnings are those of reading every point, on every LAS file in
+    /// ../shared/data (point formats 0-3 and 7, LAS 1.0-1.4, no points at all).
+    @Test func theStreamingSummaryIsTheFullReadsSummary() throws {
+        var files = [
+            "lidar/autzen-bmx/autzen-bmx-2010.las", "lidar/autzen-bmx/autzen-bmx-2023.las",
+        ]
+        let folder = SharedData.path("pointclouds/laz")
+        files += try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".las") }.sorted()
+            .map { "pointclouds/laz/\($0)" }
+        #expect(files.count >= 10)
+        for file in files {
+            let path = SharedData.path(file)
+            let summary = try ScanInspector.inspect(path: path)
+            let mapped = try MappedFile(path: path)
+            let document = try mapped.withBytes { bytes throws(ScanImportError) in
+                try LASReader.read(bytes, file: path)
+            }
+            #expect(summary.bounds == document.geometry.bounds, "\(file)")
+            #expect(summary.vertexCount == document.pointCount, "\(file)")
+            #expect(summary.warnings == document.warnings, "\(file)")
+            #expect(summary.properties.contains("gps_time") == (document.gpsTime != nil), "\(file)")
+            #expect(summary.properties.contains("red") == (document.rgb16 != nil), "\(file)")
+        }
+    }
+
     @Test func laterEpochReadsToo() throws {
         let mapped = try MappedFile(path: SharedData.path("lidar/autzen-bmx/autzen-bmx-2023.las"))
         let document = try mapped.withBytes { bytes throws(ScanImportError) in

@@ -27,6 +27,9 @@ public struct AssetImportRequest: Sendable {
     /// For a file received in a bag: where it came from.
     public var provenance: Provenance?
     public var importerVersion: String
+    /// `file` is this incoming file, finished: it is moved into the object store rather than
+    /// copied (``HeritageArchive/incomingFile(extension:)``).
+    public var incoming: IncomingFile?
 
     public init(
         file: URL, site: String, survey: String? = nil, asset: String? = nil, title: String? = nil, kind: AssetKind,
@@ -152,9 +155,12 @@ extension HeritageArchive {
             let total =
                 (try? FileManager.default.attributesOfItem(atPath: request.file.path)[.size] as? NSNumber)?
                 .int64Value ?? 0
-            let (sha256, size, isNew) = try blobs.store(contentsOf: request.file) { copied in
-                progress?(request.file, copied, total)
-            }
+            let (sha256, size, isNew) =
+                if let incoming = request.incoming, incoming.url == request.file {
+                    try blobs.adopt(incoming)
+                } else {
+                    try blobs.store(contentsOf: request.file) { copied in progress?(request.file, copied, total) }
+                }
             if isNew { created.append(sha256) }
             var related: [RelatedFile] = []
             for file in request.relatedFiles {
@@ -264,6 +270,20 @@ extension HeritageArchive {
                     return (asset, try Self.versions(db, of: asset.id))
                 }
         }
+    }
+
+    /// A new file in the archive's temporary folder for bytes that arrive in pieces (an
+    /// upload), hashed as they are written; pass it as the request's `incoming` to store it
+    /// without a second copy. `fileExtension` (".ply") is kept, as readers of text formats go
+    /// by it.
+    public func incomingFile(extension fileExtension: String) throws -> IncomingFile {
+        try IncomingFile(folder: blobs.temporaryFolder, extension: fileExtension)
+    }
+
+    /// Removes incoming files left by processes that are no longer running; returns their names.
+    @discardableResult
+    public func removeAbandonedIncomingFiles() -> [String] {
+        blobs.removeAbandonedIncoming()
     }
 
     /// A page of a site's assets, oldest first, each with all its versions, and how many

@@ -104,6 +104,44 @@ struct BlobStore: Sendable {
         return (sha256, size, true)
     }
 
+    /// Moves a finished ``IncomingFile`` (already in ``temporaryFolder``, flushed, hashed as it
+    /// was written) to its hash name, instead of copying it: the same guarantees as
+    /// ``store(contentsOf:progress:)`` for one write of the bytes instead of two. When those
+    /// bytes are already stored, the incoming file is left for its owner to discard.
+    func adopt(_ incoming: IncomingFile) throws -> (sha256: String, size: Int64, created: Bool) {
+        guard let sha256 = incoming.sha256,
+            incoming.url.deletingLastPathComponent().standardizedFileURL.path(percentEncoded: false)
+                .trimmingCharacters(in: ["/"])
+                == temporaryFolder.standardizedFileURL.path(percentEncoded: false).trimmingCharacters(in: ["/"])
+        else {
+            throw HeritageStoreError(.invalidInput, "\(incoming.url.lastPathComponent) is not a finished incoming file")
+        }
+        let destination = path(of: sha256)
+        if FileManager.default.fileExists(atPath: destination.path) { return (sha256, incoming.size, false) }
+        try createFolder(destination.deletingLastPathComponent())
+        guard rename(incoming.url.path, destination.path) == 0 else {
+            throw ioError("cannot move the new blob into place")
+        }
+        try syncFolder(destination.deletingLastPathComponent())
+        return (sha256, incoming.size, true)
+    }
+
+    /// Removes the incoming files of processes that are no longer running (an upload cut off
+    /// by a killed server); returns their names.
+    func removeAbandonedIncoming() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporaryFolder.path)) ?? []
+        var removed: [String] = []
+        for name in names where name.hasPrefix(IncomingFile.prefix) {
+            guard
+                let pid = name.dropFirst(IncomingFile.prefix.count).split(separator: "-").first.flatMap({ Int32($0) }),
+                pid > 0
+            else { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }  // still running
+            if unlink(temporaryFolder.appending(path: name).path) == 0 { removed.append(name) }
+        }
+        return removed.sorted()
+    }
+
     /// Removes a blob this process has just created and no row records (an operation that
     /// failed after writing its files). Only ``HeritageArchive/discardUnrecorded(_:)`` calls it,
     /// holding the write lock, so no import can record the blob meanwhile.

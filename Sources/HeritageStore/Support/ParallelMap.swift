@@ -32,7 +32,7 @@ extension RandomAccessCollection where Index == Int {
 }
 
 /// Hands a value to `concurrentPerform`, whose iterations touch disjoint parts of it.
-private struct UnsafeSendable<Value>: @unchecked Sendable {
+struct UnsafeSendable<Value>: @unchecked Sendable {
     var value: Value
     init(_ value: Value) { self.value = value }
 }

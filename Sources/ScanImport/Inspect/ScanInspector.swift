@@ -48,7 +48,11 @@ public enum ScanInspector {
             photo.warnings += try ImageDecoder.decode(mapped.bytes, format: photo.format, file: path, scale: 8).warnings
             return Inspection(summary: ScanSummary(photo: photo), photo: photo)
         case .las:
-            return Inspection(summary: ScanSummary(las: try LASReader.read(mapped.bytes, file: path)))
+            // A summary needs the header and the points' bounds: one pass that keeps no point.
+            let header = try LASReader.header(mapped.bytes, file: path)
+            let bounds = LASReader.pointBounds(
+                mapped.bytes, header: header, releasePages: { mapped.releasePages(from: $0, to: $1) })
+            return Inspection(summary: ScanSummary(las: header, bounds: bounds))
         }
     }
 }

@@ -168,29 +168,29 @@ extension ScanSummary {
 }
 
 extension ScanSummary {
-    /// The summary of a LAS point cloud.
-    init(las document: LASDocument) {
+    /// The summary of a LAS point cloud, from its header and its points' bounds.
+    init(las header: LASHeader, bounds pointBounds: Bounds?) {
         self.init(format: .las)
-        vertexCount = document.pointCount
+        vertexCount = header.pointCount
         faceCount = 0
         triangleCount = 0
         lineCount = 0
-        bounds = document.geometry.bounds
+        bounds = pointBounds
         nonFiniteCount = 0  // LAS coordinates are scaled integers
         properties = ["X", "Y", "Z", "intensity", "return_number", "number_of_returns", "classification"]
-        if document.gpsTime != nil { properties.append("gps_time") }
-        if document.rgb16 != nil { properties += ["red", "green", "blue"] }
+        if [1, 3, 4, 5, 6, 7, 8, 9, 10].contains(header.pointFormat) { properties.append("gps_time") }
+        if [2, 3, 5, 7, 8, 10].contains(header.pointFormat) { properties += ["red", "green", "blue"] }
         comments = [
-            "LAS \(document.versionMajor).\(document.versionMinor), point format \(document.pointFormat), \(document.recordLength)-byte records",
-            "scale \(document.scale.map { String($0) }.joined(separator: " ")), offset \(document.offset.map { String($0) }.joined(separator: " "))",
+            "LAS \(header.versionMajor).\(header.versionMinor), point format \(header.pointFormat), \(header.recordLength)-byte records",
+            "scale \(header.scale.map { String($0) }.joined(separator: " ")), offset \(header.offset.map { String($0) }.joined(separator: " "))",
         ]
-        if !document.systemIdentifier.isEmpty { comments.append("system: \(document.systemIdentifier)") }
-        if !document.generatingSoftware.isEmpty { comments.append("software: \(document.generatingSoftware)") }
-        if document.creationYear > 0 {
-            comments.append("created: day \(document.creationDay) of \(document.creationYear)")
+        if !header.systemIdentifier.isEmpty { comments.append("system: \(header.systemIdentifier)") }
+        if !header.generatingSoftware.isEmpty { comments.append("software: \(header.generatingSoftware)") }
+        if header.creationYear > 0 {
+            comments.append("created: day \(header.creationDay) of \(header.creationYear)")
         }
-        crs = document.crs
-        units = document.units
-        warnings = document.warnings
+        crs = header.crs
+        units = header.units
+        warnings = header.warnings + (header.boundsWarning(pointBounds).map { [$0] } ?? [])
     }
 }

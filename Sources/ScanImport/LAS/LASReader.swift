@@ -31,11 +31,46 @@ public struct LASDocument: Sendable {
     public var warnings: [String]
 }
 
+/// A LAS file's header and variable-length records: what it says before its points.
+public struct LASHeader: Sendable {
+    public var versionMajor: Int
+    public var versionMinor: Int
+    public var pointFormat: Int
+    public var recordLength: Int
+    public var pointCount: Int
+    /// Where the point records start.
+    public var pointOffset: Int
+    public var scale: [Double]
+    public var offset: [Double]
+    /// Bounds the header states (min x, y, z and max x, y, z), to compare with the points.
+    public var headerBounds: Bounds
+    public var systemIdentifier: String
+    public var generatingSoftware: String
+    public var creationDay: Int
+    public var creationYear: Int
+    public var crs: String?
+    public var units: String?
+    public var warnings: [String]
+
+    /// The warning when the points' bounds pass the header's by more than a scale step.
+    func boundsWarning(_ actual: Bounds?) -> String? {
+        guard let actual else { return nil }
+        let tolerance = scale.map { abs($0) }
+        let outside = (0..<3).contains { axis in
+            actual.min[axis] < headerBounds.min[axis] - tolerance[axis]
+                || actual.max[axis] > headerBounds.max[axis] + tolerance[axis]
+        }
+        return outside ? "some points lie outside the bounds the header states" : nil
+    }
+}
+
 /// Reads uncompressed LAS 1.0-1.4, point formats 0-10.
 public enum LASReader {
     static let minimumRecordLength = [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67]
 
-    public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> LASDocument {
+    /// Reads the header and variable-length records, and checks that the points they announce
+    /// are all in the file.
+    public static func header(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> LASHeader {
         func fail(_ code: ScanImportError.Code, _ offset: Int, _ message: String) -> ScanImportError {
             ScanImportError(code, file: file, at: .byteOffset(offset), message)
         }
@@ -160,6 +195,70 @@ public enum LASReader {
                 evlr += 60 + length
             }
         }
+        return LASHeader(
+            versionMajor: major, versionMinor: minor, pointFormat: format, recordLength: recordLength,
+            pointCount: pointCount, pointOffset: pointOffset, scale: scale, offset: offset,
+            headerBounds: Bounds(min: [f64(187), f64(203), f64(219)], max: [f64(179), f64(195), f64(211)]),
+            systemIdentifier: text(26, 32), generatingSoftware: text(58, 32), creationDay: u16(90),
+            creationYear: u16(92), crs: crs, units: units, warnings: warnings)
+    }
+
+    /// The bounds of the points, in one pass over their records that keeps none of them:
+    /// `releasePages` is called behind the pass, so a file of any size stays off the resident
+    /// set. The same values ``read(_:file:)`` gives (scale and offset are monotonic per axis).
+    public static func pointBounds(
+        _ bytes: UnsafeRawBufferPointer, header: LASHeader, releasePages: ((Int, Int) -> Int)? = nil
+    ) -> Bounds? {
+        guard header.pointCount > 0, let base = bytes.baseAddress else { return nil }
+        var low = SIMD3<Int32>(repeating: .max)
+        var high = SIMD3<Int32>(repeating: .min)
+        let stride = header.recordLength
+        var released = header.pointOffset
+        let batch = max(1, (16 << 20) / stride)
+        var start = 0
+        while start < header.pointCount {
+            let end = min(header.pointCount, start + batch)
+            var record = base + header.pointOffset + start * stride
+            for _ in start..<end {
+                let point = SIMD3<Int32>(
+                    Int32(littleEndian: record.loadUnaligned(as: Int32.self)),
+                    Int32(littleEndian: record.loadUnaligned(fromByteOffset: 4, as: Int32.self)),
+                    Int32(littleEndian: record.loadUnaligned(fromByteOffset: 8, as: Int32.self)))
+                low = pointwiseMin(low, point)
+                high = pointwiseMax(high, point)
+                record += stride
+            }
+            if let releasePages { released = releasePages(released, header.pointOffset + end * stride) }
+            start = end
+        }
+        var minimum = [Double](repeating: 0, count: 3)
+        var maximum = [Double](repeating: 0, count: 3)
+        for axis in 0..<3 {
+            let a = Double(low[axis]) * header.scale[axis] + header.offset[axis]
+            let b = Double(high[axis]) * header.scale[axis] + header.offset[axis]
+            minimum[axis] = min(a, b)
+            maximum[axis] = max(a, b)
+        }
+        return Bounds(min: minimum, max: maximum)
+    }
+
+    public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> LASDocument {
+        let header = try header(bytes, file: file)
+        let (pointCount, pointOffset, recordLength, format) = (
+            header.pointCount, header.pointOffset, header.recordLength, header.pointFormat
+        )
+        let (scale, offset) = (header.scale, header.offset)
+        var warnings = header.warnings
+        func u8(_ at: Int) -> Int { Int(bytes[at]) }
+        func u16(_ at: Int) -> Int {
+            Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
+        }
+        func u32(_ at: Int) -> Int {
+            Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+        }
+        func f64(_ at: Int) -> Double {
+            Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
+        }
         // Points.
         var positions = [Double](repeating: 0, count: pointCount * 3)
         var intensity = [UInt16](repeating: 0, count: pointCount)
@@ -208,21 +307,14 @@ public enum LASReader {
             ScalarField(name: "return_number", values: returnNumber.map(Float.init)),
             ScalarField(name: "number_of_returns", values: numberOfReturns.map(Float.init)),
         ]
-        let headerBounds = Bounds(min: [f64(187), f64(203), f64(219)], max: [f64(179), f64(195), f64(211)])
-        if let actual = geometry.bounds {
-            let tolerance = scale.map { abs($0) }
-            let outside = (0..<3).contains { axis in
-                actual.min[axis] < headerBounds.min[axis] - tolerance[axis]
-                    || actual.max[axis] > headerBounds.max[axis] + tolerance[axis]
-            }
-            if outside { warnings.append("some points lie outside the bounds the header states") }
-        }
+        if let warning = header.boundsWarning(geometry.bounds) { warnings.append(warning) }
         return LASDocument(
-            versionMajor: major, versionMinor: minor, pointFormat: format, recordLength: recordLength,
-            pointCount: pointCount, scale: scale, offset: offset, headerBounds: headerBounds,
-            systemIdentifier: text(26, 32), generatingSoftware: text(58, 32), creationDay: u16(90),
-            creationYear: u16(92),
-            crs: crs, units: units, geometry: geometry, intensity: intensity, classification: classification,
+            versionMajor: header.versionMajor, versionMinor: header.versionMinor, pointFormat: format,
+            recordLength: recordLength, pointCount: pointCount, scale: scale, offset: offset,
+            headerBounds: header.headerBounds, systemIdentifier: header.systemIdentifier,
+            generatingSoftware: header.generatingSoftware, creationDay: header.creationDay,
+            creationYear: header.creationYear, crs: header.crs, units: header.units, geometry: geometry,
+            intensity: intensity, classification: classification,
             returnNumber: returnNumber, numberOfReturns: numberOfReturns, gpsTime: gpsTime, rgb16: rgb,
             warnings: warnings)
     }
