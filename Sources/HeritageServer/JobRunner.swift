@@ -16,7 +16,8 @@ public struct ComparisonJobRequest: Codable, Sendable {
 public struct JobView: Codable, Sendable {
     public var job: Job
     public var request: ComparisonJobRequest?
-    /// 0-100, by stage (the stages' shares of a typical comparison's time).
+    /// 0-100: by stage (the stages' shares of a typical comparison's time), and within the
+    /// stage that measures the distances, by the points measured.
     public var percent: Int
 }
 
@@ -36,6 +37,8 @@ public final class JobRunner: @unchecked Sendable {
     private var queue: [String] = []
     private var running: Set<String> = []
     private var cancelled: Set<String> = []
+    /// How far the running jobs' distance stages are (0-1), as they report it.
+    private var stageFractions: [String: Double] = [:]
     private var followers: [String: [UUID: AsyncStream<JobView>.Continuation]] = [:]
     private var stopped = false
 
@@ -91,7 +94,7 @@ public final class JobRunner: @unchecked Sendable {
         switch job.status {
         case .succeeded: return 100
         case .queued: return 0
-        default: return Self.percent(ofStage: job.stage)
+        default: return Self.percent(ofStage: job.stage, fraction: lock.withLock { stageFractions[job.id] })
         }
     }
 
@@ -152,6 +155,7 @@ public final class JobRunner: @unchecked Sendable {
             lock.withLock {
                 running.remove(next)
                 cancelled.remove(next)
+                stageFractions[next] = nil
             }
             startNext()
         }
@@ -172,13 +176,15 @@ public final class JobRunner: @unchecked Sendable {
             run.isCancelled = { [weak self] in self?.isCancelled(id) ?? true }
             let progress: @Sendable (String) -> Void = { [weak self] stage in self?.reached(stage, job: id) }
             let parameters = request.parameters ?? ComparisonRequest()
+            var options = try parameters.comparisonOptions()
+            options.stageProgress = { [weak self] fraction in self?.advanced(fraction, job: id) }
             let outcome =
                 try run.inputsArePhotographs()
                 ? try {
                     try parameters.checkPhotographOptions()
                     return try run.comparePhotographs(parameters.photographSettings, progress: progress)
                 }()
-                : try run.compareScans(options: parameters.comparisonOptions(), progress: progress)
+                : try run.compareScans(options: options, progress: progress)
             publish(try store.finishJob(id, status: .succeeded, findingID: outcome.finding?.id))
             logger.info("job \(id) succeeded")
         } catch let error as SurveyDiffError where error.code == .cancelled {
@@ -199,6 +205,7 @@ public final class JobRunner: @unchecked Sendable {
     }
 
     private func reached(_ stage: String, job id: String) {
+        lock.withLock { stageFractions[id] = nil }
         do {
             try store.recordJobStage(id, stage: stage)
             publish(try store.job(id))
@@ -207,18 +214,38 @@ public final class JobRunner: @unchecked Sendable {
         }
     }
 
-    /// How far a comparison is when a stage starts, by the stages' typical shares of its time;
-    /// the marks rise in the order the stages run, so the job's stored stage is all it takes.
-    static func percent(ofStage stage: String?) -> Int {
+    /// The distance stage of a running job has measured `fraction` of its points: its
+    /// followers hear of it each time the job's percentage moves.
+    private func advanced(_ fraction: Double, job id: String) {
+        let moved: Bool = lock.withLock {
+            guard running.contains(id) else { return false }
+            let old = stageFractions[id] ?? 0
+            stageFractions[id] = fraction
+            return Int(fraction * 100) != Int(old * 100)
+        }
+        guard moved, let job = try? store.job(id), job.status == .running else { return }
+        publish(job)
+    }
+
+    /// How far a comparison is when a stage starts, by the stages' typical shares of its time,
+    /// and within the distance stage (M3C2, C2C or C2M) by `fraction`, the share of its points
+    /// measured, up to where the next stage starts. The marks rise in the order the stages run,
+    /// so the job's stored stage (and that fraction while it runs) is all it takes.
+    static func percent(ofStage stage: String?, fraction: Double? = nil) -> Int {
         guard let stage else { return 0 }
         let marks: [(String, Int)] = [
             ("reading inputs", 2), ("orienting normals", 15), ("indexing the before epoch", 25), ("aligning", 35),
-            ("indexing the after epoch", 45), ("indexing the before mesh", 50), ("M3C2", 55),
-            ("indexing the core points", 60), ("C2C", 55), ("C2M", 55), ("comparing the photographs", 30),
+            ("indexing the after epoch", 45), ("indexing the before mesh", 50), ("M3C2", 50),
+            ("indexing the core points", 80), ("C2C", 55), ("C2M", 55), ("comparing the photographs", 30),
             ("grouping", 85),
             ("putting", 88), ("writing outputs", 90), ("recording the finding", 97),
         ]
-        return marks.first { stage.hasPrefix($0.0) }?.1 ?? 0
+        let distanceStagesEnd: [(String, Int)] = [("M3C2", 80), ("C2C", 85), ("C2M", 85)]
+        let start = marks.first { stage.hasPrefix($0.0) }?.1 ?? 0
+        guard let fraction, let end = distanceStagesEnd.first(where: { stage.hasPrefix($0.0) })?.1 else {
+            return start
+        }
+        return start + Int(Double(end - start) * min(1, max(0, fraction)))
     }
 }
 

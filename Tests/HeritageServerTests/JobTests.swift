@@ -91,6 +91,16 @@ import Testing
                 let text = String(buffer: response.body)
                 #expect(text.contains("event: progress") && text.contains("M3C2 at"), "\(text.prefix(2000))")
                 #expect(text.hasSuffix("\n\n") && text.contains("event: succeeded"), "\(text.suffix(1000))")
+                // The percentage never goes back, and moves within M3C2 as its points are measured.
+                let views = text.split(separator: "\n").filter { $0.hasPrefix("data: ") }.compactMap {
+                    try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any]
+                }
+                let percents = views.compactMap { $0["percent"] as? Int }
+                #expect(percents == percents.sorted() && percents.last == 100, "\(percents)")
+                let withinM3C2 = views.filter {
+                    (($0["job"] as? [String: Any])?["stage"] as? String)?.hasPrefix("M3C2") == true
+                }.compactMap { $0["percent"] as? Int }
+                #expect(withinM3C2.contains { $0 > 50 && $0 < 80 }, "\(withinM3C2)")
             }
             let findingID = try await client.execute(uri: "/api/jobs/\(id)", method: .get, headers: headers(surveyor)) {
                 response -> String in

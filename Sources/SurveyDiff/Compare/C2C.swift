@@ -30,13 +30,14 @@ public enum C2C {
     /// With `order` `.tree`, `compared` is `comparedTree`'s own points and so is the result's order.
     static func distances(
         from compared: PointCloud, to referenceTree: KDTree, model: Model, orientation: NormalOrientation,
-        comparedTree: KDTree?, order: ResultOrder
+        comparedTree: KDTree?, order: ResultOrder, progress: (@Sendable (Double) -> Void)? = nil
     ) throws(SurveyDiffError) -> [Double] {
         guard referenceTree.count > 0 else { throw SurveyDiffError(.emptyInput, "the reference epoch has no points") }
         if case .localPlane(let k) = model, k < 3 {
             throw SurveyDiffError(.invalidParameter, "a local plane needs at least 3 neighbours, got \(k)")
         }
-        return inSpatialOrder(compared, tree: comparedTree, order: order) { p in
+        let meter = WorkMeter(total: comparedTree?.count ?? compared.count, report: progress)
+        return inSpatialOrder(compared, tree: comparedTree, order: order, meter: meter) { p in
             guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { return .nan }
             switch model {
             case .nearestNeighbour:

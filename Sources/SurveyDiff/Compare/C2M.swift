@@ -9,10 +9,12 @@ public enum C2M {
 
     /// With `order` `.tree`, `compared` is `comparedTree`'s own points and so is the result's order.
     static func distances(
-        from compared: PointCloud, to mesh: TriangleBVH, comparedTree: KDTree?, order: ResultOrder
+        from compared: PointCloud, to mesh: TriangleBVH, comparedTree: KDTree?, order: ResultOrder,
+        progress: (@Sendable (Double) -> Void)? = nil
     ) throws(SurveyDiffError) -> [Double] {
         guard mesh.triangleCount > 0 else { throw SurveyDiffError(.emptyInput, "the reference mesh has no triangles") }
-        return inSpatialOrder(compared, tree: comparedTree, order: order) { p in
+        let meter = WorkMeter(total: comparedTree?.count ?? compared.count, report: progress)
+        return inSpatialOrder(compared, tree: comparedTree, order: order, meter: meter) { p in
             guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { return .nan }
             return mesh.closest(to: p)?.signedDistance ?? .nan
         }

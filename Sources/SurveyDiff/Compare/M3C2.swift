@@ -147,9 +147,10 @@ public enum M3C2 {
 
     /// Compares at `corePoints` the epochs the two trees hold (built for surface queries, not
     /// nearest-only): the epochs' own arrays need not be kept.
+    /// `progress`, if given, hears the fraction of core points measured as it grows.
     public static func compare(
         referenceTree tree1: KDTree, comparedTree tree2: KDTree, corePoints: PointCloud, parameters: M3C2Parameters,
-        coreTree: KDTree? = nil
+        coreTree: KDTree? = nil, progress: (@Sendable (Double) -> Void)? = nil
     ) throws(SurveyDiffError) -> M3C2Result {
         try parameters.validate()
         guard tree1.count > 0 else { throw SurveyDiffError(.emptyInput, "the reference epoch has no points") }
@@ -172,7 +173,8 @@ public enum M3C2 {
         var measurements = [M3C2Measurement](repeating: M3C2Measurement(), count: corePoints.count)
         measurements.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedSendable(buffer)
-            parallelChunks(order.count, minimumChunk: 256) { range in
+            parallelChunks(order.count, minimumChunk: 256, meter: WorkMeter(total: order.count, report: progress)) {
+                range in
                 for slot in range {
                     let index = Int(order[slot])
                     let core = coreTree?.point(at: slot) ?? corePoints.point(index)

@@ -37,6 +37,9 @@ public struct ComparisonOptions: Sendable {
     public var regions = RegionParameters()
     /// Asked at each stage: true stops the comparison with a `cancelled` error.
     public var isCancelled: (@Sendable () -> Bool)?
+    /// Told the fraction done (0-1) of the stage that measures the distances, the longest, as
+    /// its chunks finish (at most once per hundredth, from any thread).
+    public var stageProgress: (@Sendable (Double) -> Void)?
 
     public init() {}
 }
@@ -271,7 +274,7 @@ public enum SurveyComparison {
             try stage("M3C2 at \(points.count) core points")
             let result = try M3C2.compare(
                 referenceTree: consume referenceTree, comparedTree: consume comparedTree, corePoints: points,
-                parameters: m3c2)
+                parameters: m3c2, progress: options.stageProgress)
             // The epochs' trees are gone: the core points' tree, for the regions, takes their place
             // rather than adding to them (the cores were visited in Morton order).
             try stage("indexing the core points (\(points.count))")
@@ -318,7 +321,7 @@ public enum SurveyComparison {
                 try stage("C2C at \(points.count) points")
                 distance = try C2C.distances(
                     from: points, to: referenceTree, model: model, orientation: orientation,
-                    comparedTree: comparedTree, order: order)
+                    comparedTree: comparedTree, order: order, progress: options.stageProgress)
                 parameters.c2cModel = model.description
                 if case .localPlane = model {
                     parameters.orientation = orientation.description
@@ -326,7 +329,8 @@ public enum SurveyComparison {
                 }
             } else if let bvh = mesh.take() {
                 try stage("C2M at \(points.count) points")
-                distance = try C2M.distances(from: points, to: bvh, comparedTree: comparedTree, order: order)
+                distance = try C2M.distances(
+                    from: points, to: bvh, comparedTree: comparedTree, order: order, progress: options.stageProgress)
             } else {
                 preconditionFailure("C2M without its mesh")
             }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -9,17 +10,41 @@ let coreCount = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 
 /// Runs `body(range)` over `0..<count` split into chunks, on all cores. Chunks are several per
 /// core so that uneven work (dense and sparse parts of a scan) balances out.
-func parallelChunks(_ count: Int, minimumChunk: Int = 1024, _ body: (Range<Int>) -> Void) {
+/// `meter`, if given, counts each chunk's items as it finishes.
+func parallelChunks(_ count: Int, minimumChunk: Int = 1024, meter: WorkMeter? = nil, _ body: (Range<Int>) -> Void) {
     let chunks = min(max(1, count / minimumChunk), coreCount * 8)
     if chunks <= 1 {
         body(0..<count)
+        meter?.advance(count)
         return
     }
     withoutActuallyEscaping(body) { body in
         let shared = UncheckedSendable(body)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            shared.value((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
+            let range = (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
+            shared.value(range)
+            meter?.advance(range.count)
         }
+    }
+}
+
+/// Counts a long stage's items as its chunks finish, from any thread, and reports the fraction
+/// done (0-1) each time it passes another hundredth.
+final class WorkMeter: Sendable {
+    let total: Int
+    private let done = Atomic<Int>(0)
+    private let report: @Sendable (Double) -> Void
+
+    init?(total: Int, report: (@Sendable (Double) -> Void)?) {
+        guard let report, total > 0 else { return nil }
+        self.total = total
+        self.report = report
+    }
+
+    func advance(_ count: Int) {
+        let before = done.add(count, ordering: .relaxed).oldValue
+        let after = before + count
+        if after * 100 / total > before * 100 / total { report(min(1, Double(after) / Double(total))) }
     }
 }
 
@@ -72,7 +97,8 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 /// order would miss the cache at every point. Points the tree left out (non-finite) get NaN.
 /// With `order` `.tree`, `cloud` is the tree's own points and the result is in tree order.
 func inSpatialOrder(
-    _ cloud: PointCloud, tree: KDTree?, order: ResultOrder = .input, _ measure: (SIMD3<Double>) -> Double
+    _ cloud: PointCloud, tree: KDTree?, order: ResultOrder = .input, meter: WorkMeter? = nil,
+    _ measure: (SIMD3<Double>) -> Double
 ) -> [Double] {
     var result = [Double](repeating: .nan, count: cloud.count)
     result.withUnsafeMutableBufferPointer { buffer in
@@ -80,14 +106,14 @@ func inSpatialOrder(
         if let tree {
             precondition(
                 order == .input || tree.count == cloud.count, "a tree-order result needs every point in the tree")
-            parallelChunks(tree.count, minimumChunk: 2048) { range in
+            parallelChunks(tree.count, minimumChunk: 2048, meter: meter) { range in
                 for position in range {
                     let slot = order == .tree ? position : tree.inputIndex(position)
                     out.value[slot] = measure(tree.point(at: position))
                 }
             }
         } else {
-            parallelChunks(cloud.count, minimumChunk: 2048) { range in
+            parallelChunks(cloud.count, minimumChunk: 2048, meter: meter) { range in
                 for index in range { out.value[index] = measure(cloud.point(index)) }
             }
         }
