@@ -33,8 +33,11 @@ public enum HeritageServer {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.json())))
         }
-        AuthRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
-        SiteRoutes(store: store, pool: pool).add(to: router)
+        let auth = AuthRoutes(store: store, pool: pool, configuration: configuration)
+        auth.add(to: router)
+        let sites = SiteRoutes(store: store, pool: pool)
+        sites.add(to: router)
+        WebRoutes(store: store, pool: pool, configuration: configuration, sites: sites, auth: auth).add(to: router)
         UploadRoutes(store: store, pool: pool, configuration: configuration, metrics: metrics).add(to: router)
         SurveyRoutes(store: store, pool: pool).add(to: router)
         ProposalRoutes(store: store, pool: pool).add(to: router)

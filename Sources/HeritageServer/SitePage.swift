@@ -37,6 +37,14 @@ struct SitePage: Encodable {
 
     /// The page as the bytes to send (stable JSON), searched before they are.
     static func build(_ code: String, from store: HeritageArchive, includeRestricted: Bool) throws -> Data {
+        let (page, release) = try assemble(code, from: store, includeRestricted: includeRestricted)
+        return try release.checkedBytes(page, of: release.site)
+    }
+
+    /// The page, released for the caller, and the release (to search what is made of it).
+    static func assemble(
+        _ code: String, from store: HeritageArchive, includeRestricted: Bool
+    ) throws -> (SitePage, SiteRelease) {
         let site = try store.requireSite(code)
         let release = try store.release(ofSite: site.id, includeRestricted: includeRestricted)
         let assets = try store.assets(ofSite: site.id, limit: firstPageSize, offset: 0)
@@ -49,7 +57,7 @@ struct SitePage: Encodable {
             surveys: try store.surveys(ofSite: site.id).map(release.released),
             assets: assets.assets.map { release.entry($0) }, assetCount: assets.total,
             findings: findings.findings.map(release.released), findingCount: findings.total)
-        return try release.checkedBytes(page, of: site)
+        return (page, release)
     }
 }
 
@@ -117,10 +125,14 @@ extension SiteRelease {
     /// `value` as the bytes to send (stable JSON), after the last line of defence: without
     /// clearance, the bytes hold no known position of the site.
     func checkedBytes(_ value: some Encodable, of site: Site) throws -> Data {
-        let text = try jsonText(value)
+        Data(try checked(jsonText(value), of: site).utf8)
+    }
+
+    /// `text` (JSON or HTML made from what this release released), searched once more.
+    func checked(_ text: String, of site: Site) throws -> String {
         if generalise, search.reveals(text) {
             throw APIError(.internalServerError, "the page of \(site.code) could not be released without its position")
         }
-        return Data(text.utf8)
+        return text
     }
 }

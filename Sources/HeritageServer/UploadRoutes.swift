@@ -41,7 +41,7 @@ struct UploadRoutes {
             // The body is written straight into the archive's temporary folder, so storing it
             // is a rename. The file's name is the store's: only a checked extension comes from
             // the client, as the readers of text formats go by it.
-            let scratch = try ScratchFile(
+            let scratch = ScratchFile(
                 try store.incomingFile(extension: Self.fileExtension(of: name)), pool: pool)
             defer { scratch.incoming.discard() }
             let file = scratch.url

@@ -25,7 +25,9 @@ import Testing
         let fixture = try ServerFixture()
         let router = HeritageServer.router(
             store: fixture.store, pool: fixture.pool, jobs: fixture.jobs, configuration: ServerConfiguration())
-        let served = servedRoutes(router)
+        let pages = servedRoutes(router).intersection(WebRoutes.pages)
+        #expect(pages == WebRoutes.pages, "pages not served: \(WebRoutes.pages.subtracting(pages))")
+        let served = servedRoutes(router).subtracting(WebRoutes.pages)
         let (_, document) = try await document(fixture)
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         let described = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })

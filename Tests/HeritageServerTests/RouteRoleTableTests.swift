@@ -37,6 +37,8 @@ import Testing
         var needs: AccountRole?
         /// What a caller who may gets.
         var allowed: HTTPResponse.Status = .ok
+        /// What an anonymous caller gets when it differs (pages send them to sign in: 303).
+        var anonymous: HTTPResponse.Status? = nil
     }
 
     static let routes: [Route] = [
@@ -113,6 +115,20 @@ import Testing
         Route(
             method: .get, pattern: "/api/sites/{code}/package.zip", uri: "/api/sites/RES-1/package.zip", needs: .viewer,
             allowed: .serviceUnavailable),
+        // The pages: anonymous callers are sent to sign in.
+        Route(method: .get, pattern: "/", uri: "/", needs: nil, allowed: .seeOther),
+        Route(method: .get, pattern: "/static/app.css", uri: "/static/app.css", needs: nil),
+        Route(method: .get, pattern: "/login", uri: "/login", needs: nil, allowed: .seeOther, anonymous: .ok),
+        // Without the sign-in form's token and cookie: refused, whoever asks.
+        Route(
+            method: .post, pattern: "/login", uri: "/login", body: "username=x&password=y", needs: nil,
+            allowed: .forbidden),
+        Route(method: .get, pattern: "/sites", uri: "/sites", needs: .viewer, anonymous: .seeOther),
+        Route(method: .get, pattern: "/sites/{code}", uri: "/sites/RES-1", needs: .viewer, anonymous: .seeOther),
+        // Without the page's token: refused, and the session stays.
+        Route(
+            method: .post, pattern: "/logout", uri: "/logout", body: "csrf=00", needs: .viewer, allowed: .forbidden,
+            anonymous: .seeOther),
         // Last: it ends the caller's session.
         Route(method: .post, pattern: "/api/logout", uri: "/api/logout", needs: nil, allowed: .noContent),
     ]
@@ -147,10 +163,10 @@ import Testing
                         if let role = caller.role {
                             status = role >= needs ? route.allowed : .forbidden
                         } else {
-                            status = .unauthorized
+                            status = route.anonymous ?? .unauthorized
                         }
                     } else {
-                        status = route.allowed
+                        status = caller.role == nil ? route.anonymous ?? route.allowed : route.allowed
                     }
                     try await client.execute(
                         uri: route.uri.replacingOccurrences(of: "PHOTO", with: fixture.photoVersionID),

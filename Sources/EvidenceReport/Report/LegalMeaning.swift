@@ -2,8 +2,8 @@ import HeritageStore
 
 /// What each designation means in law, for a reader who must weigh a claim. The texts cite the
 /// articles they paraphrase; they are a guide to the instruments, not legal advice.
-enum LegalMeaning {
-    static func of(_ type: DesignationType) -> String {
+public enum LegalMeaning {
+    public static func of(_ type: DesignationType) -> String {
         switch type {
         case .hagueGeneral:
             "General protection under the 1954 Hague Convention for the Protection of Cultural Property in the "

@@ -1,0 +1,112 @@
+/// The languages the web pages speak, each string of every page from one catalogue. English and
+/// Arabic are complete (a test checks); Ukrainian is partial, and falls back to English.
+enum WebLanguage: String, CaseIterable, Sendable {
+    case en, ar, uk
+
+    /// Arabic is laid out right to left.
+    var direction: String { self == .ar ? "rtl" : "ltr" }
+
+    /// Its name in itself, for the language menu.
+    var ownName: String {
+        switch self {
+        case .en: "English"
+        case .ar: "العربية"
+        case .uk: "Українська"
+        }
+    }
+
+    subscript(_ key: UIText) -> String {
+        switch self {
+        case .en: UIText.english[key] ?? key.rawValue
+        case .ar: UIText.arabic[key] ?? UIText.english[key] ?? key.rawValue
+        case .uk: UIText.ukrainian[key] ?? UIText.english[key] ?? key.rawValue
+        }
+    }
+
+    /// The language asked for by `?lang=`, else the `heritage_lang` cookie, else the first of
+    /// Accept-Language's that the pages speak, else English.
+    static func choose(query: String?, cookie: String?, acceptLanguage: String?) -> WebLanguage {
+        if let query, let language = WebLanguage(rawValue: query) { return language }
+        if let cookie, let language = WebLanguage(rawValue: cookie) { return language }
+        for range in (acceptLanguage ?? "").split(separator: ",") {
+            let tag = range.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            if let language = WebLanguage(rawValue: String(tag.prefix { $0 != "-" })) { return language }
+        }
+        return .en
+    }
+}
+
+/// Every string the pages show, by key.
+enum UIText: String, CaseIterable, Sendable {
+    case appName, skipToContent, navSites, navSignOut, language
+    case signInTitle, username, password, signIn, signInFailed, signInThrottled, signedInAs
+    case sitesTitle, search, kind, condition, country, anyValue, filter, noSites, previous, next, shownOf
+    case code, name, position, generalisedPosition, download
+    case names, designations, legalMeaning, conditionTimeline, timelineChartTitle, date, assessor, activity
+    case certainty, damageExtent, notes, surveys, surveyMethod, team, assets, asset, version, file, format
+    case size, captured, withheld, thumbnail, findings, method, regions, lossVolume, gainVolume, changedArea
+    case maxDepth, reportDownload, packageDownload, noneRecorded, moreAssets, moreFindings, period, community
+    case description, pageNotFound, formExpired
+}
+
+extension UIText {
+    static let english: [UIText: String] = [
+        .appName: "heritage", .skipToContent: "Skip to content", .navSites: "Sites", .navSignOut: "Sign out",
+        .language: "Language", .signInTitle: "Sign in", .username: "User name", .password: "Password",
+        .signIn: "Sign in", .signInFailed: "Wrong name or password.",
+        .signInThrottled: "Too many failed sign-ins for this name; wait a little and try again.",
+        .signedInAs: "Signed in as", .sitesTitle: "Sites", .search: "Search (any script)", .kind: "Kind",
+        .condition: "Latest condition", .country: "Country (ISO code)", .anyValue: "Any", .filter: "Show",
+        .noSites: "No site matches.", .previous: "Previous", .next: "Next", .shownOf: "Sites shown",
+        .code: "Code", .name: "Name", .position: "Position", .generalisedPosition: "generalised to its 0.1° cell",
+        .download: "Download", .names: "Names", .designations: "Designations", .legalMeaning: "What it means in law",
+        .conditionTimeline: "Condition over time", .timelineChartTitle: "Overall condition by date",
+        .date: "Date", .assessor: "Assessor", .activity: "Activity", .certainty: "Certainty",
+        .damageExtent: "Damage extent", .notes: "Notes", .surveys: "Surveys", .surveyMethod: "Method",
+        .team: "Team", .assets: "Scans, photographs and documents", .asset: "Asset", .version: "Version",
+        .file: "File", .format: "Format", .size: "Size (bytes)", .captured: "Captured",
+        .withheld: "withheld: the file holds the site's position", .thumbnail: "Thumbnail",
+        .findings: "Findings", .method: "Method", .regions: "Regions", .lossVolume: "Loss volume",
+        .gainVolume: "Gain volume", .changedArea: "Changed area", .maxDepth: "Deepest change",
+        .reportDownload: "Evidence report (zip)", .packageDownload: "Signed package (zip)",
+        .noneRecorded: "None recorded.", .moreAssets: "Assets listed", .moreFindings: "Findings listed",
+        .period: "Period", .community: "Community", .description: "Description",
+        .pageNotFound: "There is no such page.",
+        .formExpired: "The form had expired; it has been shown again. Send it once more.",
+    ]
+
+    static let arabic: [UIText: String] = [
+        .appName: "هيريتاج", .skipToContent: "انتقل إلى المحتوى", .navSites: "المواقع", .navSignOut: "تسجيل الخروج",
+        .language: "اللغة", .signInTitle: "تسجيل الدخول", .username: "اسم المستخدم", .password: "كلمة المرور",
+        .signIn: "دخول", .signInFailed: "الاسم أو كلمة المرور غير صحيحة.",
+        .signInThrottled: "محاولات دخول فاشلة كثيرة بهذا الاسم؛ انتظر قليلاً ثم حاول مجدداً.",
+        .signedInAs: "مسجّل الدخول باسم", .sitesTitle: "المواقع", .search: "بحث (بأي كتابة)", .kind: "النوع",
+        .condition: "آخر حالة", .country: "البلد (رمز ISO)", .anyValue: "الكل", .filter: "عرض",
+        .noSites: "لا يوجد موقع مطابق.", .previous: "السابق", .next: "التالي", .shownOf: "المواقع المعروضة",
+        .code: "الرمز", .name: "الاسم", .position: "الموقع الجغرافي", .generalisedPosition: "معمّم إلى خليته (0.1°)",
+        .download: "تنزيل", .names: "الأسماء", .designations: "التصنيفات", .legalMeaning: "معناه في القانون",
+        .conditionTimeline: "الحالة عبر الزمن", .timelineChartTitle: "الحالة العامة حسب التاريخ",
+        .date: "التاريخ", .assessor: "المُقيِّم", .activity: "النشاط", .certainty: "درجة اليقين",
+        .damageExtent: "مدى الضرر", .notes: "ملاحظات", .surveys: "المسوحات", .surveyMethod: "الطريقة",
+        .team: "الفريق", .assets: "المسوحات ثلاثية الأبعاد والصور والوثائق", .asset: "الملف", .version: "الإصدار",
+        .file: "اسم الملف", .format: "الصيغة", .size: "الحجم (بايت)", .captured: "تاريخ الالتقاط",
+        .withheld: "محجوب: الملف يتضمن موقع المكان", .thumbnail: "صورة مصغّرة",
+        .findings: "النتائج", .method: "الطريقة", .regions: "المناطق", .lossVolume: "حجم الفقد",
+        .gainVolume: "حجم الزيادة", .changedArea: "المساحة المتغيّرة", .maxDepth: "أعمق تغيّر",
+        .reportDownload: "تقرير الأدلة (zip)", .packageDownload: "حزمة موقّعة (zip)",
+        .noneRecorded: "لا شيء مسجّل.", .moreAssets: "الملفات المعروضة", .moreFindings: "النتائج المعروضة",
+        .period: "الحقبة", .community: "الجماعة", .description: "الوصف",
+        .pageNotFound: "لا توجد صفحة كهذه.",
+        .formExpired: "انتهت صلاحية النموذج؛ أُعيد عرضه. أرسله مرة أخرى.",
+    ]
+
+    /// Partial: what is missing is shown in English.
+    static let ukrainian: [UIText: String] = [
+        .skipToContent: "Перейти до змісту", .navSites: "Пам'ятки", .navSignOut: "Вийти", .language: "Мова",
+        .signInTitle: "Вхід", .username: "Ім'я користувача", .password: "Пароль", .signIn: "Увійти",
+        .signInFailed: "Неправильне ім'я або пароль.", .sitesTitle: "Пам'ятки", .search: "Пошук",
+        .kind: "Тип", .condition: "Останній стан", .filter: "Показати", .noSites: "Нічого не знайдено.",
+        .previous: "Попередні", .next: "Наступні", .code: "Код", .name: "Назва", .names: "Назви",
+        .conditionTimeline: "Стан у часі", .date: "Дата", .surveys: "Обстеження", .findings: "Висновки",
+    ]
+}

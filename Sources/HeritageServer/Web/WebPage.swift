@@ -1,0 +1,144 @@
+import Crypto
+import Foundation
+import HeritageStore
+import Hummingbird
+
+/// What every page needs to know of its request: the language it is shown in, who is signed in,
+/// and the token its forms carry.
+struct WebRequest {
+    var language: WebLanguage
+    var account: Account?
+    /// The token a signed-in page's forms carry (``FormTokens``).
+    var formToken: String?
+    /// The path, for the language links and for returning after sign-in.
+    var path: String
+    /// The language was chosen by `?lang=`: remember it in a cookie.
+    var chosenNow: Bool
+
+    subscript(_ key: UIText) -> String { language[key] }
+}
+
+/// Tokens that tie a form to the session it was shown to (CSRF): an HMAC of the session's
+/// secret under a key this process draws at start, so no one who cannot read the session cookie
+/// can make one, and none outlives the process (a form shown before a restart is shown again).
+struct FormTokens: Sendable {
+    private let keyBytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+
+    func token(forSession secret: String) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(secret.utf8), using: key)).hexString
+    }
+
+    func check(_ token: String?, session secret: String) -> Bool {
+        guard let token, let given = Data(hexString: token) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data(secret.utf8), using: key)
+    }
+}
+
+extension Data {
+    /// Bytes from hexadecimal text; nil when it is not.
+    init?(hexString text: String) {
+        guard text.utf8.count % 2 == 0 else { return nil }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count / 2)
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        self.init(bytes)
+    }
+}
+
+/// The frame of every page: language and direction, the navigation, the language menu and
+/// sign-out, then the page's own content in `<main>`. No script and no inline style: the
+/// server's Content-Security-Policy allows neither.
+enum WebPage {
+    static let languageCookie = "heritage_lang"
+
+    static func render(
+        _ title: String, _ request: WebRequest, status: HTTPResponse.Status = .ok,
+        _ body: (inout HTMLWriter) -> Void
+    ) -> Response {
+        respond(document(title, request, body), request, status: status)
+    }
+
+    /// The whole page as text.
+    static func document(_ title: String, _ request: WebRequest, _ body: (inout HTMLWriter) -> Void) -> String {
+        var html = HTMLWriter()
+        html.raw("<!doctype html>")
+        html.open("html", ["lang": request.language.rawValue, "dir": request.language.direction])
+        html.raw("<head><meta charset=\"utf-8\">")
+        html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        html.element("title", "\(title) · \(request[.appName])")
+        html.raw("<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>")
+        html.element("a", request[.skipToContent], ["class": "skip", "href": "#main"])
+        html.raw("<header>")
+        html.element("a", request[.appName], ["class": "brand", "href": "/sites"])
+        if request.account != nil {
+            html.element("nav", ["aria-label": request[.navSites]]) { html in
+                html.element("a", request[.navSites], ["href": "/sites"])
+            }
+        }
+        html.element("nav", ["aria-label": request[.language], "class": "languages"]) { html in
+            for language in WebLanguage.allCases {
+                html.element(
+                    "a", language.ownName,
+                    [
+                        "href": "\(request.path)?lang=\(language.rawValue)", "lang": language.rawValue,
+                        "hreflang": language.rawValue, "aria-current": language == request.language ? "true" : nil,
+                    ])
+            }
+        }
+        if let account = request.account, let token = request.formToken {
+            html.element("form", ["method": "post", "action": "/logout", "class": "signout"]) { html in
+                html.element("span", "\(request[.signedInAs]) \(account.name)")
+                html.open("input", ["type": "hidden", "name": "csrf", "value": token])
+                html.element("button", request[.navSignOut], ["type": "submit"])
+            }
+        }
+        html.raw("</header>")
+        html.element("main", ["id": "main"]) { html in
+            html.element("h1", title)
+            body(&html)
+        }
+        html.raw("</body></html>")
+        return html.text
+    }
+
+    /// A page's text as the answer, remembering a language chosen now.
+    static func respond(_ text: String, _ request: WebRequest, status: HTTPResponse.Status = .ok) -> Response {
+        var response = Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+        if request.chosenNow {
+            response.setCookie(
+                Cookie(
+                    name: languageCookie, value: request.language.rawValue, maxAge: 365 * 86_400, path: "/",
+                    sameSite: .lax))
+        }
+        return response
+    }
+
+    /// 303 to `location`.
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+}
+
+/// A form body (`application/x-www-form-urlencoded`), at most `limit` bytes.
+func formFields(_ request: Request, limit: Int = 16 << 10) async throws -> [String: String] {
+    let buffer = try await request.body.collect(upTo: limit)
+    var fields: [String: String] = [:]
+    for pair in String(buffer: buffer).split(separator: "&") {
+        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        func decode(_ text: Substring) -> String {
+            text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+        }
+        guard let name = parts.first else { continue }
+        fields[decode(name)] = parts.count > 1 ? decode(parts[1]) : ""
+    }
+    return fields
+}

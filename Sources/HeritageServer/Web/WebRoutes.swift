@@ -1,0 +1,162 @@
+import Foundation
+import HeritageOperations
+import HeritageStore
+import Hummingbird
+
+/// The pages people read in a browser, rendered on the server: sign-in and sign-out, the site
+/// list with its filters, and a site's page. They need no script. Without clearance, restricted
+/// sites are shown as the API shows them (their generalised cell), and a page is searched for
+/// their positions before it is sent.
+public struct WebRoutes: Sendable {
+    let store: HeritageArchive
+    let pool: BlockingPool
+    let configuration: ServerConfiguration
+    let sites: SiteRoutes
+    let auth: AuthRoutes
+    let tokens = FormTokens()
+    static let formCookie = "heritage_form"
+    /// The pages' routes, as the OpenAPI document would write them: they are HTML for people,
+    /// not part of the API it describes.
+    public static let pages: Set<String> = [
+        "GET /", "GET /static/app.css", "GET /login", "POST /login", "POST /logout", "GET /sites",
+        "GET /sites/{code}",
+    ]
+
+    func add(to router: Router<HeritageRequestContext>) {
+        router.get("/") { _, _ in WebPage.redirect("/sites") }
+        router.get("/static/app.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: WebStyles.css)))
+        }
+        router.get("/login") { request, context in
+            let page = web(request, context)
+            if context.account != nil { return WebPage.redirect("/sites") }
+            return loginPage(page, request: request)
+        }
+        router.post("/login") { request, context in try await signIn(request, context) }
+        router.post("/logout") { request, context -> Response in
+            let fields = try await formFields(request)
+            guard let secret = request.cookies[AuthenticationMiddleware.cookieName]?.value, !secret.isEmpty,
+                context.account != nil
+            else { return WebPage.redirect("/login") }
+            guard tokens.check(fields["csrf"], session: secret) else {
+                throw APIError(.forbidden, "this form has expired: reload the page and sign out again")
+            }
+            try await pool.run { try store.closeSession(secret) }
+            var response = WebPage.redirect("/login")
+            response.setCookie(auth.sessionCookie(value: "", maxAge: 0))
+            return response
+        }
+        router.get("/sites") { request, context in
+            let page = web(request, context)
+            guard context.account != nil else { return signInFirst(page) }
+            let list = try await sites.list(request.uri.queryParameters, includeRestricted: context.mayReadRestricted)
+            return WebPage.render(page[.sitesTitle], page) { html in
+                SiteListView(request: page, query: request.uri.queryParameters, list: list).write(&html)
+            }
+        }
+        router.get("/sites/{code}") { request, context in
+            let page = web(request, context)
+            guard context.account != nil else { return signInFirst(page) }
+            let code = try context.parameters.require("code")
+            let includeRestricted = context.mayReadRestricted
+            let text = try await pool.run { () throws -> String in
+                let (site, release) = try SitePage.assemble(code, from: store, includeRestricted: includeRestricted)
+                let html = WebPage.document(site.site.primaryName, page) { html in
+                    SiteView(request: page, page: site).write(&html)
+                }
+                return try release.checked(html, of: release.site)
+            }
+            return WebPage.respond(text, page)
+        }
+    }
+
+    /// What a page needs of its request.
+    func web(_ request: Request, _ context: HeritageRequestContext) -> WebRequest {
+        let query = request.uri.queryParameters.get("lang")
+        let language = WebLanguage.choose(
+            query: query, cookie: request.cookies[WebPage.languageCookie]?.value,
+            acceptLanguage: request.headers[.acceptLanguage])
+        let secret = request.cookies[AuthenticationMiddleware.cookieName]?.value
+        return WebRequest(
+            language: language, account: context.account,
+            formToken: context.account != nil ? secret.map(tokens.token(forSession:)) : nil, path: request.uri.path,
+            chosenNow: query != nil && WebLanguage(rawValue: query ?? "") != nil)
+    }
+
+    /// 303 to the sign-in page, which comes back here.
+    func signInFirst(_ page: WebRequest) -> Response {
+        let next = page.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/sites"
+        return WebPage.redirect("/login?next=\(next)")
+    }
+
+    /// The sign-in form; its token is the value of a cookie set with it (a double submit: a
+    /// page elsewhere can neither read the cookie nor set it).
+    func loginPage(
+        _ page: WebRequest, request: Request, error: String? = nil, name: String = "",
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let token = (0..<16).map { _ in UInt8.random(in: 0...255) }.hexString
+        let next = request.uri.queryParameters.get("next") ?? ""
+        var response = WebPage.render(page[.signInTitle], page, status: status) { html in
+            if let error { html.element("p", error, ["id": "signin-error", "class": "error", "role": "alert"]) }
+            html.element("form", ["method": "post", "action": "/login", "class": "stack"]) { html in
+                html.open("input", ["type": "hidden", "name": "csrf", "value": token])
+                html.open("input", ["type": "hidden", "name": "next", "value": next])
+                html.element("label", page[.username], ["for": "username"])
+                html.open(
+                    "input",
+                    [
+                        "id": "username", "name": "username", "autocomplete": "username", "required": "required",
+                        "value": name, "aria-invalid": error == nil ? nil : "true",
+                        "aria-describedby": error == nil ? nil : "signin-error",
+                    ])
+                html.element("label", page[.password], ["for": "password"])
+                html.open(
+                    "input",
+                    [
+                        "id": "password", "name": "password", "type": "password", "autocomplete": "current-password",
+                        "required": "required", "aria-invalid": error == nil ? nil : "true",
+                        "aria-describedby": error == nil ? nil : "signin-error",
+                    ])
+                html.element("button", page[.signIn], ["type": "submit"])
+            }
+        }
+        response.setCookie(
+            Cookie(
+                name: Self.formCookie, value: token, maxAge: 3600, path: "/login", secure: configuration.secureCookies,
+                httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    func signIn(_ request: Request, _ context: HeritageRequestContext) async throws -> Response {
+        let page = web(request, context)
+        let fields = try await formFields(request)
+        let name = fields["username"] ?? ""
+        guard let expected = request.cookies[Self.formCookie]?.value, !expected.isEmpty,
+            fields["csrf"] == expected
+        else {
+            return loginPage(page, request: request, error: page[.formExpired], name: name, status: .forbidden)
+        }
+        if await auth.throttle.wait(for: name) != nil {
+            return loginPage(
+                page, request: request, error: page[.signInThrottled], name: name, status: .tooManyRequests)
+        }
+        let password = fields["password"] ?? ""
+        guard let account = try await pool.run({ try store.signIn(name: name, password: password) }) else {
+            await auth.throttle.failed(name)
+            context.logger.notice("failed sign-in", metadata: ["name": "\(name)"])
+            return loginPage(page, request: request, error: page[.signInFailed], name: name, status: .unauthorized)
+        }
+        await auth.throttle.succeeded(name)
+        let lifetime = configuration.sessionLifetime
+        let secret = try await pool.run { try store.openSession(for: account, lifetime: lifetime) }
+        // Only a path of this site: never a redirect elsewhere.
+        let next = fields["next"] ?? ""
+        var response = WebPage.redirect(
+            next.hasPrefix("/") && !next.hasPrefix("//") && !next.contains("\\") ? next : "/sites")
+        response.setCookie(auth.sessionCookie(value: secret, maxAge: Int(lifetime)))
+        return response
+    }
+}

@@ -1,0 +1,61 @@
+/// The pages' one style sheet, served at `/static/app.css` (the Content-Security-Policy allows
+/// no inline style). Logical properties (`inline-start`, not `left`) so that the Arabic pages
+/// mirror; a single column on a phone; colours with at least 4.5:1 contrast; a visible focus
+/// ring for keyboard use.
+enum WebStyles {
+    static let css = """
+        :root { --ink: #1b1b1b; --muted: #4a4a4a; --line: #c8c8c8; --accent: #0b5394; --bad: #a4141b;
+          --paper: #ffffff; --band: #f1f3f5; font-family: system-ui, "Noto Sans", "Noto Sans Arabic",
+          "Noto Sans Armenian", sans-serif; color: var(--ink); background: var(--paper); }
+        body { margin: 0; line-height: 1.5; }
+        a { color: var(--accent); }
+        a:focus, button:focus, input:focus, select:focus { outline: 3px solid #e8a317; outline-offset: 2px; }
+        .skip { position: absolute; inset-inline-start: -100vw; }
+        .skip:focus { inset-inline-start: 0.5rem; top: 0.5rem; background: var(--paper); padding: 0.5rem; }
+        header { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: center; padding: 0.75rem 1rem;
+          background: var(--band); border-block-end: 1px solid var(--line); }
+        header nav { display: flex; gap: 1rem; }
+        .brand { font-weight: 700; text-decoration: none; color: var(--ink); }
+        .languages { margin-inline-start: auto; }
+        .languages a[aria-current] { font-weight: 700; text-decoration: none; color: var(--ink); }
+        .signout { display: flex; gap: 0.5rem; align-items: center; }
+        main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+        h1 { font-size: 1.6rem; margin-block: 0.5rem 1rem; }
+        h2 { font-size: 1.25rem; margin-block: 1.5rem 0.5rem; border-block-end: 1px solid var(--line); }
+        h3 { font-size: 1.05rem; margin-block: 1rem 0.25rem; }
+        .stack { display: grid; gap: 0.5rem; max-width: 22rem; }
+        .filters { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin-block-end: 1rem; }
+        .field { display: grid; gap: 0.2rem; }
+        input, select, button { font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--muted);
+          border-radius: 4px; background: var(--paper); color: var(--ink); }
+        button { background: var(--accent); color: #ffffff; border-color: var(--accent); cursor: pointer; }
+        .error { color: var(--bad); font-weight: 600; }
+        .note { color: var(--muted); font-size: 0.9em; }
+        .legal { color: var(--muted); max-width: 60rem; }
+        .table { overflow-x: auto; }
+        table { border-collapse: collapse; width: 100%; }
+        caption { text-align: start; color: var(--muted); padding-block-end: 0.25rem; }
+        th, td { text-align: start; padding: 0.35rem 0.5rem; border-block-end: 1px solid var(--line);
+          vertical-align: top; }
+        thead th { background: var(--band); }
+        dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+        dl.facts dt { font-weight: 600; }
+        dl.facts dd { margin: 0; }
+        .pages { display: flex; gap: 1rem; margin-block: 1rem; }
+        svg.chart { width: 100%; max-width: 40rem; height: auto; }
+        svg.chart .grid { stroke: var(--line); }
+        svg.chart .axis { fill: var(--muted); font-size: 11px; }
+        svg.chart .trend { fill: none; stroke: var(--muted); stroke-width: 2; }
+        svg.chart .level-good { fill: #1e7b34; }
+        svg.chart .level-fair { fill: #7a6a00; }
+        svg.chart .level-poor { fill: #b35900; }
+        svg.chart .level-very-bad { fill: #b3261e; }
+        svg.chart .level-destroyed { fill: #1b1b1b; }
+        @media (max-width: 40rem) {
+          header { padding: 0.5rem; }
+          .languages { margin-inline-start: 0; }
+          dl.facts { grid-template-columns: 1fr; }
+          main { padding: 0.5rem; }
+        }
+        """
+}

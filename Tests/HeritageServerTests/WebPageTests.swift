@@ -1,0 +1,202 @@
+import Foundation
+import HTTPTypes
+import HeritageOperations
+import HeritageServer
+import HeritageStore
+import HeritageTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import HeritageServer
+
+/// The pages people read in a browser: signed in through a form with a token, in English,
+/// Arabic (right to left) or Ukrainian, with every text escaped and no script anywhere.
+@Suite struct WebPageTests {
+    /// The `heritage_form` cookie and the token in the sign-in form, which must match.
+    func loginForm(_ client: some TestClientProtocol, headers: HTTPFields = [:]) async throws -> (
+        cookie: String, token: String, html: String
+    ) {
+        try await client.execute(uri: "/login", method: .get, headers: headers) { response in
+            #expect(response.status == .ok)
+            let html = String(buffer: response.body)
+            let cookie = try #require(response.headers[.setCookie]).prefix { $0 != ";" }
+            let token = try #require(html.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            return (String(cookie), String(token), html)
+        }
+    }
+
+    func form(_ fields: [String: String]) -> ByteBuffer {
+        var components = URLComponents()
+        components.queryItems = fields.map { URLQueryItem(name: $0.key, value: $0.value) }
+        return ByteBuffer(string: components.percentEncodedQuery ?? "")
+    }
+
+    static let formHeaders: HTTPFields = [
+        .contentType: "application/x-www-form-urlencoded", .origin: "http://localhost",
+    ]
+
+    /// Signs in through the form; returns the session cookie.
+    func signIn(_ client: some TestClientProtocol, _ name: String, next: String = "") async throws -> String {
+        let (cookie, token, _) = try await loginForm(client)
+        var headers = Self.formHeaders
+        headers[.cookie] = cookie
+        return try await client.execute(
+            uri: "/login", method: .post, headers: headers,
+            body: form(["username": name, "password": ServerFixture.password, "csrf": token, "next": next])
+        ) { response in
+            #expect(response.status == .seeOther)
+            return try #require(response.headers[.setCookie]).prefix { $0 != ";" }.description
+        }
+    }
+
+    @Test func aViewerSignsInThroughTheFormAndReadsTheSites() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            // Anonymous: to the sign-in page, which comes back.
+            try await client.execute(uri: "/sites/PUB-1", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/login?next=%2Fsites%2FPUB%2D1")
+            }
+            let (cookie, token, html) = try await loginForm(client)
+            #expect(html.contains(#"<label for="username">"#) && html.contains(#"<label for="password">"#))
+            #expect(cookie.hasPrefix("heritage_form="))
+            var headers = Self.formHeaders
+            headers[.cookie] = cookie
+            // A wrong password: 401, the form again, its error tied to the fields.
+            try await client.execute(
+                uri: "/login", method: .post, headers: headers,
+                body: form(["username": "viewer", "password": "nope", "csrf": token])
+            ) { response in
+                #expect(response.status == .unauthorized)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"id="signin-error""#) && text.contains(#"aria-describedby="signin-error""#))
+                #expect(text.contains("Wrong name or password."))
+            }
+            // Without the form's token (a page elsewhere posting to it): refused.
+            try await client.execute(
+                uri: "/login", method: .post, headers: Self.formHeaders,
+                body: form(["username": "viewer", "password": ServerFixture.password, "csrf": token])
+            ) { #expect($0.status == .forbidden) }
+            // A next that leaves the site is not followed.
+            try await client.execute(
+                uri: "/login", method: .post, headers: headers,
+                body: form([
+                    "username": "viewer", "password": ServerFixture.password, "csrf": token,
+                    "next": "//evil.example/",
+                ])
+            ) { #expect($0.headers[.location] == "/sites") }
+
+            let session = try await signIn(client, "viewer", next: "/sites/PUB-1")
+            try await client.execute(uri: "/sites", method: .get, headers: [.cookie: session]) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"href="/sites/PUB-1""#) && text.contains(#"href="/sites/RES-1""#))
+                #expect(text.contains("generalised to its 0.1° cell"))
+                #expect(!text.contains(ServerFixture.secretLatitude.prefix(7)))
+            }
+            try await client.execute(uri: "/sites?kind=mosque", method: .get, headers: [.cookie: session]) {
+                #expect(String(buffer: $0.body).contains("No site matches."))
+            }
+            try await client.execute(uri: "/sites/PUB-1", method: .get, headers: [.cookie: session]) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"<span lang="sr-Cyrl" dir="auto">Стари мост</span>"#))
+                #expect(text.contains(#"href="/api/sites/PUB-1/report.zip""#))
+            }
+            try await client.execute(uri: "/sites/NOPE", method: .get, headers: [.cookie: session]) {
+                #expect($0.status == .notFound)
+            }
+            // Sign-out needs the page's token.
+            try await client.execute(
+                uri: "/logout", method: .post, headers: [.cookie: session, .origin: "http://localhost"],
+                body: form(["csrf": "00"])
+            ) { #expect($0.status == .forbidden) }
+            let pageToken = try await client.execute(uri: "/sites", method: .get, headers: [.cookie: session]) {
+                try #require(String(buffer: $0.body).firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1).description
+            }
+            var signOut = Self.formHeaders
+            signOut[.cookie] = session
+            try await client.execute(uri: "/logout", method: .post, headers: signOut, body: form(["csrf": pageToken])) {
+                #expect($0.status == .seeOther && $0.headers[.location] == "/login")
+            }
+            try await client.execute(uri: "/sites", method: .get, headers: [.cookie: session]) {
+                #expect($0.status == .seeOther)
+            }
+        }
+    }
+
+    @Test func arabicIsLaidOutRightToLeftAndTheChoiceIsRemembered() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let session = try await signIn(client, "viewer")
+            try await client.execute(uri: "/sites/PUB-1?lang=ar", method: .get, headers: [.cookie: session]) {
+                response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"<html lang="ar" dir="rtl">"#))
+                #expect(text.contains("الأسماء") && text.contains("تسجيل الخروج"))
+                #expect(response.headers[.setCookie]?.hasPrefix("heritage_lang=ar") == true)
+            }
+            try await client.execute(
+                uri: "/login", method: .get, headers: [.acceptLanguage: "uk-UA,uk;q=0.9,en;q=0.5"]
+            ) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"<html lang="uk" dir="ltr">"#) && text.contains("Пароль"))
+            }
+        }
+    }
+
+    @Test func englishAndArabicAreComplete() {
+        for key in UIText.allCases {
+            #expect(UIText.english[key]?.isEmpty == false, "English lacks \(key)")
+            #expect(UIText.arabic[key]?.isEmpty == false, "Arabic lacks \(key)")
+        }
+        #expect(!UIText.ukrainian.isEmpty)
+        #expect(WebLanguage.choose(query: nil, cookie: nil, acceptLanguage: "fr, ar;q=0.8") == .ar)
+        #expect(WebLanguage.choose(query: "xx", cookie: "uk", acceptLanguage: "ar") == .uk)
+    }
+
+    /// `<script>` planted in every text field a page shows: no page carries it as markup, and
+    /// no page carries a script or an inline style at all (the CSP would refuse them anyway).
+    @Test func plantedMarkupIsShownAsTextOnEveryPage() async throws {
+        let fixture = try ServerFixture()
+        let planted = #"<script>alert("x")</script>"#
+        var site = makeSite(code: "XSS-1")
+        site.names = [
+            SiteName(language: "en", name: planted, isPrimary: true), SiteName(language: "ar", name: planted),
+        ]
+        site.community = planted
+        site.period = planted
+        site.description = planted
+        site.designations = [Designation(type: .worldHeritage, reference: planted, date: "2001")]
+        let stored = try fixture.store.addSite(site, actor: "setup")
+        _ = try fixture.store.addSurvey(
+            Survey(
+                siteID: stored.id, startDate: "2026-05-01", team: [planted], method: .photogrammetry, notes: planted),
+            actor: "surveyor")
+        _ = try fixture.store.addAssessment(
+            ConditionAssessment(
+                siteID: stored.id, assessor: planted, date: "2026-05-02", activity: .fieldVisit,
+                overallCondition: .poor, certainty: .high, notes: planted),
+            actor: "surveyor")
+        let file = fixture.folder.appending(path: "stone.obj")
+        try Data("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n".utf8).write(to: file)
+        var upload = FileImportRequest(site: "XSS-1", files: [.init(path: file.path, name: "\(planted).obj")])
+        upload.title = planted
+        _ = try fixture.store.importFiles(upload, actor: "surveyor")
+        try await fixture.application().test(.router) { client in
+            let session = try await signIn(client, "viewer")
+            for uri in [
+                "/sites", "/sites?q=\(planted.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                "/sites/XSS-1", "/sites/XSS-1?lang=ar", "/login",
+            ] {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: session]) { response in
+                    let text = String(buffer: response.body)
+                    #expect(!text.lowercased().contains("<script"), "\(uri)")
+                    #expect(!text.contains(" style="), "\(uri)")
+                    #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+                    if uri.hasPrefix("/sites/") { #expect(text.contains("&lt;script&gt;"), "\(uri)") }
+                }
+            }
+        }
+    }
+}
