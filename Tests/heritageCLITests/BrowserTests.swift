@@ -1,0 +1,77 @@
+import Foundation
+import HeritageTestSupport
+import Testing
+
+/// The web pages in headless Chromium (Debian's chromium and chromium-driver, PyPI's selenium
+/// and axe-selenium-python, which .ci/run installs): Tests/Browser/pages.py signs in and out by
+/// keyboard, runs axe-core on each page in English, Arabic and Ukrainian, checks a phone-sized
+/// screen, and that markup planted in a name is never run.
+@Suite struct BrowserTests {
+    static let packageRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The Python with selenium and axe-selenium-python, when it and Chromium are here.
+    static func browserPython() -> String? {
+        let python = packageRoot.appending(path: ".build-bagit/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: python),
+            ["/usr/bin/chromium", "/usr/bin/chromedriver"].allSatisfy(FileManager.default.isExecutableFile),
+            (try? runProgram(python, ["-c", "import selenium, axe_selenium_python"]).0) == 0
+        else { return nil }
+        return python
+    }
+
+    @Test func thePagesWorkByKeyboardAndPassAxeInARealBrowser() throws {
+        guard let python = Self.browserPython() else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record(
+                    "Chromium, chromium-driver, selenium or axe-selenium-python is missing: .ci/run installs them")
+            } else {
+                print(
+                    "skipped: the browser test needs chromium, chromium-driver and, in .build-bagit, selenium and "
+                        + "axe-selenium-python (.ci/run installs them)")
+            }
+            return
+        }
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let archive = folder.appending(path: "archive").path
+        #expect(try HeritageBinary.run(["init", "--archive", archive]).status == 0)
+        let sites: [[String]] = [
+            [
+                "--code", "AM-CEM-1", "--name", "Old cemetery", "--language", "en", "--other-name", "ar:مقبرة قديمة",
+                "--other-name", "hy:Հին գերեզմանոց", "--kind", "cemetery", "--latitude", "39.5", "--longitude",
+                "45.1", "--country", "AM", "--designation", "national-register:AM-1",
+            ],
+            [
+                "--code", "PLANT-1", "--name", #"<img src=x onerror="window.__planted=1">"#, "--kind", "church",
+                "--latitude", "40.1", "--longitude", "44.5",
+            ],
+            [
+                "--code", "RES-1", "--name", "Hidden chapel", "--kind", "church", "--latitude", "34.236111",
+                "--longitude", "37.225432", "--sensitivity", "restricted",
+            ],
+        ]
+        for site in sites {
+            let added = try HeritageBinary.run(["site", "add", "--archive", archive] + site)
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        let add = Process()
+        add.executableURL = HeritageBinary.url
+        add.arguments = ["user", "add", "lena", "--role", "viewer", "--password-stdin", "--archive", archive]
+        let input = Pipe()
+        add.standardInput = input
+        add.standardOutput = FileHandle.nullDevice
+        try add.run()
+        input.fileHandleForWriting.write(Data("correct horse battery\n".utf8))
+        try input.fileHandleForWriting.close()
+        add.waitUntilExit()
+
+        let (server, url) = try ServeCLITests.serve(archive)
+        defer { server.terminate() }
+        let base = String(url.dropLast(url.hasSuffix("/") ? 1 : 0))
+        let script = Self.packageRoot.appending(path: "Tests/Browser/pages.py").path
+        let (status, output) = try runProgram(
+            python, [script, base, "lena", "correct horse battery", "AM-CEM-1", "PLANT-1"])
+        #expect(status == 0, "\(output)")
+    }
+}
