@@ -125,6 +125,11 @@ import Testing
             allowed: .forbidden),
         Route(method: .get, pattern: "/sites", uri: "/sites", needs: .viewer, anonymous: .seeOther),
         Route(method: .get, pattern: "/sites/{code}", uri: "/sites/RES-1", needs: .viewer, anonymous: .seeOther),
+        Route(method: .get, pattern: "/review", uri: "/review", needs: .reviewer, anonymous: .seeOther),
+        // Without the page's token: refused.
+        Route(
+            method: .post, pattern: "/review/{id}", uri: "/review/ffffffff", body: "csrf=00&decision=approve",
+            needs: .reviewer, allowed: .forbidden, anonymous: .seeOther),
         // Without the page's token: refused, and the session stays.
         Route(
             method: .post, pattern: "/logout", uri: "/logout", body: "csrf=00", needs: .viewer, allowed: .forbidden,

@@ -125,6 +125,49 @@ import Testing
         }
     }
 
+    /// A reviewer sees the pending edit beside the record (restricted positions generalised),
+    /// cannot reject it without a reason (the error at the field), and rejects it with one.
+    @Test func aReviewerDecidesAProposalFromThePage() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let viewer = try await signIn(client, "viewer")
+            try await client.execute(uri: "/review", method: .get, headers: [.cookie: viewer]) {
+                #expect($0.status == .forbidden)
+            }
+            let reviewer = try await signIn(client, "reviewer")
+            let token = try await client.execute(uri: "/review", method: .get, headers: [.cookie: reviewer]) {
+                response -> String in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains("Edit of a site: RES-1") && text.contains("<code>community</code>"))
+                #expect(text.contains("Assyrian") && text.contains(#"href="/review""#))
+                #expect(!text.contains(ServerFixture.secretLatitude) && !text.contains(ServerFixture.secretLongitude))
+                return try #require(text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1).description
+            }
+            var headers = Self.formHeaders
+            headers[.cookie] = reviewer
+            let uri = "/review/\(ServerFixture.proposalID)"
+            try await client.execute(
+                uri: uri, method: .post, headers: headers, body: form(["csrf": token, "decision": "reject"])
+            ) { response in
+                #expect(response.status == .badRequest)
+                let text = String(buffer: response.body)
+                #expect(text.contains("a rejection needs its reason"))
+                #expect(text.contains(#"aria-describedby="error-\#(ServerFixture.proposalID)""#))
+            }
+            try await client.execute(
+                uri: uri, method: .post, headers: headers,
+                body: form(["csrf": token, "decision": "reject", "reason": "No source for the community."])
+            ) { #expect($0.status == .seeOther) }
+            let decided = try fixture.store.proposal(ServerFixture.proposalID)
+            #expect(decided.status == .rejected && decided.decidedBy == "reviewer")
+            #expect(decided.reason == "No source for the community.")
+            try await client.execute(uri: "/review", method: .get, headers: [.cookie: reviewer]) {
+                #expect(String(buffer: $0.body).contains("No proposal is waiting."))
+            }
+        }
+    }
+
     @Test func arabicIsLaidOutRightToLeftAndTheChoiceIsRemembered() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in

@@ -47,6 +47,8 @@ enum UIText: String, CaseIterable, Sendable {
     case size, captured, withheld, thumbnail, findings, method, regions, lossVolume, gainVolume, changedArea
     case maxDepth, reportDownload, packageDownload, noneRecorded, moreAssets, moreFindings, period, community
     case description, pageNotFound, formExpired
+    case navReview, reviewTitle, noPending, proposedBy, evidence, changes, field, asItStands, asProposed, reason
+    case approve, reject, kindSiteCreate, kindSiteUpdate, kindConditionCreate, needsReviewer
 }
 
 extension UIText {
@@ -73,6 +75,11 @@ extension UIText {
         .period: "Period", .community: "Community", .description: "Description",
         .pageNotFound: "There is no such page.",
         .formExpired: "The form had expired; it has been shown again. Send it once more.",
+        .navReview: "Review", .reviewTitle: "Proposals to review", .noPending: "No proposal is waiting.",
+        .proposedBy: "Proposed by", .evidence: "Evidence", .changes: "What it would change", .field: "Field",
+        .asItStands: "As it stands", .asProposed: "As proposed", .reason: "Reason (required to reject)",
+        .approve: "Approve", .reject: "Reject", .kindSiteCreate: "New site", .kindSiteUpdate: "Edit of a site",
+        .kindConditionCreate: "Condition assessment", .needsReviewer: "This page is for reviewers.",
     ]
 
     static let arabic: [UIText: String] = [
@@ -98,6 +105,12 @@ extension UIText {
         .period: "الحقبة", .community: "الجماعة", .description: "الوصف",
         .pageNotFound: "لا توجد صفحة كهذه.",
         .formExpired: "انتهت صلاحية النموذج؛ أُعيد عرضه. أرسله مرة أخرى.",
+        .navReview: "المراجعة", .reviewTitle: "مقترحات بانتظار المراجعة",
+        .noPending: "لا توجد مقترحات بانتظار المراجعة.",
+        .proposedBy: "اقترحه", .evidence: "الأدلة", .changes: "ما سيتغيّر", .field: "الحقل",
+        .asItStands: "كما هو الآن", .asProposed: "كما اقتُرح", .reason: "السبب (مطلوب للرفض)",
+        .approve: "موافقة", .reject: "رفض", .kindSiteCreate: "موقع جديد", .kindSiteUpdate: "تعديل موقع",
+        .kindConditionCreate: "تقييم حالة", .needsReviewer: "هذه الصفحة للمراجعين.",
     ]
 
     /// Partial: what is missing is shown in English.

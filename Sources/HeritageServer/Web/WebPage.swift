@@ -77,9 +77,10 @@ enum WebPage {
         html.element("a", request[.skipToContent], ["class": "skip", "href": "#main"])
         html.raw("<header>")
         html.element("a", request[.appName], ["class": "brand", "href": "/sites"])
-        if request.account != nil {
-            html.element("nav", ["aria-label": request[.navSites]]) { html in
+        if let account = request.account {
+            html.element("nav", ["aria-label": request[.appName]]) { html in
                 html.element("a", request[.navSites], ["href": "/sites"])
+                if account.role >= .reviewer { html.element("a", request[.navReview], ["href": "/review"]) }
             }
         }
         html.element("nav", ["aria-label": request[.language], "class": "languages"]) { html in

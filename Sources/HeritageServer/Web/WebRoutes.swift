@@ -19,7 +19,7 @@ public struct WebRoutes: Sendable {
     /// not part of the API it describes.
     public static let pages: Set<String> = [
         "GET /", "GET /static/app.css", "GET /login", "POST /login", "POST /logout", "GET /sites",
-        "GET /sites/{code}",
+        "GET /sites/{code}", "GET /review", "POST /review/{id}",
     ]
 
     func add(to router: Router<HeritageRequestContext>) {
@@ -56,6 +56,7 @@ public struct WebRoutes: Sendable {
                 SiteListView(request: page, query: request.uri.queryParameters, list: list).write(&html)
             }
         }
+        addReview(to: router)
         router.get("/sites/{code}") { request, context in
             let page = web(request, context)
             guard context.account != nil else { return signInFirst(page) }
@@ -69,6 +70,73 @@ public struct WebRoutes: Sendable {
                 return try release.checked(html, of: release.site)
             }
             return WebPage.respond(text, page)
+        }
+    }
+
+    /// `/review`: the pending proposals, for reviewers; `POST /review/{id}` decides one.
+    func addReview(to router: Router<HeritageRequestContext>) {
+        router.get("/review") { request, context in
+            let page = web(request, context)
+            guard let account = context.account else { return signInFirst(page) }
+            guard account.role >= .reviewer else { return notForThisRole(page) }
+            return try await reviewPage(page, includeRestricted: context.mayReadRestricted)
+        }
+        router.post("/review/{id}") { request, context in
+            let page = web(request, context)
+            guard let account = context.account,
+                let secret = request.cookies[AuthenticationMiddleware.cookieName]?.value
+            else { return signInFirst(page) }
+            guard account.role >= .reviewer else { return notForThisRole(page) }
+            let id = try context.parameters.require("id")
+            let fields = try await formFields(request)
+            guard tokens.check(fields["csrf"], session: secret) else {
+                return try await reviewPage(
+                    page, includeRestricted: context.mayReadRestricted, failure: (id, page[.formExpired]),
+                    status: .forbidden)
+            }
+            let approve = fields["decision"] == "approve"
+            let reason = fields["reason"]
+            do {
+                _ = try await pool.run {
+                    try store.decide(proposal: id, approve: approve, reason: reason, actor: account.name)
+                }
+            } catch let error as HeritageStoreError {
+                let status: HTTPResponse.Status =
+                    switch error.code {
+                    case .notFound: .notFound
+                    case .invalidInput: .badRequest
+                    case .notPermitted: .forbidden
+                    default: .conflict
+                    }
+                return try await reviewPage(
+                    page, includeRestricted: context.mayReadRestricted, failure: (id, error.message), status: status)
+            }
+            return WebPage.redirect("/review")
+        }
+    }
+
+    func reviewPage(
+        _ page: WebRequest, includeRestricted: Bool, failure: (id: String, message: String)? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let items = try await pool.run {
+            try store.proposals(status: .pending, site: nil, proposedBy: nil, limit: 50, offset: 0).map { proposal in
+                ReviewView.Item(
+                    proposal: try store.released(proposal, includeRestricted: includeRestricted),
+                    current: try store.site(proposal.siteID).map {
+                        try store.release(ofSite: $0.id, includeRestricted: includeRestricted).releasedSite
+                    })
+            }
+        }
+        return WebPage.render(page[.reviewTitle], page, status: status) { html in
+            ReviewView(request: page, items: items, failure: failure).write(&html)
+        }
+    }
+
+    /// 403, as a page.
+    func notForThisRole(_ page: WebRequest) -> Response {
+        WebPage.render(page[.reviewTitle], page, status: .forbidden) { html in
+            html.element("p", page[.needsReviewer])
         }
     }
 

@@ -30,6 +30,12 @@ enum WebStyles {
           border-radius: 4px; background: var(--paper); color: var(--ink); }
         button { background: var(--accent); color: #ffffff; border-color: var(--accent); cursor: pointer; }
         .error { color: var(--bad); font-weight: 600; }
+        button.secondary { background: var(--paper); color: var(--accent); }
+        .actions { display: flex; gap: 0.75rem; }
+        textarea { font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--muted); border-radius: 4px; }
+        section.proposal { border: 1px solid var(--line); border-radius: 6px; padding: 0 1rem 1rem;
+          margin-block-end: 1rem; }
+        .proposed { font-weight: 600; }
         .note { color: var(--muted); font-size: 0.9em; }
         .legal { color: var(--muted); max-width: 60rem; }
         .table { overflow-x: auto; }
