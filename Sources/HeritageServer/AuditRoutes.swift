@@ -21,26 +21,31 @@ struct AuditRoutes {
     func add(to router: Router<HeritageRequestContext>) {
         router.get("/api/audit") { request, context -> AuditPage in
             _ = try context.require(.reviewer)
-            let query = request.uri.queryParameters
-            let limit = try query.number("limit", default: 50, in: 1...500)
-            let before = try query.get("before").map { text -> Int64 in
-                guard let value = Int64(text), value > 0 else {
-                    throw APIError(.badRequest, "before is an event's sequence number")
-                }
-                return value
-            }
-            let filter = AuditFilter(
-                entityID: query.get("entity"), entityType: query.get("entityType"), actor: query.get("actor"),
-                action: query.get("action"), before: before, limit: limit)
-            let includeRestricted = context.mayReadRestricted
-            let events = try await pool.run {
-                try store.released(try store.auditEvents(filter), includeRestricted: includeRestricted)
-            }
-            let status = try await pool.run { try chain.status() }
-            return AuditPage(
-                events: events, count: events.count,
-                nextBefore: events.count == limit ? events.last?.event.sequence : nil, chain: status)
+            return try await page(request.uri.queryParameters, includeRestricted: context.mayReadRestricted)
         }
+    }
+
+    /// A page of events as `query` asks (`limit`, `before`, `entity`, `entityType`, `actor`,
+    /// `action`), with the chain's state; for the API and for the audit page.
+    func page(_ query: Parameters, includeRestricted: Bool) async throws -> AuditPage {
+        let limit = try query.number("limit", default: 50, in: 1...500)
+        let before = try query.get("before").map { text -> Int64 in
+            guard let value = Int64(text), value > 0 else {
+                throw APIError(.badRequest, "before is an event's sequence number")
+            }
+            return value
+        }
+        func given(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+        let filter = AuditFilter(
+            entityID: given("entity"), entityType: given("entityType"), actor: given("actor"),
+            action: given("action"), before: before, limit: limit)
+        let events = try await pool.run {
+            try store.released(try store.auditEvents(filter), includeRestricted: includeRestricted)
+        }
+        let status = try await pool.run { try chain.status() }
+        return AuditPage(
+            events: events, count: events.count,
+            nextBefore: events.count == limit ? events.last?.event.sequence : nil, chain: status)
     }
 }
 

@@ -37,14 +37,16 @@ public enum HeritageServer {
         auth.add(to: router)
         let sites = SiteRoutes(store: store, pool: pool)
         sites.add(to: router)
-        WebRoutes(store: store, pool: pool, configuration: configuration, sites: sites, auth: auth).add(to: router)
+        let audit = AuditRoutes(store: store, pool: pool, chain: AuditChainMonitor(store: store))
+        audit.add(to: router)
+        WebRoutes(store: store, pool: pool, configuration: configuration, sites: sites, auth: auth, audit: audit)
+            .add(to: router)
         UploadRoutes(store: store, pool: pool, configuration: configuration, metrics: metrics).add(to: router)
         SurveyRoutes(store: store, pool: pool).add(to: router)
         ProposalRoutes(store: store, pool: pool).add(to: router)
         JobRoutes(store: store, pool: pool, runner: jobs).add(to: router)
         DownloadRoutes(store: store, pool: pool).add(to: router)
         EvidenceRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
-        AuditRoutes(store: store, pool: pool, chain: AuditChainMonitor(store: store)).add(to: router)
         return router
     }
 

@@ -126,6 +126,7 @@ import Testing
         Route(method: .get, pattern: "/sites", uri: "/sites", needs: .viewer, anonymous: .seeOther),
         Route(method: .get, pattern: "/sites/{code}", uri: "/sites/RES-1", needs: .viewer, anonymous: .seeOther),
         Route(method: .get, pattern: "/review", uri: "/review", needs: .reviewer, anonymous: .seeOther),
+        Route(method: .get, pattern: "/audit", uri: "/audit?limit=500", needs: .reviewer, anonymous: .seeOther),
         // Without the page's token: refused.
         Route(
             method: .post, pattern: "/review/{id}", uri: "/review/ffffffff", body: "csrf=00&decision=approve",

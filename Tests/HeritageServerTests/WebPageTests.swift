@@ -168,6 +168,32 @@ import Testing
         }
     }
 
+    /// The audit log as a page: the chain's state, events filtered by actor, restricted values
+    /// withheld from a reviewer without clearance.
+    @Test func aReviewerReadsTheAuditLog() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let reviewer = try await signIn(client, "reviewer")
+            try await client.execute(uri: "/audit", method: .get, headers: [.cookie: reviewer]) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.contains("The hash chain is intact through event"))
+                #expect(text.contains("site.create") && text.contains("values withheld"))
+                #expect(!text.contains(ServerFixture.secretLatitude))
+            }
+            try await client.execute(uri: "/audit?actor=surveyor", method: .get, headers: [.cookie: reviewer]) {
+                response in
+                let text = String(buffer: response.body)
+                let actors = text.matches(of: /<td><span dir="auto">([^<]*)<\/span><\/td>/).map { String($0.1) }
+                #expect(!actors.isEmpty && actors.allSatisfy { $0 == "surveyor" }, "\(actors)")
+            }
+            let surveyor = try await signIn(client, "surveyor")
+            try await client.execute(uri: "/audit", method: .get, headers: [.cookie: surveyor]) {
+                #expect($0.status == .forbidden)
+            }
+        }
+    }
+
     @Test func arabicIsLaidOutRightToLeftAndTheChoiceIsRemembered() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in

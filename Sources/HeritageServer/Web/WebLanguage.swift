@@ -49,6 +49,8 @@ enum UIText: String, CaseIterable, Sendable {
     case description, pageNotFound, formExpired
     case navReview, reviewTitle, noPending, proposedBy, evidence, changes, field, asItStands, asProposed, reason
     case approve, reject, kindSiteCreate, kindSiteUpdate, kindConditionCreate, needsReviewer
+    case navAudit, auditTitle, chainIntact, chainBroken, sequence, time, actor, action, entity, valuesWithheld
+    case olderEvents, noEvents
 }
 
 extension UIText {
@@ -80,6 +82,11 @@ extension UIText {
         .asItStands: "As it stands", .asProposed: "As proposed", .reason: "Reason (required to reject)",
         .approve: "Approve", .reject: "Reject", .kindSiteCreate: "New site", .kindSiteUpdate: "Edit of a site",
         .kindConditionCreate: "Condition assessment", .needsReviewer: "This page is for reviewers.",
+        .navAudit: "Audit log", .auditTitle: "Audit log",
+        .chainIntact: "The hash chain is intact through event", .chainBroken: "The hash chain is broken:",
+        .sequence: "#", .time: "Time (UTC)", .actor: "Actor", .action: "Action", .entity: "Entity",
+        .valuesWithheld: "values withheld: they hold a restricted site's position", .olderEvents: "Older events",
+        .noEvents: "No event matches.",
     ]
 
     static let arabic: [UIText: String] = [
@@ -111,6 +118,11 @@ extension UIText {
         .asItStands: "كما هو الآن", .asProposed: "كما اقتُرح", .reason: "السبب (مطلوب للرفض)",
         .approve: "موافقة", .reject: "رفض", .kindSiteCreate: "موقع جديد", .kindSiteUpdate: "تعديل موقع",
         .kindConditionCreate: "تقييم حالة", .needsReviewer: "هذه الصفحة للمراجعين.",
+        .navAudit: "سجل التدقيق", .auditTitle: "سجل التدقيق",
+        .chainIntact: "سلسلة التجزئة سليمة حتى الحدث", .chainBroken: "سلسلة التجزئة مكسورة:",
+        .sequence: "#", .time: "الوقت (UTC)", .actor: "المنفّذ", .action: "الإجراء", .entity: "الكيان",
+        .valuesWithheld: "القيم محجوبة: تتضمن موقع مكان مقيّد", .olderEvents: "أحداث أقدم",
+        .noEvents: "لا يوجد حدث مطابق.",
     ]
 
     /// Partial: what is missing is shown in English.

@@ -80,7 +80,10 @@ enum WebPage {
         if let account = request.account {
             html.element("nav", ["aria-label": request[.appName]]) { html in
                 html.element("a", request[.navSites], ["href": "/sites"])
-                if account.role >= .reviewer { html.element("a", request[.navReview], ["href": "/review"]) }
+                if account.role >= .reviewer {
+                    html.element("a", request[.navReview], ["href": "/review"])
+                    html.element("a", request[.navAudit], ["href": "/audit"])
+                }
             }
         }
         html.element("nav", ["aria-label": request[.language], "class": "languages"]) { html in

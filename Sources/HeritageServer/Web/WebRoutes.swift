@@ -13,13 +13,14 @@ public struct WebRoutes: Sendable {
     let configuration: ServerConfiguration
     let sites: SiteRoutes
     let auth: AuthRoutes
+    let audit: AuditRoutes
     let tokens = FormTokens()
     static let formCookie = "heritage_form"
     /// The pages' routes, as the OpenAPI document would write them: they are HTML for people,
     /// not part of the API it describes.
     public static let pages: Set<String> = [
         "GET /", "GET /static/app.css", "GET /login", "POST /login", "POST /logout", "GET /sites",
-        "GET /sites/{code}", "GET /review", "POST /review/{id}",
+        "GET /sites/{code}", "GET /review", "POST /review/{id}", "GET /audit",
     ]
 
     func add(to router: Router<HeritageRequestContext>) {
@@ -57,6 +58,7 @@ public struct WebRoutes: Sendable {
             }
         }
         addReview(to: router)
+        addAudit(to: router)
         router.get("/sites/{code}") { request, context in
             let page = web(request, context)
             guard context.account != nil else { return signInFirst(page) }
@@ -133,9 +135,24 @@ public struct WebRoutes: Sendable {
         }
     }
 
+    /// `/audit` (reviewers): the audit log a page at a time, newest first, filtered by entity,
+    /// actor or action, with the chain's state.
+    func addAudit(to router: Router<HeritageRequestContext>) {
+        router.get("/audit") { request, context in
+            let page = web(request, context)
+            guard let account = context.account else { return signInFirst(page) }
+            guard account.role >= .reviewer else { return notForThisRole(page, title: page[.auditTitle]) }
+            let query = request.uri.queryParameters
+            let events = try await audit.page(query, includeRestricted: context.mayReadRestricted)
+            return WebPage.render(page[.auditTitle], page) { html in
+                AuditView(request: page, query: query, page: events).write(&html)
+            }
+        }
+    }
+
     /// 403, as a page.
-    func notForThisRole(_ page: WebRequest) -> Response {
-        WebPage.render(page[.reviewTitle], page, status: .forbidden) { html in
+    func notForThisRole(_ page: WebRequest, title: String? = nil) -> Response {
+        WebPage.render(title ?? page[.reviewTitle], page, status: .forbidden) { html in
             html.element("p", page[.needsReviewer])
         }
     }

@@ -30,6 +30,7 @@ enum WebStyles {
           border-radius: 4px; background: var(--paper); color: var(--ink); }
         button { background: var(--accent); color: #ffffff; border-color: var(--accent); cursor: pointer; }
         .error { color: var(--bad); font-weight: 600; }
+        .ok { color: #1e6b30; font-weight: 600; }
         button.secondary { background: var(--paper); color: var(--accent); }
         .actions { display: flex; gap: 0.75rem; }
         textarea { font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--muted); border-radius: 4px; }
