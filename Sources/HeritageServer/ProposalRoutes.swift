@@ -88,31 +88,9 @@ struct ProposalRoutes {
             let account = try context.require(.surveyor)
             let code = try context.parameters.require("code")
             let input = try await request.decode(as: AssessmentInput.self, context: context)
-            var statement = AssessmentStatement(
-                assessor: input.assessor ?? account.name, condition: try OverallCondition.parse(input.overallCondition),
-                certainty: try Certainty.parse(input.certainty))
-            statement.site = code
-            statement.survey = input.survey
-            statement.qualifier = try input.dateQualifier.map(DateQualifier.parse) ?? .on
-            statement.date = input.date
-            statement.endDate = input.endDate
-            statement.activity = try input.activity.map(AssessmentActivity.parse)
-            statement.extent = try input.damageExtent.map(DamageExtent.parse)
-            statement.causeCategory = try input.causeCategory.map(DisturbanceCategory.parse)
-            statement.causeType = try input.causeType.map(DisturbanceType.parse)
-            statement.effects = try (input.effects ?? []).map(DisturbanceEffect.parse)
-            statement.threat = try input.threat.map(RiskLevel.parse)
-            statement.priority = try input.priority.map(RiskLevel.parse)
-            statement.notes = input.notes
-            statement.supersedes = input.supersedes
-            let stated = statement
-            let drafted = try await pool.run { try store.draftAssessment(stated, fromFinding: input.finding) }
-            // The finding an assessment is drafted from is its first piece of evidence.
-            let evidence = (drafted.1.map { [$0.id] } ?? []) + (input.evidence ?? [])
-            let draft = Proposal(
-                kind: .conditionCreate, siteID: drafted.0.siteID, assessment: drafted.0,
-                evidence: Array(NSOrderedSet(array: evidence).compactMap { $0 as? String }), note: input.note,
-                proposedBy: account.name)
+            let draft = try await pool.run {
+                try Self.assessmentProposal(input, site: code, account: account, store: store)
+            }
             return try await propose(draft, account: account, request: request, context: context)
         }
         router.get("/api/proposals") { request, context -> ProposalList in
@@ -159,6 +137,37 @@ struct ProposalRoutes {
                 }
             }
         }
+    }
+
+    /// The proposal an assessment makes, drafted from its finding when it names one; for the
+    /// API and for the page's form.
+    static func assessmentProposal(
+        _ input: AssessmentInput, site code: String, account: Account, store: HeritageArchive
+    ) throws -> Proposal {
+        var statement = AssessmentStatement(
+            assessor: input.assessor ?? account.name, condition: try OverallCondition.parse(input.overallCondition),
+            certainty: try Certainty.parse(input.certainty))
+        statement.site = code
+        statement.survey = input.survey
+        statement.qualifier = try input.dateQualifier.map(DateQualifier.parse) ?? .on
+        statement.date = input.date
+        statement.endDate = input.endDate
+        statement.activity = try input.activity.map(AssessmentActivity.parse)
+        statement.extent = try input.damageExtent.map(DamageExtent.parse)
+        statement.causeCategory = try input.causeCategory.map(DisturbanceCategory.parse)
+        statement.causeType = try input.causeType.map(DisturbanceType.parse)
+        statement.effects = try (input.effects ?? []).map(DisturbanceEffect.parse)
+        statement.threat = try input.threat.map(RiskLevel.parse)
+        statement.priority = try input.priority.map(RiskLevel.parse)
+        statement.notes = input.notes
+        statement.supersedes = input.supersedes
+        let drafted = try store.draftAssessment(statement, fromFinding: input.finding)
+        // The finding an assessment is drafted from is its first piece of evidence.
+        let evidence = (drafted.1.map { [$0.id] } ?? []) + (input.evidence ?? [])
+        return Proposal(
+            kind: .conditionCreate, siteID: drafted.0.siteID, assessment: drafted.0,
+            evidence: Array(NSOrderedSet(array: evidence).compactMap { $0 as? String }), note: input.note,
+            proposedBy: account.name)
     }
 
     private func propose(

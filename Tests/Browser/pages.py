@@ -4,7 +4,7 @@ keyboard alone, axe-core's accessibility check on every page in English and Arab
 left in Arabic, a phone-sized screen without sideways scrolling, no Content-Security-Policy
 complaint, and markup planted in a site's name shown as text, never run.
 
-    pages.py BASE_URL USER PASSWORD SITE_CODE PLANTED_SITE_CODE
+    pages.py BASE_URL USER PASSWORD SITE_CODE PLANTED_SITE_CODE     (USER: a reviewer)
 
 Prints one line per check and exits non-zero when any fails. Run by the Swift test
 BrowserTests, which makes the archive and starts the server.
@@ -85,7 +85,8 @@ try:
     press(Keys.ENTER)
     check(driver.current_url.endswith(f"/sites/{site}"), "Enter signs in and comes back to the page asked for")
 
-    for path in [f"/sites/{site}", "/sites", f"/sites/{site}?lang=ar", "/sites?lang=ar", f"/sites/{site}?lang=uk"]:
+    for path in [f"/sites/{site}", "/sites", f"/sites/{site}?lang=ar", "/sites?lang=ar", f"/sites/{site}?lang=uk",
+                 f"/sites/{site}/assess", f"/sites/{site}/assess?lang=ar", "/review", "/audit", "/audit?lang=ar"]:
         driver.get(base + path)
         accessibility(path)
         csp_clean(path)

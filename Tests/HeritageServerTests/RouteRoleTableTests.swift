@@ -126,6 +126,14 @@ import Testing
         Route(method: .get, pattern: "/sites", uri: "/sites", needs: .viewer, anonymous: .seeOther),
         Route(method: .get, pattern: "/sites/{code}", uri: "/sites/RES-1", needs: .viewer, anonymous: .seeOther),
         Route(method: .get, pattern: "/review", uri: "/review", needs: .reviewer, anonymous: .seeOther),
+        Route(
+            method: .get, pattern: "/sites/{code}/assess", uri: "/sites/RES-1/assess", needs: .surveyor,
+            anonymous: .seeOther),
+        // Without the page's token: refused.
+        Route(
+            method: .post, pattern: "/sites/{code}/assess", uri: "/sites/RES-1/assess",
+            body: "csrf=00&overallCondition=poor&certainty=high&date=2026-05-01", needs: .surveyor,
+            allowed: .forbidden, anonymous: .seeOther),
         Route(method: .get, pattern: "/audit", uri: "/audit?limit=500", needs: .reviewer, anonymous: .seeOther),
         // Without the page's token: refused.
         Route(

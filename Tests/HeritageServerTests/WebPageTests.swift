@@ -194,6 +194,58 @@ import Testing
         }
     }
 
+    /// A surveyor proposes an assessment from the site page's form: a refused field comes back
+    /// marked with its message and the answers kept; a complete form becomes a pending proposal.
+    @Test func aSurveyorProposesAnAssessmentFromTheForm() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let surveyor = try await signIn(client, "surveyor")
+            try await client.execute(uri: "/sites/PUB-1", method: .get, headers: [.cookie: surveyor]) {
+                #expect(String(buffer: $0.body).contains(#"href="/sites/PUB-1/assess""#))
+            }
+            let token = try await client.execute(uri: "/sites/PUB-1/assess", method: .get, headers: [.cookie: surveyor])
+            {
+                response -> String in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"<label for="overallCondition">"#) && text.contains("Severe damage"))
+                return try #require(text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1).description
+            }
+            var headers = Self.formHeaders
+            headers[.cookie] = surveyor
+            let missingDate = "csrf=\(token)&overallCondition=very-bad&certainty=high&effects=burning&notes=Roof+gone"
+            try await client.execute(
+                uri: "/sites/PUB-1/assess", method: .post, headers: headers, body: ByteBuffer(string: missingDate)
+            ) { response in
+                #expect(response.status == .badRequest)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"id="date-error""#) && text.contains(#"aria-describedby="date-error""#))
+                #expect(text.contains(#"<option value="very-bad" selected="selected">"#))
+                #expect(text.contains(#"value="burning" checked="checked""#) && text.contains("Roof gone"))
+            }
+            try await client.execute(
+                uri: "/sites/PUB-1/assess", method: .post, headers: headers,
+                body: ByteBuffer(
+                    string: missingDate + "&date=2026-05-02&activity=field-visit&effects=collapse-structural-damage")
+            ) { response in
+                let text = String(buffer: response.body)
+                let errors = text.matches(of: /class="error"[^>]*>([^<]*)</).map { String($0.1) }
+                #expect(
+                    response.status == .seeOther && response.headers[.location] == "/sites/PUB-1",
+                    "\(response.status) \(errors)")
+            }
+            let proposal = try #require(
+                try fixture.store.proposals(status: .pending, site: "PUB-1", proposedBy: nil, limit: 5, offset: 0).first
+            )
+            #expect(proposal.kind == .conditionCreate && proposal.proposedBy == "surveyor")
+            #expect(proposal.assessment?.overallCondition == .veryBad && proposal.assessment?.date == "2026-05-02")
+            #expect(proposal.assessment?.effects.count == 2 && proposal.assessment?.notes == "Roof gone")
+            let viewer = try await signIn(client, "viewer")
+            try await client.execute(uri: "/sites/PUB-1/assess", method: .get, headers: [.cookie: viewer]) {
+                #expect($0.status == .forbidden)
+            }
+        }
+    }
+
     @Test func arabicIsLaidOutRightToLeftAndTheChoiceIsRemembered() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in

@@ -57,7 +57,7 @@ import Testing
         }
         let add = Process()
         add.executableURL = HeritageBinary.url
-        add.arguments = ["user", "add", "lena", "--role", "viewer", "--password-stdin", "--archive", archive]
+        add.arguments = ["user", "add", "lena", "--role", "reviewer", "--password-stdin", "--archive", archive]
         let input = Pipe()
         add.standardInput = input
         add.standardOutput = FileHandle.nullDevice

@@ -46,6 +46,12 @@ struct SiteView {
             }
         }
         section(&html, request[.conditionTimeline]) { html in
+            if let account = request.account, account.role >= .surveyor {
+                html.element("p") { html in
+                    html.element(
+                        "a", request[.proposeAssessment], ["href": "/sites/\(pathSegment(site.code))/assess"])
+                }
+            }
             if page.timeline.isEmpty {
                 html.element("p", request[.noneRecorded])
                 return

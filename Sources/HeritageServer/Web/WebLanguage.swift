@@ -51,6 +51,8 @@ enum UIText: String, CaseIterable, Sendable {
     case approve, reject, kindSiteCreate, kindSiteUpdate, kindConditionCreate, needsReviewer
     case navAudit, auditTitle, chainIntact, chainBroken, sequence, time, actor, action, entity, valuesWithheld
     case olderEvents, noEvents
+    case assessTitle, assessIntro, causeCategory, causeType, effects, noteToReviewer, propose, proposeAssessment
+    case required
 }
 
 extension UIText {
@@ -87,6 +89,12 @@ extension UIText {
         .sequence: "#", .time: "Time (UTC)", .actor: "Actor", .action: "Action", .entity: "Entity",
         .valuesWithheld: "values withheld: they hold a restricted site's position", .olderEvents: "Older events",
         .noEvents: "No event matches.",
+        .assessTitle: "Propose a condition assessment",
+        .assessIntro: "A reviewer approves or rejects it before it joins the site's condition history.",
+        .causeCategory: "Cause (category)", .causeType: "Cause (type)", .effects: "Effects",
+        .noteToReviewer: "Note to the reviewer", .propose: "Propose",
+        .proposeAssessment: "Propose a condition assessment",
+        .required: "Required.",
     ]
 
     static let arabic: [UIText: String] = [
@@ -123,6 +131,11 @@ extension UIText {
         .sequence: "#", .time: "الوقت (UTC)", .actor: "المنفّذ", .action: "الإجراء", .entity: "الكيان",
         .valuesWithheld: "القيم محجوبة: تتضمن موقع مكان مقيّد", .olderEvents: "أحداث أقدم",
         .noEvents: "لا يوجد حدث مطابق.",
+        .assessTitle: "اقتراح تقييم للحالة",
+        .assessIntro: "يوافق عليه مراجع أو يرفضه قبل أن يُضاف إلى سجل حالة الموقع.",
+        .causeCategory: "السبب (الفئة)", .causeType: "السبب (النوع)", .effects: "الآثار",
+        .noteToReviewer: "ملاحظة للمراجع", .propose: "اقتراح", .proposeAssessment: "اقتراح تقييم للحالة",
+        .required: "مطلوب.",
     ]
 
     /// Partial: what is missing is shown in English.

@@ -132,17 +132,23 @@ enum WebPage {
     }
 }
 
-/// A form body (`application/x-www-form-urlencoded`), at most `limit` bytes.
-func formFields(_ request: Request, limit: Int = 16 << 10) async throws -> [String: String] {
+/// A form body (`application/x-www-form-urlencoded`), at most `limit` bytes: each field's
+/// values in the order sent (checkboxes send one name several times).
+func formValues(_ request: Request, limit: Int = 64 << 10) async throws -> [String: [String]] {
     let buffer = try await request.body.collect(upTo: limit)
-    var fields: [String: String] = [:]
+    var fields: [String: [String]] = [:]
     for pair in String(buffer: buffer).split(separator: "&") {
         let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         func decode(_ text: Substring) -> String {
             text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
         }
         guard let name = parts.first else { continue }
-        fields[decode(name)] = parts.count > 1 ? decode(parts[1]) : ""
+        fields[decode(name), default: []].append(parts.count > 1 ? decode(parts[1]) : "")
     }
     return fields
+}
+
+/// A form body's fields, the last value of each.
+func formFields(_ request: Request, limit: Int = 16 << 10) async throws -> [String: String] {
+    try await formValues(request, limit: limit).compactMapValues(\.last)
 }

@@ -20,7 +20,8 @@ public struct WebRoutes: Sendable {
     /// not part of the API it describes.
     public static let pages: Set<String> = [
         "GET /", "GET /static/app.css", "GET /login", "POST /login", "POST /logout", "GET /sites",
-        "GET /sites/{code}", "GET /review", "POST /review/{id}", "GET /audit",
+        "GET /sites/{code}", "GET /review", "POST /review/{id}", "GET /audit", "GET /sites/{code}/assess",
+        "POST /sites/{code}/assess",
     ]
 
     func add(to router: Router<HeritageRequestContext>) {
@@ -59,6 +60,7 @@ public struct WebRoutes: Sendable {
         }
         addReview(to: router)
         addAudit(to: router)
+        addAssessmentForm(to: router)
         router.get("/sites/{code}") { request, context in
             let page = web(request, context)
             guard context.account != nil else { return signInFirst(page) }
@@ -146,6 +148,74 @@ public struct WebRoutes: Sendable {
             let events = try await audit.page(query, includeRestricted: context.mayReadRestricted)
             return WebPage.render(page[.auditTitle], page) { html in
                 AuditView(request: page, query: query, page: events).write(&html)
+            }
+        }
+    }
+
+    /// `/sites/{code}/assess` (surveyors): a condition assessment proposed from a form.
+    func addAssessmentForm(to router: Router<HeritageRequestContext>) {
+        router.get("/sites/{code}/assess") { request, context in
+            let page = web(request, context)
+            guard let account = context.account else { return signInFirst(page) }
+            guard account.role >= .surveyor else { return notForThisRole(page, title: page[.assessTitle]) }
+            let code = try context.parameters.require("code")
+            let site = try await pool.run { try store.requireSite(code) }
+            return WebPage.render("\(page[.assessTitle]): \(site.code)", page) { html in
+                AssessmentFormView(request: page, site: site).write(&html)
+            }
+        }
+        router.post("/sites/{code}/assess") { request, context in
+            let page = web(request, context)
+            guard let account = context.account,
+                let secret = request.cookies[AuthenticationMiddleware.cookieName]?.value
+            else { return signInFirst(page) }
+            guard account.role >= .surveyor else { return notForThisRole(page, title: page[.assessTitle]) }
+            let code = try context.parameters.require("code")
+            let site = try await pool.run { try store.requireSite(code) }
+            let values = try await formValues(request)
+            func first(_ name: String) -> String? { values[name]?.first.flatMap { $0.isEmpty ? nil : $0 } }
+            var errors: [String: String] = [:]
+            func check<Term: VocabularyTerm>(_ name: String, _ type: Term.Type, required: Bool = false) {
+                guard let value = first(name) else {
+                    if required { errors[name] = page[.required] }
+                    return
+                }
+                do { _ = try Term.parse(value) } catch { errors[name] = "\(error)" }
+            }
+            check("overallCondition", OverallCondition.self, required: true)
+            check("certainty", Certainty.self, required: true)
+            check("activity", AssessmentActivity.self, required: true)
+            check("damageExtent", DamageExtent.self)
+            check("causeCategory", DisturbanceCategory.self)
+            check("causeType", DisturbanceType.self)
+            if first("date") == nil { errors["date"] = page[.required] }
+            for effect in values["effects"] ?? [] where (try? DisturbanceEffect.parse(effect)) == nil {
+                errors["effects"] = "unknown effect '\(effect)'"
+            }
+            if !tokens.check(first("csrf"), session: secret) { errors["form"] = page[.formExpired] }
+            if errors.isEmpty {
+                let input = ProposalRoutes.AssessmentInput(
+                    overallCondition: first("overallCondition") ?? "", certainty: first("certainty") ?? "",
+                    date: first("date"), activity: first("activity"), damageExtent: first("damageExtent"),
+                    causeCategory: first("causeCategory"), causeType: first("causeType"), effects: values["effects"],
+                    notes: first("notes"), note: first("note"))
+                do {
+                    try await pool.run {
+                        let draft = try ProposalRoutes.assessmentProposal(
+                            input, site: site.id, account: account, store: store)
+                        _ = try store.propose(draft, actor: account.name)
+                    }
+                    return WebPage.redirect("/sites/\(pathSegment(site.code))")
+                } catch let error as HeritageStoreError {
+                    // At the field the message names, else at the top of the form.
+                    let field = ["date", "activity", "certainty", "effects"].first { error.message.contains($0) }
+                    errors[field ?? "form"] = error.message
+                }
+            }
+            let status: HTTPResponse.Status = errors["form"] == page[.formExpired] ? .forbidden : .badRequest
+            return WebPage.render("\(page[.assessTitle]): \(site.code)", page, status: status) { html in
+                if let message = errors["form"] { html.element("p", message, ["class": "error", "role": "alert"]) }
+                AssessmentFormView(request: page, site: site, values: values, errors: errors).write(&html)
             }
         }
     }

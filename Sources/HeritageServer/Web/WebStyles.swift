@@ -31,6 +31,12 @@ enum WebStyles {
         button { background: var(--accent); color: #ffffff; border-color: var(--accent); cursor: pointer; }
         .error { color: var(--bad); font-weight: 600; }
         .ok { color: #1e6b30; font-weight: 600; }
+        .stack.wide { max-width: 40rem; }
+        fieldset { border: 1px solid var(--line); border-radius: 4px; }
+        .check { display: flex; gap: 0.5rem; align-items: center; }
+        dl.definitions { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 1rem;
+          color: var(--muted); font-size: 0.9em; margin: 0; }
+        dl.definitions dd { margin: 0; }
         button.secondary { background: var(--paper); color: var(--accent); }
         .actions { display: flex; gap: 0.75rem; }
         textarea { font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--muted); border-radius: 4px; }
