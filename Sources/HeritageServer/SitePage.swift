@@ -89,28 +89,47 @@ struct SiteItemPage<Item: Encodable>: Encodable {
         try container.encode(offset, forKey: Key("offset"))
     }
 
+    /// A page of a site's items as the bytes to send: `read` finds them (and how many there are),
+    /// `release` shows each as the caller may see it; the bytes are searched before they are.
+    static func bytes<Stored>(
+        _ code: String, name: String, limit: Int, offset: Int, from store: HeritageArchive, includeRestricted: Bool,
+        read: (String) throws -> (total: Int, items: [Stored]), release: (SiteRelease, Stored) -> Item
+    ) throws -> Data {
+        let site = try store.requireSite(code)
+        let siteRelease = try store.release(ofSite: site.id, includeRestricted: includeRestricted)
+        let found = try read(site.id)
+        let page = SiteItemPage(
+            site: site.code, name: name, items: found.items.map { release(siteRelease, $0) }, total: found.total,
+            limit: limit, offset: offset)
+        return try siteRelease.checkedBytes(page, of: site)
+    }
+}
+
+extension SiteItemPage<SitePage.AssetEntry> {
     static func assets(
         _ code: String, limit: Int, offset: Int, from store: HeritageArchive, includeRestricted: Bool
     ) throws -> Data {
-        let site = try store.requireSite(code)
-        let release = try store.release(ofSite: site.id, includeRestricted: includeRestricted)
-        let found = try store.assets(ofSite: site.id, limit: limit, offset: offset)
-        let page = SiteItemPage<SitePage.AssetEntry>(
-            site: site.code, name: "assets", items: found.assets.map { release.entry($0) }, total: found.total,
-            limit: limit, offset: offset)
-        return try release.checkedBytes(page, of: site)
+        try bytes(
+            code, name: "assets", limit: limit, offset: offset, from: store, includeRestricted: includeRestricted,
+            read: { site in
+                let found = try store.assets(ofSite: site, limit: limit, offset: offset)
+                return (found.total, found.assets)
+            },
+            release: { release, found in release.entry(found) })
     }
+}
 
+extension SiteItemPage<Finding> {
     static func findings(
         _ code: String, limit: Int, offset: Int, from store: HeritageArchive, includeRestricted: Bool
     ) throws -> Data {
-        let site = try store.requireSite(code)
-        let release = try store.release(ofSite: site.id, includeRestricted: includeRestricted)
-        let found = try store.findings(ofSite: site.id, limit: limit, offset: offset)
-        let page = SiteItemPage<Finding>(
-            site: site.code, name: "findings", items: found.findings.map(release.released), total: found.total,
-            limit: limit, offset: offset)
-        return try release.checkedBytes(page, of: site)
+        try bytes(
+            code, name: "findings", limit: limit, offset: offset, from: store, includeRestricted: includeRestricted,
+            read: { site in
+                let found = try store.findings(ofSite: site, limit: limit, offset: offset)
+                return (found.total, found.findings)
+            },
+            release: { release, finding in release.released(finding) })
     }
 }
 

@@ -41,27 +41,19 @@ struct SiteRoutes {
             }
             return Self.json(page)
         }
-        router.get("/api/sites/{code}/assets") { request, context in
-            _ = try context.require(.viewer)
-            let code = try context.parameters.require("code")
-            let (limit, offset) = try Self.paging(request.uri.queryParameters)
-            let includeRestricted = context.mayReadRestricted
-            return Self.json(
-                try await pool.run {
-                    try SiteItemPage<SitePage.AssetEntry>.assets(
-                        code, limit: limit, offset: offset, from: store, includeRestricted: includeRestricted)
-                })
-        }
-        router.get("/api/sites/{code}/findings") { request, context in
-            _ = try context.require(.viewer)
-            let code = try context.parameters.require("code")
-            let (limit, offset) = try Self.paging(request.uri.queryParameters)
-            let includeRestricted = context.mayReadRestricted
-            return Self.json(
-                try await pool.run {
-                    try SiteItemPage<Finding>.findings(
-                        code, limit: limit, offset: offset, from: store, includeRestricted: includeRestricted)
-                })
+        for (name, page) in [
+            ("assets", SiteItemPage<SitePage.AssetEntry>.assets), ("findings", SiteItemPage<Finding>.findings),
+        ] {
+            router.get("/api/sites/{code}/\(name)") { request, context in
+                _ = try context.require(.viewer)
+                let code = try context.parameters.require("code")
+                let (limit, offset) = try Self.paging(request.uri.queryParameters)
+                let includeRestricted = context.mayReadRestricted
+                return Self.json(
+                    try await pool.run {
+                        try page(code, limit, offset, store, includeRestricted)
+                    })
+            }
         }
     }
 

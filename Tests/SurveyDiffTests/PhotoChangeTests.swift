@@ -113,7 +113,8 @@ import Testing
 
     /// A flat before image gives a least-squares exposure gain of 0, which would erase any
     /// change; the match falls back to a shift and the change is found.
-    @Test func aFlatBeforeImageDoesNotHideTheChange() throws {
+    /// A flat grey 40×40 image, and the same with a bright 30×20 patch.
+    static func flatAndPatched() -> (DecodedImage, DecodedImage) {
         let flat = DecodedImage(
             width: 40, height: 40, channels: 3, pixels: [UInt8](repeating: 120, count: 40 * 40 * 3))
         var changed = flat
@@ -123,6 +124,11 @@ import Testing
                     (row * 40 + column) * 3..<(row * 40 + column) * 3 + 3, with: [250, 240, 230])
             }
         }
+        return (flat, changed)
+    }
+
+    @Test func aFlatBeforeImageDoesNotHideTheChange() throws {
+        let (flat, changed) = Self.flatAndPatched()
         var parameters = PhotoChange.Parameters()
         parameters.minimumPixels = 10
         let result = try PhotoChange.compare(before: flat, after: changed, parameters: parameters)
@@ -134,15 +140,7 @@ import Testing
     /// summary written before schema v9 (colour difference in meanDepth and maxDepth) still
     /// reads, as a colour difference.
     @Test func photoRegionsWriteAColourDifferenceNotADepth() throws {
-        let flat = DecodedImage(
-            width: 40, height: 40, channels: 3, pixels: [UInt8](repeating: 120, count: 40 * 40 * 3))
-        var changed = flat
-        for row in 10..<30 {
-            for column in 5..<35 {
-                changed.pixels.replaceSubrange(
-                    (row * 40 + column) * 3..<(row * 40 + column) * 3 + 3, with: [250, 240, 230])
-            }
-        }
+        let (flat, changed) = Self.flatAndPatched()
         var parameters = PhotoChange.Parameters()
         parameters.minimumPixels = 10
         let region = try #require(

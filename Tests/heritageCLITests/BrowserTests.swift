@@ -55,16 +55,7 @@ import Testing
             let added = try HeritageBinary.run(["site", "add", "--archive", archive] + site)
             #expect(added.status == 0, "\(added.stderr)")
         }
-        let add = Process()
-        add.executableURL = HeritageBinary.url
-        add.arguments = ["user", "add", "lena", "--role", "reviewer", "--password-stdin", "--archive", archive]
-        let input = Pipe()
-        add.standardInput = input
-        add.standardOutput = FileHandle.nullDevice
-        try add.run()
-        input.fileHandleForWriting.write(Data("correct horse battery\n".utf8))
-        try input.fileHandleForWriting.close()
-        add.waitUntilExit()
+        try ServeCLITests.addAccount("lena", role: "reviewer", archive: archive)
 
         let (server, url) = try ServeCLITests.serve(archive)
         defer { server.terminate() }

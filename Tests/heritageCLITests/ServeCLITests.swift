@@ -10,17 +10,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let archive = folder.appending(path: "archive").path
         #expect(try HeritageBinary.run(["init", "--archive", archive]).status == 0)
-        let add = Process()
-        add.executableURL = HeritageBinary.url
-        add.arguments = ["user", "add", "lena", "--role", "viewer", "--password-stdin", "--archive", archive]
-        let input = Pipe()
-        add.standardInput = input
-        add.standardOutput = FileHandle.nullDevice
-        try add.run()
-        input.fileHandleForWriting.write(Data("correct horse battery\n".utf8))
-        try input.fileHandleForWriting.close()
-        add.waitUntilExit()
-        #expect(add.terminationStatus == 0)
+        try Self.addAccount("lena", role: "viewer", archive: archive)
 
         let (server, url) = try Self.serve(archive)
         defer { if server.isRunning { server.terminate() } }
@@ -50,6 +40,21 @@ import Testing
         while server.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
         #expect(!server.isRunning)
         #expect(server.terminationStatus == 0 && server.terminationReason == .exit)
+    }
+
+    /// Adds an account with the password "correct horse battery", given on standard input.
+    static func addAccount(_ name: String, role: String, archive: String) throws {
+        let add = Process()
+        add.executableURL = HeritageBinary.url
+        add.arguments = ["user", "add", name, "--role", role, "--password-stdin", "--archive", archive]
+        let input = Pipe()
+        add.standardInput = input
+        add.standardOutput = FileHandle.nullDevice
+        try add.run()
+        input.fileHandleForWriting.write(Data("correct horse battery\n".utf8))
+        try input.fileHandleForWriting.close()
+        add.waitUntilExit()
+        #expect(add.terminationStatus == 0, "user add \(name)")
     }
 
     /// Starts `heritage serve` on a port the system gives; returns it and its URL.
@@ -107,16 +112,7 @@ import Testing
                 "site", "add", "--archive", archive, "--code", "UP-1", "--name", "Chapel", "--kind", "church",
                 "--latitude", "34.5", "--longitude", "38.2",
             ]).status == 0)
-        let add = Process()
-        add.executableURL = HeritageBinary.url
-        add.arguments = ["user", "add", "sam", "--role", "surveyor", "--password-stdin", "--archive", archive]
-        let input = Pipe()
-        add.standardInput = input
-        add.standardOutput = FileHandle.nullDevice
-        try add.run()
-        input.fileHandleForWriting.write(Data("correct horse battery\n".utf8))
-        try input.fileHandleForWriting.close()
-        add.waitUntilExit()
+        try Self.addAccount("sam", role: "surveyor", archive: archive)
         let token = try #require(
             try HeritageBinary.run(["user", "token", "sam", "--archive", archive]).stdout
                 .split(separator: "\n").last.map(String.init))

@@ -9,7 +9,7 @@ extension SiteReport {
         var page = HTMLPage()
         page.raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         page.element("title", title)
-        page.raw("<meta name=\"generator\" content=\"\(escape(software))\">")
+        page.raw("<meta name=\"generator\" content=\"\(escapeHTML(software))\">")
         page.raw("<style>\(Self.styleSheet)</style></head><body>")
         page.raw("<header>")
         page.element("h1", title)
@@ -17,8 +17,8 @@ extension SiteReport {
             "Generated \(generatedAt) by \(generatedBy) with \(software)."
                 + (from != nil || to != nil ? " Period: \(from ?? "the beginning") to \(to ?? "today")." : ""))
         if !archiveCheck.verified {
-            page.raw("<div class=\"alarm\" role=\"alert\"><strong>\(escape(archiveCheck.statement))</strong><ul>")
-            for problem in archiveCheck.problems { page.raw("<li>\(escape(problem))</li>") }
+            page.raw("<div class=\"alarm\" role=\"alert\"><strong>\(escapeHTML(archiveCheck.statement))</strong><ul>")
+            for problem in archiveCheck.problems { page.raw("<li>\(escapeHTML(problem))</li>") }
             page.raw("</ul></div>")
         }
         if locationGeneralised {
@@ -93,7 +93,7 @@ extension SiteReport {
         if let maps = comparisons.first?.heatMaps, !maps.isEmpty {
             page.raw("<div class=\"heatmaps\">")
             for map in maps.prefix(3) {
-                page.raw("<figure><img src=\"\(escape(map))\" alt=\"heat map\"></figure>")
+                page.raw("<figure><img src=\"\(escapeHTML(map))\" alt=\"heat map\"></figure>")
             }
             page.raw("</div>")
         }
@@ -177,7 +177,8 @@ extension SiteReport {
                 for version in asset.versions {
                     page.raw("<div class=\"asset\">")
                     if let thumbnail = version.thumbnail {
-                        page.raw("<img class=\"thumb\" src=\"\(escape(thumbnail))\" alt=\"\(escape(asset.title))\">")
+                        page.raw(
+                            "<img class=\"thumb\" src=\"\(escapeHTML(thumbnail))\" alt=\"\(escapeHTML(asset.title))\">")
                     }
                     page.element("h4", "\(asset.title), version \(version.number) (\(asset.kind))")
                     var rows: [[HTMLCell]] = [
@@ -309,7 +310,7 @@ extension SiteReport {
                 page.raw("<div class=\"heatmaps\">")
                 for map in comparison.heatMaps {
                     page.raw(
-                        "<figure><img src=\"\(escape(map))\" alt=\"heat map\"><figcaption>\(escape(map))</figcaption></figure>"
+                        "<figure><img src=\"\(escapeHTML(map))\" alt=\"heat map\"><figcaption>\(escapeHTML(map))</figcaption></figure>"
                     )
                 }
                 page.raw("</div>")
@@ -358,7 +359,7 @@ extension SiteReport {
         page.raw("<section id=\"custody\">")
         page.element("h2", "Chain of custody")
         page.raw(custody.verified ? "<p class=\"ok\">" : "<p class=\"notice\">")
-        page.raw(escape(custody.statement) + "</p>")
+        page.raw(escapeHTML(custody.statement) + "</p>")
         page.paragraph(
             "Archive head when the report was made: event \(custody.headSequence), hash \(custody.headHash).")
         if !custody.ingestions.isEmpty {
@@ -435,7 +436,7 @@ struct HTMLPage {
     mutating func raw(_ html: String) { text += html }
 
     mutating func element(_ tag: String, _ content: String) {
-        text += "<\(tag)>\(escape(content))</\(tag)>"
+        text += "<\(tag)>\(escapeHTML(content))</\(tag)>"
     }
 
     mutating func paragraph(_ content: String) { element("p", content) }
@@ -444,7 +445,7 @@ struct HTMLPage {
         guard !rows.isEmpty else { return }
         text += "<table>"
         if let header {
-            text += "<thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>"
+            text += "<thead><tr>" + header.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead>"
         }
         text += "<tbody>"
         for row in rows {
@@ -452,9 +453,9 @@ struct HTMLPage {
             for (index, cell) in row.enumerated() {
                 let tag = header == nil && index == 0 ? "th" : "td"
                 switch cell {
-                case .text(let value): text += "<\(tag)>\(escape(value))</\(tag)>"
-                case .strong(let value): text += "<\(tag)><strong>\(escape(value))</strong></\(tag)>"
-                case .code(let value): text += "<\(tag)><code>\(escape(value))</code></\(tag)>"
+                case .text(let value): text += "<\(tag)>\(escapeHTML(value))</\(tag)>"
+                case .strong(let value): text += "<\(tag)><strong>\(escapeHTML(value))</strong></\(tag)>"
+                case .code(let value): text += "<\(tag)><code>\(escapeHTML(value))</code></\(tag)>"
                 case .number(let value): text += "<td class=\"num\">\(String(format: "%.4g", value))</td>"
                 }
             }
@@ -464,7 +465,9 @@ struct HTMLPage {
     }
 }
 
-func escape(_ text: String) -> String {
+/// `text` with the five characters HTML gives meaning to replaced by references: the report's
+/// and the server's pages' one way of writing text into HTML.
+public func escapeHTML(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.utf8.count)
     for character in text.unicodeScalars {

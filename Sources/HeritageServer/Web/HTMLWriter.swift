@@ -1,3 +1,5 @@
+import EvidenceReport
+
 /// Builds an HTML document in which every piece of text is escaped unless it is written with
 /// ``raw(_:)``, which only the writer's own fixed markup uses: a site's name, a note or an
 /// error message can never become markup.
@@ -63,21 +65,4 @@ struct HTMLWriter {
         }
         raw("</tbody></table></div>")
     }
-}
-
-/// `value` with the five characters HTML gives meaning to replaced by references.
-func escapeHTML(_ value: String) -> String {
-    var escaped = ""
-    escaped.reserveCapacity(value.utf8.count)
-    for character in value {
-        switch character {
-        case "&": escaped += "&amp;"
-        case "<": escaped += "&lt;"
-        case ">": escaped += "&gt;"
-        case "\"": escaped += "&quot;"
-        case "'": escaped += "&#39;"
-        default: escaped.append(character)
-        }
-    }
-    return escaped
 }

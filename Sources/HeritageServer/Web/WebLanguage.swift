@@ -48,7 +48,7 @@ enum UIText: String, CaseIterable, Sendable {
     case maxDepth, reportDownload, packageDownload, noneRecorded, moreAssets, moreFindings, period, community
     case description, pageNotFound, formExpired
     case navReview, reviewTitle, noPending, proposedBy, evidence, changes, field, asItStands, asProposed, reason
-    case approve, reject, kindSiteCreate, kindSiteUpdate, kindConditionCreate, needsReviewer
+    case approve, reject, kindSiteCreate, kindSiteUpdate, kindConditionCreate, notForYourRole
     case navAudit, auditTitle, chainIntact, chainBroken, sequence, time, actor, action, entity, valuesWithheld
     case olderEvents, noEvents
     case assessTitle, assessIntro, causeCategory, causeType, effects, noteToReviewer, propose, proposeAssessment
@@ -83,7 +83,7 @@ extension UIText {
         .proposedBy: "Proposed by", .evidence: "Evidence", .changes: "What it would change", .field: "Field",
         .asItStands: "As it stands", .asProposed: "As proposed", .reason: "Reason (required to reject)",
         .approve: "Approve", .reject: "Reject", .kindSiteCreate: "New site", .kindSiteUpdate: "Edit of a site",
-        .kindConditionCreate: "Condition assessment", .needsReviewer: "This page is for reviewers.",
+        .kindConditionCreate: "Condition assessment", .notForYourRole: "Your role does not open this page.",
         .navAudit: "Audit log", .auditTitle: "Audit log",
         .chainIntact: "The hash chain is intact through event", .chainBroken: "The hash chain is broken:",
         .sequence: "#", .time: "Time (UTC)", .actor: "Actor", .action: "Action", .entity: "Entity",
@@ -125,7 +125,7 @@ extension UIText {
         .proposedBy: "اقترحه", .evidence: "الأدلة", .changes: "ما سيتغيّر", .field: "الحقل",
         .asItStands: "كما هو الآن", .asProposed: "كما اقتُرح", .reason: "السبب (مطلوب للرفض)",
         .approve: "موافقة", .reject: "رفض", .kindSiteCreate: "موقع جديد", .kindSiteUpdate: "تعديل موقع",
-        .kindConditionCreate: "تقييم حالة", .needsReviewer: "هذه الصفحة للمراجعين.",
+        .kindConditionCreate: "تقييم حالة", .notForYourRole: "دورك لا يتيح فتح هذه الصفحة.",
         .navAudit: "سجل التدقيق", .auditTitle: "سجل التدقيق",
         .chainIntact: "سلسلة التجزئة سليمة حتى الحدث", .chainBroken: "سلسلة التجزئة مكسورة:",
         .sequence: "#", .time: "الوقت (UTC)", .actor: "المنفّذ", .action: "الإجراء", .entity: "الكيان",

@@ -81,16 +81,14 @@ public struct WebRoutes: Sendable {
     func addReview(to router: Router<HeritageRequestContext>) {
         router.get("/review") { request, context in
             let page = web(request, context)
-            guard let account = context.account else { return signInFirst(page) }
-            guard account.role >= .reviewer else { return notForThisRole(page) }
+            guard signedIn(request, context, as: .reviewer) != nil else { return refusal(page, context) }
             return try await reviewPage(page, includeRestricted: context.mayReadRestricted)
         }
         router.post("/review/{id}") { request, context in
             let page = web(request, context)
-            guard let account = context.account,
-                let secret = request.cookies[AuthenticationMiddleware.cookieName]?.value
-            else { return signInFirst(page) }
-            guard account.role >= .reviewer else { return notForThisRole(page) }
+            guard let (account, secret) = signedIn(request, context, as: .reviewer) else {
+                return refusal(page, context)
+            }
             let id = try context.parameters.require("id")
             let fields = try await formFields(request)
             guard tokens.check(fields["csrf"], session: secret) else {
@@ -142,8 +140,9 @@ public struct WebRoutes: Sendable {
     func addAudit(to router: Router<HeritageRequestContext>) {
         router.get("/audit") { request, context in
             let page = web(request, context)
-            guard let account = context.account else { return signInFirst(page) }
-            guard account.role >= .reviewer else { return notForThisRole(page, title: page[.auditTitle]) }
+            guard signedIn(request, context, as: .reviewer) != nil else {
+                return refusal(page, context, title: page[.auditTitle])
+            }
             let query = request.uri.queryParameters
             let events = try await audit.page(query, includeRestricted: context.mayReadRestricted)
             return WebPage.render(page[.auditTitle], page) { html in
@@ -156,8 +155,9 @@ public struct WebRoutes: Sendable {
     func addAssessmentForm(to router: Router<HeritageRequestContext>) {
         router.get("/sites/{code}/assess") { request, context in
             let page = web(request, context)
-            guard let account = context.account else { return signInFirst(page) }
-            guard account.role >= .surveyor else { return notForThisRole(page, title: page[.assessTitle]) }
+            guard signedIn(request, context, as: .surveyor) != nil else {
+                return refusal(page, context, title: page[.assessTitle])
+            }
             let code = try context.parameters.require("code")
             let site = try await pool.run { try store.requireSite(code) }
             return WebPage.render("\(page[.assessTitle]): \(site.code)", page) { html in
@@ -166,10 +166,9 @@ public struct WebRoutes: Sendable {
         }
         router.post("/sites/{code}/assess") { request, context in
             let page = web(request, context)
-            guard let account = context.account,
-                let secret = request.cookies[AuthenticationMiddleware.cookieName]?.value
-            else { return signInFirst(page) }
-            guard account.role >= .surveyor else { return notForThisRole(page, title: page[.assessTitle]) }
+            guard let (account, secret) = signedIn(request, context, as: .surveyor) else {
+                return refusal(page, context, title: page[.assessTitle])
+            }
             let code = try context.parameters.require("code")
             let site = try await pool.run { try store.requireSite(code) }
             let values = try await formValues(request)
@@ -220,10 +219,20 @@ public struct WebRoutes: Sendable {
         }
     }
 
-    /// 403, as a page.
-    func notForThisRole(_ page: WebRequest, title: String? = nil) -> Response {
-        WebPage.render(title ?? page[.reviewTitle], page, status: .forbidden) { html in
-            html.element("p", page[.needsReviewer])
+    /// The signed-in account if it has at least `role`, with its session's secret (which its
+    /// forms' tokens are made from); nil otherwise.
+    func signedIn(_ request: Request, _ context: HeritageRequestContext, as role: AccountRole) -> (Account, String)? {
+        guard let account = context.account, account.role >= role,
+            let secret = request.cookies[AuthenticationMiddleware.cookieName]?.value
+        else { return nil }
+        return (account, secret)
+    }
+
+    /// Why a page is not shown: to sign in first (303), or 403 as a page.
+    func refusal(_ page: WebRequest, _ context: HeritageRequestContext, title: String? = nil) -> Response {
+        guard context.account != nil else { return signInFirst(page) }
+        return WebPage.render(title ?? page[.reviewTitle], page, status: .forbidden) { html in
+            html.element("p", page[.notForYourRole])
         }
     }
 
