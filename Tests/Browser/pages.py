@@ -86,7 +86,8 @@ try:
     check(driver.current_url.endswith(f"/sites/{site}"), "Enter signs in and comes back to the page asked for")
 
     for path in [f"/sites/{site}", "/sites", f"/sites/{site}?lang=ar", "/sites?lang=ar", f"/sites/{site}?lang=uk",
-                 f"/sites/{site}/assess", f"/sites/{site}/assess?lang=ar", "/review", "/audit", "/audit?lang=ar"]:
+                 f"/sites/{site}/assess", f"/sites/{site}/assess?lang=ar", f"/sites/{site}/survey", "/review",
+                 "/audit", "/audit?lang=ar"]:
         driver.get(base + path)
         accessibility(path)
         csp_clean(path)

@@ -127,6 +127,14 @@ import Testing
         Route(method: .get, pattern: "/sites/{code}", uri: "/sites/RES-1", needs: .viewer, anonymous: .seeOther),
         Route(method: .get, pattern: "/review", uri: "/review", needs: .reviewer, anonymous: .seeOther),
         Route(
+            method: .get, pattern: "/sites/{code}/survey", uri: "/sites/RES-1/survey", needs: .surveyor,
+            anonymous: .seeOther),
+        // Without the page's token: refused.
+        Route(
+            method: .post, pattern: "/sites/{code}/survey", uri: "/sites/RES-1/survey",
+            body: "csrf=00&startDate=2026-05-01&method=photogrammetry", needs: .surveyor, allowed: .forbidden,
+            anonymous: .seeOther),
+        Route(
             method: .get, pattern: "/sites/{code}/assess", uri: "/sites/RES-1/assess", needs: .surveyor,
             anonymous: .seeOther),
         // Without the page's token: refused.

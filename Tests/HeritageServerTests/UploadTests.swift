@@ -235,6 +235,9 @@ import Testing
         let live = try fixture.store.incomingFile(extension: ".ply")
         defer { live.discard() }
         #expect(fixture.store.removeAbandonedIncomingFiles() == [abandoned])
+        for wrong in ["/../x", ".p/y", "ply", ".toolongext", "..."] {
+            #expect(throws: HeritageStoreError.self, "\(wrong)") { try fixture.store.incomingFile(extension: wrong) }
+        }
         #expect(UploadTests.incomingFiles(fixture) == [live.url.lastPathComponent])
     }
 

@@ -246,6 +246,42 @@ import Testing
         }
     }
 
+    /// A surveyor records a survey from the form; an end before the start comes back at its field.
+    @Test func aSurveyorRecordsASurveyFromTheForm() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let surveyor = try await signIn(client, "surveyor")
+            let token = try await client.execute(uri: "/sites/PUB-1/survey", method: .get, headers: [.cookie: surveyor])
+            {
+                response -> String in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"<label for="startDate">"#) && text.contains("Terrestrial laser scan"))
+                return try #require(text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1).description
+            }
+            var headers = Self.formHeaders
+            headers[.cookie] = surveyor
+            try await client.execute(
+                uri: "/sites/PUB-1/survey", method: .post, headers: headers,
+                body: form(["csrf": token, "method": "photogrammetry", "team": "Lena, Omar"])
+            ) { response in
+                #expect(response.status == .badRequest)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"aria-describedby="startDate-error""#) && text.contains("Lena, Omar"))
+            }
+            try await client.execute(
+                uri: "/sites/PUB-1/survey", method: .post, headers: headers,
+                body: form([
+                    "csrf": token, "method": "photogrammetry", "team": "Lena, Omar", "startDate": "2026-05-03",
+                    "notes": "North face",
+                ])
+            ) { #expect($0.status == .seeOther && $0.headers[.location] == "/sites/PUB-1") }
+            let survey = try #require(try fixture.store.surveys(ofSite: "PUB-1").last)
+            #expect(
+                survey.team == ["Lena", "Omar"] && survey.method == .photogrammetry && survey.notes == "North face")
+            #expect(try fixture.store.auditEvents().last { $0.action.hasPrefix("survey") }?.actor == "surveyor")
+        }
+    }
+
     @Test func arabicIsLaidOutRightToLeftAndTheChoiceIsRemembered() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in

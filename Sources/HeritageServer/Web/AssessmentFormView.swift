@@ -24,35 +24,29 @@ struct AssessmentFormView {
 
     func write(_ html: inout HTMLWriter) {
         let request = request
+        let form = FormWriter(request: request, values: values, errors: errors)
         html.element("p", request[.assessIntro])
         html.element(
             "form", ["method": "post", "action": "/sites/\(pathSegment(site.code))/assess", "class": "stack wide"]
-        ) {
-            html in
+        ) { html in
             html.open("input", ["type": "hidden", "name": "csrf", "value": request.formToken ?? ""])
-            choice(&html, "overallCondition", request[.condition], Array(OverallCondition.allCases), required: true)
+            form.choice(
+                &html, "overallCondition", request[.condition], Array(OverallCondition.allCases), required: true)
             html.element("dl", ["class": "definitions"]) { html in
                 for condition in OverallCondition.allCases {
                     html.element("dt", condition.label)
                     html.element("dd", Self.conditionMeanings[condition] ?? "")
                 }
             }
-            choice(&html, "certainty", request[.certainty], Array(Certainty.allCases), required: true)
-            field(&html, "date", request[.date]) { html, described in
-                html.open(
-                    "input",
-                    [
-                        "id": "date", "name": "date", "type": "date", "required": "required",
-                        "value": values["date"]?.first ?? "", "aria-invalid": errors["date"] == nil ? nil : "true",
-                        "aria-describedby": described,
-                    ])
-            }
-            choice(&html, "activity", request[.activity], Array(AssessmentActivity.allCases), required: true)
-            choice(&html, "damageExtent", request[.damageExtent], Array(DamageExtent.allCases))
-            choice(&html, "causeCategory", request[.causeCategory], Array(DisturbanceCategory.allCases))
-            choice(&html, "causeType", request[.causeType], Array(DisturbanceType.allCases))
+            form.choice(&html, "certainty", request[.certainty], Array(Certainty.allCases), required: true)
+            form.input(&html, "date", request[.date], type: "date", required: true)
+            form.choice(&html, "activity", request[.activity], Array(AssessmentActivity.allCases), required: true)
+            form.choice(&html, "damageExtent", request[.damageExtent], Array(DamageExtent.allCases))
+            form.choice(&html, "causeCategory", request[.causeCategory], Array(DisturbanceCategory.allCases))
+            form.choice(&html, "causeType", request[.causeType], Array(DisturbanceType.allCases))
             html.element("fieldset") { html in
                 html.element("legend", request[.effects])
+                if let error = errors["effects"] { html.element("p", error, ["class": "error", "role": "alert"]) }
                 for effect in DisturbanceEffect.allCases {
                     let id = "effect-\(effect.rawValue)"
                     html.element("div", ["class": "check"]) { html in
@@ -66,48 +60,9 @@ struct AssessmentFormView {
                     }
                 }
             }
-            for (name, label) in [("notes", request[.notes]), ("note", request[.noteToReviewer])] {
-                field(&html, name, label) { html, described in
-                    html.element(
-                        "textarea", values[name]?.first ?? "",
-                        ["id": name, "name": name, "rows": "3", "dir": "auto", "aria-describedby": described])
-                }
-            }
+            form.textArea(&html, "notes", request[.notes])
+            form.textArea(&html, "note", request[.noteToReviewer])
             html.element("button", request[.propose], ["type": "submit"])
-        }
-    }
-
-    private func field(
-        _ html: inout HTMLWriter, _ name: String, _ label: String, _ control: (inout HTMLWriter, String?) -> Void
-    ) {
-        html.element("div", ["class": "field"]) { html in
-            html.element("label", label, ["for": name])
-            let errorID = "\(name)-error"
-            if let error = errors[name] { html.element("p", error, ["id": errorID, "class": "error"]) }
-            control(&html, errors[name] == nil ? nil : errorID)
-        }
-    }
-
-    private func choice<Term: VocabularyTerm>(
-        _ html: inout HTMLWriter, _ name: String, _ label: String, _ terms: [Term], required: Bool = false
-    ) {
-        let chosen = values[name]?.first
-        let request = request
-        field(&html, name, label) { html, described in
-            html.element(
-                "select",
-                [
-                    "id": name, "name": name, "required": required ? "required" : nil,
-                    "aria-invalid": errors[name] == nil ? nil : "true", "aria-describedby": described,
-                ]
-            ) { html in
-                html.element("option", required ? "—" : request[.anyValue], ["value": ""])
-                for term in terms {
-                    html.element(
-                        "option", term.label,
-                        ["value": term.rawValue, "selected": term.rawValue == chosen ? "selected" : nil])
-                }
-            }
         }
     }
 }

@@ -77,6 +77,11 @@ struct SiteView {
                 })
         }
         section(&html, request[.surveys]) { html in
+            if let account = request.account, account.role >= .surveyor {
+                html.element("p") { html in
+                    html.element("a", request[.addSurvey], ["href": "/sites/\(pathSegment(site.code))/survey"])
+                }
+            }
             if page.surveys.isEmpty {
                 html.element("p", request[.noneRecorded])
                 return
@@ -237,7 +242,7 @@ struct ConditionChart {
             html.element("title", "\(assessment.timelineDate): \(assessment.overallCondition.label)")
             html.close("circle")
         }
-        for day in Set([first, last]) {
+        for day in first == last ? [first] : [first, last] {
             html.element(
                 "text", Self.date(day),
                 [

@@ -53,6 +53,7 @@ enum UIText: String, CaseIterable, Sendable {
     case olderEvents, noEvents
     case assessTitle, assessIntro, causeCategory, causeType, effects, noteToReviewer, propose, proposeAssessment
     case required
+    case surveyTitle, startDate, endDate, teamHint, recordSurvey, addSurvey
 }
 
 extension UIText {
@@ -95,6 +96,9 @@ extension UIText {
         .noteToReviewer: "Note to the reviewer", .propose: "Propose",
         .proposeAssessment: "Propose a condition assessment",
         .required: "Required.",
+        .surveyTitle: "Record a survey", .startDate: "First day", .endDate: "Last day (if more than one)",
+        .teamHint: "Team (names, separated by commas)", .recordSurvey: "Record the survey",
+        .addSurvey: "Record a survey",
     ]
 
     static let arabic: [UIText: String] = [
@@ -136,6 +140,8 @@ extension UIText {
         .causeCategory: "السبب (الفئة)", .causeType: "السبب (النوع)", .effects: "الآثار",
         .noteToReviewer: "ملاحظة للمراجع", .propose: "اقتراح", .proposeAssessment: "اقتراح تقييم للحالة",
         .required: "مطلوب.",
+        .surveyTitle: "تسجيل مسح", .startDate: "اليوم الأول", .endDate: "اليوم الأخير (إن تعددت الأيام)",
+        .teamHint: "الفريق (أسماء تفصل بينها فواصل)", .recordSurvey: "سجّل المسح", .addSurvey: "تسجيل مسح",
     ]
 
     /// Partial: what is missing is shown in English.

@@ -21,7 +21,7 @@ public struct WebRoutes: Sendable {
     public static let pages: Set<String> = [
         "GET /", "GET /static/app.css", "GET /login", "POST /login", "POST /logout", "GET /sites",
         "GET /sites/{code}", "GET /review", "POST /review/{id}", "GET /audit", "GET /sites/{code}/assess",
-        "POST /sites/{code}/assess",
+        "POST /sites/{code}/assess", "GET /sites/{code}/survey", "POST /sites/{code}/survey",
     ]
 
     func add(to router: Router<HeritageRequestContext>) {
@@ -61,6 +61,7 @@ public struct WebRoutes: Sendable {
         addReview(to: router)
         addAudit(to: router)
         addAssessmentForm(to: router)
+        addSurveyForm(to: router)
         router.get("/sites/{code}") { request, context in
             let page = web(request, context)
             guard context.account != nil else { return signInFirst(page) }
@@ -215,6 +216,59 @@ public struct WebRoutes: Sendable {
             return WebPage.render("\(page[.assessTitle]): \(site.code)", page, status: status) { html in
                 if let message = errors["form"] { html.element("p", message, ["class": "error", "role": "alert"]) }
                 AssessmentFormView(request: page, site: site, values: values, errors: errors).write(&html)
+            }
+        }
+    }
+
+    /// `/sites/{code}/survey` (surveyors): records a survey, in the surveyor's name.
+    func addSurveyForm(to router: Router<HeritageRequestContext>) {
+        router.get("/sites/{code}/survey") { request, context in
+            let page = web(request, context)
+            guard signedIn(request, context, as: .surveyor) != nil else {
+                return refusal(page, context, title: page[.surveyTitle])
+            }
+            let code = try context.parameters.require("code")
+            let site = try await pool.run { try store.requireSite(code) }
+            return WebPage.render("\(page[.surveyTitle]): \(site.code)", page) { html in
+                SurveyFormView(request: page, site: site).write(&html)
+            }
+        }
+        router.post("/sites/{code}/survey") { request, context in
+            let page = web(request, context)
+            guard let (account, secret) = signedIn(request, context, as: .surveyor) else {
+                return refusal(page, context, title: page[.surveyTitle])
+            }
+            let code = try context.parameters.require("code")
+            let site = try await pool.run { try store.requireSite(code) }
+            let values = try await formValues(request)
+            func first(_ name: String) -> String? { values[name]?.first.flatMap { $0.isEmpty ? nil : $0 } }
+            var errors: [String: String] = [:]
+            if first("startDate") == nil { errors["startDate"] = page[.required] }
+            var method: SurveyMethod?
+            if let text = first("method") {
+                do { method = try SurveyMethod.parse(text) } catch { errors["method"] = "\(error)" }
+            } else {
+                errors["method"] = page[.required]
+            }
+            if !tokens.check(first("csrf"), session: secret) { errors["form"] = page[.formExpired] }
+            if errors.isEmpty, let method, let start = first("startDate") {
+                let team = (first("team") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty }
+                let draft = Survey(
+                    siteID: site.id, startDate: start, endDate: first("endDate"), team: team, method: method,
+                    notes: first("notes"))
+                do {
+                    _ = try await pool.run { try store.addSurvey(draft, actor: account.name) }
+                    return WebPage.redirect("/sites/\(pathSegment(site.code))")
+                } catch let error as HeritageStoreError {
+                    let field = ["endDate", "startDate", "date"].first { error.message.contains($0) }
+                    errors[field.map { $0 == "date" ? "startDate" : $0 } ?? "form"] = error.message
+                }
+            }
+            let status: HTTPResponse.Status = errors["form"] == page[.formExpired] ? .forbidden : .badRequest
+            return WebPage.render("\(page[.surveyTitle]): \(site.code)", page, status: status) { html in
+                if let message = errors["form"] { html.element("p", message, ["class": "error", "role": "alert"]) }
+                SurveyFormView(request: page, site: site, values: values, errors: errors).write(&html)
             }
         }
     }

@@ -28,6 +28,17 @@ public final class IncomingFile: @unchecked Sendable {
     static let prefix = "incoming-"
 
     init(folder: URL, extension fileExtension: String) throws {
+        // The extension is the only part of the name that may come from outside: a dot and up
+        // to eight letters or digits, never a path.
+        let letters = fileExtension.dropFirst()
+        guard
+            fileExtension.isEmpty
+                || (fileExtension.first == "." && (1...8).contains(letters.count)
+                    && letters.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else {
+            throw HeritageStoreError(
+                .invalidInput, "'\(fileExtension)' is not a file extension (a dot and 1-8 letters or digits)")
+        }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
