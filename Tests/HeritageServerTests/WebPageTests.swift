@@ -103,8 +103,16 @@ import Testing
                 #expect(text.contains(#"<span lang="sr-Cyrl" dir="auto">Стари мост</span>"#))
                 #expect(text.contains(#"href="/api/sites/PUB-1/report.zip""#))
             }
-            try await client.execute(uri: "/sites/NOPE", method: .get, headers: [.cookie: session]) {
-                #expect($0.status == .notFound)
+            // Refusals come as pages, not as the API's JSON.
+            try await client.execute(uri: "/sites/NOPE", method: .get, headers: [.cookie: session]) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(String(buffer: response.body).contains("There is no such page."))
+            }
+            try await client.execute(uri: "/sites?kind=nope", method: .get, headers: [.cookie: session]) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(String(buffer: response.body).contains("unknown site kind &#39;nope&#39;"))
             }
             // Sign-out needs the page's token.
             try await client.execute(

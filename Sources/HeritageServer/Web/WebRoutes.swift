@@ -3,10 +3,11 @@ import HeritageOperations
 import HeritageStore
 import Hummingbird
 
-/// The pages people read in a browser, rendered on the server: sign-in and sign-out, the site
-/// list with its filters, and a site's page. They need no script. Without clearance, restricted
-/// sites are shown as the API shows them (their generalised cell), and a page is searched for
-/// their positions before it is sent.
+/// The pages people use in a browser, rendered on the server: sign-in and sign-out, the site
+/// list with its filters and a site's page (here), the reviewers' pages (`+Review`) and the
+/// surveyors' forms (`+Forms`). They need no script. Without clearance, restricted sites are
+/// shown as the API shows them (their generalised cell), and a site's page is searched for
+/// their positions before it is sent. A refusal is answered as a page, not as JSON.
 public struct WebRoutes: Sendable {
     let store: HeritageArchive
     let pool: BlockingPool
@@ -24,7 +25,9 @@ public struct WebRoutes: Sendable {
         "POST /sites/{code}/assess", "GET /sites/{code}/survey", "POST /sites/{code}/survey",
     ]
 
-    func add(to router: Router<HeritageRequestContext>) {
+    func add(to parent: Router<HeritageRequestContext>) {
+        // The pages' own group: their refusals are answered as pages.
+        let router = parent.group().add(middleware: PageErrorMiddleware(pages: self))
         router.get("/") { _, _ in WebPage.redirect("/sites") }
         router.get("/static/app.css") { _, _ in
             Response(
@@ -78,198 +81,14 @@ public struct WebRoutes: Sendable {
         }
     }
 
-    /// `/review`: the pending proposals, for reviewers; `POST /review/{id}` decides one.
-    func addReview(to router: Router<HeritageRequestContext>) {
-        router.get("/review") { request, context in
-            let page = web(request, context)
-            guard signedIn(request, context, as: .reviewer) != nil else { return refusal(page, context) }
-            return try await reviewPage(page, includeRestricted: context.mayReadRestricted)
-        }
-        router.post("/review/{id}") { request, context in
-            let page = web(request, context)
-            guard let (account, secret) = signedIn(request, context, as: .reviewer) else {
-                return refusal(page, context)
-            }
-            let id = try context.parameters.require("id")
-            let fields = try await formFields(request)
-            guard tokens.check(fields["csrf"], session: secret) else {
-                return try await reviewPage(
-                    page, includeRestricted: context.mayReadRestricted, failure: (id, page[.formExpired]),
-                    status: .forbidden)
-            }
-            let approve = fields["decision"] == "approve"
-            let reason = fields["reason"]
-            do {
-                _ = try await pool.run {
-                    try store.decide(proposal: id, approve: approve, reason: reason, actor: account.name)
-                }
-            } catch let error as HeritageStoreError {
-                let status: HTTPResponse.Status =
-                    switch error.code {
-                    case .notFound: .notFound
-                    case .invalidInput: .badRequest
-                    case .notPermitted: .forbidden
-                    default: .conflict
-                    }
-                return try await reviewPage(
-                    page, includeRestricted: context.mayReadRestricted, failure: (id, error.message), status: status)
-            }
-            return WebPage.redirect("/review")
-        }
-    }
-
-    func reviewPage(
-        _ page: WebRequest, includeRestricted: Bool, failure: (id: String, message: String)? = nil,
-        status: HTTPResponse.Status = .ok
-    ) async throws -> Response {
-        let items = try await pool.run {
-            try store.proposals(status: .pending, site: nil, proposedBy: nil, limit: 50, offset: 0).map { proposal in
-                ReviewView.Item(
-                    proposal: try store.released(proposal, includeRestricted: includeRestricted),
-                    current: try store.site(proposal.siteID).map {
-                        try store.release(ofSite: $0.id, includeRestricted: includeRestricted).releasedSite
-                    })
-            }
-        }
-        return WebPage.render(page[.reviewTitle], page, status: status) { html in
-            ReviewView(request: page, items: items, failure: failure).write(&html)
-        }
-    }
-
-    /// `/audit` (reviewers): the audit log a page at a time, newest first, filtered by entity,
-    /// actor or action, with the chain's state.
-    func addAudit(to router: Router<HeritageRequestContext>) {
-        router.get("/audit") { request, context in
-            let page = web(request, context)
-            guard signedIn(request, context, as: .reviewer) != nil else {
-                return refusal(page, context, title: page[.auditTitle])
-            }
-            let query = request.uri.queryParameters
-            let events = try await audit.page(query, includeRestricted: context.mayReadRestricted)
-            return WebPage.render(page[.auditTitle], page) { html in
-                AuditView(request: page, query: query, page: events).write(&html)
-            }
-        }
-    }
-
-    /// `/sites/{code}/assess` (surveyors): a condition assessment proposed from a form.
-    func addAssessmentForm(to router: Router<HeritageRequestContext>) {
-        router.get("/sites/{code}/assess") { request, context in
-            let page = web(request, context)
-            guard signedIn(request, context, as: .surveyor) != nil else {
-                return refusal(page, context, title: page[.assessTitle])
-            }
-            let code = try context.parameters.require("code")
-            let site = try await pool.run { try store.requireSite(code) }
-            return WebPage.render("\(page[.assessTitle]): \(site.code)", page) { html in
-                AssessmentFormView(request: page, site: site).write(&html)
-            }
-        }
-        router.post("/sites/{code}/assess") { request, context in
-            let page = web(request, context)
-            guard let (account, secret) = signedIn(request, context, as: .surveyor) else {
-                return refusal(page, context, title: page[.assessTitle])
-            }
-            let code = try context.parameters.require("code")
-            let site = try await pool.run { try store.requireSite(code) }
-            let values = try await formValues(request)
-            func first(_ name: String) -> String? { values[name]?.first.flatMap { $0.isEmpty ? nil : $0 } }
-            var errors: [String: String] = [:]
-            func check<Term: VocabularyTerm>(_ name: String, _ type: Term.Type, required: Bool = false) {
-                guard let value = first(name) else {
-                    if required { errors[name] = page[.required] }
-                    return
-                }
-                do { _ = try Term.parse(value) } catch { errors[name] = "\(error)" }
-            }
-            check("overallCondition", OverallCondition.self, required: true)
-            check("certainty", Certainty.self, required: true)
-            check("activity", AssessmentActivity.self, required: true)
-            check("damageExtent", DamageExtent.self)
-            check("causeCategory", DisturbanceCategory.self)
-            check("causeType", DisturbanceType.self)
-            if first("date") == nil { errors["date"] = page[.required] }
-            for effect in values["effects"] ?? [] where (try? DisturbanceEffect.parse(effect)) == nil {
-                errors["effects"] = "unknown effect '\(effect)'"
-            }
-            if !tokens.check(first("csrf"), session: secret) { errors["form"] = page[.formExpired] }
-            if errors.isEmpty {
-                let input = ProposalRoutes.AssessmentInput(
-                    overallCondition: first("overallCondition") ?? "", certainty: first("certainty") ?? "",
-                    date: first("date"), activity: first("activity"), damageExtent: first("damageExtent"),
-                    causeCategory: first("causeCategory"), causeType: first("causeType"), effects: values["effects"],
-                    notes: first("notes"), note: first("note"))
-                do {
-                    try await pool.run {
-                        let draft = try ProposalRoutes.assessmentProposal(
-                            input, site: site.id, account: account, store: store)
-                        _ = try store.propose(draft, actor: account.name)
-                    }
-                    return WebPage.redirect("/sites/\(pathSegment(site.code))")
-                } catch let error as HeritageStoreError {
-                    // At the field the message names, else at the top of the form.
-                    let field = ["date", "activity", "certainty", "effects"].first { error.message.contains($0) }
-                    errors[field ?? "form"] = error.message
-                }
-            }
-            let status: HTTPResponse.Status = errors["form"] == page[.formExpired] ? .forbidden : .badRequest
-            return WebPage.render("\(page[.assessTitle]): \(site.code)", page, status: status) { html in
-                if let message = errors["form"] { html.element("p", message, ["class": "error", "role": "alert"]) }
-                AssessmentFormView(request: page, site: site, values: values, errors: errors).write(&html)
-            }
-        }
-    }
-
-    /// `/sites/{code}/survey` (surveyors): records a survey, in the surveyor's name.
-    func addSurveyForm(to router: Router<HeritageRequestContext>) {
-        router.get("/sites/{code}/survey") { request, context in
-            let page = web(request, context)
-            guard signedIn(request, context, as: .surveyor) != nil else {
-                return refusal(page, context, title: page[.surveyTitle])
-            }
-            let code = try context.parameters.require("code")
-            let site = try await pool.run { try store.requireSite(code) }
-            return WebPage.render("\(page[.surveyTitle]): \(site.code)", page) { html in
-                SurveyFormView(request: page, site: site).write(&html)
-            }
-        }
-        router.post("/sites/{code}/survey") { request, context in
-            let page = web(request, context)
-            guard let (account, secret) = signedIn(request, context, as: .surveyor) else {
-                return refusal(page, context, title: page[.surveyTitle])
-            }
-            let code = try context.parameters.require("code")
-            let site = try await pool.run { try store.requireSite(code) }
-            let values = try await formValues(request)
-            func first(_ name: String) -> String? { values[name]?.first.flatMap { $0.isEmpty ? nil : $0 } }
-            var errors: [String: String] = [:]
-            if first("startDate") == nil { errors["startDate"] = page[.required] }
-            var method: SurveyMethod?
-            if let text = first("method") {
-                do { method = try SurveyMethod.parse(text) } catch { errors["method"] = "\(error)" }
-            } else {
-                errors["method"] = page[.required]
-            }
-            if !tokens.check(first("csrf"), session: secret) { errors["form"] = page[.formExpired] }
-            if errors.isEmpty, let method, let start = first("startDate") {
-                let team = (first("team") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                    .filter { !$0.isEmpty }
-                let draft = Survey(
-                    siteID: site.id, startDate: start, endDate: first("endDate"), team: team, method: method,
-                    notes: first("notes"))
-                do {
-                    _ = try await pool.run { try store.addSurvey(draft, actor: account.name) }
-                    return WebPage.redirect("/sites/\(pathSegment(site.code))")
-                } catch let error as HeritageStoreError {
-                    let field = ["endDate", "startDate", "date"].first { error.message.contains($0) }
-                    errors[field.map { $0 == "date" ? "startDate" : $0 } ?? "form"] = error.message
-                }
-            }
-            let status: HTTPResponse.Status = errors["form"] == page[.formExpired] ? .forbidden : .badRequest
-            return WebPage.render("\(page[.surveyTitle]): \(site.code)", page, status: status) { html in
-                if let message = errors["form"] { html.element("p", message, ["class": "error", "role": "alert"]) }
-                SurveyFormView(request: page, site: site, values: values, errors: errors).write(&html)
-            }
+    /// A refusal as a page: its status, and its message in the page's frame.
+    func errorPage(_ page: WebRequest, status: HTTPResponse.Status, message: String) -> Response {
+        WebPage.render(
+            status == .notFound ? page[.pageNotFound] : "\(status.code) \(status.reasonPhrase)", page, status: status
+        ) {
+            html in
+            html.element("p", message, ["class": "error", "role": "alert"])
+            html.element("p") { $0.element("a", page[.navSites], ["href": "/sites"]) }
         }
     }
 
@@ -376,5 +195,28 @@ public struct WebRoutes: Sendable {
             next.hasPrefix("/") && !next.hasPrefix("//") && !next.contains("\\") ? next : "/sites")
         response.setCookie(auth.sessionCookie(value: secret, maxAge: Int(lifetime)))
         return response
+    }
+}
+
+/// Answers a page's refusals (the store's, the API's, Hummingbird's own) as a page in the
+/// reader's language rather than as the API's JSON.
+struct PageErrorMiddleware: RouterMiddleware {
+    typealias Context = HeritageRequestContext
+    let pages: WebRoutes
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as HeritageStoreError {
+            return pages.errorPage(
+                pages.web(request, context), status: ErrorMiddleware.status(of: error.code), message: error.message)
+        } catch let error as APIError {
+            return pages.errorPage(pages.web(request, context), status: error.status, message: error.message)
+        } catch let error as HTTPError {
+            return pages.errorPage(
+                pages.web(request, context), status: error.status, message: error.body ?? error.status.reasonPhrase)
+        }
     }
 }
