@@ -63,8 +63,7 @@ public struct WebRoutes: Sendable {
         }
         addReview(to: router)
         addAudit(to: router)
-        addAssessmentForm(to: router)
-        addSurveyForm(to: router)
+        addForms(to: router)
         router.get("/sites/{code}") { request, context in
             let page = web(request, context)
             guard context.account != nil else { return signInFirst(page) }
