@@ -87,7 +87,7 @@ try:
 
     for path in [f"/sites/{site}", "/sites", f"/sites/{site}?lang=ar", "/sites?lang=ar", f"/sites/{site}?lang=uk",
                  f"/sites/{site}/assess", f"/sites/{site}/assess?lang=ar", f"/sites/{site}/survey", "/review",
-                 "/audit", "/audit?lang=ar"]:
+                 "/audit", "/audit?lang=ar", "/account"]:
         driver.get(base + path)
         accessibility(path)
         csp_clean(path)

@@ -126,6 +126,15 @@ import Testing
         Route(method: .get, pattern: "/sites", uri: "/sites", needs: .viewer, anonymous: .seeOther),
         Route(method: .get, pattern: "/sites/{code}", uri: "/sites/RES-1", needs: .viewer, anonymous: .seeOther),
         Route(method: .get, pattern: "/review", uri: "/review", needs: .reviewer, anonymous: .seeOther),
+        Route(method: .get, pattern: "/account", uri: "/account", needs: .viewer, anonymous: .seeOther),
+        // Without the page's token: refused.
+        Route(
+            method: .post, pattern: "/account/password", uri: "/account/password",
+            body: "csrf=00&current=x&new=yyyyyyyyyyyy&repeat=yyyyyyyyyyyy", needs: .viewer, allowed: .forbidden,
+            anonymous: .seeOther),
+        Route(
+            method: .post, pattern: "/account/token", uri: "/account/token", body: "csrf=00&label=x", needs: .viewer,
+            allowed: .forbidden, anonymous: .seeOther),
         Route(
             method: .get, pattern: "/sites/{code}/survey", uri: "/sites/RES-1/survey", needs: .surveyor,
             anonymous: .seeOther),

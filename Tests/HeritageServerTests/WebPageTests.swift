@@ -290,6 +290,59 @@ import Testing
         }
     }
 
+    /// The account page: a password changed only with the current one and the new one twice;
+    /// a token issued, shown once, that then works as a bearer token.
+    @Test func anAccountChangesItsPasswordAndIssuesAToken() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let viewer = try await signIn(client, "viewer")
+            let token = try await client.execute(uri: "/account", method: .get, headers: [.cookie: viewer]) {
+                response -> String in
+                let text = String(buffer: response.body)
+                #expect(text.contains("shown generalised (not cleared)") && text.contains(#"<label for="current">"#))
+                return try #require(text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1).description
+            }
+            var headers = Self.formHeaders
+            headers[.cookie] = viewer
+            let fresh = "a new long passphrase"
+            try await client.execute(
+                uri: "/account/password", method: .post, headers: headers,
+                body: form(["csrf": token, "current": "not it", "new": fresh, "repeat": fresh])
+            ) { response in
+                #expect(response.status == .badRequest)
+                let text = String(buffer: response.body)
+                #expect(
+                    text.contains("This is not the current password.")
+                        && text.contains(#"aria-describedby="current-error""#))
+            }
+            try await client.execute(
+                uri: "/account/password", method: .post, headers: headers,
+                body: form(["csrf": token, "current": ServerFixture.password, "new": fresh, "repeat": fresh + "!"])
+            ) { #expect(String(buffer: $0.body).contains("The two new passwords differ.")) }
+            try await client.execute(
+                uri: "/account/password", method: .post, headers: headers,
+                body: form(["csrf": token, "current": ServerFixture.password, "new": fresh, "repeat": fresh])
+            ) { response in
+                #expect(response.status == .ok && String(buffer: response.body).contains("The password is changed."))
+            }
+            #expect(try fixture.store.signIn(name: "viewer", password: fresh) != nil)
+            #expect(try fixture.store.signIn(name: "viewer", password: ServerFixture.password) == nil)
+
+            let issued = try await client.execute(
+                uri: "/account/token", method: .post, headers: headers,
+                body: form(["csrf": token, "label": "QGIS script"])
+            ) { response -> String in
+                try #require(
+                    String(buffer: response.body).firstMatch(of: /<code class="token">(hrt_[0-9a-f]+)<\/code>/)?.1
+                )
+                .description
+            }
+            try await client.execute(uri: "/api/me", method: .get, headers: [.authorization: "Bearer \(issued)"]) {
+                #expect($0.status == .ok && String(buffer: $0.body).contains("viewer"))
+            }
+        }
+    }
+
     @Test func arabicIsLaidOutRightToLeftAndTheChoiceIsRemembered() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in

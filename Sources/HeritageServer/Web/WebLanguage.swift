@@ -54,6 +54,9 @@ enum UIText: String, CaseIterable, Sendable {
     case assessTitle, assessIntro, causeCategory, causeType, effects, noteToReviewer, propose, proposeAssessment
     case required
     case surveyTitle, startDate, endDate, teamHint, recordSurvey, addSurvey
+    case navAccount, accountTitle, role, clearance, clearanceYes, clearanceNo, changePassword, currentPassword
+    case newPassword, repeatPassword, passwordsDiffer, wrongPassword, passwordChanged, apiToken, tokenLabel
+    case issueToken, tokenShownOnce
 }
 
 extension UIText {
@@ -99,6 +102,14 @@ extension UIText {
         .surveyTitle: "Record a survey", .startDate: "First day", .endDate: "Last day (if more than one)",
         .teamHint: "Team (names, separated by commas)", .recordSurvey: "Record the survey",
         .addSurvey: "Record a survey",
+        .navAccount: "Account", .accountTitle: "Your account", .role: "Role",
+        .clearance: "Restricted positions", .clearanceYes: "shown exactly (cleared)",
+        .clearanceNo: "shown generalised (not cleared)", .changePassword: "Change the password",
+        .currentPassword: "Current password", .newPassword: "New password (10 characters or more)",
+        .repeatPassword: "New password again", .passwordsDiffer: "The two new passwords differ.",
+        .wrongPassword: "This is not the current password.", .passwordChanged: "The password is changed.",
+        .apiToken: "API token for scripts", .tokenLabel: "What it is for", .issueToken: "Issue a token",
+        .tokenShownOnce: "Copy it now: it is shown once and kept only as its hash. Send it as Authorization: Bearer.",
     ]
 
     static let arabic: [UIText: String] = [
@@ -142,6 +153,14 @@ extension UIText {
         .required: "مطلوب.",
         .surveyTitle: "تسجيل مسح", .startDate: "اليوم الأول", .endDate: "اليوم الأخير (إن تعددت الأيام)",
         .teamHint: "الفريق (أسماء تفصل بينها فواصل)", .recordSurvey: "سجّل المسح", .addSurvey: "تسجيل مسح",
+        .navAccount: "الحساب", .accountTitle: "حسابك", .role: "الدور",
+        .clearance: "المواقع المقيّدة", .clearanceYes: "تُعرض بدقة (مُصرَّح)",
+        .clearanceNo: "تُعرض معمّمة (غير مُصرَّح)", .changePassword: "تغيير كلمة المرور",
+        .currentPassword: "كلمة المرور الحالية", .newPassword: "كلمة المرور الجديدة (10 أحرف أو أكثر)",
+        .repeatPassword: "كلمة المرور الجديدة مرة أخرى", .passwordsDiffer: "كلمتا المرور الجديدتان مختلفتان.",
+        .wrongPassword: "هذه ليست كلمة المرور الحالية.", .passwordChanged: "تم تغيير كلمة المرور.",
+        .apiToken: "رمز API للبرامج", .tokenLabel: "الغرض منه", .issueToken: "إصدار رمز",
+        .tokenShownOnce: "انسخه الآن: يُعرض مرة واحدة ويُحفظ تجزئته فقط. أرسله في الترويسة Authorization: Bearer.",
     ]
 
     /// Partial: what is missing is shown in English.

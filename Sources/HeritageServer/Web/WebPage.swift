@@ -98,7 +98,8 @@ enum WebPage {
         }
         if let account = request.account, let token = request.formToken {
             html.element("form", ["method": "post", "action": "/logout", "class": "signout"]) { html in
-                html.element("span", "\(request[.signedInAs]) \(account.name)")
+                html.element("span", "\(request[.signedInAs]) ")
+                html.element("a", account.name, ["href": "/account", "title": request[.navAccount]])
                 html.open("input", ["type": "hidden", "name": "csrf", "value": token])
                 html.element("button", request[.navSignOut], ["type": "submit"])
             }

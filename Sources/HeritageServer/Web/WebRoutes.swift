@@ -22,7 +22,8 @@ public struct WebRoutes: Sendable {
     public static let pages: Set<String> = [
         "GET /", "GET /static/app.css", "GET /login", "POST /login", "POST /logout", "GET /sites",
         "GET /sites/{code}", "GET /review", "POST /review/{id}", "GET /audit", "GET /sites/{code}/assess",
-        "POST /sites/{code}/assess", "GET /sites/{code}/survey", "POST /sites/{code}/survey",
+        "POST /sites/{code}/assess", "GET /sites/{code}/survey", "POST /sites/{code}/survey", "GET /account",
+        "POST /account/password", "POST /account/token",
     ]
 
     func add(to parent: Router<HeritageRequestContext>) {
@@ -64,6 +65,7 @@ public struct WebRoutes: Sendable {
         addReview(to: router)
         addAudit(to: router)
         addForms(to: router)
+        addAccount(to: router)
         router.get("/sites/{code}") { request, context in
             let page = web(request, context)
             guard context.account != nil else { return signInFirst(page) }

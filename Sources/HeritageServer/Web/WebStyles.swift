@@ -43,6 +43,7 @@ enum WebStyles {
         section.proposal { border: 1px solid var(--line); border-radius: 6px; padding: 0 1rem 1rem;
           margin-block-end: 1rem; }
         .proposed { font-weight: 600; }
+        code.token { overflow-wrap: anywhere; background: var(--band); padding: 0.2rem 0.4rem; }
         .note { color: var(--muted); font-size: 0.9em; }
         .legal { color: var(--muted); max-width: 60rem; }
         .table { overflow-x: auto; }
