@@ -89,24 +89,11 @@ enum OpenAPIDocument {
                     errors: [400, 401, 403, 404, 413])
             ],
             "/api/sites/{code}/findings": [
-                "get": operation(
-                    "siteFindings", "A page of the site's findings, oldest first",
-                    parameters: [
-                        pathParameter("code", "The site's code or id"),
-                        query("limit", "At most this many (default 100, at most 1,000)", type: "integer"),
-                        query("offset", "Skip this many", type: "integer"),
-                    ],
-                    ok: json(itemPage("findings")), errors: [400, 401, 404])
+                "get": itemPageOperation("siteFindings", "findings", "A page of the site's findings, oldest first")
             ],
             "/api/sites/{code}/assets": [
-                "get": operation(
-                    "siteAssets", "A page of the site's assets with their versions, oldest first",
-                    parameters: [
-                        pathParameter("code", "The site's code or id"),
-                        query("limit", "At most this many (default 100, at most 1,000)", type: "integer"),
-                        query("offset", "Skip this many", type: "integer"),
-                    ],
-                    ok: json(itemPage("assets")), errors: [400, 401, 404]),
+                "get": itemPageOperation(
+                    "siteAssets", "assets", "A page of the site's assets with their versions, oldest first"),
                 "post": operation(
                     "upload",
                     "Upload a scan or photograph as the raw body, or several from a browser's form (surveyor): "
@@ -238,6 +225,18 @@ enum OpenAPIDocument {
 
     static func object(_ properties: Object, required: [String]) -> Object {
         ["type": "object", "properties": properties, "required": required]
+    }
+
+    /// `GET /api/sites/{code}/NAME`: a page of a site's assets or findings.
+    static func itemPageOperation(_ id: String, _ name: String, _ summary: String) -> Object {
+        operation(
+            id, summary,
+            parameters: [
+                pathParameter("code", "The site's code or id"),
+                query("limit", "At most this many (default 100, at most 1,000)", type: "integer"),
+                query("offset", "Skip this many", type: "integer"),
+            ],
+            ok: json(itemPage(name)), errors: [400, 401, 404])
     }
 
     /// A page of a site's assets or findings, the items under `name`.

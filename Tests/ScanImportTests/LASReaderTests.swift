@@ -22,8 +22,9 @@ struct LASReaderTests {
     // Values from laspy 2.x on the same file.
     @Test func autzenPointsMatchLaspy() throws {
         let document = try read(try autzen2010)
-        #expect(document.versionMajor == 1 && document.versionMinor == 4 && document.pointFormat == 7)
-        #expect(document.pointCount == 829 && document.geometry.vertexCount == 829)
+        #expect(
+            document.header.versionMajor == 1 && document.header.versionMinor == 4 && document.header.pointFormat == 7)
+        #expect(document.header.pointCount == 829 && document.geometry.vertexCount == 829)
         #expect(Array(document.geometry.positions.prefix(3)) == [194506.86, 259235.01, 426.54])
         #expect(document.intensity[0] == 25856 && document.classification[0] == 2)
         #expect(document.returnNumber[0] == 1 && document.numberOfReturns[0] == 1)
@@ -31,8 +32,8 @@ struct LASReaderTests {
         #expect(Array(document.rgb16?.prefix(3) ?? []) == [41728, 40960, 40704])
         let bounds = try #require(document.geometry.bounds)
         #expect(bounds.min == [194472.82, 259222.19, 422.93] && bounds.max == [194506.92, 259264.09, 434.51])
-        #expect(document.crs?.hasPrefix(#"COMPD_CS["NAD83 / Oregon LCC (m) + NAVD88 height (ftUS)""#) == true)
-        #expect(document.generatingSoftware == "LASzip DLL 3.4 r3 (191111)")
+        #expect(document.header.crs?.hasPrefix(#"COMPD_CS["NAD83 / Oregon LCC (m) + NAVD88 height (ftUS)""#) == true)
+        #expect(document.header.generatingSoftware == "LASzip DLL 3.4 r3 (191111)")
         #expect(document.warnings.isEmpty)
     }
 
@@ -55,7 +56,7 @@ struct LASReaderTests {
                 try LASReader.read(bytes, file: path)
             }
             #expect(summary.bounds == document.geometry.bounds, "\(file)")
-            #expect(summary.vertexCount == document.pointCount, "\(file)")
+            #expect(summary.vertexCount == document.header.pointCount, "\(file)")
             #expect(summary.warnings == document.warnings, "\(file)")
             #expect(summary.properties.contains("gps_time") == (document.gpsTime != nil), "\(file)")
             #expect(summary.properties.contains("red") == (document.rgb16 != nil), "\(file)")
@@ -67,7 +68,7 @@ struct LASReaderTests {
         let document = try mapped.withBytes { bytes throws(ScanImportError) in
             try LASReader.read(bytes, file: "2023.las")
         }
-        #expect(document.pointCount == 687)
+        #expect(document.header.pointCount == 687)
         #expect(Array(document.geometry.positions.prefix(3)) == [194474.56, 259231.61, 425.07])
         #expect(document.gpsTime?[0] == 374103812.8162048)
     }

@@ -47,7 +47,8 @@ public enum ScanLoader {
                     ).geometry, format: "obj")
             case .las:
                 let document = try LASReader.read(mapped.bytes, file: path)
-                return LoadedScan(geometry: document.geometry, format: "las", crs: document.crs, units: document.units)
+                return LoadedScan(
+                    geometry: document.geometry, format: "las", crs: document.header.crs, units: document.header.units)
             case .jpeg, .png:
                 throw ScanImportError(
                     .unsupported, file: path, "is a photograph; expected a scan (PLY, OBJ, LAS or x y z text)")

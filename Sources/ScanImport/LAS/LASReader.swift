@@ -1,23 +1,6 @@
-/// A LAS point cloud: header facts and per-point attributes at their full precision.
+/// A LAS point cloud: its header, and per-point attributes at their full precision.
 public struct LASDocument: Sendable {
-    public var versionMajor: Int
-    public var versionMinor: Int
-    public var pointFormat: Int
-    public var recordLength: Int
-    public var pointCount: Int
-    public var scale: [Double]
-    public var offset: [Double]
-    /// Bounds the header states (min x, y, z and max x, y, z), to compare with the points.
-    public var headerBounds: Bounds
-    public var systemIdentifier: String
-    public var generatingSoftware: String
-    /// Day of year and year of creation, as the header gives them (0 when unset).
-    public var creationDay: Int
-    public var creationYear: Int
-    /// The coordinate reference system: OGC WKT, or "EPSG:nnnn" from GeoTIFF keys.
-    public var crs: String?
-    /// Linear units from the GeoTIFF keys (`metre`, `foot`, `US survey foot`), when stated.
-    public var units: String?
+    public var header: LASHeader
     /// X, Y, Z with scale and offset applied, as doubles (never rounded to 32 bits).
     public var geometry: ScanGeometry
     public var intensity: [UInt16]
@@ -28,6 +11,7 @@ public struct LASDocument: Sendable {
     public var gpsTime: [Double]?
     /// 16-bit red, green, blue of each point, interleaved, when the format has them.
     public var rgb16: [UInt16]?
+    /// The header's warnings, and whether the points pass the bounds it states.
     public var warnings: [String]
 }
 
@@ -46,9 +30,12 @@ public struct LASHeader: Sendable {
     public var headerBounds: Bounds
     public var systemIdentifier: String
     public var generatingSoftware: String
+    /// Day of year and year of creation, as the header gives them (0 when unset).
     public var creationDay: Int
     public var creationYear: Int
+    /// The coordinate reference system: OGC WKT, or "EPSG:nnnn" from GeoTIFF keys.
     public var crs: String?
+    /// Linear units from the GeoTIFF keys (`metre`, `foot`, `US survey foot`), when stated.
     public var units: String?
     public var warnings: [String]
 
@@ -309,12 +296,7 @@ public enum LASReader {
         ]
         if let warning = header.boundsWarning(geometry.bounds) { warnings.append(warning) }
         return LASDocument(
-            versionMajor: header.versionMajor, versionMinor: header.versionMinor, pointFormat: format,
-            recordLength: recordLength, pointCount: pointCount, scale: scale, offset: offset,
-            headerBounds: header.headerBounds, systemIdentifier: header.systemIdentifier,
-            generatingSoftware: header.generatingSoftware, creationDay: header.creationDay,
-            creationYear: header.creationYear, crs: header.crs, units: header.units, geometry: geometry,
-            intensity: intensity, classification: classification,
+            header: header, geometry: geometry, intensity: intensity, classification: classification,
             returnNumber: returnNumber, numberOfReturns: numberOfReturns, gpsTime: gpsTime, rgb16: rgb,
             warnings: warnings)
     }
