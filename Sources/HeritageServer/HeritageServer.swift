@@ -39,12 +39,16 @@ public enum HeritageServer {
         sites.add(to: router)
         let audit = AuditRoutes(store: store, pool: pool, chain: AuditChainMonitor(store: store))
         audit.add(to: router)
-        WebRoutes(store: store, pool: pool, configuration: configuration, sites: sites, auth: auth, audit: audit)
-            .add(to: router)
-        UploadRoutes(store: store, pool: pool, configuration: configuration, metrics: metrics).add(to: router)
+        let uploads = UploadRoutes(store: store, pool: pool, configuration: configuration, metrics: metrics)
+        uploads.add(to: router)
+        let jobRoutes = JobRoutes(store: store, pool: pool, runner: jobs)
+        jobRoutes.add(to: router)
+        WebRoutes(
+            store: store, pool: pool, configuration: configuration, sites: sites, auth: auth, audit: audit,
+            uploads: uploads, jobs: jobRoutes
+        ).add(to: router)
         SurveyRoutes(store: store, pool: pool).add(to: router)
         ProposalRoutes(store: store, pool: pool).add(to: router)
-        JobRoutes(store: store, pool: pool, runner: jobs).add(to: router)
         DownloadRoutes(store: store, pool: pool).add(to: router)
         EvidenceRoutes(store: store, pool: pool, configuration: configuration).add(to: router)
         return router

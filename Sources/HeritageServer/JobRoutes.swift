@@ -107,7 +107,7 @@ struct JobRoutes {
 
     /// Refuses, before anything is queued, what the job would fail on at once: versions of
     /// another site, the same version twice, a scan beside a photograph, options out of range.
-    private func check(_ asked: ComparisonJobRequest, site: String) throws {
+    func check(_ asked: ComparisonJobRequest, site: String) throws {
         let run = ComparisonRun(
             before: asked.before, after: asked.after, recording: .init(store: store, site: site, actor: ""))
         try run.checkVersions()
@@ -119,7 +119,7 @@ struct JobRoutes {
         }
     }
 
-    private func requireOwnerOrReviewer(_ job: Job, _ account: Account) throws {
+    func requireOwnerOrReviewer(_ job: Job, _ account: Account) throws {
         guard account.role >= .reviewer || job.requestedBy.lowercased() == account.name.lowercased() else {
             throw APIError(.forbidden, "job \(job.id.prefix(8)) is \(job.requestedBy)'s; a reviewer may act on it")
         }

@@ -81,7 +81,7 @@ extension UploadRoutes {
                     if scratch == nil && fileName == nil {
                         // The first bytes of a part: a file when its disposition names one.
                         let disposition = try Self.disposition(headers["content-disposition"])
-                        if let name = disposition.fileName {
+                        if let name = disposition.fileName, !name.isEmpty {
                             let checked = try Self.checkedName(name)
                             fileName = checked
                             scratch = try startFile(checked)
@@ -102,7 +102,7 @@ extension UploadRoutes {
                     if let part = scratch, let name = fileName {
                         _ = try await part.finish()
                         upload.files.append(ReceivedPart(name: name, file: part.incoming, size: part.size))
-                    } else if let name = disposition.fileName {
+                    } else if let name = disposition.fileName, !name.isEmpty {
                         // An empty file part: no body event came.
                         let checked = try Self.checkedName(name)
                         let empty = try startFile(checked)
@@ -179,9 +179,24 @@ extension UploadRoutes {
         _ request: Request, boundary: String, site: String, query: Parameters, account: Account,
         context: HeritageRequestContext
     ) async throws -> Response {
+        let (imported, _) = try await importForm(
+            request.body, boundary: boundary, site: site, query: query, account: account)
+        var response = try UploadedFiles(files: imported).response(from: request, context: context)
+        response.status = imported.contains { $0.outcome == .stored } ? .created : .ok
+        return response
+    }
+
+    /// Receives a form's files and imports them together; returns them with the form's other
+    /// fields (a page's form token among them). A reader's refusal (422) names the file as the
+    /// client named it.
+    func importForm(
+        _ body: RequestBody, boundary: String, site: String, query: Parameters, account: Account,
+        check: ([String: String]) throws -> Void = { _ in }
+    ) async throws -> ([ImportedFile], [String: String]) {
         let form = MultipartUpload()
         defer { for file in form.started { file.discard() } }
-        try await receiveForm(request.body, boundary: boundary, into: form, limit: configuration.maximumUploadBytes)
+        try await receiveForm(body, boundary: boundary, into: form, limit: configuration.maximumUploadBytes)
+        try check(form.fields)
         let upload = FileImportRequest(
             site: site, files: form.files.map { .init(incoming: $0.file, name: $0.name) },
             survey: form.fields["survey"].flatMap { $0.isEmpty ? nil : $0 } ?? query.get("survey"),
@@ -197,9 +212,7 @@ extension UploadRoutes {
             }
         }
         metrics.uploadStored(bytes: form.files.reduce(0) { $0 + $1.size }, files: form.files.count)
-        var response = try UploadedFiles(files: imported).response(from: request, context: context)
-        response.status = imported.contains { $0.outcome == .stored } ? .created : .ok
-        return response
+        return (imported, form.fields)
     }
 
     struct UploadedFiles: ResponseEncodable {

@@ -87,7 +87,9 @@ try:
 
     for path in [f"/sites/{site}", "/sites", f"/sites/{site}?lang=ar", "/sites?lang=ar", f"/sites/{site}?lang=uk",
                  f"/sites/{site}/assess", f"/sites/{site}/assess?lang=ar", f"/sites/{site}/survey", "/review",
-                 "/audit", "/audit?lang=ar", "/account"]:
+                 "/audit", "/audit?lang=ar", "/account", "/sites/new", "/sites/new?lang=ar", f"/sites/{site}/edit",
+                 f"/sites/{site}/upload", f"/sites/{site}/upload?lang=ar", f"/sites/{site}/compare",
+                 f"/sites/{site}/compare?lang=ar", "/proposals"]:
         driver.get(base + path)
         accessibility(path)
         csp_clean(path)
@@ -97,12 +99,13 @@ try:
 
     # A phone-sized screen: nothing wider than it but the tables, which scroll in their frame.
     driver.set_window_size(390, 844)
-    for path in ["/sites", f"/sites/{site}"]:
+    for path in ["/sites", f"/sites/{site}", "/sites/new", f"/sites/{site}/upload", f"/sites/{site}/edit?lang=ar"]:
         driver.get(base + path)
         wide = driver.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
         check(wide <= 1, f"{path} fits a phone's width (overflow {wide} px)")
     driver.set_window_size(1280, 900)
+    driver.get(f"{base}/sites?lang=en")  # the last page chose Arabic
 
     # Markup planted in a name is text.
     driver.get(f"{base}/sites/{planted}")
@@ -117,8 +120,8 @@ try:
     check("q=" in driver.current_url, "a search by keyboard runs")
 
     # Signing out by keyboard.
+    # From a page just loaded, nothing has the focus: the first Tab goes to the skip link.
     driver.get(f"{base}/sites")
-    driver.find_element(By.TAG_NAME, "body").click()
     check(tab_to(lambda element: element.tag_name == "button" and element.text in ("Sign out",)),
           "Tab reaches Sign out")
     press(Keys.ENTER)

@@ -160,6 +160,43 @@ import Testing
         Route(
             method: .post, pattern: "/logout", uri: "/logout", body: "csrf=00", needs: .viewer, allowed: .forbidden,
             anonymous: .seeOther),
+        Route(method: .get, pattern: "/static/{script}", uri: "/static/upload.js", needs: nil),
+        Route(method: .get, pattern: "/sites/new", uri: "/sites/new", needs: .surveyor, anonymous: .seeOther),
+        // Without the page's token: refused.
+        Route(
+            method: .post, pattern: "/sites/new", uri: "/sites/new",
+            body: "csrf=00&code=NEW-1&kind=church&nameText=x&nameLanguage=en&latitude=1&longitude=1&sensitivity=public",
+            needs: .surveyor, allowed: .forbidden, anonymous: .seeOther),
+        Route(
+            method: .get, pattern: "/sites/{code}/edit", uri: "/sites/RES-1/edit", needs: .surveyor,
+            anonymous: .seeOther),
+        // Without the page's token: refused.
+        Route(
+            method: .post, pattern: "/sites/{code}/edit", uri: "/sites/RES-1/edit",
+            body: "csrf=00&kind=church&nameText=x&nameLanguage=en&sensitivity=public", needs: .surveyor,
+            allowed: .forbidden, anonymous: .seeOther),
+        Route(method: .get, pattern: "/proposals", uri: "/proposals", needs: .surveyor, anonymous: .seeOther),
+        Route(
+            method: .get, pattern: "/sites/{code}/upload", uri: "/sites/RES-1/upload", needs: .surveyor,
+            anonymous: .seeOther),
+        // Not a multipart form: refused.
+        Route(
+            method: .post, pattern: "/sites/{code}/upload", uri: "/sites/RES-1/upload", body: "csrf=00",
+            needs: .surveyor, allowed: .badRequest, anonymous: .seeOther),
+        Route(
+            method: .get, pattern: "/sites/{code}/compare", uri: "/sites/RES-1/compare", needs: .surveyor,
+            anonymous: .seeOther),
+        // Without the page's token: refused.
+        Route(
+            method: .post, pattern: "/sites/{code}/compare", uri: "/sites/RES-1/compare", body: "csrf=00",
+            needs: .surveyor, allowed: .forbidden, anonymous: .seeOther),
+        Route(
+            method: .get, pattern: "/jobs/{id}", uri: "/jobs/\(ServerFixture.jobID)", needs: .surveyor,
+            anonymous: .seeOther),
+        // Without the page's token: refused.
+        Route(
+            method: .post, pattern: "/jobs/{id}/cancel", uri: "/jobs/\(ServerFixture.jobID)/cancel", body: "csrf=00",
+            needs: .surveyor, allowed: .forbidden, anonymous: .seeOther),
         // Last: it ends the caller's session.
         Route(method: .post, pattern: "/api/logout", uri: "/api/logout", needs: nil, allowed: .noContent),
     ]

@@ -63,6 +63,40 @@ import Testing
         let script = Self.packageRoot.appending(path: "Tests/Browser/pages.py").path
         let (status, output) = try runProgram(
             python, [script, base, "lena", "correct horse battery", "AM-CEM-1", "PLANT-1"])
+        print(output)
+        #expect(status == 0, "\(output)")
+    }
+
+    /// A surveyor proposes a site, a reviewer approves it, the surveyor uploads two scans from
+    /// the page and follows a comparison of them to its finding (Tests/Browser/survey_flow.py).
+    @Test func aSurveyorsDayFromProposalToFindingInARealBrowser() throws {
+        guard let python = Self.browserPython() else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record(
+                    "Chromium, chromium-driver, selenium or axe-selenium-python is missing: .ci/run installs them")
+            } else {
+                print("skipped: the browser test needs chromium, chromium-driver, selenium and axe-selenium-python")
+            }
+            return
+        }
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let archive = folder.appending(path: "archive").path
+        #expect(try HeritageBinary.run(["init", "--archive", archive]).status == 0)
+        try ServeCLITests.addAccount("omar", role: "surveyor", archive: archive)
+        try ServeCLITests.addAccount("lena", role: "reviewer", archive: archive)
+        let before = try writeWallScan("wall-2024.ply", pit: false, seed: 1, in: folder)
+        let after = try writeWallScan("wall-2026.ply", pit: true, seed: 2, in: folder)
+        let broken = folder.appending(path: "broken.ply")
+        try Data("ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nend_header\n1\n".utf8).write(to: broken)
+
+        let (server, url) = try ServeCLITests.serve(archive)
+        defer { server.terminate() }
+        let base = String(url.dropLast(url.hasSuffix("/") ? 1 : 0))
+        let script = Self.packageRoot.appending(path: "Tests/Browser/survey_flow.py").path
+        let (status, output) = try runProgram(
+            python, [script, base, "omar", "lena", "correct horse battery", before.path, after.path, broken.path])
+        print(output)
         #expect(status == 0, "\(output)")
     }
 }

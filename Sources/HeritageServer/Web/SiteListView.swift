@@ -11,6 +11,9 @@ struct SiteListView {
 
     func write(_ html: inout HTMLWriter) {
         let request = request
+        if let account = request.account, account.role >= .surveyor {
+            html.element("p") { $0.element("a", request[.addSite], ["href": "/sites/new"]) }
+        }
         html.element("form", ["method": "get", "action": "/sites", "class": "filters", "role": "search"]) { html in
             field(&html, id: "q", label: request[.search]) { html in
                 html.open("input", ["id": "q", "name": "q", "type": "search", "value": query.get("q") ?? ""])

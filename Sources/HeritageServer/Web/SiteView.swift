@@ -13,6 +13,14 @@ struct SiteView {
     func write(_ html: inout HTMLWriter) {
         let site = page.site
         let request = request
+        if let account = request.account, account.role >= .surveyor {
+            let code = pathSegment(site.code)
+            html.element("ul", ["class": "actions"]) { html in
+                html.element("li") { $0.element("a", request[.editSite], ["href": "/sites/\(code)/edit"]) }
+                html.element("li") { $0.element("a", request[.uploadTitle], ["href": "/sites/\(code)/upload"]) }
+                html.element("li") { $0.element("a", request[.launchComparison], ["href": "/sites/\(code)/compare"]) }
+            }
+        }
         html.element("dl", ["class": "facts"]) { html in
             fact(&html, request[.code], site.code)
             fact(&html, request[.kind], site.kind.label)
@@ -138,7 +146,7 @@ struct SiteView {
                     }
                 })
         }
-        section(&html, request[.findings]) { html in
+        section(&html, request[.findings], id: "findings") { html in
             if page.findings.isEmpty {
                 html.element("p", request[.noneRecorded])
                 return
@@ -181,8 +189,10 @@ struct SiteView {
         html.element("dd", value, ["dir": "auto"])
     }
 
-    private func section(_ html: inout HTMLWriter, _ title: String, _ body: (inout HTMLWriter) -> Void) {
-        html.element("section") { html in
+    private func section(
+        _ html: inout HTMLWriter, _ title: String, id: String? = nil, _ body: (inout HTMLWriter) -> Void
+    ) {
+        html.element("section", ["id": id]) { html in
             html.element("h2", title)
             body(&html)
         }

@@ -57,6 +57,19 @@ enum UIText: String, CaseIterable, Sendable {
     case navAccount, accountTitle, role, clearance, clearanceYes, clearanceNo, changePassword, currentPassword
     case newPassword, repeatPassword, passwordsDiffer, wrongPassword, passwordChanged, apiToken, tokenLabel
     case issueToken, tokenShownOnce
+    case newSiteTitle, editSiteTitle, siteFormIntro, codeHint, namesHint, languageTag, latitude, longitude
+    case precisionMetres, positionKept, sensitivity, sensitivityHint, adminArea, designationType, reference
+    case notANumber, proposalsTitle, proposalSent, noProposals, status, decidedBy, statusPending, statusApproved
+    case statusRejected, navProposals, addSite, editSite
+    case compareTitle, compareIntro, needTwoVersions, beforeEpoch, afterEpoch, methodAutomatic, methodPhoto
+    case methodHint, alignment, alignNone, alignHint, parameters, parametersHint, automatic, units, unitsHint
+    case startComparison, normalRadius, normalRadiusHint, cylinderRadius, cylinderRadiusHint, cylinderHalfLength
+    case cylinderHalfLengthHint, coreSpacing, coreSpacingHint, registrationError, registrationErrorHint, threshold
+    case thresholdHint, jobTitle, stage, progress, comparisonDone, cancel, jobQueued, jobRunning, jobSucceeded
+    case jobFailed, jobCancelled, launchComparison
+    case uploadTitle, uploadStored, uploadIntro, uploadFileStored, uploadFileDuplicate, uploadCancelled
+    case uploadRetry, uploadFailed, uploadWaiting, uploadWarning, uploadFiles, uploadFormats, takePhoto, dropHere
+    case survey, uploadSend, backToSite, reasonGiven
 }
 
 extension UIText {
@@ -110,6 +123,67 @@ extension UIText {
         .wrongPassword: "This is not the current password.", .passwordChanged: "The password is changed.",
         .apiToken: "API token for scripts", .tokenLabel: "What it is for", .issueToken: "Issue a token",
         .tokenShownOnce: "Copy it now: it is shown once and kept only as its hash. Send it as Authorization: Bearer.",
+        .newSiteTitle: "Propose a new site", .editSiteTitle: "Propose an edit",
+        .siteFormIntro:
+            "What you send is a proposal: a reviewer approves it into the register or rejects it with a reason.",
+        .codeHint: "The register's code: letters, digits and - _ . / without spaces, e.g. ARM-0042.",
+        .namesHint: "The first name is the main one. Give each name in its own script, with its language tag.",
+        .languageTag: "Language tag", .latitude: "Latitude (WGS 84, degrees)",
+        .longitude: "Longitude (WGS 84, degrees)",
+        .precisionMetres: "Within (metres)",
+        .positionKept: "This site's position is restricted and you are not cleared for it: it is kept as it is.",
+        .sensitivity: "Sensitivity",
+        .sensitivityHint: "Restricted: the exact position is shown only to cleared accounts, generalised to others.",
+        .adminArea: "Administrative area", .designationType: "Designation", .reference: "Reference",
+        .notANumber: "Give a number.", .proposalsTitle: "Your proposals",
+        .proposalSent: "Sent for review. A reviewer will approve or reject it.",
+        .noProposals: "You have proposed nothing yet.", .status: "Status", .decidedBy: "Decided by",
+        .statusPending: "Waiting for review", .statusApproved: "Approved", .statusRejected: "Rejected",
+        .navProposals: "Proposals", .addSite: "Propose a new site", .editSite: "Propose an edit of this site",
+        .compareTitle: "Compare two surveys",
+        .compareIntro:
+            "The after epoch is measured against the before epoch: loss of material is negative. The result is recorded on the site as a finding.",
+        .needTwoVersions: "A comparison needs two scans or two photographs of this site; upload them first.",
+        .beforeEpoch: "Before (reference)", .afterEpoch: "After (compared)",
+        .methodAutomatic: "Automatic: M3C2 for scans, photo for photographs", .methodPhoto: "Photographs",
+        .methodHint:
+            "M3C2 measures along the surface normal with a confidence bound (the default for scans); C2C takes the nearest point; C2M the nearest triangle of a before mesh.",
+        .alignment: "Alignment", .alignNone: "None: the scans share a frame",
+        .alignHint:
+            "ICP aligns the after scan onto the before scan first; use it when they were not georeferenced together.",
+        .parameters: "Parameters",
+        .parametersHint:
+            "Leave a field empty for its default, derived from the before epoch's point spacing s; the result lists what was used.",
+        .automatic: "automatic", .units: "Units",
+        .unitsHint: "The coordinates' linear unit (default: the file's, or none).",
+        .startComparison: "Start the comparison", .normalRadius: "Normal radius",
+        .normalRadiusHint: "Scale of the surface normals (default: 10 s).", .cylinderRadius: "Cylinder radius",
+        .cylinderRadiusHint: "Radius of the cylinder measured along each normal (default: 5 s).",
+        .cylinderHalfLength: "Cylinder half-length",
+        .cylinderHalfLengthHint: "How far along the normal change is looked for (default: 10 × the radius).",
+        .coreSpacing: "Core point spacing",
+        .coreSpacingHint: "One measurement per cube of this edge (default: the cylinder radius).",
+        .registrationError: "Registration error",
+        .registrationErrorHint:
+            "Added to the level of detection, 1.96·(√(σ1²/n1 + σ2²/n2) + E) (default: ICP's RMS, or 0).",
+        .threshold: "Change threshold",
+        .thresholdHint:
+            "C2C and C2M: a distance counted as change (default: 3 robust standard deviations); photographs: a colour difference, 0-255.",
+        .jobTitle: "Comparison", .stage: "Stage", .progress: "Progress",
+        .comparisonDone: "Done: the finding is recorded on the site.", .cancel: "Cancel",
+        .jobQueued: "Waiting", .jobRunning: "Running", .jobSucceeded: "Finished", .jobFailed: "Failed",
+        .jobCancelled: "Cancelled", .launchComparison: "Compare two surveys",
+        .uploadTitle: "Upload scans and photographs", .uploadStored: "Stored:",
+        .uploadIntro:
+            "Each file is read as the archive reads it; a file it cannot read is refused with the reason, and nothing of it is kept.",
+        .uploadFileStored: "Stored as version", .uploadFileDuplicate: "Already in the archive as version",
+        .uploadCancelled: "Cancelled", .uploadRetry: "The connection dropped; trying again in {s} s",
+        .uploadFailed: "The connection failed; send the file again.", .uploadWaiting: "Sending…",
+        .uploadWarning: "Note", .uploadFiles: "Files",
+        .uploadFormats:
+            "PLY, OBJ, LAS, x y z text, JPEG, PNG, TIFF, PDF; a world file (.jgw, .pgw, .wld) beside its image.",
+        .takePhoto: "Take a photograph", .dropHere: "Or drop files anywhere on this page.", .survey: "Survey",
+        .uploadSend: "Upload", .backToSite: "Back to the site", .reasonGiven: "Reviewer's reason",
     ]
 
     static let arabic: [UIText: String] = [
@@ -161,6 +235,60 @@ extension UIText {
         .wrongPassword: "هذه ليست كلمة المرور الحالية.", .passwordChanged: "تم تغيير كلمة المرور.",
         .apiToken: "رمز API للبرامج", .tokenLabel: "الغرض منه", .issueToken: "إصدار رمز",
         .tokenShownOnce: "انسخه الآن: يُعرض مرة واحدة ويُحفظ تجزئته فقط. أرسله في الترويسة Authorization: Bearer.",
+        .newSiteTitle: "اقتراح موقع جديد", .editSiteTitle: "اقتراح تعديل",
+        .siteFormIntro: "ما ترسله اقتراح: يوافق عليه مراجع فيدخل السجل، أو يرفضه مع ذكر السبب.",
+        .codeHint: "رمز السجل: حروف وأرقام و - _ . / دون مسافات، مثل ARM-0042.",
+        .namesHint: "الاسم الأول هو الاسم الرئيسي. اكتب كل اسم بكتابته الأصلية مع رمز لغته.",
+        .languageTag: "رمز اللغة", .latitude: "خط العرض (WGS 84، درجات)", .longitude: "خط الطول (WGS 84، درجات)",
+        .precisionMetres: "ضمن (متر)",
+        .positionKept: "موقع هذا المكان مقيّد ولست مُصرَّحاً بالاطلاع عليه: يبقى كما هو.",
+        .sensitivity: "الحساسية",
+        .sensitivityHint: "مقيّد: يُعرض الموقع الدقيق للحسابات المُصرَّح لها فقط، ومعمّماً لغيرها.",
+        .adminArea: "المنطقة الإدارية", .designationType: "التصنيف", .reference: "المرجع",
+        .notANumber: "أدخل رقماً.", .proposalsTitle: "مقترحاتك",
+        .proposalSent: "أُرسل للمراجعة. سيوافق عليه مراجع أو يرفضه.",
+        .noProposals: "لم تقترح شيئاً بعد.", .status: "الحالة", .decidedBy: "قرّره",
+        .statusPending: "بانتظار المراجعة", .statusApproved: "مقبول", .statusRejected: "مرفوض",
+        .navProposals: "المقترحات", .addSite: "اقتراح موقع جديد", .editSite: "اقتراح تعديل لهذا الموقع",
+        .compareTitle: "مقارنة مسحين",
+        .compareIntro:
+            "تُقاس الحقبة اللاحقة مقابل الحقبة السابقة: فقدان المادة سالب. تُسجَّل النتيجة على الموقع كنتيجة مقارنة.",
+        .needTwoVersions: "تحتاج المقارنة إلى مسحين أو صورتين لهذا الموقع؛ ارفعهما أولاً.",
+        .beforeEpoch: "قبل (المرجع)", .afterEpoch: "بعد (المقارَن)",
+        .methodAutomatic: "تلقائي: M3C2 للمسوحات، والصور للصور", .methodPhoto: "صور فوتوغرافية",
+        .methodHint:
+            "تقيس M3C2 على امتداد العمودي على السطح مع حدّ ثقة (الافتراضية للمسوحات)؛ وتأخذ C2C أقرب نقطة؛ وC2M أقرب مثلث من شبكة سابقة.",
+        .alignment: "المحاذاة", .alignNone: "بلا: المسحان في إطار واحد",
+        .alignHint: "تحاذي ICP المسح اللاحق على السابق أولاً؛ استخدمها إن لم يُسنَدا جغرافياً معاً.",
+        .parameters: "المعاملات",
+        .parametersHint:
+            "اترك الحقل فارغاً لقيمته الافتراضية، المشتقة من تباعد نقاط الحقبة السابقة s؛ تذكر النتيجة ما استُخدم.",
+        .automatic: "تلقائي", .units: "الوحدات",
+        .unitsHint: "وحدة الطول للإحداثيات (الافتراضي: وحدة الملف، أو لا شيء).",
+        .startComparison: "ابدأ المقارنة", .normalRadius: "نصف قطر العمودي",
+        .normalRadiusHint: "مقياس العموديات على السطح (الافتراضي: 10 s).", .cylinderRadius: "نصف قطر الأسطوانة",
+        .cylinderRadiusHint: "نصف قطر الأسطوانة المقيسة على امتداد كل عمودي (الافتراضي: 5 s).",
+        .cylinderHalfLength: "نصف طول الأسطوانة",
+        .cylinderHalfLengthHint: "المدى الذي يُبحث فيه عن التغيّر على امتداد العمودي (الافتراضي: 10 × نصف القطر).",
+        .coreSpacing: "تباعد النقاط الأساسية",
+        .coreSpacingHint: "قياس واحد لكل مكعب بهذا الضلع (الافتراضي: نصف قطر الأسطوانة).",
+        .registrationError: "خطأ التسجيل",
+        .registrationErrorHint: "يُضاف إلى حدّ الكشف، 1.96·(√(σ1²/n1 + σ2²/n2) + E) (الافتراضي: RMS لـ ICP، أو 0).",
+        .threshold: "عتبة التغيّر",
+        .thresholdHint: "C2C وC2M: مسافة تُعدّ تغيّراً (الافتراضي: 3 انحرافات معيارية متينة)؛ الصور: فرق لوني، 0-255.",
+        .jobTitle: "مقارنة", .stage: "المرحلة", .progress: "التقدّم",
+        .comparisonDone: "انتهت: سُجّلت النتيجة على الموقع.", .cancel: "إلغاء",
+        .jobQueued: "بالانتظار", .jobRunning: "قيد التنفيذ", .jobSucceeded: "انتهت", .jobFailed: "فشلت",
+        .jobCancelled: "أُلغيت", .launchComparison: "مقارنة مسحين",
+        .uploadTitle: "رفع المسوحات والصور", .uploadStored: "حُفظ:",
+        .uploadIntro: "يُقرأ كل ملف كما يقرؤه الأرشيف؛ الملف الذي لا يمكن قراءته يُرفض مع السبب، ولا يُحفظ منه شيء.",
+        .uploadFileStored: "حُفظ بالإصدار", .uploadFileDuplicate: "موجود في الأرشيف بالإصدار",
+        .uploadCancelled: "أُلغي", .uploadRetry: "انقطع الاتصال؛ إعادة المحاولة بعد {s} ثانية",
+        .uploadFailed: "فشل الاتصال؛ أرسل الملف مرة أخرى.", .uploadWaiting: "جارٍ الإرسال…",
+        .uploadWarning: "ملاحظة", .uploadFiles: "الملفات",
+        .uploadFormats: "PLY وOBJ وLAS ونص x y z وJPEG وPNG وTIFF وPDF؛ وملف إسناد (.jgw و.pgw و.wld) بجانب صورته.",
+        .takePhoto: "التقط صورة", .dropHere: "أو أفلت الملفات في أي مكان من هذه الصفحة.", .survey: "المسح",
+        .uploadSend: "رفع", .backToSite: "العودة إلى الموقع", .reasonGiven: "سبب المراجع",
     ]
 
     /// Partial: what is missing is shown in English.

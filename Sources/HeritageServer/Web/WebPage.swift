@@ -59,27 +59,44 @@ enum WebPage {
     static let languageCookie = "heritage_lang"
 
     static func render(
-        _ title: String, _ request: WebRequest, status: HTTPResponse.Status = .ok,
-        _ body: (inout HTMLWriter) -> Void
+        _ title: String, _ request: WebRequest, status: HTTPResponse.Status = .ok, scripts: [String] = [],
+        refreshWithoutScript: Int? = nil, _ body: (inout HTMLWriter) -> Void
     ) -> Response {
-        respond(document(title, request, body), request, status: status)
+        respond(
+            document(title, request, scripts: scripts, refreshWithoutScript: refreshWithoutScript, body), request,
+            status: status)
     }
 
-    /// The whole page as text.
-    static func document(_ title: String, _ request: WebRequest, _ body: (inout HTMLWriter) -> Void) -> String {
+    /// The whole page as text. `scripts` are modules of ``WebScripts`` the page loads (the
+    /// page works without them); `refreshWithoutScript` reloads it every so many seconds when
+    /// script is off (a page that follows something as it changes).
+    static func document(
+        _ title: String, _ request: WebRequest, scripts: [String] = [], refreshWithoutScript: Int? = nil,
+        _ body: (inout HTMLWriter) -> Void
+    ) -> String {
         var html = HTMLWriter()
         html.raw("<!doctype html>")
         html.open("html", ["lang": request.language.rawValue, "dir": request.language.direction])
         html.raw("<head><meta charset=\"utf-8\">")
         html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         html.element("title", "\(title) · \(request[.appName])")
-        html.raw("<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>")
+        html.raw("<link rel=\"stylesheet\" href=\"/static/app.css\">")
+        for script in scripts where WebScripts.modules[script] != nil {
+            html.element("script", "", ["type": "module", "src": "/static/\(script)"])
+        }
+        if let seconds = refreshWithoutScript {
+            html.raw("<noscript>")
+            html.open("meta", ["http-equiv": "refresh", "content": "\(seconds)"])
+            html.raw("</noscript>")
+        }
+        html.raw("</head><body>")
         html.element("a", request[.skipToContent], ["class": "skip", "href": "#main"])
         html.raw("<header>")
         html.element("a", request[.appName], ["class": "brand", "href": "/sites"])
         if let account = request.account {
             html.element("nav", ["aria-label": request[.appName]]) { html in
                 html.element("a", request[.navSites], ["href": "/sites"])
+                if account.role >= .surveyor { html.element("a", request[.navProposals], ["href": "/proposals"]) }
                 if account.role >= .reviewer {
                     html.element("a", request[.navReview], ["href": "/review"])
                     html.element("a", request[.navAudit], ["href": "/audit"])

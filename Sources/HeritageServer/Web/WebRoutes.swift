@@ -15,6 +15,8 @@ public struct WebRoutes: Sendable {
     let sites: SiteRoutes
     let auth: AuthRoutes
     let audit: AuditRoutes
+    let uploads: UploadRoutes
+    let jobs: JobRoutes
     let tokens = FormTokens()
     static let formCookie = "heritage_form"
     /// The pages' routes, as the OpenAPI document would write them: they are HTML for people,
@@ -23,7 +25,10 @@ public struct WebRoutes: Sendable {
         "GET /", "GET /static/app.css", "GET /login", "POST /login", "POST /logout", "GET /sites",
         "GET /sites/{code}", "GET /review", "POST /review/{id}", "GET /audit", "GET /sites/{code}/assess",
         "POST /sites/{code}/assess", "GET /sites/{code}/survey", "POST /sites/{code}/survey", "GET /account",
-        "POST /account/password", "POST /account/token",
+        "POST /account/password", "POST /account/token", "GET /static/{script}", "GET /sites/new",
+        "POST /sites/new", "GET /sites/{code}/edit", "POST /sites/{code}/edit", "GET /proposals",
+        "GET /sites/{code}/upload", "POST /sites/{code}/upload", "GET /sites/{code}/compare",
+        "POST /sites/{code}/compare", "GET /jobs/{id}", "POST /jobs/{id}/cancel",
     ]
 
     func add(to parent: Router<HeritageRequestContext>) {
@@ -34,6 +39,14 @@ public struct WebRoutes: Sendable {
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(string: WebStyles.css)))
+        }
+        router.get("/static/{script}") { _, context in
+            let name = try context.parameters.require("script")
+            guard let script = WebScripts.modules[name] else { throw APIError(.notFound, "no such script") }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: script)))
         }
         router.get("/login") { request, context in
             let page = web(request, context)
@@ -66,6 +79,9 @@ public struct WebRoutes: Sendable {
         addAudit(to: router)
         addForms(to: router)
         addAccount(to: router)
+        addSiteForms(to: router)
+        addUpload(to: router)
+        addComparisons(to: router)
         router.get("/sites/{code}") { request, context in
             let page = web(request, context)
             guard context.account != nil else { return signInFirst(page) }

@@ -38,6 +38,23 @@ enum WebStyles {
           color: var(--muted); font-size: 0.9em; margin: 0; }
         dl.definitions dd { margin: 0; }
         button.secondary { background: var(--paper); color: var(--accent); }
+        .hint { color: var(--muted); font-size: 0.9em; margin: 0; }
+        .notice { background: #e7f1fb; border-inline-start: 4px solid var(--accent); padding: 0.5rem 0.75rem; }
+        .row { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; }
+        .row > .field { flex: 1 1 12rem; }
+        fieldset { display: grid; gap: 0.5rem; min-inline-size: 0; }
+        .field { min-inline-size: 0; grid-template-columns: minmax(0, 1fr); }
+        input, select, textarea { max-inline-size: 100%; box-sizing: border-box; }
+        ul.actions { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; list-style: none; padding: 0; }
+        .dropzone { border: 2px dashed var(--muted); border-radius: 6px; padding: 1rem; text-align: center; }
+        .dropzone.over { border-color: var(--accent); background: #e7f1fb; }
+        ol.uploads { padding-inline-start: 1.25rem; }
+        ol.uploads li { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; align-items: center;
+          margin-block: 0.5rem; }
+        ol.uploads .name { font-weight: 600; overflow-wrap: anywhere; }
+        ol.uploads .status.error { color: var(--bad); }
+        ol.uploads .status.ok { color: #1e6b30; }
+        progress { inline-size: 100%; max-inline-size: 24rem; block-size: 1rem; }
         .actions { display: flex; gap: 0.75rem; }
         textarea { font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--muted); border-radius: 4px; }
         section.proposal { border: 1px solid var(--line); border-radius: 6px; padding: 0 1rem 1rem;

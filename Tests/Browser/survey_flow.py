@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""A surveyor's day in a real browser (headless Chromium through Selenium): propose a new site
+from the form, have a reviewer approve it, upload two scans from the page (upload.js: one
+request per file, each with its progress bar; a file the reader refuses shows why), launch a
+comparison and watch it finish (job.js follows its events), then find the finding on the
+site's page. axe-core checks each page on the way.
+
+    survey_flow.py BASE_URL SURVEYOR REVIEWER PASSWORD BEFORE_SCAN AFTER_SCAN BROKEN_FILE
+
+Prints one line per check and exits non-zero when any fails. Run by the Swift test
+BrowserTests, which makes the archive, the accounts and the scans, and starts the server.
+"""
+import sys
+import time
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+base, surveyor, reviewer, password, before_scan, after_scan, broken = sys.argv[1:8]
+code = "NEW-CHAPEL-1"
+failures = []
+
+
+def check(condition, message):
+    print(("ok   " if condition else "FAIL ") + message, flush=True)
+    if not condition:
+        failures.append(message)
+
+
+options = webdriver.ChromeOptions()
+for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 "--window-size=1280,900"]:
+    options.add_argument(argument)
+options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+options.binary_location = "/usr/bin/chromium"
+driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+driver.set_page_load_timeout(60)
+
+
+def accessibility(name):
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run()
+    serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+    detail = "; ".join(f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)" for v in serious)
+    check(results["passes"] and not serious,
+          f"axe: no serious or critical violation on {name}" + (f": {detail}" if detail else ""))
+
+
+def script_errors(name):
+    problems = [entry["message"] for entry in driver.get_log("browser")
+                if entry["level"] == "SEVERE" and "favicon" not in entry["message"]
+                # The reader's refusal of the broken file is an expected 422.
+                and "422" not in entry["message"]]
+    check(not problems, f"no script error or CSP complaint on {name}" + (f": {problems}" if problems else ""))
+
+
+def sign_in(name):
+    driver.delete_all_cookies()
+    driver.get(f"{base}/login")
+    driver.find_element(By.ID, "username").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(password)
+    check(submit("form[action='/login'] button", "/sites"), f"{name} signs in")
+
+
+def submit(selector, arrives):
+    """Clicks the submit button at `selector` and waits for the page whose address holds `arrives`."""
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+    try:
+        WebDriverWait(driver, 60).until(lambda d: arrives in d.current_url)
+    except Exception:
+        pass
+    return arrives in driver.current_url
+
+
+def fill(field, value):
+    element = driver.find_element(By.ID, field)
+    element.clear()
+    element.send_keys(value)
+
+
+try:
+    # 1. The surveyor proposes a new site.
+    sign_in(surveyor)
+    driver.get(f"{base}/sites/new")
+    accessibility("/sites/new")
+    fill("code", code)
+    Select(driver.find_element(By.ID, "kind")).select_by_value("church")
+    fill("nameText-0", "Սուրբ Գևորգ")
+    fill("nameLanguage-0", "hy")
+    fill("nameText-1", "Saint George chapel")
+    fill("nameLanguage-1", "en")
+    fill("latitude", "40.2")
+    fill("longitude", "44.6")
+    arrived = submit("form[action='/sites/new'] button[type=submit]", "/proposals")
+    check(arrived and "Waiting for review" in driver.page_source,
+          "the new site is sent for review")
+    accessibility("/proposals")
+
+    # 2. A reviewer approves it.
+    sign_in(reviewer)
+    driver.get(f"{base}/review")
+    section = next(s for s in driver.find_elements(By.CSS_SELECTOR, "section.proposal") if code in s.text)
+    section.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+    WebDriverWait(driver, 30).until(staleness_of(section))
+    driver.get(f"{base}/sites/{code}")
+    check("Saint George chapel" in driver.page_source, "approved, the site is in the register")
+
+    # 3. The surveyor uploads two scans, one request each, and a file the reader refuses.
+    sign_in(surveyor)
+    driver.get(f"{base}/sites/{code}/upload")
+    accessibility(f"/sites/{code}/upload")
+    check(driver.find_element(By.ID, "dropzone").is_displayed(), "with script, files can be dropped on the page")
+    driver.find_element(By.ID, "files").send_keys("\n".join([before_scan, after_scan, broken]))
+    driver.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+    WebDriverWait(driver, 60).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#upload-list .status.ok, #upload-list .status.error")) == 3)
+    rows = driver.find_elements(By.CSS_SELECTOR, "#upload-list li")
+    stored = [row for row in rows if "Stored as version" in row.text]
+    check(len(stored) == 2, f"both scans are stored ({[row.text for row in rows]})")
+    check(all(row.find_element(By.TAG_NAME, "progress").get_attribute("value") == "100" for row in stored),
+          "their progress bars end full")
+    refused = [row for row in rows if "broken" in row.text and row.find_elements(By.CSS_SELECTOR, ".status.error")]
+    check(len(refused) == 1 and "line" in refused[0].text, "the broken file is refused with the reader's reason")
+    script_errors("the upload page")
+
+    # 4. A comparison, launched and watched to its end.
+    driver.get(f"{base}/sites/{code}/compare")
+    accessibility(f"/sites/{code}/compare")
+    versions = [o.get_attribute("value") for o in Select(driver.find_element(By.ID, "before")).options]
+    check(len(versions) == 2, f"the two scans are offered ({versions})")
+    Select(driver.find_element(By.ID, "before")).select_by_index(0)
+    Select(driver.find_element(By.ID, "after")).select_by_index(1)
+    for field, value in [("normalRadius", "0.06"), ("cylinderRadius", "0.03"), ("cylinderHalfLength", "0.1"),
+                         ("coreSpacing", "0.01"), ("registrationError", "0.001")]:
+        fill(field, value)
+    check(submit("form[action$='/compare'] button[type=submit]", "/jobs/"),
+          "the comparison is queued and its page opens")
+    accessibility("the job page")
+    started = time.time()
+    WebDriverWait(driver, 120).until(lambda d: d.find_element(By.ID, "job").get_attribute("data-finished") == "true")
+    check(driver.find_element(By.ID, "job-progress").get_attribute("value") == "100",
+          f"the page followed the job to its end by itself ({time.time() - started:.1f} s)")
+    check("Finished" in driver.find_element(By.ID, "job-status").text, "the job finished")
+    script_errors("the job page")
+    driver.find_element(By.CSS_SELECTOR, "a[href$='#findings']").click()
+    findings = driver.find_element(By.ID, "findings")
+    check("m3c2" in findings.text, "the finding is on the site's page")
+finally:
+    driver.quit()
+
+print(f"{len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
