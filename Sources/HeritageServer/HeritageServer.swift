@@ -37,6 +37,7 @@ public enum HeritageServer {
         auth.add(to: router)
         let sites = SiteRoutes(store: store, pool: pool)
         sites.add(to: router)
+        MapRoutes(pool: pool, map: SiteMap(store: store)).add(to: router)
         let audit = AuditRoutes(store: store, pool: pool, chain: AuditChainMonitor(store: store))
         audit.add(to: router)
         let uploads = UploadRoutes(store: store, pool: pool, configuration: configuration, metrics: metrics)

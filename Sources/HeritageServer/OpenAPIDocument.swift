@@ -22,7 +22,7 @@ enum OpenAPIDocument {
             ] as Object,
             "servers": [["url": "/"]],
             "security": [["session": [String]()], ["bearer": [String]()]],
-            "paths": merged([paths, reviewPaths, jobPaths, filePaths, auditPaths, evidencePaths]),
+            "paths": merged([paths, reviewPaths, jobPaths, filePaths, auditPaths, evidencePaths, mapPaths]),
             "components": components,
         ]
     }

@@ -107,6 +107,9 @@ import Testing
         Route(method: .get, pattern: "/api/files/{version}", uri: "/api/files/PHOTO", needs: .viewer),
         Route(
             method: .get, pattern: "/api/files/{version}/thumbnail", uri: "/api/files/PHOTO/thumbnail", needs: .viewer),
+        // A box around the restricted site: without clearance, its cell; never its position.
+        Route(
+            method: .get, pattern: "/api/map", uri: "/api/map?bbox=34.2,37.2,34.3,37.3&zoom=14", needs: .viewer),
         Route(method: .get, pattern: "/api/audit", uri: "/api/audit?limit=500", needs: .reviewer),
         Route(method: .get, pattern: "/metrics", uri: "/metrics", needs: .admin),
         Route(

@@ -76,12 +76,7 @@ extension HeritageArchive {
     public func searchSites(
         _ text: String, filter: SiteFilter = SiteFilter(), includeRestricted: Bool = false
     ) throws -> [SiteSummary] {
-        let words = text.split(whereSeparator: { $0.isWhitespace })
-        guard !words.isEmpty else {
-            throw HeritageStoreError(.invalidInput, "the search text is empty")
-        }
-        // Every word becomes a quoted prefix term, so FTS5 syntax in user text is never interpreted.
-        let query = words.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"*" }.joined(separator: " ")
+        let query = try Self.ftsQuery(text)
         return try read { db in
             let (whereSQL, arguments) = Self.filterSQL(filter)
             var sql = """
@@ -98,6 +93,16 @@ extension HeritageArchive {
     }
 
     // MARK: SQL pieces
+
+    /// `text` as a full-text query: every word a quoted prefix term, so FTS5 syntax in user
+    /// text is never interpreted.
+    static func ftsQuery(_ text: String) throws -> String {
+        let words = text.split(whereSeparator: { $0.isWhitespace })
+        guard !words.isEmpty else {
+            throw HeritageStoreError(.invalidInput, "the search text is empty")
+        }
+        return words.map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"*" }.joined(separator: " ")
+    }
 
     /// The columns ``SummaryRow`` reads, by position.
     static let summarySelect = """

@@ -1,0 +1,40 @@
+import Foundation
+import HeritageStore
+import Hummingbird
+
+/// `GET /api/map?bbox=S,W,N,E&zoom=Z`: the sites in a map's view, gathered on the server into
+/// clusters on a grid that fits the zoom (``SiteMap``), with the site list's filters (`q`,
+/// `kind`, `condition` or `unassessed`, `country`, `designation`). Without clearance, restricted
+/// sites are clustered at, and drawn as, their generalised cell.
+struct MapRoutes {
+    let pool: BlockingPool
+    let map: SiteMap
+
+    func add(to router: Router<HeritageRequestContext>) {
+        router.get("/api/map") { request, context -> Response in
+            _ = try context.require(.viewer)
+            let asked = try Self.request(request.uri.queryParameters)
+            let includeRestricted = context.mayReadRestricted
+            let answer = try await pool.run { try map.answer(asked, includeRestricted: includeRestricted) }
+            return SiteRoutes.json(try JSONEncoder().encode(answer))
+        }
+    }
+
+    static func request(_ query: Parameters) throws -> SiteMap.Request {
+        let box = try query.get("bbox").map { text -> [Double] in
+            text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        guard let box, box.count == 4 else { throw APIError(.badRequest, "bbox is SOUTH,WEST,NORTH,EAST in degrees") }
+        let zoom = try query.number("zoom", default: -1, in: 0...22)
+        let conditionText = query.get("condition").flatMap { $0.isEmpty ? nil : $0 }
+        var filter = SiteFilter(
+            kinds: try query.getAll("kind").filter { !$0.isEmpty }.map(SiteKind.parse),
+            designation: try query.get("designation").flatMap { $0.isEmpty ? nil : $0 }.map(DesignationType.parse),
+            latestCondition: try conditionText.flatMap { $0 == "unassessed" ? nil : $0 }.map(OverallCondition.parse),
+            country: query.get("country"))
+        if filter.country?.isEmpty == true { filter.country = nil }
+        return SiteMap.Request(
+            south: box[0], west: box[1], north: box[2], east: box[3], zoom: zoom, filter: filter,
+            text: query.get("q"), unassessedOnly: conditionText == "unassessed")
+    }
+}
