@@ -109,7 +109,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 // Graceful shutdown reaches the long answers (job events) so they end.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            exclude: ["Resources/SOURCES.md"],
+            // The offline map's country outlines (public domain, see Resources/SOURCES.md).
+            resources: [.copy("Resources/countries-110m.geojson")]
         ),
         // The options `heritage serve` hands to `heritage-server`: a module of their own, so
         // that the CLI names them without linking the server.

@@ -3,7 +3,7 @@ import NIOPosix
 /// Runs the store's synchronous calls (SQLite reads and writes, bcrypt) on threads of their
 /// own, so that no event loop or cooperative-pool thread waits on the disk or a hash.
 public final class BlockingPool: Sendable {
-    private let threads: NIOThreadPool
+    let threads: NIOThreadPool
 
     public init(threads count: Int) {
         threads = NIOThreadPool(numberOfThreads: count)

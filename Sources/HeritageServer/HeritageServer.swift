@@ -14,9 +14,21 @@ public enum HeritageServer {
         let router = Router(context: HeritageRequestContext.self)
         // Outermost first: every answer, errors included, carries the security headers; then
         // errors are mapped; then who is asking is found, and cross-site changes refused.
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(imageOrigin: configuration.mapTilesOrigin))
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
+        // The pages' libraries, from this machine's Debian packages: what no route answers
+        // under /vendor/leaflet/ or /vendor/three/ is looked for there (never outside: Hummingbird
+        // refuses "..").
+        for (folder, base) in [
+            (configuration.leafletFolder, "/vendor/leaflet"), (configuration.threeFolder, "/vendor/three"),
+        ] {
+            router.add(
+                middleware: FileMiddleware(
+                    folder, urlBasePath: base,
+                    cacheControl: .init([(MediaType(type: .any), [.maxAge(86_400), .public])]),
+                    threadPool: pool.threads))
+        }
         router.add(middleware: SameOriginMiddleware())
         router.add(middleware: AuthenticationMiddleware(store: store, pool: pool))
         router.get("/api/health") { _, _ in "ok" }

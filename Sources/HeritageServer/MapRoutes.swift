@@ -26,15 +26,8 @@ struct MapRoutes {
         }
         guard let box, box.count == 4 else { throw APIError(.badRequest, "bbox is SOUTH,WEST,NORTH,EAST in degrees") }
         let zoom = try query.number("zoom", default: -1, in: 0...22)
-        let conditionText = query.get("condition").flatMap { $0.isEmpty ? nil : $0 }
-        var filter = SiteFilter(
-            kinds: try query.getAll("kind").filter { !$0.isEmpty }.map(SiteKind.parse),
-            designation: try query.get("designation").flatMap { $0.isEmpty ? nil : $0 }.map(DesignationType.parse),
-            latestCondition: try conditionText.flatMap { $0 == "unassessed" ? nil : $0 }.map(OverallCondition.parse),
-            country: query.get("country"))
-        if filter.country?.isEmpty == true { filter.country = nil }
         return SiteMap.Request(
-            south: box[0], west: box[1], north: box[2], east: box[3], zoom: zoom, filter: filter,
-            text: query.get("q"), unassessedOnly: conditionText == "unassessed")
+            south: box[0], west: box[1], north: box[2], east: box[3], zoom: zoom,
+            filter: try SiteRoutes.filter(query), text: query.get("q"))
     }
 }

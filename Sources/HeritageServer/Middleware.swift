@@ -7,6 +7,8 @@ import Hummingbird
 /// referrer beyond the origin, and the request's id (as the log has it) for support.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = HeritageRequestContext
+    /// Another origin images may come from (the map's tile server).
+    var imageOrigin: String? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -18,7 +20,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             response = try error.response(from: request, context: context)
         }
         response.headers[.contentSecurityPolicy] =
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:"
+            + (imageOrigin.map { " \($0)" } ?? "") + "; "
             + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "same-origin"

@@ -78,8 +78,22 @@ enum OpenAPIDocument {
             ],
             "/api/sites.geojson": [
                 "get": operation(
-                    "sitesGeoJSON", "The whole register as an RFC 7946 FeatureCollection (streamed)",
-                    ok: ["description": "GeoJSON", "content": ["application/geo+json": ["schema": ["type": "object"]]]])
+                    "sitesGeoJSON",
+                    "The register, or the sites its filters select, as an RFC 7946 FeatureCollection (streamed)",
+                    parameters: selectionParameters,
+                    ok: [
+                        "description": "GeoJSON", "content": ["application/geo+json": ["schema": ["type": "object"]]],
+                    ],
+                    errors: [400, 401])
+            ],
+            "/api/sites.csv": [
+                "get": operation(
+                    "sitesCSV",
+                    "The register, or the sites its filters select, as CSV with a header row (streamed; the "
+                        + "columns `site import` reads)",
+                    parameters: selectionParameters,
+                    ok: ["description": "CSV", "content": ["text/csv": ["schema": ["type": "string"]]]],
+                    errors: [400, 401])
             ],
             "/api/sites/{code}/surveys": [
                 "post": operation(
@@ -146,6 +160,16 @@ enum OpenAPIDocument {
             }
         }
         return result
+    }
+
+    /// The filters a download of a selection takes.
+    static var selectionParameters: [Object] {
+        [
+            query("q", "Full-text search in every name, script and language; each word a prefix"),
+            query("kind", "Only sites of this kind (repeatable)"), query("country", "ISO 3166-1 alpha-2"),
+            query("designation", "world-heritage, hague-enhanced, …"),
+            query("condition", "The latest overall condition, or unassessed"),
+        ]
     }
 
     static var siteQueryParameters: [Object] {

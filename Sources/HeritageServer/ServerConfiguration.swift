@@ -20,6 +20,46 @@ public struct ServerConfiguration: Sendable {
     public var signingKeyPath: String?
     /// Source-Organization in the packages' bag-info.txt.
     public var organization = "heritage archive"
+    /// Leaflet (Debian's libjs-leaflet), served at /vendor/leaflet/ for the map.
+    public var leafletFolder = "/usr/share/javascript/leaflet"
+    /// three.js (Debian's libjs-three), served at /vendor/three/ for the 3D viewer.
+    public var threeFolder = "/usr/share/javascript/three"
+    /// A tile server's URL template (`https://tile.example.org/{z}/{x}/{y}.png`) for the map's
+    /// background; none: country outlines and a graticule, drawn offline.
+    public var mapTiles: String?
+    /// The tiles' attribution, shown on the map.
+    public var mapAttribution = ""
 
     public init() {}
+
+    /// The origin of the tile server (`https://tile.example.org`), which the pages' Content-
+    /// Security-Policy lets images come from; nil without tiles or for a URL without one.
+    public var mapTilesOrigin: String? {
+        guard let mapTiles,
+            let url = URL(
+                string: mapTiles.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")),
+            let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host
+        else { return nil }
+        let template = mapTiles.lowercased()
+        let hostPart = template.dropFirst(scheme.count + 3).prefix { $0 != "/" }
+        // A {s} subdomain template covers the host's subdomains.
+        let shownHost = hostPart.hasPrefix("{s}.") ? "*." + hostPart.dropFirst(4) : Substring(host)
+        return "\(scheme)://\(shownHost)" + (url.port.map { ":\($0)" } ?? "")
+    }
+
+    /// The JavaScript libraries the pages load from this machine, and what each is for: a
+    /// missing one is named when the server starts.
+    public var missingLibraries: [String] {
+        var missing: [String] = []
+        if !FileManager.default.fileExists(atPath: leafletFolder + "/leaflet.esm.js") {
+            missing.append(
+                "Leaflet (\(leafletFolder)/leaflet.esm.js): the map page has no map; apt-get install libjs-leaflet")
+        }
+        if !FileManager.default.fileExists(atPath: threeFolder + "/build/three.module.js") {
+            missing.append(
+                "three.js (\(threeFolder)/build/three.module.js): the 3D viewer cannot start; apt-get install libjs-three"
+            )
+        }
+        return missing
+    }
 }

@@ -22,15 +22,23 @@ struct SiteRoutes {
             _ = try context.require(.viewer)
             return try await list(request.uri.queryParameters, includeRestricted: context.mayReadRestricted)
         }
-        router.get("/api/sites.geojson") { _, context in
-            _ = try context.require(.viewer)
-            let includeRestricted = context.mayReadRestricted
-            // Streamed as the export writes it: a million sites never sit in memory.
-            return Response(
-                status: .ok, headers: [.contentType: "application/geo+json"],
-                body: StreamedBody(pool: pool).body { emit in
-                    try store.exportSites(as: .geojson, includeRestricted: includeRestricted, to: emit)
-                })
+        for (format, type) in [
+            (SiteRegister.Format.geojson, "application/geo+json"), (.csv, "text/csv; charset=utf-8"),
+        ] {
+            router.get("/api/sites.\(format == .csv ? "csv" : "geojson")") { request, context in
+                _ = try context.require(.viewer)
+                let includeRestricted = context.mayReadRestricted
+                let query = request.uri.queryParameters
+                let filter = try Self.filter(query)
+                let text = query.get("q")
+                // Streamed as the export writes it: a million sites never sit in memory.
+                return Response(
+                    status: .ok, headers: [.contentType: type],
+                    body: StreamedBody(pool: pool).body { emit in
+                        try store.exportSites(
+                            as: format, includeRestricted: includeRestricted, filter: filter, matching: text, to: emit)
+                    })
+            }
         }
         router.get("/api/sites/{code}") { _, context in
             _ = try context.require(.viewer)
@@ -77,13 +85,9 @@ struct SiteRoutes {
     func list(_ query: Parameters, includeRestricted: Bool) async throws -> SiteList {
         let limit = try query.number("limit", default: 100, in: 1...1_000)
         let offset = try query.number("offset", default: 0, in: 0...1_000_000)
-        var filter = SiteFilter(
-            kinds: try query.getAll("kind").map(SiteKind.parse),
-            designation: try query.get("designation").map(DesignationType.parse),
-            latestCondition: try query.get("condition").map(OverallCondition.parse), country: query.get("country"),
-            limit: limit + offset)
-        if filter.country?.isEmpty == true { filter.country = nil }
-        let text = query.get("q")
+        var filter = try Self.filter(query)
+        filter.limit = limit + offset
+        let text = query.get("q").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let near = try query.get("near").map(parsePoint)
         let radius = try query.get("radiusKm").map { text -> Double in
             guard let value = Double(text), value.isFinite, value >= 0, value <= 20_000 else {
@@ -116,6 +120,18 @@ struct SiteRoutes {
         }
         let page = Array(sites.dropFirst(offset))
         return SiteList(sites: page, count: page.count, generalisedPositions: page.filter(\.generalised).count)
+    }
+
+    /// The filters of a listing's or the map's query: `kind` (repeatable), `designation`,
+    /// `condition` (a latest overall condition, or `unassessed`), `country`; empty ones ignored.
+    static func filter(_ query: Parameters) throws -> SiteFilter {
+        func given(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+        let condition = given("condition")
+        return SiteFilter(
+            kinds: try query.getAll("kind").filter { !$0.isEmpty }.map(SiteKind.parse),
+            designation: try given("designation").map(DesignationType.parse),
+            latestCondition: try condition.flatMap { $0 == "unassessed" ? nil : $0 }.map(OverallCondition.parse),
+            country: given("country"), unassessed: condition == "unassessed")
     }
 
     func parsePoint(_ text: String) throws -> GeoPoint {

@@ -18,6 +18,16 @@ public struct ServeOptions: ParsableArguments {
         help: "The private key packages are signed with (default: $HERITAGE_SIGNING_KEY; none: no packages).")
     public var signingKey: String?
     @Option(help: "Source-Organization in packages' bag-info.txt.") public var organization = "heritage archive"
+    @Option(help: "Where Leaflet is (Debian's libjs-leaflet), for the map.")
+    public var leaflet = "/usr/share/javascript/leaflet"
+    @Option(help: "Where three.js is (Debian's libjs-three), for the 3D viewer.")
+    public var three = "/usr/share/javascript/three"
+    @Option(
+        name: .customLong("map-tiles"),
+        help: "A tile server's URL template ({z}/{x}/{y}) for the map (default: none, an offline map of outlines).")
+    public var mapTiles: String?
+    @Option(name: .customLong("map-attribution"), help: "The tiles' attribution, shown on the map.")
+    public var mapAttribution = ""
 
     public init() {}
 
@@ -26,6 +36,7 @@ public struct ServeOptions: ParsableArguments {
         (archive.map { ["--archive", $0] } ?? []) + ["--host", host, "--port", "\(port)"]
             + (secureCookies ? ["--secure-cookies"] : []) + ["--session-hours", "\(sessionHours)"]
             + ["--concurrent-jobs", "\(concurrentJobs)"] + (signingKey.map { ["--signing-key", $0] } ?? [])
-            + ["--organization", organization]
+            + ["--organization", organization] + ["--leaflet", leaflet, "--three", three]
+            + (mapTiles.map { ["--map-tiles", $0] } ?? []) + ["--map-attribution", mapAttribution]
     }
 }

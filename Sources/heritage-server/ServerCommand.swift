@@ -24,6 +24,10 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.concurrentJobs = options.concurrentJobs
         configuration.signingKeyPath = options.signingKey ?? ProcessInfo.processInfo.environment["HERITAGE_SIGNING_KEY"]
         configuration.organization = options.organization
+        configuration.leafletFolder = options.leaflet
+        configuration.threeFolder = options.three
+        configuration.mapTiles = options.mapTiles.flatMap { $0.isEmpty ? nil : $0 }
+        configuration.mapAttribution = options.mapAttribution
         let path = options.archive ?? ProcessInfo.processInfo.environment["HERITAGE_ARCHIVE"] ?? "heritage-archive"
         let store = try HeritageArchive.open(at: URL(filePath: path))
         LoggingSystem.bootstrap { label in
@@ -36,6 +40,7 @@ struct ServerCommand: AsyncParsableCommand {
         for name in ScratchSpace.removeAbandoned() + store.removeAbandonedIncomingFiles() {
             logger.info("removed \(name), left by a server that was stopped")
         }
+        for library in configuration.missingLibraries { logger.warning("missing \(library)") }
         let jobs = JobRunner(store: store, concurrency: configuration.concurrentJobs, logger: logger)
         try jobs.recover()
         let (host, port) = (options.host, options.port)

@@ -16,6 +16,7 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 base, user, password, site, planted = sys.argv[1:6]
 failures = []
@@ -85,7 +86,7 @@ try:
     press(Keys.ENTER)
     check(driver.current_url.endswith(f"/sites/{site}"), "Enter signs in and comes back to the page asked for")
 
-    for path in [f"/sites/{site}", "/sites", f"/sites/{site}?lang=ar", "/sites?lang=ar", f"/sites/{site}?lang=uk",
+    for path in ["/", "/?lang=ar", f"/sites/{site}", "/sites", f"/sites/{site}?lang=ar", "/sites?lang=ar", f"/sites/{site}?lang=uk",
                  f"/sites/{site}/assess", f"/sites/{site}/assess?lang=ar", f"/sites/{site}/survey", "/review",
                  "/audit", "/audit?lang=ar", "/account", "/sites/new", "/sites/new?lang=ar", f"/sites/{site}/edit",
                  f"/sites/{site}/upload", f"/sites/{site}/upload?lang=ar", f"/sites/{site}/compare",
@@ -111,6 +112,50 @@ try:
     driver.get(f"{base}/sites/{planted}")
     check(driver.execute_script("return window.__planted === undefined"), "planted markup did not run")
     check("<img" in driver.find_element(By.TAG_NAME, "h1").text, "planted markup is shown as text")
+
+    # The map: drawn from the server's clusters over the offline outlines; a cluster opened by
+    # keyboard zooms in; the restricted site is its cell, its position nowhere in the page; the
+    # planted name stays text in a marker's popup.
+    def map_loaded(times=1):
+        WebDriverWait(driver, 30).until(
+            lambda d: int(d.find_element(By.ID, "map").get_attribute("data-loaded") or 0) >= times)
+
+    driver.get(f"{base}/#3/38/42")
+    map_loaded()
+    outlines = driver.execute_script("return document.querySelectorAll('#map path').length")
+    check(outlines > 100, f"the offline map draws the country outlines ({outlines} paths)")
+    clusters = driver.find_elements(By.CSS_SELECTOR, ".leaflet-marker-icon.cluster")
+    check(len(clusters) >= 1, f"nearby sites are drawn as a cluster at zoom 3 ({len(clusters)})")
+    if clusters:
+        check(clusters[0].get_attribute("tabindex") == "0", "a cluster is reachable by keyboard")
+        driver.execute_script("arguments[0].focus()", clusters[0])
+        press(Keys.ENTER)
+        WebDriverWait(driver, 30).until(lambda d: not d.current_url.endswith("#3/38.0000/42.0000")
+                                        and d.current_url.split("#")[1].split("/")[0] != "3")
+        check(int(driver.current_url.split("#")[1].split("/")[0]) > 3, "Enter on a cluster zooms in on it")
+    driver.get(f"{base}/#11/34.25/37.25")
+    driver.refresh()
+    map_loaded()
+    hidden = [m.get_attribute("title") for m in driver.find_elements(By.CSS_SELECTOR, ".leaflet-marker-icon")]
+    check(any("generalised" in (title or "") for title in hidden), f"the restricted site is shown generalised ({hidden})")
+    check(driver.execute_script("return document.querySelectorAll('.generalised-cell').length") == 1,
+          "its 0.1° cell is drawn")
+    check("34.236111" not in driver.page_source and "37.225432" not in driver.page_source,
+          "its position is nowhere in the map page")
+    driver.get(f"{base}/#14/40.1/44.5")
+    driver.refresh()
+    map_loaded()
+    plant = [m for m in driver.find_elements(By.CSS_SELECTOR, ".leaflet-marker-icon")
+             if "PLANT-1" in (m.get_attribute("title") or "")]
+    check(len(plant) == 1, "the planted site has its marker")
+    if plant:
+        plant[0].click()
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content a"))
+        popup = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup-content a")
+        check("<img" in popup.text and popup.get_attribute("href").endswith("/sites/PLANT-1"),
+              "its popup shows the planted name as text and links to its page")
+        check(driver.execute_script("return window.__planted === undefined"), "planted markup did not run on the map")
+    csp_clean("the map")
 
     # Searching in any script, by keyboard: the search field, then Enter.
     driver.get(f"{base}/sites")

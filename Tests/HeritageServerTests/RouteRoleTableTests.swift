@@ -107,6 +107,7 @@ import Testing
         Route(method: .get, pattern: "/api/files/{version}", uri: "/api/files/PHOTO", needs: .viewer),
         Route(
             method: .get, pattern: "/api/files/{version}/thumbnail", uri: "/api/files/PHOTO/thumbnail", needs: .viewer),
+        Route(method: .get, pattern: "/api/sites.csv", uri: "/api/sites.csv", needs: .viewer),
         // A box around the restricted site: without clearance, its cell; never its position.
         Route(
             method: .get, pattern: "/api/map", uri: "/api/map?bbox=34.2,37.2,34.3,37.3&zoom=14", needs: .viewer),
@@ -119,7 +120,8 @@ import Testing
             method: .get, pattern: "/api/sites/{code}/package.zip", uri: "/api/sites/RES-1/package.zip", needs: .viewer,
             allowed: .serviceUnavailable),
         // The pages: anonymous callers are sent to sign in.
-        Route(method: .get, pattern: "/", uri: "/", needs: nil, allowed: .seeOther),
+        Route(method: .get, pattern: "/", uri: "/", needs: .viewer, anonymous: .seeOther),
+        Route(method: .get, pattern: "/static/countries.geojson", uri: "/static/countries.geojson", needs: nil),
         Route(method: .get, pattern: "/static/app.css", uri: "/static/app.css", needs: nil),
         Route(method: .get, pattern: "/login", uri: "/login", needs: nil, allowed: .seeOther, anonymous: .ok),
         // Without the sign-in form's token and cookie: refused, whoever asks.

@@ -14,27 +14,15 @@ struct SiteListView {
         if let account = request.account, account.role >= .surveyor {
             html.element("p") { $0.element("a", request[.addSite], ["href": "/sites/new"]) }
         }
-        html.element("form", ["method": "get", "action": "/sites", "class": "filters", "role": "search"]) { html in
-            field(&html, id: "q", label: request[.search]) { html in
-                html.open("input", ["id": "q", "name": "q", "type": "search", "value": query.get("q") ?? ""])
-            }
-            field(&html, id: "kind", label: request[.kind]) { html in
-                select(&html, "kind", SiteKind.allCases.map { ($0.rawValue, $0.label) }, chosen: query.get("kind"))
-            }
-            field(&html, id: "condition", label: request[.condition]) { html in
-                select(
-                    &html, "condition", OverallCondition.allCases.map { ($0.rawValue, $0.label) },
-                    chosen: query.get("condition"))
-            }
-            field(&html, id: "country", label: request[.country]) { html in
-                html.open(
-                    "input",
-                    [
-                        "id": "country", "name": "country", "value": query.get("country") ?? "", "maxlength": "2",
-                        "size": "3", "autocapitalize": "characters",
-                    ])
-            }
-            html.element("button", request[.filter], ["type": "submit"])
+        SiteFilterForm(request: request, query: query, action: "/sites", unassessed: true).write(&html)
+        html.element("p", ["class": "downloads"]) { html in
+            html.text("\(request[.downloadSelection]): ")
+            html.element("a", "CSV", ["href": "/api/sites.csv?\(Self.filterQuery(query))", "download": "sites.csv"])
+            html.text(" · ")
+            html.element(
+                "a", "GeoJSON", ["href": "/api/sites.geojson?\(Self.filterQuery(query))", "download": "sites.geojson"])
+            html.text(" · ")
+            html.element("a", request[.mapTitle], ["href": "/?\(Self.filterQuery(query))"])
         }
         guard !list.sites.isEmpty else {
             html.element("p", request[.noSites])
@@ -69,7 +57,7 @@ struct SiteListView {
         let limit = Int(query.get("limit") ?? "") ?? 100
         let offset = Int(query.get("offset") ?? "") ?? 0
         var kept = URLComponents()
-        kept.queryItems = ["q", "kind", "condition", "country", "limit"].compactMap { name in
+        kept.queryItems = ["q", "kind", "condition", "designation", "country", "limit"].compactMap { name in
             query.get(name).flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) }
         }
         func link(_ offset: Int) -> String {
@@ -85,23 +73,13 @@ struct SiteListView {
         }
     }
 
-    private func field(
-        _ html: inout HTMLWriter, id: String, label: String, _ control: (inout HTMLWriter) -> Void
-    ) {
-        html.element("div", ["class": "field"]) { html in
-            html.element("label", label, ["for": id])
-            control(&html)
+    /// The filters of `query` (not its paging) as a query string.
+    static func filterQuery(_ query: Parameters) -> String {
+        var kept = URLComponents()
+        kept.queryItems = ["q", "kind", "condition", "designation", "country"].compactMap { name in
+            query.get(name).flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) }
         }
-    }
-
-    private func select(_ html: inout HTMLWriter, _ name: String, _ options: [(String, String)], chosen: String?) {
-        let request = request
-        html.element("select", ["id": name, "name": name]) { html in
-            html.element("option", request[.anyValue], ["value": ""])
-            for (value, label) in options {
-                html.element("option", label, ["value": value, "selected": value == chosen ? "selected" : nil])
-            }
-        }
+        return kept.percentEncodedQuery ?? ""
     }
 }
 

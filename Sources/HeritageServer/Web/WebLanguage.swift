@@ -70,6 +70,9 @@ enum UIText: String, CaseIterable, Sendable {
     case uploadTitle, uploadStored, uploadIntro, uploadFileStored, uploadFileDuplicate, uploadCancelled
     case uploadRetry, uploadFailed, uploadWaiting, uploadWarning, uploadFiles, uploadFormats, takePhoto, dropHere
     case survey, uploadSend, backToSite, reasonGiven
+    case mapTitle, navMap, sitesInView, sitesWord, openSite, zoomIn, legend, mapNeedsScript, listTheseSites
+    case downloadSelection, conditionGood, conditionFair, conditionPoor, conditionVeryBad, conditionDestroyed
+    case conditionUnknown, conditionUnassessed
 }
 
 extension UIText {
@@ -184,6 +187,12 @@ extension UIText {
             "PLY, OBJ, LAS, x y z text, JPEG, PNG, TIFF, PDF; a world file (.jgw, .pgw, .wld) beside its image.",
         .takePhoto: "Take a photograph", .dropHere: "Or drop files anywhere on this page.", .survey: "Survey",
         .uploadSend: "Upload", .backToSite: "Back to the site", .reasonGiven: "Reviewer's reason",
+        .mapTitle: "Map of the sites", .navMap: "Map", .sitesInView: "{n} sites in view", .sitesWord: "sites",
+        .openSite: "Open the site's page", .zoomIn: "Zoom in on them", .legend: "Latest condition",
+        .mapNeedsScript: "The map needs JavaScript; the list of sites holds the same, with the same filters.",
+        .listTheseSites: "List these sites", .downloadSelection: "Download this selection",
+        .conditionGood: "Good", .conditionFair: "Fair", .conditionPoor: "Poor", .conditionVeryBad: "Very bad",
+        .conditionDestroyed: "Destroyed", .conditionUnknown: "Unknown", .conditionUnassessed: "Never assessed",
     ]
 
     static let arabic: [UIText: String] = [
@@ -289,6 +298,12 @@ extension UIText {
         .uploadFormats: "PLY وOBJ وLAS ونص x y z وJPEG وPNG وTIFF وPDF؛ وملف إسناد (.jgw و.pgw و.wld) بجانب صورته.",
         .takePhoto: "التقط صورة", .dropHere: "أو أفلت الملفات في أي مكان من هذه الصفحة.", .survey: "المسح",
         .uploadSend: "رفع", .backToSite: "العودة إلى الموقع", .reasonGiven: "سبب المراجع",
+        .mapTitle: "خريطة المواقع", .navMap: "الخريطة", .sitesInView: "{n} موقعاً في العرض", .sitesWord: "مواقع",
+        .openSite: "افتح صفحة الموقع", .zoomIn: "قرّب إليها", .legend: "آخر حالة",
+        .mapNeedsScript: "تحتاج الخريطة إلى جافاسكربت؛ قائمة المواقع تضم المحتوى نفسه بالمرشحات نفسها.",
+        .listTheseSites: "اعرض هذه المواقع في قائمة", .downloadSelection: "نزّل هذا الاختيار",
+        .conditionGood: "جيدة", .conditionFair: "مقبولة", .conditionPoor: "سيئة", .conditionVeryBad: "سيئة جداً",
+        .conditionDestroyed: "مدمَّرة", .conditionUnknown: "غير معروفة", .conditionUnassessed: "لم تُقيَّم قط",
     ]
 
     /// Partial: what is missing is shown in English.
@@ -299,5 +314,6 @@ extension UIText {
         .kind: "Тип", .condition: "Останній стан", .filter: "Показати", .noSites: "Нічого не знайдено.",
         .previous: "Попередні", .next: "Наступні", .code: "Код", .name: "Назва", .names: "Назви",
         .conditionTimeline: "Стан у часі", .date: "Дата", .surveys: "Обстеження", .findings: "Висновки",
+        .mapTitle: "Мапа пам'яток", .navMap: "Мапа", .conditionGood: "Добрий", .conditionDestroyed: "Знищена",
     ]
 }

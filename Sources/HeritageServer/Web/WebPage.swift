@@ -60,19 +60,21 @@ enum WebPage {
 
     static func render(
         _ title: String, _ request: WebRequest, status: HTTPResponse.Status = .ok, scripts: [String] = [],
-        refreshWithoutScript: Int? = nil, _ body: (inout HTMLWriter) -> Void
+        styles: [String] = [], refreshWithoutScript: Int? = nil, _ body: (inout HTMLWriter) -> Void
     ) -> Response {
         respond(
-            document(title, request, scripts: scripts, refreshWithoutScript: refreshWithoutScript, body), request,
-            status: status)
+            document(
+                title, request, scripts: scripts, styles: styles, refreshWithoutScript: refreshWithoutScript, body),
+            request, status: status)
     }
 
     /// The whole page as text. `scripts` are modules of ``WebScripts`` the page loads (the
-    /// page works without them); `refreshWithoutScript` reloads it every so many seconds when
-    /// script is off (a page that follows something as it changes).
+    /// page works without them); `styles` more style sheets of this server (a library's);
+    /// `refreshWithoutScript` reloads it every so many seconds when script is off (a page that
+    /// follows something as it changes).
     static func document(
-        _ title: String, _ request: WebRequest, scripts: [String] = [], refreshWithoutScript: Int? = nil,
-        _ body: (inout HTMLWriter) -> Void
+        _ title: String, _ request: WebRequest, scripts: [String] = [], styles: [String] = [],
+        refreshWithoutScript: Int? = nil, _ body: (inout HTMLWriter) -> Void
     ) -> String {
         var html = HTMLWriter()
         html.raw("<!doctype html>")
@@ -80,6 +82,9 @@ enum WebPage {
         html.raw("<head><meta charset=\"utf-8\">")
         html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         html.element("title", "\(title) · \(request[.appName])")
+        for style in styles where style.hasPrefix("/vendor/") {
+            html.open("link", ["rel": "stylesheet", "href": style])
+        }
         html.raw("<link rel=\"stylesheet\" href=\"/static/app.css\">")
         for script in scripts where WebScripts.modules[script] != nil {
             html.element("script", "", ["type": "module", "src": "/static/\(script)"])
@@ -95,6 +100,7 @@ enum WebPage {
         html.element("a", request[.appName], ["class": "brand", "href": "/sites"])
         if let account = request.account {
             html.element("nav", ["aria-label": request[.appName]]) { html in
+                html.element("a", request[.navMap], ["href": "/"])
                 html.element("a", request[.navSites], ["href": "/sites"])
                 if account.role >= .surveyor { html.element("a", request[.navProposals], ["href": "/proposals"]) }
                 if account.role >= .reviewer {

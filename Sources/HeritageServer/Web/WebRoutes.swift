@@ -22,7 +22,8 @@ public struct WebRoutes: Sendable {
     /// The pages' routes, as the OpenAPI document would write them: they are HTML for people,
     /// not part of the API it describes.
     public static let pages: Set<String> = [
-        "GET /", "GET /static/app.css", "GET /login", "POST /login", "POST /logout", "GET /sites",
+        "GET /", "GET /static/app.css", "GET /static/countries.geojson", "GET /login", "POST /login", "POST /logout",
+        "GET /sites",
         "GET /sites/{code}", "GET /review", "POST /review/{id}", "GET /audit", "GET /sites/{code}/assess",
         "POST /sites/{code}/assess", "GET /sites/{code}/survey", "POST /sites/{code}/survey", "GET /account",
         "POST /account/password", "POST /account/token", "GET /static/{script}", "GET /sites/new",
@@ -31,10 +32,30 @@ public struct WebRoutes: Sendable {
         "POST /sites/{code}/compare", "GET /jobs/{id}", "POST /jobs/{id}/cancel",
     ]
 
+    /// The offline map's country outlines (Natural Earth 1:110m, public domain), read once.
+    static let countryOutlines: Data? = Bundle.module.url(forResource: "countries-110m", withExtension: "geojson")
+        .flatMap { try? Data(contentsOf: $0) }
+
     func add(to parent: Router<HeritageRequestContext>) {
         // The pages' own group: their refusals are answered as pages.
         let router = parent.group().add(middleware: PageErrorMiddleware(pages: self))
-        router.get("/") { _, _ in WebPage.redirect("/sites") }
+        router.get("/") { request, context in
+            let page = web(request, context)
+            guard context.account != nil else { return signInFirst(page) }
+            return WebPage.render(
+                page[.mapTitle], page, scripts: ["map.js"], styles: ["/vendor/leaflet/leaflet.css"]
+            ) { html in
+                MapView(request: page, query: request.uri.queryParameters, configuration: configuration).write(&html)
+            }
+        }
+        router.get("/static/countries.geojson") { _, _ in
+            guard let outlines = Self.countryOutlines else {
+                throw APIError(.notFound, "the outlines are not installed")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/geo+json", .cacheControl: "max-age=86400"],
+                body: .init(byteBuffer: ByteBuffer(bytes: outlines)))
+        }
         router.get("/static/app.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],

@@ -2,7 +2,7 @@
 /// allows scripts from this origin only, never inline). Each improves a page that works
 /// without it; the texts they show come from the page, in its language.
 enum WebScripts {
-    static let modules: [String: String] = ["upload.js": upload, "job.js": job]
+    static let modules: [String: String] = ["upload.js": upload, "job.js": job, "map.js": map]
 
     /// The upload page: each file is sent on its own (`POST /api/sites/{code}/assets`), with a
     /// progress bar and a cancel button; the reader's refusal is shown at the file; a dropped
@@ -147,6 +147,151 @@ enum WebScripts {
               window.location.reload();
             });
           }
+        }
+        """#
+
+    /// The map (`/`): Leaflet from this server (`/vendor/leaflet/`), the clusters of the
+    /// register in view from `GET /api/map` each time the map moves or a filter changes, a
+    /// marker per cluster (its count; coloured by the worst condition among its sites; Enter or
+    /// a click zooms in on it) or per site (its name; a popup with the link to its page), and a
+    /// restricted site the reader may not locate as its 0.1° cell. Without a tile server the
+    /// background is the country outlines and a graticule, served by this server.
+    static let map = #"""
+        import * as L from "/vendor/leaflet/leaflet.esm.js";
+
+        const box = document.getElementById("map");
+        if (box) {
+          const text = (key) => box.dataset["t" + key.replace(/-(.)/g, (_, c) => c.toUpperCase()).replace(/^./, (c) => c.toUpperCase())] || key;
+          const conditionNames = Object.fromEntries(text("conditions").split("|").map((pair) => pair.split("=")));
+          const worstFirst = ["destroyed", "very-bad", "poor", "fair", "good", "unknown", "unassessed"];
+          const form = document.getElementById("map-filters");
+          const status = document.getElementById("map-status");
+          const listLink = document.getElementById("map-list");
+
+          // The view is kept in the address (#zoom/latitude/longitude), to share or come back to.
+          const viewInAddress = () => {
+            const view = location.hash.match(/^#(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/);
+            return view ? { zoom: Number(view[1]), center: [Number(view[2]), Number(view[3])] } : null;
+          };
+          const start = viewInAddress() || { zoom: 2, center: [30, 30] };
+          const map = L.map(box, { worldCopyJump: true, minZoom: 1, maxZoom: 19 }).setView(start.center, start.zoom);
+          window.addEventListener("hashchange", () => {
+            const view = viewInAddress();
+            if (view) map.setView(view.center, view.zoom);
+          });
+          if (box.dataset.tiles) {
+            L.tileLayer(box.dataset.tiles, { attribution: box.dataset.attribution, maxZoom: 19 }).addTo(map);
+          } else {
+            box.classList.add("offline");
+            const lines = [];
+            for (let longitude = -180; longitude <= 180; longitude += 30) lines.push([[-85, longitude], [85, longitude]]);
+            for (let latitude = -60; latitude <= 60; latitude += 30) lines.push([[latitude, -180], [latitude, 180]]);
+            L.polyline(lines, { color: "#9fb3c8", weight: 1, interactive: false }).addTo(map);
+            fetch("/static/countries.geojson").then((answer) => answer.json()).then((outlines) => {
+              L.geoJSON(outlines, {
+                interactive: false,
+                style: { color: "#6e7781", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 },
+              }).addTo(map).bringToBack();
+            });
+          }
+          const drawn = L.layerGroup().addTo(map);
+
+          const filters = () => {
+            const query = new URLSearchParams();
+            for (const [name, value] of new FormData(form)) if (value) query.append(name, value);
+            return query;
+          };
+          const worst = (counts) => worstFirst.find((condition) => counts[condition]) || "unassessed";
+
+          const draw = (answer) => {
+            drawn.clearLayers();
+            for (const cluster of answer.clusters) {
+              const size = Math.round(28 + 8 * Math.log10(cluster.count));
+              const summary = worstFirst.filter((c) => cluster.conditions[c])
+                .map((c) => cluster.conditions[c] + " " + (conditionNames[c] || c)).join(", ");
+              const marker = L.marker([cluster.latitude, cluster.longitude], {
+                icon: L.divIcon({
+                  className: "cluster c-" + worst(cluster.conditions),
+                  html: String(cluster.count),
+                  iconSize: [size, size],
+                }),
+                title: cluster.count + " " + text("sites") + ": " + summary + ". " + text("zoom-in"),
+                keyboard: true,
+                riseOnHover: true,
+              });
+              const zoomIn = () => {
+                const bounds = L.latLngBounds([cluster.south, cluster.west], [cluster.north, cluster.east]);
+                if (bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), map.getZoom() + 3);
+                else map.fitBounds(bounds.pad(0.2), { maxZoom: 19 });
+              };
+              marker.on("click", zoomIn);
+              // Leaflet opens a marker's popup on Enter, but does not click it.
+              marker.on("keypress", (event) => { if (event.originalEvent.key === "Enter") zoomIn(); });
+              drawn.addLayer(marker);
+            }
+            for (const { site, cell } of answer.sites) {
+              const condition = site.latestCondition || "unassessed";
+              if (cell) {
+                drawn.addLayer(L.rectangle([[cell[0], cell[1]], [cell[2], cell[3]]], {
+                  className: "generalised-cell", color: "#5a3e85", weight: 2, dashArray: "6 4", fillOpacity: 0.08,
+                  interactive: false,
+                }));
+              }
+              const marker = L.marker([site.latitude, site.longitude], {
+                icon: L.divIcon({ className: "site c-" + condition + (cell ? " generalised" : ""), iconSize: [16, 16] }),
+                title: site.name + " (" + site.code + "): " + (conditionNames[condition] || condition)
+                  + (cell ? ", " + text("generalised") : ""),
+                keyboard: true,
+              });
+              const popup = document.createElement("div");
+              const link = document.createElement("a");
+              link.href = "/sites/" + encodeURIComponent(site.code);
+              link.textContent = site.name;
+              link.dir = "auto";
+              const detail = document.createElement("p");
+              detail.textContent = site.code + " · " + (conditionNames[condition] || condition)
+                + (cell ? " · " + text("generalised") : "");
+              popup.append(link, detail);
+              marker.bindPopup(popup);
+              drawn.addLayer(marker);
+            }
+            status.textContent = text("in-view").replace("{n}", answer.total.toLocaleString());
+          };
+
+          let pending = null;
+          const load = async () => {
+            const bounds = map.getBounds();
+            const query = filters();
+            listLink.href = "/sites?" + query;
+            query.set("bbox", [bounds.getSouth(), bounds.getWest(), bounds.getNorth(), bounds.getEast()]
+              .map((value) => value.toFixed(5)).join(","));
+            query.set("zoom", map.getZoom());
+            const center = map.getCenter();
+            history.replaceState(null, "", location.pathname + location.search + "#" + map.getZoom() + "/"
+              + center.lat.toFixed(4) + "/" + center.lng.toFixed(4));
+            if (pending) pending.abort();
+            pending = new AbortController();
+            try {
+              const answer = await fetch("/api/map?" + query, { signal: pending.signal });
+              const body = await answer.json();
+              if (!answer.ok) {
+                status.textContent = body.error || answer.statusText;
+                return;
+              }
+              draw(body);
+              box.dataset.loaded = String(Number(box.dataset.loaded || 0) + 1);
+            } catch (error) {
+              if (error.name !== "AbortError") status.textContent = String(error);
+            }
+          };
+          map.on("moveend", load);
+          form.addEventListener("change", load);
+          form.addEventListener("submit", (event) => {
+            event.preventDefault();
+            history.replaceState(null, "", "/?" + filters() + location.hash);
+            load();
+          });
+          load();
         }
         """#
 }

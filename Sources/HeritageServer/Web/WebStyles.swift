@@ -55,6 +55,22 @@ enum WebStyles {
         ol.uploads .status.error { color: var(--bad); }
         ol.uploads .status.ok { color: #1e6b30; }
         progress { inline-size: 100%; max-inline-size: 24rem; block-size: 1rem; }
+        .map { block-size: min(70vh, 40rem); min-block-size: 20rem; border: 1px solid var(--line); }
+        .map.offline { background: #dbe9f5; }
+        .c-good { --c: #1a7f37; } .c-fair { --c: #7d6608; } .c-poor { --c: #bc4c00; }
+        .c-very-bad { --c: #a4141b; } .c-destroyed { --c: #1b1b1b; } .c-unknown { --c: #57606a; }
+        .c-unassessed { --c: #6e7781; }
+        .site.c-unassessed, .swatch.c-unassessed { background: #ffffff; border: 3px solid var(--c); }
+        .cluster { display: flex; align-items: center; justify-content: center; border-radius: 50%;
+          background: var(--c); color: #ffffff; font-weight: 700; font-size: 0.8rem;
+          border: 3px solid #ffffff; box-shadow: 0 0 0 1px var(--c); }
+        .site { border-radius: 50%; background: var(--c); border: 2px solid #ffffff; box-shadow: 0 0 0 1px var(--c); }
+        .site.generalised { border-radius: 2px; outline: 2px dashed #5a3e85; }
+        .leaflet-marker-icon:focus { outline: 3px solid #e8a317; outline-offset: 2px; }
+        ul.legend { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; list-style: none; padding: 0; }
+        .swatch { display: inline-block; inline-size: 0.9rem; block-size: 0.9rem; border-radius: 50%;
+          background: var(--c); margin-inline-end: 0.35rem; vertical-align: middle; }
+        .swatch.cell { border-radius: 2px; border: 2px dashed #5a3e85; background: transparent; }
         .actions { display: flex; gap: 0.75rem; }
         textarea { font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--muted); border-radius: 4px; }
         section.proposal { border: 1px solid var(--line); border-radius: 6px; padding: 0 1rem 1rem;

@@ -20,8 +20,14 @@ extension HeritageArchive {
     /// memory does not grow with the register.
     @discardableResult
     public func exportSites(
-        as format: SiteRegister.Format, includeRestricted: Bool = false, to write: (Data) throws -> Void
+        as format: SiteRegister.Format, includeRestricted: Bool = false, filter: SiteFilter = SiteFilter(),
+        matching text: String? = nil, to write: (Data) throws -> Void
     ) throws -> ExportSummary {
+        var (whereSQL, arguments) = Self.filterSQL(filter)
+        if let text, !text.trimmed.isEmpty {
+            whereSQL += " AND s.seq IN (SELECT rowid FROM siteSearch WHERE siteSearch MATCH ?)"
+            arguments += [try Self.ftsQuery(text)]
+        }
         var summary = ExportSummary()
         switch format {
         case .csv: try write(Data((SiteFields.columns.joined(separator: ",") + "\r\n").utf8))
@@ -62,8 +68,8 @@ extension HeritageArchive {
                 sitesSQL: """
                     SELECT s.*, (SELECT l.overallCondition FROM siteLatestCondition l WHERE l.siteId = s.id)
                         AS latestCondition
-                    FROM site s ORDER BY s.seq
-                    """)
+                    FROM site s WHERE \(whereSQL) ORDER BY s.seq
+                    """, arguments: arguments)
             var batch: [(site: Site, latest: OverallCondition?, first: Bool)] = []
             batch.reserveCapacity(1024)
             while let (site, row) = try sites.next() {

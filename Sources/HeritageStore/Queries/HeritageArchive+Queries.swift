@@ -127,7 +127,9 @@ extension HeritageArchive {
             clauses.append("EXISTS (SELECT 1 FROM siteDesignation d WHERE d.siteSeq = s.seq AND d.type = ?)")
             arguments += [designation.rawValue]
         }
-        if let condition = filter.latestCondition {
+        if filter.unassessed {
+            clauses.append("NOT EXISTS (SELECT 1 FROM siteLatestCondition l WHERE l.siteId = s.id)")
+        } else if let condition = filter.latestCondition {
             clauses.append(
                 "(SELECT l.overallCondition FROM siteLatestCondition l WHERE l.siteId = s.id) = ?")
             arguments += [condition.rawValue]

@@ -23,13 +23,10 @@ public final class SiteMap: @unchecked Sendable {
         public var zoom: Int
         public var filter: SiteFilter
         public var text: String?
-        /// Also counts sites never assessed when `filter.latestCondition` is nil; with
-        /// `unassessedOnly`, only those.
-        public var unassessedOnly: Bool
 
         public init(
             south: Double, west: Double, north: Double, east: Double, zoom: Int, filter: SiteFilter = SiteFilter(),
-            text: String? = nil, unassessedOnly: Bool = false
+            text: String? = nil
         ) {
             self.south = south
             self.west = west
@@ -38,7 +35,6 @@ public final class SiteMap: @unchecked Sendable {
             self.zoom = zoom
             self.filter = filter
             self.text = text
-            self.unassessedOnly = unassessedOnly
         }
     }
 
@@ -151,7 +147,7 @@ public final class SiteMap: @unchecked Sendable {
             let kinds = request.filter.kinds.compactMap { kind in SiteKind.allCases.firstIndex(of: kind) }
                 .map(UInt8.init)
             let wantedCondition: UInt8? =
-                request.unassessedOnly
+                request.filter.unassessed
                 ? 0
                 : request.filter.latestCondition.flatMap { OverallCondition.allCases.firstIndex(of: $0) }
                     .map { UInt8($0 + 1) }

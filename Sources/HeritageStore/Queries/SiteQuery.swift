@@ -3,14 +3,17 @@ public struct SiteFilter: Sendable, Hashable {
     public var kinds: [SiteKind] = []
     public var designation: DesignationType?
     public var latestCondition: OverallCondition?
+    /// Only sites never assessed (`latestCondition` is then ignored).
+    public var unassessed = false
     /// ISO 3166-1 alpha-2 code.
     public var country: String?
     public var limit: Int?
 
     public init(
         kinds: [SiteKind] = [], designation: DesignationType? = nil, latestCondition: OverallCondition? = nil,
-        country: String? = nil, limit: Int? = nil
+        country: String? = nil, limit: Int? = nil, unassessed: Bool = false
     ) {
+        self.unassessed = unassessed
         self.kinds = kinds
         self.designation = designation
         self.latestCondition = latestCondition
