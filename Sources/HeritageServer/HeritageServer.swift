@@ -1,4 +1,5 @@
 import Foundation
+import HeritageOperations
 import HeritageStore
 import Hummingbird
 import Logging
@@ -50,6 +51,9 @@ public enum HeritageServer {
         let sites = SiteRoutes(store: store, pool: pool)
         sites.add(to: router)
         MapRoutes(pool: pool, map: SiteMap(store: store)).add(to: router)
+        let comparisonViewer = ComparisonViewer(store: store)
+        let viewerRoutes = ViewerRoutes(store: store, pool: pool, viewer: comparisonViewer)
+        viewerRoutes.add(to: router)
         let audit = AuditRoutes(store: store, pool: pool, chain: AuditChainMonitor(store: store))
         audit.add(to: router)
         let uploads = UploadRoutes(store: store, pool: pool, configuration: configuration, metrics: metrics)
@@ -58,7 +62,7 @@ public enum HeritageServer {
         jobRoutes.add(to: router)
         WebRoutes(
             store: store, pool: pool, configuration: configuration, sites: sites, auth: auth, audit: audit,
-            uploads: uploads, jobs: jobRoutes
+            uploads: uploads, jobs: jobRoutes, viewer: viewerRoutes
         ).add(to: router)
         SurveyRoutes(store: store, pool: pool).add(to: router)
         ProposalRoutes(store: store, pool: pool).add(to: router)

@@ -22,7 +22,8 @@ enum OpenAPIDocument {
             ] as Object,
             "servers": [["url": "/"]],
             "security": [["session": [String]()], ["bearer": [String]()]],
-            "paths": merged([paths, reviewPaths, jobPaths, filePaths, auditPaths, evidencePaths, mapPaths]),
+            "paths": merged([paths, reviewPaths, jobPaths, filePaths, auditPaths, evidencePaths, mapPaths, viewerPaths]
+            ),
             "components": components,
         ]
     }

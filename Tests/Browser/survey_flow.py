@@ -133,8 +133,10 @@ try:
     accessibility(f"/sites/{code}/compare")
     versions = [o.get_attribute("value") for o in Select(driver.find_element(By.ID, "before")).options]
     check(len(versions) == 2, f"the two scans are offered ({versions})")
-    Select(driver.find_element(By.ID, "before")).select_by_index(0)
-    Select(driver.find_element(By.ID, "after")).select_by_index(1)
+    # By file name: the two uploads ran side by side, so either may have been stored first.
+    for field, name in [("before", "wall-2024.ply"), ("after", "wall-2026.ply")]:
+        menu = Select(driver.find_element(By.ID, field))
+        menu.select_by_visible_text(next(o.text for o in menu.options if name in o.text))
     for field, value in [("normalRadius", "0.06"), ("cylinderRadius", "0.03"), ("cylinderHalfLength", "0.1"),
                          ("coreSpacing", "0.01"), ("registrationError", "0.001")]:
         fill(field, value)
@@ -150,6 +152,65 @@ try:
     driver.find_element(By.CSS_SELECTOR, "a[href$='#findings']").click()
     findings = driver.find_element(By.ID, "findings")
     check("m3c2" in findings.text, "the finding is on the site's page")
+
+    # 5. The 3D viewer: the measured points drawn (the canvas read back is not blank, and holds
+    # the reds of loss), a region flown to, the before epoch shown.
+    check(submit("#findings a[href^='/findings/']", "/findings/"), "the finding opens in the 3D viewer")
+    accessibility("the 3D viewer")
+
+    def loaded(times):
+        WebDriverWait(driver, 60).until(
+            lambda d: int(d.find_element(By.ID, "viewer").get_attribute("data-loaded") or 0) >= times)
+
+    def pixels():
+        return driver.execute_script("""
+            const canvas = document.querySelector('#viewer canvas');
+            const copy = document.createElement('canvas');
+            copy.width = canvas.width; copy.height = canvas.height;
+            const context = copy.getContext('2d');
+            context.drawImage(canvas, 0, 0);
+            const data = context.getImageData(0, 0, copy.width, copy.height).data;
+            let drawn = 0, red = 0;
+            for (let i = 0; i < data.length; i += 4) {
+              const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+              if (Math.abs(r - 48) > 10 || Math.abs(g - 52) > 10 || Math.abs(b - 58) > 10) drawn++;
+              if (r > 150 && g < 110 && b < 110) red++;
+            }
+            return [drawn, red, copy.width * copy.height];
+        """)
+
+    loaded(1)
+    drawn, red, total = pixels()
+    check(drawn > total * 0.01, f"the canvas is not blank ({drawn} of {total} pixels drawn)")
+    state = driver.execute_script(
+        "return [document.querySelector('input[name=epoch]:checked').value, "
+        "document.getElementById('viewer-status').textContent, document.getElementById('viewer').dataset.loaded]")
+    check(red > 0, f"loss is drawn in the heat maps' reds ({red} pixels; {state})")
+    check("points shown" in driver.find_element(By.ID, "viewer-status").text, "the points shown are counted")
+    driver.find_element(By.CSS_SELECTOR, "button.fly").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "viewer-region").text)
+    region = driver.find_element(By.ID, "viewer-region").text
+    check("Region: 1" in region and "Volume:" in region and "Deepest change:" in region,
+          f"flying to a region shows its area, volume and depth ({region})")
+    time.sleep(1)  # the flight takes 0.6 s
+    near = pixels()
+    check(near[1] > red, f"flown to, the region fills more of the view ({near[1]} red pixels, {red} before)")
+    driver.find_element(By.CSS_SELECTOR, "label[for=epoch-before]").click()
+    loaded(2)
+    before = pixels()
+    check(before[0] > 0 and before[1] == 0, f"the before epoch is drawn in its own colour ({before})")
+
+    # A point budget smaller than the cloud: a sample of the whole, then, zoomed in on a region,
+    # the points of the part in view.
+    driver.get(driver.current_url.split("?")[0] + "?budget=1000")
+    loaded(1)
+    shown = driver.find_element(By.ID, "viewer-status").text
+    check(shown.startswith("1,0") or shown.startswith("9"), f"a sample within the budget is shown ({shown})")
+    driver.find_element(By.CSS_SELECTOR, "button.fly").click()
+    loaded(2)
+    refined = driver.find_element(By.ID, "viewer-status").text
+    check(refined != shown, f"zoomed in, the points in view are loaded ({refined})")
+    script_errors("the 3D viewer")
 finally:
     driver.quit()
 

@@ -108,6 +108,15 @@ import Testing
         Route(
             method: .get, pattern: "/api/files/{version}/thumbnail", uri: "/api/files/PHOTO/thumbnail", needs: .viewer),
         Route(method: .get, pattern: "/api/sites.csv", uri: "/api/sites.csv", needs: .viewer),
+        Route(
+            method: .get, pattern: "/api/findings/{id}/scene", uri: "/api/findings/ffffffff/scene", needs: .viewer,
+            allowed: .notFound),
+        Route(
+            method: .get, pattern: "/api/findings/{id}/points", uri: "/api/findings/ffffffff/points", needs: .viewer,
+            allowed: .notFound),
+        Route(
+            method: .get, pattern: "/findings/{id}", uri: "/findings/ffffffff", needs: .viewer, allowed: .notFound,
+            anonymous: .seeOther),
         // A box around the restricted site: without clearance, its cell; never its position.
         Route(
             method: .get, pattern: "/api/map", uri: "/api/map?bbox=34.2,37.2,34.3,37.3&zoom=14", needs: .viewer),

@@ -155,7 +155,7 @@ struct SiteView {
             html.table(
                 [
                     request[.date], request[.method], request[.regions], request[.lossVolume], request[.gainVolume],
-                    request[.changedArea], request[.maxDepth],
+                    request[.changedArea], request[.maxDepth], request[.viewerTitle],
                 ],
                 page.findings.map { finding in
                     let units = finding.units
@@ -168,6 +168,15 @@ struct SiteView {
                         { $0.text(isPhoto ? "" : String(format: "%.4g %@³", finding.gainVolume, units)) },
                         { $0.text(finding.changedArea.map { String(format: "%.4g %@²", $0, units) } ?? "") },
                         { $0.text(isPhoto ? "" : String(format: "%.4g %@", finding.maxDepth, units)) },
+                        { html in
+                            guard !isPhoto else { return }
+                            html.element(
+                                "a", request[.open3D],
+                                [
+                                    "href": "/findings/\(finding.id)",
+                                    "aria-label": "\(request[.open3D]): \(finding.recordedAt ?? finding.id)",
+                                ])
+                        },
                     ]
                 })
         }

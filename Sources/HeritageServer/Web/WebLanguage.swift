@@ -73,6 +73,8 @@ enum UIText: String, CaseIterable, Sendable {
     case mapTitle, navMap, sitesInView, sitesWord, openSite, zoomIn, legend, mapNeedsScript, listTheseSites
     case downloadSelection, conditionGood, conditionFair, conditionPoor, conditionVeryBad, conditionDestroyed
     case conditionUnknown, conditionUnassessed
+    case show, epochChanges, pointsShown, viewerLabel, regionWord, viewerNeedsScript, viewerKeys, loss, gain, noData
+    case volume, meanDepth, flyTo, viewerTitle, open3D
 }
 
 extension UIText {
@@ -193,6 +195,13 @@ extension UIText {
         .listTheseSites: "List these sites", .downloadSelection: "Download this selection",
         .conditionGood: "Good", .conditionFair: "Fair", .conditionPoor: "Poor", .conditionVeryBad: "Very bad",
         .conditionDestroyed: "Destroyed", .conditionUnknown: "Unknown", .conditionUnassessed: "Never assessed",
+        .show: "Show", .epochChanges: "Measured change", .pointsShown: "{kept} of {total} points shown",
+        .viewerLabel: "3D view of the comparison", .regionWord: "Region",
+        .viewerNeedsScript: "The 3D view needs JavaScript; the heat maps on the site's page show the same change.",
+        .viewerKeys:
+            "Drag to orbit, right-drag or two fingers to pan, wheel or pinch to zoom; with the view focused, the arrow keys pan. Zoomed in, the view loads the points of what it shows.",
+        .loss: "loss", .gain: "gain", .noData: "no data", .volume: "Volume", .meanDepth: "Mean depth",
+        .flyTo: "Fly to", .viewerTitle: "3D view", .open3D: "3D view",
     ]
 
     static let arabic: [UIText: String] = [
@@ -304,6 +313,14 @@ extension UIText {
         .listTheseSites: "اعرض هذه المواقع في قائمة", .downloadSelection: "نزّل هذا الاختيار",
         .conditionGood: "جيدة", .conditionFair: "مقبولة", .conditionPoor: "سيئة", .conditionVeryBad: "سيئة جداً",
         .conditionDestroyed: "مدمَّرة", .conditionUnknown: "غير معروفة", .conditionUnassessed: "لم تُقيَّم قط",
+        .show: "اعرض", .epochChanges: "التغيّر المقيس", .pointsShown: "{kept} من {total} نقطة معروضة",
+        .viewerLabel: "عرض ثلاثي الأبعاد للمقارنة", .regionWord: "منطقة",
+        .viewerNeedsScript:
+            "يحتاج العرض ثلاثي الأبعاد إلى جافاسكربت؛ الخرائط الحرارية في صفحة الموقع تُظهر التغيّر نفسه.",
+        .viewerKeys:
+            "اسحب للدوران، واسحب بالزر الأيمن أو بإصبعين للتحريك، واستخدم العجلة أو القرص للتكبير؛ ومع تركيز العرض تحرّك مفاتيح الأسهم المشهد. عند التكبير يحمّل العرض نقاط ما يُظهره.",
+        .loss: "فقد", .gain: "زيادة", .noData: "لا بيانات", .volume: "الحجم", .meanDepth: "متوسط العمق",
+        .flyTo: "انتقل إليها", .viewerTitle: "عرض ثلاثي الأبعاد", .open3D: "عرض ثلاثي الأبعاد",
     ]
 
     /// Partial: what is missing is shown in English.

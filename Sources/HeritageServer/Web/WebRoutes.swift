@@ -17,6 +17,7 @@ public struct WebRoutes: Sendable {
     let audit: AuditRoutes
     let uploads: UploadRoutes
     let jobs: JobRoutes
+    let viewer: ViewerRoutes
     let tokens = FormTokens()
     static let formCookie = "heritage_form"
     /// The pages' routes, as the OpenAPI document would write them: they are HTML for people,
@@ -29,7 +30,7 @@ public struct WebRoutes: Sendable {
         "POST /account/password", "POST /account/token", "GET /static/{script}", "GET /sites/new",
         "POST /sites/new", "GET /sites/{code}/edit", "POST /sites/{code}/edit", "GET /proposals",
         "GET /sites/{code}/upload", "POST /sites/{code}/upload", "GET /sites/{code}/compare",
-        "POST /sites/{code}/compare", "GET /jobs/{id}", "POST /jobs/{id}/cancel",
+        "POST /sites/{code}/compare", "GET /jobs/{id}", "POST /jobs/{id}/cancel", "GET /findings/{id}",
     ]
 
     /// The offline map's country outlines (Natural Earth 1:110m, public domain), read once.
@@ -103,6 +104,27 @@ public struct WebRoutes: Sendable {
         addSiteForms(to: router)
         addUpload(to: router)
         addComparisons(to: router)
+        router.get("/findings/{id}") { request, context in
+            let page = web(request, context)
+            guard context.account != nil else { return signInFirst(page) }
+            let id = try context.parameters.require("id")
+            let cleared = context.mayReadRestricted
+            let budget = try request.uri.queryParameters.number(
+                "budget", default: 2_000_000, in: 1_000...ViewerRoutes.maximumBudget)
+            let text = try await pool.run { () throws -> String in
+                let (finding, release, site) = try viewer.released(id, includeRestricted: cleared)
+                let scene = try viewer.viewer.scene(of: finding)
+                let html = WebPage.document(
+                    "\(page[.viewerTitle]): \(site.code)", page, scripts: ["viewer.js"]
+                ) { html in
+                    ViewerView(
+                        request: page, scene: scene, siteCode: site.code, recordedAt: finding.recordedAt, budget: budget
+                    ).write(&html)
+                }
+                return try release.checked(html, of: site)
+            }
+            return WebPage.respond(text, page)
+        }
         router.get("/sites/{code}") { request, context in
             let page = web(request, context)
             guard context.account != nil else { return signInFirst(page) }

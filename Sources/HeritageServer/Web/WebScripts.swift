@@ -2,7 +2,7 @@
 /// allows scripts from this origin only, never inline). Each improves a page that works
 /// without it; the texts they show come from the page, in its language.
 enum WebScripts {
-    static let modules: [String: String] = ["upload.js": upload, "job.js": job, "map.js": map]
+    static let modules: [String: String] = ["upload.js": upload, "job.js": job, "map.js": map, "viewer.js": viewer]
 
     /// The upload page: each file is sent on its own (`POST /api/sites/{code}/assets`), with a
     /// progress bar and a cancel button; the reader's refusal is shown at the file; a dropped
@@ -292,6 +292,168 @@ enum WebScripts {
             load();
           });
           load();
+        }
+        """#
+
+    /// The 3D viewer (`/findings/{id}`), on three.js from this server (`/vendor/three/`): the
+    /// scene from `GET /api/findings/{id}/scene`, points from `/points` (a sample of at most the
+    /// budget; zoomed in, the points of the part in view), the epoch chosen by the radio buttons,
+    /// OrbitControls, and the regions' buttons flying the view to each.
+    static let viewer = #"""
+        import * as THREE from "/vendor/three/build/three.module.js";
+        import { OrbitControls } from "/vendor/three/examples/jsm/controls/OrbitControls.js";
+        import { PLYLoader } from "/vendor/three/examples/jsm/loaders/PLYLoader.js";
+
+        const box = document.getElementById("viewer");
+        if (box) {
+          const status = document.getElementById("viewer-status");
+          const finding = box.dataset.finding;
+          const budget = Number(box.dataset.budget) || 2000000;
+          const renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: true });
+          renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+          const canvas = renderer.domElement;
+          canvas.tabIndex = 0;
+          canvas.setAttribute("role", "img");
+          canvas.setAttribute("aria-label", box.dataset.tView);
+          box.append(canvas);
+          const world = new THREE.Scene();
+          world.background = new THREE.Color(0x30343a);
+          const camera = new THREE.PerspectiveCamera(50, 1, 0.01, 1e7);
+          camera.up.set(0, 0, 1);
+          const controls = new OrbitControls(camera, canvas);
+          controls.screenSpacePanning = true;
+          const material = new THREE.PointsMaterial({ size: 1, vertexColors: THREE.VertexColors });
+          const loader = new PLYLoader();
+          let points = null;
+          let scene = null;
+          let epoch = "changes";
+          let detailed = false;  // the points are of a box, not of the whole
+          let sampled = false;  // the whole was more than the budget: what is shown is a sample
+          let radius = 1;
+
+          const render = () => renderer.render(world, camera);
+          const resize = () => {
+            const width = box.clientWidth;
+            const height = Math.max(240, Math.round(width * 0.62));
+            renderer.setSize(width, height);
+            camera.aspect = width / height;
+            camera.updateProjectionMatrix();
+            render();
+          };
+          window.addEventListener("resize", resize);
+          controls.addEventListener("change", render);
+
+          const load = async (region) => {
+            const query = new URLSearchParams({ epoch, budget: String(budget) });
+            if (region) query.set("box", region.map((v) => v.toFixed(4)).join(","));
+            const answer = await fetch("/api/findings/" + encodeURIComponent(finding) + "/points?" + query);
+            if (!answer.ok) {
+              let message = answer.statusText;
+              try { message = (await answer.json()).error || message; } catch (error) { /* not JSON */ }
+              status.textContent = message;
+              return;
+            }
+            const buffer = await answer.arrayBuffer();
+            const head = new TextDecoder().decode(new Uint8Array(buffer, 0, Math.min(600, buffer.byteLength)));
+            const counts = head.match(/points in box (\d+) kept (\d+)/);
+            const geometry = loader.parse(buffer);
+            if (points) {
+              world.remove(points);
+              points.geometry.dispose();
+            }
+            points = new THREE.Points(geometry, material);
+            world.add(points);
+            detailed = Boolean(region);
+            const kept = counts ? Number(counts[2]) : geometry.attributes.position.count;
+            const total = counts ? Number(counts[1]) : kept;
+            if (!region) sampled = kept < total;
+            // A point is drawn about as wide as the spacing of the points shown.
+            const extent = region ? Math.max(region[3] - region[0], region[4] - region[1]) : 2 * radius;
+            material.size = Math.max(extent / Math.sqrt(Math.max(kept, 1)) * 1.2, 1e-6);
+            status.textContent = box.dataset.tShown.replace("{kept}", kept.toLocaleString())
+              .replace("{total}", total.toLocaleString());
+            box.dataset.loaded = String(Number(box.dataset.loaded || 0) + 1);
+            render();
+          };
+
+          // Zoomed in on part of a sample, the part in view is loaded whole (up to the budget);
+          // zoomed out again, the whole is.
+          let settle = null;
+          controls.addEventListener("end", () => {
+            clearTimeout(settle);
+            settle = setTimeout(() => {
+              const distance = camera.position.distanceTo(controls.target);
+              const half = distance * Math.tan((camera.fov * Math.PI) / 360) * 1.1;
+              if (sampled && half < radius * 0.75) {
+                const t = controls.target;
+                load([t.x - half, t.y - half, t.z - half, t.x + half, t.y + half, t.z + half]);
+              } else if (detailed) {
+                load(null);
+              }
+            }, 400);
+          });
+
+          const fly = (target, distance) => {
+            const from = controls.target.clone();
+            const fromPosition = camera.position.clone();
+            const direction = fromPosition.clone().sub(from).normalize();
+            const toPosition = target.clone().add(direction.multiplyScalar(distance));
+            const start = performance.now();
+            const step = (now) => {
+              const t = Math.min(1, (now - start) / 600);
+              const ease = t * t * (3 - 2 * t);
+              controls.target.lerpVectors(from, target, ease);
+              camera.position.lerpVectors(fromPosition, toPosition, ease);
+              controls.update();
+              render();
+              if (t < 1) requestAnimationFrame(step);
+              else controls.dispatchEvent({ type: "end" });
+            };
+            requestAnimationFrame(step);
+          };
+
+          fetch("/api/findings/" + encodeURIComponent(finding) + "/scene").then(async (answer) => {
+            const body = await answer.json();
+            if (!answer.ok) {
+              status.textContent = body.error || answer.statusText;
+              return;
+            }
+            scene = body;
+            const lower = new THREE.Vector3(...scene.lower);
+            const upper = new THREE.Vector3(...scene.upper);
+            const center = lower.clone().add(upper).multiplyScalar(0.5);
+            radius = Math.max(upper.clone().sub(lower).length() / 2, 1e-6);
+            camera.near = radius / 1000;
+            camera.far = radius * 100;
+            controls.target.copy(center);
+            camera.position.copy(center).add(new THREE.Vector3(radius * 1.2, -radius * 1.8, radius * 1.2));
+            controls.update();
+            resize();
+            await load(null);
+          });
+
+          for (const choice of document.querySelectorAll("input[name=epoch]")) {
+            choice.addEventListener("change", () => {
+              epoch = choice.value;
+              load(null);
+            });
+          }
+          for (const button of document.querySelectorAll("button.fly")) {
+            button.addEventListener("click", () => {
+              if (!scene) return;
+              const region = scene.regions[Number(button.dataset.region)];
+              const lower = new THREE.Vector3(...region.lower);
+              const upper = new THREE.Vector3(...region.upper);
+              const size = Math.max(upper.clone().sub(lower).length(), radius * 0.05);
+              fly(new THREE.Vector3(...region.centroid), size * 2);
+              const row = button.closest("tr");
+              const cells = row ? [...row.cells].slice(0, -1).map((cell) => cell.textContent) : [];
+              const headers = [...button.closest("table").querySelectorAll("th")].map((th) => th.textContent);
+              document.getElementById("viewer-region").textContent =
+                cells.map((value, index) => headers[index] + ": " + value).join(" · ");
+              canvas.focus();
+            });
+          }
         }
         """#
 }

@@ -70,6 +70,15 @@ enum WebStyles {
         ul.legend { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; list-style: none; padding: 0; }
         .swatch { display: inline-block; inline-size: 0.9rem; block-size: 0.9rem; border-radius: 50%;
           background: var(--c); margin-inline-end: 0.35rem; vertical-align: middle; }
+        .viewer { inline-size: 100%; border: 1px solid var(--line); background: #30343a; }
+        .region { font-weight: 600; }
+        .viewer canvas { display: block; inline-size: 100%; }
+        fieldset.epochs { display: flex; flex-wrap: wrap; gap: 0.25rem 1.5rem; }
+        .scale { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; }
+        .scale .gradient { inline-size: 12rem; block-size: 0.9rem; border: 1px solid var(--line);
+          background: linear-gradient(to right, #b2182b, #f7f7f7, #2166ac); }
+        [dir="rtl"] .scale .gradient { background: linear-gradient(to left, #b2182b, #f7f7f7, #2166ac); }
+        .swatch.nodata { background: #8c8c8c; border-radius: 2px; }
         .swatch.cell { border-radius: 2px; border: 2px dashed #5a3e85; background: transparent; }
         .actions { display: flex; gap: 0.75rem; }
         textarea { font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--muted); border-radius: 4px; }

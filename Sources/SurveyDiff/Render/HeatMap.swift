@@ -11,10 +11,10 @@ public enum HeatMap {
         public var png: [UInt8]
     }
 
-    static let lossColor = SIMD3<Double>(178, 24, 43)
-    static let zeroColor = SIMD3<Double>(247, 247, 247)
-    static let gainColor = SIMD3<Double>(33, 102, 172)
-    static let noDataColor = SIMD3<UInt8>(140, 140, 140)
+    public static let lossColor = SIMD3<Double>(178, 24, 43)
+    public static let zeroColor = SIMD3<Double>(247, 247, 247)
+    public static let gainColor = SIMD3<Double>(33, 102, 172)
+    public static let noDataColor = SIMD3<UInt8>(140, 140, 140)
     static let background = SIMD3<UInt8>(255, 255, 255)
     static let ink = SIMD3<UInt8>(20, 20, 20)
 
@@ -24,12 +24,7 @@ public enum HeatMap {
         points: PointCloud, distance: [Double], spacing: Double, units: String, title: String, size: Int = 900
     ) throws(ScanImportError) -> [View] {
         guard points.count > 0, let axes = principalAxes(points) else { return [] }
-        var magnitudes = [Double]()  // one array (filter then map would make two of 8 MB a million)
-        magnitudes.reserveCapacity(distance.count)
-        for value in distance where value.isFinite { magnitudes.append(abs(value)) }
-        // The scale ends at the 99.5th percentile of |d|: damage (usually a small share of the
-        // surface) spans the colours and measurement noise stays near white.
-        let range = max(quantile(&magnitudes, 0.995) ?? 0, 1e-12)
+        let range = scaleRange(distance)
         let views = [
             ("front", axes.0, axes.2, axes.1), ("side", axes.1, axes.2, axes.0), ("top", axes.2, axes.1, axes.0),
         ]
@@ -82,7 +77,18 @@ public enum HeatMap {
         return (turned(vectors[0]), turned(vectors[1]), turned(vectors[2]))
     }
 
-    static func color(_ value: Double, range: Double) -> SIMD3<UInt8> {
+    /// Where the colour scale ends (±): the 99.5th percentile of |d|, so that damage (usually a
+    /// small share of the surface) spans the colours and measurement noise stays near white.
+    public static func scaleRange<Values: Collection>(_ distance: Values) -> Double
+    where Values.Element: BinaryFloatingPoint {
+        var magnitudes = [Double]()  // one array (filter then map would make two of 8 MB a million)
+        magnitudes.reserveCapacity(distance.count)
+        for value in distance where value.isFinite { magnitudes.append(abs(Double(value))) }
+        return max(quantile(&magnitudes, 0.995) ?? 0, 1e-12)
+    }
+
+    /// The colour of a signed distance on the scale ending at ±`range` (loss red, gain blue).
+    public static func color(_ value: Double, range: Double) -> SIMD3<UInt8> {
         let t = max(-1, min(1, value / range))
         let mixed = t < 0 ? zeroColor + (lossColor - zeroColor) * -t : zeroColor + (gainColor - zeroColor) * t
         return SIMD3(UInt8(mixed.x.rounded()), UInt8(mixed.y.rounded()), UInt8(mixed.z.rounded()))
