@@ -5,7 +5,7 @@ request per file, each with its progress bar; a file the reader refuses shows wh
 comparison and watch it finish (job.js follows its events), then find the finding on the
 site's page. axe-core checks each page on the way.
 
-    survey_flow.py BASE_URL SURVEYOR REVIEWER PASSWORD BEFORE_SCAN AFTER_SCAN BROKEN_FILE
+    survey_flow.py BASE_URL SURVEYOR REVIEWER PASSWORD BEFORE_SCAN AFTER_SCAN BROKEN_FILE   (REVIEWER: an administrator)
 
 Prints one line per check and exits non-zero when any fails. Run by the Swift test
 BrowserTests, which makes the archive, the accounts and the scans, and starts the server.
@@ -109,6 +109,11 @@ try:
     WebDriverWait(driver, 30).until(staleness_of(section))
     driver.get(f"{base}/sites/{code}")
     check("Saint George chapel" in driver.page_source, "approved, the site is in the register")
+    # (The reviewer is an administrator too: the accounts page, in English and Arabic.)
+    for path in ["/admin/users", "/admin/users?lang=ar"]:
+        driver.get(base + path)
+        accessibility(path)
+    driver.get(f"{base}/sites?lang=en")
 
     # 3. The surveyor uploads two scans, one request each, and a file the reader refuses.
     sign_in(surveyor)

@@ -108,6 +108,15 @@ import Testing
         Route(
             method: .get, pattern: "/api/files/{version}/thumbnail", uri: "/api/files/PHOTO/thumbnail", needs: .viewer),
         Route(method: .get, pattern: "/api/sites.csv", uri: "/api/sites.csv", needs: .viewer),
+        Route(method: .get, pattern: "/admin/users", uri: "/admin/users", needs: .admin, anonymous: .seeOther),
+        // Without the page's token: refused.
+        Route(
+            method: .post, pattern: "/admin/users", uri: "/admin/users",
+            body: "csrf=00&name=x&role=viewer&password=long+enough+pw&repeat=long+enough+pw", needs: .admin,
+            allowed: .forbidden, anonymous: .seeOther),
+        Route(
+            method: .post, pattern: "/admin/users/{name}", uri: "/admin/users/viewer",
+            body: "csrf=00&role=admin&state=enabled", needs: .admin, allowed: .forbidden, anonymous: .seeOther),
         Route(
             method: .get, pattern: "/api/findings/{id}/scene", uri: "/api/findings/ffffffff/scene", needs: .viewer,
             allowed: .notFound),

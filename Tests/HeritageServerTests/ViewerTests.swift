@@ -5,6 +5,7 @@ import HeritageStore
 import HeritageTestSupport
 import Hummingbird
 import HummingbirdTesting
+import ScanImport
 import Testing
 
 @testable import HeritageServer
@@ -119,6 +120,76 @@ import Testing
             #expect(sitePage.contains(#"href="/findings/\#(finding.id)""#))
             try await client.execute(uri: "/static/viewer.js", method: .get) {
                 #expect(String(buffer: $0.body).contains("OrbitControls"))
+            }
+        }
+    }
+}
+
+/// Two photographs compared: the page stacks them with a slider, offers the change overlay,
+/// and lists the changed regions; without clearance, a restricted site's photographs that a
+/// world file places are not shown.
+@Suite struct PhotoComparisonPageTests {
+    /// A facade photographed twice, a dark patch painted on the second; returns the finding.
+    func comparedFacade(_ fixture: ServerFixture, site: String) async throws -> Finding {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var ids: [String] = []
+        for damaged in [false, true] {
+            var pixels = [UInt8](repeating: 0, count: 96 * 64 * 3)
+            for y in 0..<64 {
+                for x in 0..<96 {
+                    let index = (y * 96 + x) * 3
+                    let patch = damaged && (30..<60).contains(x) && (20..<44).contains(y)
+                    pixels[index] = patch ? 20 : UInt8(120 + (x + y) % 40)
+                    pixels[index + 1] = patch ? 20 : UInt8(110 + (x * 3 + y) % 30)
+                    pixels[index + 2] = patch ? 20 : 100
+                }
+            }
+            let file = folder.appending(path: damaged ? "facade-2026.png" : "facade-2019.png")
+            try Data(try ImageDecoder.encodePNG(DecodedImage(width: 96, height: 64, channels: 3, pixels: pixels)))
+                .write(to: file)
+            let imported = try fixture.store.importFiles(
+                FileImportRequest(site: site, files: [.init(path: file.path)]), actor: "surveyor")
+            ids.append("\(imported[0].assetID)@1")
+        }
+        let job = try fixture.store.addJob(
+            site: site, request: #"{"before": "\#(ids[0])", "after": "\#(ids[1])"}"#, actor: "surveyor")
+        let views = try fixture.jobs.follow(job.id)
+        fixture.jobs.enqueue(job.id)
+        for await _ in views {}
+        let done = try fixture.store.job(job.id)
+        let id = try #require(done.findingID, "\(done.error ?? "")")
+        return try fixture.store.finding(id)
+    }
+
+    @Test func thePhotographsAreSwipedAndTheChangesShown() async throws {
+        let fixture = try ServerFixture()
+        let finding = try await comparedFacade(fixture, site: "PUB-1")
+        #expect(finding.method == .photo && finding.regionCount >= 1)
+        try await fixture.application().test(.router) { client in
+            let viewer = try await WebPageTests().signIn(client, "viewer")
+            let html = try await client.execute(
+                uri: "/findings/\(finding.id)", method: .get, headers: [.cookie: viewer]
+            ) {
+                response -> String in
+                #expect(response.status == .ok)
+                return String(buffer: response.body)
+            }
+            #expect(html.contains(#"<script type="module" src="/static/photo.js"></script>"#))
+            #expect(html.contains(#"id="swipe-position""#) && html.contains(#"id="show-changes""#))
+            #expect(html.contains("facade-2019.png") && html.contains("facade-2026.png"))
+            #expect(html.contains("Change mask") && html.contains("<td>1</td>"))
+            for source in html.matches(of: /src="(\/api\/files\/[^"]+)"/).map({ String($0.1) }) {
+                try await client.execute(uri: source, method: .get, headers: [.cookie: viewer]) {
+                    #expect($0.status == .ok && $0.headers[.contentType] == "image/png", "\(source)")
+                }
+            }
+            let sitePage = try await client.execute(uri: "/sites/PUB-1", method: .get, headers: [.cookie: viewer]) {
+                String(buffer: $0.body)
+            }
+            #expect(sitePage.contains(#"href="/findings/\#(finding.id)""#) && sitePage.contains(">Photographs<"))
+            try await client.execute(uri: "/static/photo.js", method: .get) {
+                #expect(String(buffer: $0.body).contains("--split"))
             }
         }
     }

@@ -84,7 +84,7 @@ import Testing
         let archive = folder.appending(path: "archive").path
         #expect(try HeritageBinary.run(["init", "--archive", archive]).status == 0)
         try ServeCLITests.addAccount("omar", role: "surveyor", archive: archive)
-        try ServeCLITests.addAccount("lena", role: "reviewer", archive: archive)
+        try ServeCLITests.addAccount("lena", role: "admin", archive: archive)
         let before = try writeWallScan("wall-2024.ply", pit: false, seed: 1, in: folder)
         let after = try writeWallScan("wall-2026.ply", pit: true, seed: 2, in: folder)
         let broken = folder.appending(path: "broken.ply")

@@ -169,12 +169,12 @@ struct SiteView {
                         { $0.text(finding.changedArea.map { String(format: "%.4g %@²", $0, units) } ?? "") },
                         { $0.text(isPhoto ? "" : String(format: "%.4g %@", finding.maxDepth, units)) },
                         { html in
-                            guard !isPhoto else { return }
                             html.element(
-                                "a", request[.open3D],
+                                "a", isPhoto ? request[.openPhotos] : request[.open3D],
                                 [
                                     "href": "/findings/\(finding.id)",
-                                    "aria-label": "\(request[.open3D]): \(finding.recordedAt ?? finding.id)",
+                                    "aria-label":
+                                        "\(isPhoto ? request[.openPhotos] : request[.open3D]): \(finding.recordedAt ?? finding.id)",
                                 ])
                         },
                     ]

@@ -75,6 +75,9 @@ enum UIText: String, CaseIterable, Sendable {
     case conditionUnknown, conditionUnassessed
     case show, epochChanges, pointsShown, viewerLabel, regionWord, viewerNeedsScript, viewerKeys, loss, gain, noData
     case volume, meanDepth, flyTo, viewerTitle, open3D
+    case photoComparisonTitle, photosWithheld, swipeLabel, showChanges, changeOverlay, changeMask, pixels
+    case colourDifference, openPhotos
+    case usersTitle, navUsers, saved, notYourself, state, save, enabled, disabled, addAccount, clearanceGrant
 }
 
 extension UIText {
@@ -202,6 +205,16 @@ extension UIText {
             "Drag to orbit, right-drag or two fingers to pan, wheel or pinch to zoom; with the view focused, the arrow keys pan. Zoomed in, the view loads the points of what it shows.",
         .loss: "loss", .gain: "gain", .noData: "no data", .volume: "Volume", .meanDepth: "Mean depth",
         .flyTo: "Fly to", .viewerTitle: "3D view", .open3D: "3D view",
+        .photoComparisonTitle: "Photographs compared",
+        .photosWithheld: "These photographs place a restricted site: they are shown only to accounts with clearance.",
+        .swipeLabel: "Before ← slide → after", .showChanges: "Show the changes on the after photograph",
+        .changeOverlay: "Changes over the after photograph", .changeMask: "Change mask (white: changed, grey: no data)",
+        .pixels: "Pixels", .colourDifference: "Colour difference, mean (0-255)", .openPhotos: "Photographs",
+        .usersTitle: "Accounts", .navUsers: "Accounts", .saved: "Saved.",
+        .notYourself:
+            "You cannot disable or demote your own account, nor take away your own clearance: ask another administrator.",
+        .state: "State", .save: "Save", .enabled: "Enabled", .disabled: "Disabled", .addAccount: "Add an account",
+        .clearanceGrant: "Cleared to see restricted positions",
     ]
 
     static let arabic: [UIText: String] = [
@@ -321,6 +334,15 @@ extension UIText {
             "اسحب للدوران، واسحب بالزر الأيمن أو بإصبعين للتحريك، واستخدم العجلة أو القرص للتكبير؛ ومع تركيز العرض تحرّك مفاتيح الأسهم المشهد. عند التكبير يحمّل العرض نقاط ما يُظهره.",
         .loss: "فقد", .gain: "زيادة", .noData: "لا بيانات", .volume: "الحجم", .meanDepth: "متوسط العمق",
         .flyTo: "انتقل إليها", .viewerTitle: "عرض ثلاثي الأبعاد", .open3D: "عرض ثلاثي الأبعاد",
+        .photoComparisonTitle: "مقارنة الصور",
+        .photosWithheld: "هذه الصور تحدد موقع مكان مقيّد: تُعرض للحسابات المُصرَّح لها فقط.",
+        .swipeLabel: "قبل ← اسحب → بعد", .showChanges: "أظهر التغيّرات على الصورة اللاحقة",
+        .changeOverlay: "التغيّرات فوق الصورة اللاحقة", .changeMask: "قناع التغيّر (الأبيض: متغيّر، الرمادي: لا بيانات)",
+        .pixels: "البكسلات", .colourDifference: "الفرق اللوني، المتوسط (0-255)", .openPhotos: "الصور",
+        .usersTitle: "الحسابات", .navUsers: "الحسابات", .saved: "حُفظ.",
+        .notYourself: "لا يمكنك تعطيل حسابك أو خفض دوره أو سحب تصريحك: اطلب ذلك من مسؤول آخر.",
+        .state: "الحالة", .save: "حفظ", .enabled: "مفعّل", .disabled: "معطّل", .addAccount: "إضافة حساب",
+        .clearanceGrant: "مُصرَّح له برؤية المواقع المقيّدة",
     ]
 
     /// Partial: what is missing is shown in English.

@@ -107,6 +107,7 @@ enum WebPage {
                     html.element("a", request[.navReview], ["href": "/review"])
                     html.element("a", request[.navAudit], ["href": "/audit"])
                 }
+                if account.role >= .admin { html.element("a", request[.navUsers], ["href": "/admin/users"]) }
             }
         }
         html.element("nav", ["aria-label": request[.language], "class": "languages"]) { html in

@@ -31,6 +31,8 @@ public struct WebRoutes: Sendable {
         "POST /sites/new", "GET /sites/{code}/edit", "POST /sites/{code}/edit", "GET /proposals",
         "GET /sites/{code}/upload", "POST /sites/{code}/upload", "GET /sites/{code}/compare",
         "POST /sites/{code}/compare", "GET /jobs/{id}", "POST /jobs/{id}/cancel", "GET /findings/{id}",
+        "GET /admin/users", "POST /admin/users",
+        "POST /admin/users/{name}",
     ]
 
     /// The offline map's country outlines (Natural Earth 1:110m, public domain), read once.
@@ -104,6 +106,7 @@ public struct WebRoutes: Sendable {
         addSiteForms(to: router)
         addUpload(to: router)
         addComparisons(to: router)
+        addAdmin(to: router)
         router.get("/findings/{id}") { request, context in
             let page = web(request, context)
             guard context.account != nil else { return signInFirst(page) }
@@ -112,6 +115,19 @@ public struct WebRoutes: Sendable {
             let budget = try request.uri.queryParameters.number(
                 "budget", default: 2_000_000, in: 1_000...ViewerRoutes.maximumBudget)
             let text = try await pool.run { () throws -> String in
+                let photographs = try store.finding(id)
+                if photographs.method == .photo {
+                    let release = try store.release(ofSite: photographs.siteID, includeRestricted: cleared)
+                    let images = try PhotoComparisonView.images(of: photographs, store: store, release: release)
+                    let view = PhotoComparisonView(
+                        request: page, finding: release.released(photographs), siteCode: release.site.code,
+                        before: images.before, after: images.after, mask: images.mask, overlay: images.overlay,
+                        regions: images.regions)
+                    let html = WebPage.document(
+                        "\(page[.photoComparisonTitle]): \(release.site.code)", page, scripts: ["photo.js"]
+                    ) { view.write(&$0) }
+                    return try release.checked(html, of: release.site)
+                }
                 let (finding, release, site) = try viewer.released(id, includeRestricted: cleared)
                 let scene = try viewer.viewer.scene(of: finding)
                 let html = WebPage.document(

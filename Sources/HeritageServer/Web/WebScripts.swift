@@ -2,7 +2,9 @@
 /// allows scripts from this origin only, never inline). Each improves a page that works
 /// without it; the texts they show come from the page, in its language.
 enum WebScripts {
-    static let modules: [String: String] = ["upload.js": upload, "job.js": job, "map.js": map, "viewer.js": viewer]
+    static let modules: [String: String] = [
+        "upload.js": upload, "job.js": job, "map.js": map, "viewer.js": viewer, "photo.js": photo,
+    ]
 
     /// The upload page: each file is sent on its own (`POST /api/sites/{code}/assets`), with a
     /// progress bar and a cancel button; the reader's refusal is shown at the file; a dropped
@@ -452,6 +454,29 @@ enum WebScripts {
               document.getElementById("viewer-region").textContent =
                 cells.map((value, index) => headers[index] + ": " + value).join(" · ");
               canvas.focus();
+            });
+          }
+        }
+        """#
+
+    /// Two photographs compared (`/findings/{id}` of method photo): one over the other, the
+    /// slider uncovering the before photograph from the left; the box puts the change overlay in
+    /// place of the after photograph.
+    static let photo = #"""
+        const swipe = document.getElementById("swipe");
+        if (swipe) {
+          const controls = document.getElementById("swipe-controls");
+          const range = document.getElementById("swipe-position");
+          controls.hidden = false;
+          swipe.classList.add("swiping");
+          const place = () => swipe.style.setProperty("--split", range.value + "%");
+          range.addEventListener("input", place);
+          place();
+          const changes = document.getElementById("show-changes");
+          const after = swipe.querySelector("figure.after img");
+          if (changes && after) {
+            changes.addEventListener("change", () => {
+              after.src = "/api/files/" + encodeURIComponent(changes.checked ? swipe.dataset.overlay : swipe.dataset.after);
             });
           }
         }

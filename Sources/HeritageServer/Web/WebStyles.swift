@@ -79,6 +79,17 @@ enum WebStyles {
           background: linear-gradient(to right, #b2182b, #f7f7f7, #2166ac); }
         [dir="rtl"] .scale .gradient { background: linear-gradient(to left, #b2182b, #f7f7f7, #2166ac); }
         .swatch.nodata { background: #8c8c8c; border-radius: 2px; }
+        .swipe, .outputs { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); }
+        .swipe figure, .outputs figure { margin: 0; }
+        .swipe img, .outputs img { display: block; max-inline-size: 100%; block-size: auto; }
+        .swipe.swiping { grid-template-columns: 1fr; position: relative; direction: ltr; }
+        .swipe.swiping figure { grid-area: 1 / 1; }
+        .swipe.swiping figure.before { z-index: 1; clip-path: inset(0 calc(100% - var(--split, 50%)) 0 0); }
+        .swipe.swiping figcaption { position: absolute; inset-block-end: 0.25rem; background: rgb(0 0 0 / 0.7);
+          color: #ffffff; padding: 0.1rem 0.4rem; }
+        .swipe.swiping figure.before figcaption { inset-inline-start: 0.25rem; }
+        .swipe.swiping figure.after figcaption { inset-inline-end: 0.25rem; }
+        .swipe-controls input[type=range] { inline-size: 100%; max-inline-size: 40rem; }
         .swatch.cell { border-radius: 2px; border: 2px dashed #5a3e85; background: transparent; }
         .actions { display: flex; gap: 0.75rem; }
         textarea { font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--muted); border-radius: 4px; }
