@@ -352,6 +352,11 @@ import Testing
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"<html lang="ar" dir="rtl">"#))
                 #expect(text.contains("الأسماء") && text.contains("تسجيل الخروج"))
+                // Its vocabulary too (PUB-1 is a bridge and on the World Heritage List), the legal
+                // text, still in English, marked so.
+                #expect(
+                    text.contains("<dd dir=\"auto\">جسر</dd>") && text.contains("التراث العالمي لليونسكو"), "\(text)")
+                #expect(text.contains(#"class="legal" lang="en" dir="ltr""#))
                 #expect(response.headers[.setCookie]?.hasPrefix("heritage_lang=ar") == true)
             }
             try await client.execute(
@@ -369,6 +374,17 @@ import Testing
             #expect(UIText.arabic[key]?.isEmpty == false, "Arabic lacks \(key)")
         }
         #expect(!UIText.ukrainian.isEmpty)
+        // The vocabularies too: every term the pages show has its Arabic label.
+        for (vocabulary, slugs) in VocabularyText.shown {
+            for slug in slugs {
+                #expect(
+                    VocabularyText.arabic["\(vocabulary)/\(slug)"]?.isEmpty == false,
+                    "Arabic lacks \(vocabulary) \(slug)")
+            }
+        }
+        #expect(
+            WebLanguage.ar.term(SiteKind.cemetery) == "مقبرة" && WebLanguage.en.term(SiteKind.cemetery) == "Cemetery")
+        #expect(Set(OverallCondition.allCases.compactMap { VocabularyText.conditionMeanings[.ar]?[$0] }).count == 6)
         #expect(WebLanguage.choose(query: nil, cookie: nil, acceptLanguage: "fr, ar;q=0.8") == .ar)
         #expect(WebLanguage.choose(query: "xx", cookie: "uk", acceptLanguage: "ar") == .uk)
     }

@@ -12,16 +12,6 @@ struct AssessmentFormView {
     /// Refusals by field name.
     var errors: [String: String] = [:]
 
-    /// What each overall condition means, paraphrasing the EAMENA condition assessment guidance.
-    static let conditionMeanings: [OverallCondition: String] = [
-        .good: "Stable: no significant damage or threat is visible.",
-        .fair: "Some damage or deterioration, but the site's main features are intact.",
-        .poor: "Significant damage or deterioration: parts of the site are lost or at risk.",
-        .veryBad: "Severe damage: most of the site's fabric is lost or collapsing.",
-        .destroyed: "Nothing, or almost nothing, of the site survives.",
-        .unknown: "The condition cannot be judged from the evidence at hand.",
-    ]
-
     func write(_ html: inout HTMLWriter) {
         let request = request
         let form = FormWriter(request: request, values: values, errors: errors)
@@ -34,8 +24,11 @@ struct AssessmentFormView {
                 &html, "overallCondition", request[.condition], Array(OverallCondition.allCases), required: true)
             html.element("dl", ["class": "definitions"]) { html in
                 for condition in OverallCondition.allCases {
-                    html.element("dt", condition.label)
-                    html.element("dd", Self.conditionMeanings[condition] ?? "")
+                    html.element("dt", request.term(condition))
+                    html.element(
+                        "dd",
+                        (VocabularyText.conditionMeanings[request.language] ?? VocabularyText.conditionMeanings[.en])?[
+                            condition] ?? "")
                 }
             }
             form.choice(&html, "certainty", request[.certainty], Array(Certainty.allCases), required: true)
@@ -56,7 +49,7 @@ struct AssessmentFormView {
                                 "type": "checkbox", "id": id, "name": "effects", "value": effect.rawValue,
                                 "checked": values["effects"]?.contains(effect.rawValue) == true ? "checked" : nil,
                             ])
-                        html.element("label", effect.label, ["for": id])
+                        html.element("label", request.term(effect), ["for": id])
                     }
                 }
             }

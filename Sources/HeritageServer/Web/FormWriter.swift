@@ -85,7 +85,7 @@ struct FormWriter {
                 html.element("option", "—", ["value": ""])
                 for term in terms {
                     html.element(
-                        "option", term.label,
+                        "option", request.term(term),
                         ["value": term.rawValue, "selected": term.rawValue == chosen ? "selected" : nil])
                 }
             }

@@ -72,16 +72,17 @@ struct SiteFilterForm {
                 html.open("input", ["id": "q", "name": "q", "type": "search", "value": query.get("q") ?? ""])
             }
             field(&html, id: "kind", label: request[.kind]) { html in
-                select(&html, "kind", SiteKind.allCases.map { ($0.rawValue, $0.label) }, chosen: query.get("kind"))
+                select(
+                    &html, "kind", SiteKind.allCases.map { ($0.rawValue, request.term($0)) }, chosen: query.get("kind"))
             }
             field(&html, id: "condition", label: request[.condition]) { html in
-                var choices = OverallCondition.allCases.map { ($0.rawValue, $0.label) }
+                var choices = OverallCondition.allCases.map { ($0.rawValue, request.term($0)) }
                 if unassessed { choices.append(("unassessed", request[.conditionUnassessed])) }
                 select(&html, "condition", choices, chosen: query.get("condition"))
             }
             field(&html, id: "designation", label: request[.designationType]) { html in
                 select(
-                    &html, "designation", DesignationType.allCases.map { ($0.rawValue, $0.label) },
+                    &html, "designation", DesignationType.allCases.map { ($0.rawValue, request.term($0)) },
                     chosen: query.get("designation"))
             }
             field(&html, id: "country", label: request[.country]) { html in

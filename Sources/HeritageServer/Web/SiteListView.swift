@@ -38,9 +38,9 @@ struct SiteListView {
                 [
                     { $0.element("a", site.code, ["href": "/sites/\(pathSegment(site.code))"]) },
                     { $0.element("span", site.name, ["dir": "auto"]) },
-                    { $0.text(site.kind.label) },
+                    { $0.text(request.term(site.kind)) },
                     { $0.text(site.country ?? "") },
-                    { $0.text(site.latestCondition?.label ?? "") },
+                    { $0.text(site.latestCondition.map(request.term) ?? "") },
                     { html in
                         html.text(String(format: "%.5f, %.5f", site.latitude, site.longitude))
                         if site.generalised {

@@ -23,7 +23,7 @@ struct SiteView {
         }
         html.element("dl", ["class": "facts"]) { html in
             fact(&html, request[.code], site.code)
-            fact(&html, request[.kind], site.kind.label)
+            fact(&html, request[.kind], request.term(site.kind))
             if let period = site.period { fact(&html, request[.period], period) }
             if let community = site.community { fact(&html, request[.community], community) }
             if let country = site.country { fact(&html, request[.country], country) }
@@ -47,10 +47,13 @@ struct SiteView {
         section(&html, request[.designations]) { html in
             if site.designations.isEmpty { html.element("p", request[.noneRecorded]) }
             for designation in site.designations {
-                html.element("h3", designation.type.label)
+                html.element("h3", request.term(designation.type))
                 let detail = [designation.reference, designation.date].compactMap { $0 }.joined(separator: ", ")
                 if !detail.isEmpty { html.element("p", detail) }
-                html.element("p", LegalMeaning.of(designation.type), ["class": "legal"])
+                // The legal texts are in English for now: marked so, for screen readers.
+                html.element(
+                    "p", LegalMeaning.of(designation.type),
+                    ["class": "legal", "lang": request.language == .en ? nil : "en", "dir": "ltr"])
             }
         }
         section(&html, request[.conditionTimeline]) { html in
@@ -75,10 +78,10 @@ struct SiteView {
                     let assessment = entry.assessment
                     return [
                         { $0.text(assessment.timelineDate) },
-                        { $0.text(assessment.overallCondition.label) },
-                        { $0.text(assessment.damageExtent.label) },
-                        { $0.text(assessment.activity.label) },
-                        { $0.text(assessment.certainty.label) },
+                        { $0.text(request.term(assessment.overallCondition)) },
+                        { $0.text(request.term(assessment.damageExtent)) },
+                        { $0.text(request.term(assessment.activity)) },
+                        { $0.text(request.term(assessment.certainty)) },
                         { $0.text(assessment.assessor) },
                         { $0.element("span", assessment.notes ?? "", ["dir": "auto"]) },
                     ]
@@ -99,7 +102,7 @@ struct SiteView {
                 page.surveys.map { survey in
                     [
                         { $0.text([survey.startDate, survey.endDate].compactMap { $0 }.joined(separator: " – ")) },
-                        { $0.text(survey.method.label) },
+                        { $0.text(request.term(survey.method)) },
                         { $0.text(survey.team.joined(separator: ", ")) },
                         { $0.element("span", survey.notes ?? "", ["dir": "auto"]) },
                     ]
@@ -245,7 +248,8 @@ struct ConditionChart {
                 "line",
                 ["class": "grid", "x1": "\(Int(left))", "x2": "\(Int(width - 10))", "y1": position, "y2": position])
             html.close("line")
-            html.element("text", level.label, ["x": "4", "y": String(format: "%.1f", y(index) + 4), "class": "axis"])
+            html.element(
+                "text", request.term(level), ["x": "4", "y": String(format: "%.1f", y(index) + 4), "class": "axis"])
         }
         let path = points.map { String(format: "%.1f,%.1f", x($0.day), y($0.level)) }.joined(separator: " ")
         html.open("polyline", ["class": "trend", "points": path])
@@ -258,7 +262,7 @@ struct ConditionChart {
                     "class": "level-\(assessment.overallCondition.rawValue)",
                     "cx": String(format: "%.1f", x(point.day)), "cy": String(format: "%.1f", y(point.level)), "r": "6",
                 ])
-            html.element("title", "\(assessment.timelineDate): \(assessment.overallCondition.label)")
+            html.element("title", "\(assessment.timelineDate): \(request.term(assessment.overallCondition))")
             html.close("circle")
         }
         for day in first == last ? [first] : [first, last] {

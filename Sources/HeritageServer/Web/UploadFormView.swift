@@ -62,7 +62,7 @@ struct UploadFormView {
                     for survey in surveys {
                         html.element(
                             "option",
-                            "\(survey.startDate) · \(survey.method.label)"
+                            "\(survey.startDate) · \(request.term(survey.method))"
                                 + (survey.team.isEmpty ? "" : " · \(survey.team.joined(separator: ", "))"),
                             ["value": survey.id])
                     }
