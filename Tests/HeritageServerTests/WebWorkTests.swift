@@ -5,6 +5,7 @@ import HeritageStore
 import HeritageTestSupport
 import Hummingbird
 import HummingbirdTesting
+import ScanImport
 import Testing
 
 @testable import HeritageServer
@@ -236,6 +237,41 @@ import Testing
             #expect(try fixture.store.job(job.id).status == .cancelled)
             let (_, after) = try await get(client, "/jobs/\(job.id)", surveyor)
             #expect(after.contains("Cancelled") && !after.contains("/cancel\""))
+        }
+    }
+}
+
+/// The site page checks each photograph's GPS against the site's position.
+@Suite struct GPSCheckTests {
+    @Test func aPhotographTakenElsewhereIsFlaggedAndARestrictedOneIsNotChecked() async throws {
+        let fixture = try ServerFixture()
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pixels = [UInt8](repeating: 90, count: 16 * 12 * 3)
+        let far = folder.appending(path: "elsewhere.jpg")
+        try Data(
+            try ImageDecoder.encodeJPEG(
+                DecodedImage(width: 16, height: 12, channels: 3, pixels: pixels),
+                exif: ExifWriter.app1(
+                    ExifWriter.Tags(
+                        make: "Canon", model: "EOS R6", dateTimeOriginal: "2026:05:02 10:11:12", latitude: 40.1,
+                        longitude: 44.5, altitude: 990)))
+        ).write(to: far)
+        _ = try fixture.store.importFiles(
+            FileImportRequest(site: "PUB-1", files: [.init(path: far.path)]), actor: "surveyor")
+        try await fixture.application().test(.router) { client in
+            let viewer = try await WebPageTests().signIn(client, "viewer")
+            let cleared = try await WebPageTests().signIn(client, "cleared")
+            func page(_ uri: String, _ cookie: String) async throws -> String {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+            }
+            let publicPage = try await page("/sites/PUB-1", viewer)
+            #expect(publicPage.contains("⚠ ") && publicPage.contains("km from the site: check where it was taken"))
+            #expect(publicPage.contains("Canon EOS R6"))
+            let exact = try await page("/sites/RES-1", cleared)
+            #expect(exact.contains("✓ 0 m from the site"), "\(exact)")
+            let generalised = try await page("/sites/RES-1", viewer)
+            #expect(generalised.contains("generalised: not checked") && !generalised.contains("✓ "))
         }
     }
 }

@@ -117,7 +117,7 @@ struct SiteView {
             html.table(
                 [
                     request[.thumbnail], request[.asset], request[.version], request[.file], request[.format],
-                    request[.size], request[.captured],
+                    request[.size], request[.captured], request[.camera], request[.gpsCheck],
                 ],
                 page.assets.flatMap { entry in
                     entry.versions.map { item in
@@ -145,6 +145,12 @@ struct SiteView {
                             { $0.text(version.format) },
                             { $0.text("\(version.size)") },
                             { $0.text(version.capture.capturedAt ?? "") },
+                            {
+                                $0.text(
+                                    [version.capture.deviceMake, version.capture.deviceModel].compactMap { $0 }
+                                        .joined(separator: " "))
+                            },
+                            { html in gpsCheck(&html, version.capture, isPhoto: entry.asset.kind == .photo) },
                         ]
                     }
                 })
@@ -193,6 +199,34 @@ struct SiteView {
                     $0.element("a", request[.packageDownload], ["href": "/api/sites/\(code)/package.zip"])
                 }
             }
+        }
+    }
+
+    /// Whether a photograph's GPS position agrees with the site's: within the site's stated
+    /// precision and 500 m more, or how far off it lies. Not checked against a generalised
+    /// position (a restricted site without clearance).
+    private func gpsCheck(_ html: inout HTMLWriter, _ capture: CaptureMetadata, isPhoto: Bool) {
+        guard let latitude = capture.latitude, let longitude = capture.longitude,
+            let point = try? GeoPoint(latitude: latitude, longitude: longitude)
+        else {
+            if isPhoto { html.text(request[.noGPS]) }
+            return
+        }
+        guard !page.generalised else {
+            html.text(request[.gpsNotChecked])
+            return
+        }
+        let site = page.site.location
+        let metres = GreatCircle.distanceKm(site.point, point) * 1000
+        let tolerance = (site.precisionMetres ?? 0) + 500
+        let distance = metres < 1000 ? String(format: "%.0f m", metres) : String(format: "%.1f km", metres / 1000)
+        if metres <= tolerance {
+            html.element(
+                "span", "✓ " + request[.gpsAgrees].replacingOccurrences(of: "{d}", with: distance), ["class": "ok"])
+        } else {
+            html.element(
+                "span", "⚠ " + request[.gpsDisagrees].replacingOccurrences(of: "{d}", with: distance),
+                ["class": "error"])
         }
     }
 

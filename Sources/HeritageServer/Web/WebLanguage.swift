@@ -78,6 +78,7 @@ enum UIText: String, CaseIterable, Sendable {
     case photoComparisonTitle, photosWithheld, swipeLabel, showChanges, changeOverlay, changeMask, pixels
     case colourDifference, openPhotos
     case usersTitle, navUsers, saved, notYourself, state, save, enabled, disabled, addAccount, clearanceGrant
+    case camera, gpsCheck, noGPS, gpsNotChecked, gpsAgrees, gpsDisagrees
 }
 
 extension UIText {
@@ -215,6 +216,9 @@ extension UIText {
             "You cannot disable or demote your own account, nor take away your own clearance: ask another administrator.",
         .state: "State", .save: "Save", .enabled: "Enabled", .disabled: "Disabled", .addAccount: "Add an account",
         .clearanceGrant: "Cleared to see restricted positions",
+        .camera: "Camera", .gpsCheck: "GPS against the site", .noGPS: "no GPS",
+        .gpsNotChecked: "generalised: not checked",
+        .gpsAgrees: "{d} from the site", .gpsDisagrees: "{d} from the site: check where it was taken",
     ]
 
     static let arabic: [UIText: String] = [
@@ -343,6 +347,8 @@ extension UIText {
         .notYourself: "لا يمكنك تعطيل حسابك أو خفض دوره أو سحب تصريحك: اطلب ذلك من مسؤول آخر.",
         .state: "الحالة", .save: "حفظ", .enabled: "مفعّل", .disabled: "معطّل", .addAccount: "إضافة حساب",
         .clearanceGrant: "مُصرَّح له برؤية المواقع المقيّدة",
+        .camera: "الكاميرا", .gpsCheck: "GPS مقارنة بالموقع", .noGPS: "لا GPS", .gpsNotChecked: "معمّم: لم يُتحقق",
+        .gpsAgrees: "على بعد {d} من الموقع", .gpsDisagrees: "على بعد {d} من الموقع: تحقّق من مكان التقاطها",
     ]
 
     /// Partial: what is missing is shown in English.
