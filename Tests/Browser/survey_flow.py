@@ -216,6 +216,29 @@ try:
     refined = driver.find_element(By.ID, "viewer-status").text
     check(refined != shown, f"zoomed in, the points in view are loaded ({refined})")
     script_errors("the 3D viewer")
+
+    # 6. The finding proposed as the site's condition, drafted from it; a reviewer approves it;
+    # the site's timeline then holds it.
+    driver.get(f"{base}/sites/{code}")
+    check(submit("a[href*='/assess?finding=']", "/assess?finding="), "a finding opens the assessment form")
+    check("Drafted from the comparison" in driver.page_source, "the form says it is drafted from the finding")
+    check(driver.find_element(By.ID, "activity").get_attribute("value") == "scan-comparison",
+          "the activity is drafted from the comparison")
+    Select(driver.find_element(By.ID, "overallCondition")).select_by_value("poor")
+    Select(driver.find_element(By.ID, "certainty")).select_by_value("high")
+    check(submit(f"form[action='/sites/{code}/assess'] button[type=submit]", f"/sites/{code}"),
+          "the assessment is proposed")
+    sign_in(reviewer)
+    driver.get(f"{base}/review")
+    section = next(s for s in driver.find_elements(By.CSS_SELECTOR, "section.proposal")
+                   if code in s.text and "Condition assessment" in s.text)
+    check("Evidence" in section.text, "the proposal carries the finding as its evidence")
+    section.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+    WebDriverWait(driver, 30).until(staleness_of(section))
+    sign_in(surveyor)
+    driver.get(f"{base}/sites/{code}")
+    timeline = driver.find_element(By.CSS_SELECTOR, "section table").text
+    check("Poor" in timeline and "Scan comparison" in timeline, f"the approved assessment is in the timeline")
 finally:
     driver.quit()
 

@@ -121,6 +121,30 @@ import Testing
             try await client.execute(uri: "/static/viewer.js", method: .get) {
                 #expect(String(buffer: $0.body).contains("OrbitControls"))
             }
+            // Proposed as the site's condition: the form drafted from it, the finding its evidence.
+            let surveyor = try await WebPageTests().signIn(client, "surveyor")
+            let form = try await client.execute(
+                uri: "/sites/PUB-1/assess?finding=\(finding.id.prefix(8))", method: .get, headers: [.cookie: surveyor]
+            ) { String(buffer: $0.body) }
+            #expect(form.contains(#"name="finding" value="\#(finding.id)""#))
+            #expect(form.contains(#"<option value="scan-comparison" selected="selected">"#))
+            let token = try #require(form.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            var headers = WebPageTests.formHeaders
+            headers[.cookie] = surveyor
+            let fields = form.matches(of: /name="(date|damageExtent)" [^>]*value="([^"]*)"/).map { "\($0.1)=\($0.2)" }
+            try await client.execute(
+                uri: "/sites/PUB-1/assess", method: .post, headers: headers,
+                body: ByteBuffer(
+                    string: "csrf=\(token)&finding=\(finding.id)&overallCondition=poor&certainty=high"
+                        + "&activity=scan-comparison&date=2026-05-02&" + fields.joined(separator: "&"))
+            ) { #expect($0.status == .seeOther, "\(String(buffer: $0.body).prefix(3000))") }
+            let proposal = try #require(
+                try fixture.store.proposals(
+                    status: .pending, site: "PUB-1", proposedBy: "surveyor", limit: 5, offset: 0
+                )
+                .first { $0.kind == .conditionCreate })
+            #expect(proposal.evidence.first == finding.id)
+            #expect(proposal.assessment?.notes?.hasPrefix("From finding \(finding.id)") == true)
         }
     }
 }

@@ -20,6 +20,12 @@ struct AssessmentFormView {
             "form", ["method": "post", "action": "/sites/\(pathSegment(site.code))/assess", "class": "stack wide"]
         ) { html in
             html.open("input", ["type": "hidden", "name": "csrf", "value": request.formToken ?? ""])
+            if let finding = values["finding"]?.first, !finding.isEmpty {
+                html.open("input", ["type": "hidden", "name": "finding", "value": finding])
+                html.element(
+                    "p", request[.draftedFromFinding].replacingOccurrences(of: "{id}", with: String(finding.prefix(8))),
+                    ["class": "notice"])
+            }
             form.choice(
                 &html, "overallCondition", request[.condition], Array(OverallCondition.allCases), required: true)
             html.element("dl", ["class": "definitions"]) { html in

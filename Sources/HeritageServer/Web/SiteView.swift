@@ -164,7 +164,7 @@ struct SiteView {
             html.table(
                 [
                     request[.date], request[.method], request[.regions], request[.lossVolume], request[.gainVolume],
-                    request[.changedArea], request[.maxDepth], request[.viewerTitle],
+                    request[.changedArea], request[.maxDepth], request[.viewerTitle], request[.condition],
                 ],
                 page.findings.map { finding in
                     let units = finding.units
@@ -185,6 +185,12 @@ struct SiteView {
                                     "aria-label":
                                         "\(isPhoto ? request[.openPhotos] : request[.open3D]): \(finding.recordedAt ?? finding.id)",
                                 ])
+                        },
+                        { html in
+                            guard let account = request.account, account.role >= .surveyor else { return }
+                            html.element(
+                                "a", request[.proposeFromFinding],
+                                ["href": "/sites/\(pathSegment(site.code))/assess?finding=\(finding.id)"])
                         },
                     ]
                 })

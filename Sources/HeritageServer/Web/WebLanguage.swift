@@ -78,7 +78,7 @@ enum UIText: String, CaseIterable, Sendable {
     case photoComparisonTitle, photosWithheld, swipeLabel, showChanges, changeOverlay, changeMask, pixels
     case colourDifference, openPhotos
     case usersTitle, navUsers, saved, notYourself, state, save, enabled, disabled, addAccount, clearanceGrant
-    case camera, gpsCheck, noGPS, gpsNotChecked, gpsAgrees, gpsDisagrees
+    case camera, gpsCheck, noGPS, gpsNotChecked, gpsAgrees, gpsDisagrees, draftedFromFinding, proposeFromFinding
 }
 
 extension UIText {
@@ -219,6 +219,9 @@ extension UIText {
         .camera: "Camera", .gpsCheck: "GPS against the site", .noGPS: "no GPS",
         .gpsNotChecked: "generalised: not checked",
         .gpsAgrees: "{d} from the site", .gpsDisagrees: "{d} from the site: check where it was taken",
+        .draftedFromFinding:
+            "Drafted from the comparison {id}: its date, activity, extent and effects are filled in; the comparison goes with the proposal as its evidence. Judge the overall condition and your certainty.",
+        .proposeFromFinding: "Propose as the site's condition",
     ]
 
     static let arabic: [UIText: String] = [
@@ -349,6 +352,9 @@ extension UIText {
         .clearanceGrant: "مُصرَّح له برؤية المواقع المقيّدة",
         .camera: "الكاميرا", .gpsCheck: "GPS مقارنة بالموقع", .noGPS: "لا GPS", .gpsNotChecked: "معمّم: لم يُتحقق",
         .gpsAgrees: "على بعد {d} من الموقع", .gpsDisagrees: "على بعد {d} من الموقع: تحقّق من مكان التقاطها",
+        .draftedFromFinding:
+            "مُعدّ من المقارنة {id}: مُلئ تاريخها ونشاطها ومدى الضرر وآثاره؛ وتُرفق المقارنة بالاقتراح دليلاً. قدّر الحالة العامة ودرجة يقينك.",
+        .proposeFromFinding: "اقترحها حالةً للموقع",
     ]
 
     /// Partial: what is missing is shown in English.

@@ -8,9 +8,32 @@ import Hummingbird
 protocol SiteForm {
     init(request: WebRequest, site: Site, values: [String: [String]], errors: [String: String])
     func write(_ html: inout HTMLWriter)
+    /// What the form shows before anything is sent (drafted from the page's query).
+    static func initialValues(_ query: Parameters, site: Site, store: HeritageArchive) throws -> [String: [String]]
 }
 
-extension AssessmentFormView: SiteForm {}
+extension SiteForm {
+    static func initialValues(_ query: Parameters, site: Site, store: HeritageArchive) throws -> [String: [String]] {
+        [:]
+    }
+}
+
+extension AssessmentFormView: SiteForm {
+    /// With `?finding=ID`, the assessment drafted from that comparison (as `condition add
+    /// --from-finding` drafts it): its date, activity, extent and effects; the finding goes
+    /// with the form, to be the proposal's evidence and cited in its notes.
+    static func initialValues(_ query: Parameters, site: Site, store: HeritageArchive) throws -> [String: [String]] {
+        guard let reference = query.get("finding"), !reference.isEmpty else { return [:] }
+        var statement = AssessmentStatement(assessor: "draft", condition: .unknown, certainty: .medium)
+        statement.site = site.id
+        let (draft, finding) = try store.draftAssessment(statement, fromFinding: reference)
+        return [
+            "finding": [finding?.id ?? reference], "date": [draft.date], "activity": [draft.activity.rawValue],
+            "damageExtent": [draft.damageExtent.rawValue], "effects": draft.effects.map(\.rawValue),
+        ]
+    }
+}
+
 extension SurveyFormView: SiteForm {}
 
 /// What a form sent, and what was refused in it, by field (`form` for the whole form).
@@ -66,7 +89,8 @@ extension WebRoutes {
                 overallCondition: condition.rawValue, certainty: certainty.rawValue, date: form.first("date"),
                 activity: form.first("activity"), damageExtent: form.first("damageExtent"),
                 causeCategory: form.first("causeCategory"), causeType: form.first("causeType"),
-                effects: form.values["effects"], notes: form.first("notes"), note: form.first("note"))
+                effects: form.values["effects"], notes: form.first("notes"), finding: form.first("finding"),
+                note: form.first("note"))
             do {
                 try await pool.run {
                     let draft = try ProposalRoutes.assessmentProposal(
@@ -108,9 +132,13 @@ extension WebRoutes {
                 return refusal(page, context, title: page[title])
             }
             let code = try context.parameters.require("code")
-            let site = try await pool.run { try store.requireSite(code) }
+            let query = request.uri.queryParameters
+            let (site, values) = try await pool.run { () throws -> (Site, [String: [String]]) in
+                let site = try store.requireSite(code)
+                return (site, try Form.initialValues(query, site: site, store: store))
+            }
             return WebPage.render("\(page[title]): \(site.code)", page) { html in
-                Form(request: page, site: site, values: [:], errors: [:]).write(&html)
+                Form(request: page, site: site, values: values, errors: [:]).write(&html)
             }
         }
         router.post("/sites/{code}/\(path)") { request, context in
