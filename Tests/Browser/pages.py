@@ -11,32 +11,15 @@ BrowserTests, which makes the archive and starts the server.
 """
 import sys
 
-from axe_selenium_python import Axe
-from selenium import webdriver
+from harness import accessibility as harness_accessibility
+from harness import check, chromium, failures
+
 from selenium.webdriver.common.by import By
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 base, user, password, site, planted = sys.argv[1:6]
-failures = []
-
-
-def check(condition, message):
-    print(("ok   " if condition else "FAIL ") + message, flush=True)
-    if not condition:
-        failures.append(message)
-
-
-options = webdriver.ChromeOptions()
-for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 "--window-size=1280,900"]:
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-options.binary_location = "/usr/bin/chromium"
-# Debian's driver for Debian's browser: Selenium must not go looking for one on the network.
-driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-driver.set_page_load_timeout(60)
+driver = chromium()
 
 
 def press(key, times=1):
@@ -54,14 +37,7 @@ def tab_to(predicate, limit=40):
 
 
 def accessibility(name):
-    axe = Axe(driver)
-    axe.inject()
-    results = axe.run()
-    serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
-    detail = "; ".join(f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)" for v in serious)
-    check(results["passes"] and not serious,
-          f"axe: {len(results['passes'])} rules passed, no serious or critical violation on {name}"
-          + (f": {detail}" if detail else ""))
+    harness_accessibility(driver, name)
 
 
 def csp_clean(name):

@@ -13,42 +13,20 @@ BrowserTests, which makes the archive, the accounts and the scans, and starts th
 import sys
 import time
 
-from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from harness import accessibility as harness_accessibility
+from harness import check, chromium, failures
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, surveyor, reviewer, password, before_scan, after_scan, broken = sys.argv[1:8]
 code = "NEW-CHAPEL-1"
-failures = []
-
-
-def check(condition, message):
-    print(("ok   " if condition else "FAIL ") + message, flush=True)
-    if not condition:
-        failures.append(message)
-
-
-options = webdriver.ChromeOptions()
-for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 "--window-size=1280,900"]:
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-driver.set_page_load_timeout(60)
+driver = chromium()
 
 
 def accessibility(name):
-    axe = Axe(driver)
-    axe.inject()
-    results = axe.run()
-    serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
-    detail = "; ".join(f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)" for v in serious)
-    check(results["passes"] and not serious,
-          f"axe: no serious or critical violation on {name}" + (f": {detail}" if detail else ""))
+    harness_accessibility(driver, name)
 
 
 def script_errors(name):

@@ -16,11 +16,7 @@ import Testing
     func post(_ client: some TestClientProtocol, _ uri: String, _ cookie: String, _ body: String) async throws -> (
         HTTPResponse.Status, String, String?
     ) {
-        var headers = WebPageTests.formHeaders
-        headers[.cookie] = cookie
-        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) {
-            ($0.status, String(buffer: $0.body), $0.headers[.location])
-        }
+        try await WebWorkTests().post(client, uri, cookie, body)
     }
 
     @Test func anAdministratorAddsChangesAndDisablesAccounts() async throws {

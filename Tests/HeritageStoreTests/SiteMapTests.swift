@@ -105,7 +105,7 @@ import Testing
     /// is counted once: the clusters' counts and the lone sites add up to the total, which is
     /// what a brute-force count of the shown positions gives.
     @Test func everySiteInTheBoxIsCountedOnce() throws {
-        var generator = SplitMix64(seed: 17)
+        var generator = SeededGenerator(seed: 17)
         var sites: [Site] = []
         for index in 0..<400 {
             let latitude = Double.random(in: -60...70, using: &generator)
@@ -141,18 +141,5 @@ import Testing
             #expect(answer.total == expected, "round \(round): \(answer.total) vs \(expected)")
             #expect(answer.clusters.reduce(0) { $0 + $1.count } + answer.sites.count == answer.total)
         }
-    }
-}
-
-/// A small seeded generator, so that the random cases are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
