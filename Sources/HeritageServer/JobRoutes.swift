@@ -25,12 +25,7 @@ struct JobRoutes {
             let account = try context.require(.surveyor)
             let code = try context.parameters.require("code")
             let asked = try await request.decode(as: ComparisonJobRequest.self, context: context)
-            let job = try await pool.run { () throws -> Job in
-                try check(asked, site: code)
-                let text = String(decoding: try JSONEncoder().encode(asked), as: UTF8.self)
-                return try store.addJob(site: code, request: text, actor: account.name)
-            }
-            runner.enqueue(job.id)
+            let job = try await launch(asked, site: code, account: account)
             return try accepted(runner.view(job), request: request, context: context)
         }
         router.get("/api/jobs") { request, context -> JobList in
@@ -73,15 +68,7 @@ struct JobRoutes {
         }
         router.post("/api/jobs/{id}/cancel") { _, context -> JobView in
             let account = try context.require(.surveyor)
-            let id = try context.parameters.require("id")
-            let job = try await pool.run { () throws -> Job in
-                try requireOwnerOrReviewer(try store.job(id), account)
-                return try store.cancelJob(id, actor: account.name)
-            }
-            runner.requestCancel(job.id)
-            // A queued job ended here: its followers hear of it now (a running one's, when it stops).
-            if job.status.isFinished { runner.publish(job) }
-            return runner.view(job)
+            return runner.view(try await cancel(try context.parameters.require("id"), account: account))
         }
         router.post("/api/jobs/{id}/rerun") { request, context -> Response in
             let account = try context.require(.surveyor)
@@ -105,9 +92,34 @@ struct JobRoutes {
         }
     }
 
+    /// Checks a comparison asked of a site (``check(_:site:)``), stores it as a job in
+    /// `account`'s name and queues it; for the API and the page's form.
+    func launch(_ asked: ComparisonJobRequest, site code: String, account: Account) async throws -> Job {
+        let job = try await pool.run { () throws -> Job in
+            try check(asked, site: code)
+            let text = String(decoding: try JSONEncoder().encode(asked), as: UTF8.self)
+            return try store.addJob(site: code, request: text, actor: account.name)
+        }
+        runner.enqueue(job.id)
+        return job
+    }
+
+    /// Cancels a job (its requester or a reviewer): a queued one ends now, a running one at its
+    /// next stage; for the API and the job's page.
+    func cancel(_ id: String, account: Account) async throws -> Job {
+        let job = try await pool.run { () throws -> Job in
+            try requireOwnerOrReviewer(try store.job(id), account)
+            return try store.cancelJob(id, actor: account.name)
+        }
+        runner.requestCancel(job.id)
+        // A queued job ended here: its followers hear of it now (a running one's, when it stops).
+        if job.status.isFinished { runner.publish(job) }
+        return job
+    }
+
     /// Refuses, before anything is queued, what the job would fail on at once: versions of
     /// another site, the same version twice, a scan beside a photograph, options out of range.
-    func check(_ asked: ComparisonJobRequest, site: String) throws {
+    private func check(_ asked: ComparisonJobRequest, site: String) throws {
         let run = ComparisonRun(
             before: asked.before, after: asked.after, recording: .init(store: store, site: site, actor: ""))
         try run.checkVersions()
@@ -119,7 +131,7 @@ struct JobRoutes {
         }
     }
 
-    func requireOwnerOrReviewer(_ job: Job, _ account: Account) throws {
+    private func requireOwnerOrReviewer(_ job: Job, _ account: Account) throws {
         guard account.role >= .reviewer || job.requestedBy.lowercased() == account.name.lowercased() else {
             throw APIError(.forbidden, "job \(job.id.prefix(8)) is \(job.requestedBy)'s; a reviewer may act on it")
         }

@@ -78,13 +78,8 @@ extension WebRoutes {
             }
             if let asked = CompareFormView.request(from: &form) {
                 do {
-                    let job = try await pool.run { () throws -> Job in
-                        let site = try store.requireSite(code)
-                        try jobs.check(asked, site: site.id)
-                        let text = String(decoding: try JSONEncoder().encode(asked), as: UTF8.self)
-                        return try store.addJob(site: site.id, request: text, actor: account.name)
-                    }
-                    jobs.runner.enqueue(job.id)
+                    let site = try await pool.run { try store.requireSite(code) }
+                    let job = try await jobs.launch(asked, site: site.id, account: account)
                     return WebPage.redirect("/jobs/\(job.id)")
                 } catch let error as HeritageStoreError {
                     form.errors[CompareFormView.field(of: error.message)] = error.message
@@ -120,12 +115,7 @@ extension WebRoutes {
             guard tokens.check(fields["csrf"], session: secret) else {
                 throw APIError(.forbidden, page[.formExpired])
             }
-            let job = try await pool.run { () throws -> Job in
-                try jobs.requireOwnerOrReviewer(try store.job(id), account)
-                return try store.cancelJob(id, actor: account.name)
-            }
-            jobs.runner.requestCancel(job.id)
-            if job.status.isFinished { jobs.runner.publish(job) }
+            let job = try await jobs.cancel(id, account: account)
             return WebPage.redirect("/jobs/\(job.id)")
         }
     }
