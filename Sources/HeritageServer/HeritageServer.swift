@@ -56,7 +56,8 @@ public enum HeritageServer {
         viewerRoutes.add(to: router)
         let audit = AuditRoutes(store: store, pool: pool, chain: AuditChainMonitor(store: store))
         audit.add(to: router)
-        let uploads = UploadRoutes(store: store, pool: pool, configuration: configuration, metrics: metrics)
+        let uploads = UploadRoutes(
+            store: store, resumable: ResumableUploads(), pool: pool, configuration: configuration, metrics: metrics)
         uploads.add(to: router)
         let jobRoutes = JobRoutes(store: store, pool: pool, runner: jobs)
         jobRoutes.add(to: router)

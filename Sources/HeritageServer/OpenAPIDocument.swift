@@ -22,7 +22,9 @@ enum OpenAPIDocument {
             ] as Object,
             "servers": [["url": "/"]],
             "security": [["session": [String]()], ["bearer": [String]()]],
-            "paths": merged([paths, reviewPaths, jobPaths, filePaths, auditPaths, evidencePaths, mapPaths, viewerPaths]
+            "paths": merged([
+                paths, reviewPaths, jobPaths, filePaths, uploadPaths, auditPaths, evidencePaths, mapPaths, viewerPaths,
+            ]
             ),
             "components": components,
         ]
@@ -291,7 +293,8 @@ enum OpenAPIDocument {
         400: "The request is malformed", 401: "Not signed in", 403: "Not allowed (role, or a cross-site change)",
         409: "In conflict with the archive as it stands (decided already, changed since, taken)",
         416: "The range lies outside the file", 422: "The file cannot be read (the reader's reason)",
-        404: "No such record", 413: "The body is too large", 429: "Too many failed sign-ins: wait Retry-After",
+        404: "No such record", 413: "The body is too large",
+        429: "Too many at once: failed sign-ins (wait Retry-After), or unfinished uploads",
         500: "The server failed", 503: "Not available on this server (its configuration)",
     ]
 

@@ -14,6 +14,7 @@ import ScanImport
 /// path: not a row, not a file.
 struct UploadRoutes {
     let store: HeritageArchive
+    let resumable: ResumableUploads
     let pool: BlockingPool
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
@@ -44,7 +45,6 @@ struct UploadRoutes {
             let scratch = ScratchFile(
                 try store.incomingFile(extension: Self.fileExtension(of: name)), pool: pool)
             defer { scratch.incoming.discard() }
-            let file = scratch.url
             let (sha256, size) = try await receive(request.body, into: scratch, limit: limit, name: name)
             if let expected = request.headers[.xContentSHA256], expected.lowercased() != sha256 {
                 throw APIError(
@@ -52,24 +52,37 @@ struct UploadRoutes {
                     "\(name) arrived with SHA-256 \(sha256), not the \(expected) its X-Content-SHA256 states; "
                         + "nothing was stored")
             }
-            let upload = FileImportRequest(
-                site: site, files: [.init(incoming: scratch.incoming, name: name)], survey: query.get("survey"),
-                asset: query.get("asset"))
-            let imported = try await pool.run { () throws -> [ImportedFile] in
-                do {
-                    return try store.importFiles(upload, actor: account.name)
-                } catch let error as ScanImportError {
-                    // The reader names the scratch file; the client knows it by its own name.
-                    throw APIError(
-                        .unprocessableContent,
-                        error.description.replacingOccurrences(of: file.path, with: name))
-                }
-            }
-            metrics.uploadStored(bytes: size, files: 1)
-            var response = try imported[0].response(from: request, context: context)
-            response.status = imported[0].outcome == .stored ? .created : .ok
-            return response
+            return try await self.store(
+                scratch, name: name, size: size, site: site, survey: query.get("survey"), asset: query.get("asset"),
+                account: account, request: request, context: context)
         }
+        addResumable(to: router)
+    }
+
+    /// Reads a received file as `heritage import` would and stores it, attributed to `account`:
+    /// 201 with the stored version, 200 when the archive already held the same bytes, 422 with
+    /// the reader's reason (naming the file as the client does).
+    func store(
+        _ scratch: ScratchFile, name: String, size: Int64, site: String, survey: String?, asset: String?,
+        account: Account, request: Request, context: HeritageRequestContext
+    ) async throws -> Response {
+        let file = scratch.url
+        let upload = FileImportRequest(
+            site: site, files: [.init(incoming: scratch.incoming, name: name)], survey: survey, asset: asset)
+        let imported = try await pool.run { () throws -> [ImportedFile] in
+            do {
+                return try store.importFiles(upload, actor: account.name)
+            } catch let error as ScanImportError {
+                // The reader names the scratch file; the client knows it by its own name.
+                throw APIError(
+                    .unprocessableContent,
+                    error.description.replacingOccurrences(of: file.path, with: name))
+            }
+        }
+        metrics.uploadStored(bytes: size, files: 1)
+        var response = try imported[0].response(from: request, context: context)
+        response.status = imported[0].outcome == .stored ? .created : .ok
+        return response
     }
 
     /// Streams `body` into `scratch` (hashed and written on the blocking pool while the next
@@ -114,6 +127,8 @@ struct UploadRoutes {
 
 extension HTTPField.Name {
     static let xContentSHA256 = named("X-Content-SHA256")
+    /// How many bytes of a resumable upload the server holds (`/api/uploads/{id}`).
+    static let uploadOffset = named("Upload-Offset")
 }
 
 extension ImportedFile: ResponseEncodable {}
@@ -141,6 +156,12 @@ final class ScratchFile {
         if pending.count >= UploadRoutes.writeSize {
             try await flush()
         }
+    }
+
+    /// Writes what has arrived so far: ``size`` bytes are then in the file.
+    func settle() async throws {
+        try await flush()
+        try await writing?.value
     }
 
     private func flush() async throws {

@@ -2,9 +2,10 @@
 """The web pages in a real browser (headless Chromium through Selenium): signing in and out by
 keyboard alone, axe-core's accessibility check on every page in English and Arabic, right to
 left in Arabic, a phone-sized screen without sideways scrolling, no Content-Security-Policy
-complaint, and markup planted in a site's name shown as text, never run.
+complaint, markup planted in a site's name shown as text, never run, the map, and a comparison
+of two photographs swiped by keyboard with its change overlay.
 
-    pages.py BASE_URL USER PASSWORD SITE_CODE PLANTED_SITE_CODE     (USER: a reviewer)
+    pages.py BASE_URL USER PASSWORD SITE_CODE PLANTED_SITE_CODE PHOTO_FINDING_ID    (USER: a reviewer)
 
 Prints one line per check and exits non-zero when any fails. Run by the Swift test
 BrowserTests, which makes the archive and starts the server.
@@ -14,11 +15,12 @@ import sys
 from harness import accessibility as harness_accessibility
 from harness import check, chromium, failures
 
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-base, user, password, site, planted = sys.argv[1:6]
+base, user, password, site, planted, photo_finding = sys.argv[1:7]
 driver = chromium()
 
 
@@ -38,6 +40,15 @@ def tab_to(predicate, limit=40):
 
 def accessibility(name):
     harness_accessibility(driver, name)
+
+
+def settles(condition, seconds=10):
+    """Whether `condition` holds within `seconds`."""
+    try:
+        WebDriverWait(driver, seconds).until(condition)
+        return True
+    except TimeoutException:
+        return False
 
 
 def csp_clean(name):
@@ -139,6 +150,51 @@ try:
     search.send_keys("مقبرة")
     search.send_keys(Keys.ENTER)
     check("q=" in driver.current_url, "a search by keyboard runs")
+
+    # Two photographs compared: the before photograph over the after one, uncovered from the
+    # left as far as the slider says. What is drawn at a point is what the browser hits there
+    # (hit testing honours the clip), probed left and right of the middle; the slider is moved
+    # by keyboard; the box puts the change overlay in place of the after photograph.
+    driver.get(f"{base}/findings/{photo_finding}")
+    accessibility("the photo comparison")
+    csp_clean("the photo comparison")
+    check(driver.find_element(By.ID, "swipe-controls").is_displayed(), "with script, the swipe's slider is shown")
+
+    def drawn_at(fraction):
+        return driver.execute_script("""
+            const image = document.querySelector('#swipe figure.after img');
+            const box = image.getBoundingClientRect();
+            const hit = document.elementFromPoint(box.left + box.width * arguments[0], box.top + box.height / 2);
+            return hit && hit.closest('figure') ? hit.closest('figure').className : String(hit && hit.tagName);
+        """, fraction)
+
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+        "return [...document.querySelectorAll('#swipe img')].every(i => i.complete && i.naturalWidth > 0)"))
+    check(drawn_at(0.25) == "before" and drawn_at(0.75) == "after",
+          f"at 50 %, the before photograph is left and the after right ({drawn_at(0.25)}, {drawn_at(0.75)})")
+    slider = driver.find_element(By.ID, "swipe-position")
+    slider.send_keys(Keys.END)
+    check(drawn_at(0.9) == "before", f"End on the slider uncovers the whole before photograph ({drawn_at(0.9)})")
+    slider.send_keys(Keys.HOME)
+    check(drawn_at(0.1) == "after", f"Home shows the whole after photograph ({drawn_at(0.1)})")
+    for _ in range(30):
+        slider.send_keys(Keys.ARROW_RIGHT)
+    check(slider.get_attribute("value") == "30" and drawn_at(0.2) == "before" and drawn_at(0.4) == "after",
+          f"arrow keys move the split a step at a time ({slider.get_attribute('value')} %)")
+    after_image = driver.find_element(By.CSS_SELECTOR, "#swipe figure.after img")
+    original = after_image.get_attribute("src")
+    driver.find_element(By.ID, "show-changes").send_keys(Keys.SPACE)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+        "const i = document.querySelector('#swipe figure.after img');"
+        "return i.src !== arguments[0] && i.complete && i.naturalWidth > 0", original))
+    overlay = after_image.get_attribute("src")
+    check(overlay != original and overlay.endswith(driver.find_element(By.ID, "swipe").get_attribute("data-overlay")),
+          "the box shows the change overlay in place of the after photograph")
+    driver.find_element(By.ID, "show-changes").send_keys(Keys.SPACE)
+    check(settles(lambda d: after_image.get_attribute("src") == original), "unticked, the after photograph is back")
+    regions = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+    check(len(regions) >= 1, f"the changed region is listed ({len(regions)} row(s))")
+    csp_clean("the photo comparison, swiped")
 
     # Signing out by keyboard.
     # From a page just loaded, nothing has the focus: the first Tab goes to the skip link.

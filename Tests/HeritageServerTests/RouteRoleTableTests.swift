@@ -63,6 +63,20 @@ import Testing
         Route(
             method: .post, pattern: "/api/sites/{code}/assets", uri: "/api/sites/RES-1/assets?filename=wall.obj",
             body: "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n", needs: .surveyor, allowed: .created),
+        // Resumable uploads: one opened; another's id is nobody's; a part without its offset.
+        Route(
+            method: .post, pattern: "/api/sites/{code}/uploads",
+            uri: "/api/sites/RES-1/uploads?filename=wall.obj&size=9",
+            needs: .surveyor, allowed: .created),
+        Route(
+            method: .get, pattern: "/api/uploads/{id}", uri: "/api/uploads/ffffffff", needs: .surveyor,
+            allowed: .notFound),
+        Route(
+            method: .patch, pattern: "/api/uploads/{id}", uri: "/api/uploads/ffffffff", body: "v 0 0 0\n",
+            needs: .surveyor, allowed: .badRequest),
+        Route(
+            method: .delete, pattern: "/api/uploads/{id}", uri: "/api/uploads/ffffffff", needs: .surveyor,
+            allowed: .notFound),
         Route(
             method: .post, pattern: "/api/sites", uri: "/api/sites",
             body: #"{"code": "NEW-CALLER", "names": [{"language": "en", "name": "Chapel"}], "kind": "church", "#

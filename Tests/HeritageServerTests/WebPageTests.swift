@@ -352,11 +352,12 @@ import Testing
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"<html lang="ar" dir="rtl">"#))
                 #expect(text.contains("الأسماء") && text.contains("تسجيل الخروج"))
-                // Its vocabulary too (PUB-1 is a bridge and on the World Heritage List), the legal
-                // text, still in English, marked so.
+                // Its vocabulary too (PUB-1 is a bridge and on the World Heritage List), and what
+                // the listing and the Rome Statute mean, in Arabic.
                 #expect(
                     text.contains("<dd dir=\"auto\">جسر</dd>") && text.contains("التراث العالمي لليونسكو"), "\(text)")
-                #expect(text.contains(#"class="legal" lang="en" dir="ltr""#))
+                #expect(text.contains(#"<p class="legal">مدرج في قائمة التراث العالمي"#))
+                #expect(text.contains("نظام روما الأساسي") && !text.contains("Rome Statute"))
                 #expect(response.headers[.setCookie]?.hasPrefix("heritage_lang=ar") == true)
             }
             try await client.execute(
@@ -385,6 +386,11 @@ import Testing
         #expect(
             WebLanguage.ar.term(SiteKind.cemetery) == "مقبرة" && WebLanguage.en.term(SiteKind.cemetery) == "Cemetery")
         #expect(Set(OverallCondition.allCases.compactMap { VocabularyText.conditionMeanings[.ar]?[$0] }).count == 6)
+        // What each designation means in law: every one in Arabic and Ukrainian, each its own text.
+        for texts in [LegalText.arabic, LegalText.ukrainian] {
+            #expect(Set(DesignationType.allCases.compactMap { texts[$0] }).count == DesignationType.allCases.count)
+        }
+        #expect(LegalText.meaning(of: .hagueEnhanced, in: .ar).contains("المادة 15"))
         #expect(WebLanguage.choose(query: nil, cookie: nil, acceptLanguage: "fr, ar;q=0.8") == .ar)
         #expect(WebLanguage.choose(query: "xx", cookie: "uk", acceptLanguage: "ar") == .uk)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HeritageTestSupport
+import ScanImport
 import Testing
 
 /// The web pages in headless Chromium (Debian's chromium and chromium-driver, PyPI's selenium
@@ -56,15 +57,46 @@ import Testing
             #expect(added.status == 0, "\(added.stderr)")
         }
         try ServeCLITests.addAccount("lena", role: "reviewer", archive: archive)
+        let photoFinding = try Self.comparedPhotographs(site: "AM-CEM-1", archive: archive, folder: folder)
 
         let (server, url) = try ServeCLITests.serve(archive)
         defer { server.terminate() }
         let base = String(url.dropLast(url.hasSuffix("/") ? 1 : 0))
         let script = Self.packageRoot.appending(path: "Tests/Browser/pages.py").path
         let (status, output) = try runProgram(
-            python, [script, base, "lena", "correct horse battery", "AM-CEM-1", "PLANT-1"])
+            python, [script, base, "lena", "correct horse battery", "AM-CEM-1", "PLANT-1", photoFinding])
         print(output)
         #expect(status == 0, "\(output)")
+    }
+
+    /// A wall photographed twice, a dark patch on the left of the second (columns 10-39 of 96),
+    /// imported and compared by the CLI; returns the finding's id.
+    static func comparedPhotographs(site: String, archive: String, folder: URL) throws -> String {
+        var paths: [String] = []
+        for damaged in [false, true] {
+            var pixels = [UInt8](repeating: 0, count: 96 * 64 * 3)
+            for y in 0..<64 {
+                for x in 0..<96 {
+                    let patch = damaged && (10..<40).contains(x) && (16..<48).contains(y)
+                    pixels[(y * 96 + x) * 3] = patch ? 15 : UInt8(170 + (x + y) % 40)
+                    pixels[(y * 96 + x) * 3 + 1] = patch ? 15 : UInt8(160 + (x * 3 + y) % 30)
+                    pixels[(y * 96 + x) * 3 + 2] = patch ? 15 : 140
+                }
+            }
+            let file = folder.appending(path: damaged ? "wall-2026.png" : "wall-2019.png")
+            try Data(try ImageDecoder.encodePNG(DecodedImage(width: 96, height: 64, channels: 3, pixels: pixels)))
+                .write(to: file)
+            paths.append(file.path)
+        }
+        let imported = try HeritageBinary.run(["import", "--archive", archive, "--site", site, "--json"] + paths)
+        let assets = try #require(
+            try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [[String: Any]], "\(imported.stderr)"
+        )
+        let ids = assets.compactMap { ($0["assetID"] as? String).map { $0 + "@1" } }
+        let compared = try HeritageBinary.run(["diff", "--archive", archive, "--site", site, "--json"] + ids)
+        let output = try #require(
+            try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: Any], "\(compared.stderr)")
+        return try #require((output["finding"] as? [String: Any])?["id"] as? String)
     }
 
     /// A surveyor proposes a site, a reviewer approves it, the surveyor uploads two scans from

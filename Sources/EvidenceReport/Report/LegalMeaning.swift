@@ -41,7 +41,7 @@ public enum LegalMeaning {
     }
 
     /// The protection every religious building and historic monument has, whatever its listings.
-    static let general =
+    public static let general =
         "Whatever its designations, a building dedicated to religion, education, art, science or charitable "
         + "purposes, or a historic monument, is protected in armed conflict: intentionally directing attacks "
         + "against it, provided it is not a military objective, is a war crime under the Rome Statute of the "

@@ -50,11 +50,9 @@ struct SiteView {
                 html.element("h3", request.term(designation.type))
                 let detail = [designation.reference, designation.date].compactMap { $0 }.joined(separator: ", ")
                 if !detail.isEmpty { html.element("p", detail) }
-                // The legal texts are in English for now: marked so, for screen readers.
-                html.element(
-                    "p", LegalMeaning.of(designation.type),
-                    ["class": "legal", "lang": request.language == .en ? nil : "en", "dir": "ltr"])
+                html.element("p", LegalText.meaning(of: designation.type, in: request.language), ["class": "legal"])
             }
+            html.element("p", LegalText.general(in: request.language), ["class": "legal"])
         }
         section(&html, request[.conditionTimeline]) { html in
             if let account = request.account, account.role >= .surveyor {

@@ -186,7 +186,7 @@ extension UIText {
         .uploadIntro:
             "Each file is read as the archive reads it; a file it cannot read is refused with the reason, and nothing of it is kept.",
         .uploadFileStored: "Stored as version", .uploadFileDuplicate: "Already in the archive as version",
-        .uploadCancelled: "Cancelled", .uploadRetry: "The connection dropped; trying again in {s} s",
+        .uploadCancelled: "Cancelled", .uploadRetry: "The connection dropped; going on from where it stopped in {s} s",
         .uploadFailed: "The connection failed; send the file again.", .uploadWaiting: "Sending…",
         .uploadWarning: "Note", .uploadFiles: "Files",
         .uploadFormats:
@@ -321,7 +321,7 @@ extension UIText {
         .uploadTitle: "رفع المسوحات والصور", .uploadStored: "حُفظ:",
         .uploadIntro: "يُقرأ كل ملف كما يقرؤه الأرشيف؛ الملف الذي لا يمكن قراءته يُرفض مع السبب، ولا يُحفظ منه شيء.",
         .uploadFileStored: "حُفظ بالإصدار", .uploadFileDuplicate: "موجود في الأرشيف بالإصدار",
-        .uploadCancelled: "أُلغي", .uploadRetry: "انقطع الاتصال؛ إعادة المحاولة بعد {s} ثانية",
+        .uploadCancelled: "أُلغي", .uploadRetry: "انقطع الاتصال؛ المتابعة من حيث توقف بعد {s} ثانية",
         .uploadFailed: "فشل الاتصال؛ أرسل الملف مرة أخرى.", .uploadWaiting: "جارٍ الإرسال…",
         .uploadWarning: "ملاحظة", .uploadFiles: "الملفات",
         .uploadFormats: "PLY وOBJ وLAS ونص x y z وJPEG وPNG وTIFF وPDF؛ وملف إسناد (.jgw و.pgw و.wld) بجانب صورته.",

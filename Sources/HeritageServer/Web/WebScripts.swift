@@ -6,11 +6,13 @@ enum WebScripts {
         "upload.js": upload, "job.js": job, "map.js": map, "viewer.js": viewer, "photo.js": photo,
     ]
 
-    /// The upload page: each file is sent on its own (`POST /api/sites/{code}/assets`), with a
-    /// progress bar and a cancel button; the reader's refusal is shown at the file; a dropped
-    /// connection is retried (the archive stores a file once, by its hash, so a retry of a
-    /// file that did arrive is answered as a duplicate, not stored twice). Files can be dropped
-    /// on the page as well as chosen.
+    /// The upload page: each file is sent on its own as a resumable upload (`POST
+    /// /api/sites/{code}/uploads`, then its parts with `PATCH /api/uploads/{id}`), with a
+    /// progress bar and a cancel button; the reader's refusal is shown at the file. When a part
+    /// fails, the page waits (2, 4, 8… s), asks how far the file has come, and goes on from there;
+    /// a server that restarted has forgotten the upload, and the file starts again (the archive
+    /// stores a file once, by its hash, so one that did arrive is answered as a duplicate, not
+    /// stored twice). Files can be dropped on the page as well as chosen.
     static let upload = #"""
         const form = document.getElementById("upload-form");
         if (form) {
@@ -19,6 +21,8 @@ enum WebScripts {
           const drop = document.getElementById("dropzone");
           const site = form.dataset.site;
           const maxAttempts = 6;
+          // Parts of 8 MiB (data-part-size, read at each part, sets another size).
+          const partSize = () => Number(form.dataset.partSize) || 8 * 1024 * 1024;
 
           const say = (row, message, kind) => {
             const status = row.querySelector(".status");
@@ -47,57 +51,104 @@ enum WebScripts {
             list.append(row);
             say(row, text("waiting"));
 
+            // The file goes as a resumable upload, in parts: when a part fails, the page asks
+            // the server how far the file has come and goes on from there.
             let request = null;
             let timer = null;
             let stopped = false;
+            let location = null;
+            let offset = 0;
+            let failures = 0;
             cancel.addEventListener("click", () => {
               stopped = true;
               clearTimeout(timer);
               if (request) request.abort();
+              if (location) fetch(location, { method: "DELETE" }).catch(() => {});
               say(row, text("cancelled"));
               cancel.remove();
             });
 
-            const attempt = (number) => {
-              if (stopped) return;
-              const query = new URLSearchParams({ filename: file.name });
-              if (form.survey.value) query.set("survey", form.survey.value);
-              request = new XMLHttpRequest();
-              request.open("POST", "/api/sites/" + encodeURIComponent(site) + "/assets?" + query);
-              request.setRequestHeader("Content-Type", "application/octet-stream");
-              request.upload.addEventListener("progress", (event) => {
-                if (event.lengthComputable) bar.value = Math.round((100 * event.loaded) / event.total);
-              });
-              request.addEventListener("load", () => {
-                let body = {};
-                try { body = JSON.parse(request.responseText); } catch (error) { body = {}; }
-                cancel.remove();
-                if (request.status === 200 || request.status === 201) {
-                  bar.value = 100;
-                  const key = body.outcome === "duplicate" ? "duplicate" : "stored";
-                  let message = text(key) + " " + body.version;
-                  if (body.warnings && body.warnings.length) {
-                    message += " · " + text("warning") + ": " + body.warnings.join("; ");
-                  }
-                  say(row, message, "ok");
-                } else {
-                  say(row, body.error || request.status + " " + request.statusText, "error");
-                }
-              });
-              request.addEventListener("error", () => {
-                if (stopped) return;
-                if (number >= maxAttempts) {
-                  say(row, text("failed"), "error");
-                  cancel.remove();
-                  return;
-                }
-                const seconds = Math.min(30, 2 ** number);
-                say(row, text("retry").replace("{s}", seconds), "error");
-                timer = setTimeout(() => attempt(number + 1), seconds * 1000);
-              });
-              request.send(file);
+            const refused = (xhr) => {
+              let body = {};
+              try { body = JSON.parse(xhr.responseText); } catch (error) { body = {}; }
+              cancel.remove();
+              say(row, body.error || xhr.status + " " + xhr.statusText, "error");
             };
-            attempt(1);
+            const retry = () => {
+              if (stopped) return;
+              failures += 1;
+              if (failures >= maxAttempts) {
+                say(row, text("failed"), "error");
+                cancel.remove();
+                return;
+              }
+              const seconds = Math.min(30, 2 ** failures);
+              say(row, text("retry").replace("{s}", seconds), "error");
+              timer = setTimeout(location ? resume : open, seconds * 1000);
+            };
+            const call = (method, url, headers, body, loaded) => {
+              if (stopped) return;
+              request = new XMLHttpRequest();
+              request.open(method, url);
+              for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
+              if (method === "PATCH") {
+                request.upload.addEventListener("progress", (event) => {
+                  if (file.size) bar.value = Math.round((100 * (offset + event.loaded)) / file.size);
+                });
+              }
+              const xhr = request;
+              xhr.addEventListener("load", () => {
+                if (xhr.status >= 500 || xhr.status === 0) retry();
+                else loaded(xhr);
+              });
+              xhr.addEventListener("error", retry);
+              xhr.send(body);
+            };
+            const open = () => {
+              const query = new URLSearchParams({ filename: file.name, size: file.size });
+              if (form.survey.value) query.set("survey", form.survey.value);
+              call("POST", "/api/sites/" + encodeURIComponent(site) + "/uploads?" + query, {}, null, (xhr) => {
+                if (xhr.status !== 201) return refused(xhr);
+                location = JSON.parse(xhr.responseText).location;
+                offset = 0;
+                part();
+              });
+            };
+            const resume = () => {
+              call("GET", location, {}, null, (xhr) => {
+                if (xhr.status === 404) {
+                  // The server forgot it (it restarted): the file starts again.
+                  location = null;
+                  return open();
+                }
+                if (xhr.status !== 200) return refused(xhr);
+                offset = JSON.parse(xhr.responseText).offset;
+                part();
+              });
+            };
+            const part = () => {
+              const end = Math.min(file.size, offset + partSize());
+              const headers = { "Upload-Offset": String(offset), "Content-Type": "application/octet-stream" };
+              call("PATCH", location, headers, file.slice(offset, end), (xhr) => {
+                if (xhr.status === 204 || xhr.status === 409) {
+                  offset = Number(xhr.getResponseHeader("Upload-Offset"));
+                  failures = 0;
+                  return part();
+                }
+                if (xhr.status === 404) return resume();
+                if (xhr.status !== 200 && xhr.status !== 201) return refused(xhr);
+                const body = JSON.parse(xhr.responseText);
+                cancel.remove();
+                location = null;
+                bar.value = 100;
+                let message = text(body.outcome === "duplicate" ? "duplicate" : "stored") + " " + body.version;
+                if (body.warnings && body.warnings.length) {
+                  message += " · " + text("warning") + ": " + body.warnings.join("; ");
+                }
+                say(row, message, "ok");
+              });
+            };
+            open();
           };
 
           form.addEventListener("submit", (event) => {

@@ -82,7 +82,8 @@ enum WebStyles {
         .swipe, .outputs { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); }
         .swipe figure, .outputs figure { margin: 0; }
         .swipe img, .outputs img { display: block; max-inline-size: 100%; block-size: auto; }
-        .swipe.swiping { grid-template-columns: 1fr; position: relative; direction: ltr; }
+        .swipe.swiping { grid-template-columns: 1fr; position: relative; direction: ltr; inline-size: fit-content;
+          max-inline-size: 100%; }
         .swipe.swiping figure { grid-area: 1 / 1; }
         .swipe.swiping figure.before { z-index: 1; clip-path: inset(0 calc(100% - var(--split, 50%)) 0 0); }
         .swipe.swiping figcaption { position: absolute; inset-block-end: 0.25rem; background: rgb(0 0 0 / 0.7);
