@@ -200,7 +200,7 @@ let package = Package(
             name: "HeritageServerTests",
             dependencies: [
                 "HeritageServer", "HeritageOperations", "HeritageStore", "HeritageTestSupport", "EvidenceReport",
-                "ScanImport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "ScanImport", "SurveyDiff", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

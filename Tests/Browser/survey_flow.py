@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A surveyor's day in a real browser (headless Chromium through Selenium): propose a new site
 from the form, have a reviewer approve it, upload two scans from the page (upload.js: one
-request per file, each with its progress bar; a file the reader refuses shows why), launch a
-comparison and watch it finish (job.js follows its events), then find the finding on the
+request per file, each with its progress bar; a file the reader refuses shows why), and a
+file over a link that drops midway (it goes on from where it stopped), launch a comparison
+and watch it finish (job.js follows its events), then find the finding on the
 site's page. axe-core checks each page on the way.
 
     survey_flow.py BASE_URL SURVEYOR REVIEWER PASSWORD BEFORE_SCAN AFTER_SCAN BROKEN_FILE   (REVIEWER: an administrator)
@@ -10,7 +11,11 @@ site's page. axe-core checks each page on the way.
 Prints one line per check and exits non-zero when any fails. Run by the Swift test
 BrowserTests, which makes the archive, the accounts and the scans, and starts the server.
 """
+import hashlib
+import os
+import shutil
 import sys
+import tempfile
 import time
 
 from harness import accessibility as harness_accessibility
@@ -111,11 +116,49 @@ try:
     check(len(refused) == 1 and "line" in refused[0].text, "the broken file is refused with the reader's reason")
     script_errors("the upload page")
 
+    # 3b. A link that drops in the middle of a file: parts of 64 KiB on a slow link, the link
+    # cut, then back. The page asks how far the file came, goes on from there, and the file
+    # stored is the file sent.
+    folder = tempfile.mkdtemp()
+    big = os.path.join(folder, "wall-detail.ply")
+    with open(big, "w") as out:
+        out.write("ply\nformat ascii 1.0\nelement vertex 40000\nproperty float x\nproperty float y\n"
+                  "property float z\nend_header\n")
+        for index in range(40000):
+            out.write(f"{index % 200 * 0.01:.2f} {index // 200 * 0.01:.2f} {index % 13 * 0.001:.3f}\n")
+    with open(big, "rb") as sent:
+        big_sha256 = hashlib.sha256(sent.read()).hexdigest()
+    size = os.path.getsize(big)
+    driver.get(f"{base}/sites/{code}/upload")
+    driver.execute_script("document.getElementById('upload-form').dataset.partSize = '65536'")
+    driver.set_network_conditions(offline=False, latency=20, download_throughput=1 << 20, upload_throughput=128 << 10)
+    driver.find_element(By.ID, "files").send_keys(big)
+    driver.find_element(By.CSS_SELECTOR, "#upload-form button[type=submit]").click()
+    bar = lambda: int(driver.find_element(By.CSS_SELECTOR, "#upload-list li progress").get_attribute("value") or 0)
+    WebDriverWait(driver, 60).until(lambda d: bar() >= 20)
+    driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    WebDriverWait(driver, 30).until(lambda d: "dropped" in d.find_element(By.CSS_SELECTOR, "#upload-list .status").text)
+    dropped_at = bar()
+    time.sleep(3)
+    driver.delete_network_conditions()
+    # Done when its cancel button goes (stored, refused, or given up); a retry's notice is an
+    # error status too, so the status alone does not say.
+    WebDriverWait(driver, 120).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#upload-list li button"))
+    row = driver.find_element(By.CSS_SELECTOR, "#upload-list li")
+    resumed = int(row.get_attribute("data-resumed-at") or 0)
+    check("Stored as version" in row.text and row.get_attribute("data-sha256") == big_sha256,
+          f"the file whose link dropped at {dropped_at} % is stored whole ({row.text})")
+    check(0 < resumed < size, f"it went on from the {resumed:,} of {size:,} bytes the server held, not from the start")
+    shutil.rmtree(folder)
+    script_errors_but_offline = [entry["message"] for entry in driver.get_log("browser")
+                                 if entry["level"] == "SEVERE" and "ERR_INTERNET_DISCONNECTED" not in entry["message"]]
+    check(not script_errors_but_offline, f"no script error while the link was down ({script_errors_but_offline})")
+
     # 4. A comparison, launched and watched to its end.
     driver.get(f"{base}/sites/{code}/compare")
     accessibility(f"/sites/{code}/compare")
     versions = [o.get_attribute("value") for o in Select(driver.find_element(By.ID, "before")).options]
-    check(len(versions) == 2, f"the two scans are offered ({versions})")
+    check(len(versions) == 3, f"the three scans are offered ({versions})")
     # By file name: the two uploads ran side by side, so either may have been stored first.
     for field, name in [("before", "wall-2024.ply"), ("after", "wall-2026.ply")]:
         menu = Select(driver.find_element(By.ID, field))

@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
-import HeritageOperations
 import HeritageStore
 import HeritageTestSupport
 import Hummingbird
 import HummingbirdTesting
 import ScanImport
+import SurveyDiff
 import Testing
 
+@testable import HeritageOperations
 @testable import HeritageServer
 
 /// The 3D viewer's data: a comparison's scene (origin, bounds, scale, epochs, regions) and even
@@ -216,5 +217,86 @@ import Testing
                 #expect(String(buffer: $0.body).contains("--split"))
             }
         }
+    }
+}
+
+/// The viewer's sampler and colouring, which run in chunks on every core, against the one-point-
+/// at-a-time rule they stand for.
+@Suite struct ViewerSamplingTests {
+    func randomCloud(_ count: Int) -> ComparisonViewer.Cloud {
+        var generator = SeededGenerator(seed: 7)
+        var positions: [Double] = []
+        var colours: [UInt8] = []
+        var finite = 0
+        for index in 0..<count {
+            let broken = index % 97 == 5
+            for _ in 0..<3 { positions.append(broken ? .nan : Double.random(in: -50...50, using: &generator) + 1000) }
+            finite += broken ? 0 : 1
+            for _ in 0..<3 { colours.append(UInt8.random(in: 0...255, using: &generator)) }
+        }
+        return ComparisonViewer.Cloud(
+            positions: positions, colours: colours, finiteCount: finite, lower: SIMD3(repeating: 950),
+            upper: SIMD3(repeating: 1050), range: nil)
+    }
+
+    @Test func theSampleIsThePointsTheRuleKeepsInIndexOrder() throws {
+        let cloud = randomCloud(300_000)
+        let origin = SIMD3<Double>(1000, 1000, 1000)
+        for (lower, upper, budget) in [
+            (SIMD3<Double>(990, 985, 950), SIMD3<Double>(1010, 1020, 1050), 7_000),
+            (SIMD3<Double>(repeating: -.infinity), SIMD3<Double>(repeating: .infinity), 25_000),
+            (SIMD3<Double>(repeating: -.infinity), SIMD3<Double>(repeating: .infinity), 1_000_000),
+        ] {
+            let counting = lower.x.isFinite
+            let bytes = ComparisonViewer.sample(
+                cloud, lower: lower, upper: upper, counting: counting, budget: budget, origin: origin
+            ) { inBox, kept in "in box \(inBox) kept \(kept)\n" }
+            // The rule, one point at a time.
+            let count = cloud.positions.count / 3
+            func inside(_ index: Int) -> Bool {
+                let p = SIMD3(
+                    cloud.positions[3 * index], cloud.positions[3 * index + 1], cloud.positions[3 * index + 2])
+                return p.x.isFinite && p.y.isFinite && p.z.isFinite && all(p .>= lower) && all(p .<= upper)
+            }
+            let inBox = (0..<count).filter(inside).count
+            let threshold =
+                inBox <= budget ? UInt64.max : UInt64(Double(UInt64.max) * (Double(budget) / Double(inBox)))
+            var expected = Data("in box \(inBox) kept ".utf8)
+            var records = Data()
+            var kept = 0
+            for index in 0..<count where inside(index) && ComparisonViewer.mix(UInt64(index)) <= threshold {
+                for axis in 0..<3 {
+                    var value = Float(cloud.positions[3 * index + axis] - origin[axis]).bitPattern.littleEndian
+                    withUnsafeBytes(of: &value) { records.append(contentsOf: $0) }
+                }
+                records.append(contentsOf: cloud.colours[(3 * index)..<(3 * index + 3)])
+                kept += 1
+            }
+            expected.append(contentsOf: "\(kept)\n".utf8)
+            expected.append(records)
+            #expect(bytes == expected, "budget \(budget): \(inBox) in the box, \(kept) kept")
+            #expect(kept > 0 && kept <= Int(Double(budget) * 1.05) + 50)
+        }
+    }
+
+    @Test func coloursAreWithinOneLevelOfTheHeatMapsAndNoDataIsGrey() {
+        var generator = SeededGenerator(seed: 3)
+        var distance = (0..<200_000).map { _ in Float.random(in: -0.2...0.2, using: &generator) }
+        distance += [.nan, .infinity, -.infinity, 0, 5, -5, 0.05, -0.05]
+        var colours = [UInt8](repeating: 0, count: distance.count * 3)
+        ComparisonViewer.colour(distance, range: 0.05, into: &colours)
+        var worst = 0
+        for (index, value) in distance.enumerated() {
+            let expected = value.isFinite ? HeatMap.color(Double(value), range: 0.05) : HeatMap.noDataColor
+            for channel in 0..<3 {
+                worst = max(worst, abs(Int(colours[3 * index + channel]) - Int(expected[channel])))
+            }
+        }
+        #expect(worst <= 1, "a channel is \(worst) levels off")
+        let last = distance.count - 8
+        #expect(
+            colours[(3 * last)..<(3 * last + 3)].elementsEqual([
+                HeatMap.noDataColor.x, HeatMap.noDataColor.y, HeatMap.noDataColor.z,
+            ]))
     }
 }

@@ -52,6 +52,8 @@ public final class ComparisonViewer: @unchecked Sendable {
     struct Cloud {
         var positions: [Double]
         var colours: [UInt8]
+        /// How many points have finite coordinates.
+        var finiteCount: Int
         var lower: SIMD3<Double>
         var upper: SIMD3<Double>
         var range: Double?
@@ -148,33 +150,15 @@ public final class ComparisonViewer: @unchecked Sendable {
         }
         let origin = Self.origin(try cloud(versions[0].version, signed: true))
         let cloud = try self.cloud(chosen.version, signed: epoch == "changes")
-        let count = cloud.positions.count / 3
         var lower = SIMD3<Double>(repeating: -.infinity)
         var upper = SIMD3<Double>(repeating: .infinity)
         if let box {
             lower = SIMD3(min(box[0], box[3]), min(box[1], box[4]), min(box[2], box[5])) + origin
             upper = SIMD3(max(box[0], box[3]), max(box[1], box[4]), max(box[2], box[5])) + origin
         }
-        func inside(_ index: Int) -> Bool {
-            let p = SIMD3(cloud.positions[3 * index], cloud.positions[3 * index + 1], cloud.positions[3 * index + 2])
-            return p.x.isFinite && p.y.isFinite && p.z.isFinite && all(p .>= lower) && all(p .<= upper)
-        }
-        var inBox = 0
-        for index in 0..<count where inside(index) { inBox += 1 }
-        // Each point is kept by a hash of its index: an even sample, the same for the same budget.
-        let threshold = inBox <= budget ? UInt64.max : UInt64(Double(UInt64.max) * (Double(budget) / Double(inBox)))
-        var body = Data()
-        body.reserveCapacity(min(inBox, budget + budget / 8) * 15)
-        var kept = 0
-        for index in 0..<count where inside(index) && Self.mix(UInt64(index)) <= threshold {
-            for axis in 0..<3 {
-                var value = Float(cloud.positions[3 * index + axis] - origin[axis]).bitPattern.littleEndian
-                withUnsafeBytes(of: &value) { body.append(contentsOf: $0) }
-            }
-            body.append(contentsOf: cloud.colours[(3 * index)..<(3 * index + 3)])
-            kept += 1
-        }
-        let header = """
+        return Self.sample(cloud, lower: lower, upper: upper, counting: box != nil, budget: budget, origin: origin) {
+            inBox, kept in
+            """
             ply
             format binary_little_endian 1.0
             comment heritage finding \(finding.id) epoch \(epoch)
@@ -190,7 +174,56 @@ public final class ComparisonViewer: @unchecked Sendable {
             end_header
 
             """
-        return Data(header.utf8) + body
+        }
+    }
+
+    /// The points of `cloud` within `lower`...`upper` kept by the hash of their index, as
+    /// little-endian float x, y, z relative to `origin` and red, green, blue, in index order,
+    /// after the `header` made from how many points the box holds and how many are kept. Each
+    /// pass runs in chunks on every core: the count in the box (all the finite points when
+    /// there is no box), the count kept per chunk, then each chunk's records written in place.
+    static func sample(
+        _ cloud: Cloud, lower: SIMD3<Double>, upper: SIMD3<Double>, counting: Bool, budget: Int,
+        origin: SIMD3<Double>, header: (_ inBox: Int, _ kept: Int) -> String
+    ) -> Data {
+        let count = cloud.positions.count / 3
+        let chunkCount = max(1, min(256, count / 32_768))
+        return cloud.positions.withUnsafeBufferPointer { positions in
+            cloud.colours.withUnsafeBufferPointer { colours in
+                let tallies = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
+                defer { tallies.deallocate() }
+                let points = SampledPoints(
+                    positions: positions, colours: colours, lower: lower, upper: upper, origin: origin,
+                    tallies: tallies, count: count, chunkCount: chunkCount)
+                var inBox = cloud.finiteCount
+                if counting {
+                    DispatchQueue.concurrentPerform(iterations: chunkCount) { points.tallyInside($0) }
+                    inBox = tallies.reduce(0, +)
+                }
+                // Each point is kept by a hash of its index: an even sample, the same for the same budget.
+                let threshold =
+                    inBox <= budget ? UInt64.max : UInt64(Double(UInt64.max) * (Double(budget) / Double(inBox)))
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { points.tallyKept($0, threshold: threshold) }
+                let kept = tallies.reduce(0, +)
+                let text = Array(header(inBox, kept).utf8)
+                var answer = Data(count: text.count + kept * SampledPoints.recordSize)
+                answer.withUnsafeMutableBytes { raw in
+                    raw.copyBytes(from: text)
+                    // Each chunk's records start where the chunks before it end.
+                    var at = text.count
+                    for part in 0..<chunkCount {
+                        let tally = tallies[part]
+                        tallies[part] = at
+                        at += tally * SampledPoints.recordSize
+                    }
+                    let target = ViewerSendable(raw)
+                    DispatchQueue.concurrentPerform(iterations: chunkCount) {
+                        points.write($0, threshold: threshold, into: target.value)
+                    }
+                }
+                return answer
+            }
+        }
     }
 
     /// Where a scene's coordinates start: the measured points' centre, rounded to whole units.
@@ -210,16 +243,32 @@ public final class ComparisonViewer: @unchecked Sendable {
     private func cloud(_ version: AssetVersion, signed: Bool) throws -> Cloud {
         let key = version.id
         if let hit = lock.withLock({ cache.first { $0.key == key }?.cloud }) { return hit }
-        let path = try store.verifiedBlob(of: version).path
+        // The file's hash is checked on a second core while it is decoded: nothing decoded is
+        // used unless the bytes are the ones stored.
+        let path = store.blobLocation(sha256: version.sha256).path
+        let store = store
+        let checking = DispatchGroup()
+        nonisolated(unsafe) var checked: (any Error)?
+        DispatchQueue.global().async(group: checking) {
+            do { _ = try store.verifiedBlob(of: version) } catch { checked = error }
+        }
         let loaded: LoadedScan
         do {
-            loaded = try ScanLoader.load(path: path, format: version.format)
-        } catch {
-            throw HeritageStoreError(
-                .invalidInput,
-                "\(version.fileName) cannot be shown: \(error.description.replacingOccurrences(of: path, with: version.fileName))"
-            )
+            defer { checking.wait() }
+            do {
+                loaded = try ScanLoader.load(
+                    path: path, format: version.format, positionsOnly: true,
+                    keeping: signed ? ["distance", "scalar_distance"] : [])
+            } catch {
+                checking.wait()
+                if let checked { throw checked }
+                throw HeritageStoreError(
+                    .invalidInput,
+                    "\(version.fileName) cannot be shown: \(error.description.replacingOccurrences(of: path, with: version.fileName))"
+                )
+            }
         }
+        if let checked { throw checked }
         let geometry = loaded.geometry
         let count = geometry.vertexCount
         var colours = [UInt8](repeating: 0, count: count * 3)
@@ -227,13 +276,7 @@ public final class ComparisonViewer: @unchecked Sendable {
         if signed, let distance = geometry.scalarFields.first(where: { $0.name == "distance" })?.values {
             let scale = HeatMap.scaleRange(distance)
             range = scale
-            for index in 0..<count {
-                let value = Double(distance[index])
-                let colour = value.isFinite ? HeatMap.color(value, range: scale) : HeatMap.noDataColor
-                colours[3 * index] = colour.x
-                colours[3 * index + 1] = colour.y
-                colours[3 * index + 2] = colour.z
-            }
+            Self.colour(distance, range: scale, into: &colours)
         } else if let own = geometry.colors, own.count == count * 4 {
             for index in 0..<count {
                 colours[3 * index] = own[4 * index]
@@ -245,9 +288,9 @@ public final class ComparisonViewer: @unchecked Sendable {
                 (colours[3 * index], colours[3 * index + 1], colours[3 * index + 2]) = (214, 201, 178)
             }
         }
-        let bounds = geometry.bounds
+        let (bounds, nonFinite) = (geometry.bounds, geometry.nonFiniteCount)
         let cloud = Cloud(
-            positions: geometry.positions, colours: colours,
+            positions: geometry.positions, colours: colours, finiteCount: count - nonFinite,
             lower: bounds.map { SIMD3($0.min[0], $0.min[1], $0.min[2]) } ?? .zero,
             upper: bounds.map { SIMD3($0.max[0], $0.max[1], $0.max[2]) } ?? .zero, range: range)
         lock.withLock {
@@ -256,5 +299,91 @@ public final class ComparisonViewer: @unchecked Sendable {
             if cache.count > capacity { cache.removeLast(cache.count - capacity) }
         }
         return cloud
+    }
+
+    /// Colours signed distances on the heat maps' scale from a table of 4,097 steps across
+    /// ±`range` (a step is 1/2048 of the range), on every core: each channel is within one
+    /// level of `HeatMap.color`'s. A distance that is not finite is no-data grey.
+    static func colour(_ distance: [Float], range: Double, into colours: inout [UInt8]) {
+        let steps = 2048
+        let table = (0...(2 * steps)).map { HeatMap.color(Double($0 - steps) / Double(steps) * range, range: range) }
+        let noData = HeatMap.noDataColor
+        let count = distance.count
+        let chunkCount = max(1, min(64, count / 65_536))
+        distance.withUnsafeBufferPointer { distance in
+            colours.withUnsafeMutableBufferPointer { colours in
+                let shared = ViewerSendable((distance, colours))
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { part in
+                    let (distance, colours) = shared.value
+                    for index in (count * part / chunkCount)..<(count * (part + 1) / chunkCount) {
+                        let value = distance[index]
+                        let colour: SIMD3<UInt8>
+                        if value.isFinite {
+                            let step = Int((max(-1, min(1, value / Float(range))) * Float(steps)).rounded())
+                            colour = table[step + steps]
+                        } else {
+                            colour = noData
+                        }
+                        colours[3 * index] = colour.x
+                        colours[3 * index + 1] = colour.y
+                        colours[3 * index + 2] = colour.z
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Buffers shared with the chunks of a `concurrentPerform`, each chunk writing its own part.
+struct ViewerSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// A cloud's points as the sampler's chunks read them: chunk `part` of `chunkCount` is its own
+/// range of indices, and writes only its own entry of `tallies` and its own bytes.
+struct SampledPoints: @unchecked Sendable {
+    static let recordSize = 15
+    let positions: UnsafeBufferPointer<Double>
+    let colours: UnsafeBufferPointer<UInt8>
+    let lower: SIMD3<Double>
+    let upper: SIMD3<Double>
+    let origin: SIMD3<Double>
+    let tallies: UnsafeMutableBufferPointer<Int>
+    let count: Int
+    let chunkCount: Int
+
+    func chunk(_ part: Int) -> Range<Int> { (count * part / chunkCount)..<(count * (part + 1) / chunkCount) }
+
+    @inline(__always) func inside(_ index: Int) -> Bool {
+        let p = SIMD3(positions[3 * index], positions[3 * index + 1], positions[3 * index + 2])
+        return p.x.isFinite && p.y.isFinite && p.z.isFinite && all(p .>= lower) && all(p .<= upper)
+    }
+
+    func tallyInside(_ part: Int) {
+        var found = 0
+        for index in chunk(part) where inside(index) { found += 1 }
+        tallies[part] = found
+    }
+
+    func tallyKept(_ part: Int, threshold: UInt64) {
+        var kept = 0
+        for index in chunk(part) where ComparisonViewer.mix(UInt64(index)) <= threshold && inside(index) { kept += 1 }
+        tallies[part] = kept
+    }
+
+    /// Writes the chunk's kept points from the offset its tally now holds.
+    func write(_ part: Int, threshold: UInt64, into raw: UnsafeMutableRawBufferPointer) {
+        var at = tallies[part]
+        for index in chunk(part) where ComparisonViewer.mix(UInt64(index)) <= threshold && inside(index) {
+            for axis in 0..<3 {
+                let value = Float(positions[3 * index + axis] - origin[axis]).bitPattern.littleEndian
+                raw.storeBytes(of: value, toByteOffset: at + 4 * axis, as: UInt32.self)
+            }
+            raw[at + 12] = colours[3 * index]
+            raw[at + 13] = colours[3 * index + 1]
+            raw[at + 14] = colours[3 * index + 2]
+            at += Self.recordSize
+        }
     }
 }

@@ -123,6 +123,7 @@ enum WebScripts {
                 }
                 if (xhr.status !== 200) return refused(xhr);
                 offset = JSON.parse(xhr.responseText).offset;
+                row.dataset.resumedAt = offset;
                 part();
               });
             };
@@ -141,6 +142,7 @@ enum WebScripts {
                 cancel.remove();
                 location = null;
                 bar.value = 100;
+                row.dataset.sha256 = body.sha256;
                 let message = text(body.outcome === "duplicate" ? "duplicate" : "stored") + " " + body.version;
                 if (body.warnings && body.warnings.length) {
                   message += " · " + text("warning") + ": " + body.warnings.join("; ");

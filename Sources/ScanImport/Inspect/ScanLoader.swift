@@ -16,8 +16,9 @@ public enum ScanLoader {
     /// vertex properties other than x, y and z are checked but not kept (a comparison needs
     /// neither normals nor colours, and a million normals would hold 24 MB while decoding). A
     /// binary PLY file's x, y and z are decoded straight into interleaved positions.
+    /// `keeping` names the other vertex properties to decode as well (a viewer wants `distance`).
     public static func load(
-        path: String, format: String? = nil, positionsOnly: Bool = false
+        path: String, format: String? = nil, positionsOnly: Bool = false, keeping: Set<String> = []
     ) throws(ScanImportError) -> LoadedScan {
         let lower = path.lowercased()
         if format == "xyz"
@@ -37,6 +38,7 @@ public enum ScanLoader {
                     mapped.bytes, file: path,
                     decoding: { element, property in
                         !positionsOnly || element != "vertex" || property == "x" || property == "y" || property == "z"
+                            || keeping.contains(property)
                     },
                     releasePages: { mapped.releasePages(from: $0, to: $1) }, interleavingPositions: true)
                 return LoadedScan(geometry: try document.geometry(file: path), format: "ply")

@@ -64,7 +64,14 @@ extension PLYDocument {
             if let column = vertices.scalars[property.name] {
                 // CloudCompare's (and our writer's) "scalar_" prefix is not part of the field's name.
                 let name = property.name.hasPrefix("scalar_") ? String(property.name.dropFirst(7)) : property.name
-                geometry.scalarFields.append(ScalarField(name: name, values: column.doubles.map { Float($0) }))
+                // A float column is kept as it is, not widened to doubles and narrowed back.
+                let values: [Float]
+                if case .float32(let floats) = column {
+                    values = floats
+                } else {
+                    values = column.doubles.map { Float($0) }
+                }
+                geometry.scalarFields.append(ScalarField(name: name, values: values))
             }
         }
         var triangles: [UInt32] = []

@@ -87,6 +87,17 @@ public enum HeatMap {
         return max(quantile(&magnitudes, 0.995) ?? 0, 1e-12)
     }
 
+    /// The same for single-precision distances (a stored cloud's scalar field), in one pass
+    /// over the buffer.
+    public static func scaleRange(_ distance: [Float]) -> Double {
+        var magnitudes = [Double]()
+        magnitudes.reserveCapacity(distance.count)
+        distance.withUnsafeBufferPointer { values in
+            for value in values where value.isFinite { magnitudes.append(Double(abs(value))) }
+        }
+        return max(quantile(&magnitudes, 0.995) ?? 0, 1e-12)
+    }
+
     /// The colour of a signed distance on the scale ending at ±`range` (loss red, gain blue).
     public static func color(_ value: Double, range: Double) -> SIMD3<UInt8> {
         let t = max(-1, min(1, value / range))
