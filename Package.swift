@@ -183,7 +183,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScanImportTests",
-            dependencies: ["ScanImport"],
+            dependencies: ["ScanImport", "HeritageTestSupport"],
             exclude: ["FuzzRegressions"]
         ),
         .testTarget(

@@ -76,9 +76,10 @@ struct LASReaderTests {
     @Test func compressedTruncatedAndUnknownFilesAreNamed() throws {
         var laz = try autzen2010
         laz[104] |= 0x80
+        // Marked compressed, without the LASzip VLR that says how.
         let compressed = #expect(throws: ScanImportError.self) { try read(laz) }
-        #expect(compressed?.code == .unsupported && compressed?.location == .byteOffset(104))
-        #expect(compressed?.message.contains("LAZ") == true)
+        #expect(compressed?.code == .malformedHeader && compressed?.location == .byteOffset(104))
+        #expect(compressed?.message.contains("no LASzip VLR") == true)
 
         let cut = Array(try autzen2010.prefix(1270 + 36 * 100 + 10))
         let truncated = #expect(throws: ScanImportError.self) { try read(cut) }

@@ -50,8 +50,8 @@ public enum ScanInspector {
         case .las:
             // A summary needs the header and the points' bounds: one pass that keeps no point.
             let header = try LASReader.header(mapped.bytes, file: path)
-            let bounds = LASReader.pointBounds(
-                mapped.bytes, header: header, releasePages: { mapped.releasePages(from: $0, to: $1) })
+            let bounds = try LASReader.pointBounds(
+                mapped.bytes, header: header, file: path, releasePages: { mapped.releasePages(from: $0, to: $1) })
             return Inspection(summary: ScanSummary(las: header, bounds: bounds))
         }
     }

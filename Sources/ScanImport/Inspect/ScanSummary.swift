@@ -184,6 +184,10 @@ extension ScanSummary {
             "LAS \(header.versionMajor).\(header.versionMinor), point format \(header.pointFormat), \(header.recordLength)-byte records",
             "scale \(header.scale.map { String($0) }.joined(separator: " ")), offset \(header.offset.map { String($0) }.joined(separator: " "))",
         ]
+        if let compression = header.compression {
+            let chunks = compression.chunkSize.map { "chunks of \($0) points" } ?? "chunks of varying size"
+            comments.append("LAZ: compressed by LASzip \(compression.version), \(chunks)")
+        }
         if !header.systemIdentifier.isEmpty { comments.append("system: \(header.systemIdentifier)") }
         if !header.generatingSoftware.isEmpty { comments.append("software: \(header.generatingSoftware)") }
         if header.creationYear > 0 {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A LAS point cloud: its header, and per-point attributes at their full precision.
 public struct LASDocument: Sendable {
     public var header: LASHeader
@@ -37,6 +39,8 @@ public struct LASHeader: Sendable {
     public var crs: String?
     /// Linear units from the GeoTIFF keys (`metre`, `foot`, `US survey foot`), when stated.
     public var units: String?
+    /// How the points are compressed, for a LAZ file.
+    public var compression: LAZCompression?
     public var warnings: [String]
 
     /// The warning when the points' bounds pass the header's by more than a scale step.
@@ -51,7 +55,7 @@ public struct LASHeader: Sendable {
     }
 }
 
-/// Reads uncompressed LAS 1.0-1.4, point formats 0-10.
+/// Reads LAS 1.0-1.4, point formats 0-10, and LAZ (LASzip) point formats 0-5.
 public enum LASReader {
     static let minimumRecordLength = [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67]
 
@@ -91,13 +95,9 @@ public enum LASReader {
         let pointOffset = u32(96)
         let vlrCount = u32(100)
         let rawFormat = u8(104)
-        if rawFormat & 0xC0 != 0 {
-            throw ScanImportError(
-                .unsupported, file: file, at: .byteOffset(104),
-                "this is a LAZ (compressed) point cloud; heritage reads uncompressed LAS. Decompress it first, e.g. with 'laszip' or 'pdal translate'"
-            )
-        }
-        let format = rawFormat
+        // LASzip marks a compressed file's point format with bit 7 (and bit 6).
+        let compressed = rawFormat & 0xC0 != 0
+        let format = rawFormat & 0x3F
         guard format <= 10 else {
             throw ScanImportError(
                 .unsupported, file: file, at: .byteOffset(104),
@@ -126,7 +126,7 @@ public enum LASReader {
                 "header size \(headerSize) and point data offset \(pointOffset) do not fit a \(bytes.count)-byte file")
         }
         let (bodySize, overflow) = pointCount.multipliedReportingOverflow(by: recordLength)
-        guard !overflow, pointOffset + bodySize <= bytes.count else {
+        guard !overflow, compressed || pointOffset + bodySize <= bytes.count else {
             let available = (bytes.count - pointOffset) / recordLength
             throw fail(
                 .truncated, pointOffset + available * recordLength,
@@ -141,6 +141,7 @@ public enum LASReader {
         // Variable-length records: the coordinate reference system lives here.
         var crs: String?
         var units: String?
+        var compression: LAZCompression?
         var cursor = headerSize
         for index in 0..<vlrCount {
             guard cursor + 54 <= pointOffset else {
@@ -156,6 +157,10 @@ public enum LASReader {
                 warnings.append("VLR '\(user)' \(record) of \(length) bytes runs into the point data; skipped")
                 break
             }
+            if compressed && user == LAZCompression.userID && record == LAZCompression.recordID {
+                compression = try LAZCompression.parse(bytes, at: body, length: length, file: file)
+                try compression?.check(recordLength: recordLength, file: file, at: body)
+            }
             if user == "LASF_Projection" {
                 if record == 2112 {
                     crs = text(body, length)
@@ -164,6 +169,11 @@ public enum LASReader {
                 }
             }
             cursor = body + length
+        }
+        if compressed && compression == nil {
+            throw fail(
+                .malformedHeader, 104,
+                "the point format is marked compressed (LAZ) but the file has no LASzip VLR saying how")
         }
         if minor >= 4 && headerSize >= 375 {
             // Extended VLRs after the points (LAS 1.4) may hold the WKT instead.
@@ -187,19 +197,35 @@ public enum LASReader {
             pointCount: pointCount, pointOffset: pointOffset, scale: scale, offset: offset,
             headerBounds: Bounds(min: [f64(187), f64(203), f64(219)], max: [f64(179), f64(195), f64(211)]),
             systemIdentifier: text(26, 32), generatingSoftware: text(58, 32), creationDay: u16(90),
-            creationYear: u16(92), crs: crs, units: units, warnings: warnings)
+            creationYear: u16(92), crs: crs, units: units, compression: compression, warnings: warnings)
     }
 
     /// The bounds of the points, in one pass over their records that keeps none of them:
     /// `releasePages` is called behind the pass, so a file of any size stays off the resident
     /// set. The same values ``read(_:file:)`` gives (scale and offset are monotonic per axis).
+    /// A LAZ file's points are decoded on every core for it, chunk by chunk, keeping none.
     public static func pointBounds(
-        _ bytes: UnsafeRawBufferPointer, header: LASHeader, releasePages: ((Int, Int) -> Int)? = nil
-    ) -> Bounds? {
+        _ bytes: UnsafeRawBufferPointer, header: LASHeader, file: String, releasePages: ((Int, Int) -> Int)? = nil
+    ) throws(ScanImportError) -> Bounds? {
         guard header.pointCount > 0, let base = bytes.baseAddress else { return nil }
         var low = SIMD3<Int32>(repeating: .max)
         var high = SIMD3<Int32>(repeating: .min)
         let stride = header.recordLength
+        if let compression = header.compression {
+            let found = LASIntegerBox()
+            try LAZReader.decode(bytes, header: header, compression: compression, file: file) { _, records, count in
+                var low = SIMD3<Int32>(repeating: .max)
+                var high = SIMD3<Int32>(repeating: .min)
+                for index in 0..<count {
+                    let point = integerPosition(records, index * stride)
+                    low = pointwiseMin(low, point)
+                    high = pointwiseMax(high, point)
+                }
+                found.merge(low, high)
+            }
+            (low, high) = (found.low, found.high)
+            return bounds(low, high, header)
+        }
         var released = header.pointOffset
         let batch = max(1, (16 << 20) / stride)
         var start = 0
@@ -218,6 +244,18 @@ public enum LASReader {
             if let releasePages { released = releasePages(released, header.pointOffset + end * stride) }
             start = end
         }
+        return bounds(low, high, header)
+    }
+
+    @inline(__always) static func integerPosition(_ records: UnsafeRawBufferPointer, _ at: Int) -> SIMD3<Int32> {
+        SIMD3<Int32>(
+            Int32(littleEndian: records.loadUnaligned(fromByteOffset: at, as: Int32.self)),
+            Int32(littleEndian: records.loadUnaligned(fromByteOffset: at + 4, as: Int32.self)),
+            Int32(littleEndian: records.loadUnaligned(fromByteOffset: at + 8, as: Int32.self)))
+    }
+
+    /// The box of integer coordinates from `low` to `high`, scaled and offset.
+    static func bounds(_ low: SIMD3<Int32>, _ high: SIMD3<Int32>, _ header: LASHeader) -> Bounds {
         var minimum = [Double](repeating: 0, count: 3)
         var maximum = [Double](repeating: 0, count: 3)
         for axis in 0..<3 {
@@ -236,15 +274,32 @@ public enum LASReader {
         )
         let (scale, offset) = (header.scale, header.offset)
         var warnings = header.warnings
-        func u8(_ at: Int) -> Int { Int(bytes[at]) }
+        // A LAZ file's records are decoded first, on every core, into LAS records.
+        var decompressed: UnsafeMutableRawBufferPointer?
+        defer { decompressed?.deallocate() }
+        var records = bytes
+        var recordsStart = pointOffset
+        if let compression = header.compression {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: pointCount * recordLength, alignment: 8)
+            decompressed = buffer
+            let target = LAZShared(buffer)
+            try LAZReader.decode(bytes, header: header, compression: compression, file: file) { first, chunk, count in
+                UnsafeMutableRawBufferPointer(
+                    rebasing: target.value[(first * recordLength)..<((first + count) * recordLength)]
+                ).copyMemory(from: chunk)
+            }
+            records = UnsafeRawBufferPointer(buffer)
+            recordsStart = 0
+        }
+        func u8(_ at: Int) -> Int { Int(records[at]) }
         func u16(_ at: Int) -> Int {
-            Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
+            Int(UInt16(littleEndian: records.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
         }
         func u32(_ at: Int) -> Int {
-            Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+            Int(UInt32(littleEndian: records.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
         }
         func f64(_ at: Int) -> Double {
-            Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
+            Double(bitPattern: UInt64(littleEndian: records.loadUnaligned(fromByteOffset: at, as: UInt64.self)))
         }
         // Points.
         var positions = [Double](repeating: 0, count: pointCount * 3)
@@ -259,7 +314,7 @@ public enum LASReader {
         var gpsTime = gpsOffset.map { _ in [Double](repeating: 0, count: pointCount) }
         var rgb = rgbOffset.map { _ in [UInt16](repeating: 0, count: pointCount * 3) }
         for index in 0..<pointCount {
-            let record = pointOffset + index * recordLength
+            let record = recordsStart + index * recordLength
             for axis in 0..<3 {
                 let raw = Int32(bitPattern: UInt32(u32(record + axis * 4)))
                 positions[index * 3 + axis] = Double(raw) * scale[axis] + offset[axis]
@@ -324,5 +379,19 @@ public enum LASReader {
             }
         }
         return (crs, units)
+    }
+}
+
+/// The integer bounds that the chunks of a LAZ file, decoded on several cores, widen.
+final class LASIntegerBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var low = SIMD3<Int32>(repeating: .max)
+    private(set) var high = SIMD3<Int32>(repeating: .min)
+
+    func merge(_ low: SIMD3<Int32>, _ high: SIMD3<Int32>) {
+        lock.withLock {
+            self.low = pointwiseMin(self.low, low)
+            self.high = pointwiseMax(self.high, high)
+        }
     }
 }

@@ -1,0 +1,398 @@
+/// The LASzip item decoders of point formats 0-5 (the "pointwise chunked" compressor, item
+/// version 2): each decodes its part of a point record from its own models and the last
+/// record's values. A chunk starts with its first record stored raw.
+protocol LAZItemDecoder: AnyObject {
+    /// The bytes of the record it writes.
+    var size: Int { get }
+    /// The chunk's first record: raw bytes, which become the state.
+    func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer)
+    func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer)
+}
+
+extension UnsafeMutableRawBufferPointer {
+    @inline(__always) func int32(_ at: Int) -> Int32 {
+        Int32(littleEndian: loadUnaligned(fromByteOffset: at, as: Int32.self))
+    }
+    @inline(__always) func uint16(_ at: Int) -> UInt16 {
+        UInt16(littleEndian: loadUnaligned(fromByteOffset: at, as: UInt16.self))
+    }
+    @inline(__always) func put(_ value: Int32, _ at: Int) {
+        storeBytes(of: value.littleEndian, toByteOffset: at, as: Int32.self)
+    }
+    @inline(__always) func put(_ value: UInt16, _ at: Int) {
+        storeBytes(of: value.littleEndian, toByteOffset: at, as: UInt16.self)
+    }
+}
+
+/// The median of the last five values, kept as LASzip keeps it (a sorted window that takes
+/// turns replacing from the high and the low side).
+struct LAZStreamingMedian5 {
+    var values: (Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0)
+    var high = true
+
+    var median: Int32 { values.2 }
+
+    mutating func add(_ v: Int32) {
+        if high {
+            if v < values.2 {
+                values.4 = values.3
+                values.3 = values.2
+                if v < values.0 {
+                    values.2 = values.1
+                    values.1 = values.0
+                    values.0 = v
+                } else if v < values.1 {
+                    values.2 = values.1
+                    values.1 = v
+                } else {
+                    values.2 = v
+                }
+            } else {
+                if v < values.3 {
+                    values.4 = values.3
+                    values.3 = v
+                } else {
+                    values.4 = v
+                }
+                high = false
+            }
+        } else {
+            if values.2 < v {
+                values.0 = values.1
+                values.1 = values.2
+                if values.4 < v {
+                    values.2 = values.3
+                    values.3 = values.4
+                    values.4 = v
+                } else if values.3 < v {
+                    values.2 = values.3
+                    values.3 = v
+                } else {
+                    values.2 = v
+                }
+            } else {
+                if values.1 < v {
+                    values.0 = values.1
+                    values.1 = v
+                } else {
+                    values.0 = v
+                }
+                high = true
+            }
+        }
+    }
+}
+
+/// X, Y, Z, intensity, return and flag bits, classification, scan angle, user data and point
+/// source of every format (the 20-byte "point10").
+final class LAZPoint10Decoder: LAZItemDecoder {
+    static let returnMap: [[Int]] = [
+        [15, 14, 13, 12, 11, 10, 9, 8], [14, 0, 1, 3, 6, 10, 10, 9], [13, 1, 2, 4, 7, 11, 11, 10],
+        [12, 3, 4, 5, 8, 12, 12, 11], [11, 6, 7, 8, 9, 13, 13, 12], [10, 10, 11, 12, 13, 14, 14, 13],
+        [9, 10, 11, 12, 13, 14, 15, 14], [8, 9, 10, 11, 12, 13, 14, 15],
+    ]
+    static let returnLevel: [[Int]] = [
+        [0, 1, 2, 3, 4, 5, 6, 7], [1, 0, 1, 2, 3, 4, 5, 6], [2, 1, 0, 1, 2, 3, 4, 5], [3, 2, 1, 0, 1, 2, 3, 4],
+        [4, 3, 2, 1, 0, 1, 2, 3], [5, 4, 3, 2, 1, 0, 1, 2], [6, 5, 4, 3, 2, 1, 0, 1], [7, 6, 5, 4, 3, 2, 1, 0],
+    ]
+
+    let size = 20
+    private var x: Int32 = 0
+    private var y: Int32 = 0
+    private var z: Int32 = 0
+    private var intensity: UInt16 = 0
+    private var bits: UInt8 = 0
+    private var classification: UInt8 = 0
+    private var scanAngle: UInt8 = 0
+    private var userData: UInt8 = 0
+    private var pointSource: UInt16 = 0
+
+    private var lastIntensity = [UInt16](repeating: 0, count: 16)
+    private var xMedians = [LAZStreamingMedian5](repeating: .init(), count: 16)
+    private var yMedians = [LAZStreamingMedian5](repeating: .init(), count: 16)
+    private var lastHeight = [Int32](repeating: 0, count: 8)
+    private let changed = LAZSymbolModel(symbols: 64)
+    private let scanAngleModels = (0..<2).map { _ in LAZSymbolModel(symbols: 256) }
+    private var bitModels: [LAZSymbolModel?] = Array(repeating: nil, count: 256)
+    private var classificationModels: [LAZSymbolModel?] = Array(repeating: nil, count: 256)
+    private var userDataModels: [LAZSymbolModel?] = Array(repeating: nil, count: 256)
+    private let intensityDecompressor = LAZIntegerDecompressor(bits: 16, contexts: 4)
+    private let pointSourceDecompressor = LAZIntegerDecompressor(bits: 16)
+    private let dx = LAZIntegerDecompressor(bits: 32, contexts: 2)
+    private let dy = LAZIntegerDecompressor(bits: 32, contexts: 22)
+    private let dz = LAZIntegerDecompressor(bits: 32, contexts: 20)
+
+    /// A model of 256 symbols, made when first used (most of the 256 never are).
+    @inline(__always) private func model(_ models: inout [LAZSymbolModel?], _ index: UInt8) -> LAZSymbolModel {
+        if let model = models[Int(index)] { return model }
+        let model = LAZSymbolModel(symbols: 256)
+        models[Int(index)] = model
+        return model
+    }
+
+    func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        decoder.readRaw(into: record)
+        x = record.int32(0)
+        y = record.int32(4)
+        z = record.int32(8)
+        intensity = 0  // as LASzip: the first record's intensity is not a prediction
+        bits = record[14]
+        classification = record[15]
+        scanAngle = record[16]
+        userData = record[17]
+        pointSource = record.uint16(18)
+    }
+
+    func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        let change = decoder.decodeSymbol(changed)
+        if change != 0 {
+            if change & 32 != 0 { bits = UInt8(truncatingIfNeeded: decoder.decodeSymbol(model(&bitModels, bits))) }
+        }
+        let r = Int(bits & 7)
+        let n = Int((bits >> 3) & 7)
+        let m = Self.returnMap[n][r]
+        let l = Self.returnLevel[n][r]
+        if change != 0 {
+            if change & 16 != 0 {
+                intensity = UInt16(
+                    truncatingIfNeeded: intensityDecompressor.decompress(
+                        &decoder, prediction: Int32(lastIntensity[m]), context: min(m, 3)))
+                lastIntensity[m] = intensity
+            } else {
+                intensity = lastIntensity[m]
+            }
+            if change & 8 != 0 {
+                classification = UInt8(
+                    truncatingIfNeeded: decoder.decodeSymbol(model(&classificationModels, classification)))
+            }
+            if change & 4 != 0 {
+                let delta = decoder.decodeSymbol(scanAngleModels[Int((bits >> 6) & 1)])
+                scanAngle = scanAngle &+ UInt8(truncatingIfNeeded: delta)
+            }
+            if change & 2 != 0 {
+                userData = UInt8(truncatingIfNeeded: decoder.decodeSymbol(model(&userDataModels, userData)))
+            }
+            if change & 1 != 0 {
+                pointSource = UInt16(
+                    truncatingIfNeeded: pointSourceDecompressor.decompress(
+                        &decoder, prediction: Int32(pointSource), context: 0))
+            }
+        } else {
+            intensity = lastIntensity[m]
+        }
+        let single = n == 1 ? 1 : 0
+        let xDiff = dx.decompress(&decoder, prediction: xMedians[m].median, context: single)
+        x = x &+ xDiff
+        xMedians[m].add(xDiff)
+        var kBits = dx.k
+        let yDiff = dy.decompress(
+            &decoder, prediction: yMedians[m].median, context: single + (kBits < 20 ? Int(kBits & ~1) : 20))
+        y = y &+ yDiff
+        yMedians[m].add(yDiff)
+        kBits = (dx.k + dy.k) / 2
+        z = dz.decompress(&decoder, prediction: lastHeight[l], context: single + (kBits < 18 ? Int(kBits & ~1) : 18))
+        lastHeight[l] = z
+
+        record.put(x, 0)
+        record.put(y, 4)
+        record.put(z, 8)
+        record.put(intensity, 12)
+        record[14] = bits
+        record[15] = classification
+        record[16] = scanAngle
+        record[17] = userData
+        record.put(pointSource, 18)
+    }
+}
+
+/// GPS time (8 bytes, a double coded through its bits as a 64-bit integer), with up to four
+/// interleaved time sequences.
+final class LAZGPSTimeDecoder: LAZItemDecoder {
+    static let multi: Int32 = 500
+    static let multiMinus: Int32 = -10
+    static let multiUnchanged: Int32 = multi - multiMinus + 1
+    static let multiCodeFull: Int32 = multi - multiMinus + 2
+    static let multiTotal: Int32 = multi - multiMinus + 6
+
+    let size = 8
+    private let multiModel = LAZSymbolModel(symbols: UInt32(multiTotal))
+    private let zeroDiffModel = LAZSymbolModel(symbols: 6)
+    private let decompressor = LAZIntegerDecompressor(bits: 32, contexts: 9)
+    private var last = 0
+    private var next = 0
+    private var times: [Int64] = [0, 0, 0, 0]
+    private var diffs: [Int32] = [0, 0, 0, 0]
+    private var extremes: [Int32] = [0, 0, 0, 0]
+
+    func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        decoder.readRaw(into: record)
+        times[0] = Int64(littleEndian: record.loadUnaligned(as: Int64.self))
+    }
+
+    func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        // A switch to another sequence decodes again from it; an encoder switches only to a
+        // sequence the time is close to, so a second switch in a row is corrupt data.
+        var switches = 0
+        while decodeStep(&decoder) {
+            switches += 1
+            if switches > 3 {
+                decoder.markCorrupt()
+                break
+            }
+        }
+        record.storeBytes(of: times[last].littleEndian, as: Int64.self)
+    }
+
+    /// One decoding step; true when the stream switched sequence and the point is still to come.
+    private func decodeStep(_ decoder: inout LAZArithmeticDecoder) -> Bool {
+        if diffs[last] == 0 {
+            let multi = Int32(decoder.decodeSymbol(zeroDiffModel))
+            if multi == 1 {
+                diffs[last] = decompressor.decompress(&decoder, prediction: 0, context: 0)
+                times[last] = times[last] &+ Int64(diffs[last])
+                extremes[last] = 0
+            } else if multi == 2 {
+                startSequence(&decoder)
+            } else if multi > 2 {
+                last = (last + Int(multi) - 2) & 3
+                return true
+            }
+            return false
+        }
+        var multi = Int32(decoder.decodeSymbol(multiModel))
+        if multi == 1 {
+            times[last] = times[last] &+ Int64(decompressor.decompress(&decoder, prediction: diffs[last], context: 1))
+            extremes[last] = 0
+        } else if multi < Self.multiUnchanged {
+            let diff: Int32
+            if multi == 0 {
+                diff = decompressor.decompress(&decoder, prediction: 0, context: 7)
+                countExtreme(diff)
+            } else if multi < Self.multi {
+                diff = decompressor.decompress(
+                    &decoder, prediction: multi &* diffs[last], context: multi < 10 ? 2 : 3)
+            } else if multi == Self.multi {
+                diff = decompressor.decompress(&decoder, prediction: multi &* diffs[last], context: 4)
+                countExtreme(diff)
+            } else {
+                multi = Self.multi - multi
+                if multi > Self.multiMinus {
+                    diff = decompressor.decompress(&decoder, prediction: multi &* diffs[last], context: 5)
+                } else {
+                    diff = decompressor.decompress(&decoder, prediction: Self.multiMinus &* diffs[last], context: 6)
+                    countExtreme(diff)
+                }
+            }
+            times[last] = times[last] &+ Int64(diff)
+        } else if multi == Self.multiCodeFull {
+            startSequence(&decoder)
+        } else if multi > Self.multiCodeFull {
+            last = (last + Int(multi - Self.multiCodeFull)) & 3
+            return true
+        }
+        return false
+    }
+
+    private func countExtreme(_ diff: Int32) {
+        extremes[last] += 1
+        if extremes[last] > 3 {
+            diffs[last] = diff
+            extremes[last] = 0
+        }
+    }
+
+    /// A time far from the last: its high 32 bits as a correction, its low 32 raw.
+    private func startSequence(_ decoder: inout LAZArithmeticDecoder) {
+        next = (next + 1) & 3
+        let high = decompressor.decompress(
+            &decoder, prediction: Int32(truncatingIfNeeded: times[last] >> 32), context: 8)
+        times[next] = Int64(high) << 32 | Int64(decoder.readInt())
+        last = next
+        diffs[last] = 0
+        extremes[last] = 0
+    }
+}
+
+/// Red, green and blue (6 bytes), each byte's change coded against the last, green and blue
+/// predicted from red's change.
+final class LAZRGB12Decoder: LAZItemDecoder {
+    let size = 6
+    private var red: UInt16 = 0
+    private var green: UInt16 = 0
+    private var blue: UInt16 = 0
+    private let used = LAZSymbolModel(symbols: 128)
+    private let bytes = (0..<6).map { _ in LAZSymbolModel(symbols: 256) }
+
+    func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        decoder.readRaw(into: record)
+        (red, green, blue) = (record.uint16(0), record.uint16(2), record.uint16(4))
+    }
+
+    @inline(__always) static func clamp(_ value: Int32) -> UInt8 { UInt8(max(0, min(255, value))) }
+
+    func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        let symbol = decoder.decodeSymbol(used)
+        func low(_ value: UInt16) -> UInt8 { UInt8(value & 0xFF) }
+        func high(_ value: UInt16) -> UInt8 { UInt8(value >> 8) }
+        func corrected(_ model: Int) -> UInt8 { UInt8(truncatingIfNeeded: decoder.decodeSymbol(bytes[model])) }
+        var r: UInt16
+        var g: UInt16
+        var b: UInt16
+        r = symbol & 1 != 0 ? UInt16(corrected(0) &+ low(red)) : red & 0xFF
+        r |= symbol & 2 != 0 ? UInt16(corrected(1) &+ high(red)) << 8 : red & 0xFF00
+        if symbol & 64 != 0 {
+            var diff = Int32(low(r)) - Int32(low(red))
+            g = symbol & 4 != 0 ? UInt16(corrected(2) &+ Self.clamp(diff + Int32(low(green)))) : green & 0xFF
+            if symbol & 16 != 0 {
+                diff = (diff + Int32(low(g)) - Int32(low(green))) / 2
+                b = UInt16(corrected(4) &+ Self.clamp(diff + Int32(low(blue))))
+            } else {
+                b = blue & 0xFF
+            }
+            diff = Int32(high(r)) - Int32(high(red))
+            if symbol & 8 != 0 {
+                g |= UInt16(corrected(3) &+ Self.clamp(diff + Int32(high(green)))) << 8
+            } else {
+                g |= green & 0xFF00
+            }
+            if symbol & 32 != 0 {
+                diff = (diff + Int32(high(g)) - Int32(high(green))) / 2
+                b |= UInt16(corrected(5) &+ Self.clamp(diff + Int32(high(blue)))) << 8
+            } else {
+                b |= blue & 0xFF00
+            }
+        } else {
+            g = r
+            b = r
+        }
+        (red, green, blue) = (r, g, b)
+        record.put(r, 0)
+        record.put(g, 2)
+        record.put(b, 4)
+    }
+}
+
+/// Extra bytes after the standard fields, each byte's change modelled on its own.
+final class LAZBytesDecoder: LAZItemDecoder {
+    let size: Int
+    private var last: [UInt8]
+    private let models: [LAZSymbolModel]
+
+    init(count: Int) {
+        size = count
+        last = [UInt8](repeating: 0, count: count)
+        models = (0..<count).map { _ in LAZSymbolModel(symbols: 256) }
+    }
+
+    func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        decoder.readRaw(into: record)
+        for index in 0..<size { last[index] = record[index] }
+    }
+
+    func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        for index in 0..<size {
+            last[index] = last[index] &+ UInt8(truncatingIfNeeded: decoder.decodeSymbol(models[index]))
+            record[index] = last[index]
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+
+/// How a LAZ file's points are compressed: the LASzip VLR (user "laszip encoded", record
+/// 22204) that every LAZ file carries.
+public struct LAZCompression: Sendable, Equatable {
+    public struct Item: Sendable, Equatable {
+        /// 0 bytes, 6 point10, 7 GPS time, 8 RGB12, 9 wave packet, 10-14 the LAS 1.4 items.
+        public var type: Int
+        public var size: Int
+        public var version: Int
+    }
+
+    /// 1 pointwise, 2 pointwise chunked, 3 layered chunked (LAS 1.4 formats 6-10).
+    public var compressor: Int
+    /// LASzip's version that wrote it.
+    public var version: String
+    /// Points per chunk; nil when chunks vary (their sizes are in the chunk table).
+    public var chunkSize: Int?
+    public var items: [Item]
+
+    static let userID = "laszip encoded"
+    static let recordID = 22204
+
+    /// The VLR's body: `length` bytes at `at`.
+    static func parse(
+        _ bytes: UnsafeRawBufferPointer, at: Int, length: Int, file: String
+    ) throws(ScanImportError) -> LAZCompression {
+        guard length >= 34 else {
+            throw ScanImportError(
+                .malformedHeader, file: file, at: .byteOffset(at),
+                "the LASzip VLR is \(length) bytes; expected 34 or more")
+        }
+        func u16(_ offset: Int) -> Int {
+            Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at + offset, as: UInt16.self)))
+        }
+        let chunk = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 12, as: UInt32.self))
+        let count = u16(32)
+        guard 34 + count * 6 <= length else {
+            throw ScanImportError(
+                .malformedHeader, file: file, at: .byteOffset(at + 32),
+                "the LASzip VLR lists \(count) items but holds room for \((length - 34) / 6)")
+        }
+        let items = (0..<count).map { index in
+            Item(type: u16(34 + index * 6), size: u16(36 + index * 6), version: u16(38 + index * 6))
+        }
+        return LAZCompression(
+            compressor: u16(0), version: "\(bytes[at + 4]).\(bytes[at + 5]) r\(u16(6))",
+            chunkSize: chunk == .max ? nil : Int(chunk), items: items)
+    }
+
+    /// Refuses what this reader does not decode, saying what it is.
+    func check(recordLength: Int, file: String, at offset: Int) throws(ScanImportError) {
+        guard compressor == 2 else {
+            let what =
+                compressor == 3
+                ? "layered compression (LAS 1.4 point formats 6-10)" : "compressor \(compressor) (LASzip \(version))"
+            throw ScanImportError(
+                .unsupported, file: file, at: .byteOffset(offset),
+                "this LAZ file uses \(what), which heritage does not read yet; formats 0-5 (pointwise chunked) are read"
+            )
+        }
+        for item in items {
+            guard [0, 6, 7, 8].contains(item.type), item.version == 2 else {
+                let name = [6: "point10", 7: "GPS time", 8: "RGB", 9: "wave packets", 0: "extra bytes"][item.type]
+                throw ScanImportError(
+                    .unsupported, file: file, at: .byteOffset(offset),
+                    "this LAZ file's \(name ?? "item type \(item.type)") is compressed with item version "
+                        + "\(item.version) (LASzip \(version)); heritage reads version 2 of point10, GPS time, RGB "
+                        + "and extra bytes")
+            }
+        }
+        let total = items.reduce(0) { $0 + $1.size }
+        guard total == recordLength, items.first?.type == 6 else {
+            throw ScanImportError(
+                .malformedHeader, file: file, at: .byteOffset(offset),
+                "the LASzip items make \(total)-byte records starting with \(items.first.map { "type \($0.type)" } ?? "nothing"); "
+                    + "the header says \(recordLength)-byte records")
+        }
+    }
+}
+
+/// Decodes the points of a LAZ file (LASzip's pointwise chunked compression, point formats
+/// 0-5) into LAS point records, chunk by chunk: chunks are independent, so they are decoded on
+/// every core at once.
+public enum LAZReader {
+    /// A run of points coded on its own: its bytes and the points it holds.
+    struct Chunk {
+        var start: Int
+        var end: Int
+        var firstPoint: Int
+        var pointCount: Int
+    }
+
+    /// The chunks of the points at `header.pointOffset`, from the chunk table.
+    static func chunks(
+        _ bytes: UnsafeRawBufferPointer, header: LASHeader, compression: LAZCompression, file: String
+    ) throws(ScanImportError) -> [Chunk] {
+        let start = header.pointOffset
+        guard header.pointCount > 0 else { return [] }
+        guard start + 8 <= bytes.count else {
+            throw ScanImportError(.truncated, file: file, at: .byteOffset(start), "the LAZ point data is missing")
+        }
+        func i64(_ at: Int) -> Int64 { Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int64.self)) }
+        var tableOffset = i64(start)
+        if tableOffset <= Int64(start) {
+            // A writer that could not go back writes -1 here and the offset in the last 8 bytes.
+            tableOffset = bytes.count >= 8 ? i64(bytes.count - 8) : -1
+        }
+        guard tableOffset > Int64(start), tableOffset <= Int64(bytes.count - 8) else {
+            throw ScanImportError(
+                .malformedBody, file: file, at: .byteOffset(start),
+                "the LAZ chunk table's offset (\(tableOffset)) lies outside the file: it is truncated or was never finished"
+            )
+        }
+        let table = Int(tableOffset)
+        // LASzip needs bytes for every few points; a header announcing thousands of points per
+        // byte is forged or broken, and is refused before memory is set aside for them.
+        guard header.pointCount / 4096 <= table - start else {
+            throw ScanImportError(
+                .malformedHeader, file: file, at: .byteOffset(107),
+                "the header announces \(header.pointCount) points for \(table - start) bytes of LAZ data")
+        }
+        let count = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: table + 4, as: UInt32.self)))
+        guard count >= 1, count <= table - start else {
+            throw ScanImportError(
+                .malformedBody, file: file, at: .byteOffset(table + 4),
+                "the LAZ chunk table lists \(count) chunks for \(header.pointCount) points in \(table - start) bytes")
+        }
+        var decoder = LAZArithmeticDecoder(bytes, start: table + 8, end: bytes.count)
+        decoder.start()
+        let numbers = LAZIntegerDecompressor(bits: 32, contexts: 2)
+        var chunks: [Chunk] = []
+        chunks.reserveCapacity(count)
+        var (previousPoints, previousBytes): (Int32, Int32) = (0, 0)
+        var at = start + 8
+        var firstPoint = 0
+        for index in 0..<count {
+            var points: Int
+            if let size = compression.chunkSize {
+                points = min(size, header.pointCount - firstPoint)
+            } else {
+                previousPoints = numbers.decompress(&decoder, prediction: previousPoints, context: 0)
+                points = Int(previousPoints)
+            }
+            previousBytes = numbers.decompress(&decoder, prediction: previousBytes, context: 1)
+            let size = Int(previousBytes)
+            guard points >= 1, size >= 1, at + size <= table, !decoder.corrupt, !decoder.overrun else {
+                throw ScanImportError(
+                    .malformedBody, file: file, at: .byteOffset(table),
+                    "the LAZ chunk table's entry \(index + 1) of \(count) (\(points) points in \(size) bytes from byte "
+                        + "\(at)) does not fit the file: the table or the file is corrupt")
+            }
+            chunks.append(Chunk(start: at, end: at + size, firstPoint: firstPoint, pointCount: points))
+            at += size
+            firstPoint += points
+        }
+        guard firstPoint == header.pointCount else {
+            throw ScanImportError(
+                .malformedBody, file: file, at: .byteOffset(table),
+                "the LAZ chunk table accounts for \(firstPoint) points; the header announces \(header.pointCount)")
+        }
+        return chunks
+    }
+
+    /// Decodes every chunk, on every core, handing each chunk's records to `body` (called
+    /// concurrently, each chunk once) with the index of its first point. The first error found
+    /// (in chunk order) is thrown once all have run.
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, header: LASHeader, compression: LAZCompression, file: String,
+        _ body: @Sendable (_ firstPoint: Int, _ records: UnsafeRawBufferPointer, _ count: Int) -> Void
+    ) throws(ScanImportError) {
+        let chunks = try chunks(bytes, header: header, compression: compression, file: file)
+        let failures = UnsafeMutableBufferPointer<ScanImportError?>.allocate(capacity: max(chunks.count, 1))
+        failures.initialize(repeating: nil)
+        defer { failures.deallocate() }
+        let shared = LAZShared((bytes, failures, chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+            let (bytes, failures, chunks) = shared.value
+            do throws(ScanImportError) {
+                try decodeChunk(
+                    bytes, chunks[index], number: index, of: chunks.count, recordLength: header.recordLength,
+                    compression: compression, file: file, body)
+            } catch {
+                failures[index] = error
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+    }
+
+    static func decodeChunk(
+        _ bytes: UnsafeRawBufferPointer, _ chunk: Chunk, number: Int, of total: Int, recordLength: Int,
+        compression: LAZCompression, file: String,
+        _ body: (_ firstPoint: Int, _ records: UnsafeRawBufferPointer, _ count: Int) -> Void
+    ) throws(ScanImportError) {
+        let items: [any LAZItemDecoder] = compression.items.map { item in
+            switch item.type {
+            case 6: LAZPoint10Decoder()
+            case 7: LAZGPSTimeDecoder()
+            case 8: LAZRGB12Decoder()
+            default: LAZBytesDecoder(count: item.size)
+            }
+        }
+        let records = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: chunk.pointCount * recordLength, alignment: 8)
+        defer { records.deallocate() }
+        var decoder = LAZArithmeticDecoder(bytes, start: chunk.start, end: chunk.end)
+        for point in 0..<chunk.pointCount {
+            var at = point * recordLength
+            for item in items {
+                let field = UnsafeMutableRawBufferPointer(rebasing: records[at..<(at + item.size)])
+                if point == 0 { item.first(&decoder, into: field) } else { item.next(&decoder, into: field) }
+                at += item.size
+            }
+            if point == 0 { decoder.start() }
+            if decoder.overrun || decoder.corrupt { break }
+        }
+        guard !decoder.overrun, !decoder.corrupt else {
+            throw ScanImportError(
+                .malformedBody, file: file, at: .byteOffset(chunk.start),
+                "LAZ chunk \(number + 1) of \(total) (points \(chunk.firstPoint + 1)-\(chunk.firstPoint + chunk.pointCount), "
+                    + "\(chunk.end - chunk.start) bytes) is \(decoder.overrun ? "truncated" : "corrupt")")
+        }
+        body(chunk.firstPoint, UnsafeRawBufferPointer(records), chunk.pointCount)
+    }
+}
+
+struct LAZShared<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
