@@ -54,11 +54,7 @@ extension OpenAPIDocument {
                         required(query("size", "The file's size in bytes", type: "integer")),
                         query("survey", "The survey it comes from (id or its first characters)"),
                         query("asset", "Store it as the next version of this asset"),
-                        [
-                            "name": "X-Content-SHA256", "in": "header", "required": false,
-                            "description": "The whole file's SHA-256 (hex): checked before it is stored",
-                            "schema": ["type": "string"],
-                        ] as Object,
+                        contentSHA256("The whole file's SHA-256 (hex): checked before it is stored"),
                     ],
                     ok: json(state), okStatus: "201", errors: [400, 401, 403, 404, 413, 429])
             ],

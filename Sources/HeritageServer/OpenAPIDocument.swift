@@ -125,11 +125,7 @@ enum OpenAPIDocument {
                         ] as Object,
                         query("survey", "The survey it comes from (id or its first characters)"),
                         query("asset", "Store it as the next version of this asset"),
-                        [
-                            "name": "X-Content-SHA256", "in": "header", "required": false,
-                            "description": "The body's SHA-256 (hex): checked before anything is stored",
-                            "schema": ["type": "string"],
-                        ] as Object,
+                        contentSHA256("The body's SHA-256 (hex): checked before anything is stored"),
                     ],
                     rawBody: true,
                     ok: json([
@@ -283,6 +279,14 @@ enum OpenAPIDocument {
 
     static func query(_ name: String, _ description: String, type: String = "string") -> Object {
         ["name": name, "in": "query", "required": false, "description": description, "schema": ["type": type]]
+    }
+
+    /// The optional `X-Content-SHA256` header an upload may state its hash in.
+    static func contentSHA256(_ description: String) -> Object {
+        [
+            "name": "X-Content-SHA256", "in": "header", "required": false, "description": description,
+            "schema": ["type": "string"],
+        ]
     }
 
     static func pathParameter(_ name: String, _ description: String) -> Object {

@@ -22,6 +22,8 @@ final class ResumableUploads: @unchecked Sendable {
         fileprivate var busy = false
         fileprivate var cancelled = false
         fileprivate var lastUsed: Date
+        /// Which claim may send it: a newer request takes over one whose bytes stopped coming.
+        fileprivate var claim = 0
 
         init(
             id: String, account: String, site: String, name: String, size: Int64, survey: String?, asset: String?,
@@ -40,10 +42,14 @@ final class ResumableUploads: @unchecked Sendable {
     let idleLimit: TimeInterval
     /// The most uploads one account may have open at once.
     let perAccount: Int
+    /// How long a request may send no bytes before a newer one takes the upload over: a phone
+    /// whose link died leaves its request open on the server until the connection times out.
+    let stallLimit: TimeInterval
 
-    init(idleLimit: TimeInterval = 24 * 3600, perAccount: Int = 16) {
+    init(idleLimit: TimeInterval = 24 * 3600, perAccount: Int = 16, stallLimit: TimeInterval = 20) {
         self.idleLimit = idleLimit
         self.perAccount = perAccount
+        self.stallLimit = stallLimit
     }
 
     /// Registers a new upload, after discarding the idle ones; refused past `perAccount`.
@@ -63,8 +69,9 @@ final class ResumableUploads: @unchecked Sendable {
         }
     }
 
-    /// The account's upload, for one request at a time: another request on it gets 409.
-    func claim(_ id: String, account: String, now: Date = Date()) throws -> Upload {
+    /// The account's upload, for one request at a time, and the claim that request holds:
+    /// another request gets 409, unless the one sending it has had no bytes for `stallLimit`.
+    func claim(_ id: String, account: String, now: Date = Date()) throws -> (ResumableUploads.Upload, Int) {
         try lock.withLock {
             guard let upload = uploads[id], upload.account == account, !upload.cancelled else {
                 throw APIError(
@@ -72,20 +79,32 @@ final class ResumableUploads: @unchecked Sendable {
                     "no unfinished upload \(id) of yours: it was finished, cancelled, left idle for a day, "
                         + "or the server restarted; start it again")
             }
-            guard !upload.busy else {
+            guard !upload.busy || now.timeIntervalSince(upload.lastUsed) > stallLimit else {
                 throw APIError(
                     .conflict, "another request is sending upload \(id); wait for it to end",
                     headers: [.uploadOffset: String(upload.offset)])
             }
             upload.busy = true
+            upload.claim += 1
             upload.lastUsed = now
-            return upload
+            return (upload, upload.claim)
         }
     }
 
-    /// Ends a claim; the upload waits for its next part, or goes if it was cancelled meanwhile.
-    func release(_ upload: Upload, now: Date = Date()) {
+    /// Records that bytes arrived under `claim`; false when a newer request has taken over.
+    func progress(_ upload: Upload, claim: Int, now: Date = Date()) -> Bool {
+        lock.withLock {
+            guard upload.claim == claim, !upload.cancelled else { return false }
+            upload.lastUsed = now
+            return true
+        }
+    }
+
+    /// Ends a claim (unless a newer request holds the upload); the upload waits for its next
+    /// part, or goes if it was cancelled meanwhile.
+    func release(_ upload: Upload, claim: Int, now: Date = Date()) {
         let cancelled = lock.withLock {
+            guard upload.claim == claim else { return false }
             upload.busy = false
             upload.lastUsed = now
             return upload.cancelled
@@ -121,7 +140,8 @@ final class ResumableUploads: @unchecked Sendable {
     @discardableResult
     func sweep(now: Date = Date()) -> Int {
         let idle = lock.withLock {
-            let idle = uploads.values.filter { !$0.busy && now.timeIntervalSince($0.lastUsed) > idleLimit }
+            // A busy one whose request has sent nothing for as long is as idle.
+            let idle = uploads.values.filter { now.timeIntervalSince($0.lastUsed) > idleLimit }
             for upload in idle { uploads.removeValue(forKey: upload.id) }
             return idle
         }

@@ -82,15 +82,15 @@ extension UploadRoutes {
             guard let stated = request.headers[.uploadOffset].flatMap({ Int64($0) }) else {
                 throw APIError(.badRequest, "say where these bytes go with an Upload-Offset header")
             }
-            let upload = try resumable.claim(id, account: account.name)
+            let (upload, claim) = try resumable.claim(id, account: account.name)
             var finished = false
-            defer { if !finished { resumable.release(upload) } }
+            defer { if !finished { resumable.release(upload, claim: claim) } }
             guard stated == upload.offset else {
                 throw APIError(
                     .conflict, "upload \(id) holds \(upload.offset) bytes: send from there",
                     headers: [.uploadOffset: String(upload.offset)])
             }
-            try await receivePart(request.body, into: upload)
+            try await receivePart(request.body, into: upload, claim: claim)
             guard upload.offset == upload.size else {
                 return Response(status: .noContent, headers: [.uploadOffset: String(upload.offset)])
             }
@@ -113,10 +113,15 @@ extension UploadRoutes {
     /// Appends a part's bytes. What arrived before the connection dropped is written and
     /// kept; bytes beyond the stated size are refused. A file that cannot be written ends the
     /// upload.
-    private func receivePart(_ body: RequestBody, into upload: ResumableUploads.Upload) async throws {
+    private func receivePart(_ body: RequestBody, into upload: ResumableUploads.Upload, claim: Int) async throws {
         var failure: (any Error)?
         do {
             for try await buffer in body {
+                // A request whose bytes stopped coming for a while may have been taken over by
+                // a newer one: it then leaves the file alone.
+                guard resumable.progress(upload, claim: claim) else {
+                    throw APIError(.conflict, "a newer request took over upload \(upload.id)")
+                }
                 guard upload.offset + Int64(buffer.readableBytes) <= upload.size else {
                     throw APIError(
                         .contentTooLarge,
@@ -127,6 +132,9 @@ extension UploadRoutes {
             }
         } catch {
             failure = error
+        }
+        guard resumable.progress(upload, claim: claim) else {
+            throw failure ?? APIError(.conflict, "a newer request took over upload \(upload.id)")
         }
         do {
             try await upload.scratch.settle()

@@ -147,10 +147,11 @@ final class ScratchFile {
     init(_ incoming: IncomingFile, pool: BlockingPool) {
         self.incoming = incoming
         self.pool = pool
-        pending.reserveCapacity(UploadRoutes.writeSize)
     }
 
     func append(_ buffer: ByteBuffer) async throws {
+        // Reserved when bytes come, so that an upload waiting for its next part holds none.
+        if pending.isEmpty { pending.reserveCapacity(UploadRoutes.writeSize) }
         size += Int64(buffer.readableBytes)
         pending.append(contentsOf: buffer.readableBytesView)
         if pending.count >= UploadRoutes.writeSize {
@@ -169,7 +170,6 @@ final class ScratchFile {
         let (chunk, incoming) = (pending, incoming)
         writing = Task { [pool] in try await pool.run { try chunk.withUnsafeBytes { try incoming.write($0) } } }
         pending = Data()
-        pending.reserveCapacity(UploadRoutes.writeSize)
     }
 
     /// Writes what is left, flushes the file to disk, and returns its SHA-256.

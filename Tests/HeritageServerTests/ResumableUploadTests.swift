@@ -179,14 +179,25 @@ import Testing
         _ = try make("omar", at: start.addingTimeInterval(61))
         #expect(uploads.peek(first.id, account: "omar") == nil && uploads.count == 3)
         #expect(!FileManager.default.fileExists(atPath: first.scratch.url.path))
-        // One request at a time: a second claim is refused until the first ends.
+        // One request at a time: a second claim is refused until the first ends...
         let second = try #require(uploads.peek(try make("lena", at: start.addingTimeInterval(62)).id, account: "lena"))
-        _ = try uploads.claim(second.id, account: "lena")
-        #expect(throws: APIError.self) { try uploads.claim(second.id, account: "lena") }
+        let (_, older) = try uploads.claim(second.id, account: "lena", now: start.addingTimeInterval(63))
+        #expect(uploads.progress(second, claim: older, now: start.addingTimeInterval(70)))
+        #expect(throws: APIError.self) {
+            try uploads.claim(second.id, account: "lena", now: start.addingTimeInterval(80))
+        }
+        // ...unless it has had no bytes for the stall limit (20 s): a newer request takes over,
+        // and the stalled one may no longer write or end the claim.
+        let (_, newer) = try uploads.claim(second.id, account: "lena", now: start.addingTimeInterval(91))
+        #expect(newer != older && !uploads.progress(second, claim: older, now: start.addingTimeInterval(92)))
+        uploads.release(second, claim: older)
+        #expect(throws: APIError.self) {
+            try uploads.claim(second.id, account: "lena", now: start.addingTimeInterval(93))
+        }
         // Cancelled while claimed: it goes when the claim ends.
         #expect(uploads.cancel(second.id, account: "lena"))
         #expect(FileManager.default.fileExists(atPath: second.scratch.url.path))
-        uploads.release(second)
+        uploads.release(second, claim: newer)
         #expect(!FileManager.default.fileExists(atPath: second.scratch.url.path) && uploads.count == 3)
         for upload in made { uploads.remove(upload) }
         #expect(UploadTests.incomingFiles(fixture).isEmpty)

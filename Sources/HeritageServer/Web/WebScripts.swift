@@ -131,8 +131,12 @@ enum WebScripts {
               const end = Math.min(file.size, offset + partSize());
               const headers = { "Upload-Offset": String(offset), "Content-Type": "application/octet-stream" };
               call("PATCH", location, headers, file.slice(offset, end), (xhr) => {
+                const held = Number(xhr.getResponseHeader("Upload-Offset"));
+                // 409 at our offset: the server still holds the request the link dropped; it
+                // lets a newer one take over once that has sent nothing for a while.
+                if (xhr.status === 409 && held === offset) return retry();
                 if (xhr.status === 204 || xhr.status === 409) {
-                  offset = Number(xhr.getResponseHeader("Upload-Offset"));
+                  offset = held;
                   failures = 0;
                   return part();
                 }

@@ -161,18 +161,7 @@ struct LAZArithmeticDecoder {
         return symbol
     }
 
-    private mutating func readShort() -> UInt16 {
-        length >>= 16
-        guard length > 0 else {
-            corrupt = true
-            length = Self.maxLength
-            return 0
-        }
-        let symbol = value / length
-        value &-= length &* symbol
-        if length < Self.minLength { renormalise() }
-        return UInt16(truncatingIfNeeded: symbol)
-    }
+    private mutating func readShort() -> UInt16 { UInt16(truncatingIfNeeded: readBits(16)) }
 
     mutating func readInt() -> UInt32 {
         let low = UInt32(readShort())
