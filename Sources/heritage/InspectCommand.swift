@@ -53,7 +53,7 @@ struct InspectCommand: ParsableCommand {
             lines.append("  \(label)\(String(repeating: " ", count: max(1, 13 - label.count)))\(value)")
         }
         if let vertices = summary.vertexCount { add("vertices", vertices.formatted()) }
-        if let faces = summary.faceCount, faces > 0 || summary.format != .las {
+        if let faces = summary.faceCount, faces > 0 || [.ply, .obj].contains(summary.format) {
             add("faces", "\(faces.formatted()) (\((summary.triangleCount ?? 0).formatted()) triangles)")
         }
         if let lines = summary.lineCount, lines > 0 { add("lines", lines.formatted()) }
@@ -64,6 +64,11 @@ struct InspectCommand: ParsableCommand {
         for element in summary.elements ?? [] { add("element", "\(element.name) × \(element.count.formatted())") }
         if !summary.properties.isEmpty { add("properties", summary.properties.joined(separator: ", ")) }
         for comment in summary.comments { add("comment", comment) }
+        for scan in summary.scans ?? [] {
+            let grid = scan.columns.flatMap { columns in scan.rows.map { "\(columns) × \($0) grid, " } } ?? ""
+            let origin = scan.transform.map { " from " + $0[3].prefix(3).map(format).joined(separator: ", ") } ?? ""
+            add("scan", "\(scan.name): \(grid)\(scan.pointCount.formatted()) points\(origin)")
+        }
         for related in summary.relatedFiles ?? [] { add("refers to", related) }
         if let width = summary.width, let height = summary.height { add("size", "\(width) × \(height) pixels") }
         if let exif = summary.exif {

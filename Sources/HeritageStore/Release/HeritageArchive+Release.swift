@@ -3,7 +3,7 @@ import GRDB
 
 extension HeritageArchive {
     /// Formats whose files carry a georeference of their own (a LAS header's offsets and CRS).
-    static let georeferencedFormats: Set<String> = ["las", "laz", "e57", "copc"]
+    static let georeferencedFormats: Set<String> = ["las", "laz", "e57", "copc", "ptx", "pts"]
     /// Sidecar files that place an image on the map.
     static let worldFileExtensions: Set<String> = [
         "jgw", "jpgw", "pgw", "pngw", "tfw", "tifw", "wld", "j2w", "gfw", "bpw", "prj",

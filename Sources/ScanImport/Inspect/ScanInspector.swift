@@ -12,6 +12,8 @@ public enum ScanInspector {
         let lower = path.lowercased()
         if lower.hasSuffix(".obj") { return .obj }
         if lower.hasSuffix(".ply") { return .ply }
+        if lower.hasSuffix(".ptx") { return .ptx }
+        if lower.hasSuffix(".pts") { return .pts }
         return nil
     }
 
@@ -27,7 +29,7 @@ public enum ScanInspector {
         guard let format = format(of: mapped.bytes, path: path) else {
             throw ScanImportError(
                 .unsupported, file: path,
-                "is not a format heritage reads; expected PLY, OBJ, LAS, JPEG or PNG (recognised by content, or .obj by name)"
+                "is not a format heritage reads; expected PLY, OBJ, LAS, LAZ, JPEG or PNG (recognised by content), or .obj, .ptx or .pts by name"
             )
         }
         switch format {
@@ -47,6 +49,10 @@ public enum ScanInspector {
             var photo = try PhotoReader.read(mapped.bytes, file: path)
             photo.warnings += try ImageDecoder.decode(mapped.bytes, format: photo.format, file: path, scale: 8).warnings
             return Inspection(summary: ScanSummary(photo: photo), photo: photo)
+        case .ptx:
+            return Inspection(summary: ScanSummary(text: try PTXReader.read(mapped.bytes, file: path), format: .ptx))
+        case .pts:
+            return Inspection(summary: ScanSummary(text: try PTSReader.read(mapped.bytes, file: path), format: .pts))
         case .las:
             // A summary needs the header and the points' bounds: one pass that keeps no point.
             let header = try LASReader.header(mapped.bytes, file: path)

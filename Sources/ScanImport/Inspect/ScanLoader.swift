@@ -31,8 +31,14 @@ public enum ScanLoader {
         }
         let mapped = try MappedFile.mapping(of: path)
         return try withExtendedLifetime(mapped) { () throws(ScanImportError) -> LoadedScan in
-            let recognised = format == "obj" ? .obj : ScanInspector.format(of: mapped.bytes, path: path)
+            let recognised =
+                ["obj", "ptx", "pts"].contains(format)
+                ? ScanSummary.Format(rawValue: format ?? "") : ScanInspector.format(of: mapped.bytes, path: path)
             switch recognised {
+            case .ptx:
+                return LoadedScan(geometry: try PTXReader.read(mapped.bytes, file: path).geometry, format: "ptx")
+            case .pts:
+                return LoadedScan(geometry: try PTSReader.read(mapped.bytes, file: path).geometry, format: "pts")
             case .ply:
                 let document = try PLYReader.read(
                     mapped.bytes, file: path,
@@ -56,7 +62,8 @@ public enum ScanLoader {
                     .unsupported, file: path, "is a photograph; expected a scan (PLY, OBJ, LAS or x y z text)")
             case nil:
                 throw ScanImportError(
-                    .unsupported, file: path, "is not a scan heritage reads; expected PLY, OBJ, LAS or x y z text")
+                    .unsupported, file: path,
+                    "is not a scan heritage reads; expected PLY, OBJ, LAS, LAZ, PTX, PTS or x y z text")
             }
         }
     }

@@ -2,7 +2,7 @@
 /// key does not apply (a photo has no vertices, a scan no EXIF).
 public struct ScanSummary: Sendable, Equatable, Encodable {
     public enum Format: String, Sendable, Codable {
-        case ply, obj, las, jpeg, png
+        case ply, obj, las, jpeg, png, ptx, pts
     }
 
     public var format: Format
@@ -30,6 +30,8 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
     /// The coordinate reference system a LAS file states (WKT or EPSG code), and its units.
     public var crs: String?
     public var units: String?
+    /// The scanner stations of a file that holds several scans (PTX), with their poses.
+    public var scans: [ScanStation]?
     public var warnings: [String]
 
     public init(format: Format) {
@@ -60,7 +62,7 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
     enum CodingKeys: String, CodingKey {
         case format, vertexCount, faceCount, triangleCount, lineCount, bounds, nonFiniteCount, properties, elements
         case comments
-        case relatedFiles, width, height, exif, gps, crs, units, warnings
+        case relatedFiles, width, height, exif, gps, crs, units, scans, warnings
     }
 
     /// Encodes every key, `null` included, so the JSON shape is the same for every file.
@@ -83,6 +85,7 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
         try container.encode(gps, forKey: .gps)
         try container.encode(crs, forKey: .crs)
         try container.encode(units, forKey: .units)
+        try container.encode(scans, forKey: .scans)
         try container.encode(warnings, forKey: .warnings)
     }
 }
@@ -196,5 +199,37 @@ extension ScanSummary {
         crs = header.crs
         units = header.units
         warnings = header.warnings + (header.boundsWarning(pointBounds).map { [$0] } ?? [])
+    }
+}
+
+extension ScanSummary {
+    /// The summary of a PTX or PTS file: its points, and for PTX each scan's station.
+    init(text document: TextScanDocument, format: Format) {
+        self.init(format: format)
+        let geometry = document.geometry
+        vertexCount = geometry.vertexCount
+        faceCount = 0
+        triangleCount = 0
+        lineCount = 0
+        bounds = geometry.bounds
+        nonFiniteCount = 0
+        properties = ["x", "y", "z"] + geometry.scalarFields.map(\.name)
+        if geometry.colors != nil { properties += ["red", "green", "blue"] }
+        if format == .ptx {
+            scans = document.stations
+            let invalid = document.stations.reduce(0) { $0 + $1.invalidCount }
+            let count = document.stations.count
+            comments = [
+                count == 1
+                    ? "PTX: 1 scan, placed by its registration matrix"
+                    : "PTX: \(count) scans, each placed by its registration matrix"
+            ]
+            if invalid > 0 {
+                comments.append("\(invalid) grid cell\(invalid == 1 ? "" : "s") without a return (0 0 0) left out")
+            }
+        } else {
+            comments = ["PTS"]
+        }
+        warnings = document.warnings
     }
 }

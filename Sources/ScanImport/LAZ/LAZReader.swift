@@ -113,9 +113,10 @@ public enum LAZReader {
             )
         }
         let table = Int(tableOffset)
-        // LASzip needs bytes for every few points; a header announcing thousands of points per
-        // byte is forged or broken, and is refused before memory is set aside for them.
-        guard header.pointCount / 4096 <= table - start else {
+        // LASzip spends bytes on every few points (real files 2-20 bytes a point); a header
+        // announcing more than 64 points per byte is forged or broken, and is refused before
+        // memory is set aside for them.
+        guard header.pointCount / 64 <= table - start else {
             throw ScanImportError(
                 .malformedHeader, file: file, at: .byteOffset(107),
                 "the header announces \(header.pointCount) points for \(table - start) bytes of LAZ data")
@@ -144,7 +145,8 @@ public enum LAZReader {
             }
             previousBytes = numbers.decompress(&decoder, prediction: previousBytes, context: 1)
             let size = Int(previousBytes)
-            guard points >= 1, size >= 1, at + size <= table, !decoder.corrupt, !decoder.overrun else {
+            guard points >= 1, size >= 1, points / 64 <= size, at + size <= table, !decoder.corrupt, !decoder.overrun
+            else {
                 throw ScanImportError(
                     .malformedBody, file: file, at: .byteOffset(table),
                     "the LAZ chunk table's entry \(index + 1) of \(count) (\(points) points in \(size) bytes from byte "

@@ -1,0 +1,96 @@
+import Foundation
+import HeritageTestSupport
+import Testing
+
+/// The field's formats through the CLI: a PTX station and a PTS export are inspected, imported
+/// and compared as any scan is; a LAZ file (../shared/data) is imported with its LAS summary.
+@Suite struct FieldFormatCLITests {
+    /// A 20 × 20 grid of a 2 m wall, as a PTX station placed 5 m along x, the second epoch with
+    /// a 10 cm dent in the middle; and the same wall as PTS.
+    func wall(dent: Bool, ptx: Bool) -> String {
+        var lines: [String] = []
+        if ptx {
+            lines += ["20", "20", "5 0 0", "1 0 0", "0 1 0", "0 0 1", "1 0 0 0", "0 1 0 0", "0 0 1 0", "5 0 0 1"]
+        } else {
+            lines.append("400")
+        }
+        for i in 0..<20 {
+            for j in 0..<20 {
+                let (x, y) = (Double(i) * 0.1 + 0.05, Double(j) * 0.1 + 0.05)
+                let z = dent && abs(x - 1) < 0.35 && abs(y - 1) < 0.35 ? -0.1 : 0.0
+                // PTS holds the points already in the common frame: the station's 5 m along x.
+                lines.append(String(format: "%.3f %.3f %.3f 0.5 120 110 100", ptx ? x : x + 5, y, z))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func ptxAndPtsAreInspectedImportedAndCompared() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let archive = folder.appending(path: "archive").path
+        var files: [String] = []
+        for (name, dent, ptx) in [("2024.ptx", false, true), ("2026.ptx", true, true), ("2026.pts", true, false)] {
+            let url = folder.appending(path: name)
+            try Data(wall(dent: dent, ptx: ptx).utf8).write(to: url)
+            files.append(url.path)
+        }
+        let inspected = try HeritageBinary.run(["inspect", "--json", files[0]])
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(inspected.stdout.utf8)) as? [String: Any], "\(inspected.stderr)"
+        )
+        #expect(summary["format"] as? String == "ptx" && summary["vertexCount"] as? Int == 400)
+        #expect(((summary["scans"] as? [[String: Any]])?.first?["transform"] as? [[Double]])?[3] == [5, 0, 0, 1])
+
+        #expect(try HeritageBinary.run(["init", "--archive", archive]).status == 0)
+        #expect(
+            try HeritageBinary.run([
+                "site", "add", "--archive", archive, "--code", "WALL-1", "--name", "Wall", "--kind", "monument",
+                "--latitude", "40", "--longitude", "44",
+            ]).status == 0)
+        let imported = try HeritageBinary.run(["import", "--archive", archive, "--site", "WALL-1", "--json"] + files)
+        let assets = try #require(
+            try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [[String: Any]], "\(imported.stderr)"
+        )
+        #expect(assets.count == 3)
+        let ids = assets.compactMap { $0["assetID"] as? String }.map { $0 + "@1" }
+        // The stored blobs have no extension: the recorded format says how to read them.
+        for after in [ids[1], ids[2]] {
+            let compared = try HeritageBinary.run([
+                "diff", "--archive", archive, "--site", "WALL-1", "--method", "c2c", ids[0], after, "--json",
+            ])
+            let result = try #require(
+                try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: Any],
+                "\(compared.stderr)")
+            let distance = try #require(result["distance"] as? [String: Any])
+            #expect((distance["p95"] as? Double).map { abs($0 - 0.1) < 0.02 } == true, "\(distance)")
+        }
+    }
+
+    @Test(
+        .enabled(if: FileManager.default.fileExists(atPath: lazSample), "../shared/data is absent: LAZ import skipped"))
+    func aLAZFileIsImportedWithItsLASSummary() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let archive = folder.appending(path: "archive").path
+        #expect(try HeritageBinary.run(["init", "--archive", archive]).status == 0)
+        #expect(
+            try HeritageBinary.run([
+                "site", "add", "--archive", archive, "--code", "AIR-1", "--name", "Airborne", "--kind", "other",
+                "--latitude", "44", "--longitude", "-123",
+            ]).status == 0)
+        let imported = try HeritageBinary.run([
+            "import", "--archive", archive, "--site", "AIR-1", "--json", Self.lazSample,
+        ])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let listed = try HeritageBinary.run(["asset", "list", "--archive", archive, "--site", "AIR-1", "--json"])
+        #expect(
+            listed.stdout.contains("LAZ: compressed by LASzip") && listed.stdout.contains("EPSG:26910"),
+            "\(listed.stdout)")
+    }
+
+    static let lazSample = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appending(
+            path: "shared/data/pointclouds/laz/point-color-time.las.laz"
+        ).path
+}
