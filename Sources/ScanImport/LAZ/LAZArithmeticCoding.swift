@@ -103,14 +103,14 @@ struct LAZArithmeticDecoder {
         if model.tableSize > 0 {
             let dv = value / length
             let t = Int(min(dv >> model.tableShift, model.tableSize))
-            symbol = model.decoderTable[t]
-            var n = model.decoderTable[t + 1] &+ 1
+            symbol = min(model.decoderTable[t], model.lastSymbol)
+            var n = min(model.decoderTable[t + 1] &+ 1, model.symbols)
             while n > symbol &+ 1 {
                 let k = (symbol &+ n) >> 1
                 if model.distribution[Int(k)] > dv { n = k } else { symbol = k }
             }
             x = model.distribution[Int(symbol)] &* length
-            if symbol != model.lastSymbol { y = model.distribution[Int(symbol) + 1] &* length }
+            if symbol < model.lastSymbol { y = model.distribution[Int(symbol) + 1] &* length }
         } else {
             x = 0
             symbol = 0
@@ -171,15 +171,17 @@ struct LAZArithmeticDecoder {
 }
 
 /// An adaptive model of `symbols` symbols: counts, the distribution they give, and a table
-/// that finds a symbol's interval quickly (for more than 16 symbols).
+/// that finds a symbol's interval quickly (for more than 16 symbols). Its arrays are raw
+/// memory it owns: the decoder reads and bumps them for every symbol, and Swift arrays would
+/// check bounds and uniqueness each time.
 final class LAZSymbolModel {
     static let lengthShift: UInt32 = 15
     static let maxCount: UInt32 = 1 << lengthShift
 
     let symbols: UInt32
-    var distribution: [UInt32]
-    var symbolCount: [UInt32]
-    var decoderTable: [UInt32]
+    let distribution: UnsafeMutablePointer<UInt32>
+    let symbolCount: UnsafeMutablePointer<UInt32>
+    let decoderTable: UnsafeMutablePointer<UInt32>
     var totalCount: UInt32 = 0
     var updateCycle: UInt32
     var symbolsUntilUpdate: UInt32 = 0
@@ -196,25 +198,35 @@ final class LAZSymbolModel {
             while symbols > (1 << (tableBits + 2)) { tableBits += 1 }
             tableSize = 1 << tableBits
             tableShift = Self.lengthShift - tableBits
-            decoderTable = [UInt32](repeating: 0, count: Int(tableSize) + 2)
         } else {
             tableSize = 0
             tableShift = 0
-            decoderTable = []
         }
-        distribution = [UInt32](repeating: 0, count: Int(symbols))
-        symbolCount = [UInt32](repeating: 1, count: Int(symbols))
+        let count = Int(symbols)
+        distribution = .allocate(capacity: count)
+        distribution.initialize(repeating: 0, count: count)
+        symbolCount = .allocate(capacity: count)
+        symbolCount.initialize(repeating: 1, count: count)
+        decoderTable = .allocate(capacity: Int(tableSize) + 2)
+        decoderTable.initialize(repeating: 0, count: Int(tableSize) + 2)
         updateCycle = symbols
         update()
         updateCycle = (symbols + 6) >> 1
         symbolsUntilUpdate = updateCycle
     }
 
+    deinit {
+        distribution.deallocate()
+        symbolCount.deallocate()
+        decoderTable.deallocate()
+    }
+
     func update() {
         totalCount &+= updateCycle
+        let count = Int(symbols)
         if totalCount > Self.maxCount {
             totalCount = 0
-            for index in symbolCount.indices {
+            for index in 0..<count {
                 symbolCount[index] = (symbolCount[index] + 1) >> 1
                 totalCount &+= symbolCount[index]
             }
@@ -222,16 +234,17 @@ final class LAZSymbolModel {
         var sum: UInt32 = 0
         let scale = 0x8000_0000 / max(totalCount, 1)
         if tableSize == 0 {
-            for index in 0..<Int(symbols) {
+            for index in 0..<count {
                 distribution[index] = (scale &* sum) >> (31 - Self.lengthShift)
                 sum &+= symbolCount[index]
             }
         } else {
             var s = 0
-            for index in 0..<Int(symbols) {
+            for index in 0..<count {
                 distribution[index] = (scale &* sum) >> (31 - Self.lengthShift)
                 sum &+= symbolCount[index]
-                let w = Int(distribution[index] >> tableShift)
+                // At most the table's size: the distribution stays below 2^15.
+                let w = min(Int(distribution[index] >> tableShift), Int(tableSize))
                 while s < w {
                     s += 1
                     decoderTable[s] = UInt32(index - 1)
