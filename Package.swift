@@ -6,7 +6,8 @@ import PackageDescription
 // pages it uses are loaded, not every shared library's relocated data). Debug builds (the
 // tests) link them dynamically, which links faster. `-static-stdlib` alone leaves Foundation's
 // libraries unnamed (the modules are compiled against the shared SDK), so they are named here,
-// in one group because they refer to each other.
+// in one group because they refer to each other. FoundationXML (the E57 reader's XML parser)
+// calls the system's libxml2, linked dynamically.
 let staticRuntimeInRelease: [LinkerSetting] = [
     .unsafeFlags(
         [
@@ -14,7 +15,8 @@ let staticRuntimeInRelease: [LinkerSetting] = [
             "-Xlinker", "-lFoundationInternationalization", "-Xlinker", "-lFoundationEssentials", "-Xlinker",
             "-l_FoundationICU", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-l_FoundationCollections", "-Xlinker",
             "-lswiftSynchronization", "-Xlinker", "-lswiftDispatch", "-Xlinker", "-ldispatch", "-Xlinker",
-            "-lBlocksRuntime", "-Xlinker", "--end-group", "-Xlinker", "-lstdc++",
+            "-lBlocksRuntime", "-Xlinker", "-lFoundationXML", "-Xlinker", "-l_CFXMLInterface", "-Xlinker",
+            "--end-group", "-Xlinker", "-lxml2", "-Xlinker", "-lstdc++",
         ], .when(configuration: .release))
 ]
 
@@ -207,7 +209,8 @@ let package = Package(
         .testTarget(
             name: "heritageCLITests",
             dependencies: [
-                "heritage", "heritage-server", "HeritageOperations", "HeritageStore", "HeritageTestSupport", "ScanImport",
+                "heritage", "heritage-server", "HeritageOperations", "HeritageStore", "HeritageTestSupport",
+                "ScanImport",
             ]
         ),
     ]

@@ -114,8 +114,9 @@ extension ImportedFile {
 }
 
 extension FileImportRequest {
-    /// Reads `file` completely and describes it for the archive. A photograph's thumbnail is
-    /// written into `scratch` (named by `index`), which the caller removes after storing.
+    /// Reads `file` completely and describes it for the archive. A photograph's thumbnail and
+    /// an E57 file's images are written into `scratch` (named by `index`), which the caller
+    /// removes after storing.
     public func assetRequest(for file: File, scratch: URL, index: Int) throws -> AssetImportRequest {
         let inspection = try ScanInspector.examine(path: file.path)
         var related = inspection.references.compactMap { reference in
@@ -136,6 +137,16 @@ extension FileImportRequest {
                 _ = try WorldFile.read(path: sidecar)
                 related.append((name: URL(filePath: sidecar).lastPathComponent, url: URL(filePath: sidecar)))
             }
+        }
+        // An E57 file's photographs travel with it as related files, in the file's order; its
+        // summary gives each one's camera and pose (images[]).
+        for (number, image) in inspection.images.enumerated() {
+            guard let data = image.data else { continue }
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            let name = "e57-image-\(number + 1).\(image.format == "png" ? "png" : "jpg")"
+            let url = scratch.appending(path: "\(index)-\(name)")
+            try Data(data).write(to: url)
+            related.append((name: name, url: url))
         }
         let summary = inspection.summary
         var capture = CaptureMetadata(

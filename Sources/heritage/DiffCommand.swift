@@ -11,7 +11,7 @@ struct DiffCommand: ParsableCommand {
         abstract: "Compare two surveys of a site and flag damage: where, how deep, how much volume.",
         discussion: """
             BEFORE is the reference epoch, AFTER the compared one; distances are AFTER minus
-            BEFORE, so loss of material is negative. Files (PLY, OBJ, LAS, LAZ, PTX, PTS, x y z
+            BEFORE, so loss of material is negative. Files (PLY, OBJ, LAS, LAZ, E57, PTX, PTS, x y z
             text) need no archive. With --site, BEFORE and AFTER name asset versions (ASSET@N):
             the outputs are stored as derived versions with their provenance and a finding is
             recorded on the site, from which `heritage condition add --from-finding` drafts an

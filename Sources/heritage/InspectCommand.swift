@@ -67,7 +67,15 @@ struct InspectCommand: ParsableCommand {
         for scan in summary.scans ?? [] {
             let grid = scan.columns.flatMap { columns in scan.rows.map { "\(columns) × \($0) grid, " } } ?? ""
             let origin = scan.transform.map { " from " + $0[3].prefix(3).map(format).joined(separator: ", ") } ?? ""
-            add("scan", "\(scan.name): \(grid)\(scan.pointCount.formatted()) points\(origin)")
+            let invalid = scan.invalidCount > 0 ? " (\(scan.invalidCount.formatted()) invalid left out)" : ""
+            add("scan", "\(scan.name): \(grid)\(scan.pointCount.formatted()) points\(invalid)\(origin)")
+        }
+        for image in summary.images ?? [] {
+            let size = image.width.flatMap { width in image.height.map { " \(width) × \($0)" } } ?? ""
+            add(
+                "image",
+                "\(image.name): \(image.representation) \(image.format.uppercased())\(size), \(image.byteCount.formatted()) bytes"
+            )
         }
         for related in summary.relatedFiles ?? [] { add("refers to", related) }
         if let width = summary.width, let height = summary.height { add("size", "\(width) × \(height) pixels") }

@@ -3,7 +3,8 @@ import HeritageTestSupport
 import Testing
 
 /// The field's formats through the CLI: a PTX station and a PTS export are inspected, imported
-/// and compared as any scan is; a LAZ file (../shared/data) is imported with its LAS summary.
+/// and compared as any scan is; a LAZ file (../shared/data) is imported with its LAS summary;
+/// E57 files are compared, and imported with their images.
 @Suite struct FieldFormatCLITests {
     /// A 20 × 20 grid of a 2 m wall, as a PTX station placed 5 m along x, the second epoch with
     /// a 10 cm dent in the middle; and the same wall as PTS.
@@ -88,6 +89,53 @@ import Testing
             listed.stdout.contains("LAZ: compressed by LASzip") && listed.stdout.contains("EPSG:26910"),
             "\(listed.stdout)")
     }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: e57Folder), "../shared/data is absent: E57 skipped"))
+    func e57FilesAreComparedAndImportedWithTheirImages() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The same cube written in doubles and in singles: no change between them.
+        let compared = try HeritageBinary.run([
+            "diff", "--method", "c2c", "\(Self.e57Folder)/ColouredCubeDouble.e57",
+            "\(Self.e57Folder)/ColouredCubeFloat.e57",
+            "--out", folder.appending(path: "diff").path, "--json",
+        ])
+        let result = try #require(
+            try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: Any], "\(compared.stderr)")
+        let distance = try #require(result["distance"] as? [String: Any])
+        #expect(distance["measured"] as? Int == 7680, "\(distance)")
+        #expect((distance["p95"] as? Double).map { abs($0) < 1e-6 } == true, "\(distance)")
+
+        let archive = folder.appending(path: "archive").path
+        #expect(try HeritageBinary.run(["init", "--archive", archive]).status == 0)
+        #expect(
+            try HeritageBinary.run([
+                "site", "add", "--archive", archive, "--code", "CUBE-1", "--name", "Cube", "--kind", "monument",
+                "--latitude", "40", "--longitude", "44",
+            ]).status == 0)
+        let imported = try HeritageBinary.run([
+            "import", "--archive", archive, "--site", "CUBE-1", "--json", "\(Self.e57Folder)/ColouredCubeFloat.e57",
+            "\(Self.e57Folder)/PinholeImageWithDistortionParameters.e57",
+        ])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let listed = try HeritageBinary.run(["asset", "list", "--archive", archive, "--site", "CUBE-1", "--json"])
+        for name in [
+            "e57-image-1.jpg", "e57-image-2.jpg", "e57-image-3.jpg", "\"format\" : \"e57\"", "distortion.CV_K1",
+        ] {
+            #expect(listed.stdout.contains(name), "\(name) in \(listed.stdout)")
+        }
+        // A damaged file is refused whole, naming the page; nothing is stored.
+        let refused = try HeritageBinary.run([
+            "import", "--archive", archive, "--site", "CUBE-1", "\(Self.e57Folder)/ColouredCubeDouble.e57",
+            "\(Self.e57Folder)/bad-crc.e57",
+        ])
+        #expect(refused.status != 0 && refused.stderr.contains("bad-crc.e57, byte 0: page 0 fails its checksum"))
+        let after = try HeritageBinary.run(["asset", "list", "--archive", archive, "--site", "CUBE-1", "--json"])
+        #expect(after.stdout == listed.stdout)
+    }
+
+    static let e57Folder = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appending(path: "shared/data/pointclouds/e57").path
 
     static let lazSample = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appending(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the libFuzzer targets for ScanImport's parsers.
 #
-#   Tools/fuzz/run.sh [ply|obj|las|laz|exif|world|all] [SECONDS]     (default: all, 600 s each)
+#   Tools/fuzz/run.sh [ply|obj|las|laz|e57|exif|world|all] [SECONDS]     (default: all, 600 s each)
 #
 # Each target is compiled with -sanitize=fuzzer,address from ScanImport's sources (the pixel
 # codecs, which call C libraries, are left out), seeded from ../shared/data when it exists, and
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 targets=${1:-all}
 seconds=${2:-600}
-[ "$targets" = all ] && targets="ply obj las laz exif world"
+[ "$targets" = all ] && targets="ply obj las laz e57 exif world"
 work=.build-fuzz
 mkdir -p "$work"
 sources=$(find Sources/ScanImport -name '*.swift' ! -path '*/Codecs/*' ! -name 'Thumbnail.swift' ! -name 'ScanInspector.swift' ! -name 'ScanLoader.swift')
@@ -32,6 +32,7 @@ for target in $targets; do
       obj) find "$shared/scans" -name '*.obj' -size -2M -exec cp -n {} "$corpus/" \; ;;
       las) find "$shared/lidar" -name '*.las' -exec cp -n {} "$corpus/" \; ;;
       laz) find "$shared/pointclouds/laz" -name '*.laz' -exec cp -n {} "$corpus/" \; ;;
+      e57) find "$shared/pointclouds/e57" -name '*.e57' -exec cp -n {} "$corpus/" \; ;;
       exif) find "$shared/photos" -name '*.jpg' -size -300k -exec cp -n {} "$corpus/" \; ;;
     esac
   fi

@@ -7,6 +7,7 @@ public enum ScanInspector {
         }
         if starts(with: Array("ply".utf8)) && bytes.count >= 4 && (bytes[3] == 10 || bytes[3] == 13) { return .ply }
         if starts(with: Array("LASF".utf8)) { return .las }
+        if starts(with: E57File.signature) { return .e57 }
         if starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
         if starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         let lower = path.lowercased()
@@ -29,7 +30,7 @@ public enum ScanInspector {
         guard let format = format(of: mapped.bytes, path: path) else {
             throw ScanImportError(
                 .unsupported, file: path,
-                "is not a format heritage reads; expected PLY, OBJ, LAS, LAZ, JPEG or PNG (recognised by content), or .obj, .ptx or .pts by name"
+                "is not a format heritage reads; expected PLY, OBJ, LAS, LAZ, E57, JPEG or PNG (recognised by content), or .obj, .ptx or .pts by name"
             )
         }
         switch format {
@@ -53,6 +54,11 @@ public enum ScanInspector {
             return Inspection(summary: ScanSummary(text: try PTXReader.read(mapped.bytes, file: path), format: .ptx))
         case .pts:
             return Inspection(summary: ScanSummary(text: try PTSReader.read(mapped.bytes, file: path), format: .pts))
+        case .e57:
+            let document = try E57Reader.read(mapped.bytes, file: path, images: true, positionsOnly: true)
+            var inspection = Inspection(summary: ScanSummary(e57: document))
+            inspection.images = document.images
+            return inspection
         case .las:
             // A summary needs the header and the points' bounds: one pass that keeps no point.
             let header = try LASReader.header(mapped.bytes, file: path)
@@ -69,6 +75,8 @@ public struct Inspection: Sendable {
     public var references: [OBJRelatedFiles.Reference] = []
     /// For a photograph: its full metadata (exposure, lens, GPS time and direction, …).
     public var photo: PhotoMetadata?
+    /// For an E57 file: the photographs it carries, with their bytes.
+    public var images: [E57Image] = []
 }
 
 /// The version of the readers, recorded with every imported asset version.

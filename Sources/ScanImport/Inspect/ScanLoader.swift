@@ -39,6 +39,9 @@ public enum ScanLoader {
                 return LoadedScan(geometry: try PTXReader.read(mapped.bytes, file: path).geometry, format: "ptx")
             case .pts:
                 return LoadedScan(geometry: try PTSReader.read(mapped.bytes, file: path).geometry, format: "pts")
+            case .e57:
+                let document = try E57Reader.read(mapped.bytes, file: path, positionsOnly: positionsOnly)
+                return LoadedScan(geometry: document.geometry, format: "e57", crs: document.crs)
             case .ply:
                 let document = try PLYReader.read(
                     mapped.bytes, file: path,
@@ -63,7 +66,7 @@ public enum ScanLoader {
             case nil:
                 throw ScanImportError(
                     .unsupported, file: path,
-                    "is not a scan heritage reads; expected PLY, OBJ, LAS, LAZ, PTX, PTS or x y z text")
+                    "is not a scan heritage reads; expected PLY, OBJ, LAS, LAZ, E57, PTX, PTS or x y z text")
             }
         }
     }

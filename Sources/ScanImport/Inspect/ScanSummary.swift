@@ -2,7 +2,7 @@
 /// key does not apply (a photo has no vertices, a scan no EXIF).
 public struct ScanSummary: Sendable, Equatable, Encodable {
     public enum Format: String, Sendable, Codable {
-        case ply, obj, las, jpeg, png, ptx, pts
+        case ply, obj, las, jpeg, png, ptx, pts, e57
     }
 
     public var format: Format
@@ -30,8 +30,10 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
     /// The coordinate reference system a LAS file states (WKT or EPSG code), and its units.
     public var crs: String?
     public var units: String?
-    /// The scanner stations of a file that holds several scans (PTX), with their poses.
+    /// The scanner stations of a file that holds several scans (PTX, E57), with their poses.
     public var scans: [ScanStation]?
+    /// The photographs an E57 file carries, with their cameras and poses.
+    public var images: [E57Image]?
     public var warnings: [String]
 
     public init(format: Format) {
@@ -62,7 +64,7 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
     enum CodingKeys: String, CodingKey {
         case format, vertexCount, faceCount, triangleCount, lineCount, bounds, nonFiniteCount, properties, elements
         case comments
-        case relatedFiles, width, height, exif, gps, crs, units, scans, warnings
+        case relatedFiles, width, height, exif, gps, crs, units, scans, images, warnings
     }
 
     /// Encodes every key, `null` included, so the JSON shape is the same for every file.
@@ -86,6 +88,7 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
         try container.encode(crs, forKey: .crs)
         try container.encode(units, forKey: .units)
         try container.encode(scans, forKey: .scans)
+        try container.encode(images, forKey: .images)
         try container.encode(warnings, forKey: .warnings)
     }
 }
@@ -203,6 +206,41 @@ extension ScanSummary {
 }
 
 extension ScanSummary {
+    /// The summary of an E57 file: its points, each scan's station and pose, its images.
+    init(e57 document: E57Document) {
+        self.init(format: .e57)
+        let geometry = document.geometry
+        vertexCount = geometry.vertexCount
+        faceCount = 0
+        triangleCount = 0
+        lineCount = 0
+        let finite = ScanGeometry.finiteBounds(geometry.positions)
+        bounds = finite.bounds
+        nonFiniteCount = finite.nonFinite
+        properties = document.fields
+        scans = document.stations
+        images = document.images
+        crs = document.crs
+        let count = document.stations.count
+        let posed = document.stations.filter { $0.pose != nil }.count
+        comments = [
+            count == 0
+                ? "E57: no scans"
+                : "E57: \(count) scan\(count == 1 ? "" : "s")"
+                    + (posed == 0
+                        ? "" : posed == 1 && count == 1 ? ", placed by its pose" : ", \(posed) placed by their poses")
+        ]
+        if let software = document.software, !software.isEmpty { comments.append("software: \(software)") }
+        let invalid = document.stations.reduce(0) { $0 + $1.invalidCount }
+        if invalid > 0 {
+            comments.append("\(invalid) point\(invalid == 1 ? "" : "s") the scanner marked invalid left out")
+        }
+        if !document.images.isEmpty {
+            comments.append("\(document.images.count) image\(document.images.count == 1 ? "" : "s")")
+        }
+        warnings = document.warnings
+    }
+
     /// The summary of a PTX or PTS file: its points, and for PTX each scan's station.
     init(text document: TextScanDocument, format: Format) {
         self.init(format: format)

@@ -1,4 +1,4 @@
-/// A scanner station of a file that holds several scans (PTX): its grid, its points, and the
+/// A scanner station of a file that holds several scans (PTX, E57): its grid, its points, and the
 /// pose that places them in the file's common frame.
 public struct ScanStation: Sendable, Equatable, Codable {
     public var name: String
@@ -13,6 +13,8 @@ public struct ScanStation: Sendable, Equatable, Codable {
     public var transform: [[Double]]?
     /// The kept points' box, in the common frame.
     public var bounds: Bounds?
+    /// The pose as E57 gives it (quaternion and translation); ``transform`` holds it as a matrix.
+    public var pose: ScanPose? = nil
 }
 
 /// What a PTX or PTS file holds: the points of all its scans in one frame, their intensity and
