@@ -20,6 +20,7 @@ import Testing
                 case "ply": _ = try PLYReader.read(buffer, file: name).geometry(file: name)
                 case "obj": _ = try OBJReader.read(buffer, file: name)
                 case "las": _ = try LASReader.read(buffer, file: name)
+                case "e57": _ = try E57Reader.read(buffer, file: name, images: true)
                 case "strip":
                     // Stripping what stripping returns changes nothing more.
                     let format = name.contains("png") ? "png" : "jpeg"
@@ -32,6 +33,15 @@ import Testing
                 #expect(error.location != .none || error.code == .unsupported, "\(error)")
             }
         }
+    }
+
+    @Test func anE57sXMLThatIsNotUTF8IsRefusedBeforeFoundationsParserTrapsOnIt() throws {
+        let bytes = Array(try Data(contentsOf: Self.folder.appending(path: "e57-invalid-utf8-name.e57")))
+        let error = bytes.withUnsafeBytes { buffer in
+            #expect(throws: ScanImportError.self) { try E57Reader.read(buffer, file: "bad.e57") }
+        }
+        #expect(error?.location == .byteOffset(1228))
+        #expect(error?.message == "the XML section is not UTF-8: its byte 3703 begins no valid character")
     }
 
     @Test func aHugeDeclaredRecordCountIsRefusedBeforeAllocating() throws {

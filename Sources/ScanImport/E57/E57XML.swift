@@ -65,6 +65,12 @@ final class E57XMLTreeBuilder: NSObject, XMLParserDelegate {
     private weak var parser: XMLParser?
 
     static func parse(_ data: Data, file: String, at offset: Int) throws(ScanImportError) -> E57Element {
+        // E2807 requires UTF-8; Foundation's parser traps on a name that is not, so it is checked first.
+        if let bad = firstInvalidUTF8(data) {
+            throw ScanImportError(
+                .malformedHeader, file: file, at: .byteOffset(offset),
+                "the XML section is not UTF-8: its byte \(bad) begins no valid character")
+        }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         let builder = E57XMLTreeBuilder()
@@ -83,6 +89,20 @@ final class E57XMLTreeBuilder: NSObject, XMLParserDelegate {
                 "the XML section's root is <\(root.name)>; expected <e57Root>")
         }
         return root
+    }
+
+    /// Where the first byte that is not part of a valid UTF-8 sequence is, if any.
+    static func firstInvalidUTF8(_ data: Data) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = data.makeIterator()
+        var position = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): position += scalar.count
+            case .emptyInput: return nil
+            case .error: return position
+            }
+        }
     }
 
     func parser(
