@@ -82,6 +82,21 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func anImageSizeThatIsNoCountIsLeftOutNotTrappedOn() throws {
+        var bytes = try shared("PinholeImageWithDistortionParameters.e57")
+        let from = Array(#"<imageWidth type="Integer">1<"#.utf8)
+        let to = Array(#"<imageWidth type="Float">inf<"#.utf8)
+        let at = try #require((0...(bytes.count - from.count)).first { Array(bytes[$0..<($0 + from.count)]) == from })
+        bytes.replaceSubrange(at..<(at + from.count), with: to)
+        E57Fixture.reseal(&bytes, page: at / 1024)
+        let document = try read(bytes)
+        #expect(document.images[0].width == nil && document.images[0].height == 1)
+        #expect(document.images[0].camera["imageWidth"] == nil)
+        // The summary still encodes: no number in it is infinite.
+        #expect(throws: Never.self) { try JSONEncoder().encode(ScanSummary(e57: document)) }
+    }
+
     /// Writes the fixture with libE57Format (pye57), or nil when pye57 is not here.
     static func fixture() throws -> (URL, [String: Any])? {
         // .ci/run installs pye57 into the tests' Python environment.

@@ -40,7 +40,8 @@ public struct E57Image: Sendable, Equatable, Codable {
     public var byteCount: Int
     public var pose: ScanPose?
     /// The camera model's numbers (focalLength, pixelWidth, principalPointX, …; a distortion
-    /// extension's as `distortion.NAME`), in metres and pixels as the standard has them.
+    /// extension's as `distortion.NAME`), in metres and pixels as the standard has them; one
+    /// that is not finite is left out.
     public var camera: [String: Double]
     /// The scan it was taken with, by that scan's guid.
     public var associatedScan: String?
@@ -165,22 +166,28 @@ public enum E57Reader {
         }
         var camera: [String: Double] = [:]
         for child in representation.children where child.type != "Blob" {
-            if let value = child.number { camera[child.name] = value }
+            if let value = child.number, value.isFinite { camera[child.name] = value }
         }
         for extensionElement in element.children where extensionElement.name.hasSuffix("distortion") {
             for child in extensionElement.children {
                 let key = child.name.split(separator: ":").last.map(String.init) ?? child.name
-                if let value = child.number { camera["distortion.\(key)"] = value }
+                if let value = child.number, value.isFinite { camera["distortion.\(key)"] = value }
             }
         }
         let (offset, length) = try blobLocation(blob, file: file, what: "image \"\(name)\"")
         return E57Image(
             name: name, representation: kind, format: format,
-            width: representation.number("imageWidth").map { Int($0) },
-            height: representation.number("imageHeight").map { Int($0) }, byteCount: length,
+            width: pixels(representation.number("imageWidth")), height: pixels(representation.number("imageHeight")),
+            byteCount: length,
             pose: try pose(element, file: file, warnings: nil),
             camera: camera, associatedScan: element.string("associatedData3DGuid"),
             data: withData ? try file.read(logical: offset, count: length, "image \"\(name)\"") : nil)
+    }
+
+    /// A count of pixels the file states, when it is one (a file may say anything).
+    static func pixels(_ value: Double?) -> Int? {
+        guard let value, value.isFinite, value >= 0, value < 1e12 else { return nil }
+        return Int(value)
     }
 
     /// A blob's bytes: its section header checked, the logical offset of its data and its length.
@@ -353,7 +360,7 @@ struct ScanPlan {
                     let invalid = colourInvalid.map { columns[$0][record] != 0 } ?? false
                     for channel in 0..<3 {
                         let value = (columns[colours[channel]][record] - colourRange[channel].0) * scales[channel]
-                        points.colours.append(invalid ? 0 : UInt8(max(0, min(255, value.rounded()))))
+                        points.colours.append(invalid || value.isNaN ? 0 : UInt8(max(0, min(255, value.rounded()))))
                     }
                     points.colours.append(invalid ? 0 : 255)
                 }
