@@ -384,22 +384,15 @@ struct ScanPoints: Sendable {
     var hasColour = false
     var hasIntensity = false
     var invalid = 0
-    var low = SIMD3<Double>(repeating: .infinity)
-    var high = SIMD3<Double>(repeating: -.infinity)
 
     var count: Int { positions.count / 3 }
-    var bounds: Bounds? {
-        low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil
-    }
+    /// The box around the finite points, as every reader's summary has it.
+    var bounds: Bounds? { ScanGeometry.finiteBounds(positions).bounds }
 
     mutating func add(_ p: SIMD3<Double>) {
         positions.append(p.x)
         positions.append(p.y)
         positions.append(p.z)
-        if p.x.isFinite && p.y.isFinite && p.z.isFinite {
-            low = pointwiseMin(low, p)
-            high = pointwiseMax(high, p)
-        }
     }
 
     /// The scans' points in one geometry: colour and intensity kept when every scan with
