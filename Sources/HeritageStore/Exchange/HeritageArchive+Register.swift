@@ -73,8 +73,14 @@ extension HeritageArchive {
                     oldValue: nil, newValue: try JSONText.encode(summary), time: time),
                 entitySeq: nil, with: insertEvent)
         }
+        if register.entries.count >= Self.bulkWriteSites { truncateLog() }
         return register.entries.count
     }
+}
+
+extension HeritageArchive {
+    /// Imports of this many sites or more reset the write-ahead log after they commit.
+    static let bulkWriteSites = 10_000
 }
 
 /// The audit chain as the background sealer extends it; touched only by that thread once started.

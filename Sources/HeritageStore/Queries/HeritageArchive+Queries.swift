@@ -86,7 +86,8 @@ extension HeritageArchive {
                 WHERE \(whereSQL) ORDER BY m.rank, s.code
                 """
             if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
-            return try SummaryRow.fetchAll(db, sql: sql, arguments: [query] + arguments).map {
+            // Cached: preparing the statement was a tenth of a search at a million sites.
+            return try SummaryRow.fetchAll(db.cachedStatement(sql: sql), arguments: [query] + arguments).map {
                 Self.summary($0, from: nil, includeRestricted: includeRestricted)
             }
         }
