@@ -186,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "ScanImportTests",
             dependencies: ["ScanImport", "HeritageTestSupport"],
-            exclude: ["FuzzRegressions"]
+            exclude: ["FuzzRegressions", "e57_fixtures.py", "laz_fixtures.py"]
         ),
         .testTarget(
             name: "SurveyDiffTests",

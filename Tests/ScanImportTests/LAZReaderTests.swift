@@ -22,45 +22,9 @@ struct LAZReaderTests {
         Array(try Data(contentsOf: URL(filePath: "\(Self.folder)/\(name)")))
     }
 
-    /// The LAZ file's records, decoded chunk by chunk, in point order.
-    func decodedRecords(_ laz: [UInt8], file: String) throws(ScanImportError) -> (LASHeader, [UInt8]) {
-        let result: Result<(LASHeader, [UInt8]), ScanImportError> = laz.withUnsafeBytes { buffer in
-            do throws(ScanImportError) {
-                let header = try LASReader.header(buffer, file: file)
-                guard let compression = header.compression else {
-                    throw ScanImportError(.unsupported, file: file, "not compressed")
-                }
-                let records = LAZShared(
-                    UnsafeMutableRawBufferPointer.allocate(
-                        byteCount: max(1, header.pointCount * header.recordLength), alignment: 8))
-                defer { records.value.deallocate() }
-                try LAZReader.decode(buffer, header: header, compression: compression, file: file) {
-                    first, chunk, count in
-                    UnsafeMutableRawBufferPointer(
-                        rebasing: records.value[
-                            (first * header.recordLength)..<((first + count) * header.recordLength)]
-                    ).copyMemory(from: chunk)
-                }
-                return .success((header, Array(records.value.prefix(header.pointCount * header.recordLength))))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
-    }
-
-    func read(_ bytes: [UInt8], file: String) throws(ScanImportError) -> LASDocument {
-        let result: Result<LASDocument, ScanImportError> = bytes.withUnsafeBytes { buffer in
-            do throws(ScanImportError) { return .success(try LASReader.read(buffer, file: file)) } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
-    }
-
     @Test func everyLAZFileDecodesToItsTwinsRecords() throws {
         for (lazName, lasName) in Self.pairs {
-            let (header, records) = try decodedRecords(try bytes(lazName), file: lazName)
+            let (header, records) = try decodedLAZRecords(try bytes(lazName), file: lazName)
             let las = try bytes(lasName)
             let twin = try las.withUnsafeBytes { try LASReader.header($0, file: lasName) }
             #expect(header.pointCount == twin.pointCount && header.recordLength == twin.recordLength, "\(lazName)")
@@ -78,7 +42,7 @@ struct LAZReaderTests {
             let expected = try #require(reference[name] as? [String: Any], "\(name) is not in reference.json")
             let path = "\(Self.folder)/\(name)"
             let summary = try ScanInspector.inspect(path: path)
-            let document = try read(try bytes(name), file: path)
+            let document = try readLAS(try bytes(name), file: path)
             #expect(
                 summary.vertexCount == expected["count"] as? Int && document.geometry.vertexCount == summary.vertexCount
             )
@@ -115,7 +79,7 @@ struct LAZReaderTests {
         let header = try original.withUnsafeBytes { try LASReader.header($0, file: "x.laz") }
         var errors = 0
         for end in stride(from: header.pointOffset, to: original.count, by: 211) {
-            #expect(throws: ScanImportError.self) { try read(Array(original.prefix(end)), file: "cut.laz") }
+            #expect(throws: ScanImportError.self) { try readLAS(Array(original.prefix(end)), file: "cut.laz") }
             errors += 1
         }
         var generator = SeededGenerator(seed: 11)
@@ -126,7 +90,7 @@ struct LAZReaderTests {
                 broken[at] ^= UInt8.random(in: 1...255, using: &generator)
             }
             do {
-                _ = try read(broken, file: "flipped.laz")
+                _ = try readLAS(broken, file: "flipped.laz")
             } catch {
                 #expect(error.location != .none && error.file == "flipped.laz", "\(error)")
                 errors += 1
@@ -135,8 +99,8 @@ struct LAZReaderTests {
         #expect(errors > 100)
     }
 
-    /// What the decoder does not read is refused saying what it is: the layered compression of
-    /// LAS 1.4 formats 6-10, LASzip 1's item version 1, a chunk table that does not fit.
+    /// What the decoder does not read is refused saying what it is: a compressor LASzip never
+    /// shipped, LASzip 1's item version 1, a chunk table that does not fit.
     @Test func whatIsNotReadIsNamed() throws {
         let original = try bytes("point10.las.laz")
         let header = try original.withUnsafeBytes { try LASReader.header($0, file: "x.laz") }
@@ -145,24 +109,66 @@ struct LAZReaderTests {
         let vlr = try #require(
             (0..<(header.pointOffset - user.count)).first { Array(original[$0..<($0 + user.count)]) == user })
         let body = vlr - 2 + 54
+        var unknown = original
+        unknown[body] = 5
+        let refused = #expect(throws: ScanImportError.self) { try readLAS(unknown, file: "unknown.laz") }
+        #expect(refused?.code == .unsupported && refused?.message.contains("compressor 5") == true)
         var layered = original
         layered[body] = 3
-        let refused = #expect(throws: ScanImportError.self) { try read(layered, file: "layered.laz") }
-        #expect(refused?.code == .unsupported && refused?.message.contains("LAS 1.4 point formats 6-10") == true)
+        let mismatched = #expect(throws: ScanImportError.self) { try readLAS(layered, file: "layered.laz") }
+        #expect(mismatched?.message.contains("item version 2") == true, "\(String(describing: mismatched))")
         var version1 = original
         version1[body + 38] = 1  // the first item's version
-        let old = #expect(throws: ScanImportError.self) { try read(version1, file: "old.laz") }
+        let old = #expect(throws: ScanImportError.self) { try readLAS(version1, file: "old.laz") }
         #expect(
             old?.code == .unsupported && old?.message.contains("item version 1") == true, "\(String(describing: old))")
         // A chunk table offset past the end, and a header claiming a billion points.
         var lost = original
         lost.replaceSubrange(header.pointOffset..<(header.pointOffset + 8), with: [0xFF, 0xFF, 0xFF, 0x7F, 0, 0, 0, 0])
         lost.replaceSubrange((lost.count - 8)..<lost.count, with: [0xFF, 0xFF, 0xFF, 0x7F, 0, 0, 0, 0])
-        let table = #expect(throws: ScanImportError.self) { try read(lost, file: "lost.laz") }
+        let table = #expect(throws: ScanImportError.self) { try readLAS(lost, file: "lost.laz") }
         #expect(table?.message.contains("chunk table") == true && table?.location == .byteOffset(header.pointOffset))
         var forged = original
         forged.replaceSubrange(107..<111, with: [0, 0xCA, 0x9A, 0x3B])
-        let claimed = #expect(throws: ScanImportError.self) { try read(forged, file: "forged.laz") }
+        let claimed = #expect(throws: ScanImportError.self) { try readLAS(forged, file: "forged.laz") }
         #expect(claimed?.message.contains("1000000000 points") == true, "\(String(describing: claimed))")
     }
+}
+
+/// The LAZ file's records, decoded chunk by chunk, in point order.
+func decodedLAZRecords(_ laz: [UInt8], file: String, fields: LAZFieldSelection = .all) throws(ScanImportError) -> (
+    LASHeader, [UInt8]
+) {
+    let result: Result<(LASHeader, [UInt8]), ScanImportError> = laz.withUnsafeBytes { buffer in
+        do throws(ScanImportError) {
+            let header = try LASReader.header(buffer, file: file)
+            guard let compression = header.compression else {
+                throw ScanImportError(.unsupported, file: file, "not compressed")
+            }
+            let records = LAZShared(
+                UnsafeMutableRawBufferPointer.allocate(
+                    byteCount: max(1, header.pointCount * header.recordLength), alignment: 8))
+            defer { records.value.deallocate() }
+            try LAZReader.decode(buffer, header: header, compression: compression, file: file, fields: fields) {
+                first, chunk, count in
+                UnsafeMutableRawBufferPointer(
+                    rebasing: records.value[
+                        (first * header.recordLength)..<((first + count) * header.recordLength)]
+                ).copyMemory(from: chunk)
+            }
+            return .success((header, Array(records.value.prefix(header.pointCount * header.recordLength))))
+        } catch {
+            return .failure(error)
+        }
+    }
+    return try result.get()
+}
+
+func readLAS(_ bytes: [UInt8], file: String) throws(ScanImportError) -> LASDocument {
+    let result: Result<LASDocument, ScanImportError> = bytes.withUnsafeBytes { buffer in
+        do throws(ScanImportError) { return .success(try LASReader.read(buffer, file: file)) } catch {
+            return .failure(error)
+        }
+    }
+    return try result.get()
 }

@@ -36,6 +36,13 @@ for target in $targets; do
       exif) find "$shared/photos" -name '*.jpg' -size -300k -exec cp -n {} "$corpus/" \; ;;
     esac
   fi
+  # LAS 1.4 (layered) LAZ files: the tests' twins, written by laspy and lazrs when they are here.
+  if [ "$target" = laz ] && .build-bagit/bin/python -c "import laspy, lazrs" 2>/dev/null; then
+    seeds=$(mktemp -d)
+    .build-bagit/bin/python Tests/ScanImportTests/laz_fixtures.py "$seeds" \
+      && find "$seeds" -name '*.laz' -size -256k -exec cp {} "$corpus/" \;
+    rm -rf "$seeds"
+  fi
   # World files have no shared samples: two valid ones, written here.
   if [ "$target" = world ]; then
     printf '0.05\n0\n0\n-0.05\n500000.025\n4000000.975\n' > "$corpus/seed-1.jgw"

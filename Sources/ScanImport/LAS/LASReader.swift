@@ -55,7 +55,8 @@ public struct LASHeader: Sendable {
     }
 }
 
-/// Reads LAS 1.0-1.4, point formats 0-10, and LAZ (LASzip) point formats 0-5.
+/// Reads LAS 1.0-1.4, point formats 0-10, and LAZ (LASzip) point formats 0-3 and 6-8 (with extra
+/// bytes; not the wave packets of 4, 5, 9 and 10).
 public enum LASReader {
     static let minimumRecordLength = [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67]
 
@@ -213,7 +214,8 @@ public enum LASReader {
         let stride = header.recordLength
         if let compression = header.compression {
             let found = LASIntegerBox()
-            try LAZReader.decode(bytes, header: header, compression: compression, file: file) { _, records, count in
+            try LAZReader.decode(bytes, header: header, compression: compression, file: file, fields: .positions) {
+                _, records, count in
                 var low = SIMD3<Int32>(repeating: .max)
                 var high = SIMD3<Int32>(repeating: .min)
                 for index in 0..<count {

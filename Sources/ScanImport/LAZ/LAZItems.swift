@@ -317,20 +317,32 @@ final class LAZGPSTimeDecoder: LAZItemDecoder {
 /// predicted from red's change.
 final class LAZRGB12Decoder: LAZItemDecoder {
     let size = 6
-    private var red: UInt16 = 0
-    private var green: UInt16 = 0
-    private var blue: UInt16 = 0
-    private let used = LAZSymbolModel(symbols: 128)
-    private let bytes = (0..<6).map { _ in LAZSymbolModel(symbols: 256) }
+    private var last: (UInt16, UInt16, UInt16) = (0, 0, 0)
+    private let models = LAZRGBModels()
 
     func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
         decoder.readRaw(into: record)
-        (red, green, blue) = (record.uint16(0), record.uint16(2), record.uint16(4))
+        last = (record.uint16(0), record.uint16(2), record.uint16(4))
     }
+
+    func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        last = models.decode(&decoder, last: last)
+        record.put(last.0, 0)
+        record.put(last.1, 2)
+        record.put(last.2, 4)
+    }
+}
+
+/// The models of LASzip's colour coding (RGB12 version 2, and RGB14 per scanner channel).
+final class LAZRGBModels {
+    private let used = LAZSymbolModel(symbols: 128)
+    private let bytes = (0..<6).map { _ in LAZSymbolModel(symbols: 256) }
 
     @inline(__always) static func clamp(_ value: Int32) -> UInt8 { UInt8(max(0, min(255, value))) }
 
-    func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+    /// The next colour, from the last.
+    func decode(_ decoder: inout LAZArithmeticDecoder, last: (UInt16, UInt16, UInt16)) -> (UInt16, UInt16, UInt16) {
+        let (red, green, blue) = last
         let symbol = decoder.decodeSymbol(used)
         func low(_ value: UInt16) -> UInt8 { UInt8(value & 0xFF) }
         func high(_ value: UInt16) -> UInt8 { UInt8(value >> 8) }
@@ -365,10 +377,7 @@ final class LAZRGB12Decoder: LAZItemDecoder {
             g = r
             b = r
         }
-        (red, green, blue) = (r, g, b)
-        record.put(r, 0)
-        record.put(g, 2)
-        record.put(b, 4)
+        return (r, g, b)
     }
 }
 

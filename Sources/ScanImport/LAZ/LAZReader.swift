@@ -50,38 +50,55 @@ public struct LAZCompression: Sendable, Equatable {
 
     /// Refuses what this reader does not decode, saying what it is.
     func check(recordLength: Int, file: String, at offset: Int) throws(ScanImportError) {
-        guard compressor == 2 else {
-            let what =
-                compressor == 3
-                ? "layered compression (LAS 1.4 point formats 6-10)" : "compressor \(compressor) (LASzip \(version))"
-            throw ScanImportError(
-                .unsupported, file: file, at: .byteOffset(offset),
-                "this LAZ file uses \(what), which heritage does not read yet; formats 0-5 (pointwise chunked) are read"
-            )
-        }
-        for item in items {
-            guard [0, 6, 7, 8].contains(item.type), item.version == 2 else {
-                let name = [6: "point10", 7: "GPS time", 8: "RGB", 9: "wave packets", 0: "extra bytes"][item.type]
+        let names = [
+            0: "extra bytes", 6: "point10", 7: "GPS time", 8: "RGB", 9: "wave packets", 10: "point14", 11: "RGB14",
+            12: "RGB+NIR14", 13: "wave packets (1.4)", 14: "extra bytes (1.4)",
+        ]
+        switch compressor {
+        case 2:
+            for item in items where ![0, 6, 7, 8].contains(item.type) || item.version != 2 {
                 throw ScanImportError(
                     .unsupported, file: file, at: .byteOffset(offset),
-                    "this LAZ file's \(name ?? "item type \(item.type)") is compressed with item version "
+                    "this LAZ file's \(names[item.type] ?? "item type \(item.type)") is compressed with item version "
                         + "\(item.version) (LASzip \(version)); heritage reads version 2 of point10, GPS time, RGB "
                         + "and extra bytes")
             }
-        }
-        let total = items.reduce(0) { $0 + $1.size }
-        guard total == recordLength, items.first?.type == 6 else {
+            guard items.first?.type == 6 else { throw mismatch(recordLength, file: file, at: offset) }
+        case 3:
+            for item in items where ![10, 11, 12, 14].contains(item.type) || ![3, 4].contains(item.version) {
+                throw ScanImportError(
+                    .unsupported, file: file, at: .byteOffset(offset),
+                    "this LAZ file's \(names[item.type] ?? "item type \(item.type)") is compressed with item version "
+                        + "\(item.version) (LASzip \(version)); heritage reads versions 3 and 4 of point14, RGB14, "
+                        + "RGB+NIR14 and extra bytes (no wave packets)")
+            }
+            let sizes = [10: 30, 11: 6, 12: 8]
+            guard items.first?.type == 10,
+                items.allSatisfy({ item in sizes[item.type].map { $0 == item.size } ?? true })
+            else { throw mismatch(recordLength, file: file, at: offset) }
+        default:
             throw ScanImportError(
-                .malformedHeader, file: file, at: .byteOffset(offset),
-                "the LASzip items make \(total)-byte records starting with \(items.first.map { "type \($0.type)" } ?? "nothing"); "
-                    + "the header says \(recordLength)-byte records")
+                .unsupported, file: file, at: .byteOffset(offset),
+                "this LAZ file uses compressor \(compressor) (LASzip \(version)), which heritage does not read; it "
+                    + "reads pointwise chunked (formats 0-5) and layered chunked (formats 6-10) compression")
         }
+        guard items.reduce(0, { $0 + $1.size }) == recordLength else {
+            throw mismatch(recordLength, file: file, at: offset)
+        }
+    }
+
+    private func mismatch(_ recordLength: Int, file: String, at offset: Int) -> ScanImportError {
+        let total = items.reduce(0) { $0 + $1.size }
+        return ScanImportError(
+            .malformedHeader, file: file, at: .byteOffset(offset),
+            "the LASzip items make \(total)-byte records starting with \(items.first.map { "type \($0.type)" } ?? "nothing") "
+                + "for compressor \(compressor); the header says \(recordLength)-byte records")
     }
 }
 
 /// Decodes the points of a LAZ file (LASzip's pointwise chunked compression, point formats
-/// 0-5) into LAS point records, chunk by chunk: chunks are independent, so they are decoded on
-/// every core at once.
+/// 0-5, and its layered chunked compression, formats 6-10) into LAS point records, chunk by
+/// chunk: chunks are independent, so they are decoded on every core at once.
 public enum LAZReader {
     /// A run of points coded on its own: its bytes and the points it holds.
     struct Chunk {
@@ -169,6 +186,7 @@ public enum LAZReader {
     /// (in chunk order) is thrown once all have run.
     static func decode(
         _ bytes: UnsafeRawBufferPointer, header: LASHeader, compression: LAZCompression, file: String,
+        fields: LAZFieldSelection = .all,
         _ body: @Sendable (_ firstPoint: Int, _ records: UnsafeRawBufferPointer, _ count: Int) -> Void
     ) throws(ScanImportError) {
         let chunks = try chunks(bytes, header: header, compression: compression, file: file)
@@ -179,9 +197,15 @@ public enum LAZReader {
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             let (bytes, failures, chunks) = shared.value
             do throws(ScanImportError) {
-                try decodeChunk(
-                    bytes, chunks[index], number: index, of: chunks.count, recordLength: header.recordLength,
-                    compression: compression, file: file, body)
+                if compression.compressor == 3 {
+                    try decodeLayeredChunk(
+                        bytes, chunks[index], number: index, of: chunks.count, recordLength: header.recordLength,
+                        compression: compression, fields: fields, file: file, body)
+                } else {
+                    try decodeChunk(
+                        bytes, chunks[index], number: index, of: chunks.count, recordLength: header.recordLength,
+                        compression: compression, file: file, body)
+                }
             } catch {
                 failures[index] = error
             }
@@ -221,6 +245,89 @@ public enum LAZReader {
                 .malformedBody, file: file, at: .byteOffset(chunk.start),
                 "LAZ chunk \(number + 1) of \(total) (points \(chunk.firstPoint + 1)-\(chunk.firstPoint + chunk.pointCount), "
                     + "\(chunk.end - chunk.start) bytes) is \(decoder.overrun ? "truncated" : "corrupt")")
+        }
+        body(chunk.firstPoint, UnsafeRawBufferPointer(records), chunk.pointCount)
+    }
+}
+
+extension LAZReader {
+    /// The decoders of a layered chunk's items, in record order (RGB+NIR is two).
+    static func layeredItems(_ compression: LAZCompression) -> [any LAZLayeredItemDecoder] {
+        compression.items.flatMap { item -> [any LAZLayeredItemDecoder] in
+            switch item.type {
+            case 10: [LAZPoint14Decoder(version: item.version)]
+            case 11: [LAZRGB14Decoder(version: item.version)]
+            case 12: [LAZRGB14Decoder(version: item.version), LAZNIR14Decoder(version: item.version)]
+            default: [LAZBytes14Decoder(count: item.size, version: item.version)]
+            }
+        }
+    }
+
+    /// A layered chunk: the first record raw, the point count, every layer's byte length, the
+    /// layers. Layers `fields` does not need are skipped without decoding.
+    static func decodeLayeredChunk(
+        _ bytes: UnsafeRawBufferPointer, _ chunk: Chunk, number: Int, of total: Int, recordLength: Int,
+        compression: LAZCompression, fields: LAZFieldSelection, file: String,
+        _ body: (_ firstPoint: Int, _ records: UnsafeRawBufferPointer, _ count: Int) -> Void
+    ) throws(ScanImportError) {
+        let name =
+            "LAZ chunk \(number + 1) of \(total) (points \(chunk.firstPoint + 1)-\(chunk.firstPoint + chunk.pointCount))"
+        let items = layeredItems(compression)
+        let layerCount = items.reduce(0) { $0 + $1.layerCount }
+        var at = chunk.start
+        guard recordLength + 4 + 4 * layerCount <= chunk.end - at else {
+            throw ScanImportError(
+                .malformedBody, file: file, at: .byteOffset(chunk.start),
+                "\(name) has \(chunk.end - chunk.start) bytes, too few for its first point and its \(layerCount) layer sizes"
+            )
+        }
+        let records = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk.pointCount * recordLength, alignment: 8)
+        defer { records.deallocate() }
+        records.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + recordLength)]))
+        var context = 0
+        var offset = 0
+        for item in items {
+            item.first(UnsafeRawBufferPointer(rebasing: records[offset..<(offset + item.size)]), context: &context)
+            offset += item.size
+        }
+        at += recordLength + 4  // the chunk's point count: the chunk table's is used
+        var layerStart = at + 4 * layerCount
+        var ranges: [Range<Int>] = []
+        for index in 0..<layerCount {
+            let size = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4 * index, as: UInt32.self)))
+            guard size <= chunk.end - layerStart else {
+                throw ScanImportError(
+                    .malformedBody, file: file, at: .byteOffset(at + 4 * index),
+                    "\(name): layer \(index + 1) of \(layerCount) is said to hold \(size) bytes; the chunk has "
+                        + "\(chunk.end - layerStart) left")
+            }
+            ranges.append(layerStart..<(layerStart + size))
+            layerStart += size
+        }
+        var first = 0
+        for item in items {
+            item.setLayers(bytes, Array(ranges[first..<(first + item.layerCount)]), wanted: fields)
+            first += item.layerCount
+        }
+        var damaged = false
+        for point in 1..<max(1, chunk.pointCount) {
+            context = 0
+            var at = point * recordLength
+            for item in items {
+                item.next(
+                    into: UnsafeMutableRawBufferPointer(rebasing: records[at..<(at + item.size)]), context: &context)
+                at += item.size
+            }
+            if point & 1023 == 0 && items.contains(where: \.damaged) {
+                damaged = true
+                break
+            }
+        }
+        guard !damaged, !items.contains(where: \.damaged) else {
+            throw ScanImportError(
+                .malformedBody, file: file, at: .byteOffset(chunk.start),
+                "\(name), \(chunk.end - chunk.start) bytes, is truncated or corrupt: a layer ends before its points do "
+                    + "or holds what no encoder writes")
         }
         body(chunk.firstPoint, UnsafeRawBufferPointer(records), chunk.pointCount)
     }
