@@ -4,24 +4,28 @@ import Testing
 
 @testable import ScanImport
 
-/// LAS 1.4 point formats 6-8 in LAZ (LASzip's layered chunked compression), as laspy with lazrs
-/// writes them (laz_fixtures.py): each .laz decodes to exactly the records of its .las twin,
-/// positions alone decode to the same positions, and damage is an error, never a trap.
+/// LAS 1.4 point formats 6-10 in LAZ (LASzip's layered chunked compression), and the wave
+/// packets of formats 4 and 5, as LASzip and lazrs write them (laz_fixtures.py): each .laz
+/// decodes to exactly the records of its .las twin, positions alone decode to the same
+/// positions, and damage is an error, never a trap.
 @Suite struct LayeredLAZTests {
-    static let cases = ["format6", "format7", "format8", "format6-extra", "format7-one", "format8-small"]
+    static let cases = [
+        "format6", "format7", "format8", "format6-extra", "format7-one", "format8-small", "format9", "format10",
+        "format4", "format5",
+    ]
 
-    /// Writes the twins with laspy and lazrs, or nil when they are not here.
+    /// Writes the twins with laspy through LASzip and lazrs, or nil when they are not here.
     static func fixtures() throws -> URL? {
-        // .ci/run installs laspy and lazrs into the tests' Python environment.
+        // .ci/run installs laspy, lazrs and laszip into the tests' Python environment.
         let python = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appending(path: ".build-bagit/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: python),
-            (try? runProgram(python, ["-c", "import laspy, lazrs"]).0) == 0
+            (try? runProgram(python, ["-c", "import laspy, lazrs, laszip"]).0) == 0
         else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("laspy and lazrs are missing from .build-bagit: .ci/run installs them")
+                Issue.record("laspy, lazrs and laszip are missing from .build-bagit: .ci/run installs them")
             } else {
-                print("skipped: the layered LAZ twins need laspy and lazrs in .build-bagit (.ci/run installs them)")
+                print("skipped: the LAZ twins need laspy, lazrs and laszip in .build-bagit (.ci/run installs them)")
             }
             return nil
         }
@@ -42,12 +46,16 @@ import Testing
         let reference = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appending(path: "laz.json")))
                 as? [String: [String: Any]])
-        for name in Self.cases {
-            let laz = Array(try Data(contentsOf: folder.appending(path: "\(name).laz")))
+        let encoded = Self.cases.flatMap { name in
+            ["\(name).laszip.laz"] + (name == "format9" || name == "format10" ? [] : ["\(name).laz"])
+        }
+        for file in encoded {
+            let name = String(file.prefix { $0 != "." })
+            let laz = Array(try Data(contentsOf: folder.appending(path: file)))
             let las = Array(try Data(contentsOf: folder.appending(path: "\(name).las")))
-            let (header, records) = try decodedLAZRecords(laz, file: "\(name).laz")
+            let (header, records) = try decodedLAZRecords(laz, file: file)
             let twin = try las.withUnsafeBytes { try LASReader.header($0, file: "\(name).las") }
-            #expect(header.compression?.compressor == 3, "\(name)")
+            #expect(header.compression?.compressor == (twin.pointFormat >= 6 ? 3 : 2), "\(name)")
             #expect(header.pointFormat == twin.pointFormat && header.recordLength == twin.recordLength, "\(name)")
             #expect(header.pointCount == reference[name]?["count"] as? Int, "\(name)")
             let expected = Array(las[twin.pointOffset..<(twin.pointOffset + twin.pointCount * twin.recordLength)])
@@ -57,18 +65,18 @@ import Testing
                     "\(name): record \(differs / header.recordLength), byte \(differs % header.recordLength) differs")
             }
             // Positions alone: the other layers are skipped, X, Y and Z are the same.
-            let (_, positions) = try decodedLAZRecords(laz, file: "\(name).laz", fields: .positions)
+            let (_, positions) = try decodedLAZRecords(laz, file: file, fields: .positions)
             for index in stride(from: 0, to: header.pointCount, by: 97) {
                 let at = index * header.recordLength
                 #expect(positions[at..<(at + 12)] == records[at..<(at + 12)], "\(name) point \(index)")
             }
             // The whole reader: same positions, colours and attributes as the twin.
-            let document = try readLAS(laz, file: "\(name).laz")
+            let document = try readLAS(laz, file: file)
             let plain = try readLAS(las, file: "\(name).las")
             #expect(document.geometry.positions == plain.geometry.positions, "\(name)")
             #expect(document.rgb16 == plain.rgb16 && document.gpsTime == plain.gpsTime, "\(name)")
             #expect(document.intensity == plain.intensity && document.classification == plain.classification)
-            let summary = try ScanInspector.inspect(path: folder.appending(path: "\(name).laz").path)
+            let summary = try ScanInspector.inspect(path: folder.appending(path: file).path)
             let minimum = try #require(reference[name]?["min"] as? [Double])
             #expect(summary.bounds?.min == minimum, "\(name): inspect's bounds are laspy's")
         }

@@ -405,3 +405,90 @@ final class LAZBytesDecoder: LAZItemDecoder {
         }
     }
 }
+
+/// A wave packet's 29 bytes: descriptor index, byte offset and size of the waveform, and the
+/// return point location and direction (floats, predicted through their bits).
+struct LAZWavePacket {
+    var descriptor: UInt8 = 0
+    var offset: UInt64 = 0
+    var size: UInt32 = 0
+    var returnPoint: Int32 = 0
+    var dx: Int32 = 0
+    var dy: Int32 = 0
+    var dz: Int32 = 0
+
+    init() {}
+
+    init(_ record: UnsafeRawBufferPointer) {
+        descriptor = record[0]
+        offset = UInt64(littleEndian: record.loadUnaligned(fromByteOffset: 1, as: UInt64.self))
+        size = UInt32(littleEndian: record.loadUnaligned(fromByteOffset: 9, as: UInt32.self))
+        returnPoint = Int32(littleEndian: record.loadUnaligned(fromByteOffset: 13, as: Int32.self))
+        dx = Int32(littleEndian: record.loadUnaligned(fromByteOffset: 17, as: Int32.self))
+        dy = Int32(littleEndian: record.loadUnaligned(fromByteOffset: 21, as: Int32.self))
+        dz = Int32(littleEndian: record.loadUnaligned(fromByteOffset: 25, as: Int32.self))
+    }
+
+    func write(_ record: UnsafeMutableRawBufferPointer) {
+        record[0] = descriptor
+        record.storeBytes(of: offset.littleEndian, toByteOffset: 1, as: UInt64.self)
+        record.storeBytes(of: size.littleEndian, toByteOffset: 9, as: UInt32.self)
+        record.put(returnPoint, 13)
+        record.put(dx, 17)
+        record.put(dy, 21)
+        record.put(dz, 25)
+    }
+}
+
+/// LASzip's wave packet coding (WAVEPACKET13 versions 1 and 2; WAVEPACKET14 per scanner
+/// channel): the offset as the last, just after the last, a coded difference or raw.
+final class LAZWavePacketCoder {
+    private let descriptorModel = LAZSymbolModel(symbols: 256)
+    private let offsetKindModels = (0..<4).map { _ in LAZSymbolModel(symbols: 4) }
+    private var lastOffsetKind = 0
+    private var lastOffsetDiff: Int32 = 0
+    private let offsetDiff = LAZIntegerDecompressor(bits: 32)
+    private let packetSize = LAZIntegerDecompressor(bits: 32)
+    private let returnPoint = LAZIntegerDecompressor(bits: 32)
+    private let direction = LAZIntegerDecompressor(bits: 32, contexts: 3)
+
+    func decode(_ decoder: inout LAZArithmeticDecoder, last: LAZWavePacket) -> LAZWavePacket {
+        var packet = LAZWavePacket()
+        packet.descriptor = UInt8(truncatingIfNeeded: decoder.decodeSymbol(descriptorModel))
+        lastOffsetKind = Int(decoder.decodeSymbol(offsetKindModels[lastOffsetKind]) & 3)
+        switch lastOffsetKind {
+        case 0: packet.offset = last.offset
+        case 1: packet.offset = last.offset &+ UInt64(last.size)
+        case 2:
+            lastOffsetDiff = offsetDiff.decompress(&decoder, prediction: lastOffsetDiff, context: 0)
+            packet.offset = last.offset &+ UInt64(bitPattern: Int64(lastOffsetDiff))
+        default:
+            let low = UInt64(decoder.readInt())
+            packet.offset = UInt64(decoder.readInt()) << 32 | low
+        }
+        packet.size = UInt32(
+            bitPattern: packetSize.decompress(&decoder, prediction: Int32(bitPattern: last.size), context: 0))
+        packet.returnPoint = returnPoint.decompress(&decoder, prediction: last.returnPoint, context: 0)
+        packet.dx = direction.decompress(&decoder, prediction: last.dx, context: 0)
+        packet.dy = direction.decompress(&decoder, prediction: last.dy, context: 1)
+        packet.dz = direction.decompress(&decoder, prediction: last.dz, context: 2)
+        return packet
+    }
+}
+
+/// Wave packets of point formats 4 and 5 (29 bytes).
+final class LAZWavePacket13Decoder: LAZItemDecoder {
+    let size = 29
+    private var last = LAZWavePacket()
+    private let coder = LAZWavePacketCoder()
+
+    func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        decoder.readRaw(into: record)
+        last = LAZWavePacket(UnsafeRawBufferPointer(record))
+    }
+
+    func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        last = coder.decode(&decoder, last: last)
+        last.write(record)
+    }
+}

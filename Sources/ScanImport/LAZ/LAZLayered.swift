@@ -565,3 +565,37 @@ final class LAZBytes14Decoder: LAZLayeredItemDecoder {
         }
     }
 }
+
+/// Wave packets of point formats 9 and 10 (29 bytes), per context; one layer.
+final class LAZWavePacket14Decoder: LAZLayeredItemDecoder {
+    let size = 29
+    let layerCount = 1
+    private let version: Int
+    private var last = [LAZWavePacket](repeating: LAZWavePacket(), count: 4)
+    private var coders: [LAZWavePacketCoder] = []
+    private var switcher = LAZContextSwitch()
+    private var layer: LAZArithmeticDecoder?
+
+    init(version: Int) { self.version = version }
+
+    var damaged: Bool { isDamaged(layer) }
+
+    func first(_ record: UnsafeRawBufferPointer, context: inout Int) {
+        coders = (0..<4).map { _ in LAZWavePacketCoder() }
+        last[context] = LAZWavePacket(record)
+        switcher.start(context)
+    }
+
+    func setLayers(_ bytes: UnsafeRawBufferPointer, _ ranges: [Range<Int>], wanted: LAZFieldSelection) {
+        layer = layerDecoder(bytes, ranges[0], wanted: wanted.everything)
+    }
+
+    func next(into record: UnsafeMutableRawBufferPointer, context: inout Int) {
+        let index = switcher.switchTo(context, version: version) { last[$1] = last[$0] }
+        if var layer {
+            last[index] = coders[switcher.lastContext].decode(&layer, last: last[index])
+            self.layer = layer
+        }
+        last[index].write(record)
+    }
+}

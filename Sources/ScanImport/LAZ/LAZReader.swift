@@ -56,23 +56,28 @@ public struct LAZCompression: Sendable, Equatable {
         ]
         switch compressor {
         case 2:
-            for item in items where ![0, 6, 7, 8].contains(item.type) || item.version != 2 {
+            // Wave packets keep LASzip 1's coding (version 1), which writers label 1 or 2.
+            for item in items
+            where
+                !([0, 6, 7, 8].contains(item.type) && item.version == 2
+                || item.type == 9 && [1, 2].contains(item.version))
+            {
                 throw ScanImportError(
                     .unsupported, file: file, at: .byteOffset(offset),
                     "this LAZ file's \(names[item.type] ?? "item type \(item.type)") is compressed with item version "
-                        + "\(item.version) (LASzip \(version)); heritage reads version 2 of point10, GPS time, RGB "
-                        + "and extra bytes")
+                        + "\(item.version) (LASzip \(version)); heritage reads version 2 of point10, GPS time, RGB, "
+                        + "wave packets and extra bytes")
             }
             guard items.first?.type == 6 else { throw mismatch(recordLength, file: file, at: offset) }
         case 3:
-            for item in items where ![10, 11, 12, 14].contains(item.type) || ![3, 4].contains(item.version) {
+            for item in items where ![10, 11, 12, 13, 14].contains(item.type) || ![3, 4].contains(item.version) {
                 throw ScanImportError(
                     .unsupported, file: file, at: .byteOffset(offset),
                     "this LAZ file's \(names[item.type] ?? "item type \(item.type)") is compressed with item version "
                         + "\(item.version) (LASzip \(version)); heritage reads versions 3 and 4 of point14, RGB14, "
-                        + "RGB+NIR14 and extra bytes (no wave packets)")
+                        + "RGB+NIR14, wave packets and extra bytes")
             }
-            let sizes = [10: 30, 11: 6, 12: 8]
+            let sizes = [10: 30, 11: 6, 12: 8, 13: 29]
             guard items.first?.type == 10,
                 items.allSatisfy({ item in sizes[item.type].map { $0 == item.size } ?? true })
             else { throw mismatch(recordLength, file: file, at: offset) }
@@ -223,6 +228,7 @@ public enum LAZReader {
             case 6: LAZPoint10Decoder()
             case 7: LAZGPSTimeDecoder()
             case 8: LAZRGB12Decoder()
+            case 9: LAZWavePacket13Decoder()
             default: LAZBytesDecoder(count: item.size)
             }
         }
@@ -258,6 +264,7 @@ extension LAZReader {
             case 10: [LAZPoint14Decoder(version: item.version)]
             case 11: [LAZRGB14Decoder(version: item.version)]
             case 12: [LAZRGB14Decoder(version: item.version), LAZNIR14Decoder(version: item.version)]
+            case 13: [LAZWavePacket14Decoder(version: item.version)]
             default: [LAZBytes14Decoder(count: item.size, version: item.version)]
             }
         }
