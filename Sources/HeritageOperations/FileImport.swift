@@ -118,7 +118,7 @@ extension FileImportRequest {
     /// an E57 file's images are written into `scratch` (named by `index`), which the caller
     /// removes after storing.
     public func assetRequest(for file: File, scratch: URL, index: Int) throws -> AssetImportRequest {
-        let inspection = try ScanInspector.examine(path: file.path)
+        let inspection = try ScanInspector.examine(path: file.path, imageBytes: true)
         var related = inspection.references.compactMap { reference in
             reference.path.map { (name: reference.name, url: URL(filePath: $0)) }
         }

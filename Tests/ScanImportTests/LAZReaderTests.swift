@@ -145,7 +145,7 @@ func decodedLAZRecords(_ laz: [UInt8], file: String, fields: LAZFieldSelection =
             guard let compression = header.compression else {
                 throw ScanImportError(.unsupported, file: file, "not compressed")
             }
-            let records = LAZShared(
+            let records = UnsafeShared(
                 UnsafeMutableRawBufferPointer.allocate(
                     byteCount: max(1, header.pointCount * header.recordLength), alignment: 8))
             defer { records.value.deallocate() }

@@ -82,7 +82,7 @@ struct E57File {
         let workers = max(1, min(pages / 256, ProcessInfo.processInfo.activeProcessorCount))
         let pageSize = header.pageSize
         let bad = UnsafeSlots<Int>(count: workers)
-        let shared = LAZShared(bytes)
+        let shared = UnsafeShared(bytes)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let base = shared.value
             let first = pages * worker / workers

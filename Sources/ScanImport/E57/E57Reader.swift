@@ -83,7 +83,7 @@ public enum E57Reader {
             plans.append(try ScanPlan(scan, index: index, file: container, warnings: &warnings))
         }
         let results = UnsafeSlots<Result<ScanPoints, ScanImportError>>(count: plans.count)
-        let shared = LAZShared(plans)
+        let shared = UnsafeShared(plans)
         DispatchQueue.concurrentPerform(iterations: plans.count) { index in
             do throws(ScanImportError) {
                 results[index] = .success(try shared.value[index].decode(positionsOnly: positionsOnly))

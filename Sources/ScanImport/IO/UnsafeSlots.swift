@@ -7,3 +7,10 @@ final class UnsafeSlots<Value>: @unchecked Sendable {
         set { slots[index] = newValue }
     }
 }
+
+/// A value handed to `concurrentPerform` iterations that the caller knows they may share: raw
+/// buffers each iteration reads, or writes only in its own range.
+struct UnsafeShared<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -23,8 +23,10 @@ public enum ScanInspector {
         try examine(path: path).summary
     }
 
-    /// Reads the file at `path` completely and returns its summary and the files it refers to.
-    public static func examine(path: String) throws(ScanImportError) -> Inspection {
+    /// Reads the file at `path` completely and returns its summary and the files it refers to;
+    /// with `imageBytes`, an E57 file's images carry their JPEG or PNG bytes (for importing
+    /// them; a summary needs only their cameras).
+    public static func examine(path: String, imageBytes: Bool = false) throws(ScanImportError) -> Inspection {
         let mapped = try MappedFile.mapping(of: path)
         defer { withExtendedLifetime(mapped) {} }  // the readers work on the mapping itself
         guard let format = format(of: mapped.bytes, path: path) else {
@@ -55,7 +57,7 @@ public enum ScanInspector {
         case .pts:
             return Inspection(summary: ScanSummary(text: try PTSReader.read(mapped.bytes, file: path), format: .pts))
         case .e57:
-            let document = try E57Reader.read(mapped.bytes, file: path, images: true, positionsOnly: true)
+            let document = try E57Reader.read(mapped.bytes, file: path, images: imageBytes, positionsOnly: true)
             var inspection = Inspection(summary: ScanSummary(e57: document))
             inspection.images = document.images
             return inspection
@@ -75,7 +77,7 @@ public struct Inspection: Sendable {
     public var references: [OBJRelatedFiles.Reference] = []
     /// For a photograph: its full metadata (exposure, lens, GPS time and direction, …).
     public var photo: PhotoMetadata?
-    /// For an E57 file: the photographs it carries, with their bytes.
+    /// For an E57 file: the photographs it carries (with their bytes when asked for).
     public var images: [E57Image] = []
 }
 

@@ -284,7 +284,7 @@ public enum LASReader {
         if let compression = header.compression {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: pointCount * recordLength, alignment: 8)
             decompressed = buffer
-            let target = LAZShared(buffer)
+            let target = UnsafeShared(buffer)
             try LAZReader.decode(bytes, header: header, compression: compression, file: file) { first, chunk, count in
                 UnsafeMutableRawBufferPointer(
                     rebasing: target.value[(first * recordLength)..<((first + count) * recordLength)]

@@ -198,7 +198,7 @@ public enum LAZReader {
         let failures = UnsafeMutableBufferPointer<ScanImportError?>.allocate(capacity: max(chunks.count, 1))
         failures.initialize(repeating: nil)
         defer { failures.deallocate() }
-        let shared = LAZShared((bytes, failures, chunks))
+        let shared = UnsafeShared((bytes, failures, chunks))
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
             let (bytes, failures, chunks) = shared.value
             do throws(ScanImportError) {
@@ -338,9 +338,4 @@ extension LAZReader {
         }
         body(chunk.firstPoint, UnsafeRawBufferPointer(records), chunk.pointCount)
     }
-}
-
-struct LAZShared<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
