@@ -133,6 +133,14 @@ public enum LASReader {
                 .truncated, pointOffset + available * recordLength,
                 "the header announces \(pointCount) points of \(recordLength) bytes; the file ends after \(available)")
         }
+        // LASzip spends bytes on every few points (real files 2-20 bytes a point): a LAZ header
+        // announcing more than 64 points for each byte after the header is forged or broken,
+        // and is refused before memory is set aside for its points.
+        guard !compressed || pointCount / 64 <= bytes.count - pointOffset else {
+            throw fail(
+                .malformedHeader, minor >= 4 && headerSize >= 375 ? 247 : 107,
+                "the header announces \(pointCount) points for \(bytes.count - pointOffset) bytes of LAZ data")
+        }
         let scale = [f64(131), f64(139), f64(147)]
         let offset = [f64(155), f64(163), f64(171)]
         guard scale.allSatisfy({ $0.isFinite && $0 != 0 }), offset.allSatisfy(\.isFinite) else {
