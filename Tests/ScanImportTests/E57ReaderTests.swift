@@ -99,27 +99,7 @@ import Testing
 
     /// Writes the fixture with libE57Format (pye57), or nil when pye57 is not here.
     static func fixture() throws -> (URL, [String: Any])? {
-        // .ci/run installs pye57 into the tests' Python environment.
-        let python = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appending(path: ".build-bagit/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python),
-            (try? runProgram(python, ["-c", "import pye57"]).0) == 0
-        else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("pye57 is missing from .build-bagit: .ci/run installs it")
-            } else {
-                print("skipped: the E57 fixture needs pye57 in .build-bagit (.ci/run installs it)")
-            }
-            return nil
-        }
-        let folder = try temporaryFolder()
-        let script = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "e57_fixtures.py").path
-        let (status, output) = try runProgram(python, [script, folder.path])
-        guard status == 0 else {
-            try? FileManager.default.removeItem(at: folder)
-            Issue.record("e57_fixtures.py failed: \(output)")
-            return nil
-        }
+        guard let folder = try pythonFixture(script: "e57_fixtures.py", modules: ["pye57"]) else { return nil }
         let reference = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appending(path: "stations.json")))
                 as? [String: Any])

@@ -76,26 +76,7 @@ struct LAZReaderTests {
     /// never a trap or a hang.
     @Test func brokenLAZFilesAreErrorsNeverTraps() throws {
         let original = try bytes("point-color-time.las.laz")
-        let header = try original.withUnsafeBytes { try LASReader.header($0, file: "x.laz") }
-        var errors = 0
-        for end in stride(from: header.pointOffset, to: original.count, by: 211) {
-            #expect(throws: ScanImportError.self) { try readLAS(Array(original.prefix(end)), file: "cut.laz") }
-            errors += 1
-        }
-        var generator = SeededGenerator(seed: 11)
-        for _ in 0..<300 {
-            var broken = original
-            for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                let at = Int.random(in: header.pointOffset..<broken.count, using: &generator)
-                broken[at] ^= UInt8.random(in: 1...255, using: &generator)
-            }
-            do {
-                _ = try readLAS(broken, file: "flipped.laz")
-            } catch {
-                #expect(error.location != .none && error.file == "flipped.laz", "\(error)")
-                errors += 1
-            }
-        }
+        let errors = try damagedLAZReads(original, cutEvery: 211, seed: 11)
         #expect(errors > 100)
     }
 
@@ -171,4 +152,31 @@ func readLAS(_ bytes: [UInt8], file: String) throws(ScanImportError) -> LASDocum
         }
     }
     return try result.get()
+}
+
+/// Reads `original` cut every `cutEvery` bytes after its header (each must be an error), then
+/// with 1-4 bytes flipped after its header 300 times (each an error naming the file and an
+/// offset, or a clean read of other points); returns how many reads were errors.
+func damagedLAZReads(_ original: [UInt8], cutEvery: Int, seed: UInt64) throws -> Int {
+    let header = try original.withUnsafeBytes { try LASReader.header($0, file: "x.laz") }
+    var errors = 0
+    for end in stride(from: header.pointOffset, to: original.count, by: cutEvery) {
+        #expect(throws: ScanImportError.self) { try readLAS(Array(original.prefix(end)), file: "cut.laz") }
+        errors += 1
+    }
+    var generator = SeededGenerator(seed: seed)
+    for _ in 0..<300 {
+        var broken = original
+        for _ in 0..<Int.random(in: 1...4, using: &generator) {
+            let at = Int.random(in: header.pointOffset..<broken.count, using: &generator)
+            broken[at] ^= UInt8.random(in: 1...255, using: &generator)
+        }
+        do {
+            _ = try readLAS(broken, file: "flipped.laz")
+        } catch {
+            #expect(error.location != .none && error.file == "flipped.laz", "\(error)")
+            errors += 1
+        }
+    }
+    return errors
 }

@@ -16,28 +16,7 @@ import Testing
 
     /// Writes the twins with laspy through LASzip and lazrs, or nil when they are not here.
     static func fixtures() throws -> URL? {
-        // .ci/run installs laspy, lazrs and laszip into the tests' Python environment.
-        let python = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appending(path: ".build-bagit/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python),
-            (try? runProgram(python, ["-c", "import laspy, lazrs, laszip"]).0) == 0
-        else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("laspy, lazrs and laszip are missing from .build-bagit: .ci/run installs them")
-            } else {
-                print("skipped: the LAZ twins need laspy, lazrs and laszip in .build-bagit (.ci/run installs them)")
-            }
-            return nil
-        }
-        let folder = try temporaryFolder()
-        let script = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "laz_fixtures.py").path
-        let (status, output) = try runProgram(python, [script, folder.path])
-        guard status == 0 else {
-            try? FileManager.default.removeItem(at: folder)
-            Issue.record("laz_fixtures.py failed: \(output)")
-            return nil
-        }
-        return folder
+        try pythonFixture(script: "laz_fixtures.py", modules: ["laspy", "lazrs", "laszip"])
     }
 
     @Test func everyLayeredFileDecodesToItsTwinsRecords() throws {
@@ -89,25 +68,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let original = Array(try Data(contentsOf: folder.appending(path: "format8-small.laz")))
         let header = try original.withUnsafeBytes { try LASReader.header($0, file: "format8-small.laz") }
-        var errors = 0
-        for end in stride(from: header.pointOffset, to: original.count, by: 397) {
-            #expect(throws: ScanImportError.self) { try readLAS(Array(original.prefix(end)), file: "cut.laz") }
-            errors += 1
-        }
-        var generator = SeededGenerator(seed: 14)
-        for _ in 0..<300 {
-            var broken = original
-            for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                let at = Int.random(in: header.pointOffset..<broken.count, using: &generator)
-                broken[at] ^= UInt8.random(in: 1...255, using: &generator)
-            }
-            do {
-                _ = try readLAS(broken, file: "flipped.laz")
-            } catch {
-                #expect(error.location != .none && error.file == "flipped.laz", "\(error)")
-                errors += 1
-            }
-        }
+        let errors = try damagedLAZReads(original, cutEvery: 397, seed: 14)
         #expect(errors > 150)
         // A layer said to be longer than its chunk is refused with the offset of its size.
         var lying = original

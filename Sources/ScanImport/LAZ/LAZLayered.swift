@@ -436,13 +436,26 @@ private struct LAZContextSwitch {
     }
 }
 
-/// 16-bit red, green, blue (6 bytes), as RGB12's coding, per context; one layer.
-final class LAZRGB14Decoder: LAZLayeredItemDecoder {
-    let size = 6
+/// A field coded in one layer with models per scanner channel: colour (RGB14), near infrared
+/// (NIR14), wave packets (WAVEPACKET14).
+protocol LAZChannelCoding: AnyObject {
+    associatedtype Value
+    static var size: Int { get }
+    /// Fresh models.
+    init()
+    static func read(_ record: UnsafeRawBufferPointer) -> Value
+    static func write(_ value: Value, into record: UnsafeMutableRawBufferPointer)
+    func decode(_ decoder: inout LAZArithmeticDecoder, last: Value) -> Value
+}
+
+/// The layered item of a ``LAZChannelCoding``: the last value per context, the models per
+/// context, and LASzip's rule for which last value predicts after a channel change.
+final class LAZChannelItemDecoder<Coding: LAZChannelCoding>: LAZLayeredItemDecoder {
+    var size: Int { Coding.size }
     let layerCount = 1
     private let version: Int
-    private var last: [(UInt16, UInt16, UInt16)] = Array(repeating: (0, 0, 0), count: 4)
-    private var models: [LAZRGBModels] = []
+    private var last: [Coding.Value] = []
+    private var codings: [Coding] = []
     private var switcher = LAZContextSwitch()
     private var layer: LAZArithmeticDecoder?
 
@@ -451,76 +464,74 @@ final class LAZRGB14Decoder: LAZLayeredItemDecoder {
     var damaged: Bool { isDamaged(layer) }
 
     func first(_ record: UnsafeRawBufferPointer, context: inout Int) {
-        models = (0..<4).map { _ in LAZRGBModels() }
-        last[context] = (
+        codings = (0..<4).map { _ in Coding() }
+        // Contexts other than the first's are seeded from the last value when first used.
+        last = Array(repeating: Coding.read(record), count: 4)
+        switcher.start(context)
+    }
+
+    func setLayers(_ bytes: UnsafeRawBufferPointer, _ ranges: [Range<Int>], wanted: LAZFieldSelection) {
+        layer = layerDecoder(bytes, ranges[0], wanted: wanted.everything)
+    }
+
+    func next(into record: UnsafeMutableRawBufferPointer, context: inout Int) {
+        let index = switcher.switchTo(context, version: version) { last[$1] = last[$0] }
+        if var layer {
+            last[index] = codings[switcher.lastContext].decode(&layer, last: last[index])
+            self.layer = layer
+        }
+        Coding.write(last[index], into: record)
+    }
+}
+
+extension LAZRGBModels: LAZChannelCoding {
+    static var size: Int { 6 }
+
+    static func read(_ record: UnsafeRawBufferPointer) -> (UInt16, UInt16, UInt16) {
+        (
             UInt16(littleEndian: record.loadUnaligned(fromByteOffset: 0, as: UInt16.self)),
             UInt16(littleEndian: record.loadUnaligned(fromByteOffset: 2, as: UInt16.self)),
             UInt16(littleEndian: record.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
         )
-        switcher.start(context)
     }
 
-    func setLayers(_ bytes: UnsafeRawBufferPointer, _ ranges: [Range<Int>], wanted: LAZFieldSelection) {
-        layer = layerDecoder(bytes, ranges[0], wanted: wanted.everything)
-    }
-
-    func next(into record: UnsafeMutableRawBufferPointer, context: inout Int) {
-        let index = switcher.switchTo(context, version: version) { last[$1] = last[$0] }
-        if var layer {
-            last[index] = models[switcher.lastContext].decode(&layer, last: last[index])
-            self.layer = layer
-        }
-        record.put(last[index].0, 0)
-        record.put(last[index].1, 2)
-        record.put(last[index].2, 4)
+    static func write(_ value: (UInt16, UInt16, UInt16), into record: UnsafeMutableRawBufferPointer) {
+        record.put(value.0, 0)
+        record.put(value.1, 2)
+        record.put(value.2, 4)
     }
 }
 
-/// Near infrared (2 bytes) after RGB14 in format 8 and 10, per context; one layer.
-final class LAZNIR14Decoder: LAZLayeredItemDecoder {
-    let size = 2
-    let layerCount = 1
-    private let version: Int
-    private var last: [UInt16] = [0, 0, 0, 0]
-    private var models: [(used: LAZSymbolModel, low: LAZSymbolModel, high: LAZSymbolModel)] = []
-    private var switcher = LAZContextSwitch()
-    private var layer: LAZArithmeticDecoder?
+/// Near infrared (2 bytes) after RGB14 in formats 8 and 10: each byte's change, as LASzip codes it.
+final class LAZNIRModels: LAZChannelCoding {
+    private let used = LAZSymbolModel(symbols: 4)
+    private let low = LAZSymbolModel(symbols: 256)
+    private let high = LAZSymbolModel(symbols: 256)
 
-    init(version: Int) { self.version = version }
+    static var size: Int { 2 }
 
-    var damaged: Bool { isDamaged(layer) }
-
-    func first(_ record: UnsafeRawBufferPointer, context: inout Int) {
-        models = (0..<4).map { _ in
-            (LAZSymbolModel(symbols: 4), LAZSymbolModel(symbols: 256), LAZSymbolModel(symbols: 256))
-        }
-        last[context] = UInt16(littleEndian: record.loadUnaligned(as: UInt16.self))
-        switcher.start(context)
+    static func read(_ record: UnsafeRawBufferPointer) -> UInt16 {
+        UInt16(littleEndian: record.loadUnaligned(as: UInt16.self))
     }
 
-    func setLayers(_ bytes: UnsafeRawBufferPointer, _ ranges: [Range<Int>], wanted: LAZFieldSelection) {
-        layer = layerDecoder(bytes, ranges[0], wanted: wanted.everything)
-    }
+    static func write(_ value: UInt16, into record: UnsafeMutableRawBufferPointer) { record.put(value, 0) }
 
-    func next(into record: UnsafeMutableRawBufferPointer, context: inout Int) {
-        let index = switcher.switchTo(context, version: version) { last[$1] = last[$0] }
-        if var layer {
-            let model = models[switcher.lastContext]
-            let previous = last[index]
-            let used = layer.decodeSymbol(model.used)
-            var value =
-                used & 1 != 0
-                ? UInt16(UInt8(truncatingIfNeeded: layer.decodeSymbol(model.low)) &+ UInt8(previous & 0xFF))
-                : previous & 0xFF
-            value |=
-                used & 2 != 0
-                ? UInt16(UInt8(truncatingIfNeeded: layer.decodeSymbol(model.high)) &+ UInt8(previous >> 8)) << 8
-                : previous & 0xFF00
-            last[index] = value
-            self.layer = layer
-        }
-        record.put(last[index], 0)
+    func decode(_ decoder: inout LAZArithmeticDecoder, last: UInt16) -> UInt16 {
+        let changed = decoder.decodeSymbol(used)
+        var value =
+            changed & 1 != 0
+            ? UInt16(UInt8(truncatingIfNeeded: decoder.decodeSymbol(low)) &+ UInt8(last & 0xFF)) : last & 0xFF
+        value |=
+            changed & 2 != 0
+            ? UInt16(UInt8(truncatingIfNeeded: decoder.decodeSymbol(high)) &+ UInt8(last >> 8)) << 8 : last & 0xFF00
+        return value
     }
+}
+
+extension LAZWavePacketCoder: LAZChannelCoding {
+    static var size: Int { 29 }
+    static func read(_ record: UnsafeRawBufferPointer) -> LAZWavePacket { LAZWavePacket(record) }
+    static func write(_ value: LAZWavePacket, into record: UnsafeMutableRawBufferPointer) { value.write(record) }
 }
 
 /// Extra bytes (BYTE14): each byte its own layer and model, per context.
@@ -563,39 +574,5 @@ final class LAZBytes14Decoder: LAZLayeredItemDecoder {
             }
             record[byte] = last[index][byte]
         }
-    }
-}
-
-/// Wave packets of point formats 9 and 10 (29 bytes), per context; one layer.
-final class LAZWavePacket14Decoder: LAZLayeredItemDecoder {
-    let size = 29
-    let layerCount = 1
-    private let version: Int
-    private var last = [LAZWavePacket](repeating: LAZWavePacket(), count: 4)
-    private var coders: [LAZWavePacketCoder] = []
-    private var switcher = LAZContextSwitch()
-    private var layer: LAZArithmeticDecoder?
-
-    init(version: Int) { self.version = version }
-
-    var damaged: Bool { isDamaged(layer) }
-
-    func first(_ record: UnsafeRawBufferPointer, context: inout Int) {
-        coders = (0..<4).map { _ in LAZWavePacketCoder() }
-        last[context] = LAZWavePacket(record)
-        switcher.start(context)
-    }
-
-    func setLayers(_ bytes: UnsafeRawBufferPointer, _ ranges: [Range<Int>], wanted: LAZFieldSelection) {
-        layer = layerDecoder(bytes, ranges[0], wanted: wanted.everything)
-    }
-
-    func next(into record: UnsafeMutableRawBufferPointer, context: inout Int) {
-        let index = switcher.switchTo(context, version: version) { last[$1] = last[$0] }
-        if var layer {
-            last[index] = coders[switcher.lastContext].decode(&layer, last: last[index])
-            self.layer = layer
-        }
-        last[index].write(record)
     }
 }

@@ -262,9 +262,13 @@ extension LAZReader {
         compression.items.flatMap { item -> [any LAZLayeredItemDecoder] in
             switch item.type {
             case 10: [LAZPoint14Decoder(version: item.version)]
-            case 11: [LAZRGB14Decoder(version: item.version)]
-            case 12: [LAZRGB14Decoder(version: item.version), LAZNIR14Decoder(version: item.version)]
-            case 13: [LAZWavePacket14Decoder(version: item.version)]
+            case 11: [LAZChannelItemDecoder<LAZRGBModels>(version: item.version)]
+            case 12:
+                [
+                    LAZChannelItemDecoder<LAZRGBModels>(version: item.version),
+                    LAZChannelItemDecoder<LAZNIRModels>(version: item.version),
+                ]
+            case 13: [LAZChannelItemDecoder<LAZWavePacketCoder>(version: item.version)]
             default: [LAZBytes14Decoder(count: item.size, version: item.version)]
             }
         }
