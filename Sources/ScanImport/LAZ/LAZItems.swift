@@ -313,23 +313,36 @@ final class LAZGPSTimeDecoder: LAZItemDecoder {
     }
 }
 
-/// Red, green and blue (6 bytes), each byte's change coded against the last, green and blue
-/// predicted from red's change.
-final class LAZRGB12Decoder: LAZItemDecoder {
-    let size = 6
-    private var last: (UInt16, UInt16, UInt16) = (0, 0, 0)
-    private let models = LAZRGBModels()
+/// A field coded against its last value by models of its own: colour, near infrared, wave
+/// packets. Pointwise (RGB12, WAVEPACKET13) through ``LAZCodedItemDecoder``; layered, per
+/// scanner channel, through ``LAZChannelItemDecoder``.
+protocol LAZFieldCoding: AnyObject {
+    associatedtype Value
+    static var size: Int { get }
+    /// Fresh models.
+    init()
+    static func read(_ record: UnsafeRawBufferPointer) -> Value
+    static func write(_ value: Value, into record: UnsafeMutableRawBufferPointer)
+    func decode(_ decoder: inout LAZArithmeticDecoder, last: Value) -> Value
+}
+
+/// The pointwise item of a ``LAZFieldCoding`` (RGB12, WAVEPACKET13): the chunk's first value
+/// raw, then each coded against the last.
+final class LAZCodedItemDecoder<Coding: LAZFieldCoding>: LAZItemDecoder {
+    var size: Int { Coding.size }
+    private var last: Coding.Value?
+    private let coding = Coding()
 
     func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
         decoder.readRaw(into: record)
-        last = (record.uint16(0), record.uint16(2), record.uint16(4))
+        last = Coding.read(UnsafeRawBufferPointer(record))
     }
 
     func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
-        last = models.decode(&decoder, last: last)
-        record.put(last.0, 0)
-        record.put(last.1, 2)
-        record.put(last.2, 4)
+        guard let previous = last else { return }
+        let value = coding.decode(&decoder, last: previous)
+        last = value
+        Coding.write(value, into: record)
     }
 }
 
@@ -473,22 +486,5 @@ final class LAZWavePacketCoder {
         packet.dy = direction.decompress(&decoder, prediction: last.dy, context: 1)
         packet.dz = direction.decompress(&decoder, prediction: last.dz, context: 2)
         return packet
-    }
-}
-
-/// Wave packets of point formats 4 and 5 (29 bytes).
-final class LAZWavePacket13Decoder: LAZItemDecoder {
-    let size = 29
-    private var last = LAZWavePacket()
-    private let coder = LAZWavePacketCoder()
-
-    func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
-        decoder.readRaw(into: record)
-        last = LAZWavePacket(UnsafeRawBufferPointer(record))
-    }
-
-    func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
-        last = coder.decode(&decoder, last: last)
-        last.write(record)
     }
 }

@@ -436,21 +436,9 @@ private struct LAZContextSwitch {
     }
 }
 
-/// A field coded in one layer with models per scanner channel: colour (RGB14), near infrared
-/// (NIR14), wave packets (WAVEPACKET14).
-protocol LAZChannelCoding: AnyObject {
-    associatedtype Value
-    static var size: Int { get }
-    /// Fresh models.
-    init()
-    static func read(_ record: UnsafeRawBufferPointer) -> Value
-    static func write(_ value: Value, into record: UnsafeMutableRawBufferPointer)
-    func decode(_ decoder: inout LAZArithmeticDecoder, last: Value) -> Value
-}
-
-/// The layered item of a ``LAZChannelCoding``: the last value per context, the models per
-/// context, and LASzip's rule for which last value predicts after a channel change.
-final class LAZChannelItemDecoder<Coding: LAZChannelCoding>: LAZLayeredItemDecoder {
+/// The layered item of a ``LAZFieldCoding`` (RGB14, NIR14, WAVEPACKET14): the last value per
+/// context, the models per context, and LASzip's rule for which last value predicts after a channel change.
+final class LAZChannelItemDecoder<Coding: LAZFieldCoding>: LAZLayeredItemDecoder {
     var size: Int { Coding.size }
     let layerCount = 1
     private let version: Int
@@ -484,7 +472,7 @@ final class LAZChannelItemDecoder<Coding: LAZChannelCoding>: LAZLayeredItemDecod
     }
 }
 
-extension LAZRGBModels: LAZChannelCoding {
+extension LAZRGBModels: LAZFieldCoding {
     static var size: Int { 6 }
 
     static func read(_ record: UnsafeRawBufferPointer) -> (UInt16, UInt16, UInt16) {
@@ -503,7 +491,7 @@ extension LAZRGBModels: LAZChannelCoding {
 }
 
 /// Near infrared (2 bytes) after RGB14 in formats 8 and 10: each byte's change, as LASzip codes it.
-final class LAZNIRModels: LAZChannelCoding {
+final class LAZNIRModels: LAZFieldCoding {
     private let used = LAZSymbolModel(symbols: 4)
     private let low = LAZSymbolModel(symbols: 256)
     private let high = LAZSymbolModel(symbols: 256)
@@ -528,7 +516,7 @@ final class LAZNIRModels: LAZChannelCoding {
     }
 }
 
-extension LAZWavePacketCoder: LAZChannelCoding {
+extension LAZWavePacketCoder: LAZFieldCoding {
     static var size: Int { 29 }
     static func read(_ record: UnsafeRawBufferPointer) -> LAZWavePacket { LAZWavePacket(record) }
     static func write(_ value: LAZWavePacket, into record: UnsafeMutableRawBufferPointer) { value.write(record) }

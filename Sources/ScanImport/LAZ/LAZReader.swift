@@ -227,8 +227,8 @@ public enum LAZReader {
             switch item.type {
             case 6: LAZPoint10Decoder()
             case 7: LAZGPSTimeDecoder()
-            case 8: LAZRGB12Decoder()
-            case 9: LAZWavePacket13Decoder()
+            case 8: LAZCodedItemDecoder<LAZRGBModels>()
+            case 9: LAZCodedItemDecoder<LAZWavePacketCoder>()
             default: LAZBytesDecoder(count: item.size)
             }
         }
@@ -320,7 +320,6 @@ extension LAZReader {
             item.setLayers(bytes, Array(ranges[first..<(first + item.layerCount)]), wanted: fields)
             first += item.layerCount
         }
-        var damaged = false
         for point in 1..<max(1, chunk.pointCount) {
             context = 0
             var at = point * recordLength
@@ -329,12 +328,9 @@ extension LAZReader {
                     into: UnsafeMutableRawBufferPointer(rebasing: records[at..<(at + item.size)]), context: &context)
                 at += item.size
             }
-            if point & 1023 == 0 && items.contains(where: \.damaged) {
-                damaged = true
-                break
-            }
+            if point & 1023 == 0 && items.contains(where: \.damaged) { break }
         }
-        guard !damaged, !items.contains(where: \.damaged) else {
+        guard !items.contains(where: \.damaged) else {
             throw ScanImportError(
                 .malformedBody, file: file, at: .byteOffset(chunk.start),
                 "\(name), \(chunk.end - chunk.start) bytes, is truncated or corrupt: a layer ends before its points do "
