@@ -171,8 +171,8 @@ public final class HeritageArchive: Sendable {
     /// After a bulk write, empties the write-ahead log back to nothing. Its pages are already
     /// copied into the registry by SQLite's automatic checkpoint, but until the log is reset every
     /// read still looks each page up in it and reads the log's copy instead of the mapped file: on
-    /// a million-site archive just imported (a 1.3 GB log) the radius p99 was 4.7 ms before and
-    /// 1.2 ms after. Waits for readers as any write does; gives up quietly if they hold on,
+    /// a million-site archive just imported (a 1.3 GB log) the radius p99 was 2.9-9.9 ms before
+    /// and 1.2-1.5 ms after. Waits for readers as any write does; gives up quietly if they hold on,
     /// since the log is only slower, never wrong.
     func truncateLog() {
         guard !isReadOnly else { return }

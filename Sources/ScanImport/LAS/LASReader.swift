@@ -55,8 +55,7 @@ public struct LASHeader: Sendable {
     }
 }
 
-/// Reads LAS 1.0-1.4, point formats 0-10, and LAZ (LASzip) point formats 0-3 and 6-8 (with extra
-/// bytes; not the wave packets of 4, 5, 9 and 10).
+/// Reads LAS 1.0-1.4, point formats 0-10, and LAZ (LASzip) of every point format.
 public enum LASReader {
     static let minimumRecordLength = [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67]
 
