@@ -69,7 +69,7 @@ extension HeritageArchive {
         return report
     }
 
-    /// SQLite's integrity and foreign-key checks, the spatial index against the sites, and the
+    /// SQLite's integrity and foreign-key checks, the place index against the sites, and the
     /// audit chain's first break.
     static func structuralChecks(_ db: Database) throws -> ([String], ChainBreak?) {
         var problems: [String] = []
@@ -79,16 +79,20 @@ extension HeritageArchive {
         for row in foreignKeys {
             problems.append("a row of \(row[0] as String? ?? "?") points at a missing parent")
         }
-        // The R*Tree keeps 32-bit floats rounded outwards: a box must contain its site's point.
-        let unindexed = try String.fetchAll(
+        // The place index must say of each site what its row says, in the cell of its position:
+        // else a radius search or a map would miss it, or show it as it was.
+        let misplaced = try String.fetchAll(
             db,
             sql: """
-                SELECT s.code FROM site s LEFT JOIN siteLocation l ON l.seq = s.seq
-                WHERE l.seq IS NULL OR s.latitude NOT BETWEEN l.minLatitude AND l.maxLatitude
-                    OR s.longitude NOT BETWEEN l.minLongitude AND l.maxLongitude
+                SELECT s.code FROM site s LEFT JOIN sitePlace p ON p.seq = s.seq
+                WHERE p.seq IS NULL OR p.cell IS NOT heritage_place_cell(s.latitude, s.longitude)
+                    OR p.id IS NOT s.id OR p.code IS NOT s.code OR p.kind IS NOT s.kind
+                    OR p.latitude IS NOT s.latitude OR p.longitude IS NOT s.longitude
+                    OR p.country IS NOT s.country OR p.sensitivity IS NOT s.sensitivity
+                    OR p.name IS NOT (SELECT n.name FROM siteName n WHERE n.siteSeq = s.seq AND n.isPrimary = 1)
                 """)
-        for code in unindexed {
-            problems.append("the spatial index does not hold site \(code) at its position")
+        for code in misplaced {
+            problems.append("the place index does not hold site \(code) as its record says")
         }
         return (problems, try AuditLog.firstBreak(db))
     }

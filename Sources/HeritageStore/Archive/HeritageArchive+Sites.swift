@@ -30,7 +30,9 @@ extension HeritageArchive {
         {
             throw HeritageStoreError(.conflict, "site \(existing) already has the id \(site.id) given for \(site.code)")
         }
-        let seq = try SiteWriter(db).insert(site, time: time)
+        let writer = try SiteWriter(db)
+        let seq = try writer.insert(site, time: time)
+        try writer.insertPlaces(of: seq...seq)
         try AuditLog.append(
             db, actor: actor, action: "site.create", entityType: "site", entityID: site.id, entitySeq: seq,
             oldValue: nil, newValue: try JSONText.encode(site), time: time)

@@ -92,7 +92,10 @@ public final class HeritageArchive: Sendable {
         configuration.readonly = true
         configuration.foreignKeysEnabled = true
         configuration.label = "heritage.registry"
-        configuration.prepareDatabase { db in try mapForReading(db) }
+        configuration.prepareDatabase { db in
+            db.add(function: PlaceCell.function)
+            try mapForReading(db)
+        }
         do {
             let pool = try DatabasePool(path: uri, configuration: configuration)
             let complete = try pool.read { db in try RegistryMigrations.migrator.hasCompletedMigrations(db) }
@@ -138,6 +141,7 @@ public final class HeritageArchive: Sendable {
         configuration.busyMode = .timeout(30)
         configuration.label = "heritage.registry"
         configuration.prepareDatabase { db in
+            db.add(function: PlaceCell.function)
             // Evidence must survive a power cut: every commit reaches the disk.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // 64 MiB of page cache: a 100,000-site import then stays in memory until commit

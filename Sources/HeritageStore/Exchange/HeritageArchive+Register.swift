@@ -56,13 +56,16 @@ extension HeritageArchive {
             defer { events.cancel() }
             let writer = try SiteWriter(db)
             let insertEvent = try AuditLog.insertStatement(db)
+            var written: ClosedRange<Int64>?
             for (chunk, range) in events.chunkRanges.enumerated() {
                 for (entry, event) in zip(register.entries[range], try events.chunk(chunk)) {
                     let seq = try writer.insert(entry.site, time: time)
                     try AuditLog.insert(event, entitySeq: seq, with: insertEvent)
                     chain = AuditLog.Chain(after: event)
+                    written = (written?.lowerBound ?? seq)...seq
                 }
             }
+            if let written { try writer.insertPlaces(of: written) }
             let summary: [String: String] = [
                 "file": register.fileName, "format": register.format.rawValue, "sha256": register.sha256,
                 "sites": String(register.entries.count),

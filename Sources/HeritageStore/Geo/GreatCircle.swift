@@ -26,7 +26,7 @@ public enum GreatCircle {
     /// Latitude/longitude boxes that together contain every point within `radiusKm` of `center`.
     ///
     /// Near a pole the box spans all longitudes; across the antimeridian it is split in two.
-    /// The boxes are a pre-filter for the R*Tree; the exact distance decides.
+    /// The boxes are a pre-filter for the place index; the exact distance decides.
     public static func boundingBoxes(around center: GeoPoint, radiusKm: Double) -> [GeoBox] {
         let delta = radiusKm / earthRadiusKm
         if delta >= .pi { return [GeoBox.world] }

@@ -225,22 +225,40 @@ extension HeritageArchive {
         return (centres, boxes)
     }
 
+    /// The sites inside `boxes` (each `west <= east`), read from the place index: per box, the
+    /// few ranges of cell codes that cover it (``PlaceCell/ranges(covering:)``), each row kept
+    /// when it lies inside its box. The filter's clauses name the place row `s`, which has the
+    /// site's columns they use.
     static func candidates(_ db: Database, boxes: [GeoBox], filter: SiteFilter, restrictedOnly: Bool = false) throws
         -> [SummaryRow]
     {
         var (whereSQL, filterArguments) = filterSQL(filter)
         if restrictedOnly { whereSQL += " AND s.sensitivity = 'restricted'" }
-        let boxSQL = boxes.map { _ in
-            "(minLatitude >= ? AND maxLatitude <= ? AND minLongitude >= ? AND maxLongitude <= ?)"
-        }.joined(separator: " OR ")
         var arguments: StatementArguments = []
-        for box in boxes { arguments += [box.south, box.north, box.west, box.east] }
+        var rangeCount = 0
+        for box in boxes {
+            for range in PlaceCell.ranges(covering: box) {
+                arguments += [range.lowerBound, range.upperBound, box.south, box.north, box.west, box.east]
+                rangeCount += 1
+            }
+        }
+        guard rangeCount > 0 else { return [] }
+        // CROSS JOIN keeps the ranges outside: each is one walk along the table's key.
         let sql = """
-            \(summarySelect)
-            WHERE s.seq IN (SELECT seq FROM siteLocation WHERE \(boxSQL)) AND \(whereSQL)
+            WITH r(low, high, south, north, west, east) AS (
+                VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rangeCount).joined(separator: ", ")))
+            SELECT s.seq, s.id, s.code, s.kind, s.latitude, s.longitude, s.country, s.sensitivity, s.name,
+                (SELECT l.overallCondition FROM siteLatestCondition l WHERE l.siteId = s.id) AS latestCondition
+            FROM r CROSS JOIN sitePlace s
+            WHERE s.cell BETWEEN r.low AND r.high AND s.latitude BETWEEN r.south AND r.north
+                AND s.longitude BETWEEN r.west AND r.east AND \(whereSQL)
             """
-        // Cached: a search runs the same few statements (by box count) again and again.
-        return try SummaryRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments + filterArguments)
+        // Cached: a search runs the same few statements (by range count) again and again.
+        let rows = try SummaryRow.fetchAll(db.cachedStatement(sql: sql), arguments: arguments + filterArguments)
+        guard boxes.count > 1 else { return rows }
+        // Boxes that touch both hold a site on their shared edge.
+        var seen = Set<String>()
+        return rows.filter { seen.insert($0.id).inserted }
     }
 
     static func nearestFirst(

@@ -77,13 +77,10 @@ extension Site {
             try db.executeCached(sql: "DELETE FROM \(table) WHERE siteSeq = ?", arguments: [seq])
         }
         try db.executeCached(sql: "DELETE FROM siteSearch WHERE rowid = ?", arguments: [seq])
-        try db.executeCached(
-            sql: """
-                UPDATE siteLocation SET minLatitude = ?, maxLatitude = ?, minLongitude = ?, maxLongitude = ?
-                WHERE seq = ?
-                """,
-            arguments: [location.latitude, location.latitude, location.longitude, location.longitude, seq])
-        try SiteWriter(db).insertChildren(of: self, seq: seq)
+        try db.executeCached(sql: "DELETE FROM sitePlace WHERE seq = ?", arguments: [seq])
+        let writer = try SiteWriter(db)
+        try writer.insertChildren(of: self, seq: seq)
+        try writer.insertPlaces(of: seq...seq)
         return seq
     }
 }
@@ -92,7 +89,7 @@ extension Site {
 struct SiteWriter {
     private let db: Database
     private let site: Statement
-    private let location: Statement
+    private let places: Statement
     private let name: Statement
     private let designation: Statement
     private let externalID: Statement
@@ -107,10 +104,13 @@ struct SiteWriter {
                     createdAt, updatedAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        location = try db.cachedStatement(
+        places = try db.cachedStatement(
             sql: """
-                INSERT INTO siteLocation (seq, minLatitude, maxLatitude, minLongitude, maxLongitude)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO sitePlace (cell, seq, id, code, kind, latitude, longitude, country, sensitivity, name)
+                SELECT heritage_place_cell(s.latitude, s.longitude), s.seq, s.id, s.code, s.kind, s.latitude,
+                    s.longitude, s.country, s.sensitivity,
+                    (SELECT n.name FROM siteName n WHERE n.siteSeq = s.seq AND n.isPrimary = 1)
+                FROM site s WHERE s.seq BETWEEN ? AND ? ORDER BY 1, 2
                 """)
         name = try db.cachedStatement(
             sql: "INSERT INTO siteName (siteSeq, position, language, name, isPrimary) VALUES (?, ?, ?, ?, ?)")
@@ -122,8 +122,9 @@ struct SiteWriter {
             sql: "INSERT INTO siteSearch (rowid, code, names, community, description) VALUES (?, ?, ?, ?, ?)")
     }
 
-    /// Inserts a validated site: its row, its R*Tree box, names, designations, external ids and search
-    /// entry. Returns the site row's seq.
+    /// Inserts a validated site: its row, names, designations, external ids and search entry.
+    /// Returns the site row's seq. Its row in the place index is written by ``insertPlaces(of:)``
+    /// (at once for one site; for a bulk import once all its sites are written).
     @discardableResult
     func insert(_ value: Site, time: String) throws -> Int64 {
         let point = value.location
@@ -134,9 +135,16 @@ struct SiteWriter {
             time,
         ])
         let seq = db.lastInsertedRowID
-        try location.execute(arguments: [seq, point.latitude, point.latitude, point.longitude, point.longitude])
         try insertChildren(of: value, seq: seq)
         return seq
+    }
+
+    /// Writes the place-index rows of the sites `seqs` (written, with their names, and not in the
+    /// index yet) from their rows, in one statement, sorted by cell: the rows of a bulk import
+    /// then fill pages in order instead of landing one by one on random pages, which cost more
+    /// per site (as the R*Tree did, 15-20 µs) than the site's own row.
+    func insertPlaces(of seqs: ClosedRange<Int64>) throws {
+        try places.execute(arguments: [seqs.lowerBound, seqs.upperBound])
     }
 
     /// Inserts the rows that hang off a site row (`seq` is its rowid).
