@@ -36,11 +36,16 @@ for target in $targets; do
       exif) find "$shared/photos" -name '*.jpg' -size -300k -exec cp -n {} "$corpus/" \; ;;
     esac
   fi
-  # LAS 1.4 (layered) LAZ files: the tests' twins, written by laspy and lazrs when they are here.
+  # LAS 1.4 (layered) LAZ files: the tests' twins, written by laspy and lazrs when they are here;
+  # and the COPC tests' files, written by copc-lib.
   if [ "$target" = laz ] && .build-bagit/bin/python -c "import laspy, lazrs" 2>/dev/null; then
     seeds=$(mktemp -d)
     .build-bagit/bin/python Tests/ScanImportTests/laz_fixtures.py "$seeds" \
       && find "$seeds" -name '*.laz' -size -256k -exec cp {} "$corpus/" \;
+    if .build-bagit/bin/python -c "import copclib" 2>/dev/null; then
+      .build-bagit/bin/python Tests/ScanImportTests/copc_fixtures.py "$seeds" \
+        && find "$seeds" -name '*.copc.laz' -size -256k -exec cp {} "$corpus/" \;
+    fi
     rm -rf "$seeds"
   fi
   # World files have no shared samples: two valid ones, written here.

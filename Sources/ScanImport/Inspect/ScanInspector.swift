@@ -64,9 +64,12 @@ public enum ScanInspector {
         case .las:
             // A summary needs the header and the points' bounds: one pass that keeps no point.
             let header = try LASReader.header(mapped.bytes, file: path)
+            let hierarchy = try header.copc.map { info throws(ScanImportError) in
+                try COPCHierarchy.read(mapped.bytes, header: header, info: info, file: path)
+            }
             let bounds = try LASReader.pointBounds(
                 mapped.bytes, header: header, file: path, releasePages: { mapped.releasePages(from: $0, to: $1) })
-            return Inspection(summary: ScanSummary(las: header, bounds: bounds))
+            return Inspection(summary: ScanSummary(las: header, bounds: bounds, copc: hierarchy))
         }
     }
 }

@@ -34,6 +34,8 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
     public var scans: [ScanStation]?
     /// The photographs an E57 file carries, with their cameras and poses.
     public var images: [E57Image]?
+    /// A COPC file's octree: its depth, nodes and hierarchy pages.
+    public var copc: COPCSummary?
     public var warnings: [String]
 
     public init(format: Format) {
@@ -64,7 +66,7 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
     enum CodingKeys: String, CodingKey {
         case format, vertexCount, faceCount, triangleCount, lineCount, bounds, nonFiniteCount, properties, elements
         case comments
-        case relatedFiles, width, height, exif, gps, crs, units, scans, images, warnings
+        case relatedFiles, width, height, exif, gps, crs, units, scans, images, copc, warnings
     }
 
     /// Encodes every key, `null` included, so the JSON shape is the same for every file.
@@ -89,6 +91,7 @@ public struct ScanSummary: Sendable, Equatable, Encodable {
         try container.encode(units, forKey: .units)
         try container.encode(scans, forKey: .scans)
         try container.encode(images, forKey: .images)
+        try container.encode(copc, forKey: .copc)
         try container.encode(warnings, forKey: .warnings)
     }
 }
@@ -173,9 +176,33 @@ extension ScanSummary {
     }
 }
 
+/// What `inspect` says of a COPC file's octree.
+public struct COPCSummary: Sendable, Equatable, Codable {
+    /// Levels, the root's included.
+    public var depth: Int
+    /// Nodes that hold points.
+    public var nodeCount: Int
+    public var pageCount: Int
+    public var pointsPerLevel: [Int]
+    public var center: [Double]
+    public var halfSize: Double
+    /// The distance between points at the root level, halved at each level down.
+    public var spacing: Double
+
+    public init(_ hierarchy: COPCHierarchy) {
+        depth = hierarchy.depth
+        nodeCount = hierarchy.nodes.count
+        pageCount = hierarchy.pageCount
+        pointsPerLevel = hierarchy.pointsPerLevel
+        center = hierarchy.info.center
+        halfSize = hierarchy.info.halfSize
+        spacing = hierarchy.info.spacing
+    }
+}
+
 extension ScanSummary {
     /// The summary of a LAS point cloud, from its header and its points' bounds.
-    init(las header: LASHeader, bounds pointBounds: Bounds?) {
+    init(las header: LASHeader, bounds pointBounds: Bounds?, copc hierarchy: COPCHierarchy? = nil) {
         self.init(format: .las)
         vertexCount = header.pointCount
         faceCount = 0
@@ -193,6 +220,12 @@ extension ScanSummary {
         if let compression = header.compression {
             let chunks = compression.chunkSize.map { "chunks of \($0) points" } ?? "chunks of varying size"
             comments.append("LAZ: compressed by LASzip \(compression.version), \(chunks)")
+        }
+        if let hierarchy {
+            copc = COPCSummary(hierarchy)
+            comments.append(
+                "COPC: an octree of \(hierarchy.depth) levels, \(hierarchy.nodes.count) nodes on "
+                    + "\(hierarchy.pageCount) hierarchy page\(hierarchy.pageCount == 1 ? "" : "s")")
         }
         if !header.systemIdentifier.isEmpty { comments.append("system: \(header.systemIdentifier)") }
         if !header.generatingSoftware.isEmpty { comments.append("software: \(header.generatingSoftware)") }

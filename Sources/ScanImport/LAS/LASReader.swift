@@ -42,6 +42,8 @@ public struct LASHeader: Sendable {
     /// How the points are compressed, for a LAZ file.
     public var compression: LAZCompression?
     public var warnings: [String]
+    /// The octree's root cube and hierarchy, for a COPC file.
+    public var copc: COPCInfo? = nil
 
     /// The warning when the points' bounds pass the header's by more than a scale step.
     func boundsWarning(_ actual: Bounds?) -> String? {
@@ -150,6 +152,7 @@ public enum LASReader {
         var crs: String?
         var units: String?
         var compression: LAZCompression?
+        var copc: COPCInfo?
         var cursor = headerSize
         for index in 0..<vlrCount {
             guard cursor + 54 <= pointOffset else {
@@ -168,6 +171,9 @@ public enum LASReader {
             if compressed && user == LAZCompression.userID && record == LAZCompression.recordID {
                 compression = try LAZCompression.parse(bytes, at: body, length: length, file: file)
                 try compression?.check(recordLength: recordLength, file: file, at: body)
+            }
+            if compressed && user == COPCInfo.userID && record == COPCInfo.recordID {
+                copc = try COPCInfo.parse(bytes, at: body, length: length, file: file)
             }
             if user == "LASF_Projection" {
                 if record == 2112 {
@@ -205,7 +211,7 @@ public enum LASReader {
             pointCount: pointCount, pointOffset: pointOffset, scale: scale, offset: offset,
             headerBounds: Bounds(min: [f64(187), f64(203), f64(219)], max: [f64(179), f64(195), f64(211)]),
             systemIdentifier: text(26, 32), generatingSoftware: text(58, 32), creationDay: u16(90),
-            creationYear: u16(92), crs: crs, units: units, compression: compression, warnings: warnings)
+            creationYear: u16(92), crs: crs, units: units, compression: compression, warnings: warnings, copc: copc)
     }
 
     /// The bounds of the points, in one pass over their records that keeps none of them:
@@ -278,11 +284,8 @@ public enum LASReader {
 
     public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> LASDocument {
         let header = try header(bytes, file: file)
-        let (pointCount, pointOffset, recordLength, format) = (
-            header.pointCount, header.pointOffset, header.recordLength, header.pointFormat
-        )
-        let (scale, offset) = (header.scale, header.offset)
-        var warnings = header.warnings
+        let (pointCount, pointOffset, recordLength) = (header.pointCount, header.pointOffset, header.recordLength)
+        let warnings = header.warnings
         // A LAZ file's records are decoded first, on every core, into LAS records.
         var decompressed: UnsafeMutableRawBufferPointer?
         defer { decompressed?.deallocate() }
@@ -291,15 +294,37 @@ public enum LASReader {
         if let compression = header.compression {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: pointCount * recordLength, alignment: 8)
             decompressed = buffer
-            let target = UnsafeShared(buffer)
-            try LAZReader.decode(bytes, header: header, compression: compression, file: file) { first, chunk, count in
-                UnsafeMutableRawBufferPointer(
-                    rebasing: target.value[(first * recordLength)..<((first + count) * recordLength)]
-                ).copyMemory(from: chunk)
-            }
+            let chunks = try LAZReader.chunks(bytes, header: header, compression: compression, file: file)
+            try decodeRecords(bytes, chunks: chunks, header: header, compression: compression, file: file, into: buffer)
             records = UnsafeRawBufferPointer(buffer)
             recordsStart = 0
         }
+        return document(header, records: records, start: recordsStart, count: pointCount, warnings: warnings)
+    }
+
+    /// Decodes LAZ chunks on every core into consecutive records of `buffer`, in chunk order.
+    static func decodeRecords(
+        _ bytes: UnsafeRawBufferPointer, chunks: [LAZReader.Chunk], header: LASHeader, compression: LAZCompression,
+        file: String, into buffer: UnsafeMutableRawBufferPointer
+    ) throws(ScanImportError) {
+        let recordLength = header.recordLength
+        let target = UnsafeShared(buffer)
+        try LAZReader.decode(bytes, chunks: chunks, header: header, compression: compression, file: file) {
+            first, chunk, count in
+            UnsafeMutableRawBufferPointer(
+                rebasing: target.value[(first * recordLength)..<((first + count) * recordLength)]
+            ).copyMemory(from: chunk)
+        }
+    }
+
+    /// The document of `count` LAS records from byte `recordsStart` of `records`.
+    static func document(
+        _ header: LASHeader, records: UnsafeRawBufferPointer, start recordsStart: Int, count pointCount: Int,
+        warnings: [String]
+    ) -> LASDocument {
+        var warnings = warnings
+        let (recordLength, format) = (header.recordLength, header.pointFormat)
+        let (scale, offset) = (header.scale, header.offset)
         func u8(_ at: Int) -> Int { Int(records[at]) }
         func u16(_ at: Int) -> Int {
             Int(UInt16(littleEndian: records.loadUnaligned(fromByteOffset: at, as: UInt16.self)))

@@ -195,6 +195,16 @@ public enum LAZReader {
         _ body: @Sendable (_ firstPoint: Int, _ records: UnsafeRawBufferPointer, _ count: Int) -> Void
     ) throws(ScanImportError) {
         let chunks = try chunks(bytes, header: header, compression: compression, file: file)
+        try decode(bytes, chunks: chunks, header: header, compression: compression, file: file, fields: fields, body)
+    }
+
+    /// Decodes the given chunks (all of a file's, or a COPC selection's, numbered from 0 in
+    /// the order given), on every core, as above.
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, chunks: [Chunk], header: LASHeader, compression: LAZCompression,
+        file: String, fields: LAZFieldSelection = .all,
+        _ body: @Sendable (_ firstPoint: Int, _ records: UnsafeRawBufferPointer, _ count: Int) -> Void
+    ) throws(ScanImportError) {
         let failures = UnsafeMutableBufferPointer<ScanImportError?>.allocate(capacity: max(chunks.count, 1))
         failures.initialize(repeating: nil)
         defer { failures.deallocate() }
