@@ -123,6 +123,13 @@ struct DiffCommand: ParsableCommand {
         help: "Linear unit of the coordinates, for the legend and summary (default: the LAS file's when it states one)."
     )
     var units: String?
+    @Option(
+        name: .customLong("copc-level"),
+        help: ArgumentHelp(
+            "Read COPC inputs down to this octree level only (0 is the root).",
+            discussion:
+                "A quick look at a large survey, stated with each input in the summary. Other inputs are read whole.")
+    ) var copcLevel: Int?
     @Option(help: "Write changes.ply, summary.json and heat maps to this folder.") var out: String?
     @Flag(name: .long, help: "Print the summary as JSON.") var json = false
 
@@ -140,9 +147,11 @@ struct DiffCommand: ParsableCommand {
         let recording = try site.map {
             ComparisonRun.Recording(store: try archive.open(), site: $0, actor: archive.resolvedActor)
         }
-        let run = ComparisonRun(
+        var run = ComparisonRun(
             before: before, after: after, recording: recording, units: units,
             outputFolder: out.map { URL(filePath: $0) })
+        if let copcLevel, copcLevel < 0 { throw ValidationError("--copc-level must be 0 or more") }
+        run.copcLevel = copcLevel
         try run.checkVersions()
         if try run.inputsArePhotographs() {
             try checkPhotographOptions()

@@ -134,6 +134,39 @@ import Testing
         #expect(after.stdout == listed.stdout)
     }
 
+    /// A COPC file (copc_fixtures.py, copc-lib): `inspect` shows its octree, and `diff
+    /// --copc-level` compares a level of detail, saying so with each input.
+    @Test func copcIsInspectedAndComparedByLevel() throws {
+        let script = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "ScanImportTests/COPCTests.swift").path
+        guard let folder = try pythonFixture(script: "copc_fixtures.py", modules: ["copclib", "laspy"], beside: script)
+        else { return }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appending(path: "octree.copc.laz").path
+        let inspected = try HeritageBinary.run(["inspect", "--json", file])
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(inspected.stdout.utf8)) as? [String: Any], "\(inspected.stderr)"
+        )
+        let copc = try #require(summary["copc"] as? [String: Any], "\(summary)")
+        #expect(copc["depth"] as? Int == 4 && copc["nodeCount"] as? Int == 20 && copc["pageCount"] as? Int == 3)
+        #expect(copc["pointsPerLevel"] as? [Int] == [500, 2100, 1200, 240], "\(copc)")
+        #expect(summary["vertexCount"] as? Int == 4040)
+
+        let compared = try HeritageBinary.run([
+            "diff", "--method", "c2c", "--copc-level", "1", file, file, "--out", folder.appending(path: "diff").path,
+            "--json",
+        ])
+        let result = try #require(
+            try JSONSerialization.jsonObject(with: Data(compared.stdout.utf8)) as? [String: Any], "\(compared.stderr)")
+        let inputs = try #require(result["inputs"] as? [[String: Any]], "\(result)")
+        for input in inputs {
+            #expect(input["copcMaximumLevel"] as? Int == 1 && input["copcDepth"] as? Int == 4, "\(input)")
+            #expect(input["pointCount"] as? Int == 2600, "\(input)")
+        }
+        let refused = try HeritageBinary.run(["diff", "--copc-level=-1", file, file])
+        #expect(refused.status != 0 && refused.stderr.contains("--copc-level must be 0 or more"), "\(refused.stderr)")
+    }
+
     static let e57Folder = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appending(path: "shared/data/pointclouds/e57").path
 

@@ -30,6 +30,9 @@ public struct ComparisonRun {
     public var units: String?
     /// Where the outputs are written; nil: a temporary folder, removed when the run ends.
     public var outputFolder: URL?
+    /// COPC inputs are read down to this octree level only: a quick look at large surveys,
+    /// stated with each input in the summary. Other inputs are read whole.
+    public var copcLevel: Int?
     /// Asked between stages: true stops the run with a `cancelled` error, before anything is
     /// recorded (a server's job being cancelled).
     public var isCancelled: (@Sendable () -> Bool)?
@@ -161,22 +164,21 @@ public struct ComparisonRun {
         if let recording {
             let (asset, version) = try recording.store.resolveVersion(reference)
             let url = try recording.store.verifiedBlob(of: version)
-            let scan = try ScanLoader.load(path: url.path, format: version.format, positionsOnly: true)
-            return (
-                scan,
-                ComparisonInput(
-                    role: role, name: "\(asset.title)@\(version.number)", sha256: version.sha256,
-                    pointCount: scan.geometry.vertexCount, triangleCount: scan.geometry.triangleCount,
-                    assetVersion: version.id)
-            )
+            let scan = try ScanLoader.load(
+                path: url.path, format: version.format, positionsOnly: true, copcLevel: copcLevel)
+            var input = ComparisonInput(
+                role: role, name: "\(asset.title)@\(version.number)", sha256: version.sha256,
+                pointCount: scan.geometry.vertexCount, triangleCount: scan.geometry.triangleCount,
+                assetVersion: version.id)
+            (input.copcMaximumLevel, input.copcDepth) = (scan.copcLevels?.maximumLevel, scan.copcLevels?.depth)
+            return (scan, input)
         }
-        let scan = try ScanLoader.load(path: reference, positionsOnly: true)
-        return (
-            scan,
-            ComparisonInput(
-                role: role, name: reference, sha256: try FileHashing.sha256(of: URL(filePath: reference)),
-                pointCount: scan.geometry.vertexCount, triangleCount: scan.geometry.triangleCount)
-        )
+        let scan = try ScanLoader.load(path: reference, positionsOnly: true, copcLevel: copcLevel)
+        var input = ComparisonInput(
+            role: role, name: reference, sha256: try FileHashing.sha256(of: URL(filePath: reference)),
+            pointCount: scan.geometry.vertexCount, triangleCount: scan.geometry.triangleCount)
+        (input.copcMaximumLevel, input.copcDepth) = (scan.copcLevels?.maximumLevel, scan.copcLevels?.depth)
+        return (scan, input)
     }
 
     /// Runs `body` with the output folder, checked first to hold no output already (before

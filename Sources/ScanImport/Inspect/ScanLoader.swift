@@ -6,6 +6,16 @@ public struct LoadedScan: Sendable {
     /// Coordinate reference system and linear units, when the file says (LAS).
     public var crs: String?
     public var units: String?
+    /// For a COPC file read to a level of detail: the levels read and the octree's depth.
+    public var copcLevels: COPCLevels?
+}
+
+/// How much of a COPC octree a read took: levels 0 to `maximumLevel` of `depth`.
+public struct COPCLevels: Sendable, Equatable, Codable {
+    public var maximumLevel: Int
+    public var depth: Int
+    public var pointsRead: Int
+    public var pointCount: Int
 }
 
 public enum ScanLoader {
@@ -17,8 +27,11 @@ public enum ScanLoader {
     /// neither normals nor colours, and a million normals would hold 24 MB while decoding). A
     /// binary PLY file's x, y and z are decoded straight into interleaved positions.
     /// `keeping` names the other vertex properties to decode as well (a viewer wants `distance`).
+    /// `copcLevel` reads a COPC file's octree down to that level only (a quick look at a large
+    /// survey); other files are read whole.
     public static func load(
-        path: String, format: String? = nil, positionsOnly: Bool = false, keeping: Set<String> = []
+        path: String, format: String? = nil, positionsOnly: Bool = false, keeping: Set<String> = [],
+        copcLevel: Int? = nil
     ) throws(ScanImportError) -> LoadedScan {
         let lower = path.lowercased()
         if format == "xyz"
@@ -57,6 +70,16 @@ public enum ScanLoader {
                         mapped.bytes, file: path, releasePages: { mapped.releasePages(from: $0, to: $1) }
                     ).geometry, format: "obj")
             case .las:
+                if let copcLevel, try LASReader.header(mapped.bytes, file: path).copc != nil {
+                    let read = try LASReader.read(
+                        mapped.bytes, file: path, copc: COPCSelection(maximumLevel: copcLevel))
+                    let header = read.document.header
+                    return LoadedScan(
+                        geometry: read.document.geometry, format: "las", crs: header.crs, units: header.units,
+                        copcLevels: COPCLevels(
+                            maximumLevel: min(copcLevel, read.hierarchy.depth - 1), depth: read.hierarchy.depth,
+                            pointsRead: read.pointsDecoded, pointCount: header.pointCount))
+                }
                 let document = try LASReader.read(mapped.bytes, file: path)
                 return LoadedScan(
                     geometry: document.geometry, format: "las", crs: document.header.crs, units: document.header.units)

@@ -10,6 +10,10 @@ public struct ComparisonInput: Sendable, Codable, Equatable {
     public var triangleCount: Int
     /// The archive's asset version, when the input came from one.
     public var assetVersion: String?
+    /// A COPC input read to a level of detail: the deepest level read, and the octree's levels
+    /// (`pointCount` is then the points of those levels, not the file's).
+    public var copcMaximumLevel: Int?
+    public var copcDepth: Int?
 
     public init(
         role: String, name: String, sha256: String, pointCount: Int, triangleCount: Int, assetVersion: String? = nil
