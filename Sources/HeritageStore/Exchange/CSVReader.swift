@@ -13,17 +13,40 @@ struct CSVReader {
         var fields: [String]
     }
 
+    let bytes: [UInt8]
+    let file: String
+    /// Where the next record starts, and its line.
+    private var index = 0
+    private var line = 1
+
+    init(_ bytes: [UInt8], file: String) {
+        self.bytes = bytes
+        self.file = file
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+    }
+
     /// Splits `bytes` into records. Blank lines are skipped.
     static func records(_ bytes: [UInt8], file: String) throws -> [Record] {
+        var reader = CSVReader(bytes, file: file)
         var records: [Record] = []
-        var index = 0
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
-        var line = 1
+        while case let block = try reader.next(limit: 1 << 16), !block.isEmpty { records += block }
+        return records
+    }
+
+    /// The next records, at most `limit` of them; none at the end of the file. Blank lines are
+    /// skipped. A register is read a block at a time, so its records are never all held at once.
+    mutating func next(limit: Int) throws -> [Record] {
+        var records: [Record] = []
+        var index = self.index
+        var line = self.line
+        defer { (self.index, self.line) = (index, line) }
         var fields: [String] = []
         var field: [UInt8] = []
-        var recordLine = 1
+        var recordLine = line
         var atFieldStart = true
         var fieldWasQuoted = false
+        let file = self.file
+        let bytes = self.bytes
 
         func finishField() throws {
             guard let text = String(validating: field, as: UTF8.self) else {
@@ -43,7 +66,7 @@ struct CSVReader {
             fields.removeAll(keepingCapacity: true)
         }
 
-        while index < bytes.count {
+        while index < bytes.count && records.count < limit {
             let byte = bytes[index]
             if atFieldStart && byte == UInt8(ascii: "\"") {
                 // A quoted field: read to the closing quote.
@@ -98,7 +121,7 @@ struct CSVReader {
                 index += 1
             }
         }
-        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { try finishRecord() }
+        if index >= bytes.count && (!field.isEmpty || !fields.isEmpty || fieldWasQuoted) { try finishRecord() }
         return records
     }
 
