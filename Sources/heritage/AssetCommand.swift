@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeritageOperations
 import HeritageStore
+import ScanImport
 
 struct AssetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -182,10 +183,20 @@ struct AssetExport: ParsableCommand {
     @Argument(help: "ASSET or ASSET@VERSION (id or its first characters).") var reference: String
     @Option(help: "The folder to write into (created if needed).") var out: String
     @Flag(help: "Export a file that holds a restricted site's exact position.") var includeRestricted = false
+    @Option(
+        help: ArgumentHelp(
+            "laz: write a LAS scan compressed as LAZ (point formats 0-3).",
+            discussion: "The LAZ decodes to exactly the stored file's point records; the stored file is unchanged."))
+    var format: String?
 
     func run() throws {
+        if let format, format != "laz" { throw ValidationError("--format takes laz") }
         let store = try archive.open()
         let (asset, version) = try store.resolveVersion(reference)
+        if format == "laz" && !["las", "laz"].contains(version.format) {
+            throw ValidationError(
+                "\(version.fileName) is \(version.format), not a LAS scan: only LAS is written as LAZ")
+        }
         let release = try store.release(ofSite: asset.siteID, includeRestricted: includeRestricted)
         if release.withholds(version) {
             throw ValidationError(
@@ -199,17 +210,25 @@ struct AssetExport: ParsableCommand {
             let targets =
                 [(version.fileName, try store.verifiedBlob(of: version))]
                 + (try version.relatedFiles.map { ($0.name, try store.verifiedBlob(sha256: $0.sha256)) })
-            for (name, source) in targets {
-                let destination = folder.appending(path: URL(filePath: name).lastPathComponent)
+            for (index, (name, source)) in targets.enumerated() {
+                var destination = folder.appending(path: URL(filePath: name).lastPathComponent)
+                let compress = index == 0 && format == "laz" && version.format == "las"
+                if compress { destination = destination.deletingPathExtension().appendingPathExtension("laz") }
                 guard !FileManager.default.fileExists(atPath: destination.path) else {
                     throw HeritageStoreError(.conflict, "\(destination.path) already exists; nothing is overwritten")
                 }
-                try FileManager.default.copyItem(at: source, to: destination)
+                if compress {
+                    try LAZWriter.compressFile(at: source.path, to: destination, name: version.fileName)
+                } else {
+                    try FileManager.default.copyItem(at: source, to: destination)
+                }
                 try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: destination.path)
                 written.append(destination.path)
             }
             for path in written { print("Wrote \(path)") }
         } catch let error as HeritageStoreError {
+            throw error
+        } catch let error as ScanImportError {
             throw error
         } catch {
             throw HeritageStoreError(.io, "cannot write to \(out): \(error.localizedDescription)")

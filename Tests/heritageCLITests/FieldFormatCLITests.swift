@@ -167,6 +167,59 @@ import Testing
         #expect(refused.status != 0 && refused.stderr.contains("--copc-level must be 0 or more"), "\(refused.stderr)")
     }
 
+    /// `asset export --format laz` writes a stored LAS scan as LAZ that reads back as the same
+    /// points, and refuses what is not a LAS scan.
+    @Test func aLASScanIsExportedAsLAZ() throws {
+        let script = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "ScanImportTests/LAZWriterTests.swift").path
+        guard
+            let generated = try pythonFixture(
+                script: "laz_writer_fixtures.py", modules: ["laspy", "lazrs", "laszip"], beside: script)
+        else { return }
+        defer { try? FileManager.default.removeItem(at: generated) }
+        let archive = generated.appending(path: "archive").path
+        #expect(try HeritageBinary.run(["init", "--archive", archive]).status == 0)
+        #expect(
+            try HeritageBinary.run([
+                "site", "add", "--archive", archive, "--code", "LAS-1", "--name", "Scan", "--kind", "monument",
+                "--latitude", "40", "--longitude", "44",
+            ]).status == 0)
+        let las = generated.appending(path: "format3.las").path
+        let imported = try HeritageBinary.run(["import", "--archive", archive, "--site", "LAS-1", "--json", las])
+        let outcome = try #require(
+            try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [[String: Any]],
+            "\(imported.stderr)")
+        let asset = try #require(outcome.first?["assetID"] as? String)
+        let out = generated.appending(path: "out")
+        let exported = try HeritageBinary.run([
+            "asset", "export", "--archive", archive, String(asset.prefix(8)), "--format", "laz", "--out", out.path,
+        ])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let laz = out.appending(path: "format3.laz").path
+        var summaries: [[String: Any]] = []
+        for file in [las, laz] {
+            let inspected = try HeritageBinary.run(["inspect", "--json", file])
+            summaries.append(
+                try #require(
+                    try JSONSerialization.jsonObject(with: Data(inspected.stdout.utf8)) as? [String: Any],
+                    "\(inspected.stderr)"))
+        }
+        #expect(summaries[1]["vertexCount"] as? Int == 120_000)
+        #expect(summaries[0]["bounds"] as? NSDictionary == summaries[1]["bounds"] as? NSDictionary)
+        let size = { (path: String) in (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        #expect(size(laz) < size(las) / 2, "\(size(laz)) bytes of LAZ for \(size(las)) of LAS")
+        // Again into the same folder: nothing is overwritten; no partial file is left.
+        let again = try HeritageBinary.run([
+            "asset", "export", "--archive", archive, String(asset.prefix(8)), "--format", "laz", "--out", out.path,
+        ])
+        #expect(again.status != 0 && again.stderr.contains("already exists"), "\(again.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["format3.laz"])
+        let wrong = try HeritageBinary.run([
+            "asset", "export", "--archive", archive, String(asset.prefix(8)), "--format", "zip", "--out", out.path,
+        ])
+        #expect(wrong.status != 0 && wrong.stderr.contains("--format takes laz"), "\(wrong.stderr)")
+    }
+
     static let e57Folder = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appending(path: "shared/data/pointclouds/e57").path
 
