@@ -6,24 +6,38 @@ import Testing
 /// PTX and PTS, Leica's text exports: points placed by each scan's matrix, cells without a
 /// return counted and left out, colour and intensity kept, and errors that name the line.
 struct LeicaTextReaderTests {
+    /// The whole read; checked against the summary-only pass `inspect` makes, which must say the
+    /// same of the points without keeping them.
     func ptx(_ text: String) throws(ScanImportError) -> TextScanDocument {
-        let bytes = Array(text.utf8)
-        let result: Result<TextScanDocument, ScanImportError> = bytes.withUnsafeBytes { buffer in
-            do throws(ScanImportError) { return .success(try PTXReader.read(buffer, file: "station.ptx")) } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try read(text, file: "station.ptx", PTXReader.read)
     }
 
     func pts(_ text: String) throws(ScanImportError) -> TextScanDocument {
+        try read(text, file: "cloud.pts", PTSReader.read)
+    }
+
+    func read(
+        _ text: String, file: String,
+        _ reader: (UnsafeRawBufferPointer, String, Bool, ((Int, Int) -> Int)?) throws(ScanImportError) ->
+            TextScanDocument
+    ) throws(ScanImportError) -> TextScanDocument {
         let bytes = Array(text.utf8)
-        let result: Result<TextScanDocument, ScanImportError> = bytes.withUnsafeBytes { buffer in
-            do throws(ScanImportError) { return .success(try PTSReader.read(buffer, file: "cloud.pts")) } catch {
+        let result: Result<(TextScanDocument, TextScanDocument), ScanImportError> = bytes.withUnsafeBytes { buffer in
+            do throws(ScanImportError) {
+                return .success(
+                    (try reader(buffer, file, false, nil), try reader(buffer, file, true, { _, to in to })))
+            } catch {
                 return .failure(error)
             }
         }
-        return try result.get()
+        let (whole, summary) = try result.get()
+        #expect(summary.geometry.vertexCount == 0)
+        #expect(summary.pointCount == whole.geometry.vertexCount && whole.pointCount == whole.geometry.vertexCount)
+        #expect(summary.bounds == whole.geometry.bounds && whole.bounds == whole.geometry.bounds)
+        #expect(summary.hasColour == (whole.geometry.colors != nil))
+        #expect(summary.hasIntensity == !whole.geometry.scalarFields.isEmpty)
+        #expect(summary.stations == whole.stations && summary.warnings == whole.warnings)
+        return whole
     }
 
     /// Two scans of 2 × 2: the first unmoved, with a cell without a return; the second turned

@@ -53,9 +53,14 @@ public enum ScanInspector {
             photo.warnings += try ImageDecoder.decode(mapped.bytes, format: photo.format, file: path, scale: 8).warnings
             return Inspection(summary: ScanSummary(photo: photo), photo: photo)
         case .ptx:
-            return Inspection(summary: ScanSummary(text: try PTXReader.read(mapped.bytes, file: path), format: .ptx))
+            // One pass that keeps no point: memory does not grow with the file.
+            let document = try PTXReader.read(
+                mapped.bytes, file: path, summaryOnly: true, releasePages: { mapped.releasePages(from: $0, to: $1) })
+            return Inspection(summary: ScanSummary(text: document, format: .ptx))
         case .pts:
-            return Inspection(summary: ScanSummary(text: try PTSReader.read(mapped.bytes, file: path), format: .pts))
+            let document = try PTSReader.read(
+                mapped.bytes, file: path, summaryOnly: true, releasePages: { mapped.releasePages(from: $0, to: $1) })
+            return Inspection(summary: ScanSummary(text: document, format: .pts))
         case .e57:
             let document = try E57Reader.read(mapped.bytes, file: path, images: imageBytes, positionsOnly: true)
             var inspection = Inspection(summary: ScanSummary(e57: document))

@@ -277,15 +277,14 @@ extension ScanSummary {
     /// The summary of a PTX or PTS file: its points, and for PTX each scan's station.
     init(text document: TextScanDocument, format: Format) {
         self.init(format: format)
-        let geometry = document.geometry
-        vertexCount = geometry.vertexCount
+        vertexCount = document.pointCount
         faceCount = 0
         triangleCount = 0
         lineCount = 0
-        bounds = geometry.bounds
+        bounds = document.bounds
         nonFiniteCount = 0
-        properties = ["x", "y", "z"] + geometry.scalarFields.map(\.name)
-        if geometry.colors != nil { properties += ["red", "green", "blue"] }
+        properties = ["x", "y", "z"] + (document.hasIntensity ? ["intensity"] : [])
+        if document.hasColour { properties += ["red", "green", "blue"] }
         if format == .ptx {
             scans = document.stations
             let invalid = document.stations.reduce(0) { $0 + $1.invalidCount }

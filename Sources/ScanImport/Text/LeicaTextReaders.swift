@@ -20,14 +20,24 @@ public struct ScanStation: Sendable, Equatable, Codable {
 /// What a PTX or PTS file holds: the points of all its scans in one frame, their intensity and
 /// colour when given, and each scan's station.
 public struct TextScanDocument: Sendable {
+    /// The points, unless the file was read for its summary only (then empty).
     public var geometry: ScanGeometry
     public var stations: [ScanStation]
     public var warnings: [String]
+    /// Points read, their box, and whether every point has an intensity and a colour: known
+    /// whether or not the points were kept.
+    public var pointCount = 0
+    public var bounds: Bounds?
+    public var hasIntensity = false
+    public var hasColour = false
 }
 
 /// Lines of a text file as byte ranges, with their numbers, and their whitespace-separated
 /// fields.
 struct TextLines {
+    /// How far a summary pass reads before letting the pages behind it go.
+    static let releaseStep = 16 << 20
+
     let bytes: UnsafeRawBufferPointer
     private(set) var position = 0
     private(set) var number = 0
@@ -79,15 +89,30 @@ struct TextLines {
 }
 
 /// The points the text readers gather: positions, intensities, colours while every point has
-/// them, and the box of the current scan.
+/// them, and the box of the current scan. A builder that does not keep points (a summary of a
+/// file of any size) counts them and follows their box only.
 struct TextPointBuilder {
+    var keepsPoints = true
     var positions: [Double] = []
     var intensity: [Float] = []
     var colours: [UInt8] = []
     var allColoured = true
     var allWithIntensity = true
+    var count = 0
+    var low = SIMD3<Double>(repeating: .infinity)
+    var high = SIMD3<Double>(repeating: -.infinity)
 
     mutating func add(_ p: SIMD3<Double>, intensity value: Double?, colour: SIMD3<Double>?) {
+        count += 1
+        if p.x.isFinite && p.y.isFinite && p.z.isFinite {
+            low = pointwiseMin(low, p)
+            high = pointwiseMax(high, p)
+        }
+        guard keepsPoints else {
+            if value == nil { allWithIntensity = false }
+            if colour == nil { allColoured = false }
+            return
+        }
         positions.append(p.x)
         positions.append(p.y)
         positions.append(p.z)
@@ -103,6 +128,15 @@ struct TextPointBuilder {
     }
 
     private func clampByte(_ value: Double) -> UInt8 { UInt8(max(0, min(255, value.rounded()))) }
+
+    /// The document of the points gathered.
+    func document(stations: [ScanStation], warnings: [String]) -> TextScanDocument {
+        TextScanDocument(
+            geometry: keepsPoints ? geometry() : ScanGeometry(positions: []), stations: stations, warnings: warnings,
+            pointCount: count,
+            bounds: low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil,
+            hasIntensity: allWithIntensity && count > 0, hasColour: allColoured && count > 0)
+    }
 
     func geometry() -> ScanGeometry {
         var geometry = ScanGeometry(positions: positions)
@@ -120,11 +154,18 @@ struct TextPointBuilder {
 /// scanner's frame. Cells without a return are `0 0 0`; they are counted and left out. Points
 /// are placed in the common frame by each scan's matrix.
 public enum PTXReader {
-    public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> TextScanDocument {
+    /// With `summaryOnly`, the points are counted and bounded but not kept, and `releasePages`
+    /// (given the bytes read so far) lets the file's pages go behind the pass: memory then does
+    /// not grow with the file.
+    public static func read(
+        _ bytes: UnsafeRawBufferPointer, file: String, summaryOnly: Bool = false,
+        releasePages: ((Int, Int) -> Int)? = nil
+    ) throws(ScanImportError) -> TextScanDocument {
         var lines = TextLines(bytes)
         var fields: [Range<Int>] = []
         var values: [Double] = []
-        var points = TextPointBuilder()
+        var points = TextPointBuilder(keepsPoints: !summaryOnly)
+        var released = 0
         var stations: [ScanStation] = []
         var warnings: [String] = []
         func fail(_ code: ScanImportError.Code, _ message: String) -> ScanImportError {
@@ -198,6 +239,9 @@ public enum PTXReader {
                 low = pointwiseMin(low, p)
                 high = pointwiseMax(high, p)
                 kept += 1
+                if let releasePages, lines.position - released >= TextLines.releaseStep {
+                    released = releasePages(released, lines.position)
+                }
             }
             stations.append(
                 ScanStation(
@@ -209,18 +253,23 @@ public enum PTXReader {
             throw ScanImportError(
                 .malformedHeader, file: file, "holds no scan; expected a PTX header (columns, rows, …)")
         }
-        return TextScanDocument(geometry: points.geometry(), stations: stations, warnings: warnings)
+        return points.document(stations: stations, warnings: warnings)
     }
 }
 
 /// PTS: `x y z`, `x y z intensity`, `x y z red green blue` or `x y z intensity red green blue`
 /// lines, each block optionally after a line holding its point count.
 public enum PTSReader {
-    public static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) -> TextScanDocument {
+    /// `summaryOnly` and `releasePages` as for ``PTXReader/read(_:file:summaryOnly:releasePages:)``.
+    public static func read(
+        _ bytes: UnsafeRawBufferPointer, file: String, summaryOnly: Bool = false,
+        releasePages: ((Int, Int) -> Int)? = nil
+    ) throws(ScanImportError) -> TextScanDocument {
         var lines = TextLines(bytes)
         var fields: [Range<Int>] = []
         var values: [Double] = []
-        var points = TextPointBuilder()
+        var points = TextPointBuilder(keepsPoints: !summaryOnly)
+        var released = 0
         var announced = 0
         var announcedAt = 0
         var inBlock = 0
@@ -251,12 +300,14 @@ public enum PTSReader {
                 ? SIMD3(values[fields.count - 3], values[fields.count - 2], values[fields.count - 1]) : nil
             points.add(SIMD3(values[0], values[1], values[2]), intensity: intensity, colour: colour)
             inBlock += 1
+            if let releasePages, lines.position - released >= TextLines.releaseStep {
+                released = releasePages(released, lines.position)
+            }
         }
         if announcedAt > 0 && announced != inBlock {
             warnings.append("the block at line \(announcedAt) announces \(announced) points and holds \(inBlock)")
         }
-        let geometry = points.geometry()
-        if geometry.vertexCount == 0 { warnings.append("no points") }
-        return TextScanDocument(geometry: geometry, stations: [], warnings: warnings)
+        if points.count == 0 { warnings.append("no points") }
+        return points.document(stations: [], warnings: warnings)
     }
 }
