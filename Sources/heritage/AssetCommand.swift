@@ -185,7 +185,7 @@ struct AssetExport: ParsableCommand {
     @Flag(help: "Export a file that holds a restricted site's exact position.") var includeRestricted = false
     @Option(
         help: ArgumentHelp(
-            "laz: write a LAS scan compressed as LAZ (point formats 0-3).",
+            "laz: write a LAS scan compressed as LAZ (point formats 0-3 and 6-8).",
             discussion: "The LAZ decodes to exactly the stored file's point records; the stored file is unchanged."))
     var format: String?
 

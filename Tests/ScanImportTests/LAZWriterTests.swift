@@ -4,8 +4,9 @@ import Testing
 
 @testable import ScanImport
 
-/// LAZ as heritage writes it (point formats 0-3, with extra bytes): it decodes to exactly the
-/// source's records here, in lazrs and in LASzip (through laspy), across chunks.
+/// LAZ as heritage writes it (point formats 0-3 pointwise, 6-8 layered, with extra bytes): it
+/// decodes to exactly the source's records here, in lazrs and in LASzip (through laspy), across
+/// chunks and scanner channels.
 @Suite struct LAZWriterTests {
     static func compressed(_ las: [UInt8], file: String) throws -> [UInt8] {
         let result: Result<[UInt8], ScanImportError> = las.withUnsafeBytes { buffer in
@@ -26,11 +27,14 @@ import Testing
         return (las[header.pointOffset..<(header.pointOffset + header.pointCount * header.recordLength)], records)
     }
 
-    @Test func generatedFilesOfFormats0To3RoundTripHereInLazrsAndInLASzip() throws {
+    @Test func generatedFilesOfFormats0To3And6To8RoundTripHereInLazrsAndInLASzip() throws {
         let script = "laz_writer_fixtures.py"
         guard let folder = try pythonFixture(script: script, modules: ["laspy", "lazrs", "laszip"]) else { return }
         defer { try? FileManager.default.removeItem(at: folder) }
-        let names = ["format0", "format1", "format2", "format3", "format3-extra"]
+        let names = [
+            "format0", "format1", "format2", "format3", "format3-extra", "format6", "format7", "format8",
+            "format7-extra",
+        ]
         for name in names {
             let las = Array(try Data(contentsOf: folder.appending(path: "\(name).las")))
             let (expected, decoded) = try Self.roundTrip(las, file: "\(name).las")
@@ -68,9 +72,9 @@ import Testing
     }
 
     @Test func formatsItDoesNotWriteAreRefused() throws {
-        let header = laszipLessHeader(format: 7)
-        let error = #expect(throws: ScanImportError.self) { try Self.compressed(header, file: "f7.las") }
-        #expect(error?.message.contains("point formats 0-3") == true, "\(String(describing: error))")
+        let header = laszipLessHeader(format: 9)
+        let error = #expect(throws: ScanImportError.self) { try Self.compressed(header, file: "f9.las") }
+        #expect(error?.message.contains("point formats 0-3 and 6-8") == true, "\(String(describing: error))")
     }
 
     /// A LAS 1.4 header of point format `format` with no points.

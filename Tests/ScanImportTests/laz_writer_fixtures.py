@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """LAS files for the LAZ writer's tests, and the check of what it wrote, both through laspy.
 
-    laz_writer_fixtures.py FOLDER           writes FOLDER/formatN.las (point formats 0-3, one
-                                            with extra bytes), 120,000 points each: three chunks
+    laz_writer_fixtures.py FOLDER           writes FOLDER/formatN.las (point formats 0-3 and 6-8,
+                                            3 and 7 also with extra bytes), 120,000 points each:
+                                            three chunks; formats 6-8 on four scanner channels
     laz_writer_fixtures.py FOLDER check     reads each FOLDER/NAME.heritage.laz with laspy through
                                             lazrs and through LASzip, and prints, as JSON, whether
                                             its point records are exactly NAME.las's
@@ -37,8 +38,9 @@ if len(sys.argv) > 2 and sys.argv[2] == "check":
 
 rng = np.random.default_rng(3)
 count = 120_000
-for point_format, extra in ((0, False), (1, False), (2, False), (3, False), (3, True)):
-    header = laspy.LasHeader(point_format=point_format, version="1.2")
+for point_format, extra in ((0, False), (1, False), (2, False), (3, False), (3, True), (6, False), (7, False),
+                            (8, False), (7, True)):
+    header = laspy.LasHeader(point_format=point_format, version="1.4" if point_format >= 6 else "1.2")
     if extra:
         header.add_extra_dims([laspy.ExtraBytesParams(name="amplitude", type=np.uint16),
                                laspy.ExtraBytesParams(name="flag", type=np.uint8)])
@@ -59,10 +61,21 @@ for point_format, extra in ((0, False), (1, False), (2, False), (3, False), (3, 
     las.withheld = rng.random(count) < 0.01
     las.scan_direction_flag = rng.random(count) < 0.5
     las.edge_of_flight_line = rng.random(count) < 0.03
-    las.scan_angle_rank = np.clip(np.cumsum(rng.integers(-1, 2, count)), -90, 90).astype(np.int8)
+    if point_format >= 6:
+        # Channels switch in runs, sometimes every point.
+        channel = (np.arange(count) // 25) % 4
+        jumpy = rng.random(count) < 0.05
+        channel[jumpy] = rng.integers(0, 4, int(jumpy.sum()))
+        las.scanner_channel = channel
+        las.overlap = rng.random(count) < 0.1
+        las.scan_angle = np.clip(np.cumsum(rng.integers(-3, 4, count)), -30000, 30000).astype(np.int16)
+        las.number_of_returns = rng.integers(1, 16, count)
+        las.return_number = np.minimum(las.number_of_returns, rng.integers(1, 16, count))
+    else:
+        las.scan_angle_rank = np.clip(np.cumsum(rng.integers(-1, 2, count)), -90, 90).astype(np.int8)
     las.user_data = (rng.integers(0, 256, count) * (rng.random(count) < 0.2)).astype(np.uint8)
     las.point_source_id = (np.arange(count) // 7000 + 3).astype(np.uint16)
-    if point_format in (1, 3):
+    if point_format in (1, 3, 6, 7, 8):
         # Steady steps, repeats, multiples, reversals, jumps far away and back: every branch of
         # the GPS time coder, with up to four interleaved sequences.
         steps = rng.choice([0.0, 1e-5, 2e-5, 7e-5, 5e-3, -3e-5, 4.0e3, -4.0e3, 1e-9],
@@ -71,7 +84,7 @@ for point_format, extra in ((0, False), (1, False), (2, False), (3, False), (3, 
         jumpy = rng.random(count) < 0.01
         times[jumpy] = rng.choice([1.0e9, 2.0e5, 5.0e8], int(jumpy.sum())) + rng.random(int(jumpy.sum()))
         las.gps_time = times
-    if point_format in (2, 3):
+    if point_format in (2, 3, 7, 8):
         base = rng.integers(0, 65536, (count, 3))
         grey = rng.random(count) < 0.2
         base[grey, 1] = base[grey, 0]
@@ -81,6 +94,11 @@ for point_format, extra in ((0, False), (1, False), (2, False), (3, False), (3, 
         hold = rng.random(count) < 0.3
         base[hold] = base[np.maximum(np.arange(count)[hold] - 1, 0)]
         las.red, las.green, las.blue = base[:, 0], base[:, 1], base[:, 2]
+    if point_format == 8:
+        nir = rng.integers(0, 65536, count)
+        hold = rng.random(count) < 0.4
+        nir[hold] = nir[np.maximum(np.arange(count)[hold] - 1, 0)]
+        las.nir = nir
     if extra:
         las.amplitude = rng.integers(0, 65536, count).astype(np.uint16)
         las.flag = (rng.random(count) < 0.1).astype(np.uint8)

@@ -348,8 +348,8 @@ final class LAZCodedItemDecoder<Coding: LAZFieldCoding>: LAZItemDecoder {
 
 /// The models of LASzip's colour coding (RGB12 version 2, and RGB14 per scanner channel).
 final class LAZRGBModels {
-    private let used = LAZSymbolModel(symbols: 128)
-    private let bytes = (0..<6).map { _ in LAZSymbolModel(symbols: 256) }
+    let used = LAZSymbolModel(symbols: 128)
+    let bytes = (0..<6).map { _ in LAZSymbolModel(symbols: 256) }
 
     @inline(__always) static func clamp(_ value: Int32) -> UInt8 { UInt8(max(0, min(255, value))) }
 

@@ -410,7 +410,7 @@ final class LAZPoint14Decoder: LAZLayeredItemDecoder {
 
 /// How the colour, NIR and extra-byte items pick the value they predict from when the scanner
 /// channel changes: per context, with version 3's quirk.
-private struct LAZContextSwitch {
+struct LAZContextSwitch {
     var lastContext = 0
     var used: [Bool] = [false, false, false, false]
 
@@ -492,9 +492,9 @@ extension LAZRGBModels: LAZFieldCoding {
 
 /// Near infrared (2 bytes) after RGB14 in formats 8 and 10: each byte's change, as LASzip codes it.
 final class LAZNIRModels: LAZFieldCoding {
-    private let used = LAZSymbolModel(symbols: 4)
-    private let low = LAZSymbolModel(symbols: 256)
-    private let high = LAZSymbolModel(symbols: 256)
+    let used = LAZSymbolModel(symbols: 4)
+    let low = LAZSymbolModel(symbols: 256)
+    let high = LAZSymbolModel(symbols: 256)
 
     static var size: Int { 2 }
 

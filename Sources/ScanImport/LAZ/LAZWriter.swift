@@ -1,7 +1,8 @@
 import Foundation
 
-/// Compresses a LAS file of point format 0-3 (with any extra bytes) into LAZ: LASzip's
-/// pointwise chunked compression, item version 2, chunks of 50,000 points, written on every core.
+/// Compresses a LAS file of point format 0-3 or 6-8 (with any extra bytes) into LAZ: LASzip's
+/// pointwise chunked compression (item version 2) or, for LAS 1.4's formats, its layered chunked
+/// compression (item version 3); chunks of 50,000 points, written on every core.
 /// The header and VLRs are the source's, with the LASzip VLR added and the point format marked
 /// compressed; LAS 1.4's extended VLRs follow the points as before. Decoding gives back exactly
 /// the source's point records (tested against LASzip and lazrs through laspy).
@@ -14,17 +15,26 @@ public enum LAZWriter {
         guard header.compression == nil else {
             throw ScanImportError(.unsupported, file: file, "is LAZ already")
         }
-        guard header.pointFormat <= 3 else {
+        let format = header.pointFormat
+        guard format <= 3 || (6...8).contains(format) else {
             throw ScanImportError(
                 .unsupported, file: file,
-                "has point format \(header.pointFormat); LAZ is written for point formats 0-3 so far")
+                "has point format \(format); LAZ is written for point formats 0-3 and 6-8 so far")
         }
-        let standard = LASReader.minimumRecordLength[header.pointFormat]
-        let extra = header.recordLength - standard
-        var items: [(type: Int, size: Int)] = [(6, 20)]
-        if header.pointFormat == 1 || header.pointFormat == 3 { items.append((7, 8)) }
-        if header.pointFormat >= 2 { items.append((8, 6)) }
-        if extra > 0 { items.append((0, extra)) }
+        let layered = format >= 6
+        let extra = header.recordLength - LASReader.minimumRecordLength[format]
+        var items: [(type: Int, size: Int)]
+        if layered {
+            items = [(10, 30)]
+            if format == 7 { items.append((11, 6)) }
+            if format == 8 { items.append((12, 8)) }
+            if extra > 0 { items.append((14, extra)) }
+        } else {
+            items = [(6, 20)]
+            if format == 1 || format == 3 { items.append((7, 8)) }
+            if format >= 2 { items.append((8, 6)) }
+            if extra > 0 { items.append((0, extra)) }
+        }
         let itemList = items
 
         let (recordLength, pointCount, pointOffset) = (header.recordLength, header.pointCount, header.pointOffset)
@@ -33,7 +43,10 @@ public enum LAZWriter {
         let chunks: [[UInt8]] = (0..<chunkCount).parallelChunks { index in
             let start = pointOffset + index * chunkSize * recordLength
             let count = min(chunkSize, pointCount - index * chunkSize)
-            return compressChunk(shared.value, start: start, count: count, recordLength: recordLength, items: itemList)
+            return layered
+                ? compressLayeredChunk(
+                    shared.value, start: start, count: count, recordLength: recordLength, items: itemList)
+                : compressChunk(shared.value, start: start, count: count, recordLength: recordLength, items: itemList)
         }
 
         // The source's header and VLRs, then the LASzip VLR.
@@ -45,10 +58,10 @@ public enum LAZWriter {
         put(UInt16(vlrLength), at: 20, in: &vlr)
         vlr.replaceSubrange(22..<(22 + 24), with: Array("heritage LAZ writer".utf8) + [UInt8](repeating: 0, count: 5))
         var body = [UInt8](repeating: 0, count: vlrLength)
-        put(UInt16(2), at: 0, in: &body)  // pointwise chunked
+        put(UInt16(layered ? 3 : 2), at: 0, in: &body)  // layered or pointwise chunked
         put(UInt16(0), at: 2, in: &body)  // arithmetic coder
-        body[4] = 2  // LASzip 2.2 r0: the version that defines these items
-        body[5] = 2
+        // The LASzip version that defines these items: 2.2 (version 2), 3.4 (version 3).
+        (body[4], body[5]) = layered ? (3, 4) : (2, 2)
         put(UInt32(chunkSize), at: 12, in: &body)
         put(UInt64(bitPattern: -1), at: 16, in: &body)
         put(UInt64(bitPattern: -1), at: 24, in: &body)
@@ -56,7 +69,7 @@ public enum LAZWriter {
         for (index, item) in items.enumerated() {
             put(UInt16(item.type), at: 34 + index * 6, in: &body)
             put(UInt16(item.size), at: 36 + index * 6, in: &body)
-            put(UInt16(2), at: 38 + index * 6, in: &body)
+            put(UInt16(layered ? 3 : 2), at: 38 + index * 6, in: &body)
         }
         out += vlr + body
         let newPointOffset = out.count
@@ -138,6 +151,39 @@ public enum LAZWriter {
             }
         }
         return raw + encoder.finish()
+    }
+
+    /// One layered chunk: its first record raw, its point count, every layer's length, the
+    /// layers. The channel reaches the colour, NIR and extra bytes as in ``LAZReader``.
+    static func compressLayeredChunk(
+        _ bytes: UnsafeRawBufferPointer, start: Int, count: Int, recordLength: Int, items: [(type: Int, size: Int)]
+    ) -> [UInt8] {
+        let encoders: [any LAZLayeredItemEncoder] = items.flatMap { item -> [any LAZLayeredItemEncoder] in
+            switch item.type {
+            case 10: [LAZPoint14Encoder()]
+            case 11: [LAZChannelItemEncoder<LAZRGBModels>()]
+            case 12: [LAZChannelItemEncoder<LAZRGBModels>(), LAZChannelItemEncoder<LAZNIRModels>()]
+            default: [LAZBytes14Encoder(count: item.size)]
+            }
+        }
+        var context = 0
+        for point in 0..<count {
+            context = 0
+            var at = start + point * recordLength
+            for item in encoders {
+                let field = UnsafeRawBufferPointer(rebasing: bytes[at..<(at + item.size)])
+                if point == 0 { item.first(field, context: &context) } else { item.next(field, context: &context) }
+                at += item.size
+            }
+        }
+        let layers = encoders.flatMap { $0.finishLayers() }
+        var out = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<(start + recordLength)]))
+        var numbers = [UInt8](repeating: 0, count: 4 + 4 * layers.count)
+        put(UInt32(count), at: 0, in: &numbers)
+        for (index, layer) in layers.enumerated() { put(UInt32(layer.count), at: 4 + 4 * index, in: &numbers) }
+        out += numbers
+        for layer in layers { out += layer }
+        return out
     }
 
     private static func put<T: FixedWidthInteger>(_ value: T, at offset: Int, in bytes: inout [UInt8]) {
