@@ -44,6 +44,14 @@ import Testing
             }
             try Data(try Self.compressed(las, file: name)).write(to: folder.appending(path: "\(name).heritage.laz"))
         }
+        // Bytes some writers leave between the VLRs and the points are not kept: the LASzip VLR
+        // must follow the last VLR for a reader to find it.
+        var padded = Array(try Data(contentsOf: folder.appending(path: "format1.las")))
+        let offset = Int(padded.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 96, as: UInt32.self) })
+        padded.insert(contentsOf: [0xDD, 0xCC], at: offset)
+        withUnsafeBytes(of: UInt32(offset + 2).littleEndian) { padded.replaceSubrange(96..<100, with: $0) }
+        let (expected, decoded) = try Self.roundTrip(padded, file: "padded.las")
+        #expect(Array(expected) == decoded, "a LAS file with bytes after its VLRs")
         let python = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appending(path: ".build-bagit/bin/python").path
         let scriptPath = URL(filePath: #filePath).deletingLastPathComponent().appending(path: script).path

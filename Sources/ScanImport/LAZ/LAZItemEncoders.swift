@@ -223,66 +223,22 @@ final class LAZGPSTimeEncoder: LAZItemEncoder {
     }
 }
 
-/// 16-bit red, green and blue (RGB12 version 2), each byte's change coded on its own and green
-/// and blue predicted from red's.
-final class LAZRGBEncoder: LAZItemEncoder {
-    let size = 6
-    private var last: (UInt16, UInt16, UInt16) = (0, 0, 0)
-    private let used = LAZSymbolModel(symbols: 128)
-    private let bytes = (0..<6).map { _ in LAZSymbolModel(symbols: 256) }
+/// The pointwise item of a ``LAZFieldEncoding`` (RGB12): the chunk's first value raw, then each
+/// coded against the last by the models its decoder (``LAZCodedItemDecoder``) keeps.
+final class LAZCodedItemEncoder<Coding: LAZFieldEncoding>: LAZItemEncoder {
+    var size: Int { Coding.size }
+    private var last: Coding.Value?
+    private let coding = Coding()
 
     func first(_ record: UnsafeRawBufferPointer) {
-        last = (record.uint16(0), record.uint16(2), record.uint16(4))
+        last = Coding.read(record)
     }
 
     func next(_ encoder: inout LAZArithmeticEncoder, _ record: UnsafeRawBufferPointer) {
-        let (red, green, blue) = (record.uint16(0), record.uint16(2), record.uint16(4))
-        let (lastRed, lastGreen, lastBlue) = last
-        func low(_ value: UInt16) -> Int32 { Int32(value & 0xFF) }
-        func high(_ value: UInt16) -> Int32 { Int32(value >> 8) }
-        func fold(_ value: Int32) -> UInt32 { UInt32(UInt8(truncatingIfNeeded: value)) }
-        var symbol: UInt32 = 0
-        if low(lastRed) != low(red) { symbol |= 1 }
-        if high(lastRed) != high(red) { symbol |= 2 }
-        if low(lastGreen) != low(green) { symbol |= 4 }
-        if high(lastGreen) != high(green) { symbol |= 8 }
-        if low(lastBlue) != low(blue) { symbol |= 16 }
-        if high(lastBlue) != high(blue) { symbol |= 32 }
-        if low(red) != low(green) || low(red) != low(blue) || high(red) != high(green) || high(red) != high(blue) {
-            symbol |= 64
-        }
-        encoder.encodeSymbol(used, symbol)
-        var diffLow: Int32 = 0
-        var diffHigh: Int32 = 0
-        if symbol & 1 != 0 {
-            diffLow = low(red) - low(lastRed)
-            encoder.encodeSymbol(bytes[0], fold(diffLow))
-        }
-        if symbol & 2 != 0 {
-            diffHigh = high(red) - high(lastRed)
-            encoder.encodeSymbol(bytes[1], fold(diffHigh))
-        }
-        if symbol & 64 != 0 {
-            if symbol & 4 != 0 {
-                let corrected = low(green) - Int32(LAZRGBModels.clamp(diffLow + low(lastGreen)))
-                encoder.encodeSymbol(bytes[2], fold(corrected))
-            }
-            if symbol & 16 != 0 {
-                diffLow = (diffLow + low(green) - low(lastGreen)) / 2
-                let corrected = low(blue) - Int32(LAZRGBModels.clamp(diffLow + low(lastBlue)))
-                encoder.encodeSymbol(bytes[4], fold(corrected))
-            }
-            if symbol & 8 != 0 {
-                let corrected = high(green) - Int32(LAZRGBModels.clamp(diffHigh + high(lastGreen)))
-                encoder.encodeSymbol(bytes[3], fold(corrected))
-            }
-            if symbol & 32 != 0 {
-                diffHigh = (diffHigh + high(green) - high(lastGreen)) / 2
-                let corrected = high(blue) - Int32(LAZRGBModels.clamp(diffHigh + high(lastBlue)))
-                encoder.encodeSymbol(bytes[5], fold(corrected))
-            }
-        }
-        last = (red, green, blue)
+        guard let previous = last else { return }
+        let value = Coding.read(record)
+        coding.encode(&encoder, value, last: previous)
+        last = value
     }
 }
 

@@ -49,9 +49,18 @@ public enum LAZWriter {
                 : compressChunk(shared.value, start: start, count: count, recordLength: recordLength, items: itemList)
         }
 
-        // The source's header and VLRs, then the LASzip VLR.
+        // The source's header and VLRs (not the bytes some writers leave between the VLRs and
+        // the points: a reader looks for the next VLR right after the last), then the LASzip VLR.
         let vlrLength = 34 + 6 * items.count
-        var out = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[0..<pointOffset]))
+        let headerSize = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 94, as: UInt16.self)))
+        let vlrCount = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 100, as: UInt32.self)))
+        var vlrEnd = headerSize
+        for _ in 0..<vlrCount where vlrEnd + 54 <= pointOffset {
+            let length = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: vlrEnd + 20, as: UInt16.self)))
+            guard vlrEnd + 54 + length <= pointOffset else { break }
+            vlrEnd += 54 + length
+        }
+        var out = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[0..<vlrEnd]))
         var vlr = [UInt8](repeating: 0, count: 54)
         vlr.replaceSubrange(2..<16, with: Array("laszip encoded".utf8))
         put(UInt16(LAZCompression.recordID), at: 18, in: &vlr)
@@ -74,7 +83,7 @@ public enum LAZWriter {
         out += vlr + body
         let newPointOffset = out.count
         put(UInt32(newPointOffset), at: 96, in: &out)
-        put(UInt32(bytes.loadUnaligned(fromByteOffset: 100, as: UInt32.self)) + 1, at: 100, in: &out)
+        put(UInt32(vlrCount + 1), at: 100, in: &out)
         out[104] = UInt8(header.pointFormat) | 0x80
 
         // The points: where the chunk table is, the chunks, the table.
@@ -112,6 +121,8 @@ public enum LAZWriter {
         let mapped = try MappedFile.mapping(of: source)
         let bytes = try withExtendedLifetime(mapped) { () throws(ScanImportError) -> [UInt8] in
             do throws(ScanImportError) {
+                // A stored LAZ file is already what was asked for: written as it is.
+                if try LASReader.header(mapped.bytes, file: name).compression != nil { return Array(mapped.bytes) }
                 return try compress(mapped.bytes, file: name)
             } catch {
                 throw ScanImportError(error.code, file: name, at: error.location, error.message)
@@ -136,7 +147,7 @@ public enum LAZWriter {
             switch item.type {
             case 6: LAZPoint10Encoder()
             case 7: LAZGPSTimeEncoder()
-            case 8: LAZRGBEncoder()
+            case 8: LAZCodedItemEncoder<LAZRGBModels>()
             default: LAZBytesEncoder(count: item.size)
             }
         }
