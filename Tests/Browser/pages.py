@@ -149,13 +149,15 @@ try:
     search = driver.find_element(By.ID, "q")
     search.send_keys("مقبرة")
     search.send_keys(Keys.ENTER)
-    check("q=" in driver.current_url, "a search by keyboard runs")
+    # The form's navigation is asynchronous: on a loaded machine the URL changes a moment later.
+    check(settles(lambda d: "q=" in d.current_url), "a search by keyboard runs")
 
     # Two photographs compared: the before photograph over the after one, uncovered from the
     # left as far as the slider says. What is drawn at a point is what the browser hits there
     # (hit testing honours the clip), probed left and right of the middle; the slider is moved
     # by keyboard; the box puts the change overlay in place of the after photograph.
     driver.get(f"{base}/findings/{photo_finding}")
+    settles(lambda d: d.find_elements(By.ID, "swipe-controls"))  # made by the page's script, maybe a moment later
     accessibility("the photo comparison")
     csp_clean("the photo comparison")
     check(driver.find_element(By.ID, "swipe-controls").is_displayed(), "with script, the swipe's slider is shown")
