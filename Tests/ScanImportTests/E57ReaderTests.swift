@@ -11,15 +11,28 @@ import Testing
 @Suite struct E57ReaderTests {
     static let folder = SharedData.path("pointclouds/e57")
 
+    /// The whole read; checked against the summary-only pass `inspect` makes, which must say the
+    /// same of the points without keeping them.
     func read(_ bytes: [UInt8], file: String = "test.e57", images: Bool = false) throws(ScanImportError) -> E57Document
     {
-        let result: Result<E57Document, ScanImportError> = bytes.withUnsafeBytes { buffer in
-            do throws(ScanImportError) { return .success(try E57Reader.read(buffer, file: file, images: images)) } catch
-            {
+        let result: Result<(E57Document, E57Document), ScanImportError> = bytes.withUnsafeBytes { buffer in
+            do throws(ScanImportError) {
+                return .success(
+                    (
+                        try E57Reader.read(buffer, file: file, images: images),
+                        try E57Reader.read(buffer, file: file, summaryOnly: true)
+                    ))
+            } catch {
                 return .failure(error)
             }
         }
-        return try result.get()
+        let (whole, summary) = try result.get()
+        let finite = ScanGeometry.finiteBounds(whole.geometry.positions)
+        #expect(summary.geometry.vertexCount == 0)
+        #expect(summary.pointCount == whole.geometry.vertexCount && whole.pointCount == whole.geometry.vertexCount)
+        #expect(summary.bounds == finite.bounds && whole.bounds == finite.bounds, "\(file)")
+        #expect(summary.nonFiniteCount == finite.nonFinite && summary.stations == whole.stations, "\(file)")
+        return whole
     }
 
     func shared(_ name: String) throws -> [UInt8] {

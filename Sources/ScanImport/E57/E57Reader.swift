@@ -56,7 +56,13 @@ public struct E57Image: Sendable, Equatable, Codable {
 /// What an E57 file holds: the points of every scan in the file's frame, each scan's station
 /// and pose, and its images.
 public struct E57Document: Sendable {
+    /// Every scan's points, unless the file was read for its summary only (then empty).
     public var geometry: ScanGeometry
+    /// The points of all scans, the box of the finite ones, and how many are not finite: known
+    /// whether or not the points were kept.
+    public var pointCount = 0
+    public var bounds: Bounds?
+    public var nonFiniteCount = 0
     public var stations: [ScanStation]
     public var images: [E57Image]
     /// The point fields the scans declare, as E57 names them (cartesianX, colorRed, intensity, …).
@@ -72,8 +78,11 @@ public struct E57Document: Sendable {
 /// points the scanner marked invalid are counted and left out. Scans are placed by their
 /// poses and decoded in parallel.
 public enum E57Reader {
+    /// With `summaryOnly`, every point is decoded, placed, counted and bounded, and none is kept
+    /// (a summary of a file of any size).
     public static func read(
-        _ bytes: UnsafeRawBufferPointer, file: String, images withData: Bool = false, positionsOnly: Bool = false
+        _ bytes: UnsafeRawBufferPointer, file: String, images withData: Bool = false, positionsOnly: Bool = false,
+        summaryOnly: Bool = false
     ) throws(ScanImportError) -> E57Document {
         let (container, root) = try structure(bytes, file: file)
         var warnings: [String] = []
@@ -86,7 +95,9 @@ public enum E57Reader {
         let shared = UnsafeShared(plans)
         DispatchQueue.concurrentPerform(iterations: plans.count) { index in
             do throws(ScanImportError) {
-                results[index] = .success(try shared.value[index].decode(positionsOnly: positionsOnly))
+                results[index] = .success(
+                    try shared.value[index].decode(
+                        positionsOnly: positionsOnly || summaryOnly, keepingPoints: !summaryOnly))
             } catch {
                 results[index] = .failure(error)
             }
@@ -113,8 +124,16 @@ public enum E57Reader {
         for plan in plans {
             for field in plan.decoder.fields where !fields.contains(field.name) { fields.append(field.name) }
         }
+        var low = SIMD3<Double>(repeating: .infinity)
+        var high = SIMD3<Double>(repeating: -.infinity)
+        for points in decoded where points.low.x <= points.high.x {
+            low = pointwiseMin(low, points.low)
+            high = pointwiseMax(high, points.high)
+        }
         return E57Document(
-            geometry: ScanPoints.merge(decoded), stations: stations, images: images, fields: fields,
+            geometry: ScanPoints.merge(decoded), pointCount: decoded.reduce(0) { $0 + $1.count },
+            bounds: low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil,
+            nonFiniteCount: decoded.reduce(0) { $0 + $1.nonFinite }, stations: stations, images: images, fields: fields,
             software: root.string("e57LibraryVersion"),
             crs: root.string("coordinateMetadata").flatMap { $0.isEmpty ? nil : $0 },
             warnings: warnings)
@@ -313,8 +332,8 @@ struct ScanPlan {
         }
     }
 
-    /// Every valid point, placed by the pose.
-    func decode(positionsOnly: Bool) throws(ScanImportError) -> ScanPoints {
+    /// Every valid point, placed by the pose; counted and bounded only, unless `keepingPoints`.
+    func decode(positionsOnly: Bool, keepingPoints: Bool = true) throws(ScanImportError) -> ScanPoints {
         let fields = decoder.fields
         func index(_ name: String) -> Int? { fields.firstIndex { $0.name == name } }
         let cartesian = [index("cartesianX"), index("cartesianY"), index("cartesianZ")]
@@ -330,7 +349,8 @@ struct ScanPlan {
         let rotation = pose?.matrix
         let translation = pose?.translation ?? [0, 0, 0]
         var points = ScanPoints()
-        points.positions.reserveCapacity(min(decoder.recordCount, 1 << 24) * 3)
+        points.keepsPoints = keepingPoints
+        if keepingPoints { points.positions.reserveCapacity(min(decoder.recordCount, 1 << 24) * 3) }
         let scales = colourRange.map { low, high in high > low ? 255 / (high - low) : 1 }
         try decoder.decode { (columns, count) throws(ScanImportError) in
             for record in 0..<count {
@@ -378,18 +398,34 @@ struct ScanPlan {
 
 /// One scan's decoded points.
 struct ScanPoints: Sendable {
+    /// False: the points are counted and bounded as they come, not kept.
+    var keepsPoints = true
     var positions: [Double] = []
     var colours: [UInt8] = []
     var intensity: [Float] = []
     var hasColour = false
     var hasIntensity = false
     var invalid = 0
+    private(set) var count = 0
+    /// Points with a coordinate that is not finite (out of the box).
+    private(set) var nonFinite = 0
+    private(set) var low = SIMD3<Double>(repeating: .infinity)
+    private(set) var high = SIMD3<Double>(repeating: -.infinity)
 
-    var count: Int { positions.count / 3 }
     /// The box around the finite points, as every reader's summary has it.
-    var bounds: Bounds? { ScanGeometry.finiteBounds(positions).bounds }
+    var bounds: Bounds? {
+        low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil
+    }
 
     mutating func add(_ p: SIMD3<Double>) {
+        count += 1
+        if p.x.isFinite && p.y.isFinite && p.z.isFinite {
+            low = pointwiseMin(low, p)
+            high = pointwiseMax(high, p)
+        } else {
+            nonFinite += 1
+        }
+        guard keepsPoints else { return }
         positions.append(p.x)
         positions.append(p.y)
         positions.append(p.z)

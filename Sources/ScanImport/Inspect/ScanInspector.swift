@@ -62,7 +62,8 @@ public enum ScanInspector {
                 mapped.bytes, file: path, summaryOnly: true, releasePages: { mapped.releasePages(from: $0, to: $1) })
             return Inspection(summary: ScanSummary(text: document, format: .pts))
         case .e57:
-            let document = try E57Reader.read(mapped.bytes, file: path, images: imageBytes, positionsOnly: true)
+            // Every point decoded, placed and bounded; none kept.
+            let document = try E57Reader.read(mapped.bytes, file: path, images: imageBytes, summaryOnly: true)
             var inspection = Inspection(summary: ScanSummary(e57: document))
             inspection.images = document.images
             return inspection

@@ -242,14 +242,12 @@ extension ScanSummary {
     /// The summary of an E57 file: its points, each scan's station and pose, its images.
     init(e57 document: E57Document) {
         self.init(format: .e57)
-        let geometry = document.geometry
-        vertexCount = geometry.vertexCount
+        vertexCount = document.pointCount
         faceCount = 0
         triangleCount = 0
         lineCount = 0
-        let finite = ScanGeometry.finiteBounds(geometry.positions)
-        bounds = finite.bounds
-        nonFiniteCount = finite.nonFinite
+        bounds = document.bounds
+        nonFiniteCount = document.nonFiniteCount
         properties = document.fields
         scans = document.stations
         images = document.images
