@@ -20,6 +20,11 @@ import Testing
         ("origin 445123.250 m, sigma 12.5", "origin [withheld] m, sigma 12.5"),
         ("cell 40.15 44.55 and count 40", "cell 40.15 44.55 and count 40"),
         ("no position here", "no position here"),
+        // The seconds of a time of day are not a position, though "40.179" is latitude 40.1792837
+        // to three decimals: a report's timestamps were refused by chance (CI, 2026-12-04).
+        ("recorded 2026-12-04T06:20:40.179Z", "recorded 2026-12-04T06:20:40.179Z"),
+        ("at 40.179, recorded 06:20:44.513Z", "at [withheld], recorded 06:20:44.513Z"),
+        ("2:40.179 and 20:40.179", "2:[withheld] and 20:[withheld]"),
     ])
     func numbersThatArePositionsAreWithheld(text: String, expected: String) {
         #expect(positions().search.redact(text) == expected)

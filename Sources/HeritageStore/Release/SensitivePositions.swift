@@ -110,11 +110,21 @@ public struct PatternMatcher: Sendable {
         UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
     }
 
-    /// Where the first pattern found in `bytes` at or after `from` is, or nil.
+    /// Where the first pattern found in `bytes` at or after `from` is, or nil. A match that is
+    /// the seconds of a time of day (`06:20:34.236Z` holds latitude 34.236 to three decimals) is
+    /// not a position: every timestamp with milliseconds would otherwise be refused, by chance,
+    /// about once in thirty thousand.
     public func firstRange(in bytes: [UInt8], from: Int = 0) -> Range<Int>? {
         guard !patterns.isEmpty, bytes.count >= 4, from <= bytes.count - 4 else { return nil }
+        func digit(_ index: Int) -> Bool { index >= 0 && bytes[index] >= 0x30 && bytes[index] <= 0x39 }
+        func colon(_ index: Int) -> Bool { index >= 0 && bytes[index] == 0x3A }
         for start in max(0, from)...(bytes.count - 4) where firstTwo[Int(bytes[start]) << 8 | Int(bytes[start + 1])] {
             guard let candidates = byPrefix[Self.key(bytes, start)] else { continue }
+            if colon(start - 1) && digit(start - 2) && digit(start - 3) && colon(start - 4) && digit(start - 5)
+                && digit(start - 6)
+            {
+                continue
+            }
             for index in candidates {
                 let pattern = patterns[index]
                 if start + pattern.count <= bytes.count, bytes[start..<start + pattern.count].elementsEqual(pattern) {
