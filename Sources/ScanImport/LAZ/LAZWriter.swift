@@ -54,11 +54,14 @@ public enum LAZWriter {
         let vlrLength = 34 + 6 * items.count
         let headerSize = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 94, as: UInt16.self)))
         let vlrCount = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 100, as: UInt32.self)))
+        // A VLR that runs into the points (the reader warns of it) is left out, and counted out.
         var vlrEnd = headerSize
+        var vlrsKept = 0
         for _ in 0..<vlrCount where vlrEnd + 54 <= pointOffset {
             let length = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: vlrEnd + 20, as: UInt16.self)))
             guard vlrEnd + 54 + length <= pointOffset else { break }
             vlrEnd += 54 + length
+            vlrsKept += 1
         }
         var out = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[0..<vlrEnd]))
         var vlr = [UInt8](repeating: 0, count: 54)
@@ -83,7 +86,7 @@ public enum LAZWriter {
         out += vlr + body
         let newPointOffset = out.count
         put(UInt32(newPointOffset), at: 96, in: &out)
-        put(UInt32(vlrCount + 1), at: 100, in: &out)
+        put(UInt32(vlrsKept + 1), at: 100, in: &out)
         out[104] = UInt8(header.pointFormat) | 0x80
 
         // The points: where the chunk table is, the chunks, the table.
