@@ -40,14 +40,17 @@ public enum LAZWriter {
         let (recordLength, pointCount, pointOffset) = (header.recordLength, header.pointCount, header.pointOffset)
         let chunkCount = (pointCount + chunkSize - 1) / chunkSize
         let shared = UnsafeShared(bytes)
-        let chunks: [[UInt8]] = (0..<chunkCount).parallelChunks { index in
+        let slots = UnsafeSlots<[UInt8]>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { index in
             let start = pointOffset + index * chunkSize * recordLength
             let count = min(chunkSize, pointCount - index * chunkSize)
-            return layered
+            slots[index] =
+                layered
                 ? compressLayeredChunk(
                     shared.value, start: start, count: count, recordLength: recordLength, items: itemList)
                 : compressChunk(shared.value, start: start, count: count, recordLength: recordLength, items: itemList)
         }
+        let chunks = (0..<chunkCount).map { slots[$0] ?? [] }
 
         // The source's header and VLRs (not the bytes some writers leave between the VLRs and
         // the points: a reader looks for the next VLR right after the last), then the LASzip VLR.
@@ -122,19 +125,19 @@ public enum LAZWriter {
     /// `name` is how errors name the source.
     public static func compressFile(at source: String, to destination: URL, name: String) throws {
         let mapped = try MappedFile.mapping(of: source)
-        let bytes = try withExtendedLifetime(mapped) { () throws(ScanImportError) -> [UInt8] in
-            do throws(ScanImportError) {
-                // A stored LAZ file is already what was asked for: written as it is.
-                if try LASReader.header(mapped.bytes, file: name).compression != nil { return Array(mapped.bytes) }
-                return try compress(mapped.bytes, file: name)
-            } catch {
-                throw ScanImportError(error.code, file: name, at: error.location, error.message)
-            }
-        }
         let partial = destination.deletingLastPathComponent().appending(
             path: ".\(destination.lastPathComponent).\(UUID().uuidString).partial")
         do {
-            try Data(bytes).write(to: partial, options: .withoutOverwriting)
+            let compressed = try withExtendedLifetime(mapped) { () throws(ScanImportError) -> [UInt8]? in
+                // A stored LAZ file is already what was asked for: copied as it is.
+                guard try LASReader.header(mapped.bytes, file: name).compression == nil else { return nil }
+                return try compress(mapped.bytes, file: name)
+            }
+            if let compressed {
+                try Data(compressed).write(to: partial, options: .withoutOverwriting)
+            } else {
+                try FileManager.default.copyItem(atPath: source, toPath: partial.path)
+            }
             try FileManager.default.moveItem(at: partial, to: destination)
         } catch {
             try? FileManager.default.removeItem(at: partial)
@@ -202,20 +205,5 @@ public enum LAZWriter {
 
     private static func put<T: FixedWidthInteger>(_ value: T, at offset: Int, in bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<(offset + $0.count), with: $0) }
-    }
-}
-
-extension Range where Bound == Int {
-    /// `transform` of each index, run on every core, in index order.
-    fileprivate func parallelChunks<T>(_ transform: @Sendable (Int) -> T) -> [T] {
-        let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: Swift.max(1, count))
-        slots.initialize(repeating: nil)
-        defer { slots.deallocate() }
-        let shared = UnsafeShared(slots)
-        let first = lowerBound
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            shared.value[index] = transform(first + index)
-        }
-        return slots.prefix(count).compactMap { $0 }
     }
 }
