@@ -95,6 +95,61 @@ import Testing
         #expect(try temp.archive.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM site") } == 2)
     }
 
+    /// v11: the lists of v1-v8, written `column IN (…)`, become comparisons with the same terms;
+    /// the rows stay valid and a term outside a list is still refused.
+    @Test func vocabularyListsBecomeComparisons() throws {
+        let queue = try DatabaseQueue()
+        try RegistryMigrations.migrator.migrate(queue, upTo: "v10: the sites in spatial order, in place of the R*Tree")
+        let pattern = try NSRegularExpression(pattern: #"\b(\w+) IN \(('[^']*'(?:, '[^']*')*)\)"#)
+        let before = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql IS NOT NULL")
+                .flatMap { row -> [String] in
+                    let sql: String = row[1]
+                    var seen: Set<Substring> = []
+                    return pattern.matches(in: sql, range: NSRange(sql.startIndex..., in: sql)).compactMap {
+                        let column = sql[Range($0.range(at: 1), in: sql)!]
+                        // The jobs table checks its status list twice: the column's own list counts.
+                        guard seen.insert(column).inserted else { return nil }
+                        return "\(row[0] as String).\(column): \(sql[Range($0.range(at: 2), in: sql)!])"
+                    }
+                }
+        }
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO site (id, code, kind, latitude, longitude, locationCertainty, sensitivity,
+                        createdAt, updatedAt)
+                    VALUES ('s-1', 'A-1', 'museum', 0, 0, 'high', 'restricted', '2026-01-01', '2026-01-01')
+                    """)
+        }
+        try RegistryMigrations.migrator.migrate(queue)
+        try queue.read { db in
+            let tables = try String.fetchAll(
+                db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND sql IS NOT NULL")
+            #expect(!tables.contains { $0.contains(" IN ('") }, "a list was left as IN")
+            let after = try VocabularyMigration.lists(db).flatMap { key, terms in
+                [key + ": " + terms.map { "'\($0)'" }.joined(separator: ", ")]
+            }
+            #expect(Set(after) == Set(before) && before.count == 22, "\(before.sorted()) against \(after.sorted())")
+            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+        }
+        for (column, value) in [("kind", "spaceport"), ("locationCertainty", "sure"), ("sensitivity", "secret")] {
+            let values = ["kind": "'church'", "locationCertainty": "'high'", "sensitivity": "'public'"]
+                .merging([column: "'\(value)'"]) { $1 }
+            #expect(throws: DatabaseError.self) {
+                try queue.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO site (id, code, kind, latitude, longitude, locationCertainty, sensitivity,
+                                createdAt, updatedAt)
+                            VALUES ('s-2', 'A-2', \(values["kind"]!), 0, 0, \(values["locationCertainty"]!),
+                                \(values["sensitivity"]!), '2026-01-01', '2026-01-01')
+                            """)
+                }
+            }
+        }
+    }
+
     /// v9: a photo comparison's changed area leaves `lossArea` for a column of its own, in the
     /// table and in how the audit trail's JSON is read, so the two still agree.
     @Test func aPhotoFindingsChangedAreaMovesToItsOwnColumn() throws {

@@ -8,6 +8,8 @@ import GRDB
 /// what v1 creates in a new archive while old archives kept the old list, with nothing to
 /// bring them level. A vocabulary now grows by a migration of its own
 /// (``VocabularyMigration``), and a test fails when an enum and the schema's lists disagree.
+/// v11 rewrote the lists of v1-v8 (`kind IN ('church', …)`) as comparisons, which SQLite checks
+/// without building a lookup table for every row.
 enum RegistryMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -41,6 +43,9 @@ enum RegistryMigrations {
         migrator.registerMigration("v10: the sites in spatial order, in place of the R*Tree") { db in
             db.add(function: PlaceCell.function)
             try db.execute(sql: v10)
+        }
+        migrator.registerMigration("v11: vocabulary lists checked as comparisons") { db in
+            try VocabularyMigration.listsToComparisons(db)
         }
         return migrator
     }
