@@ -46,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", exact: "4.7.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     ],
     targets: [
         .target(
@@ -93,6 +95,19 @@ let package = Package(
             dependencies: [
                 "HeritageStore", "ScanImport", "SurveyDiff",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        // The registry on PostgreSQL/PostGIS, for organisations: the same tables and audit chain
+        // as the embedded SQLite store, copied from it, queried and verified there.
+        .target(
+            name: "HeritagePostgres",
+            dependencies: [
+                "HeritageStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // `heritage serve`: the HTTP API over the store and the operations.
@@ -144,6 +159,7 @@ let package = Package(
                 "SurveyDiff",
                 "EvidenceReport",
                 "HeritageOperations",
+                "HeritagePostgres",
                 "SampleSurveys",
                 "ServeOptions",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -187,6 +203,14 @@ let package = Package(
             name: "ScanImportTests",
             dependencies: ["ScanImport", "HeritageTestSupport"],
             exclude: ["FuzzRegressions", "e57_fixtures.py", "laz_fixtures.py", "copc_fixtures.py", "laz_writer_fixtures.py"]
+        ),
+        .testTarget(
+            name: "HeritagePostgresTests",
+            dependencies: [
+                "heritage", "HeritagePostgres", "HeritageStore", "HeritageTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "SurveyDiffTests",

@@ -23,8 +23,18 @@ struct ArchiveOptions: ParsableArguments {
         return environment["USER"] ?? environment["LOGNAME"] ?? ProcessInfo.processInfo.userName
     }
 
+    /// The archive. Refused while $HERITAGE_DATABASE names a PostgreSQL registry: this command
+    /// would otherwise read or change the archive folder while the user means the database.
     func open() throws -> HeritageArchive {
-        try HeritageArchive.open(at: archiveURL)
+        if let database = ProcessInfo.processInfo.environment["HERITAGE_DATABASE"], !database.isEmpty,
+            archive == nil
+        {
+            throw HeritageStoreError(
+                .invalidInput,
+                "this command does not work on a PostgreSQL registry yet, and $HERITAGE_DATABASE names one: "
+                    + "give --archive, or unset HERITAGE_DATABASE to use \(archiveURL.path)")
+        }
+        return try HeritageArchive.open(at: archiveURL)
     }
 }
 

@@ -37,6 +37,7 @@ struct VerifyCommand: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Flag(name: .long, help: "Print the report as JSON.") var json = false
     @Option(help: "Verify this package (a bag folder or its .zip) instead of the archive.") var bag: String?
     @Option(help: "With --bag: the public key the signature must verify with.") var key: String?
@@ -55,6 +56,21 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         if let bag {
             try verifyBag(URL(filePath: bag))
+            return
+        }
+        if let location = try database.location() {
+            if repair { throw ValidationError("--repair works on an archive folder, not on a PostgreSQL registry") }
+            let report = try DatabaseOptions.with(location) { try await $0.verify() }
+            if json {
+                try printJSON(report)
+            } else if report.isValid {
+                print(
+                    "OK: \(location): audit chain of \(counted(report.eventCount, "event")) intact, \(counted(report.siteCount, "site")), \(counted(report.surveyCount ?? 0, "survey")), \(counted(report.assessmentCount, "assessment")), \(counted(report.findingCount ?? 0, "finding")) and \(counted(report.versionCount, "asset version")) match their audit trail, the full-text index matches the sites (blobs are in the archive folder: verify it with --archive)"
+                )
+            } else {
+                for problem in report.problems { printError("FAILED: \(problem)") }
+            }
+            if !report.isValid { throw ExitCode.failure }
             return
         }
         let store = try archive.open()

@@ -321,6 +321,8 @@ public struct VerificationReport: Sendable, Codable {
     public var versionCount = 0
     public var blobCount = 0
 
+    package init() {}
+
     public var isValid: Bool {
         databaseProblems.isEmpty && chainBreak == nil && stateMismatches.isEmpty && blobProblems.isEmpty
     }

@@ -216,6 +216,11 @@ public struct ChainBreak: Sendable, Equatable, Codable, CustomStringConvertible 
     public var sequence: Int64
     public var reason: String
     public var description: String { reason }
+
+    package init(sequence: Int64, reason: String) {
+        self.sequence = sequence
+        self.reason = reason
+    }
 }
 
 /// UTC timestamps in ISO 8601 with milliseconds, the only time format the archive writes.

@@ -17,6 +17,11 @@ public struct GeoPoint: Codable, Hashable, Sendable {
         self.longitude = longitude
     }
 
+    /// A position read from a registry, whose schema keeps it in range.
+    package static func stored(latitude: Double, longitude: Double) -> GeoPoint {
+        GeoPoint(uncheckedLatitude: latitude, longitude: longitude)
+    }
+
     /// The same point snapped to the centre of its 0.1° cell, for sites whose position is restricted.
     public var generalised: GeoPoint {
         func snap(_ value: Double, limit: Double) -> Double {

@@ -45,6 +45,24 @@ public struct SiteSummary: Codable, Hashable, Sendable {
         case id, code, name, kind, latitude, longitude, distanceKm, latestCondition, country, sensitivity, generalised
     }
 
+    package init(
+        id: String, code: String, name: String, kind: SiteKind, latitude: Double, longitude: Double,
+        distanceKm: Double?, latestCondition: OverallCondition?, country: String?, sensitivity: Sensitivity,
+        generalised: Bool
+    ) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.latitude = latitude
+        self.longitude = longitude
+        self.distanceKm = distanceKm
+        self.latestCondition = latestCondition
+        self.country = country
+        self.sensitivity = sensitivity
+        self.generalised = generalised
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)

@@ -17,6 +17,22 @@ public struct AuditEvent: Codable, Hashable, Sendable {
     public var previousHash: String
     /// SHA-256 of this event's canonical bytes, which include `previousHash`.
     public var hash: String
+
+    package init(
+        sequence: Int64, time: String, actor: String, action: String, entityType: String, entityID: String,
+        oldValue: String?, newValue: String?, previousHash: String, hash: String
+    ) {
+        self.sequence = sequence
+        self.time = time
+        self.actor = actor
+        self.action = action
+        self.entityType = entityType
+        self.entityID = entityID
+        self.oldValue = oldValue
+        self.newValue = newValue
+        self.previousHash = previousHash
+        self.hash = hash
+    }
 }
 
 extension AuditEvent {

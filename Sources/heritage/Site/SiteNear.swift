@@ -15,6 +15,7 @@ struct SiteNear: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     /// One value, taken even when it starts with a minus (south, west): argument-parser would
     /// read `-33.5,-70.6` as an option.
     @Argument(parsing: .allUnrecognized, help: "The point as LATITUDE,LONGITUDE (-33.5,-70.6 for south and west).")
@@ -40,17 +41,30 @@ struct SiteNear: ParsableCommand {
     }
 
     func run() throws {
-        let store = try archive.open()
         let center = try parsePoint(point[0])
+        let filter = try filter.filter()
+        if let location = try database.location() {
+            let (nearest, radiusKm, includeRestricted) = (nearest, radiusKm, output.includeRestricted)
+            let sites = try DatabaseOptions.with(location) { registry in
+                if let nearest {
+                    try await registry.nearestSites(
+                        to: center, count: nearest, filter: filter, includeRestricted: includeRestricted)
+                } else {
+                    try await registry.sitesNear(
+                        center, radiusKm: radiusKm ?? 10, filter: filter, includeRestricted: includeRestricted)
+                }
+            }
+            if output.json { try printJSON(sites) } else { print(siteTable(sites, withDistance: true)) }
+            return
+        }
+        let store = try archive.open()
         let sites =
             if let nearest {
                 try store.nearestSites(
-                    to: center, count: nearest, filter: try filter.filter(), includeRestricted: output.includeRestricted
-                )
+                    to: center, count: nearest, filter: filter, includeRestricted: output.includeRestricted)
             } else {
                 try store.sitesNear(
-                    center, radiusKm: radiusKm ?? 10, filter: try filter.filter(),
-                    includeRestricted: output.includeRestricted)
+                    center, radiusKm: radiusKm ?? 10, filter: filter, includeRestricted: output.includeRestricted)
             }
         if output.json { try printJSON(sites) } else { print(siteTable(sites, withDistance: true)) }
     }

@@ -1,0 +1,203 @@
+import Foundation
+import GRDB
+import HeritageStore
+
+extension PostgresRegistry {
+    /// Checks the registry as ``HeritageArchive/verify()`` checks an archive: the audit chain
+    /// event by event (hashes recomputed, no gap, nothing cut from its end: the event sequence
+    /// is never reset), and every recorded row (sites with their names, designations and
+    /// external ids, surveys, assessments, assets, versions, findings, received bags, accounts,
+    /// proposals) against the newest audit event about it, by the store's own comparison. So a
+    /// row changed with the triggers disabled, by a superuser, shows. Then what PostgreSQL adds:
+    /// each site's full-text document against its columns. Blobs are checked by verifying the
+    /// archive whose object folder holds them.
+    public func verify() async throws -> VerificationReport {
+        try await transaction(isolation: "REPEATABLE READ") {
+            var report = VerificationReport()
+            let (chainBreak, events) = try await walkChain()
+            report.chainBreak = chainBreak
+            report.eventCount = events
+            report.stateMismatches += try await misfiledEvents()
+            for table in RecordAudit.tables {
+                let count = try await compareTable(table, &report)
+                switch table {
+                case "site": report.siteCount = count
+                case "survey": report.surveyCount = count
+                case "conditionAssessment": report.assessmentCount = count
+                case "assetVersion": report.versionCount = count
+                case "finding": report.findingCount = count
+                case "proposal": report.proposalCount = count
+                default: break
+                }
+            }
+            report.databaseProblems += try await searchProblems()
+            report.blobCount = Int(try await integer("SELECT count(*) AS value FROM blob") ?? 0)
+            return report
+        }
+    }
+
+    /// Walks the chain in pages of 10,000 events: the first break, and how many events there are.
+    private func walkChain() async throws -> (ChainBreak?, Int) {
+        var expectedSequence: Int64 = 1
+        var expectedPrevious = String(repeating: "0", count: 64)
+        var count = 0
+        while true {
+            let page = try await rows(
+                """
+                SELECT sequence, time, actor, action, entityType, entityId, oldValue, newValue, previousHash, hash
+                FROM auditEvent WHERE sequence >= $1 ORDER BY sequence LIMIT 10000
+                """, [expectedSequence])
+            for row in page {
+                let event = AuditEvent(
+                    sequence: row["sequence"], time: row["time"], actor: row["actor"], action: row["action"],
+                    entityType: row["entityType"], entityID: row["entityId"], oldValue: row["oldValue"],
+                    newValue: row["newValue"], previousHash: row["previousHash"], hash: row["hash"])
+                if event.sequence != expectedSequence {
+                    return (
+                        ChainBreak(
+                            sequence: expectedSequence,
+                            reason: "event \(expectedSequence) is missing (the log jumps to \(event.sequence))"), count
+                    )
+                }
+                if event.previousHash != expectedPrevious {
+                    return (
+                        ChainBreak(
+                            sequence: event.sequence,
+                            reason: "event \(event.sequence) does not point at the hash of event \(event.sequence - 1)"),
+                        count
+                    )
+                }
+                if event.recomputedHash != event.hash {
+                    return (
+                        ChainBreak(
+                            sequence: event.sequence,
+                            reason:
+                                "event \(event.sequence) (\(event.action) \(event.entityID)) was altered: its hash does not match its content"
+                        ), count
+                    )
+                }
+                expectedPrevious = event.hash
+                expectedSequence += 1
+                count += 1
+            }
+            if page.count < 10000 { break }
+        }
+        let used = try await rows("SELECT last_value AS value, is_called FROM auditEvent_sequence").first
+        let last: Int64 = (used?["is_called"] as Int64?) == 1 ? (used?["value"] ?? 0) : 0
+        if last >= expectedSequence {
+            return (
+                ChainBreak(
+                    sequence: expectedSequence,
+                    reason: "events \(expectedSequence) to \(last) were removed from the end of the log"), count
+            )
+        }
+        return (nil, count)
+    }
+
+    /// Events whose unhashed locator (`entitySeq`) names a row other than the one they are about.
+    private func misfiledEvents() async throws -> [String] {
+        var problems: [String] = []
+        for table in RecordAudit.tables {
+            for row in try await rows(
+                """
+                SELECT e.sequence FROM auditEvent e WHERE e.entityType = $1 AND NOT EXISTS (
+                    SELECT 1 FROM \(table) t WHERE t.seq = e.entitySeq AND t.id = e.entityId)
+                ORDER BY e.sequence
+                """, [table])
+            {
+                problems.append(
+                    "audit event \(row["sequence"] as Int64) is filed under the wrong \(table) row: its locator was altered"
+                )
+            }
+        }
+        return problems
+    }
+
+    /// Compares every row of `table` with the newest event filed under it, 5,000 rows a page.
+    private func compareTable(_ table: String, _ report: inout VerificationReport) async throws -> Int {
+        var after: Int64 = 0
+        var count = 0
+        while true {
+            let page = try await rows(
+                """
+                SELECT t.*, e.sequence AS auditSequence, e.newValue AS auditValue
+                FROM \(table) t LEFT JOIN auditEvent e ON e.sequence = (
+                    SELECT max(a.sequence) FROM auditEvent a
+                    WHERE a.entityType = $1 AND a.entitySeq = t.seq AND a.entityId = t.id)
+                WHERE t.seq > $2 ORDER BY t.seq LIMIT 5000
+                """, [table, after])
+            guard let last = page.last else { break }
+            var children: [Int64: RecordAudit.SiteChildren] = [:]
+            if table == "site" {
+                let range: [(any PostgresValue)?] = [page[0]["seq"] as Int64, last["seq"] as Int64]
+                for row in try await rows(
+                    "SELECT siteSeq, language, name, isPrimary FROM siteName WHERE siteSeq BETWEEN $1 AND $2 ORDER BY siteSeq, position",
+                    range)
+                {
+                    children[row["siteSeq"], default: RecordAudit.SiteChildren()].names.append(row)
+                }
+                for row in try await rows(
+                    "SELECT siteSeq, type, reference, date FROM siteDesignation WHERE siteSeq BETWEEN $1 AND $2 ORDER BY siteSeq, position",
+                    range)
+                {
+                    children[row["siteSeq"], default: RecordAudit.SiteChildren()].designations.append(row)
+                }
+                for row in try await rows(
+                    "SELECT siteSeq, scheme, value FROM siteExternalId WHERE siteSeq BETWEEN $1 AND $2 ORDER BY siteSeq, position",
+                    range)
+                {
+                    children[row["siteSeq"], default: RecordAudit.SiteChildren()].externalIDs.append(row)
+                }
+            }
+            for row in page {
+                let sequence: Int64? = row["auditSequence"]
+                let audited = sequence.map { ($0, row["auditValue"] as String?) }
+                do {
+                    report.stateMismatches += try RecordAudit.problems(
+                        table: table, row: row, children: children[row["seq"]] ?? RecordAudit.SiteChildren(),
+                        audited: audited)
+                } catch {
+                    let noun = RecordAudit.identify(table: table, row: row).noun
+                    report.stateMismatches.append(
+                        "\(noun) cannot be read as a record (\(error)): it was changed behind the store's back")
+                }
+            }
+            count += page.count
+            after = last["seq"]
+        }
+        return count
+    }
+
+    /// Sites whose full-text document is not what their columns give, or that have none.
+    private func searchProblems() async throws -> [String] {
+        var problems: [String] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await rows(
+                """
+                SELECT s.seq, s.code, s.community, s.description, f.document::text AS document, f.names AS indexed,
+                    (SELECT string_agg(n.name, ' \u{2022} ' ORDER BY n.position) FROM siteName n WHERE n.siteSeq = s.seq) AS names
+                FROM site s LEFT JOIN siteSearch f ON f.seq = s.seq
+                WHERE s.seq > $1 ORDER BY s.seq LIMIT 5000
+                """, [after])
+            guard let last = page.last else { break }
+            for row in page {
+                let names: String = row["names"] ?? ""
+                let expected = SearchText.document(
+                    code: row["code"], names: names, community: row["community"], description: row["description"])
+                let canonical = try await canonicalDocument(expected)
+                if row["document"] as String? != canonical || row["indexed"] as String? != names {
+                    problems.append(
+                        "the full-text index does not hold site \(row["code"] as String) as its record says")
+                }
+            }
+            after = last["seq"]
+        }
+        return problems
+    }
+
+    /// PostgreSQL's own text of a `tsvector` literal (it sorts and merges lexemes).
+    private func canonicalDocument(_ literal: String) async throws -> String {
+        try await rows("SELECT $1::tsvector::text AS value", [literal]).first?["value"] ?? ""
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import HeritageStore
+import HeritageTestSupport
+import Testing
+
+@testable import HeritagePostgres
+
+/// `heritage migrate`, and the commands that take `--database`, as a user runs them.
+@Suite(.enabled(if: PostgresTestServer.enabled, PostgresTestServer.skipReason))
+struct MigrateCLITests {
+    @Test func migrateThenQueryAndVerifyTheDatabase() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let archive = folder.appending(path: "archive").path
+        let register = folder.appending(path: "sites.csv")
+        try GeneratedRegister.csv(count: 120).write(to: register, atomically: true, encoding: .utf8)
+        #expect(try HeritageBinary.run(["init", "--archive", archive]).status == 0)
+        #expect(try HeritageBinary.run(["site", "import", register.path, "--archive", archive]).status == 0)
+        try await PostgresTestServer.withDatabase { location in
+            let address = "postgresql://\(location.user)@\(location.host):\(location.port)/\(location.database)"
+            let migrated = try HeritageBinary.run(["migrate", "--from", archive, "--to", address])
+            #expect(migrated.status == 0, "\(migrated.stderr)")
+            #expect(migrated.stdout.contains("Copied 120 sites"), "\(migrated.stdout)")
+            #expect(migrated.stdout.contains("The audit chain ends at event 122"), "\(migrated.stdout)")
+
+            for query in [
+                ["site", "near", "35.5,38.75", "--radius-km", "25", "--json"],
+                ["site", "near", "35.5,38.75", "--nearest", "7", "--json", "--include-restricted"],
+            ] {
+                let fromArchive = try HeritageBinary.run(query + ["--archive", archive])
+                let fromDatabase = try HeritageBinary.run(query + ["--database", address])
+                #expect(fromDatabase.status == 0, "\(fromDatabase.stderr)")
+                #expect(fromDatabase.stdout == fromArchive.stdout && fromArchive.stdout.count > 100, "\(query)")
+            }
+            let searched = try HeritageBinary.run(["site", "search", "qal", "--database", address])
+            #expect(searched.status == 0 && searched.stdout.contains("SY-"), "\(searched.stderr)")
+            // The environment variable works as --database does.
+            let verified = try HeritageBinary.run(["verify"], environment: ["HERITAGE_DATABASE": address])
+            #expect(verified.status == 0, "\(verified.stderr)")
+            #expect(verified.stdout.hasPrefix("OK: \(address)"), "\(verified.stdout)")
+
+            // A command that has no PostgreSQL path yet says so rather than use the archive folder.
+            let listed = try HeritageBinary.run(["site", "list"], environment: ["HERITAGE_DATABASE": address])
+            #expect(listed.status != 0)
+            #expect(listed.stderr.contains("does not work on a PostgreSQL registry yet"), "\(listed.stderr)")
+
+            let again = try HeritageBinary.run(["migrate", "--from", archive, "--to", address])
+            #expect(again.status != 0 && again.stderr.contains("already holds a registry"), "\(again.stderr)")
+        }
+        let unreachable = try HeritageBinary.run([
+            "migrate", "--from", archive, "--to", "postgresql://nobody@127.0.0.1:1/none",
+        ])
+        #expect(unreachable.status != 0)
+        #expect(
+            unreachable.stderr.contains("connecting to postgresql://nobody@127.0.0.1:1/none"), "\(unreachable.stderr)")
+        let wrong = try HeritageBinary.run(["migrate", "--from", archive, "--to", "mysql://x@y/z"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("is not a PostgreSQL address"), "\(wrong.stderr)")
+    }
+}
