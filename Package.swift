@@ -173,7 +173,7 @@ let package = Package(
         // dependency's identity is the checkout folder's name).
         .executableTarget(
             name: "store-bench",
-            dependencies: ["HeritageStore"],
+            dependencies: ["HeritageStore", "HeritagePostgres"],
             path: "Tools/StoreBench"
         ),
         // Blob hashing throughput, compared with `openssl speed` by Tools/bench-import.sh.

@@ -446,4 +446,16 @@ enum PostgresSchema {
         GRANT USAGE ON SCHEMA public TO heritage_gis;
         GRANT SELECT ON gisSite TO heritage_gis;
         """
+
+    /// The GIS role and its one grant, as v1 makes them: applied again after a restore, since
+    /// roles belong to the cluster and the dump is restored without privileges.
+    static let gisAccess = """
+        DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'heritage_gis') THEN
+                CREATE ROLE heritage_gis NOLOGIN;
+            END IF;
+        END $$;
+        GRANT USAGE ON SCHEMA public TO heritage_gis;
+        GRANT SELECT ON gisSite TO heritage_gis;
+        """
 }

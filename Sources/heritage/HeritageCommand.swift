@@ -24,7 +24,7 @@ struct HeritageCommand: ParsableCommand {
             SurveyCommand.self, ConditionCommand.self,
             DiffCommand.self, AuditCommand.self,
             ReportCommand.self, PackageCommand.self, KeyCommand.self, VerifyCommand.self, UserCommand.self,
-            ServeCommand.self, MigrateCommand.self, DemoCommand.self,
+            ServeCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self,
         ]
     )
 

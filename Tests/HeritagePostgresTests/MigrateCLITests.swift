@@ -46,7 +46,28 @@ struct MigrateCLITests {
 
             let again = try HeritageBinary.run(["migrate", "--from", archive, "--to", address])
             #expect(again.status != 0 && again.stderr.contains("already holds a registry"), "\(again.stderr)")
+
+            // Backups of both: pg_dump and restore into another database; the archive's folder copy.
+            let dump = folder.appending(path: "registry.dump").path
+            let dumped = try HeritageBinary.run(["backup", "--database", address, "--to", dump])
+            #expect(dumped.status == 0, "\(dumped.stderr)")
+            try await PostgresTestServer.withDatabase { target in
+                let other = "postgresql://\(target.user)@\(target.host):\(target.port)/\(target.database)"
+                let restored = try HeritageBinary.run(["restore", "--from", dump, "--database", other])
+                #expect(restored.status == 0, "\(restored.stderr)")
+                #expect(restored.stdout.contains("audit chain of 122 events intact, 120 sites"), "\(restored.stdout)")
+            }
         }
+        let backup = folder.appending(path: "backup").path
+        let backedUp = try HeritageBinary.run(["backup", "--archive", archive, "--to", backup])
+        #expect(
+            backedUp.status == 0 && backedUp.stdout.contains("Backed up 120 sites, 122 audit events"), "\(backedUp)")
+        let restored = try HeritageBinary.run([
+            "restore", "--from", backup, "--archive", folder.appending(path: "restored").path,
+        ])
+        #expect(restored.status == 0 && restored.stdout.contains("audit chain of 122 events intact"), "\(restored)")
+        let over = try HeritageBinary.run(["restore", "--from", backup, "--archive", archive])
+        #expect(over.status != 0 && over.stderr.contains("already exists"), "\(over.stderr)")
         let unreachable = try HeritageBinary.run([
             "migrate", "--from", archive, "--to", "postgresql://nobody@127.0.0.1:1/none",
         ])

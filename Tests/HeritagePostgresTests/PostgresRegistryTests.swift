@@ -220,6 +220,45 @@ struct PostgresRegistryTests {
         }
     }
 
+    /// pg_dump, then pg_restore into another database: it verifies, ends at the same event,
+    /// and the GIS role reads its view there; a restore over a registry is refused.
+    @Test func aDumpRestoresAndVerifies() async throws {
+        let temp = try GeneratedRegister.archive(count: 300)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appending(path: "registry.dump")
+        let head = try #require(try temp.archive.auditHead())
+        try await PostgresTestServer.withDatabase { source in
+            try await PostgresTestServer.with(source) { _ = try await $0.copy(from: temp.archive) }
+            try PostgresRegistry.dump(source, to: file)
+            #expect(throws: HeritageStoreError.self) { try PostgresRegistry.dump(source, to: file) }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["registry.dump"])
+            let refused = await #expect(throws: HeritageStoreError.self) {
+                try await PostgresRegistry.restore(file, into: source)
+            }
+            #expect(refused?.message.contains("already holds a registry") == true)
+            try await PostgresTestServer.withDatabase { target in
+                let report = try await PostgresRegistry.restore(file, into: target)
+                #expect(report.isValid, "\(report.problems)")
+                #expect(report.siteCount == 300 && report.eventCount == Int(head.sequence))
+                try await PostgresTestServer.with(target) { registry in
+                    #expect(
+                        try await registry.rows("SELECT hash FROM auditEvent ORDER BY sequence DESC LIMIT 1").first?[
+                            "hash"] == head.hash)
+                    #expect(
+                        try await registry.integer(
+                            "SELECT has_table_privilege('heritage_gis', 'gissite', 'SELECT')::int AS value") == 1)
+                    let near = try await registry.sitesNear(
+                        try GeoPoint(latitude: 35.5, longitude: 38.75), radiusKm: 30)
+                    #expect(
+                        near.map(\.code)
+                            == (try temp.archive.sitesNear(try GeoPoint(latitude: 35.5, longitude: 38.75), radiusKm: 30))
+                            .map(\.code))
+                }
+            }
+        }
+    }
+
     /// The archive made by 0.1.0, with a survey, an assessment and an imported scan, migrates
     /// and copies; its scan version's row verifies on PostgreSQL too.
     @Test func anOldArchiveWithAScanCopies() async throws {

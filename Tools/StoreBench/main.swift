@@ -2,10 +2,12 @@
 // queries (10 km) and full-text searches against it. Deterministic (seeded) inputs.
 //
 //   swift run -c release store-bench [--sites N] [--queries Q] [--write-csv FILE] [--keep-archive DIR | --reuse DIR]
+//       [--postgres postgresql://USER@HOST:PORT/DATABASE]
 //
 // --keep-archive moves the archive to DIR afterwards, for timing the CLI on it
 // (Tools/bench-registry.sh); --reuse DIR times the queries on such an archive without importing.
 import Foundation
+import HeritagePostgres
 import HeritageStore
 
 struct SplitMix64: RandomNumberGenerator {
@@ -149,6 +151,44 @@ print(
     String(
         format: "full-text search (top 50): %d queries, mean %.1f hits, p50 %.3f ms, p99 %.3f ms",
         queryCount, Double(hits) / Double(queryCount), percentile(search, 0.5), percentile(search, 0.99)))
+
+// --postgres URL: the register copied into PostgreSQL (an empty database), and the same queries
+// answered there, one at a time over one connection.
+if let index = CommandLine.arguments.firstIndex(of: "--postgres"), index + 1 < CommandLine.arguments.count {
+    let registry = try await PostgresRegistry.connect(try PostgresLocation(CommandLine.arguments[index + 1]))
+    let copied = try await registry.copy(from: archive)
+    print(
+        String(
+            format: "PostgreSQL: copied %d sites and %d audit events in %.2f s", copied.rows["site"] ?? 0,
+            copied.rows["auditEvent"] ?? 0, copied.seconds))
+    var radius: [Double] = []
+    var found = 0
+    for index in 0..<queryCount {
+        let center = points[index % points.count]
+        let start = DispatchTime.now().uptimeNanoseconds
+        found += try await registry.sitesNear(center, radiusKm: 10).count
+        radius.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    radius.sort()
+    print(
+        String(
+            format: "PostgreSQL radius 10 km: %d queries, mean %.1f sites found, p50 %.3f ms, p99 %.3f ms",
+            queryCount, Double(found) / Double(queryCount), percentile(radius, 0.5), percentile(radius, 0.99)))
+    var search: [Double] = []
+    var hits = 0
+    for index in 0..<queryCount {
+        let text = searchWords[index % searchWords.count]
+        let start = DispatchTime.now().uptimeNanoseconds
+        hits += try await registry.searchSites(text, filter: SiteFilter(limit: 50)).count
+        search.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    search.sort()
+    print(
+        String(
+            format: "PostgreSQL full-text search (top 50): %d queries, mean %.1f hits, p50 %.3f ms, p99 %.3f ms",
+            queryCount, Double(hits) / Double(queryCount), percentile(search, 0.5), percentile(search, 0.99)))
+    await registry.close()
+}
 
 if reused == nil, let index = CommandLine.arguments.firstIndex(of: "--keep-archive"),
     index + 1 < CommandLine.arguments.count
