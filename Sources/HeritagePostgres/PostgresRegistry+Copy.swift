@@ -24,16 +24,6 @@ extension PostgresRegistry {
     /// archive's object folder.
     public func copy(from archive: HeritageArchive) async throws -> RegistryCopy {
         let started = Date()
-        try await migrate()
-        let existing =
-            try await integer(
-                "SELECT (SELECT count(*) FROM site) + (SELECT count(*) FROM auditEvent) AS value") ?? 0
-        guard existing == 0 else {
-            throw HeritageStoreError(
-                .conflict,
-                "\(location) already holds a registry (\(existing) sites and audit events): a copy goes into an empty one"
-            )
-        }
         let feed = CopyFeed()
         let reader = Thread {
             do {
@@ -47,7 +37,19 @@ extension PostgresRegistry {
         reader.start()
         var summary = RegistryCopy()
         do {
+            // The schema, the check and the rows in one transaction: a failed copy leaves the
+            // database as it was.
             try await transaction {
+                try await self.applyMigrations()
+                let existing =
+                    try await integer(
+                        "SELECT (SELECT count(*) FROM site) + (SELECT count(*) FROM auditEvent) AS value") ?? 0
+                guard existing == 0 else {
+                    throw HeritageStoreError(
+                        .conflict,
+                        "\(location) already holds a registry (\(existing) sites and audit events): a copy goes into an empty one"
+                    )
+                }
                 while let item = try await feed.next() {
                     switch item {
                     case .table(let table, let columns):
@@ -83,6 +85,9 @@ extension PostgresRegistry {
                     throw HeritageStoreError(
                         .integrity, "the copied audit log ends at another event than the archive's; nothing was copied")
                 }
+                // Sites in the order of their shown position's index, so a radius search reads
+                // neighbouring rows from a few pages rather than one page each.
+                try await simple("CLUSTER site USING site_shown")
                 try await simple("ANALYZE")
             }
         } catch {

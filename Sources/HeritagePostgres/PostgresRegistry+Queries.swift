@@ -78,11 +78,16 @@ extension PostgresRegistry {
         }
         let (whereSQL, values) = Self.filterSQL(filter, firstParameter: 3)
         let partialSQL = partial ? " OR f.names ILIKE '%' || $2 || '%'" : ""
+        // The matches first, then each one's site by its key (the LATERAL subquery, kept apart
+        // by OFFSET 0): PostgreSQL cannot estimate how many sites a prefix matches, and with a
+        // guess of 2 % it joined by reading all million sites (220 ms a search).
         var sql = """
-            \(Self.summarySelect)
-            JOIN siteSearch f ON f.seq = s.seq
-            WHERE (f.document @@ $1::tsquery\(partialSQL)) AND \(whereSQL)
-            ORDER BY ts_rank(f.document, $1::tsquery) DESC, s.code
+            SELECT s.*, h.rank FROM (
+                SELECT f.seq, ts_rank(f.document, $1::tsquery) AS rank FROM siteSearch f
+                WHERE f.document @@ $1::tsquery\(partialSQL)) h
+            CROSS JOIN LATERAL (
+                \(Self.summarySelect) WHERE s.seq = h.seq AND \(whereSQL) OFFSET 0) s
+            ORDER BY h.rank DESC, s.code
             """
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
         let pattern = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\\", with: "\\\\")

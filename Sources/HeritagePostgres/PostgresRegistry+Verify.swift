@@ -168,36 +168,46 @@ extension PostgresRegistry {
         return count
     }
 
-    /// Sites whose full-text document is not what their columns give, or that have none.
+    /// Sites whose full-text document is not what their columns give, or that have none: each
+    /// page's documents are computed here and compared by PostgreSQL, which parses them.
     private func searchProblems() async throws -> [String] {
         var problems: [String] = []
         var after: Int64 = 0
         while true {
             let page = try await rows(
                 """
-                SELECT s.seq, s.code, s.community, s.description, f.document::text AS document, f.names AS indexed,
+                SELECT s.seq, s.code, s.community, s.description,
                     (SELECT string_agg(n.name, ' \u{2022} ' ORDER BY n.position) FROM siteName n WHERE n.siteSeq = s.seq) AS names
-                FROM site s LEFT JOIN siteSearch f ON f.seq = s.seq
-                WHERE s.seq > $1 ORDER BY s.seq LIMIT 5000
+                FROM site s WHERE s.seq > $1 ORDER BY s.seq LIMIT 5000
                 """, [after])
             guard let last = page.last else { break }
+            var seqs: [Int64] = []
+            var documents: [String] = []
+            var names: [String] = []
+            var codes: [Int64: String] = [:]
             for row in page {
-                let names: String = row["names"] ?? ""
-                let expected = SearchText.document(
-                    code: row["code"], names: names, community: row["community"], description: row["description"])
-                let canonical = try await canonicalDocument(expected)
-                if row["document"] as String? != canonical || row["indexed"] as String? != names {
-                    problems.append(
-                        "the full-text index does not hold site \(row["code"] as String) as its record says")
-                }
+                let siteNames: String = row["names"] ?? ""
+                seqs.append(row["seq"])
+                codes[row["seq"]] = row["code"]
+                names.append(siteNames)
+                documents.append(
+                    SearchText.document(
+                        code: row["code"], names: siteNames, community: row["community"],
+                        description: row["description"]))
+            }
+            for row in try await rows(
+                """
+                SELECT e.seq FROM unnest($1::bigint[], $2::text[], $3::text[]) AS e(seq, document, names)
+                LEFT JOIN siteSearch f ON f.seq = e.seq
+                WHERE f.seq IS NULL OR f.document <> e.document::tsvector OR f.names <> e.names
+                ORDER BY e.seq
+                """, [seqs, documents, names])
+            {
+                problems.append(
+                    "the full-text index does not hold site \(codes[row["seq"]] ?? "?") as its record says")
             }
             after = last["seq"]
         }
         return problems
-    }
-
-    /// PostgreSQL's own text of a `tsvector` literal (it sorts and merges lexemes).
-    private func canonicalDocument(_ literal: String) async throws -> String {
-        try await rows("SELECT $1::tsvector::text AS value", [literal]).first?["value"] ?? ""
     }
 }
