@@ -130,6 +130,12 @@ struct DiffCommand: ParsableCommand {
             discussion:
                 "A quick look at a large survey, stated with each input in the summary. Other inputs are read whole.")
     ) var copcLevel: Int?
+    @Option(
+        help: ArgumentHelp(
+            "Thin each point cloud to one point per cube of this side first (a quick look at a large survey).",
+            discussion:
+                "In the coordinates' units. The points kept are stated with each input in the summary; a mesh is kept whole."
+        )) var subsample: Double?
     @Option(help: "Write changes.ply, summary.json and heat maps to this folder.") var out: String?
     @Flag(name: .long, help: "Print the summary as JSON.") var json = false
 
@@ -152,6 +158,10 @@ struct DiffCommand: ParsableCommand {
             outputFolder: out.map { URL(filePath: $0) })
         if let copcLevel, copcLevel < 0 { throw ValidationError("--copc-level must be 0 or more") }
         run.copcLevel = copcLevel
+        if let subsample, !(subsample.isFinite && subsample > 0) {
+            throw ValidationError("--subsample must be a positive distance")
+        }
+        run.subsampleSpacing = subsample
         try run.checkVersions()
         if try run.inputsArePhotographs() {
             try checkPhotographOptions()
@@ -233,6 +243,13 @@ struct DiffCommand: ParsableCommand {
                     + "\(number(registration.rmsBefore)) → \(number(registration.rms)) \(u), rotation "
                     + "\(String(format: "%.4f", registration.rotationDegrees))°, shift \(number(registration.translation)) \(u), "
                     + "overlap \(String(format: "%.1f", registration.overlap * 100)) %")
+        }
+        for input in summary.inputs {
+            if let spacing = input.subsampleSpacing, let kept = input.subsampledPointCount {
+                lines.append(
+                    "  subsampled   \(input.role): \(kept.formatted()) of \(input.pointCount.formatted()) points, one per \(number(spacing)) \(u) cube (a quick look)"
+                )
+            }
         }
         if let orientation = summary.parameters.orientation {
             let basis = summary.parameters.orientationBasis.map { " [\($0)]" } ?? ""

@@ -61,6 +61,35 @@ import Testing
         #expect(again.status != 0 && again.stderr.contains("never overwrites"))
     }
 
+    /// `--subsample` thins both clouds for a quick look, says so in the summary and on the
+    /// terminal, and still finds the pit with its volume.
+    @Test func aSubsampledDiffSaysSoAndStillFindsThePit() throws {
+        let before = try writeWall("before.ply", pit: false, seed: 1)
+        let after = try writeWall("after.ply", pit: true, seed: 2)
+        let run = try HeritageBinary.run(
+            ["diff", before.path, after.path, "--json", "--subsample", "0.015"] + Self.parameters)
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let inputs = try #require(summary["inputs"] as? [[String: Any]])
+        for input in inputs.prefix(2) {
+            let total = try #require(input["pointCount"] as? Int)
+            let kept = try #require(input["subsampledPointCount"] as? Int)
+            #expect(input["subsampleSpacing"] as? Double == 0.015)
+            #expect(kept < total / 2 && kept > total / 4, "\(kept) of \(total)")
+        }
+        let regions = try #require(summary["regions"] as? [[String: Any]])
+        let pit = try #require(regions.first { $0["kind"] as? String == "loss" })
+        let volume = try #require(pit["volume"] as? Double)
+        #expect(abs(volume - 0.0012) < 0.00024, "volume \(volume)")
+        let text = try HeritageBinary.run(["diff", before.path, after.path, "--subsample", "0.015"] + Self.parameters)
+        for role in ["before", "after"] {
+            #expect(text.stdout.contains("subsampled   \(role): "), "\(text.stdout)")
+        }
+        #expect(text.stdout.contains(" points, one per 0.015 "), "\(text.stdout)")
+        let zero = try HeritageBinary.run(["diff", before.path, after.path, "--subsample", "0"])
+        #expect(zero.status != 0 && zero.stderr.contains("--subsample must be a positive distance"), "\(zero.stderr)")
+    }
+
     @Test func badParametersAndInputsFailClearly() throws {
         let before = try writeWall("before.ply", pit: false, seed: 1)
         let negative = try HeritageBinary.run(["diff", before.path, before.path, "--cylinder-radius", "-1"])

@@ -33,6 +33,9 @@ public struct ComparisonRun {
     /// COPC inputs are read down to this octree level only: a quick look at large surveys,
     /// stated with each input in the summary. Other inputs are read whole.
     public var copcLevel: Int?
+    /// Thin each point cloud to one point per cube of this side before comparing (a quick look
+    /// at a large survey), stated with each input in the summary. A mesh's vertices are kept.
+    public var subsampleSpacing: Double?
     /// Asked between stages: true stops the run with a `cancelled` error, before anything is
     /// recorded (a server's job being cancelled).
     public var isCancelled: (@Sendable () -> Bool)?
@@ -118,10 +121,16 @@ public struct ComparisonRun {
         progress("reading inputs")
         // Only positions (and the before mesh's triangles) are kept: a file's normals, colours
         // and other fields would hold memory through the whole comparison for nothing.
+        let spacing = subsampleSpacing
         var epochs = try [(before, "before"), (after, "after")].parallelMap(minimumChunk: 1) { reference, role in
-            let (scan, input) = try load(reference, role: role)
+            var (scan, input) = try load(reference, role: role)
+            var positions = scan.geometry.positions
+            if let spacing, scan.geometry.triangleCount == 0 {
+                positions = try GridSubsample.thin(positions, spacing: spacing)
+                (input.subsampleSpacing, input.subsampledPointCount) = (spacing, positions.count / 3)
+            }
             return (
-                cloud: PointCloud(positions: scan.geometry.positions),
+                cloud: PointCloud(positions: positions),
                 triangles: role == "before" ? scan.geometry.triangles : [], units: scan.units, input: input,
                 format: scan.format
             )

@@ -14,6 +14,10 @@ public struct ComparisonInput: Sendable, Codable, Equatable {
     /// (`pointCount` is then the points of those levels, not the file's).
     public var copcMaximumLevel: Int?
     public var copcDepth: Int?
+    /// An input thinned for a quick look (`diff --subsample`): the cube side, and the points
+    /// kept of `pointCount` (one per cube, ``GridSubsample``).
+    public var subsampleSpacing: Double?
+    public var subsampledPointCount: Int?
 
     public init(
         role: String, name: String, sha256: String, pointCount: Int, triangleCount: Int, assetVersion: String? = nil
