@@ -41,6 +41,7 @@ extension PostgresRegistry {
             // database as it was.
             try await transaction {
                 try await self.applyMigrations()
+                try await self.lockAudit()
                 let existing =
                     try await integer(
                         "SELECT (SELECT count(*) FROM site) + (SELECT count(*) FROM auditEvent) AS value") ?? 0
@@ -75,9 +76,7 @@ extension PostgresRegistry {
                         throw HeritageStoreError(.integrity, "the archive's rows arrived out of order")
                     }
                 }
-                try await run(
-                    "SELECT setval('auditEvent_sequence', greatest($1, 1), $2)",
-                    [summary.headSequence, summary.headSequence > 0])
+                try await run("UPDATE auditEventUsed SET sequence = $1", [summary.headSequence])
                 let head = try await rows("SELECT sequence, hash FROM auditEvent ORDER BY sequence DESC LIMIT 1").first
                 guard (head?["sequence"] as Int64?) ?? 0 == summary.headSequence,
                     (head?["hash"] as String?) ?? "" == summary.headHash

@@ -4,8 +4,8 @@ import HeritageStore
 
 extension PostgresRegistry {
     /// Checks the registry as ``HeritageArchive/verify()`` checks an archive: the audit chain
-    /// event by event (hashes recomputed, no gap, nothing cut from its end: the event sequence
-    /// is never reset), and every recorded row (sites with their names, designations and
+    /// event by event (hashes recomputed, no gap, nothing cut from its end: the last number
+    /// used is kept apart), and every recorded row (sites with their names, designations and
     /// external ids, surveys, assessments, assets, versions, findings, received bags, accounts,
     /// proposals) against the newest audit event about it, by the store's own comparison. So a
     /// row changed with the triggers disabled, by a superuser, shows. Then what PostgreSQL adds:
@@ -82,8 +82,7 @@ extension PostgresRegistry {
             }
             if page.count < 10000 { break }
         }
-        let used = try await rows("SELECT last_value AS value, is_called FROM auditEvent_sequence").first
-        let last: Int64 = (used?["is_called"] as Int64?) == 1 ? (used?["value"] ?? 0) : 0
+        let last = try await integer("SELECT sequence AS value FROM auditEventUsed") ?? 0
         if last >= expectedSequence {
             return (
                 ChainBreak(

@@ -388,9 +388,16 @@ enum PostgresSchema {
         CREATE INDEX job_status ON job(status, seq);
         CREATE INDEX job_site ON job(siteId, seq);
 
-        -- The audit log. `sequence` numbers come from a sequence that is never reset, so events
-        -- removed from the end of the log leave it ahead of the last event (verify says so).
-        CREATE SEQUENCE auditEvent_sequence AS bigint;
+        -- The audit log. auditEventUsed holds the last sequence number ever used, written in
+        -- the transaction that appends (as SQLite's sqlite_sequence is), so events removed from
+        -- the end of the log leave it ahead of the last event (verify says so). Appends take the
+        -- transaction-scoped advisory lock 7242002 first, so concurrent writers, on one server
+        -- or several, extend the chain one at a time.
+        CREATE TABLE auditEventUsed (
+            id smallint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+            sequence bigint NOT NULL CHECK (sequence >= 0)
+        );
+        INSERT INTO auditEventUsed (sequence) VALUES (0);
         CREATE TABLE auditEvent (
             sequence bigint PRIMARY KEY,
             time text NOT NULL,

@@ -34,6 +34,16 @@ struct MigrateCLITests {
             }
             let searched = try HeritageBinary.run(["site", "search", "qal", "--database", address])
             #expect(searched.status == 0 && searched.stdout.contains("SY-"), "\(searched.stderr)")
+            let added = try HeritageBinary.run(
+                [
+                    "site", "add", "--database", address, "--code", "NEW-1", "--name", "Added on PostgreSQL", "--kind",
+                    "church", "--latitude", "-33.5", "--longitude", "-70.6", "--actor", "ana",
+                ])
+            #expect(added.status == 0 && added.stdout.contains("Added site NEW-1"), "\(added.stderr)")
+            let found = try HeritageBinary.run([
+                "site", "near", "-33.5,-70.6", "--radius-km", "1", "--database", address,
+            ])
+            #expect(found.stdout.contains("NEW-1"), "\(found.stdout)")
             // The environment variable works as --database does.
             let verified = try HeritageBinary.run(["verify"], environment: ["HERITAGE_DATABASE": address])
             #expect(verified.status == 0, "\(verified.stderr)")
@@ -55,7 +65,7 @@ struct MigrateCLITests {
                 let other = "postgresql://\(target.user)@\(target.host):\(target.port)/\(target.database)"
                 let restored = try HeritageBinary.run(["restore", "--from", dump, "--database", other])
                 #expect(restored.status == 0, "\(restored.stderr)")
-                #expect(restored.stdout.contains("audit chain of 122 events intact, 120 sites"), "\(restored.stdout)")
+                #expect(restored.stdout.contains("audit chain of 123 events intact, 121 sites"), "\(restored.stdout)")
             }
         }
         let backup = folder.appending(path: "backup").path

@@ -22,6 +22,25 @@ package enum RecordAudit {
     /// The hash an event must carry: SHA-256 of its canonical bytes (``AuditLog``).
     package static func hash(of event: AuditEvent) -> String { AuditLog.hash(of: event) }
 
+    /// A record as the audit log writes it (`newValue`, `oldValue`): sorted keys, unescaped
+    /// slashes. The same bytes on every backend, so the same events hash the same.
+    package static func json<T: Encodable>(_ value: T) throws -> String { try JSONText.encode(value) }
+
+    /// A list of strings as a JSON column holds it.
+    package static func jsonList(_ list: [String]) throws -> String { try JSONText.encodeList(list) }
+
+    /// The event after `sequence`/`previousHash`, numbered and hashed.
+    package static func seal(
+        after sequence: Int64, previousHash: String, actor: String, action: String, entityType: String,
+        entityID: String, oldValue: String?, newValue: String?, time: String
+    ) -> AuditEvent {
+        var event = AuditEvent(
+            sequence: sequence + 1, time: time, actor: actor, action: action, entityType: entityType,
+            entityID: entityID, oldValue: oldValue, newValue: newValue, previousHash: previousHash, hash: "")
+        event.hash = AuditLog.hash(of: event)
+        return event
+    }
+
     /// The entity id of `row` of `table`, and how verify names it.
     package static func identify(table: String, row: Row) -> (id: String, noun: String) {
         let id: String = row["id"]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeritagePostgres
 import HeritageStore
 
 struct SiteAdd: ParsableCommand {
@@ -13,6 +14,7 @@ struct SiteAdd: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var fields: SiteFieldOptions
     @Flag(name: .long, help: "Print the stored site as JSON.") var json = false
 
@@ -26,11 +28,16 @@ struct SiteAdd: ParsableCommand {
     }
 
     func run() throws {
-        let store = try archive.open()
         var draft = Site(
             code: "", names: [], kind: .other, location: SiteLocation(latitude: 0, longitude: 0))
         try fields.apply(to: &draft)
-        let site = try store.addSite(draft, actor: archive.resolvedActor)
+        let site: Site
+        if let location = try database.location() {
+            let (value, actor) = (draft, archive.resolvedActor)
+            site = try DatabaseOptions.with(location) { try await $0.addSite(value, actor: actor) }
+        } else {
+            site = try archive.open().addSite(draft, actor: archive.resolvedActor)
+        }
         if json {
             try printJSON(site)
         } else {

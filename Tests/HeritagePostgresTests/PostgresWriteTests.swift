@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import HeritageTestSupport
+import Testing
+
+@testable import HeritagePostgres
+@testable import HeritageStore
+
+/// Writes on PostgreSQL: the same change makes the same audit event as on SQLite, and writers
+/// on many connections (as several servers would be) extend one linear chain and lose nothing.
+@Suite(.enabled(if: PostgresTestServer.enabled, PostgresTestServer.skipReason), .serialized)
+struct PostgresWriteTests {
+    /// A registry copied from an archive, then the same site added to both at the same time:
+    /// the events are the same, byte for byte, so the chains end at the same hash.
+    @Test func theSameChangeHashesTheSameOnBothBackends() async throws {
+        let temp = try GeneratedRegister.archive(count: 50)
+        let site = try makeSite(code: "BOTH-1", latitude: 35.1, longitude: 38.2, sensitivity: .restricted).validated()
+        let time = "2026-12-04T09:00:00.000Z"
+        try await PostgresTestServer.withDatabase { location in
+            try await PostgresTestServer.with(location) { registry in
+                _ = try await registry.copy(from: temp.archive)
+                try temp.archive.write { db in try HeritageArchive.insertSite(db, site, actor: "ana", time: time) }
+                try await registry.addSite(site, actor: "ana", time: time)
+                let local = try #require(try temp.archive.auditHead())
+                let remote = try #require(
+                    try await registry.rows("SELECT * FROM auditEvent ORDER BY sequence DESC LIMIT 1").first)
+                #expect(remote["sequence"] as Int64 == local.sequence)
+                #expect(remote["newValue"] as String? == local.newValue)
+                #expect(remote["hash"] as String == local.hash)
+                // The site reads back alike, and both verify.
+                #expect(try temp.archive.verify().isValid)
+                let report = try await registry.verify()
+                #expect(report.isValid, "\(report.problems)")
+                let center = try GeoPoint(latitude: 35.1, longitude: 38.2)
+                #expect(
+                    try await registry.sitesNear(center, radiusKm: 20).map(\.code)
+                        == (try temp.archive.sitesNear(center, radiusKm: 20)).map(\.code))
+                #expect(try await registry.searchSites("stari BOTH").map(\.code) == ["BOTH-1"])
+                // A code taken, in any case, is refused and changes nothing.
+                let taken = await #expect(throws: HeritageStoreError.self) {
+                    try await registry.addSite(makeSite(code: "both-1"), actor: "ana")
+                }
+                #expect(taken?.message.contains("a site with code BOTH-1 already exists") == true)
+                #expect(try await registry.integer("SELECT count(*) AS value FROM auditEvent") == Int64(local.sequence))
+            }
+        }
+    }
+
+    /// Two "servers" of 20 connections each add 5 sites per connection at once: every site is
+    /// stored, each with its event, and the chain is linear and verifies. Two writers of one
+    /// code: exactly one wins.
+    @Test func concurrentWritersExtendOneChain() async throws {
+        let temp = try GeneratedRegister.archive(count: 20)
+        let before = try #require(try temp.archive.auditHead()).sequence
+        try await PostgresTestServer.withDatabase { location in
+            try await PostgresTestServer.with(location) { _ = try await $0.copy(from: temp.archive) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for server in 0..<2 {
+                    for writer in 0..<20 {
+                        group.addTask {
+                            try await PostgresTestServer.with(location) { registry in
+                                for index in 0..<5 {
+                                    try await registry.addSite(
+                                        makeSite(
+                                            code: "S\(server)-W\(writer)-\(index)", latitude: 35 + Double(writer) / 100,
+                                            longitude: 38 + Double(index) / 100), actor: "writer-\(server)-\(writer)")
+                                }
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await PostgresTestServer.with(location) { registry in
+                            do {
+                                try await registry.addSite(makeSite(code: "RACE-1"), actor: "racer")
+                                return true
+                            } catch let error as HeritageStoreError where error.code == .conflict {
+                                return false
+                            }
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            try await PostgresTestServer.with(location) { registry in
+                #expect(try await registry.integer("SELECT count(*) AS value FROM site") == 20 + 200 + 1)
+                let sequences = try await registry.rows("SELECT sequence FROM auditEvent ORDER BY sequence").map {
+                    $0["sequence"] as Int64
+                }
+                #expect(sequences == Array(1...(before + 201)))
+                let report = try await registry.verify()
+                #expect(report.isValid, "\(report.problems)")
+                #expect(report.siteCount == 221 && report.eventCount == Int(before) + 201)
+            }
+        }
+    }
+}
