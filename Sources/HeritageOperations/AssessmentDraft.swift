@@ -42,6 +42,15 @@ extension HeritageArchive {
         if let finding, let site = statement.site, try self.site(site)?.id != finding.siteID {
             throw HeritageStoreError(.invalidInput, "finding \(finding.id) was recorded on another site than \(site)")
         }
+        return (try statement.draft(from: finding, today: today), finding)
+    }
+}
+
+extension AssessmentStatement {
+    /// The assessment this statement makes, its gaps filled from `finding` when there is one
+    /// (already read, and of the statement's site).
+    public func draft(from finding: Finding?, today: String = Timestamp.todayUTC()) throws -> ConditionAssessment {
+        let statement = self
         guard let site = statement.site ?? finding?.siteID else {
             throw HeritageStoreError(.invalidInput, "an assessment needs its site (or a finding to draft it from)")
         }
@@ -70,6 +79,6 @@ extension HeritageArchive {
             effects: statement.effects.isEmpty ? finding?.proposedEffects ?? [] : statement.effects,
             certainty: statement.certainty, threat: statement.threat, priority: statement.priority, notes: notes,
             supersedes: statement.supersedes)
-        return (draft, finding)
+        return draft
     }
 }

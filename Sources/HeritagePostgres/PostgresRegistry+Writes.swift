@@ -110,3 +110,116 @@ extension PostgresRegistry {
             ])
     }
 }
+
+extension PostgresRegistry {
+    /// Appends a condition assessment (`condition.create`), checked and resolved as the archive
+    /// does it: the site by code or id, the survey and the assessment it supersedes by id or at
+    /// least 4 of its first characters; both must belong to the same site, and an assessment is
+    /// superseded once at most.
+    @discardableResult
+    public func addAssessment(_ draft: ConditionAssessment, actor: String, time: String = Timestamp.now())
+        async throws -> ConditionAssessment
+    {
+        var assessment = try draft.validated()
+        try await transaction {
+            try await self.lockAudit()
+            guard
+                let site = try await self.rows(
+                    "SELECT id FROM site WHERE id = $1 OR lower(code) = lower($1) LIMIT 1", [assessment.siteID]
+                ).first
+            else {
+                throw HeritageStoreError(.notFound, "no site with code or id '\(assessment.siteID)'")
+            }
+            assessment.siteID = site["id"]
+            if let survey = assessment.surveyID {
+                let id = try await self.resolveID(table: "survey", reference: survey, noun: "survey")
+                let owner =
+                    try await self.rows("SELECT siteId FROM survey WHERE id = $1", [id]).first?["siteId"]
+                    as String?
+                guard owner == assessment.siteID else {
+                    throw HeritageStoreError(
+                        .invalidInput, "survey \(id.prefix(8)) was made at another site than this assessment's")
+                }
+                assessment.surveyID = id
+            }
+            if let earlier = assessment.supersedes {
+                let id = try await self.resolveID(
+                    table: "conditionAssessment", reference: earlier, noun: "condition assessment")
+                if let by = try await self.rows("SELECT id FROM conditionAssessment WHERE supersedes = $1", [id]).first
+                {
+                    throw HeritageStoreError(
+                        .conflict,
+                        "assessment \(id.prefix(8)) is already superseded by \((by["id"] as String).prefix(8)); supersede that one"
+                    )
+                }
+                let owner =
+                    try await self.rows("SELECT siteId FROM conditionAssessment WHERE id = $1", [id]).first?[
+                        "siteId"] as String?
+                guard owner == assessment.siteID else {
+                    throw HeritageStoreError(
+                        .invalidInput,
+                        "assessment \(id.prefix(8)) is of another site: a correction concerns the same site")
+                }
+                assessment.supersedes = id
+            }
+            assessment.recordedAt = time
+            let seq =
+                (try await self.integer("SELECT coalesce(max(seq), 0) + 1 AS value FROM conditionAssessment")) ?? 1
+            try await self.run(
+                """
+                INSERT INTO conditionAssessment (seq, id, siteId, surveyId, assessor, dateQualifier, date, endDate,
+                    timelineDate, activity, overallCondition, damageExtent, causeCategory, causeType, effects,
+                    certainty, threat, priority, notes, supersedes, recordedAt)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+                """,
+                [
+                    seq, assessment.id, assessment.siteID, assessment.surveyID, assessment.assessor,
+                    assessment.dateQualifier.rawValue, assessment.date, assessment.endDate, assessment.timelineDate,
+                    assessment.activity.rawValue, assessment.overallCondition.rawValue,
+                    assessment.damageExtent.rawValue, assessment.causeCategory?.rawValue,
+                    assessment.causeType?.rawValue, try RecordAudit.jsonList(assessment.effects.map(\.rawValue)),
+                    assessment.certainty.rawValue, assessment.threat?.rawValue, assessment.priority?.rawValue,
+                    assessment.notes, assessment.supersedes, time,
+                ])
+            try await self.appendEvent(
+                actor: actor, action: "condition.create", entityType: "conditionAssessment", entityID: assessment.id,
+                entitySeq: seq, oldValue: nil, newValue: try RecordAudit.json(assessment), time: time)
+        }
+        return assessment
+    }
+
+    /// Every assessment of a site in timeline order, superseded ones marked, as the archive
+    /// lists them.
+    public func conditionHistory(ofSite reference: String) async throws -> [TimelineEntry] {
+        guard
+            let site = try await rows(
+                "SELECT id FROM site WHERE id = $1 OR lower(code) = lower($1) LIMIT 1", [reference]
+            ).first
+        else {
+            throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
+        }
+        return try await rows(
+            """
+            SELECT a.*, (SELECT c.id FROM conditionAssessment c WHERE c.supersedes = a.id) AS supersededBy
+            FROM conditionAssessment a WHERE a.siteId = $1 ORDER BY a.timelineDate, a.seq
+            """, [site["id"] as String]
+        ).map { TimelineEntry(assessment: try ConditionAssessment(row: $0), supersededBy: $0["supersededBy"]) }
+    }
+
+    /// An id given whole or by at least 4 of its first characters, as the archive resolves it.
+    private func resolveID(table: String, reference: String, noun: String) async throws -> String {
+        let trimmed = reference.trimmingCharacters(in: .whitespaces).lowercased()
+        if try await rows("SELECT id FROM \(table) WHERE id = $1", [trimmed]).first != nil { return trimmed }
+        guard trimmed.count >= 4 else {
+            throw HeritageStoreError(.notFound, "no \(noun) with id '\(reference)' (give at least 4 characters)")
+        }
+        let matches = try await rows(
+            "SELECT id FROM \(table) WHERE starts_with(id, $1) ORDER BY id LIMIT 2", [trimmed]
+        ).map { $0["id"] as String }
+        switch matches.count {
+        case 1: return matches[0]
+        case 0: throw HeritageStoreError(.notFound, "no \(noun) with id '\(reference)'")
+        default: throw HeritageStoreError(.conflict, "'\(reference)' matches several \(noun)s; give more of the id")
+        }
+    }
+}

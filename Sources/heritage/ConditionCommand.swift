@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeritageOperations
+import HeritagePostgres
 import HeritageStore
 
 struct ConditionCommand: ParsableCommand {
@@ -45,6 +46,7 @@ struct ConditionAdd: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "Required: the site's code or id (with --from-finding: the finding's site).") var site: String?
     @Option(
         name: .customLong("from-finding"),
@@ -97,7 +99,6 @@ struct ConditionAdd: ParsableCommand {
     }
 
     func run() throws {
-        let store = try archive.open()
         guard let assessor, let condition, let certainty else { throw ValidationError("missing a required option") }
         var statement = AssessmentStatement(
             assessor: assessor, condition: try OverallCondition.parse(condition),
@@ -116,13 +117,29 @@ struct ConditionAdd: ParsableCommand {
         statement.priority = try priority.map(RiskLevel.parse)
         statement.notes = notes
         statement.supersedes = supersedes
-        let (draft, finding) = try store.draftAssessment(statement, fromFinding: fromFinding)
-        let stored = try store.addAssessment(draft, actor: archive.resolvedActor)
+        let draft: ConditionAssessment
+        let finding: Finding?
+        let stored: ConditionAssessment
+        let siteLabel: String
+        if let location = try database.location() {
+            if fromFinding != nil {
+                throw ValidationError("--from-finding does not work on a PostgreSQL registry yet")
+            }
+            (draft, finding) = (try statement.draft(from: nil), nil)
+            let actor = archive.resolvedActor
+            stored = try DatabaseOptions.with(location) { try await $0.addAssessment(draft, actor: actor) }
+            siteLabel = draft.siteID
+        } else {
+            let store = try archive.open()
+            (draft, finding) = try store.draftAssessment(statement, fromFinding: fromFinding)
+            stored = try store.addAssessment(draft, actor: archive.resolvedActor)
+            siteLabel = (try? store.site(draft.siteID))??.code ?? draft.siteID
+        }
         if json {
             try printJSON(stored)
         } else {
             print(
-                "Recorded assessment \(stored.id) of \((try? store.site(draft.siteID))??.code ?? draft.siteID): "
+                "Recorded assessment \(stored.id) of \(siteLabel): "
                     + "\(stored.overallCondition.label), \(stored.dateText)"
                     + (finding.map { ", from finding \($0.id.prefix(8))" } ?? ""))
         }
@@ -139,12 +156,18 @@ struct ConditionHistory: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The site's code or id.") var site: String
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let store = try archive.open()
-        let history = try store.conditionHistory(ofSite: site)
+        let history: [TimelineEntry]
+        if let location = try database.location() {
+            let site = site
+            history = try DatabaseOptions.with(location) { try await $0.conditionHistory(ofSite: site) }
+        } else {
+            history = try archive.open().conditionHistory(ofSite: site)
+        }
         if json {
             try printJSON(history)
             return

@@ -32,7 +32,9 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         let location = try PostgresLocation(to)
-        let archive = try ArchiveOptions.parse(from.map { ["--archive", $0] } ?? []).open()
+        // The source is always an archive folder, whatever $HERITAGE_DATABASE says.
+        let archive = try HeritageArchive.open(
+            at: try ArchiveOptions.parse(from.map { ["--archive", $0] } ?? []).archiveURL)
         let copied = try DatabaseOptions.with(location) { try await $0.copy(from: archive) }
         if json {
             try printJSON(copied)

@@ -22,6 +22,15 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var options: ServeOptions
 
     func run() throws {
+        // The server does not run on PostgreSQL yet: it must not serve the archive folder while
+        // the user means the database.
+        if let database = ProcessInfo.processInfo.environment["HERITAGE_DATABASE"], !database.isEmpty,
+            options.archive == nil
+        {
+            throw ValidationError(
+                "heritage serve does not run on a PostgreSQL registry yet, and $HERITAGE_DATABASE names one: "
+                    + "give --archive, or unset HERITAGE_DATABASE")
+        }
         try handOverToServer(options.arguments)
     }
 }

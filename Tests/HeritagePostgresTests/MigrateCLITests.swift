@@ -44,6 +44,14 @@ struct MigrateCLITests {
                 "site", "near", "-33.5,-70.6", "--radius-km", "1", "--database", address,
             ])
             #expect(found.stdout.contains("NEW-1"), "\(found.stdout)")
+            let assessed = try HeritageBinary.run([
+                "condition", "add", "--database", address, "--site", "NEW-1", "--assessor", "Field team", "--date",
+                "2025-06-01", "--activity", "field-visit", "--condition", "poor", "--extent", "11-30", "--certainty",
+                "high", "--actor", "ana",
+            ])
+            #expect(assessed.status == 0 && assessed.stdout.contains("of NEW-1: Poor, on 2025-06-01"), "\(assessed)")
+            let history = try HeritageBinary.run(["condition", "history", "NEW-1", "--database", address])
+            #expect(history.status == 0 && history.stdout.contains("2025-06-01") && history.stdout.contains("Poor"))
             // The environment variable works as --database does.
             let verified = try HeritageBinary.run(["verify"], environment: ["HERITAGE_DATABASE": address])
             #expect(verified.status == 0, "\(verified.stderr)")
@@ -65,7 +73,7 @@ struct MigrateCLITests {
                 let other = "postgresql://\(target.user)@\(target.host):\(target.port)/\(target.database)"
                 let restored = try HeritageBinary.run(["restore", "--from", dump, "--database", other])
                 #expect(restored.status == 0, "\(restored.stderr)")
-                #expect(restored.stdout.contains("audit chain of 123 events intact, 121 sites"), "\(restored.stdout)")
+                #expect(restored.stdout.contains("audit chain of 124 events intact, 121 sites"), "\(restored.stdout)")
             }
         }
         let backup = folder.appending(path: "backup").path

@@ -46,6 +46,60 @@ struct PostgresWriteTests {
         }
     }
 
+    /// The same assessments, a correction among them, recorded on both backends at the same
+    /// times: the same events and the same timeline; the archive's rules hold on PostgreSQL.
+    @Test func assessmentsMatchTheArchive() async throws {
+        let temp = try GeneratedRegister.archive(count: 30)
+        let sites = try temp.archive.allSites()
+        let (first, other) = (sites[3], sites[4])
+        try await PostgresTestServer.withDatabase { location in
+            try await PostgresTestServer.with(location) { registry in
+                _ = try await registry.copy(from: temp.archive)
+                var original = makeAssessment(site: first.code, date: "2024-03-01", condition: .poor, extent: .upTo30)
+                original.id = "aaaa1111-0000-4000-8000-000000000001"
+                var correction = makeAssessment(
+                    site: first.code, date: "2024-03-01", condition: .veryBad, extent: .upTo60,
+                    supersedes: "aaaa1111")
+                correction.id = "bbbb2222-0000-4000-8000-000000000002"
+                for (index, draft) in [original, correction].enumerated() {
+                    let time = "2026-12-04T09:0\(index):00.000Z"
+                    _ = try temp.archive.write { db in
+                        try temp.archive.insertAssessment(db, try draft.validated(), actor: "ana", time: time)
+                    }
+                    try await registry.addAssessment(draft, actor: "ana", time: time)
+                    let local = try #require(try temp.archive.auditHead())
+                    let remote = try #require(
+                        try await registry.rows("SELECT hash FROM auditEvent ORDER BY sequence DESC LIMIT 1").first)
+                    #expect(remote["hash"] as String == local.hash, "event \(local.sequence)")
+                }
+                #expect(
+                    try await registry.conditionHistory(ofSite: first.code)
+                        == (try temp.archive.conditionHistory(ofSite: first.code)))
+                #expect(try await registry.conditionHistory(ofSite: first.id).last?.supersededBy == nil)
+                // Superseded once only; a correction of another site's assessment; no such site.
+                let twice = await #expect(throws: HeritageStoreError.self) {
+                    try await registry.addAssessment(
+                        makeAssessment(site: first.code, date: "2024-03-02", condition: .poor, supersedes: "aaaa1111"),
+                        actor: "ana")
+                }
+                #expect(
+                    twice?.message.contains("already superseded by bbbb2222") == true, "\(String(describing: twice))")
+                let elsewhere = await #expect(throws: HeritageStoreError.self) {
+                    try await registry.addAssessment(
+                        makeAssessment(site: other.code, date: "2024-03-02", condition: .poor, supersedes: "bbbb2222"),
+                        actor: "ana")
+                }
+                #expect(elsewhere?.message.contains("of another site") == true, "\(String(describing: elsewhere))")
+                await #expect(throws: HeritageStoreError.self) {
+                    try await registry.addAssessment(
+                        makeAssessment(site: "NOWHERE", date: "2024-03-02", condition: .poor), actor: "ana")
+                }
+                let report = try await registry.verify()
+                #expect(report.isValid && report.assessmentCount == 32, "\(report.problems) \(report.assessmentCount)")
+            }
+        }
+    }
+
     /// Two "servers" of 20 connections each add 5 sites per connection at once: every site is
     /// stored, each with its event, and the chain is linear and verifies. Two writers of one
     /// code: exactly one wins.

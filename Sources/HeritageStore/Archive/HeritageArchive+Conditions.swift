@@ -15,9 +15,9 @@ extension HeritageArchive {
 
     /// Inserts a checked assessment in this transaction, resolving its references, audited as
     /// `condition.create`.
-    func insertAssessment(_ db: Database, _ checked: ConditionAssessment, actor: String) throws
-        -> ConditionAssessment
-    {
+    func insertAssessment(
+        _ db: Database, _ checked: ConditionAssessment, actor: String, time: String = Timestamp.now()
+    ) throws -> ConditionAssessment {
         var assessment = checked
         guard let site = try Site.fetch(db, reference: assessment.siteID) else {
             throw HeritageStoreError(.notFound, "no site with code or id '\(assessment.siteID)'")
@@ -38,7 +38,6 @@ extension HeritageArchive {
             }
             assessment.supersedes = id
         }
-        let time = Timestamp.now()
         assessment.recordedAt = time
         try db.execute(
             sql: """
@@ -101,7 +100,8 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
 }
 
 extension ConditionAssessment {
-    init(row: Row) throws {
+    /// An assessment from its row (the column names of the registry's table, on either backend).
+    package init(row: Row) throws {
         let effects = try JSONText.decode([String].self, from: row["effects"]).map(DisturbanceEffect.stored)
         self.init(
             id: row["id"], siteID: row["siteId"], surveyID: row["surveyId"], assessor: row["assessor"],

@@ -67,7 +67,7 @@ public struct ConditionAssessment: Codable, Hashable, Sendable {
         }
     }
 
-    func validated() throws -> ConditionAssessment {
+    package func validated() throws -> ConditionAssessment {
         var copy = self
         copy.assessor = assessor.trimmed
         guard !copy.assessor.isEmpty else {
