@@ -35,7 +35,7 @@ extension HeritageArchive {
         try writer.insertPlaces(of: seq...seq)
         try AuditLog.append(
             db, actor: actor, action: "site.create", entityType: "site", entityID: site.id, entitySeq: seq,
-            oldValue: nil, newValue: try JSONText.encode(site), time: time)
+            oldValue: nil, newValue: try SiteJSON.encode(site), time: time)
     }
 
     /// The site with this id or code (codes ignore case), or `nil`.

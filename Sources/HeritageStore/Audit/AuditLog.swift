@@ -117,6 +117,31 @@ enum AuditLog {
             ])
     }
 
+    /// The same, bound through SQLite's C API, for a bulk import's events.
+    static func bulkInsertStatement(_ db: Database) throws -> BulkStatement {
+        try BulkStatement(
+            db,
+            sql: """
+                INSERT INTO auditEvent (sequence, time, actor, action, entityType, entityId, entitySeq, oldValue,
+                    newValue, previousHash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+    }
+
+    static func insert(_ event: AuditEvent, entitySeq: Int64?, with statement: BulkStatement) throws {
+        statement.bind(event.sequence)
+        statement.bind(event.time)
+        statement.bind(event.actor)
+        statement.bind(event.action)
+        statement.bind(event.entityType)
+        statement.bind(event.entityID)
+        statement.bind(entitySeq)
+        statement.bind(event.oldValue)
+        statement.bind(event.newValue)
+        statement.bind(event.previousHash)
+        statement.bind(event.hash)
+        try statement.run()
+    }
+
     static func event(from row: Row) -> AuditEvent {
         AuditEvent(
             sequence: row["sequence"], time: row["time"], actor: row["actor"], action: row["action"],

@@ -51,21 +51,23 @@ extension HeritageArchive {
             let events = BackgroundMap(register.entries) { entry in
                 sealer.chain.seal(
                     actor: actor, action: "site.create", entityType: "site", entityID: entry.site.id, oldValue: nil,
-                    newValue: try JSONText.encode(entry.site), time: time)
+                    newValue: try SiteJSON.encode(entry.site), time: time)
             }
             defer { events.cancel() }
             let writer = try SiteWriter(db)
-            let insertEvent = try AuditLog.insertStatement(db)
-            var written: ClosedRange<Int64>?
+            let insertEvent = try AuditLog.bulkInsertStatement(db)
+            var seqs: [Int64] = []
+            seqs.reserveCapacity(register.entries.count)
             for (chunk, range) in events.chunkRanges.enumerated() {
-                for (entry, event) in zip(register.entries[range], try events.chunk(chunk)) {
-                    let seq = try writer.insert(entry.site, time: time)
+                let sealed = try events.chunk(chunk)
+                for (index, event) in zip(range, sealed) {
+                    let seq = try writer.insert(register.entries[index].site, time: time)
                     try AuditLog.insert(event, entitySeq: seq, with: insertEvent)
-                    chain = AuditLog.Chain(after: event)
-                    written = (written?.lowerBound ?? seq)...seq
+                    seqs.append(seq)
                 }
+                if let last = sealed.last { chain = AuditLog.Chain(after: last) }
             }
-            if let written { try writer.insertPlaces(of: written) }
+            try writer.insertPlaces(seqs: seqs) { register.entries[$0].site }
             let summary: [String: String] = [
                 "file": register.fileName, "format": register.format.rawValue, "sha256": register.sha256,
                 "sites": String(register.entries.count),
