@@ -22,6 +22,22 @@ public final class PostgresRegistry: Sendable {
         self.logger = logger
     }
 
+    /// Connects to `location`, runs `body` on the registry and closes it, whether `body` throws
+    /// or not.
+    public static func with<T>(_ location: PostgresLocation, _ body: (PostgresRegistry) async throws -> T)
+        async throws -> T
+    {
+        let registry = try await connect(location)
+        do {
+            let result = try await body(registry)
+            await registry.close()
+            return result
+        } catch {
+            await registry.close()
+            throw error
+        }
+    }
+
     /// Connects; the schema is not touched (``migrate()`` creates or updates it).
     public static func connect(_ location: PostgresLocation, logger: Logger = Logger(label: "heritage.postgres"))
         async throws -> PostgresRegistry

@@ -26,17 +26,7 @@ struct DatabaseOptions: ParsableArguments {
     )
         throws -> T
     {
-        try waitFor {
-            let registry = try await PostgresRegistry.connect(location)
-            do {
-                let result = try await body(registry)
-                await registry.close()
-                return result
-            } catch {
-                await registry.close()
-                throw error
-            }
-        }
+        try waitFor { try await PostgresRegistry.with(location, body) }
     }
 }
 

@@ -40,14 +40,6 @@ enum PostgresTestServer {
 
     /// Connects to `location`, runs `body` and closes.
     static func with<T>(_ location: PostgresLocation, _ body: (PostgresRegistry) async throws -> T) async throws -> T {
-        let registry = try await PostgresRegistry.connect(location)
-        do {
-            let result = try await body(registry)
-            await registry.close()
-            return result
-        } catch {
-            await registry.close()
-            throw error
-        }
+        try await PostgresRegistry.with(location, body)
     }
 }
