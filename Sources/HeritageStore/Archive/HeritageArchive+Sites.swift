@@ -32,7 +32,7 @@ extension HeritageArchive {
         }
         let writer = try SiteWriter(db)
         let seq = try writer.insert(site, time: time)
-        try writer.insertPlaces(of: seq...seq)
+        try writer.insertPlaces(seqs: [seq]) { _ in site }
         try AuditLog.append(
             db, actor: actor, action: "site.create", entityType: "site", entityID: site.id, entitySeq: seq,
             oldValue: nil, newValue: try SiteJSON.encode(site), time: time)

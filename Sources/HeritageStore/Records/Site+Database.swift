@@ -80,7 +80,7 @@ extension Site {
         try db.executeCached(sql: "DELETE FROM sitePlace WHERE seq = ?", arguments: [seq])
         let writer = try SiteWriter(db)
         try writer.insertChildren(of: self, seq: seq)
-        try writer.insertPlaces(of: seq...seq)
+        try writer.insertPlaces(seqs: [seq]) { _ in self }
         return seq
     }
 }
@@ -88,7 +88,6 @@ extension Site {
 /// The statements that write a site's rows, prepared once and reused for every site of an import
 /// (bound through SQLite's C API: see ``BulkStatement``).
 final class SiteWriter {
-    private let places: Statement
     private let site: BulkStatement
     private let place: BulkStatement
     private let name: BulkStatement
@@ -107,14 +106,6 @@ final class SiteWriter {
                     createdAt, updatedAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        places = try db.cachedStatement(
-            sql: """
-                INSERT INTO sitePlace (cell, seq, id, code, kind, latitude, longitude, country, sensitivity, name)
-                SELECT heritage_place_cell(s.latitude, s.longitude), s.seq, s.id, s.code, s.kind, s.latitude,
-                    s.longitude, s.country, s.sensitivity,
-                    (SELECT n.name FROM siteName n WHERE n.siteSeq = s.seq AND n.isPrimary = 1)
-                FROM site s WHERE s.seq BETWEEN ? AND ? ORDER BY 1, 2
-                """)
         place = try BulkStatement(
             db,
             sql: """
@@ -132,9 +123,8 @@ final class SiteWriter {
     }
 
     /// Inserts a validated site: its row, names, designations, external ids and search entry.
-    /// Returns the site row's seq. Its row in the place index is written by ``insertPlaces(of:)``
-    /// (at once for one site) or ``insertPlaces(_:)`` (for a bulk import, once all its sites are
-    /// written).
+    /// Returns the site row's seq. Its row in the place index is written by ``insertPlaces(seqs:site:)``
+    /// (at once for one site; for a bulk import once all its sites are written).
     @discardableResult
     func insert(_ value: Site, time: String) throws -> Int64 {
         let point = value.location
@@ -159,12 +149,6 @@ final class SiteWriter {
         let seq = db.lastInsertedRowID
         try insertChildren(of: value, seq: seq)
         return seq
-    }
-
-    /// Writes the place-index rows of the sites `seqs` (written, with their names, and not in the
-    /// index yet) from their rows, in one statement, sorted by cell.
-    func insertPlaces(of seqs: ClosedRange<Int64>) throws {
-        try places.execute(arguments: [seqs.lowerBound, seqs.upperBound])
     }
 
     /// Writes the place-index rows of sites just written, from the sites themselves, sorted by
