@@ -203,7 +203,9 @@ let package = Package(
         .testTarget(
             name: "ScanImportTests",
             dependencies: ["ScanImport", "HeritageTestSupport"],
-            exclude: ["FuzzRegressions", "e57_fixtures.py", "laz_fixtures.py", "copc_fixtures.py", "laz_writer_fixtures.py"]
+            exclude: ["FuzzRegressions", "e57_fixtures.py", "laz_fixtures.py", "copc_fixtures.py", "laz_writer_fixtures.py",
+                "pass_fixtures.py",
+            ]
         ),
         .testTarget(
             name: "HeritagePostgresTests",

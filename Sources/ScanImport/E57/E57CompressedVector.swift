@@ -134,6 +134,8 @@ struct E57CompressedVectorDecoder {
         var position = dataStart
         var columns = [[Double]](repeating: [], count: fields.count)
         let name = file.file
+        // The section's pages are given back behind the packets read, 4 MiB at a time.
+        var released = file.physical(logical: dataStart)
         while done < recordCount {
             guard position + 4 <= sectionEnd else {
                 throw ScanImportError(
@@ -178,6 +180,9 @@ struct E57CompressedVectorDecoder {
                 offset += count
             }
             position += length
+            if let releasePages = file.releasePages, file.physical(logical: position) - released >= 4 << 20 {
+                released = releasePages(released, file.physical(logical: position))
+            }
             let available = streams.reduce(recordCount - done) { min($0, $1.available) }
             guard available > 0 else { continue }
             for index in fields.indices {

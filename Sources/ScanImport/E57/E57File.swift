@@ -22,13 +22,19 @@ struct E57File {
     let payload: Int
     /// The logical stream's length.
     let logicalLength: Int
+    /// Gives back the pages of a physical byte range once read (a mapped file's), returning
+    /// where it got to; nil when the bytes are not a mapping.
+    let releasePages: (@Sendable (Int, Int) -> Int)?
 
     static let signature = Array("ASTM-E57".utf8)
 
     /// Reads the header and checks every page's checksum (on every core).
-    init(_ bytes: UnsafeRawBufferPointer, file: String) throws(ScanImportError) {
+    init(
+        _ bytes: UnsafeRawBufferPointer, file: String, releasePages: (@Sendable (Int, Int) -> Int)? = nil
+    ) throws(ScanImportError) {
         self.bytes = bytes
         self.file = file
+        self.releasePages = releasePages
         guard bytes.count >= 48 else {
             throw ScanImportError(
                 .truncated, file: file, at: .byteOffset(0), "is \(bytes.count) bytes; an E57 header alone is 48")
@@ -76,26 +82,35 @@ struct E57File {
         try checkPages()
     }
 
-    /// Every page's CRC-32C; the first bad page is named by its offset.
+    /// Every page's CRC-32C; the first bad page is named by its offset. The workers take
+    /// blocks of 4 MiB in turn, so together they move through the file front to back, and give
+    /// each block's pages back behind them: a file of any size is checked in little memory.
     private func checkPages() throws(ScanImportError) {
         let pages = header.physicalLength / header.pageSize
-        let workers = max(1, min(pages / 256, ProcessInfo.processInfo.activeProcessorCount))
         let pageSize = header.pageSize
+        let pagesPerBlock = max(1, (4 << 20) / pageSize)
+        let blocks = (pages + pagesPerBlock - 1) / pagesPerBlock
+        let workers = max(1, min(pages / 256, ProcessInfo.processInfo.activeProcessorCount))
         let bad = UnsafeSlots<Int>(count: workers)
         let shared = UnsafeShared(bytes)
+        let releasePages = releasePages
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let base = shared.value
-            let first = pages * worker / workers
-            let end = pages * (worker + 1) / workers
-            for page in first..<end {
-                let start = page * pageSize
-                let computed = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: base[start..<(start + pageSize - 4)]))
-                let stored = UInt32(
-                    bigEndian: base.loadUnaligned(fromByteOffset: start + pageSize - 4, as: UInt32.self))
-                if computed != stored {
-                    bad[worker] = page
-                    return
+            for block in stride(from: worker, to: blocks, by: workers) {
+                let first = block * pagesPerBlock
+                let end = min(pages, first + pagesPerBlock)
+                for page in first..<end {
+                    let start = page * pageSize
+                    let computed = CRC32C.checksum(
+                        UnsafeRawBufferPointer(rebasing: base[start..<(start + pageSize - 4)]))
+                    let stored = UInt32(
+                        bigEndian: base.loadUnaligned(fromByteOffset: start + pageSize - 4, as: UInt32.self))
+                    if computed != stored {
+                        bad[worker] = page
+                        return
+                    }
                 }
+                _ = releasePages?(first * pageSize, end * pageSize)
             }
         }
         if let page = (0..<workers).compactMap({ bad[$0] }).min() {

@@ -79,12 +79,13 @@ public struct E57Document: Sendable {
 /// poses and decoded in parallel.
 public enum E57Reader {
     /// With `summaryOnly`, every point is decoded, placed, counted and bounded, and none is kept
-    /// (a summary of a file of any size).
+    /// (a summary of a file of any size). `releasePages`, for a file mapping, gives back the
+    /// pages of a byte range once read.
     public static func read(
         _ bytes: UnsafeRawBufferPointer, file: String, images withData: Bool = false, positionsOnly: Bool = false,
-        summaryOnly: Bool = false
+        summaryOnly: Bool = false, releasePages: (@Sendable (Int, Int) -> Int)? = nil
     ) throws(ScanImportError) -> E57Document {
-        let (container, root) = try structure(bytes, file: file)
+        let (container, root) = try structure(bytes, file: file, releasePages: releasePages)
         var warnings: [String] = []
         let scans = root.child("data3D")?.children ?? []
         var plans: [ScanPlan] = []
@@ -104,7 +105,10 @@ public enum E57Reader {
         }
         var decoded: [ScanPoints] = []
         for index in plans.indices {
-            switch results[index] {
+            // Taken out of its slot, so that the merge below holds the only reference.
+            let result = results[index]
+            results[index] = nil
+            switch result {
             case .success(let points): decoded.append(points)
             case .failure(let error): throw error
             case nil: preconditionFailure("scan \(index) was not decoded")
@@ -130,10 +134,12 @@ public enum E57Reader {
             low = pointwiseMin(low, points.low)
             high = pointwiseMax(high, points.high)
         }
+        let pointCount = decoded.reduce(0) { $0 + $1.count }
+        let nonFiniteCount = decoded.reduce(0) { $0 + $1.nonFinite }
         return E57Document(
-            geometry: ScanPoints.merge(decoded), pointCount: decoded.reduce(0) { $0 + $1.count },
+            geometry: ScanPoints.merge(&decoded), pointCount: pointCount,
             bounds: low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil,
-            nonFiniteCount: decoded.reduce(0) { $0 + $1.nonFinite }, stations: stations, images: images, fields: fields,
+            nonFiniteCount: nonFiniteCount, stations: stations, images: images, fields: fields,
             software: root.string("e57LibraryVersion"),
             crs: root.string("coordinateMetadata").flatMap { $0.isEmpty ? nil : $0 },
             warnings: warnings)
@@ -141,9 +147,9 @@ public enum E57Reader {
 
     /// The checked container and its XML tree.
     static func structure(
-        _ bytes: UnsafeRawBufferPointer, file: String
+        _ bytes: UnsafeRawBufferPointer, file: String, releasePages: (@Sendable (Int, Int) -> Int)? = nil
     ) throws(ScanImportError) -> (E57File, E57Element) {
-        let container = try E57File(bytes, file: file)
+        let container = try E57File(bytes, file: file, releasePages: releasePages)
         let header = container.header
         guard let xmlStart = container.logical(physical: header.xmlPhysicalOffset),
             header.xmlLogicalLength <= container.logicalLength - xmlStart
@@ -432,9 +438,13 @@ struct ScanPoints: Sendable {
     }
 
     /// The scans' points in one geometry: colour and intensity kept when every scan with
-    /// points has them.
-    static func merge(_ scans: [ScanPoints]) -> ScanGeometry {
-        if scans.count == 1, let only = scans.first {
+    /// points has them. The scans are emptied as they are moved across, so the points are held
+    /// about once, not twice: a single scan's arrays become the geometry's, and several scans
+    /// fill arrays reserved for all of them (pages the system maps only as they are written)
+    /// while each scan's own arrays are freed behind.
+    static func merge(_ scans: inout [ScanPoints]) -> ScanGeometry {
+        if scans.count == 1 {
+            let only = scans.removeFirst()
             var geometry = ScanGeometry(positions: only.positions)
             if only.hasColour && only.count > 0 { geometry.colors = only.colours }
             if only.hasIntensity && only.count > 0 {
@@ -442,14 +452,24 @@ struct ScanPoints: Sendable {
             }
             return geometry
         }
-        let nonEmpty = scans.filter { $0.count > 0 }
-        var geometry = ScanGeometry(positions: Array(nonEmpty.map(\.positions).joined()))
-        if !nonEmpty.isEmpty && nonEmpty.allSatisfy(\.hasColour) {
-            geometry.colors = Array(nonEmpty.map(\.colours).joined())
+        scans.removeAll { $0.count == 0 }
+        let colour = !scans.isEmpty && scans.allSatisfy(\.hasColour)
+        let intensity = !scans.isEmpty && scans.allSatisfy(\.hasIntensity)
+        var positions: [Double] = []
+        var colours: [UInt8] = []
+        var intensities: [Float] = []
+        positions.reserveCapacity(scans.reduce(0) { $0 + $1.positions.count })
+        if colour { colours.reserveCapacity(scans.reduce(0) { $0 + $1.colours.count }) }
+        if intensity { intensities.reserveCapacity(scans.reduce(0) { $0 + $1.intensity.count }) }
+        for index in scans.indices {
+            positions.append(contentsOf: scans[index].positions)
+            if colour { colours.append(contentsOf: scans[index].colours) }
+            if intensity { intensities.append(contentsOf: scans[index].intensity) }
+            scans[index] = ScanPoints()
         }
-        if !nonEmpty.isEmpty && nonEmpty.allSatisfy(\.hasIntensity) {
-            geometry.scalarFields = [ScalarField(name: "intensity", values: Array(nonEmpty.map(\.intensity).joined()))]
-        }
+        var geometry = ScanGeometry(positions: positions)
+        if colour { geometry.colors = colours }
+        if intensity { geometry.scalarFields = [ScalarField(name: "intensity", values: intensities)] }
         return geometry
     }
 }

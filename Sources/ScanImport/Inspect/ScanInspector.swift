@@ -25,10 +25,21 @@ public enum ScanInspector {
 
     /// Reads the file at `path` completely and returns its summary and the files it refers to;
     /// with `imageBytes`, an E57 file's images carry their JPEG or PNG bytes (for importing
-    /// them; a summary needs only their cameras).
-    public static func examine(path: String, imageBytes: Bool = false) throws(ScanImportError) -> Inspection {
-        let mapped = try MappedFile.mapping(of: path)
+    /// them; a summary needs only their cameras). `pass` follows the read: it is handed every
+    /// byte of the file once, in order, as the reader gets past it, and told how far it has got.
+    public static func examine(
+        path: String, imageBytes: Bool = false, pass: FilePass? = nil
+    ) throws(ScanImportError) -> Inspection {
+        let mapped = try MappedFile.mapping(of: path, pass: pass)
         defer { withExtendedLifetime(mapped) {} }  // the readers work on the mapping itself
+        let inspection = try examine(mapped, path: path, imageBytes: imageBytes)
+        mapped.finishPass()
+        return inspection
+    }
+
+    private static func examine(
+        _ mapped: MappedFile, path: String, imageBytes: Bool
+    ) throws(ScanImportError) -> Inspection {
         guard let format = format(of: mapped.bytes, path: path) else {
             throw ScanImportError(
                 .unsupported, file: path,
@@ -37,11 +48,13 @@ public enum ScanInspector {
         }
         switch format {
         case .ply:
-            // A summary needs positions (bounds) and faces (checked), not normals or colours.
+            // A summary needs the positions' box and the faces (checked), not normals or colours:
+            // a binary file's vertices are bounded block by block and none is kept.
             let document = try PLYReader.read(
                 mapped.bytes, file: path,
                 decoding: { element, property in element != "vertex" || ["x", "y", "z"].contains(property) },
-                releasePages: { mapped.releasePages(from: $0, to: $1) })
+                releasePages: { mapped.releasePages(from: $0, to: $1) }, interleavingPositions: true,
+                boundingPositions: true)
             return Inspection(summary: try ScanSummary(ply: document, file: path))
         case .obj:
             let document = try OBJReader.read(
@@ -63,7 +76,9 @@ public enum ScanInspector {
             return Inspection(summary: ScanSummary(text: document, format: .pts))
         case .e57:
             // Every point decoded, placed and bounded; none kept.
-            let document = try E57Reader.read(mapped.bytes, file: path, images: imageBytes, summaryOnly: true)
+            let document = try E57Reader.read(
+                mapped.bytes, file: path, images: imageBytes, summaryOnly: true,
+                releasePages: { mapped.releasePages(from: $0, to: $1) })
             var inspection = Inspection(summary: ScanSummary(e57: document))
             inspection.images = document.images
             return inspection

@@ -43,17 +43,22 @@ public enum ScanLoader {
             }
         }
         let mapped = try MappedFile.mapping(of: path)
+        // Pages are given back behind each reader's pass: the file is never resident whole.
+        let release: @Sendable (Int, Int) -> Int = { mapped.releasePages(from: $0, to: $1) }
         return try withExtendedLifetime(mapped) { () throws(ScanImportError) -> LoadedScan in
             let recognised =
                 ["obj", "ptx", "pts"].contains(format)
                 ? ScanSummary.Format(rawValue: format ?? "") : ScanInspector.format(of: mapped.bytes, path: path)
             switch recognised {
             case .ptx:
-                return LoadedScan(geometry: try PTXReader.read(mapped.bytes, file: path).geometry, format: "ptx")
+                let document = try PTXReader.read(mapped.bytes, file: path, releasePages: release)
+                return LoadedScan(geometry: document.geometry, format: "ptx")
             case .pts:
-                return LoadedScan(geometry: try PTSReader.read(mapped.bytes, file: path).geometry, format: "pts")
+                let document = try PTSReader.read(mapped.bytes, file: path, releasePages: release)
+                return LoadedScan(geometry: document.geometry, format: "pts")
             case .e57:
-                let document = try E57Reader.read(mapped.bytes, file: path, positionsOnly: positionsOnly)
+                let document = try E57Reader.read(
+                    mapped.bytes, file: path, positionsOnly: positionsOnly, releasePages: release)
                 return LoadedScan(geometry: document.geometry, format: "e57", crs: document.crs)
             case .ply:
                 let document = try PLYReader.read(
@@ -62,12 +67,12 @@ public enum ScanLoader {
                         !positionsOnly || element != "vertex" || property == "x" || property == "y" || property == "z"
                             || keeping.contains(property)
                     },
-                    releasePages: { mapped.releasePages(from: $0, to: $1) }, interleavingPositions: true)
+                    releasePages: release, interleavingPositions: true)
                 return LoadedScan(geometry: try document.geometry(file: path), format: "ply")
             case .obj:
                 return LoadedScan(
                     geometry: try OBJReader.read(
-                        mapped.bytes, file: path, releasePages: { mapped.releasePages(from: $0, to: $1) }
+                        mapped.bytes, file: path, releasePages: release
                     ).geometry, format: "obj")
             case .las:
                 if let copcLevel, try LASReader.header(mapped.bytes, file: path).copc != nil {
@@ -79,6 +84,15 @@ public enum ScanLoader {
                         copcLevels: COPCLevels(
                             maximumLevel: min(copcLevel, read.hierarchy.depth - 1), depth: read.hierarchy.depth,
                             pointsRead: read.pointsDecoded, pointCount: header.pointCount))
+                }
+                if positionsOnly {
+                    // A comparison needs positions only: no record buffer, no other fields.
+                    let header = try LASReader.header(mapped.bytes, file: path)
+                    let positions = try LASReader.positions(
+                        mapped.bytes, header: header, file: path, releasePages: release)
+                    return LoadedScan(
+                        geometry: ScanGeometry(positions: positions), format: "las", crs: header.crs,
+                        units: header.units)
                 }
                 let document = try LASReader.read(mapped.bytes, file: path)
                 return LoadedScan(

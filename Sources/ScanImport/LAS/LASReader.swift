@@ -219,7 +219,8 @@ public enum LASReader {
     /// set. The same values ``read(_:file:)`` gives (scale and offset are monotonic per axis).
     /// A LAZ file's points are decoded on every core for it, chunk by chunk, keeping none.
     public static func pointBounds(
-        _ bytes: UnsafeRawBufferPointer, header: LASHeader, file: String, releasePages: ((Int, Int) -> Int)? = nil
+        _ bytes: UnsafeRawBufferPointer, header: LASHeader, file: String,
+        releasePages: (@Sendable (Int, Int) -> Int)? = nil
     ) throws(ScanImportError) -> Bounds? {
         guard header.pointCount > 0, let base = bytes.baseAddress else { return nil }
         var low = SIMD3<Int32>(repeating: .max)
@@ -227,7 +228,10 @@ public enum LASReader {
         let stride = header.recordLength
         if let compression = header.compression {
             let found = LASIntegerBox()
-            try LAZReader.decode(bytes, header: header, compression: compression, file: file, fields: .positions) {
+            try LAZReader.decode(
+                bytes, header: header, compression: compression, file: file, fields: .positions,
+                releasePages: releasePages
+            ) {
                 _, records, count in
                 var low = SIMD3<Int32>(repeating: .max)
                 var high = SIMD3<Int32>(repeating: .min)
@@ -260,6 +264,73 @@ public enum LASReader {
             start = end
         }
         return bounds(low, high, header)
+    }
+
+    /// Every point's position (x, y, z interleaved, scaled and offset), and nothing else: what
+    /// a comparison reads. Held once: a LAZ file's chunks are decoded on every core (only the
+    /// X, Y and Z layers of a layered one) straight into the array, and the file's pages are
+    /// given back behind the pass. The same values ``read(_:file:)`` gives.
+    public static func positions(
+        _ bytes: UnsafeRawBufferPointer, header: LASHeader, file: String,
+        releasePages: (@Sendable (Int, Int) -> Int)? = nil
+    ) throws(ScanImportError) -> [Double] {
+        let count = header.pointCount
+        let stride = header.recordLength
+        let (scale, offset) = (
+            SIMD3(header.scale[0], header.scale[1], header.scale[2]),
+            SIMD3(header.offset[0], header.offset[1], header.offset[2])
+        )
+        @Sendable @inline(__always) func place(_ records: UnsafeRawBufferPointer, _ at: Int) -> SIMD3<Double> {
+            SIMD3<Double>(integerPosition(records, at)) * scale + offset
+        }
+        var failure: ScanImportError?
+        let positions = [Double](unsafeUninitializedCapacity: count * 3) { buffer, initialized in
+            initialized = 0
+            guard let target = buffer.baseAddress else { return }
+            let shared = UnsafeShared(target)
+            do throws(ScanImportError) {
+                if let compression = header.compression {
+                    // The chunk table accounts for every point, and each chunk is decoded or
+                    // the read throws: every position is written.
+                    try LAZReader.decode(
+                        bytes, header: header, compression: compression, file: file, fields: .positions,
+                        releasePages: releasePages
+                    ) { first, records, chunkCount in
+                        let target = shared.value
+                        for index in 0..<chunkCount {
+                            let p = place(records, index * stride)
+                            (target + (first + index) * 3).initialize(to: p.x)
+                            (target + (first + index) * 3 + 1).initialize(to: p.y)
+                            (target + (first + index) * 3 + 2).initialize(to: p.z)
+                        }
+                    }
+                } else {
+                    guard header.pointOffset + count * stride <= bytes.count else {
+                        throw ScanImportError(
+                            .truncated, file: file, at: .byteOffset(bytes.count),
+                            "the file ends before its \(count) point records")
+                    }
+                    let records = UnsafeRawBufferPointer(rebasing: bytes[header.pointOffset...])
+                    var released = header.pointOffset
+                    let batch = max(1, (16 << 20) / stride)
+                    for start in Swift.stride(from: 0, to: count, by: batch) {
+                        let end = min(count, start + batch)
+                        for index in start..<end {
+                            let p = place(records, index * stride)
+                            (target + index * 3).initialize(to: p.x)
+                            (target + index * 3 + 1).initialize(to: p.y)
+                            (target + index * 3 + 2).initialize(to: p.z)
+                        }
+                        if let releasePages { released = releasePages(released, header.pointOffset + end * stride) }
+                    }
+                }
+                initialized = count * 3
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return positions
     }
 
     @inline(__always) static func integerPosition(_ records: UnsafeRawBufferPointer, _ at: Int) -> SIMD3<Int32> {

@@ -191,18 +191,21 @@ public enum LAZReader {
     /// (in chunk order) is thrown once all have run.
     static func decode(
         _ bytes: UnsafeRawBufferPointer, header: LASHeader, compression: LAZCompression, file: String,
-        fields: LAZFieldSelection = .all,
+        fields: LAZFieldSelection = .all, releasePages: (@Sendable (Int, Int) -> Int)? = nil,
         _ body: @Sendable (_ firstPoint: Int, _ records: UnsafeRawBufferPointer, _ count: Int) -> Void
     ) throws(ScanImportError) {
         let chunks = try chunks(bytes, header: header, compression: compression, file: file)
-        try decode(bytes, chunks: chunks, header: header, compression: compression, file: file, fields: fields, body)
+        try decode(
+            bytes, chunks: chunks, header: header, compression: compression, file: file, fields: fields,
+            releasePages: releasePages, body)
     }
 
     /// Decodes the given chunks (all of a file's, or a COPC selection's, numbered from 0 in
-    /// the order given), on every core, as above.
+    /// the order given), on every core, as above. `releasePages`, for a file mapping, gives
+    /// back each chunk's pages once it is decoded.
     static func decode(
         _ bytes: UnsafeRawBufferPointer, chunks: [Chunk], header: LASHeader, compression: LAZCompression,
-        file: String, fields: LAZFieldSelection = .all,
+        file: String, fields: LAZFieldSelection = .all, releasePages: (@Sendable (Int, Int) -> Int)? = nil,
         _ body: @Sendable (_ firstPoint: Int, _ records: UnsafeRawBufferPointer, _ count: Int) -> Void
     ) throws(ScanImportError) {
         let failures = UnsafeMutableBufferPointer<ScanImportError?>.allocate(capacity: max(chunks.count, 1))
@@ -221,6 +224,7 @@ public enum LAZReader {
                         bytes, chunks[index], number: index, of: chunks.count, recordLength: header.recordLength,
                         compression: compression, file: file, body)
                 }
+                _ = releasePages?(chunks[index].start, chunks[index].end)
             } catch {
                 failures[index] = error
             }

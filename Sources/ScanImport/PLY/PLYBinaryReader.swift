@@ -15,6 +15,9 @@ struct PLYBinaryReader {
     /// Decode an all-scalar element's x, y and z straight into interleaved `Double` positions
     /// (`PLYElementData.positions`) instead of three columns.
     var interleavingPositions = false
+    /// With `interleavingPositions`: bound x, y and z block by block instead of keeping them
+    /// (`PLYElementData.positionBounds`), so a summary's memory does not grow with the file.
+    var boundingPositions = false
 
     func read() throws -> [PLYElementData] {
         var offset = header.bodyOffset
@@ -68,8 +71,12 @@ struct PLYBinaryReader {
         }
         var converted = 0  // buffers before this index were turned into arrays and freed
         defer { buffers[converted...].forEach { $0.deallocate() } }
-        var positions = [Double](repeating: 0, count: axes.isEmpty ? 0 : 3 * count)
         let blockSize = 1 << 16
+        let bounding = boundingPositions && !axes.isEmpty
+        var positions = [Double](repeating: 0, count: axes.isEmpty ? 0 : 3 * (bounding ? min(count, blockSize) : count))
+        var low = SIMD3<Double>(repeating: .infinity)
+        var high = SIMD3<Double>(repeating: -.infinity)
+        var nonFinite = 0
         var released = offset
         for blockStart in stride(from: 0, to: count, by: blockSize) {
             let blockEnd = min(count, blockStart + blockSize)
@@ -84,12 +91,24 @@ struct PLYBinaryReader {
                 }
             }
             if !axes.isEmpty {
+                // Bounding reuses one block's worth of positions; keeping fills them all.
+                let first = bounding ? 0 : blockStart
                 positions.withUnsafeMutableBufferPointer { out in
                     guard let out = out.baseAddress else { return }
                     for (axis, property) in axes.enumerated() {
                         widen(
                             property.type, blockEnd - blockStart, offset + blockStart * recordSize + property.field,
-                            recordSize, out + 3 * blockStart + axis)
+                            recordSize, out + 3 * first + axis)
+                    }
+                    guard bounding else { return }
+                    for index in 0..<(blockEnd - blockStart) {
+                        let p = SIMD3(out[3 * index], out[3 * index + 1], out[3 * index + 2])
+                        guard p.x.isFinite && p.y.isFinite && p.z.isFinite else {
+                            nonFinite += 1
+                            continue
+                        }
+                        low = pointwiseMin(low, p)
+                        high = pointwiseMax(high, p)
                     }
                 }
             }
@@ -103,6 +122,12 @@ struct PLYBinaryReader {
             converted = index + 1
         }
         offset += total
+        if bounding {
+            let bounds = low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil
+            return PLYElementData(
+                element: element, scalars: scalars, lists: [:],
+                positionBounds: FiniteBounds(bounds: bounds, nonFinite: nonFinite))
+        }
         return PLYElementData(
             element: element, scalars: scalars, lists: [:], positions: axes.isEmpty ? nil : positions)
     }

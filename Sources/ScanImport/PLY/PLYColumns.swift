@@ -158,6 +158,15 @@ public struct PLYElementData: Sendable, Equatable {
     /// so (`scalars` then holds no x, y or z): a comparison needs them in this form, and
     /// decoding straight into it saves the three columns' memory.
     public var positions: [Double]? = nil
+    /// The box of the finite x, y and z and how many vertices are not finite, when the reader
+    /// was asked for those alone (a summary of a file of any size keeps no vertex).
+    public var positionBounds: FiniteBounds? = nil
+}
+
+/// The box around the finite points of a set, and how many points are not finite.
+public struct FiniteBounds: Sendable, Equatable {
+    public var bounds: Bounds?
+    public var nonFinite: Int
 }
 
 /// A whole PLY file: its header and every element's data.

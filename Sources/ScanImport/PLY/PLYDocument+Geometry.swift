@@ -148,7 +148,9 @@ extension PLYDocument {
         var triangles = 0
         let polygons = try forEachTriangle(file: file, vertexCount: count) { _, _, _ in triangles += 1 }
         var bounds: (bounds: Bounds?, nonFinite: Int) = (nil, 0)
-        if let positions = vertices.positions {
+        if let summary = vertices.positionBounds {
+            bounds = (summary.bounds, summary.nonFinite)
+        } else if let positions = vertices.positions {
             bounds = ScanGeometry.finiteBounds(positions)
         } else if let x = vertices.scalars["x"], let y = vertices.scalars["y"], let z = vertices.scalars["z"] {
             let columns = [x, y, z]

@@ -8,10 +8,11 @@ public enum PLYReader {
     /// Like ``read(_:file:)``, but elements made only of scalars keep just the properties
     /// `decoding` accepts (by element and property name): `inspect` needs x, y and z, not normals
     /// or colours. Every value is still read and checked, and every list decoded. With
-    /// `interleavingPositions`, a binary file's x, y and z arrive as `PLYElementData.positions`.
+    /// `interleavingPositions`, a binary file's x, y and z arrive as `PLYElementData.positions`;
+    /// with `boundingPositions` as well, only their box arrives (`positionBounds`).
     static func read(
         _ bytes: UnsafeRawBufferPointer, file: String, decoding: ((String, String) -> Bool)?,
-        releasePages: ((Int, Int) -> Int)? = nil, interleavingPositions: Bool = false
+        releasePages: ((Int, Int) -> Int)? = nil, interleavingPositions: Bool = false, boundingPositions: Bool = false
     ) throws(ScanImportError) -> PLYDocument {
         let header: PLYHeader
         do {
@@ -32,7 +33,8 @@ public enum PLYReader {
             case .binaryLittleEndian, .binaryBigEndian:
                 let reader = PLYBinaryReader(
                     bytes: bytes, header: header, file: file, bigEndian: header.format == .binaryBigEndian,
-                    decoding: decoding, releasePages: releasePages, interleavingPositions: interleavingPositions)
+                    decoding: decoding, releasePages: releasePages, interleavingPositions: interleavingPositions,
+                    boundingPositions: boundingPositions)
                 elements = try reader.read()
                 let consumed = try consumedBytes(header, elements)
                 if consumed < bytes.count {

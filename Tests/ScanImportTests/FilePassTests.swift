@@ -1,0 +1,238 @@
+import Foundation
+import HeritageTestSupport
+import Testing
+
+@testable import ScanImport
+
+/// What a reader's pass handed on: the bytes, in the order given, and the progress reported.
+final class PassRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var bytes: [UInt8] = []
+    private(set) var steps: [(passed: Int, total: Int)] = []
+
+    var pass: FilePass {
+        FilePass(
+            consume: { bytes in self.lock.withLock { self.bytes.append(contentsOf: bytes) } },
+            progress: { passed, total in self.lock.withLock { self.steps.append((passed, total)) } })
+    }
+}
+
+/// A reader's one pass hands every byte on once, in order, for an import to hash and store
+/// while it reads; pages are given back behind it, so a large file is never resident whole.
+@Suite struct FilePassTests {
+    let folder: URL
+
+    init() throws { folder = try temporaryFolder() }
+
+    /// Inspects `path` with a recorder following the pass, and checks what it was handed: the
+    /// file's bytes exactly, and progress that only grows, ending at the file's size.
+    @discardableResult
+    func expectWholeFileHandedOn(_ path: String) throws -> (Inspection, PassRecorder) {
+        let recorder = PassRecorder()
+        let inspection = try ScanInspector.examine(path: path, imageBytes: true, pass: recorder.pass)
+        let file = Array(try Data(contentsOf: URL(filePath: path)))
+        #expect(recorder.bytes.count == file.count, "\(path)")
+        #expect(recorder.bytes == file, "\(path): the bytes handed on differ from the file's")
+        let passed = recorder.steps.map(\.passed)
+        #expect(passed == passed.sorted(), "\(path): progress went backwards")
+        #expect(
+            recorder.steps.last.map { $0 == (file.count, file.count) } ?? false,
+            "\(path): \(String(describing: recorder.steps.last))")
+        #expect(recorder.steps.count >= file.count / (4 << 20), "\(path): \(recorder.steps.count) progress steps")
+        return (inspection, recorder)
+    }
+
+    @Test func everyFormatHandsOnEachByteOnceInOrder() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Large enough for many pages given back and many progress steps.
+        let count = 700_000
+        var ply = Data(
+            "ply\nformat binary_little_endian 1.0\nelement vertex \(count)\nproperty float x\nproperty float y\nproperty float z\nproperty uchar red\nend_header\n"
+                .utf8)
+        var record = [UInt8](repeating: 0, count: 13)
+        for index in 0..<count {
+            withUnsafeBytes(of: Float(index % 997) * 0.01) { record.replaceSubrange(0..<4, with: $0) }
+            withUnsafeBytes(of: Float(index / 997) * 0.01) { record.replaceSubrange(4..<8, with: $0) }
+            withUnsafeBytes(of: Float(index % 13)) { record.replaceSubrange(8..<12, with: $0) }
+            record[12] = UInt8(index % 256)
+            ply.append(contentsOf: record)
+        }
+        let plyURL = folder.appending(path: "cloud.ply")
+        try ply.write(to: plyURL)
+        var obj = "# a fan\n"
+        var pts = "\(count / 2)\n"
+        for index in 0..<(count / 2) {
+            obj += "v \(index % 701) \(index / 701) \(index % 3)\n"
+            pts += "\(index % 701).5 \(index / 701).25 \(index % 3) 12 200 100 50\n"
+        }
+        for index in stride(from: 1, to: count / 2 - 1, by: 2) { obj += "f 1 \(index + 1) \(index + 2)\n" }
+        let objURL = folder.appending(path: "fan.obj")
+        let ptsURL = folder.appending(path: "grid.pts")
+        try Data(obj.utf8).write(to: objURL)
+        try Data(pts.utf8).write(to: ptsURL)
+        var ptx = "3\n2\n0 0 0\n1 0 0\n0 1 0\n0 0 1\n1 0 0 0\n0 1 0 0\n0 0 1 0\n10 20 0 1\n"
+        for index in 0..<6 { ptx += index == 4 ? "0 0 0 0.5\n" : "\(index) 1 2 0.25\n" }
+        let ptxURL = folder.appending(path: "station.ptx")
+        try Data(ptx.utf8).write(to: ptxURL)
+        for url in [plyURL, objURL, ptsURL, ptxURL] { try expectWholeFileHandedOn(url.path) }
+        let (inspection, _) = try expectWholeFileHandedOn(plyURL.path)
+        #expect(inspection.summary.vertexCount == count)
+        let empty = folder.appending(path: "empty.obj")
+        try Data().write(to: empty)
+        try expectWholeFileHandedOn(empty.path)
+    }
+
+    /// `inspect` bounds a binary PLY's vertices block by block and keeps none: the same box
+    /// and count of non-finite vertices as the whole read, over many blocks, in both byte orders.
+    @Test func aBinaryPLYSummaryKeepsNoVertexAndBoundsThemAll() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let count = 200_003
+        for bigEndian in [false, true] {
+            var data = Data(
+                "ply\nformat binary_\(bigEndian ? "big" : "little")_endian 1.0\nelement vertex \(count)\nproperty double x\nproperty float y\nproperty short z\nend_header\n"
+                    .utf8)
+            for index in 0..<count {
+                let x: Double = index == 70_000 ? .nan : (index == 150_000 ? -.infinity : Double(index) * 0.5 - 9)
+                let y = Float(index % 1000) - (index == 199_999 ? 5000 : 0)
+                let z = Int16(truncatingIfNeeded: index % 3001 - 1500)
+                withUnsafeBytes(of: bigEndian ? x.bitPattern.bigEndian : x.bitPattern.littleEndian) {
+                    data.append(contentsOf: $0)
+                }
+                withUnsafeBytes(of: bigEndian ? y.bitPattern.bigEndian : y.bitPattern.littleEndian) {
+                    data.append(contentsOf: $0)
+                }
+                withUnsafeBytes(of: bigEndian ? z.bigEndian : z.littleEndian) { data.append(contentsOf: $0) }
+            }
+            let url = folder.appending(path: "bounded-\(bigEndian).ply")
+            try data.write(to: url)
+            let summary = try ScanInspector.inspect(path: url.path)
+            let whole = try PLYReader.read(path: url.path).statistics(file: url.path)
+            #expect(summary.vertexCount == count)
+            #expect(summary.nonFiniteCount == 2 && whole.nonFiniteCount == 2)
+            #expect(summary.bounds == whole.bounds)
+            #expect(summary.bounds == Bounds(min: [-9, -4001, -1500], max: [Double(count - 1) * 0.5 - 9, 999, 1500]))
+        }
+    }
+
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func sharedFilesOfEveryFormatAreHandedOnWhole() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for path in [
+            "photos/gps/DSCN0010.jpg", "scans/models/igea.ply", "scans/models/spot.obj",
+            "pointclouds/laz/1815.las", "pointclouds/laz/1815.laz", "pointclouds/laz/extrabytes.laz",
+            "pointclouds/e57/ColouredCubeFloat.e57", "pointclouds/e57/PinholeImageWithDistortionParameters.e57",
+        ] {
+            try expectWholeFileHandedOn(SharedData.path(path))
+        }
+    }
+
+    /// An E57 file's checksum pass and a LAZ file's chunks give their pages back as they go,
+    /// and the pass reports progress as they do, not all at the end.
+    @Test func largeE57AndLAZFilesGivePagesBackBehindThePass() throws {
+        guard let fixtures = try pythonFixture(script: "pass_fixtures.py", modules: ["pye57", "laspy", "lazrs"])
+        else { return }
+        defer { try? FileManager.default.removeItem(at: fixtures) }
+        for name in ["stations.e57", "airborne.laz"] {
+            let path = fixtures.appending(path: name).path
+            let (inspection, recorder) = try expectWholeFileHandedOn(path)
+            #expect(inspection.summary.vertexCount == (name.hasSuffix("e57") ? 1_600_000 : 600_000))
+            #expect(recorder.steps.count >= 3)
+            // Released ranges, as the readers give them: together nearly the whole file.
+            let mapped = try MappedFile(path: path)
+            let released = ReleasedRanges()
+            try mapped.withBytes { bytes throws(ScanImportError) in
+                if name.hasSuffix("e57") {
+                    _ = try E57Reader.read(
+                        bytes, file: path, summaryOnly: true, releasePages: { released.add($0, $1) })
+                } else {
+                    let header = try LASReader.header(bytes, file: path)
+                    _ = try LASReader.pointBounds(
+                        bytes, header: header, file: path, releasePages: { released.add($0, $1) })
+                }
+            }
+            #expect(
+                Double(released.covered) > 0.9 * Double(mapped.count),
+                "\(name): \(released.covered) of \(mapped.count) bytes given back")
+        }
+    }
+}
+
+/// A comparison loads positions only, from files whose pages go back behind the read: the
+/// same positions, in the same order, as the full read gives.
+@Suite struct ComparisonLoadTests {
+    func expectSamePositions(_ path: String, full: () throws -> ScanGeometry) throws {
+        let loaded = try ScanLoader.load(path: path, positionsOnly: true)
+        let expected = try full()
+        #expect(loaded.geometry.positions.count == expected.positions.count, "\(path)")
+        #expect(loaded.geometry.positions == expected.positions, "\(path)")
+    }
+
+    func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(filePath: path))) }
+
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func lasLazAndE57LoadTheFullReadsPositions() throws {
+        for name in [
+            "1815.las", "1815.laz", "point10.las.laz", "point-time-1.4.las.laz", "extrabytes.laz",
+            "no-points-1.3.laz",
+        ] {
+            let path = SharedData.path("pointclouds/laz/\(name)")
+            try expectSamePositions(path) {
+                try bytes(path).withUnsafeBytes { buffer throws(ScanImportError) in
+                    try LASReader.read(buffer, file: path).geometry
+                }
+            }
+        }
+        for name in ["ColouredCubeFloat.e57", "ColouredCubeDouble.e57", "ZeroPoints.e57"] {
+            let path = SharedData.path("pointclouds/e57/\(name)")
+            try expectSamePositions(path) {
+                try bytes(path).withUnsafeBytes { buffer throws(ScanImportError) in
+                    try E57Reader.read(buffer, file: path).geometry
+                }
+            }
+        }
+    }
+
+    /// Two scans merged (the scans' arrays freed as they are moved across) and a layered LAZ
+    /// of many chunks decoded straight into the positions.
+    @Test func generatedMultiScanE57AndManyChunkLAZLoadAsTheFullRead() throws {
+        guard let fixtures = try pythonFixture(script: "pass_fixtures.py", modules: ["pye57", "laspy", "lazrs"])
+        else { return }
+        defer { try? FileManager.default.removeItem(at: fixtures) }
+        let e57 = fixtures.appending(path: "stations.e57").path
+        try expectSamePositions(e57) {
+            try bytes(e57).withUnsafeBytes { buffer throws(ScanImportError) in
+                try E57Reader.read(buffer, file: e57).geometry
+            }
+        }
+        let laz = fixtures.appending(path: "airborne.laz").path
+        try expectSamePositions(laz) {
+            try bytes(laz).withUnsafeBytes { buffer throws(ScanImportError) in
+                try LASReader.read(buffer, file: laz).geometry
+            }
+        }
+    }
+}
+
+/// Byte ranges a reader asked to give back, and how many distinct bytes they cover.
+final class ReleasedRanges: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ranges: [Range<Int>] = []
+
+    func add(_ from: Int, _ to: Int) -> Int {
+        lock.withLock { ranges.append(from..<max(from, to)) }
+        return to
+    }
+
+    var covered: Int {
+        lock.withLock {
+            var total = 0
+            var end = 0
+            for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                let start = max(range.lowerBound, end)
+                if range.upperBound > start { total += range.upperBound - start }
+                end = max(end, range.upperBound)
+            }
+            return total
+        }
+    }
+}
