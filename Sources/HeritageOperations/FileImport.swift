@@ -78,9 +78,13 @@ extension HeritageArchive {
     /// an upright thumbnail and any world file; for an OBJ the files it names), then stores
     /// them all in one transaction: if any file cannot be read, nothing is stored.
     ///
-    /// - Parameter progress: called while large files are copied in (file, bytes copied, total).
+    /// Each file is read once: its reader hands the bytes it has passed to the archive, which
+    /// hashes them and writes them to a temporary file that becomes the blob. The stored bytes
+    /// are the bytes read, even if the file changes on disk meanwhile.
+    ///
+    /// - Parameter progress: called while files are read and copied in (file, bytes passed, size).
     public func importFiles(
-        _ request: FileImportRequest, actor: String, progress: ((URL, Int64, Int64) -> Void)? = nil
+        _ request: FileImportRequest, actor: String, progress: (@Sendable (URL, Int64, Int64) -> Void)? = nil
     ) throws -> [ImportedFile] {
         if request.asset != nil && request.files.count > 1 {
             throw HeritageStoreError(
@@ -88,12 +92,46 @@ extension HeritageArchive {
         }
         let scratch = FileManager.default.temporaryDirectory.appending(path: "heritage-import-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
+        var copies: [IncomingFile] = []
+        // Moved into the object store when stored; removed here on every other path.
+        defer { for copy in copies { copy.discard() } }
         var requests: [AssetImportRequest] = []
         for file in request.files {
-            requests.append(try request.assetRequest(for: file, scratch: scratch, index: requests.count))
+            var copy: IncomingFile?
+            if file.incoming == nil && !isReadOnly {
+                let made = try incomingFile(extension: "")
+                copies.append(made)
+                copy = made
+            }
+            requests.append(
+                try request.assetRequest(
+                    for: file, scratch: scratch, index: requests.count, copyingInto: copy, progress: progress))
         }
         let outcomes = try importAssets(requests, actor: actor, progress: progress)
         return zip(request.files, outcomes).map { ImportedFile(file: $0.name ?? $0.path, $1) }
+    }
+}
+
+/// The archive's copy of a file, written as the file's reader passes its bytes. A write that
+/// fails (a full disk) is kept and reported when the read is over: the reader's own errors are
+/// about the file, not the archive.
+final class PassCopy: @unchecked Sendable {
+    let incoming: IncomingFile
+    /// Set by `consume`, which the mapping calls under its lock, one call after another; read
+    /// once the reader has returned.
+    private var failure: (any Error)?
+
+    init(_ incoming: IncomingFile) { self.incoming = incoming }
+
+    func consume(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == nil else { return }
+        do { try incoming.write(bytes) } catch { failure = error }
+    }
+
+    /// Flushes the copy to disk; throws the first failed write.
+    func finish() throws {
+        if let failure { throw failure }
+        try incoming.finish()
     }
 }
 
@@ -116,9 +154,24 @@ extension ImportedFile {
 extension FileImportRequest {
     /// Reads `file` completely and describes it for the archive. A photograph's thumbnail and
     /// an E57 file's images are written into `scratch` (named by `index`), which the caller
-    /// removes after storing.
-    public func assetRequest(for file: File, scratch: URL, index: Int) throws -> AssetImportRequest {
-        let inspection = try ScanInspector.examine(path: file.path, imageBytes: true)
+    /// removes after storing. With `copy`, the file's bytes are written into it as they are
+    /// read, and the request stores that copy: one pass over the file, not two.
+    /// `progress` is told how far the read has got (file, bytes passed, size).
+    public func assetRequest(
+        for file: File, scratch: URL, index: Int, copyingInto copy: IncomingFile? = nil,
+        progress: (@Sendable (URL, Int64, Int64) -> Void)? = nil
+    ) throws -> AssetImportRequest {
+        let passCopy = copy.map(PassCopy.init)
+        let url = URL(filePath: file.path)
+        var pass = FilePass()
+        if let passCopy {
+            pass.consume = { bytes in passCopy.consume(bytes) }
+        }
+        if let progress {
+            pass.progress = { passed, total in progress(url, Int64(passed), Int64(total)) }
+        }
+        let inspection = try ScanInspector.examine(path: file.path, imageBytes: true, pass: pass)
+        try passCopy?.finish()
         var related = inspection.references.compactMap { reference in
             reference.path.map { (name: reference.name, url: URL(filePath: $0)) }
         }
@@ -169,6 +222,11 @@ extension FileImportRequest {
             capture: capture, relatedFiles: related, warnings: summary.warnings, importerVersion: scanImportVersion)
         request.recordedName = file.name
         request.incoming = file.incoming
+        if let copy {
+            request.file = copy.url
+            request.recordedName = file.name ?? url.lastPathComponent
+            request.incoming = copy
+        }
         return request
     }
 }

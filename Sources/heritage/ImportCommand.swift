@@ -87,15 +87,12 @@ struct ImportCommand: ParsableCommand {
             site: site, files: files.map { .init(path: $0, method: methods.perFile[$0] ?? methods.all) },
             survey: survey, asset: asset, title: title, capturedAt: capturedAt, operator: `operator`, crs: crs,
             units: units, accuracy: accuracy)
-        // A progress line on a terminal while large files are copied into the archive.
-        let showProgress = isatty(STDERR_FILENO) == 1
-        return try store.importFiles(request, actor: archive.resolvedActor) { file, copied, total in
-            guard showProgress, total >= 64 << 20 else { return }
-            let percent = Int(copied * 100 / total)
-            let line = String(
-                format: "\rcopying %@ into the archive: %3d%% (%.0f of %.0f MB)", file.lastPathComponent, percent,
-                Double(copied) / 1e6, Double(total) / 1e6)
-            FileHandle.standardError.write(Data((line + (copied >= total ? "\n" : "")).utf8))
+        // Copies left by imports that were killed while reading (their process is gone).
+        store.removeAbandonedIncomingFiles()
+        // A progress bar on a terminal while large files are read and stored, in one pass.
+        let progress = FileProgress(verb: "reading and storing")
+        return try store.importFiles(request, actor: archive.resolvedActor) { file, passed, total in
+            progress.update(file, passed: passed, total: total)
         }
     }
 

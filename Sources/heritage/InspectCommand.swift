@@ -24,7 +24,13 @@ struct InspectCommand: ParsableCommand {
     var thumbnail: String?
 
     func run() throws {
-        let inspection = try ScanInspector.examine(path: file)
+        // A progress bar on a terminal while a large file is read.
+        let progress = FileProgress(verb: "reading")
+        let url = URL(filePath: file)
+        let pass = FilePass(progress: { passed, total in
+            progress.update(url, passed: Int64(passed), total: Int64(total))
+        })
+        let inspection = try ScanInspector.examine(path: file, pass: pass)
         let summary = inspection.summary
         if let thumbnail {
             guard let photo = inspection.photo else {

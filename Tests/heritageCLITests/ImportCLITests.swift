@@ -1,4 +1,5 @@
 import Foundation
+import HeritageStore
 import HeritageTestSupport
 import Testing
 
@@ -93,6 +94,10 @@ import Testing
         #expect(outcome.first?["outcome"] as? String == "stored")
         let again = try heritage("import", "--site", "SY-PAL-BEL", cloud.path)
         #expect(again.stdout.contains("already in the archive as asset \(assetID.prefix(8)) v1; nothing new stored"))
+        // The file was copied in as it was read; the copy is the blob, and the second import's
+        // copy of the same bytes was removed.
+        #expect(outcome.first?["sha256"] as? String == (try FileHashing.sha256(of: cloud)))
+        #expect(try temporaryFiles().isEmpty)
         let export = try heritage(
             "asset", "export", String(assetID.prefix(8)), "--out", folder.appending(path: "out").path)
         #expect(export.status == 0, "\(export.stderr)")
@@ -112,6 +117,15 @@ import Testing
         #expect(result.stderr.contains("bad.ply, line 7: the body ends after 1 of the 2 records of element 'vertex'"))
         #expect(try heritage("asset", "list", "--site", "SY-PAL-BEL").stdout.contains("0 assets"))
         #expect(try heritage("verify").stdout.contains("0 blobs re-hashed"))
+        // good.ply had been copied in whole by the time bad.ply failed: the copy is gone.
+        #expect(try temporaryFiles().isEmpty)
+    }
+
+    /// Files in the archive's temporary folder (copies being written, or left by a kill).
+    func temporaryFiles() throws -> [String] {
+        let tmp = folder.appending(path: "archive/objects/tmp").path
+        guard FileManager.default.fileExists(atPath: tmp) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: tmp)
     }
 
     @Test func anImportKilledAtAnyMomentLeavesTheArchiveConsistent() throws {
@@ -127,6 +141,9 @@ import Testing
         }
         let finished = try heritage("import", "--site", "SY-PAL-BEL", large.path)
         #expect(finished.status == 0, "\(finished.stderr)")
+        // The copies the killed imports were writing are removed by the next import.
+        let leftover = try temporaryFiles()
+        #expect(leftover.isEmpty, "\(leftover)")
         let verify = try heritage("verify")
         #expect(verify.status == 0 && verify.stdout.contains("1 blob re-hashed"), "\(verify.stdout)\(verify.stderr)")
     }
