@@ -114,6 +114,99 @@ final class PassRecorder: @unchecked Sendable {
         }
     }
 
+    /// `inspect` checks and counts a binary PLY's faces and strips as it reads them, keeping
+    /// none: the same counts, and the same errors at the same offsets, as the whole read.
+    @Test func aBinaryPLYSummaryCountsFacesAndStripsAsTheWholeReadDoes() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func ply(_ faces: [[Int32]], strips: [[Int32]] = [], faceType: String = "int") -> URL {
+            var data = Data(
+                ("ply\nformat binary_little_endian 1.0\nelement vertex 5\nproperty float x\nproperty float y\nproperty float z\n"
+                    + "element face \(faces.count)\nproperty uchar flags\nproperty list uchar \(faceType) vertex_indices\nproperty list uchar float texcoord\n"
+                    + "element tristrips \(strips.count)\nproperty list int int vertex_indices\nend_header\n").utf8)
+            for index in 0..<5 {
+                for value in [Float(index), Float(index * index), 1] {
+                    withUnsafeBytes(of: value) { data.append(contentsOf: $0) }
+                }
+            }
+            for face in faces {
+                data.append(7)
+                data.append(UInt8(face.count))
+                for index in face {
+                    if faceType == "float" {
+                        withUnsafeBytes(of: Float(index)) { data.append(contentsOf: $0) }
+                    } else {
+                        withUnsafeBytes(of: index) { data.append(contentsOf: $0) }
+                    }
+                }
+                data.append(2)
+                for value in [Float(0.5), 0.25] { withUnsafeBytes(of: value) { data.append(contentsOf: $0) } }
+            }
+            for strip in strips {
+                withUnsafeBytes(of: Int32(strip.count)) { data.append(contentsOf: $0) }
+                for index in strip { withUnsafeBytes(of: index) { data.append(contentsOf: $0) } }
+            }
+            let url = folder.appending(path: "mesh-\(UUID().uuidString).ply")
+            try? data.write(to: url)
+            return url
+        }
+        func outcome(_ url: URL) -> (summary: String, whole: String) {
+            let summary: String
+            do {
+                let read = try ScanInspector.inspect(path: url.path)
+                summary = "\(read.faceCount ?? -1) faces, \(read.triangleCount ?? -1) triangles"
+            } catch { summary = "\(error)" }
+            let whole: String
+            do {
+                let statistics = try PLYReader.read(path: url.path).statistics(file: url.path)
+                whole = "\(statistics.polygonCount) faces, \(statistics.triangleCount) triangles"
+            } catch { whole = "\(error)" }
+            return (summary, whole)
+        }
+        let cases: [(URL, String)] = [
+            (
+                ply(
+                    [[0, 1, 2], [0, 1, 2, 3], [], [4, 3, 2, 1, 0]], strips: [[0, 1, 2, 3, -1, 4, 3, 2], [0, 0, 1, 2]]),
+                "6 faces, 10 triangles"
+            ),
+            (ply([[0, 1, 2], [1, 2, 3]], faceType: "float"), "2 faces, 2 triangles"),
+            (ply([[0, 1, 2], [0, 1, 5]]), "face 1 refers to vertex 5; expected 0 to 4"),
+            (ply([[0, 1, 2], [0, -1, 2]]), "face 1 refers to vertex -1; expected 0 to 4"),
+            (ply([[0, 1]]), "face 0 has 2 vertices; expected at least 3"),
+            (ply([[0, 1, 2]], strips: [[0, 1, 9]]), "tristrips 0 refers to vertex 9; expected 0 to 4"),
+        ]
+        for (url, expected) in cases {
+            let (summary, whole) = outcome(url)
+            #expect(summary == whole)
+            #expect(summary.contains(expected), "\(summary)")
+        }
+        // The first case: 4 faces (1 + 2 + 0 + 3 triangles) and 2 strips, one restarted by -1
+        // (2 + 1 triangles), one whose first triangle is degenerate and dropped (1).
+    }
+
+    /// Every PLY of the shared corpus and models: the summary equals the whole read's.
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func everySharedPLYSummarisesAsTheWholeReadDoes() throws {
+        for folder in ["scans/corpus", "scans/models"] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: SharedData.path(folder))
+            for name in names.sorted() where name.hasSuffix(".ply") {
+                let path = SharedData.path("\(folder)/\(name)")
+                var summary: String
+                do {
+                    let read = try ScanInspector.inspect(path: path)
+                    summary =
+                        "\(read.vertexCount ?? -1) \(read.faceCount ?? -1) \(read.triangleCount ?? -1) \(String(describing: read.bounds)) \(read.nonFiniteCount ?? 0)"
+                } catch { summary = "\(error)" }
+                var whole: String
+                do {
+                    let statistics = try PLYReader.read(path: path).statistics(file: path)
+                    whole =
+                        "\(statistics.vertexCount) \(statistics.polygonCount) \(statistics.triangleCount) \(String(describing: statistics.bounds)) \(statistics.nonFiniteCount)"
+                } catch { whole = "\(error)" }
+                #expect(summary == whole, "\(name)")
+            }
+        }
+    }
+
     @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
     func sharedFilesOfEveryFormatAreHandedOnWhole() throws {
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -19,17 +19,137 @@ struct PLYBinaryReader {
     /// (`PLYElementData.positionBounds`), so a summary's memory does not grow with the file.
     var boundingPositions = false
 
-    func read() throws -> [PLYElementData] {
+    /// Every element's data, and the offset where the last record ends.
+    func read() throws -> (elements: [PLYElementData], end: Int) {
         var offset = header.bodyOffset
         var result: [PLYElementData] = []
+        // A summary checks faces against the vertices the header declares, and keeps none.
+        let vertices =
+            header.elements.first { $0.name == "vertex" }
+            ?? header.elements.first { element in
+                ["x", "y", "z"].allSatisfy { name in element.properties.contains { $0.name == name } }
+            }
         for element in header.elements {
             if let size = element.fixedRecordSize {
                 result.append(try readFixed(element, recordSize: size, offset: &offset))
+            } else if boundingPositions, let vertices, let (list, strips) = Self.triangleList(of: element) {
+                result.append(
+                    try countTriangles(
+                        element, list: list, strips: strips, vertexCount: vertices.count, offset: &offset))
             } else {
                 result.append(try readVariable(element, offset: &offset))
             }
         }
-        return result
+        return (result, offset)
+    }
+
+    /// The list that holds an element's triangles, as ``PLYDocument/forEachTriangle`` reads
+    /// them: a face's `vertex_indices` (or `vertex_index`), a triangle strip's `vertex_indices`.
+    static func triangleList(of element: PLYElement) -> (name: String, strips: Bool)? {
+        func hasList(_ name: String) -> Bool {
+            element.properties.contains { property in
+                if case .list = property.kind { return property.name == name }
+                return false
+            }
+        }
+        switch element.name {
+        case "face":
+            return hasList("vertex_indices")
+                ? ("vertex_indices", false) : hasList("vertex_index") ? ("vertex_index", false) : nil
+        case "tristrips": return hasList("vertex_indices") ? ("vertex_indices", true) : nil
+        default: return nil
+        }
+    }
+
+    /// Checks and counts an element's faces (fan-triangulated) or strips (-1 restarts a strip;
+    /// degenerate triangles are dropped) record by record, keeping none, with the same checks and
+    /// messages as ``PLYDocument/forEachTriangle``; pages are given back behind the records.
+    private func countTriangles(
+        _ element: PLYElement, list: String, strips: Bool, vertexCount: Int, offset: inout Int
+    ) throws -> PLYElementData {
+        try checkRecordCount(element, offset: offset)
+        var triangles = 0
+        var released = offset
+        for record in 0..<element.count {
+            let recordStart = offset
+            for property in element.properties {
+                switch property.kind {
+                case .scalar(let type):
+                    guard offset + type.byteCount <= bytes.count else {
+                        throw truncated(element, record: record, offset: offset, needed: type.byteCount)
+                    }
+                    offset += type.byteCount
+                case .list(let countType, let itemType):
+                    let items = try listCount(element, record: record, countType: countType, offset: &offset)
+                    let (size, overflow) = items.multipliedReportingOverflow(by: itemType.byteCount)
+                    guard !overflow, offset + size <= bytes.count else {
+                        throw truncated(element, record: record, offset: offset, needed: size)
+                    }
+                    guard property.name == list else {
+                        offset += size
+                        continue
+                    }
+                    func index(_ item: Int) throws(ScanImportError) -> Double? {
+                        let value = load(itemType, at: offset + item * itemType.byteCount).double
+                        if strips && value == -1 { return nil }
+                        guard value >= 0, value < Double(vertexCount), value == value.rounded() else {
+                            throw ScanImportError(
+                                .indexOutOfRange, file: file, at: .byteOffset(recordStart),
+                                "\(element.name) \(record) refers to vertex \(value.formatted); expected 0 to \(vertexCount - 1)"
+                            )
+                        }
+                        return value
+                    }
+                    if strips {
+                        var window: (Double, Double) = (0, 0)
+                        var length = 0
+                        for item in 0..<items {
+                            guard let current = try index(item) else {
+                                length = 0
+                                continue
+                            }
+                            length += 1
+                            if length >= 3 && window.0 != window.1 && window.1 != current && window.0 != current {
+                                triangles += 1
+                            }
+                            window = (window.1, current)
+                        }
+                    } else if items > 0 {
+                        guard items >= 3 else {
+                            throw ScanImportError(
+                                .malformedBody, file: file, at: .byteOffset(recordStart),
+                                "face \(record) has \(items) vertices; expected at least 3")
+                        }
+                        for item in 0..<items { _ = try index(item) }
+                        triangles += items - 2
+                    }
+                    offset += size
+                }
+            }
+            if let releasePages, offset - released >= 16 << 20 { released = releasePages(released, offset) }
+        }
+        return PLYElementData(
+            element: element, scalars: [:], lists: [:],
+            triangleCount: TriangleCount(polygons: element.count, triangles: triangles))
+    }
+
+    /// A record's list count, checked (not negative, and the items inside the file); `offset`
+    /// moves past the count.
+    private func listCount(
+        _ element: PLYElement, record: Int, countType: PLYScalarType, offset: inout Int
+    ) throws -> Int {
+        guard offset + countType.byteCount <= bytes.count else {
+            throw truncated(element, record: record, offset: offset, needed: countType.byteCount)
+        }
+        let rawCount = load(countType, at: offset)
+        guard rawCount.integer >= 0 else {
+            throw ScanImportError(
+                .malformedBody, file: file, at: .byteOffset(offset),
+                "record \(record) of element '\(element.name)' has a list of \(rawCount.integer) items; expected a count of 0 or more"
+            )
+        }
+        offset += countType.byteCount
+        return Int(rawCount.integer)
     }
 
     private func truncated(_ element: PLYElement, record: Int, offset: Int, needed: Int) -> ScanImportError {
@@ -171,9 +291,9 @@ struct PLYBinaryReader {
         }
     }
 
-    private func readVariable(_ element: PLYElement, offset: inout Int) throws -> PLYElementData {
-        // Each record takes at least its scalars and list counts: a count the rest of the file
-        // cannot hold is refused before anything is allocated for it.
+    /// Each record takes at least its scalars and list counts: a count the rest of the file
+    /// cannot hold is refused before anything is allocated for it.
+    private func checkRecordCount(_ element: PLYElement, offset: Int) throws {
         let minimumRecord = element.properties.reduce(0) { total, property in
             switch property.kind {
             case .scalar(let type): total + type.byteCount
@@ -187,6 +307,10 @@ struct PLYBinaryReader {
                 "element '\(element.name)' declares \(element.count) records of at least \(minimumRecord) bytes; only \(remaining) bytes remain"
             )
         }
+    }
+
+    private func readVariable(_ element: PLYElement, offset: inout Int) throws -> PLYElementData {
+        try checkRecordCount(element, offset: offset)
         var builders = element.properties.map { ColumnBuilder(property: $0, reserve: element.count) }
         for record in 0..<element.count {
             for index in builders.indices {

@@ -3,6 +3,14 @@ enum PLYValue {
     case integer(Int64)
     case real(Double)
 
+    /// The value as a column of its type gives it back as a `Double`.
+    var double: Double {
+        switch self {
+        case .integer(let value): Double(value)
+        case .real(let value): value
+        }
+    }
+
     var integer: Int64 {
         switch self {
         case .integer(let value): value

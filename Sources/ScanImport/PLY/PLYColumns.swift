@@ -161,6 +161,15 @@ public struct PLYElementData: Sendable, Equatable {
     /// The box of the finite x, y and z and how many vertices are not finite, when the reader
     /// was asked for those alone (a summary of a file of any size keeps no vertex).
     public var positionBounds: FiniteBounds? = nil
+    /// For faces or triangle strips checked and counted as they were read, not kept: how many
+    /// were written and the triangles they make.
+    public var triangleCount: TriangleCount? = nil
+}
+
+/// Faces as written, and the triangles they make once fan-triangulated (strips: once unrolled).
+public struct TriangleCount: Sendable, Equatable {
+    public var polygons: Int
+    public var triangles: Int
 }
 
 /// The box around the finite points of a set, and how many points are not finite.

@@ -146,7 +146,13 @@ extension PLYDocument {
         guard let vertices = vertexData else { return (0, 0, 0, 0, nil, 0) }
         let count = vertices.element.count
         var triangles = 0
-        let polygons = try forEachTriangle(file: file, vertexCount: count) { _, _, _ in triangles += 1 }
+        var polygons = try forEachTriangle(file: file, vertexCount: count) { _, _, _ in triangles += 1 }
+        // Faces a summary's read checked and counted instead of keeping them.
+        for data in elements {
+            guard let counted = data.triangleCount else { continue }
+            polygons += counted.polygons
+            triangles += counted.triangles
+        }
         var bounds: (bounds: Bounds?, nonFinite: Int) = (nil, 0)
         if let summary = vertices.positionBounds {
             bounds = (summary.bounds, summary.nonFinite)

@@ -9,7 +9,8 @@ public enum PLYReader {
     /// `decoding` accepts (by element and property name): `inspect` needs x, y and z, not normals
     /// or colours. Every value is still read and checked, and every list decoded. With
     /// `interleavingPositions`, a binary file's x, y and z arrive as `PLYElementData.positions`;
-    /// with `boundingPositions` as well, only their box arrives (`positionBounds`).
+    /// with `boundingPositions` as well, only their box arrives (`positionBounds`), and faces and
+    /// triangle strips are checked and counted as they are read, not kept (`triangleCount`).
     static func read(
         _ bytes: UnsafeRawBufferPointer, file: String, decoding: ((String, String) -> Bool)?,
         releasePages: ((Int, Int) -> Int)? = nil, interleavingPositions: Bool = false, boundingPositions: Bool = false
@@ -35,8 +36,8 @@ public enum PLYReader {
                     bytes: bytes, header: header, file: file, bigEndian: header.format == .binaryBigEndian,
                     decoding: decoding, releasePages: releasePages, interleavingPositions: interleavingPositions,
                     boundingPositions: boundingPositions)
-                elements = try reader.read()
-                let consumed = try consumedBytes(header, elements)
+                let consumed: Int
+                (elements, consumed) = try reader.read()
                 if consumed < bytes.count {
                     warnings.append("\(bytes.count - consumed) byte(s) after the last declared record were ignored")
                 }
@@ -54,20 +55,5 @@ public enum PLYReader {
         let mapped = try MappedFile.mapping(of: path)
         defer { withExtendedLifetime(mapped) {} }  // the readers work on the mapping itself
         return try read(mapped.bytes, file: path)
-    }
-
-    private static func consumedBytes(_ header: PLYHeader, _ elements: [PLYElementData]) throws -> Int {
-        var total = header.bodyOffset
-        for data in elements {
-            for property in data.element.properties {
-                switch property.kind {
-                case .scalar(let type): total += type.byteCount * data.element.count
-                case .list(let countType, let itemType):
-                    let list = data.lists[property.name]
-                    total += countType.byteCount * data.element.count + itemType.byteCount * (list?.values.count ?? 0)
-                }
-            }
-        }
-        return total
     }
 }
