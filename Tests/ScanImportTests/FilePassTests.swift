@@ -285,6 +285,32 @@ final class PassRecorder: @unchecked Sendable {
         }
     }
 
+    /// PTX and PTS keep positions only, placed as the full read places them.
+    @Test func textScansLoadTheFullReadsPositions() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var ptx = ""
+        for station in 0..<2 {
+            ptx += "3\n2\n0 0 0\n1 0 0\n0 1 0\n0 0 1\n0 -1 0 0\n1 0 0 0\n0 0 1 0\n\(station * 10) 20 1 1\n"
+            for index in 0..<6 { ptx += index == 4 ? "0 0 0 0.5\n" : "\(index).5 1 2 0.25 10 20 30\n" }
+        }
+        var pts = "4\n"
+        for index in 0..<4 { pts += "\(index) \(index * 2).25 -\(index) 7 1 2 3\n" }
+        for (name, text) in [("two.ptx", ptx), ("four.pts", pts)] {
+            let url = folder.appending(path: name)
+            try Data(text.utf8).write(to: url)
+            let loaded = try ScanLoader.load(path: url.path, positionsOnly: true).geometry
+            let full = try bytes(url.path).withUnsafeBytes { buffer throws(ScanImportError) in
+                name.hasSuffix("ptx")
+                    ? try PTXReader.read(buffer, file: url.path).geometry
+                    : try PTSReader.read(buffer, file: url.path).geometry
+            }
+            #expect(loaded.positions == full.positions && loaded.positions.count == (name.hasSuffix("ptx") ? 30 : 12))
+            #expect(loaded.colors == nil && loaded.scalarFields.isEmpty)
+            #expect(full.colors != nil && full.scalarFields.count == 1)
+        }
+    }
+
     /// Two scans merged (the scans' arrays freed as they are moved across) and a layered LAZ
     /// of many chunks decoded straight into the positions.
     @Test func generatedMultiScanE57AndManyChunkLAZLoadAsTheFullRead() throws {

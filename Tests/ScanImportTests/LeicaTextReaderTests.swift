@@ -7,7 +7,7 @@ import Testing
 /// return counted and left out, colour and intensity kept, and errors that name the line.
 struct LeicaTextReaderTests {
     /// The whole read; checked against the summary-only pass `inspect` makes, which must say the
-    /// same of the points without keeping them.
+    /// same of the points without keeping them, and the positions-only read a comparison makes.
     func ptx(_ text: String) throws(ScanImportError) -> TextScanDocument {
         try read(text, file: "station.ptx", PTXReader.read)
     }
@@ -18,19 +18,26 @@ struct LeicaTextReaderTests {
 
     func read(
         _ text: String, file: String,
-        _ reader: (UnsafeRawBufferPointer, String, Bool, ((Int, Int) -> Int)?) throws(ScanImportError) ->
+        _ reader: (UnsafeRawBufferPointer, String, Bool, Bool, ((Int, Int) -> Int)?) throws(ScanImportError) ->
             TextScanDocument
     ) throws(ScanImportError) -> TextScanDocument {
         let bytes = Array(text.utf8)
-        let result: Result<(TextScanDocument, TextScanDocument), ScanImportError> = bytes.withUnsafeBytes { buffer in
-            do throws(ScanImportError) {
-                return .success(
-                    (try reader(buffer, file, false, nil), try reader(buffer, file, true, { _, to in to })))
-            } catch {
-                return .failure(error)
+        let result: Result<(TextScanDocument, TextScanDocument, TextScanDocument), ScanImportError> =
+            bytes.withUnsafeBytes { buffer in
+                do throws(ScanImportError) {
+                    return .success(
+                        (
+                            try reader(buffer, file, false, false, nil),
+                            try reader(buffer, file, true, false, { _, to in to }),
+                            try reader(buffer, file, false, true, { _, to in to })
+                        ))
+                } catch {
+                    return .failure(error)
+                }
             }
-        }
-        let (whole, summary) = try result.get()
+        let (whole, summary, positions) = try result.get()
+        #expect(positions.geometry.positions == whole.geometry.positions)
+        #expect(positions.geometry.colors == nil && positions.geometry.scalarFields.isEmpty)
         #expect(summary.geometry.vertexCount == 0)
         #expect(summary.pointCount == whole.geometry.vertexCount && whole.pointCount == whole.geometry.vertexCount)
         #expect(summary.bounds == whole.geometry.bounds && whole.bounds == whole.geometry.bounds)

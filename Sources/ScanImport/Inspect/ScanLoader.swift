@@ -51,10 +51,12 @@ public enum ScanLoader {
                 ? ScanSummary.Format(rawValue: format ?? "") : ScanInspector.format(of: mapped.bytes, path: path)
             switch recognised {
             case .ptx:
-                let document = try PTXReader.read(mapped.bytes, file: path, releasePages: release)
+                let document = try PTXReader.read(
+                    mapped.bytes, file: path, positionsOnly: positionsOnly, releasePages: release)
                 return LoadedScan(geometry: document.geometry, format: "ptx")
             case .pts:
-                let document = try PTSReader.read(mapped.bytes, file: path, releasePages: release)
+                let document = try PTSReader.read(
+                    mapped.bytes, file: path, positionsOnly: positionsOnly, releasePages: release)
                 return LoadedScan(geometry: document.geometry, format: "pts")
             case .e57:
                 let document = try E57Reader.read(

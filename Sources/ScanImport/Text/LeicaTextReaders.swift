@@ -93,6 +93,8 @@ struct TextLines {
 /// file of any size) counts them and follows their box only.
 struct TextPointBuilder {
     var keepsPoints = true
+    /// False: positions are kept, intensity and colour are not (a comparison needs no more).
+    var keepsAttributes = true
     var positions: [Double] = []
     var intensity: [Float] = []
     var colours: [UInt8] = []
@@ -108,9 +110,14 @@ struct TextPointBuilder {
             low = pointwiseMin(low, p)
             high = pointwiseMax(high, p)
         }
-        guard keepsPoints else {
+        guard keepsPoints && keepsAttributes else {
             if value == nil { allWithIntensity = false }
             if colour == nil { allColoured = false }
+            if keepsPoints {
+                positions.append(p.x)
+                positions.append(p.y)
+                positions.append(p.z)
+            }
             return
         }
         positions.append(p.x)
@@ -156,15 +163,15 @@ struct TextPointBuilder {
 public enum PTXReader {
     /// With `summaryOnly`, the points are counted and bounded but not kept, and `releasePages`
     /// (given the bytes read so far) lets the file's pages go behind the pass: memory then does
-    /// not grow with the file.
+    /// not grow with the file. With `positionsOnly`, intensity and colour are not kept.
     public static func read(
-        _ bytes: UnsafeRawBufferPointer, file: String, summaryOnly: Bool = false,
+        _ bytes: UnsafeRawBufferPointer, file: String, summaryOnly: Bool = false, positionsOnly: Bool = false,
         releasePages: ((Int, Int) -> Int)? = nil
     ) throws(ScanImportError) -> TextScanDocument {
         var lines = TextLines(bytes)
         var fields: [Range<Int>] = []
         var values: [Double] = []
-        var points = TextPointBuilder(keepsPoints: !summaryOnly)
+        var points = TextPointBuilder(keepsPoints: !summaryOnly, keepsAttributes: !positionsOnly)
         var released = 0
         var stations: [ScanStation] = []
         var warnings: [String] = []
@@ -260,15 +267,16 @@ public enum PTXReader {
 /// PTS: `x y z`, `x y z intensity`, `x y z red green blue` or `x y z intensity red green blue`
 /// lines, each block optionally after a line holding its point count.
 public enum PTSReader {
-    /// `summaryOnly` and `releasePages` as for ``PTXReader/read(_:file:summaryOnly:releasePages:)``.
+    /// `summaryOnly`, `positionsOnly` and `releasePages` as for
+    /// ``PTXReader/read(_:file:summaryOnly:positionsOnly:releasePages:)``.
     public static func read(
-        _ bytes: UnsafeRawBufferPointer, file: String, summaryOnly: Bool = false,
+        _ bytes: UnsafeRawBufferPointer, file: String, summaryOnly: Bool = false, positionsOnly: Bool = false,
         releasePages: ((Int, Int) -> Int)? = nil
     ) throws(ScanImportError) -> TextScanDocument {
         var lines = TextLines(bytes)
         var fields: [Range<Int>] = []
         var values: [Double] = []
-        var points = TextPointBuilder(keepsPoints: !summaryOnly)
+        var points = TextPointBuilder(keepsPoints: !summaryOnly, keepsAttributes: !positionsOnly)
         var released = 0
         var announced = 0
         var announcedAt = 0
