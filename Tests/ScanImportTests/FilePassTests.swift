@@ -207,6 +207,68 @@ final class PassRecorder: @unchecked Sendable {
         }
     }
 
+    /// `inspect` reads an OBJ keeping no vertex or triangle: its summary is the one the whole
+    /// read gives, byte for byte as JSON, or the same error.
+    @Test func anOBJSummaryKeepsNoGeometryAndSaysWhatTheWholeReadSays() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var big = "mtllib missing.mtl\no wall\n"
+        for index in 0..<30_000 { big += "v \(index % 173) \(index / 173).5 \(index % 7) 0.5 0.25 1\n" }
+        for index in stride(from: 1, to: 29_000, by: 3) { big += "f \(index) \(index + 1) \(index + 2) -1\n" }
+        let texts = [
+            big,
+            "v 0 0 0\nv 1 0 0\nv nan 1 0\nv 0 1 inf\nv 2 2 2\nf 1 2 5\nf -3 -2 -1 1\nl 1 2 3\np 4\n",
+            "v 0 0 0 1 0 0\nv 1 0 0\nv 0 1 0 0 0 1\nf 1/1/1 2//7 3\ng a b\nusemtl stone\n",
+            "# only a comment\n",
+            "",
+            "v 0 0 0\nv 1 0 \\\n 0\nv 0 1 0\nf 1 2 3\n",
+            "v 0 0 0\nv 1 0 0\nf 1 2 4\n",
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for (number, text) in texts.enumerated() {
+            let url = folder.appending(path: "case-\(number).obj")
+            try Data(text.utf8).write(to: url)
+            func summarise(_ read: () throws -> ScanSummary) -> String {
+                do { return String(decoding: try encoder.encode(try read()), as: UTF8.self) } catch {
+                    return "\(error)"
+                }
+            }
+            let streamed = summarise { try ScanInspector.inspect(path: url.path) }
+            let whole = summarise {
+                let document = try OBJReader.read(path: url.path)
+                #expect(document.geometry.vertexCount == document.vertexCount)
+                return ScanSummary(
+                    obj: document,
+                    related: OBJRelatedFiles.resolve(objPath: url.path, libraries: document.materialLibraries))
+            }
+            #expect(streamed == whole, "case \(number)")
+        }
+        let first = try ScanInspector.inspect(path: folder.appending(path: "case-0.obj").path)
+        #expect(first.vertexCount == 30_000 && first.triangleCount == 9_667 * 2 && first.properties.contains("v:color"))
+        let second = try ScanInspector.inspect(path: folder.appending(path: "case-1.obj").path)
+        #expect(second.nonFiniteCount == 2 && second.bounds == Bounds(min: [0, 0, 0], max: [2, 2, 2]))
+    }
+
+    /// Every OBJ of the shared corpus and models: the summary equals the whole read's.
+    @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
+    func everySharedOBJSummarisesAsTheWholeReadDoes() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for folder in ["scans/corpus", "scans/models"] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: SharedData.path(folder))
+            for name in names.sorted() where name.hasSuffix(".obj") {
+                let path = SharedData.path("\(folder)/\(name)")
+                let streamed = try encoder.encode(try ScanInspector.inspect(path: path))
+                let document = try OBJReader.read(path: path)
+                let whole = try encoder.encode(
+                    ScanSummary(
+                        obj: document,
+                        related: OBJRelatedFiles.resolve(objPath: path, libraries: document.materialLibraries)))
+                #expect(streamed == whole, "\(name)")
+            }
+        }
+    }
+
     @Test(.enabled(if: SharedData.available, "../shared/data is absent"))
     func sharedFilesOfEveryFormatAreHandedOnWhole() throws {
         defer { try? FileManager.default.removeItem(at: folder) }

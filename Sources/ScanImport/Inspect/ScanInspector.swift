@@ -57,8 +57,9 @@ public enum ScanInspector {
                 boundingPositions: true)
             return Inspection(summary: try ScanSummary(ply: document, file: path))
         case .obj:
+            // Every line read and checked, the vertices bounded and counted; none kept.
             let document = try OBJReader.read(
-                mapped.bytes, file: path, releasePages: { mapped.releasePages(from: $0, to: $1) })
+                mapped.bytes, file: path, releasePages: { mapped.releasePages(from: $0, to: $1) }, summaryOnly: true)
             let related = OBJRelatedFiles.resolve(objPath: path, libraries: document.materialLibraries)
             return Inspection(summary: ScanSummary(obj: document, related: related), references: related.references)
         case .jpeg, .png:

@@ -135,15 +135,13 @@ extension ScanSummary {
     /// The summary of a read OBJ document; `related` lists the files it refers to.
     init(obj document: OBJDocument, related: OBJRelatedFiles) {
         self.init(format: .obj)
-        let geometry = document.geometry
-        vertexCount = geometry.vertexCount
-        faceCount = geometry.polygonCount
-        triangleCount = geometry.triangleCount
-        lineCount = geometry.lineCount
-        let (finiteBounds, nonFinite) = ScanGeometry.finiteBounds(geometry.positions)  // one pass for both
-        bounds = finiteBounds
+        vertexCount = document.vertexCount
+        faceCount = document.geometry.polygonCount
+        triangleCount = document.triangleCount
+        lineCount = document.geometry.lineCount
+        bounds = document.bounds.bounds
         properties = ["v:position"]
-        if geometry.colors != nil { properties.append("v:color") }
+        if document.hasColour { properties.append("v:color") }
         if document.textureCoordinateCount > 0 { properties.append("vt:\(document.textureCoordinateCount)") }
         if document.normalCount > 0 { properties.append("vn:\(document.normalCount)") }
         if document.pointCount > 0 { properties.append("p:\(document.pointCount)") }
@@ -153,7 +151,7 @@ extension ScanSummary {
         comments = document.comments
         relatedFiles = related.references.map(\.name)
         warnings = document.warnings + related.missing.map { "referenced file '\($0)' is missing" }
-        noteNonFinite(nonFinite)
+        noteNonFinite(document.bounds.nonFinite)
     }
 }
 

@@ -6,7 +6,13 @@ import Dispatch
 
 /// What an OBJ file holds besides geometry: names, materials and the files it refers to.
 public struct OBJDocument: Sendable {
+    /// The vertices, triangles and colours; with only the counts when read for a summary.
     public var geometry: ScanGeometry
+    /// Counted as the file was read, whether or not the geometry was kept.
+    public var vertexCount: Int
+    public var triangleCount: Int
+    public var bounds: FiniteBounds
+    public var hasColour: Bool
     public var textureCoordinateCount: Int
     public var normalCount: Int
     public var pointCount: Int
@@ -38,11 +44,13 @@ public enum OBJReader {
     }
 
     /// `releasePages`, for a file mapping, gives back the pages of a byte range once it is read.
-    /// `chunkBytes` is about how much of the file a chunk holds (smaller in tests and fuzzing, to
-    /// cross many chunk boundaries).
+    /// With `summaryOnly`, every line is read and checked and the vertices bounded and counted,
+    /// but no vertex or triangle is kept: a summary of a file of any size. `chunkBytes` is about
+    /// how much of the file a chunk holds (smaller in tests and fuzzing, to cross many chunk
+    /// boundaries).
     static func read(
         _ bytes: UnsafeRawBufferPointer, file: String, releasePages: (@Sendable (Int, Int) -> Int)?,
-        chunkBytes: Int = 1 << 20
+        summaryOnly: Bool = false, chunkBytes: Int = 1 << 20
     ) throws(ScanImportError) -> OBJDocument {
         if containsContinuation(bytes) {
             // Rare: join continued lines (a backslash before the line break) into one, keeping line numbers.
@@ -63,8 +71,10 @@ public enum OBJReader {
             let result: Result<OBJDocument, ScanImportError> = joined.withUnsafeBytes { buffer in
                 do throws(ScanImportError) {
                     return .success(
-                        try OBJParser(bytes: buffer, file: file, joinedBreaks: lineBreaks, chunkBytes: chunkBytes)
-                            .parse())
+                        try OBJParser(
+                            bytes: buffer, file: file, joinedBreaks: lineBreaks, summaryOnly: summaryOnly,
+                            chunkBytes: chunkBytes
+                        ).parse())
                 } catch {
                     return .failure(error)
                 }
@@ -72,7 +82,8 @@ public enum OBJReader {
             return try result.get()
         }
         return try OBJParser(
-            bytes: bytes, file: file, joinedBreaks: [], releasePages: releasePages, chunkBytes: chunkBytes
+            bytes: bytes, file: file, joinedBreaks: [], releasePages: releasePages, summaryOnly: summaryOnly,
+            chunkBytes: chunkBytes
         ).parse()
     }
 
@@ -94,6 +105,12 @@ public enum OBJReader {
 /// The per-chunk result of decoding OBJ lines.
 private struct OBJChunk {
     var positions: [Double] = []
+    /// Vertices and triangles read, and the box of the finite vertices, kept or not.
+    var vertexCount = 0
+    var triangleCount = 0
+    var low = SIMD3<Double>(repeating: .infinity)
+    var high = SIMD3<Double>(repeating: -.infinity)
+    var nonFinite = 0
     var colors: [Float] = []
     var colorCount = 0
     var texcoords = 0
@@ -121,6 +138,8 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
     let joinedBreaks: [Int]
     /// Gives back the pages of a byte range of a file mapping (nil: the bytes are not a mapping).
     var releasePages: (@Sendable (Int, Int) -> Int)? = nil
+    /// Count and bound, keep no vertex or triangle.
+    var summaryOnly = false
     /// About how many bytes of whole lines a chunk holds.
     var chunkBytes = 1 << 20
 
@@ -208,6 +227,11 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
             merged.colors += part.colors
             if part.colorCount > 0 { anyColor = true }
             merged.colorCount += part.colorCount
+            merged.vertexCount += part.vertexCount
+            merged.triangleCount += part.triangleCount
+            merged.low = pointwiseMin(merged.low, part.low)
+            merged.high = pointwiseMax(merged.high, part.high)
+            merged.nonFinite += part.nonFinite
             merged.triangles += part.triangles
             merged.faces += part.faces
             merged.lines += part.lines
@@ -232,12 +256,15 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
                 "line \(first.line): \(first.message): \(count == 1 ? "this reference was" : "\(count) such references were") "
                     + "dropped, the faces kept")
         }
-        if merged.positions.isEmpty && merged.points == 0 {
+        if merged.vertexCount == 0 && merged.points == 0 {
             warnings.append("no geometry: the file defines no vertex")
         }
+        let hasColour = anyColor && merged.colorCount == total.0
         var colors: [UInt8]?
         if anyColor {
-            if merged.colorCount == total.0 {
+            if hasColour && summaryOnly {
+                // Every vertex has one; a summary keeps none.
+            } else if hasColour {
                 colors = []
                 colors?.reserveCapacity(total.0 * 4)
                 for index in 0..<total.0 {
@@ -254,8 +281,14 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         let geometry = ScanGeometry(
             positions: merged.positions, colors: colors, triangles: merged.triangles, polygonCount: merged.faces,
             lineCount: merged.lines)
+        let low = merged.low
+        let high = merged.high
         return OBJDocument(
-            geometry: geometry, textureCoordinateCount: total.1, normalCount: total.2, pointCount: merged.points,
+            geometry: geometry, vertexCount: merged.vertexCount, triangleCount: merged.triangleCount,
+            bounds: FiniteBounds(
+                bounds: low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil,
+                nonFinite: merged.nonFinite),
+            hasColour: hasColour, textureCoordinateCount: total.1, normalCount: total.2, pointCount: merged.points,
             materialLibraries: merged.materialLibraries, materials: unique(merged.materials),
             objects: merged.objects, groups: unique(merged.groups), comments: merged.comments, warnings: warnings)
     }
@@ -314,8 +347,10 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         _ lines: Chunk, base: (Int, Int, Int), totals: (Int, Int, Int)
     ) throws(ScanImportError) -> OBJChunk {
         var chunk = OBJChunk()
-        chunk.positions.reserveCapacity(3 * lines.counts.v)
-        chunk.triangles.reserveCapacity(3 * lines.counts.f)
+        if !summaryOnly {
+            chunk.positions.reserveCapacity(3 * lines.counts.v)
+            chunk.triangles.reserveCapacity(3 * lines.counts.f)
+        }
         var seen = base  // v, vt, vn counts before the current line
         var polygon: [UInt32] = []
         try forEachLine(in: lines.bytes) { (local, span) throws(ScanImportError) in
@@ -356,14 +391,24 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
                 guard count >= 3 && count <= 7 else {
                     throw fail("v has \(count) numbers; expected x y z, x y z w, or x y z r g b")
                 }
-                chunk.positions.append(values.0)
-                chunk.positions.append(values.1)
-                chunk.positions.append(values.2)
-                if count >= 6 {
-                    chunk.colors.append(Float(values.3))
-                    chunk.colors.append(Float(values.4))
-                    chunk.colors.append(Float(values.5))
-                    chunk.colorCount += 1
+                let p = SIMD3(values.0, values.1, values.2)
+                if p.x.isFinite && p.y.isFinite && p.z.isFinite {
+                    chunk.low = pointwiseMin(chunk.low, p)
+                    chunk.high = pointwiseMax(chunk.high, p)
+                } else {
+                    chunk.nonFinite += 1
+                }
+                chunk.vertexCount += 1
+                if count >= 6 { chunk.colorCount += 1 }
+                if !summaryOnly {
+                    chunk.positions.append(values.0)
+                    chunk.positions.append(values.1)
+                    chunk.positions.append(values.2)
+                    if count >= 6 {
+                        chunk.colors.append(Float(values.3))
+                        chunk.colors.append(Float(values.4))
+                        chunk.colors.append(Float(values.5))
+                    }
                 }
                 seen.0 += 1
                 return
@@ -406,10 +451,13 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
                     guard polygon.count >= 3 else {
                         throw fail("f has \(polygon.count) vertices; expected at least 3")
                     }
-                    for corner in 2..<polygon.count {
-                        chunk.triangles.append(polygon[0])
-                        chunk.triangles.append(polygon[corner - 1])
-                        chunk.triangles.append(polygon[corner])
+                    chunk.triangleCount += polygon.count - 2
+                    if !summaryOnly {
+                        for corner in 2..<polygon.count {
+                            chunk.triangles.append(polygon[0])
+                            chunk.triangles.append(polygon[corner - 1])
+                            chunk.triangles.append(polygon[corner])
+                        }
                     }
                     chunk.faces += 1
                 case UInt8(ascii: "l"):
