@@ -52,7 +52,14 @@ public enum OBJReader {
         _ bytes: UnsafeRawBufferPointer, file: String, releasePages: (@Sendable (Int, Int) -> Int)?,
         summaryOnly: Bool = false, chunkBytes: Int = 1 << 20
     ) throws(ScanImportError) -> OBJDocument {
-        if containsContinuation(bytes) {
+        // Continued lines are found by the parser's first pass, which reads every line anyway.
+        if let document = try OBJParser(
+            bytes: bytes, file: file, joinedBreaks: [], releasePages: releasePages, summaryOnly: summaryOnly,
+            chunkBytes: chunkBytes
+        ).parse() {
+            return document
+        }
+        do {
             // Rare: join continued lines (a backslash before the line break) into one, keeping line numbers.
             var joined = [UInt8](bytes)
             var index = 0
@@ -68,7 +75,7 @@ public enum OBJReader {
                 }
                 index += 1
             }
-            let result: Result<OBJDocument, ScanImportError> = joined.withUnsafeBytes { buffer in
+            let result: Result<OBJDocument?, ScanImportError> = joined.withUnsafeBytes { buffer in
                 do throws(ScanImportError) {
                     return .success(
                         try OBJParser(
@@ -79,26 +86,13 @@ public enum OBJReader {
                     return .failure(error)
                 }
             }
-            return try result.get()
+            // With the lines joined (`joinedBreaks` given), the parser does not look for
+            // continued lines and always returns a document.
+            guard let document = try result.get() else {
+                preconditionFailure("a joined OBJ parse looked for continued lines")
+            }
+            return document
         }
-        return try OBJParser(
-            bytes: bytes, file: file, joinedBreaks: [], releasePages: releasePages, summaryOnly: summaryOnly,
-            chunkBytes: chunkBytes
-        ).parse()
-    }
-
-    private static func containsContinuation(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress, bytes.count > 1 else { return false }
-        var start = 0
-        while start < bytes.count {
-            guard let found = memchr(base + start, Int32(UInt8(ascii: "\\")), bytes.count - start) else { return false }
-            let position = base.distance(to: UnsafeRawPointer(found))
-            var next = position + 1
-            if next < bytes.count && bytes[next] == 13 { next += 1 }
-            if next < bytes.count && bytes[next] == 10 { return true }
-            start = position + 1
-        }
-        return false
     }
 }
 
@@ -150,20 +144,34 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         var firstLine = 0
         /// v, vt, vn and f lines in the chunk.
         var counts = (v: 0, vt: 0, vn: 0, f: 0)
+        /// A line ends with a backslash (continued on the next).
+        var continued = false
     }
 
-    func parse() throws(ScanImportError) -> OBJDocument {
+    /// The document; nil when a line is continued (a backslash before its line break) and the
+    /// lines were not joined yet, for the caller to join them and parse again.
+    func parse() throws(ScanImportError) -> OBJDocument? {
         // Chunks of about a megabyte of whole lines: no index of every line is built (16 bytes a
-        // line), and each chunk's pages of a mapped file are given back once it is read.
-        let ranges = chunkRanges(bytes: max(1, chunkBytes))
-        var chunks = ranges.map { Chunk(bytes: $0) }
+        // line), and each chunk's pages of a mapped file are given back once it is read. Each
+        // chunk finds its own bounds, at the first line break from a multiple of the chunk size:
+        // finding them all first would touch the whole file before any of it was let go.
+        let size = max(1, chunkBytes)
+        var chunks = [Chunk](repeating: Chunk(bytes: 0..<0), count: max(1, (bytes.count + size - 1) / size))
         // Pass 1: how many lines, and v, vt, vn and f lines, each chunk has.
         let counted = UnsafeSlots<Chunk>(count: chunks.count)
         let parser = self
         DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
-            var chunk = Chunk(bytes: ranges[index])
+            var chunk = Chunk(bytes: parser.lineStart(from: index * size)..<parser.lineStart(from: (index + 1) * size))
             parser.forEachLine(in: chunk.bytes) { line, span in
                 chunk.lineCount = line + 1
+                if parser.joinedBreaks.isEmpty && span.upperBound > span.lowerBound
+                    && parser.bytes[span.upperBound - 1] == UInt8(ascii: "\\")
+                {
+                    // As the joining reads it: the backslash, an optional CR, then LF.
+                    var after = span.upperBound
+                    if after < parser.bytes.count && parser.bytes[after] == 13 { after += 1 }
+                    if after < parser.bytes.count && parser.bytes[after] == 10 { chunk.continued = true }
+                }
                 // The keyword as the decoder reads it (after any leading blanks), so that the
                 // counts before each chunk are the ones decoding reaches.
                 var cursor = span.lowerBound
@@ -184,6 +192,7 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
             _ = parser.releasePages?(chunk.bytes.lowerBound, chunk.bytes.upperBound)
             counted[index] = chunk
         }
+        for index in chunks.indices where counted[index]?.continued == true { return nil }
         var bases: [(Int, Int, Int)] = []
         var total = (0, 0, 0)
         var lines = 0
@@ -298,24 +307,14 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         return names.filter { seen.insert($0).inserted }
     }
 
-    private func range(_ chunk: Int, _ size: Int, _ count: Int) -> Range<Int> {
-        (chunk * size)..<min(count, (chunk + 1) * size)
-    }
-
-    /// Byte ranges of about `size` bytes that end just after a line break (the last at the end).
-    private func chunkRanges(bytes size: Int) -> [Range<Int>] {
-        guard let base = bytes.baseAddress else { return [0..<0] }
-        var ranges: [Range<Int>] = []
-        var start = 0
-        while start < bytes.count {
-            var end = bytes.count
-            if start + size < bytes.count, let found = memchr(base + start + size, 10, bytes.count - start - size) {
-                end = base.distance(to: UnsafeRawPointer(found)) + 1
-            }
-            ranges.append(start..<end)
-            start = end
-        }
-        return ranges.isEmpty ? [0..<0] : ranges
+    /// Where the first line that starts at or after `offset` starts (the end of the bytes when
+    /// none does): chunk bounds that the workers of both passes agree on.
+    private func lineStart(from offset: Int) -> Int {
+        guard offset > 0 else { return 0 }
+        guard offset < bytes.count, let base = bytes.baseAddress else { return bytes.count }
+        if bytes[offset - 1] == 10 { return offset }
+        guard let found = memchr(base + offset, 10, bytes.count - offset) else { return bytes.count }
+        return base.distance(to: UnsafeRawPointer(found)) + 1
     }
 
     /// Calls `body` with the index (from 0 within `range`) and byte range of every line in
