@@ -8,7 +8,14 @@ struct AuthRoutes {
     let store: HeritageArchive
     let pool: BlockingPool
     let configuration: ServerConfiguration
-    let throttle = SignInThrottle()
+    let throttle: SignInThrottle
+
+    init(store: HeritageArchive, pool: BlockingPool, configuration: ServerConfiguration) {
+        self.store = store
+        self.pool = pool
+        self.configuration = configuration
+        throttle = SignInThrottle(firstDelay: configuration.firstSignInDelay)
+    }
 
     struct Credentials: Decodable {
         var username: String

@@ -7,6 +7,9 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     /// A session lasts this long after sign-in.
     public var sessionLifetime: TimeInterval = 8 * 3600
+    /// After 5 failed sign-ins for a name in a row, the wait before the next attempt is taken;
+    /// each further failure doubles it, up to 15 minutes.
+    public var firstSignInDelay: TimeInterval = 2
     /// Cookies are marked Secure: set when TLS is in front (here or at a reverse proxy).
     public var secureCookies = false
     /// The largest upload taken: answered 413 before reading on (from Content-Length) or as

@@ -192,7 +192,11 @@ extension TestClientProtocol {
 
     @Test func repeatedFailedSignInsAreSlowedDown() async throws {
         let fixture = try ServerFixture()
-        try await fixture.application().test(.router) { client in
+        // A first wait long enough that a loaded machine cannot outlast it between requests
+        // (the 2 s default did, on a CI run under load).
+        var configuration = ServerConfiguration()
+        configuration.firstSignInDelay = 120
+        try await fixture.application(configuration).test(.router) { client in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<7 {
                 try await client.execute(
