@@ -118,7 +118,21 @@ final class PassRecorder: @unchecked Sendable {
     /// none: the same counts, and the same errors at the same offsets, as the whole read.
     @Test func aBinaryPLYSummaryCountsFacesAndStripsAsTheWholeReadDoes() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
-        func ply(_ faces: [[Int32]], strips: [[Int32]] = [], faceType: String = "int") -> URL {
+        func ply(_ faces: [[Int32]], strips: [[Int32]] = [], faceType: String = "int", ascii: Bool = false) -> URL {
+            if ascii {
+                var text =
+                    "ply\nformat ascii 1.0\nelement vertex 5\nproperty float x\nproperty float y\nproperty float z\n"
+                    + "element face \(faces.count)\nproperty uchar flags\nproperty list uchar \(faceType) vertex_indices\nproperty list uchar float texcoord\n"
+                    + "element tristrips \(strips.count)\nproperty list int int vertex_indices\nend_header\n"
+                for index in 0..<5 { text += "\(index) \(index * index) 1\n" }
+                for face in faces {
+                    text += "7 \(face.count) " + face.map { "\($0)" }.joined(separator: " ") + " 2 0.5 0.25\n"
+                }
+                for strip in strips { text += "\(strip.count) " + strip.map { "\($0)" }.joined(separator: " ") + "\n" }
+                let url = folder.appending(path: "mesh-\(UUID().uuidString).ply")
+                try? Data(text.utf8).write(to: url)
+                return url
+            }
             var data = Data(
                 ("ply\nformat binary_little_endian 1.0\nelement vertex 5\nproperty float x\nproperty float y\nproperty float z\n"
                     + "element face \(faces.count)\nproperty uchar flags\nproperty list uchar \(faceType) vertex_indices\nproperty list uchar float texcoord\n"
@@ -174,13 +188,86 @@ final class PassRecorder: @unchecked Sendable {
             (ply([[0, 1]]), "face 0 has 2 vertices; expected at least 3"),
             (ply([[0, 1, 2]], strips: [[0, 1, 9]]), "tristrips 0 refers to vertex 9; expected 0 to 4"),
         ]
-        for (url, expected) in cases {
+        let asciiCases: [(URL, String)] = [
+            (
+                ply(
+                    [[0, 1, 2], [0, 1, 2, 3], [], [4, 3, 2, 1, 0]],
+                    strips: [[0, 1, 2, 3, -1, 4, 3, 2], [0, 0, 1, 2]], ascii: true),
+                "6 faces, 10 triangles"
+            ),
+            (ply([[0, 1, 2], [0, 1, 5]], ascii: true), "line 20: face 1 refers to vertex 5; expected 0 to 4"),
+            (ply([[0, 1]], ascii: true), "face 0 has 2 vertices; expected at least 3"),
+            (ply([[0, 1, 2]], strips: [[0, 1, 9]], ascii: true), "tristrips 0 refers to vertex 9; expected 0 to 4"),
+        ]
+        for (url, expected) in cases + asciiCases {
             let (summary, whole) = outcome(url)
             #expect(summary == whole)
             #expect(summary.contains(expected), "\(summary)")
         }
         // The first case: 4 faces (1 + 2 + 0 + 3 triangles) and 2 strips, one restarted by -1
         // (2 + 1 triangles), one whose first triangle is degenerate and dropped (1).
+    }
+
+    /// An ASCII PLY is summarised a block of lines at a time: over several blocks, with NaN,
+    /// a vertex element not named `vertex`, trailing lines, a bad value in a late block and a
+    /// body that ends early, the summary and its errors are the whole read's.
+    @Test func anASCIIPLYSummaryReadsBlockByBlockAsTheWholeReadDoes() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let count = 300_007
+        func write(_ name: String, element: String = "vertex", lines: Int = count, bad: Int? = nil, extra: String = "")
+            throws -> URL
+        {
+            var text =
+                "ply\nformat ascii 1.0\nelement \(element) \(count)\nproperty double x\nproperty float y\nproperty int z\nend_header\n"
+            for index in 0..<lines {
+                if index == bad {
+                    text += "1 2 x\n"
+                } else if index == 4 {
+                    text += "nan 1 1\n"
+                } else {
+                    text += "\(Double(index) * 0.25 - 7) \(index % 1000) \(index % 77 - 30)\n"
+                }
+                if index == 1000 { text += "\n" }  // a blank line is skipped
+            }
+            let url = folder.appending(path: name)
+            try Data((text + extra).utf8).write(to: url)
+            return url
+        }
+        let files = [
+            try write("plain.ply"), try write("point.ply", element: "point"),
+            try write("trailing.ply", extra: "1 2 3\n4 5 6\n"),
+            try write("late.ply", bad: 290_000), try write("short.ply", lines: count - 5),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for url in files {
+            var streamed: String
+            do {
+                streamed = String(
+                    decoding: try encoder.encode(try ScanInspector.inspect(path: url.path)), as: UTF8.self)
+            } catch {
+                streamed = "\(error)"
+            }
+            var whole: String
+            do {
+                let document = try PLYReader.read(path: url.path)
+                let statistics = try document.statistics(file: url.path)
+                whole =
+                    "\(statistics.vertexCount) \(String(describing: statistics.bounds)) \(statistics.nonFiniteCount) \(document.warnings)"
+                let summary = try ScanInspector.inspect(path: url.path)
+                streamed =
+                    "\(summary.vertexCount ?? -1) \(String(describing: summary.bounds)) \(summary.nonFiniteCount ?? 0) \(summary.warnings.filter { !$0.contains("NaN") })"
+            } catch { whole = "\(error)" }
+            #expect(streamed == whole, "\(url.lastPathComponent)")
+        }
+        let plain = try ScanInspector.inspect(path: files[0].path)
+        #expect(plain.vertexCount == count && plain.nonFiniteCount == 1)
+        #expect(plain.bounds == Bounds(min: [-7, 0, -30], max: [Double(count - 1) * 0.25 - 7, 999, 46]))
+        #expect(try ScanInspector.inspect(path: files[1].path).bounds == plain.bounds)
+        #expect(
+            try ScanInspector.inspect(path: files[2].path).warnings.contains {
+                $0.hasPrefix("2 line(s) after the last")
+            })
     }
 
     /// Every PLY of the shared corpus and models: the summary equals the whole read's.

@@ -12,8 +12,14 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
     let file: String
     /// Which scalar properties of all-scalar elements to keep (nil: all); the rest are checked only.
     var decoding: ((String, String) -> Bool)? = nil
+    /// A summary's read: every value checked, vertices bounded and faces counted a block of
+    /// lines at a time, none kept (`PLYElementData.positionBounds`, `.triangleCount`).
+    var summarising = false
+    /// For a file mapping: gives back the pages of `from..<to` and returns where it stopped.
+    var releasePages: ((Int, Int) -> Int)? = nil
 
     func read() throws -> (elements: [PLYElementData], warnings: [String]) {
+        if summarising { return try readSummary() }
         let lines = lineRanges()
         var next = 0
         var result: [PLYElementData] = []
@@ -35,6 +41,104 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
             )
         }
         return (result, warnings)
+    }
+
+    /// Reads the body a block of lines at a time, keeping no record: the vertex element's x, y
+    /// and z are bounded, faces and strips checked and counted as ``PLYDocument/forEachTriangle``
+    /// would, other values checked; the file's pages are given back behind each block. The
+    /// same summary as a whole read.
+    private func readSummary() throws -> (elements: [PLYElementData], warnings: [String]) {
+        let vertices =
+            header.elements.first { $0.name == "vertex" }
+            ?? header.elements.first { element in
+                ["x", "y", "z"].allSatisfy { name in element.properties.contains { $0.name == name } }
+            }
+        var cursor = header.bodyOffset
+        var released = cursor
+        var recordsBefore = 0
+        var result: [PLYElementData] = []
+        let block = 1 << 18
+        for element in header.elements {
+            let list = vertices.flatMap { _ in PLYBinaryReader.triangleList(of: element) }
+            var counter = PLYTriangleCounter(
+                element: element.name, strips: list?.strips ?? false, vertexCount: vertices?.count ?? 0, file: file)
+            var low = SIMD3<Double>(repeating: .infinity)
+            var high = SIMD3<Double>(repeating: -.infinity)
+            var nonFinite = 0
+            var done = 0
+            while done < element.count {
+                let wanted = min(block, element.count - done)
+                let lines = nextLines(&cursor, count: wanted)
+                guard lines.count == wanted else {
+                    throw ScanImportError(
+                        .truncated, file: file, at: .line(lineNumber(at: bytes.count)),
+                        "the body ends after \(done + lines.count) of the \(element.count) records of element '\(element.name)'"
+                    )
+                }
+                let data = try decode(element, lines: lines)
+                if let x = data.scalars["x"], let y = data.scalars["y"], let z = data.scalars["z"] {
+                    for index in 0..<lines.count {
+                        let p = SIMD3(x.double(at: index), y.double(at: index), z.double(at: index))
+                        guard p.x.isFinite && p.y.isFinite && p.z.isFinite else {
+                            nonFinite += 1
+                            continue
+                        }
+                        low = pointwiseMin(low, p)
+                        high = pointwiseMax(high, p)
+                    }
+                }
+                if let list, let column = data.lists[list.name] {
+                    for index in 0..<lines.count {
+                        let range = column.range(of: index)
+                        let record = done + index
+                        try counter.add(
+                            count: range.count, record: record,
+                            at: .line(header.lineCount + recordsBefore + record + 1)
+                        ) { column.values.double(at: range.lowerBound + $0) }
+                    }
+                }
+                done += lines.count
+                if let releasePages { released = releasePages(released, cursor) }
+            }
+            recordsBefore += element.count
+            var summary = PLYElementData(element: element, scalars: [:], lists: [:])
+            if element.name == vertices?.name {
+                summary.positionBounds = FiniteBounds(
+                    bounds: low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil,
+                    nonFinite: nonFinite)
+            }
+            if list != nil {
+                summary.triangleCount = TriangleCount(polygons: element.count, triangles: counter.triangles)
+            }
+            result.append(summary)
+        }
+        var warnings: [String] = []
+        let rest = nextLines(&cursor, count: .max)
+        if let first = rest.first {
+            warnings.append(
+                "\(rest.count) line(s) after the last declared record were ignored, from line \(lineNumber(at: first.lowerBound))"
+            )
+        }
+        return (result, warnings)
+    }
+
+    /// The byte ranges of up to `count` non-empty lines from `cursor` (without their line
+    /// breaks); `cursor` moves past them.
+    private func nextLines(_ cursor: inout Int, count: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        guard let base = bytes.baseAddress else { return [] }
+        let end = bytes.count
+        while cursor < end && ranges.count < count {
+            let start = cursor
+            let found = memchr(base + start, 10, end - start)
+            let lineEnd = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? end
+            var contentEnd = lineEnd
+            if contentEnd > start && bytes[contentEnd - 1] == 13 { contentEnd -= 1 }
+            if contentEnd > start { ranges.append(start..<contentEnd) }
+            cursor = lineEnd + 1
+        }
+        cursor = min(cursor, end)
+        return ranges
     }
 
     /// The byte ranges of the body's non-empty lines, without their line breaks.

@@ -68,7 +68,7 @@ struct PLYBinaryReader {
         _ element: PLYElement, list: String, strips: Bool, vertexCount: Int, offset: inout Int
     ) throws -> PLYElementData {
         try checkRecordCount(element, offset: offset)
-        var triangles = 0
+        var counter = PLYTriangleCounter(element: element.name, strips: strips, vertexCount: vertexCount, file: file)
         var released = offset
         for record in 0..<element.count {
             let recordStart = offset
@@ -89,39 +89,9 @@ struct PLYBinaryReader {
                         offset += size
                         continue
                     }
-                    func index(_ item: Int) throws(ScanImportError) -> Double? {
-                        let value = load(itemType, at: offset + item * itemType.byteCount).double
-                        if strips && value == -1 { return nil }
-                        guard value >= 0, value < Double(vertexCount), value == value.rounded() else {
-                            throw ScanImportError(
-                                .indexOutOfRange, file: file, at: .byteOffset(recordStart),
-                                "\(element.name) \(record) refers to vertex \(value.formatted); expected 0 to \(vertexCount - 1)"
-                            )
-                        }
-                        return value
-                    }
-                    if strips {
-                        var window: (Double, Double) = (0, 0)
-                        var length = 0
-                        for item in 0..<items {
-                            guard let current = try index(item) else {
-                                length = 0
-                                continue
-                            }
-                            length += 1
-                            if length >= 3 && window.0 != window.1 && window.1 != current && window.0 != current {
-                                triangles += 1
-                            }
-                            window = (window.1, current)
-                        }
-                    } else if items > 0 {
-                        guard items >= 3 else {
-                            throw ScanImportError(
-                                .malformedBody, file: file, at: .byteOffset(recordStart),
-                                "face \(record) has \(items) vertices; expected at least 3")
-                        }
-                        for item in 0..<items { _ = try index(item) }
-                        triangles += items - 2
+                    let start = offset
+                    try counter.add(count: items, record: record, at: .byteOffset(recordStart)) { position in
+                        load(itemType, at: start + position * itemType.byteCount).double
                     }
                     offset += size
                 }
@@ -130,7 +100,7 @@ struct PLYBinaryReader {
         }
         return PLYElementData(
             element: element, scalars: [:], lists: [:],
-            triangleCount: TriangleCount(polygons: element.count, triangles: triangles))
+            triangleCount: TriangleCount(polygons: element.count, triangles: counter.triangles))
     }
 
     /// A record's list count, checked (not negative, and the items inside the file); `offset`

@@ -2,7 +2,9 @@ extension PLYDocument {
     /// The element holding vertex positions: `vertex`, else the first element with x, y and z.
     var vertexData: PLYElementData? {
         element(named: "vertex")
-            ?? elements.first { $0.positions != nil || ["x", "y", "z"].allSatisfy($0.scalars.keys.contains) }
+            ?? elements.first {
+                $0.positions != nil || $0.positionBounds != nil || ["x", "y", "z"].allSatisfy($0.scalars.keys.contains)
+            }
     }
 
     /// Points, normals, colours, scalar fields and triangles, with every face index checked.

@@ -29,7 +29,8 @@ public enum PLYReader {
             switch header.format {
             case .ascii:
                 (elements, warnings) = try PLYASCIIReader(
-                    bytes: bytes, header: header, file: file, decoding: decoding
+                    bytes: bytes, header: header, file: file, decoding: decoding, summarising: boundingPositions,
+                    releasePages: releasePages
                 ).read()
             case .binaryLittleEndian, .binaryBigEndian:
                 let reader = PLYBinaryReader(
