@@ -112,20 +112,28 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
             }
             result.append(summary)
         }
+        // Lines after the last record: counted a block at a time, not kept.
         var warnings: [String] = []
-        let rest = nextLines(&cursor, count: .max)
-        if let first = rest.first {
+        var rest = 0
+        var firstRest: Int?
+        while true {
+            let lines = nextLines(&cursor, count: block)
+            guard let first = lines.first else { break }
+            firstRest = firstRest ?? first.lowerBound
+            rest += lines.count
+        }
+        if let firstRest {
             warnings.append(
-                "\(rest.count) line(s) after the last declared record were ignored, from line \(lineNumber(at: first.lowerBound))"
-            )
+                "\(rest) line(s) after the last declared record were ignored, from line \(lineNumber(at: firstRest))")
         }
         return (result, warnings)
     }
 
     /// The byte ranges of up to `count` non-empty lines from `cursor` (without their line
     /// breaks); `cursor` moves past them.
-    private func nextLines(_ cursor: inout Int, count: Int) -> [Range<Int>] {
+    private func nextLines(_ cursor: inout Int, count: Int, reserving: Int = 0) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(reserving)
         guard let base = bytes.baseAddress else { return [] }
         let end = bytes.count
         while cursor < end && ranges.count < count {
@@ -143,20 +151,8 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
 
     /// The byte ranges of the body's non-empty lines, without their line breaks.
     private func lineRanges() -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(max(16, (bytes.count - header.bodyOffset) / 32))
-        var start = header.bodyOffset
-        let end = bytes.count
-        guard let base = bytes.baseAddress else { return [] }
-        while start < end {
-            let found = memchr(base + start, 10, end - start)
-            let lineEnd = found.map { base.distance(to: UnsafeRawPointer($0)) } ?? end
-            var contentEnd = lineEnd
-            if contentEnd > start && bytes[contentEnd - 1] == 13 { contentEnd -= 1 }
-            if contentEnd > start { ranges.append(start..<contentEnd) }
-            start = lineEnd + 1
-        }
-        return ranges
+        var cursor = header.bodyOffset
+        return nextLines(&cursor, count: .max, reserving: max(16, (bytes.count - header.bodyOffset) / 32))
     }
 
     /// The 1-based line number of the byte at `offset` (only computed when reporting an error).

@@ -80,11 +80,8 @@ struct PLYBinaryReader {
                     }
                     offset += type.byteCount
                 case .list(let countType, let itemType):
-                    let items = try listCount(element, record: record, countType: countType, offset: &offset)
-                    let (size, overflow) = items.multipliedReportingOverflow(by: itemType.byteCount)
-                    guard !overflow, offset + size <= bytes.count else {
-                        throw truncated(element, record: record, offset: offset, needed: size)
-                    }
+                    let (items, size) = try listExtent(
+                        element, record: record, countType: countType, itemType: itemType, offset: &offset)
                     guard property.name == list else {
                         offset += size
                         continue
@@ -103,11 +100,11 @@ struct PLYBinaryReader {
             triangleCount: TriangleCount(polygons: element.count, triangles: counter.triangles))
     }
 
-    /// A record's list count, checked (not negative, and the items inside the file); `offset`
-    /// moves past the count.
-    private func listCount(
-        _ element: PLYElement, record: Int, countType: PLYScalarType, offset: inout Int
-    ) throws -> Int {
+    /// A record's list: its item count (not negative) and the bytes its items take (inside the
+    /// file), both checked; `offset` moves past the count, to the first item.
+    private func listExtent(
+        _ element: PLYElement, record: Int, countType: PLYScalarType, itemType: PLYScalarType, offset: inout Int
+    ) throws -> (items: Int, size: Int) {
         guard offset + countType.byteCount <= bytes.count else {
             throw truncated(element, record: record, offset: offset, needed: countType.byteCount)
         }
@@ -119,7 +116,12 @@ struct PLYBinaryReader {
             )
         }
         offset += countType.byteCount
-        return Int(rawCount.integer)
+        let items = Int(rawCount.integer)
+        let (size, overflow) = items.multipliedReportingOverflow(by: itemType.byteCount)
+        guard !overflow, offset + size <= bytes.count else {
+            throw truncated(element, record: record, offset: offset, needed: size)
+        }
+        return (items, size)
     }
 
     private func truncated(_ element: PLYElement, record: Int, offset: Int, needed: Int) -> ScanImportError {
@@ -292,22 +294,8 @@ struct PLYBinaryReader {
                     builders[index].appendScalar(load(type, at: offset))
                     offset += type.byteCount
                 case .list(let countType, let itemType):
-                    guard offset + countType.byteCount <= bytes.count else {
-                        throw truncated(element, record: record, offset: offset, needed: countType.byteCount)
-                    }
-                    let rawCount = load(countType, at: offset)
-                    guard rawCount.integer >= 0 else {
-                        throw ScanImportError(
-                            .malformedBody, file: file, at: .byteOffset(offset),
-                            "record \(record) of element '\(element.name)' has a list of \(rawCount.integer) items; expected a count of 0 or more"
-                        )
-                    }
-                    offset += countType.byteCount
-                    let items = Int(rawCount.integer)
-                    let (size, overflow) = items.multipliedReportingOverflow(by: itemType.byteCount)
-                    guard !overflow, offset + size <= bytes.count else {
-                        throw truncated(element, record: record, offset: offset, needed: size)
-                    }
+                    let (items, size) = try listExtent(
+                        element, record: record, countType: countType, itemType: itemType, offset: &offset)
                     builders[index].appendList(count: items) { append in
                         for item in 0..<items { append(load(itemType, at: offset + item * itemType.byteCount)) }
                     }
