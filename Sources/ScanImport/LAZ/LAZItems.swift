@@ -26,6 +26,36 @@ extension UnsafeMutableRawBufferPointer {
 
 /// The median of the last five values, kept as LASzip keeps it (a sorted window that takes
 /// turns replacing from the high and the low side).
+/// A fixed number of values in memory its owner holds alone: read and written without the
+/// exclusivity and uniqueness checks that an array property of a class costs on every access
+/// (a tenth of a pointwise LAZ decode's time went to them).
+final class LAZTable<Value> {
+    private let base: UnsafeMutablePointer<Value>
+    let count: Int
+
+    init(repeating value: Value, count: Int) {
+        self.count = count
+        base = .allocate(capacity: count)
+        base.initialize(repeating: value, count: count)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    @inline(__always) subscript(index: Int) -> Value {
+        get {
+            precondition(index >= 0 && index < count)
+            return base[index]
+        }
+        set {
+            precondition(index >= 0 && index < count)
+            base[index] = newValue
+        }
+    }
+}
+
 struct LAZStreamingMedian5 {
     var values: (Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0)
     var high = true
@@ -107,15 +137,25 @@ final class LAZPoint10Decoder: LAZItemDecoder {
     private var userData: UInt8 = 0
     private var pointSource: UInt16 = 0
 
-    private var lastIntensity = [UInt16](repeating: 0, count: 16)
-    private var xMedians = [LAZStreamingMedian5](repeating: .init(), count: 16)
-    private var yMedians = [LAZStreamingMedian5](repeating: .init(), count: 16)
-    private var lastHeight = [Int32](repeating: 0, count: 8)
+    private let lastIntensity = LAZTable<UInt16>(repeating: 0, count: 16)
+    private let xMedians = LAZTable(repeating: LAZStreamingMedian5(), count: 16)
+    private let yMedians = LAZTable(repeating: LAZStreamingMedian5(), count: 16)
+    private let lastHeight = LAZTable<Int32>(repeating: 0, count: 8)
     private let changed = LAZSymbolModel(symbols: 64)
-    private let scanAngleModels = (0..<2).map { _ in LAZSymbolModel(symbols: 256) }
-    private var bitModels: [LAZSymbolModel?] = Array(repeating: nil, count: 256)
-    private var classificationModels: [LAZSymbolModel?] = Array(repeating: nil, count: 256)
-    private var userDataModels: [LAZSymbolModel?] = Array(repeating: nil, count: 256)
+    private let scanAngleModels = (LAZSymbolModel(symbols: 256), LAZSymbolModel(symbols: 256))
+    private let bitModels = LAZTable<LAZSymbolModel?>(repeating: nil, count: 256)
+    private let classificationModels = LAZTable<LAZSymbolModel?>(repeating: nil, count: 256)
+    private let userDataModels = LAZTable<LAZSymbolModel?>(repeating: nil, count: 256)
+    /// `returnMap` and `returnLevel` by `n * 8 + r`, held by the decoder.
+    private let returns: LAZTable<(map: Int, level: Int)> = {
+        let table = LAZTable<(map: Int, level: Int)>(repeating: (0, 0), count: 64)
+        for n in 0..<8 {
+            for r in 0..<8 {
+                table[n * 8 + r] = (LAZPoint10Decoder.returnMap[n][r], LAZPoint10Decoder.returnLevel[n][r])
+            }
+        }
+        return table
+    }()
     private let intensityDecompressor = LAZIntegerDecompressor(bits: 16, contexts: 4)
     private let pointSourceDecompressor = LAZIntegerDecompressor(bits: 16)
     private let dx = LAZIntegerDecompressor(bits: 32, contexts: 2)
@@ -123,7 +163,7 @@ final class LAZPoint10Decoder: LAZItemDecoder {
     private let dz = LAZIntegerDecompressor(bits: 32, contexts: 20)
 
     /// A model of 256 symbols, made when first used (most of the 256 never are).
-    @inline(__always) private func model(_ models: inout [LAZSymbolModel?], _ index: UInt8) -> LAZSymbolModel {
+    @inline(__always) private func model(_ models: LAZTable<LAZSymbolModel?>, _ index: UInt8) -> LAZSymbolModel {
         if let model = models[Int(index)] { return model }
         let model = LAZSymbolModel(symbols: 256)
         models[Int(index)] = model
@@ -144,14 +184,17 @@ final class LAZPoint10Decoder: LAZItemDecoder {
     }
 
     func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        // The fields in locals for the point, written back once at the end.
+        var (bits, intensity, classification, scanAngle, userData, pointSource) = (
+            self.bits, self.intensity, self.classification, self.scanAngle, self.userData, self.pointSource
+        )
         let change = decoder.decodeSymbol(changed)
         if change != 0 {
-            if change & 32 != 0 { bits = UInt8(truncatingIfNeeded: decoder.decodeSymbol(model(&bitModels, bits))) }
+            if change & 32 != 0 { bits = UInt8(truncatingIfNeeded: decoder.decodeSymbol(model(bitModels, bits))) }
         }
         let r = Int(bits & 7)
         let n = Int((bits >> 3) & 7)
-        let m = Self.returnMap[n][r]
-        let l = Self.returnLevel[n][r]
+        let (m, l) = returns[n * 8 + r]
         if change != 0 {
             if change & 16 != 0 {
                 intensity = UInt16(
@@ -163,14 +206,14 @@ final class LAZPoint10Decoder: LAZItemDecoder {
             }
             if change & 8 != 0 {
                 classification = UInt8(
-                    truncatingIfNeeded: decoder.decodeSymbol(model(&classificationModels, classification)))
+                    truncatingIfNeeded: decoder.decodeSymbol(model(classificationModels, classification)))
             }
             if change & 4 != 0 {
-                let delta = decoder.decodeSymbol(scanAngleModels[Int((bits >> 6) & 1)])
+                let delta = decoder.decodeSymbol((bits >> 6) & 1 == 0 ? scanAngleModels.0 : scanAngleModels.1)
                 scanAngle = scanAngle &+ UInt8(truncatingIfNeeded: delta)
             }
             if change & 2 != 0 {
-                userData = UInt8(truncatingIfNeeded: decoder.decodeSymbol(model(&userDataModels, userData)))
+                userData = UInt8(truncatingIfNeeded: decoder.decodeSymbol(model(userDataModels, userData)))
             }
             if change & 1 != 0 {
                 pointSource = UInt16(
@@ -181,17 +224,26 @@ final class LAZPoint10Decoder: LAZItemDecoder {
             intensity = lastIntensity[m]
         }
         let single = n == 1 ? 1 : 0
-        let xDiff = dx.decompress(&decoder, prediction: xMedians[m].median, context: single)
-        x = x &+ xDiff
-        xMedians[m].add(xDiff)
+        var xMedian = xMedians[m]
+        let xDiff = dx.decompress(&decoder, prediction: xMedian.median, context: single)
+        let x = self.x &+ xDiff
+        xMedian.add(xDiff)
+        xMedians[m] = xMedian
         var kBits = dx.k
+        var yMedian = yMedians[m]
         let yDiff = dy.decompress(
-            &decoder, prediction: yMedians[m].median, context: single + (kBits < 20 ? Int(kBits & ~1) : 20))
-        y = y &+ yDiff
-        yMedians[m].add(yDiff)
+            &decoder, prediction: yMedian.median, context: single + (kBits < 20 ? Int(kBits & ~1) : 20))
+        let y = self.y &+ yDiff
+        yMedian.add(yDiff)
+        yMedians[m] = yMedian
         kBits = (dx.k + dy.k) / 2
-        z = dz.decompress(&decoder, prediction: lastHeight[l], context: single + (kBits < 18 ? Int(kBits & ~1) : 18))
+        let z = dz.decompress(
+            &decoder, prediction: lastHeight[l], context: single + (kBits < 18 ? Int(kBits & ~1) : 18))
         lastHeight[l] = z
+        (self.x, self.y, self.z) = (x, y, z)
+        (self.bits, self.intensity, self.classification, self.scanAngle, self.userData, self.pointSource) = (
+            bits, intensity, classification, scanAngle, userData, pointSource
+        )
 
         record.put(x, 0)
         record.put(y, 4)
@@ -220,9 +272,9 @@ final class LAZGPSTimeDecoder: LAZItemDecoder {
     private let decompressor = LAZIntegerDecompressor(bits: 32, contexts: 9)
     private var last = 0
     private var next = 0
-    private var times: [Int64] = [0, 0, 0, 0]
-    private var diffs: [Int32] = [0, 0, 0, 0]
-    private var extremes: [Int32] = [0, 0, 0, 0]
+    private let times = LAZTable<Int64>(repeating: 0, count: 4)
+    private let diffs = LAZTable<Int32>(repeating: 0, count: 4)
+    private let extremes = LAZTable<Int32>(repeating: 0, count: 4)
 
     func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
         decoder.readRaw(into: record)
