@@ -52,20 +52,46 @@ public struct ScanGeometry: Sendable {
     /// The same over `count` vertices whose coordinates `value(axis, index)` reads (interleaved
     /// positions, or three columns).
     static func finiteBounds(count: Int, _ value: (Int, Int) -> Double) -> (bounds: Bounds?, nonFinite: Int) {
-        var low = SIMD3<Double>(repeating: .infinity)
-        var high = SIMD3<Double>(repeating: -.infinity)
-        var nonFinite = 0
-        for index in 0..<count {
-            let p = SIMD3(value(0, index), value(1, index), value(2, index))
-            guard p.x.isFinite && p.y.isFinite && p.z.isFinite else {
-                nonFinite += 1
-                continue
-            }
-            low = pointwiseMin(low, p)
-            high = pointwiseMax(high, p)
+        var box = FiniteBox()
+        for index in 0..<count { box.add(SIMD3(value(0, index), value(1, index), value(2, index))) }
+        let result = box.result
+        return (result.bounds, result.nonFinite)
+    }
+}
+
+/// The box around the finite points of a set, and how many points are not finite.
+public struct FiniteBounds: Sendable, Equatable {
+    public var bounds: Bounds?
+    public var nonFinite: Int
+}
+
+/// The box around the finite points seen so far and how many were not finite: what a reader
+/// that keeps no point gathers as it goes, block by block or chunk by chunk.
+struct FiniteBox {
+    private var low = SIMD3<Double>(repeating: .infinity)
+    private var high = SIMD3<Double>(repeating: -.infinity)
+    private var nonFinite = 0
+
+    @inline(__always) mutating func add(_ p: SIMD3<Double>) {
+        guard p.x.isFinite && p.y.isFinite && p.z.isFinite else {
+            nonFinite += 1
+            return
         }
-        guard low.x <= high.x else { return (nil, nonFinite) }
-        return (Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]), nonFinite)
+        low = pointwiseMin(low, p)
+        high = pointwiseMax(high, p)
+    }
+
+    /// Takes in another part's box (a chunk read on another core).
+    mutating func merge(_ other: FiniteBox) {
+        low = pointwiseMin(low, other.low)
+        high = pointwiseMax(high, other.high)
+        nonFinite += other.nonFinite
+    }
+
+    var result: FiniteBounds {
+        FiniteBounds(
+            bounds: low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil,
+            nonFinite: nonFinite)
     }
 }
 

@@ -102,9 +102,7 @@ private struct OBJChunk {
     /// Vertices and triangles read, and the box of the finite vertices, kept or not.
     var vertexCount = 0
     var triangleCount = 0
-    var low = SIMD3<Double>(repeating: .infinity)
-    var high = SIMD3<Double>(repeating: -.infinity)
-    var nonFinite = 0
+    var box = FiniteBox()
     var colors: [Float] = []
     var colorCount = 0
     var texcoords = 0
@@ -238,9 +236,7 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
             merged.colorCount += part.colorCount
             merged.vertexCount += part.vertexCount
             merged.triangleCount += part.triangleCount
-            merged.low = pointwiseMin(merged.low, part.low)
-            merged.high = pointwiseMax(merged.high, part.high)
-            merged.nonFinite += part.nonFinite
+            merged.box.merge(part.box)
             merged.triangles += part.triangles
             merged.faces += part.faces
             merged.lines += part.lines
@@ -290,13 +286,9 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
         let geometry = ScanGeometry(
             positions: merged.positions, colors: colors, triangles: merged.triangles, polygonCount: merged.faces,
             lineCount: merged.lines)
-        let low = merged.low
-        let high = merged.high
         return OBJDocument(
             geometry: geometry, vertexCount: merged.vertexCount, triangleCount: merged.triangleCount,
-            bounds: FiniteBounds(
-                bounds: low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil,
-                nonFinite: merged.nonFinite),
+            bounds: merged.box.result,
             hasColour: hasColour, textureCoordinateCount: total.1, normalCount: total.2, pointCount: merged.points,
             materialLibraries: merged.materialLibraries, materials: unique(merged.materials),
             objects: merged.objects, groups: unique(merged.groups), comments: merged.comments, warnings: warnings)
@@ -390,13 +382,7 @@ private struct OBJParser: @unchecked Sendable {  // reads immutable bytes only
                 guard count >= 3 && count <= 7 else {
                     throw fail("v has \(count) numbers; expected x y z, x y z w, or x y z r g b")
                 }
-                let p = SIMD3(values.0, values.1, values.2)
-                if p.x.isFinite && p.y.isFinite && p.z.isFinite {
-                    chunk.low = pointwiseMin(chunk.low, p)
-                    chunk.high = pointwiseMax(chunk.high, p)
-                } else {
-                    chunk.nonFinite += 1
-                }
+                chunk.box.add(SIMD3(values.0, values.1, values.2))
                 chunk.vertexCount += 1
                 if count >= 6 { chunk.colorCount += 1 }
                 if !summaryOnly {

@@ -62,9 +62,7 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
             let list = vertices.flatMap { _ in PLYBinaryReader.triangleList(of: element) }
             var counter = PLYTriangleCounter(
                 element: element.name, strips: list?.strips ?? false, vertexCount: vertices?.count ?? 0, file: file)
-            var low = SIMD3<Double>(repeating: .infinity)
-            var high = SIMD3<Double>(repeating: -.infinity)
-            var nonFinite = 0
+            var box = FiniteBox()
             var done = 0
             while done < element.count {
                 let wanted = min(block, element.count - done)
@@ -78,13 +76,7 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
                 let data = try decode(element, lines: lines)
                 if let x = data.scalars["x"], let y = data.scalars["y"], let z = data.scalars["z"] {
                     for index in 0..<lines.count {
-                        let p = SIMD3(x.double(at: index), y.double(at: index), z.double(at: index))
-                        guard p.x.isFinite && p.y.isFinite && p.z.isFinite else {
-                            nonFinite += 1
-                            continue
-                        }
-                        low = pointwiseMin(low, p)
-                        high = pointwiseMax(high, p)
+                        box.add(SIMD3(x.double(at: index), y.double(at: index), z.double(at: index)))
                     }
                 }
                 if let list, let column = data.lists[list.name] {
@@ -103,9 +95,7 @@ struct PLYASCIIReader: @unchecked Sendable {  // reads immutable mapped bytes on
             recordsBefore += element.count
             var summary = PLYElementData(element: element, scalars: [:], lists: [:])
             if element.name == vertices?.name {
-                summary.positionBounds = FiniteBounds(
-                    bounds: low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil,
-                    nonFinite: nonFinite)
+                summary.positionBounds = box.result
             }
             if list != nil {
                 summary.triangleCount = TriangleCount(polygons: element.count, triangles: counter.triangles)

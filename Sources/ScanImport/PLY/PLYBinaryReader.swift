@@ -166,9 +166,7 @@ struct PLYBinaryReader {
         let blockSize = 1 << 16
         let bounding = boundingPositions && !axes.isEmpty
         var positions = [Double](repeating: 0, count: axes.isEmpty ? 0 : 3 * (bounding ? min(count, blockSize) : count))
-        var low = SIMD3<Double>(repeating: .infinity)
-        var high = SIMD3<Double>(repeating: -.infinity)
-        var nonFinite = 0
+        var box = FiniteBox()
         var released = offset
         for blockStart in stride(from: 0, to: count, by: blockSize) {
             let blockEnd = min(count, blockStart + blockSize)
@@ -194,13 +192,7 @@ struct PLYBinaryReader {
                     }
                     guard bounding else { return }
                     for index in 0..<(blockEnd - blockStart) {
-                        let p = SIMD3(out[3 * index], out[3 * index + 1], out[3 * index + 2])
-                        guard p.x.isFinite && p.y.isFinite && p.z.isFinite else {
-                            nonFinite += 1
-                            continue
-                        }
-                        low = pointwiseMin(low, p)
-                        high = pointwiseMax(high, p)
+                        box.add(SIMD3(out[3 * index], out[3 * index + 1], out[3 * index + 2]))
                     }
                 }
             }
@@ -215,10 +207,7 @@ struct PLYBinaryReader {
         }
         offset += total
         if bounding {
-            let bounds = low.x <= high.x ? Bounds(min: [low.x, low.y, low.z], max: [high.x, high.y, high.z]) : nil
-            return PLYElementData(
-                element: element, scalars: scalars, lists: [:],
-                positionBounds: FiniteBounds(bounds: bounds, nonFinite: nonFinite))
+            return PLYElementData(element: element, scalars: scalars, lists: [:], positionBounds: box.result)
         }
         return PLYElementData(
             element: element, scalars: scalars, lists: [:], positions: axes.isEmpty ? nil : positions)

@@ -172,12 +172,6 @@ public struct TriangleCount: Sendable, Equatable {
     public var triangles: Int
 }
 
-/// The box around the finite points of a set, and how many points are not finite.
-public struct FiniteBounds: Sendable, Equatable {
-    public var bounds: Bounds?
-    public var nonFinite: Int
-}
-
 /// A whole PLY file: its header and every element's data.
 public struct PLYDocument: Sendable {
     public var header: PLYHeader
