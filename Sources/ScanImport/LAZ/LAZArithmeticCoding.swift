@@ -72,7 +72,7 @@ struct LAZArithmeticDecoder {
         }
     }
 
-    mutating func decodeBit(_ model: LAZBitModel) -> UInt32 {
+    @inline(__always) mutating func decodeBit(_ model: LAZBitModel) -> UInt32 {
         let x = model.bit0Probability &* (length >> LAZBitModel.lengthShift)
         let bit: UInt32
         if value < x {
@@ -90,7 +90,7 @@ struct LAZArithmeticDecoder {
         return bit
     }
 
-    mutating func decodeSymbol(_ model: LAZSymbolModel) -> UInt32 {
+    @inline(__always) mutating func decodeSymbol(_ model: LAZSymbolModel) -> UInt32 {
         var symbol: UInt32
         var x: UInt32
         var y = length
@@ -103,21 +103,21 @@ struct LAZArithmeticDecoder {
         if model.tableSize > 0 {
             let dv = value / length
             let t = Int(min(dv >> model.tableShift, model.tableSize))
-            symbol = min(model.decoderTable[t], model.lastSymbol)
-            var n = min(model.decoderTable[t + 1] &+ 1, model.symbols)
+            symbol = min(UInt32(model.decoderTable[t]), model.lastSymbol)
+            var n = min(UInt32(model.decoderTable[t + 1]) &+ 1, model.symbols)
             while n > symbol &+ 1 {
                 let k = (symbol &+ n) >> 1
-                if model.distribution[Int(k)] > dv { n = k } else { symbol = k }
+                if UInt32(model.distribution[Int(k)]) > dv { n = k } else { symbol = k }
             }
-            x = model.distribution[Int(symbol)] &* length
-            if symbol < model.lastSymbol { y = model.distribution[Int(symbol) + 1] &* length }
+            x = UInt32(model.distribution[Int(symbol)]) &* length
+            if symbol < model.lastSymbol { y = UInt32(model.distribution[Int(symbol) + 1]) &* length }
         } else {
             x = 0
             symbol = 0
             var n = model.symbols
             var k = n >> 1
             repeat {
-                let z = length &* model.distribution[Int(k)]
+                let z = length &* UInt32(model.distribution[Int(k)])
                 if z > value {
                     n = k
                     y = z
@@ -179,9 +179,12 @@ final class LAZSymbolModel {
     static let maxCount: UInt32 = 1 << lengthShift
 
     let symbols: UInt32
-    let distribution: UnsafeMutablePointer<UInt32>
-    let symbolCount: UnsafeMutablePointer<UInt32>
-    let decoderTable: UnsafeMutablePointer<UInt32>
+    /// Each symbol's interval start (at most 2^15), count (below 2^16: counts are halved when
+    /// their total passes 2^15, and a cycle adds at most 16,432) and the decoder's table, as
+    /// 16-bit values in one allocation: half the cache lines of 32-bit arrays.
+    let distribution: UnsafeMutablePointer<UInt16>
+    let symbolCount: UnsafeMutablePointer<UInt16>
+    let decoderTable: UnsafeMutablePointer<UInt16>
     var totalCount: UInt32 = 0
     var updateCycle: UInt32
     var symbolsUntilUpdate: UInt32 = 0
@@ -194,8 +197,11 @@ final class LAZSymbolModel {
         self.symbols = symbols
         lastSymbol = symbols - 1
         if symbols > 16 {
+            // As many entries as symbols (LASzip has a quarter as many): the table only narrows
+            // the search, so the decoded symbol is the same, and most look-ups now end without
+            // the binary search's unpredictable branches.
             var tableBits: UInt32 = 3
-            while symbols > (1 << (tableBits + 2)) { tableBits += 1 }
+            while (1 << tableBits) < symbols { tableBits += 1 }
             tableSize = 1 << tableBits
             tableShift = Self.lengthShift - tableBits
         } else {
@@ -203,11 +209,11 @@ final class LAZSymbolModel {
             tableShift = 0
         }
         let count = Int(symbols)
-        distribution = .allocate(capacity: count)
+        distribution = .allocate(capacity: 2 * count + Int(tableSize) + 2)
         distribution.initialize(repeating: 0, count: count)
-        symbolCount = .allocate(capacity: count)
+        symbolCount = distribution + count
         symbolCount.initialize(repeating: 1, count: count)
-        decoderTable = .allocate(capacity: Int(tableSize) + 2)
+        decoderTable = symbolCount + count
         decoderTable.initialize(repeating: 0, count: Int(tableSize) + 2)
         updateCycle = symbols
         update()
@@ -215,11 +221,7 @@ final class LAZSymbolModel {
         symbolsUntilUpdate = updateCycle
     }
 
-    deinit {
-        distribution.deallocate()
-        symbolCount.deallocate()
-        decoderTable.deallocate()
-    }
+    deinit { distribution.deallocate() }
 
     func update() {
         totalCount &+= updateCycle
@@ -227,33 +229,34 @@ final class LAZSymbolModel {
         if totalCount > Self.maxCount {
             totalCount = 0
             for index in 0..<count {
-                symbolCount[index] = (symbolCount[index] + 1) >> 1
-                totalCount &+= symbolCount[index]
+                symbolCount[index] = (symbolCount[index] &+ 1) >> 1
+                totalCount &+= UInt32(symbolCount[index])
             }
         }
         var sum: UInt32 = 0
         let scale = 0x8000_0000 / max(totalCount, 1)
         if tableSize == 0 {
             for index in 0..<count {
-                distribution[index] = (scale &* sum) >> (31 - Self.lengthShift)
-                sum &+= symbolCount[index]
+                distribution[index] = UInt16(truncatingIfNeeded: (scale &* sum) >> (31 - Self.lengthShift))
+                sum &+= UInt32(symbolCount[index])
             }
         } else {
             var s = 0
             for index in 0..<count {
-                distribution[index] = (scale &* sum) >> (31 - Self.lengthShift)
-                sum &+= symbolCount[index]
+                let start = (scale &* sum) >> (31 - Self.lengthShift)
+                distribution[index] = UInt16(truncatingIfNeeded: start)
+                sum &+= UInt32(symbolCount[index])
                 // At most the table's size: the distribution stays below 2^15.
-                let w = min(Int(distribution[index] >> tableShift), Int(tableSize))
+                let w = min(Int(start >> tableShift), Int(tableSize))
                 while s < w {
                     s += 1
-                    decoderTable[s] = UInt32(index - 1)
+                    decoderTable[s] = UInt16(truncatingIfNeeded: index - 1)
                 }
             }
             decoderTable[0] = 0
             while s <= Int(tableSize) {
                 s += 1
-                decoderTable[s] = symbols - 1
+                decoderTable[s] = UInt16(truncatingIfNeeded: symbols - 1)
             }
         }
         updateCycle = (5 &* updateCycle) >> 2
@@ -297,9 +300,9 @@ final class LAZIntegerDecompressor {
     private let correctionBits: UInt32
     private let correctionRange: UInt32
     private let correctionMinimum: Int32
-    private var bitModels: [LAZSymbolModel] = []
+    private let bitModels: [LAZSymbolModel]
     private let corrector0 = LAZBitModel()
-    private var correctors: [LAZSymbolModel] = []
+    private let correctors: [LAZSymbolModel]
     /// The bit length of the last correction: some items use it as the next one's context.
     private(set) var k: UInt32 = 0
 
@@ -326,11 +329,12 @@ final class LAZIntegerDecompressor {
             correctionRange = 0
             correctionMinimum = .min
         }
-        bitModels = (0..<contexts).map { _ in LAZSymbolModel(symbols: correctionBits + 1) }
-        correctors = (1...correctionBits).map { LAZSymbolModel(symbols: $0 <= bitsHigh ? 1 << $0 : 1 << bitsHigh) }
+        let (lengths, highBits) = (correctionBits, bitsHigh)
+        bitModels = (0..<contexts).map { _ in LAZSymbolModel(symbols: lengths + 1) }
+        correctors = (1...lengths).map { LAZSymbolModel(symbols: $0 <= highBits ? 1 << $0 : 1 << highBits) }
     }
 
-    func decompress(_ decoder: inout LAZArithmeticDecoder, prediction: Int32, context: Int) -> Int32 {
+    @inline(__always) func decompress(_ decoder: inout LAZArithmeticDecoder, prediction: Int32, context: Int) -> Int32 {
         k = decoder.decodeSymbol(bitModels[min(context, contexts - 1)])
         var correction: Int32
         if k != 0 {

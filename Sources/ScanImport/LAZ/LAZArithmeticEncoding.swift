@@ -27,14 +27,14 @@ struct LAZArithmeticEncoder {
     mutating func encodeSymbol(_ model: LAZSymbolModel, _ symbol: UInt32) {
         let x: UInt32
         if symbol == model.lastSymbol {
-            x = model.distribution[Int(symbol)] &* (length >> LAZSymbolModel.lengthShift)
+            x = UInt32(model.distribution[Int(symbol)]) &* (length >> LAZSymbolModel.lengthShift)
             add(x)
             length &-= x
         } else {
             length >>= LAZSymbolModel.lengthShift
-            x = model.distribution[Int(symbol)] &* length
+            x = UInt32(model.distribution[Int(symbol)]) &* length
             add(x)
-            length = model.distribution[Int(symbol) + 1] &* length &- x
+            length = UInt32(model.distribution[Int(symbol) + 1]) &* length &- x
         }
         if length < LAZArithmeticDecoder.minLength { renormalise() }
         model.symbolCount[Int(symbol)] &+= 1

@@ -366,7 +366,7 @@ final class LAZGPSTimeDecoder: LAZItemDecoder {
 }
 
 /// A field coded against its last value by models of its own: colour, near infrared, wave
-/// packets. Pointwise (RGB12, WAVEPACKET13) through ``LAZCodedItemDecoder``; layered, per
+/// packets. Pointwise through ``LAZRGB12Decoder`` and ``LAZCodedItemDecoder`` (WAVEPACKET13); layered, per
 /// scanner channel, through ``LAZChannelItemDecoder``.
 protocol LAZFieldCoding: AnyObject {
     associatedtype Value
@@ -378,7 +378,7 @@ protocol LAZFieldCoding: AnyObject {
     func decode(_ decoder: inout LAZArithmeticDecoder, last: Value) -> Value
 }
 
-/// The pointwise item of a ``LAZFieldCoding`` (RGB12, WAVEPACKET13): the chunk's first value
+/// The pointwise item of a ``LAZFieldCoding`` (WAVEPACKET13): the chunk's first value
 /// raw, then each coded against the last.
 final class LAZCodedItemDecoder<Coding: LAZFieldCoding>: LAZItemDecoder {
     var size: Int { Coding.size }
@@ -398,6 +398,25 @@ final class LAZCodedItemDecoder<Coding: LAZFieldCoding>: LAZItemDecoder {
     }
 }
 
+/// Colour in point formats 2 and 3 (RGB12 version 2): the chunk's first colour raw, then each
+/// coded against the last. Its own class, not a generic ``LAZCodedItemDecoder``: called through
+/// the item protocol, a generic class looked up its metadata for every point.
+final class LAZRGB12Decoder: LAZItemDecoder {
+    let size = 6
+    private var last: (UInt16, UInt16, UInt16) = (0, 0, 0)
+    private let models = LAZRGBModels()
+
+    func first(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        decoder.readRaw(into: record)
+        last = LAZRGBModels.read(UnsafeRawBufferPointer(record))
+    }
+
+    func next(_ decoder: inout LAZArithmeticDecoder, into record: UnsafeMutableRawBufferPointer) {
+        last = models.decode(&decoder, last: last)
+        LAZRGBModels.write(last, into: record)
+    }
+}
+
 /// The models of LASzip's colour coding (RGB12 version 2, and RGB14 per scanner channel).
 final class LAZRGBModels {
     let used = LAZSymbolModel(symbols: 128)
@@ -411,7 +430,9 @@ final class LAZRGBModels {
         let symbol = decoder.decodeSymbol(used)
         func low(_ value: UInt16) -> UInt8 { UInt8(value & 0xFF) }
         func high(_ value: UInt16) -> UInt8 { UInt8(value >> 8) }
-        func corrected(_ model: Int) -> UInt8 { UInt8(truncatingIfNeeded: decoder.decodeSymbol(bytes[model])) }
+        @inline(__always) func corrected(_ model: Int) -> UInt8 {
+            UInt8(truncatingIfNeeded: decoder.decodeSymbol(bytes[model]))
+        }
         var r: UInt16
         var g: UInt16
         var b: UInt16

@@ -241,7 +241,7 @@ public enum LAZReader {
             switch item.type {
             case 6: LAZPoint10Decoder()
             case 7: LAZGPSTimeDecoder()
-            case 8: LAZCodedItemDecoder<LAZRGBModels>()
+            case 8: LAZRGB12Decoder()
             case 9: LAZCodedItemDecoder<LAZWavePacketCoder>()
             default: LAZBytesDecoder(count: item.size)
             }
@@ -250,15 +250,14 @@ public enum LAZReader {
             byteCount: chunk.pointCount * recordLength, alignment: 8)
         defer { records.deallocate() }
         var decoder = LAZArithmeticDecoder(bytes, start: chunk.start, end: chunk.end)
-        for point in 0..<chunk.pointCount {
-            var at = point * recordLength
+        if chunk.pointCount > 0 {
+            var at = 0
             for item in items {
-                let field = UnsafeMutableRawBufferPointer(rebasing: records[at..<(at + item.size)])
-                if point == 0 { item.first(&decoder, into: field) } else { item.next(&decoder, into: field) }
+                item.first(&decoder, into: UnsafeMutableRawBufferPointer(rebasing: records[at..<(at + item.size)]))
                 at += item.size
             }
-            if point == 0 { decoder.start() }
-            if decoder.overrun || decoder.corrupt { break }
+            decoder.start()
+            decodePoints(items, records: records, recordLength: recordLength, count: chunk.pointCount, &decoder)
         }
         guard !decoder.overrun, !decoder.corrupt else {
             throw ScanImportError(
@@ -271,6 +270,43 @@ public enum LAZReader {
 }
 
 extension LAZReader {
+    /// A pointwise chunk's points after the first. The standard layouts (point10, then GPS time,
+    /// colour or both) call their decoders directly: a loop over the item protocol spent a tenth
+    /// of the decode on dynamic calls and reference counting.
+    static func decodePoints(
+        _ items: [any LAZItemDecoder], records: UnsafeMutableRawBufferPointer, recordLength: Int, count: Int,
+        _ decoder: inout LAZArithmeticDecoder
+    ) {
+        guard count > 1, !decoder.overrun, !decoder.corrupt, let base = records.baseAddress else { return }
+        let point10 = items.first as? LAZPoint10Decoder
+        let gpsTime = items.count > 1 ? items[1] as? LAZGPSTimeDecoder : nil
+        let colour = items.count > 1 ? items[items.count - 1] as? LAZRGB12Decoder : nil
+        if let point10, items.count == 1 + (gpsTime == nil ? 0 : 1) + (colour == nil ? 0 : 1) {
+            for point in 1..<count {
+                let record = base + point * recordLength
+                point10.next(&decoder, into: UnsafeMutableRawBufferPointer(start: record, count: 20))
+                if let gpsTime {
+                    gpsTime.next(&decoder, into: UnsafeMutableRawBufferPointer(start: record + 20, count: 8))
+                }
+                if let colour {
+                    let at = gpsTime == nil ? 20 : 28
+                    colour.next(&decoder, into: UnsafeMutableRawBufferPointer(start: record + at, count: 6))
+                }
+                if decoder.overrun || decoder.corrupt { return }
+            }
+            return
+        }
+        let sizes = items.map(\.size)
+        for point in 1..<count {
+            var at = point * recordLength
+            for (item, size) in zip(items, sizes) {
+                item.next(&decoder, into: UnsafeMutableRawBufferPointer(start: base + at, count: size))
+                at += size
+            }
+            if decoder.overrun || decoder.corrupt { return }
+        }
+    }
+
     /// The decoders of a layered chunk's items, in record order (RGB+NIR is two).
     static func layeredItems(_ compression: LAZCompression) -> [any LAZLayeredItemDecoder] {
         compression.items.flatMap { item -> [any LAZLayeredItemDecoder] in
