@@ -70,44 +70,94 @@ extension PostgresRegistry {
 
     /// A site's row and the rows that hang off it, as the archive writes them.
     private func insertRows(of site: Site, seq: Int64, time: String) async throws {
+        let rows = try SiteRows(site, seq: seq, time: time)
+        func insert(_ table: String, _ columns: [String], _ values: [DatabaseValue], casts: [String: String] = [:])
+            async throws
+        {
+            let parameters = columns.indices.map { index in "$\(index + 1)" + (casts[columns[index]] ?? "") }
+            try await run(
+                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(parameters.joined(separator: ", ")))",
+                try values.map { try $0.postgresValue() })
+        }
+        try await insert("site", SiteRows.siteColumns, rows.site)
+        for name in rows.names { try await insert("siteName", SiteRows.nameColumns, name) }
+        for designation in rows.designations {
+            try await insert("siteDesignation", SiteRows.designationColumns, designation)
+        }
+        for externalID in rows.externalIDs {
+            try await insert("siteExternalId", SiteRows.externalIDColumns, externalID)
+        }
+        try await insert("siteSearch", SiteRows.searchColumns, rows.search, casts: ["document": "::tsvector"])
+    }
+}
+
+/// The rows a site is stored as on PostgreSQL, one list of values per row in the order of the
+/// table's columns below: written by INSERT for one site, by COPY for a register.
+struct SiteRows {
+    static let siteColumns = [
+        "seq", "id", "code", "kind", "community", "period", "description", "latitude", "longitude", "precisionMetres",
+        "locationCertainty", "boundary", "country", "adminArea", "sensitivity", "sources", "createdAt", "updatedAt",
+    ]
+    static let nameColumns = ["siteSeq", "position", "language", "name", "isPrimary"]
+    static let designationColumns = ["siteSeq", "position", "type", "reference", "date"]
+    static let externalIDColumns = ["siteSeq", "position", "scheme", "value"]
+    static let searchColumns = ["seq", "document", "names"]
+
+    var site: [DatabaseValue]
+    var names: [[DatabaseValue]]
+    var designations: [[DatabaseValue]]
+    var externalIDs: [[DatabaseValue]]
+    var search: [DatabaseValue]
+
+    init(_ site: Site, seq: Int64, time: String) throws {
         let point = site.location
-        try await run(
-            """
-            INSERT INTO site (seq, id, code, kind, community, period, description, latitude, longitude,
-                precisionMetres, locationCertainty, boundary, country, adminArea, sensitivity, sources, createdAt,
-                updatedAt)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-            """,
+        self.site = [
+            seq.databaseValue, site.id.databaseValue, site.code.databaseValue, site.kind.rawValue.databaseValue,
+            site.community.databaseValue, site.period.databaseValue, site.description.databaseValue,
+            point.latitude.databaseValue, point.longitude.databaseValue, point.precisionMetres.databaseValue,
+            point.certainty.rawValue.databaseValue, site.boundary.databaseValue, site.country.databaseValue,
+            site.adminArea.databaseValue, site.sensitivity.rawValue.databaseValue,
+            try RecordAudit.jsonList(site.sources).databaseValue, time.databaseValue, time.databaseValue,
+        ]
+        names = site.names.enumerated().map { position, name in
             [
-                seq, site.id, site.code, site.kind.rawValue, site.community, site.period, site.description,
-                point.latitude, point.longitude, point.precisionMetres, point.certainty.rawValue, site.boundary,
-                site.country, site.adminArea, site.sensitivity.rawValue, try RecordAudit.jsonList(site.sources), time,
-                time,
-            ])
-        for (position, name) in site.names.enumerated() {
-            try await run(
-                "INSERT INTO siteName (siteSeq, position, language, name, isPrimary) VALUES ($1, $2, $3, $4, $5)",
-                [seq, position, name.language, name.name, name.isPrimary ? 1 : 0])
+                seq.databaseValue, position.databaseValue, name.language.databaseValue, name.name.databaseValue,
+                (name.isPrimary ? 1 : 0).databaseValue,
+            ]
         }
-        for (position, designation) in site.designations.enumerated() {
-            try await run(
-                "INSERT INTO siteDesignation (siteSeq, position, type, reference, date) VALUES ($1, $2, $3, $4, $5)",
-                [seq, position, designation.type.rawValue, designation.reference, designation.date])
+        designations = site.designations.enumerated().map { position, designation in
+            [
+                seq.databaseValue, position.databaseValue, designation.type.rawValue.databaseValue,
+                designation.reference.databaseValue, designation.date.databaseValue,
+            ]
         }
-        for (position, externalID) in site.externalIDs.enumerated() {
-            try await run(
-                "INSERT INTO siteExternalId (siteSeq, position, scheme, value) VALUES ($1, $2, $3, $4)",
-                [seq, position, externalID.scheme.rawValue, externalID.value])
+        externalIDs = site.externalIDs.enumerated().map { position, externalID in
+            [
+                seq.databaseValue, position.databaseValue, externalID.scheme.rawValue.databaseValue,
+                externalID.value.databaseValue,
+            ]
         }
         let names = site.names.map(\.name).joined(separator: " \u{2022} ")
-        try await run(
-            "INSERT INTO siteSearch (seq, document, names) VALUES ($1, $2::tsvector, $3)",
-            [
-                seq,
-                SearchText.document(
-                    code: site.code, names: names, community: site.community, description: site.description),
-                names,
-            ])
+        search = [
+            seq.databaseValue,
+            SearchText.document(
+                code: site.code, names: names, community: site.community, description: site.description
+            ).databaseValue,
+            names.databaseValue,
+        ]
+    }
+}
+
+extension DatabaseValue {
+    /// The value bound as a statement parameter (nil for NULL). Site rows hold no blobs.
+    func postgresValue() throws -> (any PostgresValue)? {
+        switch storage {
+        case .null: return nil
+        case .int64(let number): return number
+        case .double(let number): return number
+        case .string(let text): return text
+        case .blob: throw HeritageStoreError(.integrity, "a site row held binary data, which no site column takes")
+        }
     }
 }
 

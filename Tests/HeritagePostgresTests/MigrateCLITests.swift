@@ -95,4 +95,40 @@ struct MigrateCLITests {
         let wrong = try HeritageBinary.run(["migrate", "--from", archive, "--to", "mysql://x@y/z"])
         #expect(wrong.status != 0 && wrong.stderr.contains("is not a PostgreSQL address"), "\(wrong.stderr)")
     }
+    /// A new organisation's registry: `init --database` makes the tables, `site import` fills
+    /// them all or nothing (also through $HERITAGE_DATABASE), and the result verifies.
+    @Test func initThenImportIntoAnEmptyDatabase() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let register = folder.appending(path: "sites.csv")
+        try GeneratedRegister.csv(count: 60).write(to: register, atomically: true, encoding: .utf8)
+        let more = folder.appending(path: "more.csv")
+        try "code,name,kind,latitude,longitude\nPG-1,Imported on PostgreSQL,church,-33.5,-70.6\n".write(
+            to: more, atomically: true, encoding: .utf8)
+        try await PostgresTestServer.withDatabase { location in
+            let address = "postgresql://\(location.user)@\(location.host):\(location.port)/\(location.database)"
+            let made = try HeritageBinary.run(["init", "--database", address])
+            #expect(made.status == 0 && made.stdout.contains("is ready"), "\(made)")
+            let checked = try HeritageBinary.run(["site", "import", register.path, "--database", address, "--dry-run"])
+            #expect(checked.status == 0 && checked.stdout.contains("60 sites checked, no problems"), "\(checked)")
+            let imported = try HeritageBinary.run([
+                "site", "import", register.path, "--database", address, "--actor", "ana",
+            ])
+            #expect(imported.status == 0 && imported.stdout.contains("Imported 60 sites"), "\(imported)")
+            let again = try HeritageBinary.run(["site", "import", register.path, "--database", address])
+            #expect(again.status != 0)
+            #expect(again.stderr.contains("60 problems in 60 lines; nothing was changed"), "\(again.stderr)")
+            #expect(again.stderr.contains("code SY-ALP-0000 already exists"), "\(again.stderr)")
+            let viaEnvironment = try HeritageBinary.run(
+                ["site", "import", more.path, "--actor", "ana"], environment: ["HERITAGE_DATABASE": address])
+            #expect(
+                viaEnvironment.status == 0 && viaEnvironment.stdout.contains("Imported 1 site "), "\(viaEnvironment)")
+            let found = try HeritageBinary.run([
+                "site", "near", "-33.5,-70.6", "--radius-km", "1", "--database", address,
+            ])
+            #expect(found.stdout.contains("PG-1"), "\(found)")
+            let verified = try HeritageBinary.run(["verify", "--database", address])
+            #expect(verified.status == 0 && verified.stdout.hasPrefix("OK: \(address)"), "\(verified)")
+        }
+    }
 }

@@ -153,4 +153,80 @@ struct PostgresWriteTests {
             }
         }
     }
+    /// The same register imported into a new archive and into a PostgreSQL registry copied from
+    /// it (its creation event), at the same time: the same events byte for byte (so the same chain head), the same answers to
+    /// queries, and the registry verifies. Importing it again is refused with the archive's
+    /// list of conflicts and changes nothing; so is a register with a bad row; a dry run writes
+    /// nothing.
+    @Test func aRegisterImportsAsIntoTheArchive() async throws {
+        let temp = try TemporaryArchive()
+        let register = try SiteRegister.parse(
+            Array(GeneratedRegister.csv(count: 400).utf8), fileName: "generated.csv", format: .csv)
+        let time = "2026-12-04T17:00:00.000Z"
+        try await PostgresTestServer.withDatabase { location in
+            try await PostgresTestServer.with(location) { registry in
+                _ = try await registry.copy(from: temp.archive)
+                try temp.archive.importSites(register, actor: "ana", time: time)
+                #expect(try await registry.importSites(register, actor: "ana", dryRun: true) == 400)
+                #expect(try await registry.integer("SELECT count(*) AS value FROM auditEvent") == 1)
+                #expect(try await registry.importSites(register, actor: "ana", time: time) == 400)
+
+                let local = try temp.archive.read { db in
+                    try Row.fetchAll(
+                        db, sql: "SELECT sequence, action, entitySeq, newValue, hash FROM auditEvent ORDER BY sequence")
+                }
+                let remote = try await registry.rows(
+                    "SELECT sequence, action, entitySeq, newValue, hash FROM auditEvent ORDER BY sequence")
+                #expect(local.count == 402 && remote.count == local.count)
+                for (mine, theirs) in zip(local, remote) {
+                    #expect(mine["sequence"] as Int64 == theirs["sequence"] as Int64)
+                    #expect(mine["entitySeq"] as Int64? == theirs["entitySeq"] as Int64?)
+                    #expect(mine["newValue"] as String? == theirs["newValue"] as String?)
+                    #expect(mine["hash"] as String == theirs["hash"] as String, "event \(mine["sequence"] as Int64)")
+                }
+                #expect(remote.last?["action"] as String? == "register.import")
+                let report = try await registry.verify()
+                #expect(report.isValid, "\(report.problems)")
+                let center = try GeoPoint(latitude: 35.5, longitude: 38.75)
+                for includeRestricted in [false, true] {
+                    #expect(
+                        try await registry.sitesNear(center, radiusKm: 30, includeRestricted: includeRestricted)
+                            == (try temp.archive.sitesNear(center, radiusKm: 30, includeRestricted: includeRestricted)))
+                }
+                // The same sites found (the two rank ties differently).
+                for text in ["Սուրբ", "saint etienne", "sidi yahya", "SY-ALP-0003"] {
+                    let theirs = try temp.archive.searchSites(text, includeRestricted: true)
+                    let ours = try await registry.searchSites(text, includeRestricted: true)
+                    #expect(!theirs.isEmpty && Set(ours.map(\.code)) == Set(theirs.map(\.code)), "\(text)")
+                }
+
+                // Again: every site conflicts, listed as the archive lists them; nothing changes.
+                let archiveRefusal = #expect(throws: HeritageStoreError.self) {
+                    try temp.archive.importSites(register, actor: "ana")
+                }
+                let refusal = await #expect(throws: HeritageStoreError.self) {
+                    try await registry.importSites(register, actor: "ana")
+                }
+                #expect(refusal?.code == .importRejected && refusal?.issues.count == 800)
+                #expect(refusal?.message == archiveRefusal?.message && refusal?.issues == archiveRefusal?.issues)
+                // A register with a bad row and a code taken in another case.
+                let bad = try SiteRegister.parse(
+                    Array(
+                        """
+                        code,name,kind,latitude,longitude
+                        NEW-1,Fine,church,35.1,38.2
+                        sy-alp-0003,Taken,church,35.1,38.2
+                        NEW-2,Off the map,church,95,38.2
+
+                        """.utf8), fileName: "bad.csv", format: .csv)
+                let badRefusal = await #expect(throws: HeritageStoreError.self) {
+                    try await registry.importSites(bad, actor: "ana")
+                }
+                #expect(badRefusal?.issues.map(\.line) == [3, 4], "\(badRefusal?.issues ?? [])")
+                #expect(badRefusal?.issues.first?.reason == "code sy-alp-0003 already exists in the archive")
+                #expect(try await registry.integer("SELECT count(*) AS value FROM auditEvent") == 402)
+                #expect(try await registry.integer("SELECT count(*) AS value FROM site") == 400)
+            }
+        }
+    }
 }

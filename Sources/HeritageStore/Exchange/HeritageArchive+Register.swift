@@ -11,40 +11,18 @@ extension HeritageArchive {
     ///
     /// - Returns: the number of sites imported (or that would be).
     @discardableResult
-    public func importSites(_ register: SiteRegister, actor: String, dryRun: Bool = false) throws -> Int {
-        var issues = register.issues
-        let unit = register.format == .csv ? "line" : "feature"
+    public func importSites(
+        _ register: SiteRegister, actor: String, dryRun: Bool = false, time: String = Timestamp.now()
+    ) throws -> Int {
         let (codes, ids) = try read { db in
             (
                 Set(try String.fetchAll(db, sql: "SELECT lower(code) FROM site")),
                 Set(try String.fetchAll(db, sql: "SELECT id FROM site"))
             )
         }
-        for entry in register.entries {
-            if codes.contains(entry.site.code.lowercased()) {
-                issues.append(
-                    ImportIssue(
-                        line: entry.position, column: "code",
-                        reason: "code \(entry.site.code) already exists in the archive", unit: unit))
-            }
-            if ids.contains(entry.site.id) {
-                issues.append(
-                    ImportIssue(
-                        line: entry.position, column: "id", reason: "id \(entry.site.id) already exists in the archive",
-                        unit: unit))
-            }
-        }
-        issues.sort { $0.line < $1.line }
-        guard issues.isEmpty else {
-            let rows = Set(issues.map(\.line)).count
-            throw HeritageStoreError(
-                .importRejected,
-                "\(register.fileName) was not imported: \(issues.count) problem\(issues.count == 1 ? "" : "s") in \(rows) \(unit)\(rows == 1 ? "" : "s"); nothing was changed",
-                issues: issues)
-        }
+        try register.checkImport(takenCodes: codes, takenIDs: ids)
         if dryRun { return register.entries.count }
         try write { db in
-            let time = Timestamp.now()
             // Audit events are encoded and sealed on another core while this one writes rows.
             var chain = try AuditLog.Chain.head(db)
             let sealer = EventSealer(chain: chain)
@@ -68,18 +46,55 @@ extension HeritageArchive {
                 if let last = sealed.last { chain = AuditLog.Chain(after: last) }
             }
             try writer.insertPlaces(seqs: seqs) { register.entries[$0].site }
-            let summary: [String: String] = [
-                "file": register.fileName, "format": register.format.rawValue, "sha256": register.sha256,
-                "sites": String(register.entries.count),
-            ]
             try AuditLog.insert(
                 chain.seal(
                     actor: actor, action: "register.import", entityType: "register", entityID: register.sha256,
-                    oldValue: nil, newValue: try JSONText.encode(summary), time: time),
+                    oldValue: nil, newValue: try register.importSummary(), time: time),
                 entitySeq: nil, with: insertEvent)
         }
         if register.entries.count >= Self.bulkWriteSites { truncateLog() }
         return register.entries.count
+    }
+}
+
+extension SiteRegister {
+    /// Refuses the register, listing every problem (line, column, reason) in one
+    /// `importRejected` error, when it has problems of its own or a site whose code (compared
+    /// without regard to case) or id is in `takenCodes` (lower-cased) or `takenIDs`. Both
+    /// backends check an import so, before anything is written.
+    package func checkImport(takenCodes: Set<String>, takenIDs: Set<String>) throws {
+        var issues = issues
+        let unit = format == .csv ? "line" : "feature"
+        for entry in entries {
+            if takenCodes.contains(entry.site.code.lowercased()) {
+                issues.append(
+                    ImportIssue(
+                        line: entry.position, column: "code",
+                        reason: "code \(entry.site.code) already exists in the archive", unit: unit))
+            }
+            if takenIDs.contains(entry.site.id) {
+                issues.append(
+                    ImportIssue(
+                        line: entry.position, column: "id", reason: "id \(entry.site.id) already exists in the archive",
+                        unit: unit))
+            }
+        }
+        issues.sort { $0.line < $1.line }
+        guard issues.isEmpty else {
+            let rows = Set(issues.map(\.line)).count
+            throw HeritageStoreError(
+                .importRejected,
+                "\(fileName) was not imported: \(issues.count) problem\(issues.count == 1 ? "" : "s") in \(rows) \(unit)\(rows == 1 ? "" : "s"); nothing was changed",
+                issues: issues)
+        }
+    }
+
+    /// The `register.import` event's value: the file's name, format, SHA-256 and site count.
+    package func importSummary() throws -> String {
+        let summary: [String: String] = [
+            "file": fileName, "format": format.rawValue, "sha256": sha256, "sites": String(entries.count),
+        ]
+        return try JSONText.encode(summary)
     }
 }
 

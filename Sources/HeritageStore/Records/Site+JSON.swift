@@ -5,8 +5,8 @@ import Foundation
 /// every site's audit event, and the encoder, building a tree of boxed values for each, took as
 /// long as SQLite's work for the site. A site whose text holds a control character is handed to
 /// the encoder, which alone decides how those are escaped. Tests compare both on many sites.
-enum SiteJSON {
-    static func encode(_ site: Site) throws -> String {
+package enum SiteJSON {
+    package static func encode(_ site: Site) throws -> String {
         guard isPlain(site) else { return try JSONText.encode(site) }
         var out = Writer()
         out.raw("{")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeritagePostgres
 import HeritageStore
 
 struct SiteImport: ParsableCommand {
@@ -16,6 +17,7 @@ struct SiteImport: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The register file (.csv, .geojson or .json).") var file: String
     @Option(help: "csv or geojson (default: from the file extension).") var format: String?
     @Flag(name: .long, help: "Check the file and report; change nothing.") var dryRun = false
@@ -33,10 +35,20 @@ struct SiteImport: ParsableCommand {
             }
             return format
         }
-        let store = try archive.open()
+        // The archive is opened (and a missing one reported) before the file is read.
+        let (actor, dryRun) = (archive.resolvedActor, dryRun)
+        let importSites: (SiteRegister) throws -> Int
+        if let location = try database.location() {
+            importSites = { register in
+                try DatabaseOptions.with(location) { try await $0.importSites(register, actor: actor, dryRun: dryRun) }
+            }
+        } else {
+            let store = try archive.open()
+            importSites = { try store.importSites($0, actor: actor, dryRun: dryRun) }
+        }
         let register = try SiteRegister.read(
             URL(filePath: file), format: chosen, acceptGeneralised: acceptGeneralised)
-        let count = try store.importSites(register, actor: archive.resolvedActor, dryRun: dryRun)
+        let count = try importSites(register)
         if dryRun {
             print("\(file): \(counted(count, "site")) checked, no problems; nothing was imported (--dry-run)")
         } else {
