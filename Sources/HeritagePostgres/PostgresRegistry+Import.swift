@@ -25,18 +25,22 @@ extension PostgresRegistry {
             try await self.checkImport(register)
             let firstSeq = try await self.integer("SELECT coalesce(max(seq), 0) + 1 AS value FROM site") ?? 1
             let entries = register.entries
-            func rows(_ index: Int) throws -> SiteRows {
-                try SiteRows(entries[index].site, seq: firstSeq + Int64(index), time: time)
+            func seq(_ index: Int) -> Int64 { firstSeq + Int64(index) }
+            try await self.copy(into: "site", SiteRows.siteColumns, entries.count) {
+                [try SiteRows.site(entries[$0].site, seq: seq($0), time: time)]
             }
-            try await self.copy(into: "site", SiteRows.siteColumns, entries.count) { [try rows($0).site] }
-            try await self.copy(into: "siteName", SiteRows.nameColumns, entries.count) { try rows($0).names }
+            try await self.copy(into: "siteName", SiteRows.nameColumns, entries.count) {
+                SiteRows.names(entries[$0].site, seq: seq($0))
+            }
             try await self.copy(into: "siteDesignation", SiteRows.designationColumns, entries.count) {
-                try rows($0).designations
+                SiteRows.designations(entries[$0].site, seq: seq($0))
             }
             try await self.copy(into: "siteExternalId", SiteRows.externalIDColumns, entries.count) {
-                try rows($0).externalIDs
+                SiteRows.externalIDs(entries[$0].site, seq: seq($0))
             }
-            try await self.copy(into: "siteSearch", SiteRows.searchColumns, entries.count) { [try rows($0).search] }
+            try await self.copy(into: "siteSearch", SiteRows.searchColumns, entries.count) {
+                [SiteRows.search(entries[$0].site, seq: seq($0))]
+            }
             // The events, sealed in order after the chain's head.
             let head = try await self.rows("SELECT sequence, hash FROM auditEvent ORDER BY sequence DESC LIMIT 1").first
             let used = try await self.integer("SELECT sequence AS value FROM auditEventUsed") ?? 0
@@ -51,7 +55,7 @@ extension PostgresRegistry {
                 let row: [DatabaseValue] = [
                     event.sequence.databaseValue, event.time.databaseValue, event.actor.databaseValue,
                     event.action.databaseValue, event.entityType.databaseValue, event.entityID.databaseValue,
-                    (firstSeq + Int64(index)).databaseValue, .null, event.newValue.databaseValue,
+                    seq(index).databaseValue, .null, event.newValue.databaseValue,
                     event.previousHash.databaseValue, event.hash.databaseValue,
                 ]
                 return [row]
@@ -61,8 +65,16 @@ extension PostgresRegistry {
                 actor: actor, action: "register.import", entityType: "register", entityID: register.sha256,
                 entitySeq: nil, oldValue: nil, newValue: try register.importSummary(), time: time)
         }
+        if register.entries.count >= Self.bulkImportSites {
+            // Fresh statistics, so that the next queries are planned for the tables' new size
+            // rather than whenever autovacuum gets to them.
+            try await simple("ANALYZE site, siteName, siteDesignation, siteExternalId, siteSearch, auditEvent")
+        }
         return register.entries.count
     }
+
+    /// Imports of this many sites or more refresh the planner's statistics once committed.
+    static let bulkImportSites = 10_000
 
     static let eventColumns = [
         "sequence", "time", "actor", "action", "entityType", "entityId", "entitySeq", "oldValue", "newValue",

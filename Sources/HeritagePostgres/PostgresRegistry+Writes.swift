@@ -70,7 +70,6 @@ extension PostgresRegistry {
 
     /// A site's row and the rows that hang off it, as the archive writes them.
     private func insertRows(of site: Site, seq: Int64, time: String) async throws {
-        let rows = try SiteRows(site, seq: seq, time: time)
         func insert(_ table: String, _ columns: [String], _ values: [DatabaseValue], casts: [String: String] = [:])
             async throws
         {
@@ -79,21 +78,23 @@ extension PostgresRegistry {
                 "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(parameters.joined(separator: ", ")))",
                 try values.map { try $0.postgresValue() })
         }
-        try await insert("site", SiteRows.siteColumns, rows.site)
-        for name in rows.names { try await insert("siteName", SiteRows.nameColumns, name) }
-        for designation in rows.designations {
+        try await insert("site", SiteRows.siteColumns, try SiteRows.site(site, seq: seq, time: time))
+        for name in SiteRows.names(site, seq: seq) { try await insert("siteName", SiteRows.nameColumns, name) }
+        for designation in SiteRows.designations(site, seq: seq) {
             try await insert("siteDesignation", SiteRows.designationColumns, designation)
         }
-        for externalID in rows.externalIDs {
+        for externalID in SiteRows.externalIDs(site, seq: seq) {
             try await insert("siteExternalId", SiteRows.externalIDColumns, externalID)
         }
-        try await insert("siteSearch", SiteRows.searchColumns, rows.search, casts: ["document": "::tsvector"])
+        try await insert(
+            "siteSearch", SiteRows.searchColumns, SiteRows.search(site, seq: seq), casts: ["document": "::tsvector"])
     }
 }
 
 /// The rows a site is stored as on PostgreSQL, one list of values per row in the order of the
-/// table's columns below: written by INSERT for one site, by COPY for a register.
-struct SiteRows {
+/// table's columns below: written by INSERT for one site, by COPY for a register (one table at
+/// a time, so each table's rows are made on their own).
+enum SiteRows {
     static let siteColumns = [
         "seq", "id", "code", "kind", "community", "period", "description", "latitude", "longitude", "precisionMetres",
         "locationCertainty", "boundary", "country", "adminArea", "sensitivity", "sources", "createdAt", "updatedAt",
@@ -103,15 +104,9 @@ struct SiteRows {
     static let externalIDColumns = ["siteSeq", "position", "scheme", "value"]
     static let searchColumns = ["seq", "document", "names"]
 
-    var site: [DatabaseValue]
-    var names: [[DatabaseValue]]
-    var designations: [[DatabaseValue]]
-    var externalIDs: [[DatabaseValue]]
-    var search: [DatabaseValue]
-
-    init(_ site: Site, seq: Int64, time: String) throws {
+    static func site(_ site: Site, seq: Int64, time: String) throws -> [DatabaseValue] {
         let point = site.location
-        self.site = [
+        return [
             seq.databaseValue, site.id.databaseValue, site.code.databaseValue, site.kind.rawValue.databaseValue,
             site.community.databaseValue, site.period.databaseValue, site.description.databaseValue,
             point.latitude.databaseValue, point.longitude.databaseValue, point.precisionMetres.databaseValue,
@@ -119,26 +114,39 @@ struct SiteRows {
             site.adminArea.databaseValue, site.sensitivity.rawValue.databaseValue,
             try RecordAudit.jsonList(site.sources).databaseValue, time.databaseValue, time.databaseValue,
         ]
-        names = site.names.enumerated().map { position, name in
+    }
+
+    static func names(_ site: Site, seq: Int64) -> [[DatabaseValue]] {
+        site.names.enumerated().map { position, name in
             [
                 seq.databaseValue, position.databaseValue, name.language.databaseValue, name.name.databaseValue,
                 (name.isPrimary ? 1 : 0).databaseValue,
             ]
         }
-        designations = site.designations.enumerated().map { position, designation in
+    }
+
+    static func designations(_ site: Site, seq: Int64) -> [[DatabaseValue]] {
+        site.designations.enumerated().map { position, designation in
             [
                 seq.databaseValue, position.databaseValue, designation.type.rawValue.databaseValue,
                 designation.reference.databaseValue, designation.date.databaseValue,
             ]
         }
-        externalIDs = site.externalIDs.enumerated().map { position, externalID in
+    }
+
+    static func externalIDs(_ site: Site, seq: Int64) -> [[DatabaseValue]] {
+        site.externalIDs.enumerated().map { position, externalID in
             [
                 seq.databaseValue, position.databaseValue, externalID.scheme.rawValue.databaseValue,
                 externalID.value.databaseValue,
             ]
         }
+    }
+
+    /// The full-text document (see ``SearchText``) and the names for trigram matching.
+    static func search(_ site: Site, seq: Int64) -> [DatabaseValue] {
         let names = site.names.map(\.name).joined(separator: " \u{2022} ")
-        search = [
+        return [
             seq.databaseValue,
             SearchText.document(
                 code: site.code, names: names, community: site.community, description: site.description
