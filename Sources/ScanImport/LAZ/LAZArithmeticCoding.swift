@@ -101,16 +101,31 @@ struct LAZArithmeticDecoder {
             return 0
         }
         if model.tableSize > 0 {
-            let dv = value / length
-            let t = Int(min(dv >> model.tableShift, model.tableSize))
-            symbol = min(UInt32(model.decoderTable[t]), model.lastSymbol)
-            var n = min(UInt32(model.decoderTable[t + 1]) &+ 1, model.symbols)
-            while n > symbol &+ 1 {
-                let k = (symbol &+ n) >> 1
-                if UInt32(model.distribution[Int(k)]) > dv { n = k } else { symbol = k }
+            // At most 2^15 - 1: a quotient of 2^15 (a truncated length) decodes the same symbol.
+            let dv = min(value / length, 0x7FFF)
+            let t = Int(dv >> model.tableShift)
+            let bucket = model.buckets[t]
+            if bucket & LAZSymbolModel.wideBucket == 0 {
+                // One or two symbols start in this bucket: the interval comes from the bucket,
+                // with no search and no further look-up.
+                let first = UInt32(truncatingIfNeeded: bucket) & 0x7FFF
+                let start = UInt32(truncatingIfNeeded: bucket >> 16) & 0xFFFF
+                let middle = UInt32(truncatingIfNeeded: bucket >> 32) & 0xFFFF
+                let end = UInt32(truncatingIfNeeded: bucket >> 48)
+                let second = dv >= middle
+                symbol = second ? first &+ 1 : first
+                x = (second ? middle : start) &* length
+                if symbol < model.lastSymbol { y = (second ? end : middle) &* length }
+            } else {
+                symbol = min(UInt32(model.decoderTable[t]), model.lastSymbol)
+                var n = min(UInt32(model.decoderTable[t + 1]) &+ 1, model.symbols)
+                while n > symbol &+ 1 {
+                    let k = (symbol &+ n) >> 1
+                    if UInt32(model.distribution[Int(k)]) > dv { n = k } else { symbol = k }
+                }
+                x = UInt32(model.distribution[Int(symbol)]) &* length
+                if symbol < model.lastSymbol { y = UInt32(model.distribution[Int(symbol) + 1]) &* length }
             }
-            x = UInt32(model.distribution[Int(symbol)]) &* length
-            if symbol < model.lastSymbol { y = UInt32(model.distribution[Int(symbol) + 1]) &* length }
         } else {
             x = 0
             symbol = 0
@@ -171,7 +186,8 @@ struct LAZArithmeticDecoder {
 }
 
 /// An adaptive model of `symbols` symbols: counts, the distribution they give, and a table
-/// that finds a symbol's interval quickly (for more than 16 symbols). Its arrays are raw
+/// that finds a symbol's interval quickly (for more than 3 symbols; LASzip has one for more
+/// than 16, but a table look-up costs less than a binary search of 3 or more steps). Its arrays are raw
 /// memory it owns: the decoder reads and bumps them for every symbol, and Swift arrays would
 /// check bounds and uniqueness each time.
 final class LAZSymbolModel {
@@ -185,6 +201,12 @@ final class LAZSymbolModel {
     let distribution: UnsafeMutablePointer<UInt16>
     let symbolCount: UnsafeMutablePointer<UInt16>
     let decoderTable: UnsafeMutablePointer<UInt16>
+    /// Per table bucket, when at most two symbols start in it: the first symbol (bits 0-14),
+    /// and the interval starts of it and of the next two (16 bits each, 2^15 past the last),
+    /// so that the decoder finds the symbol and its interval from one load. ``wideBucket``
+    /// marks a bucket where more start; the decoder searches those.
+    let buckets: UnsafeMutablePointer<UInt64>
+    static let wideBucket: UInt64 = 0x8000
     var totalCount: UInt32 = 0
     var updateCycle: UInt32
     var symbolsUntilUpdate: UInt32 = 0
@@ -196,10 +218,10 @@ final class LAZSymbolModel {
         precondition((2...2048).contains(symbols), "a model has 2 to 2048 symbols")
         self.symbols = symbols
         lastSymbol = symbols - 1
-        if symbols > 16 {
+        if symbols > 3 {
             // As many entries as symbols (LASzip has a quarter as many): the table only narrows
-            // the search, so the decoded symbol is the same, and most look-ups now end without
-            // the binary search's unpredictable branches.
+            // the search, so the decoded symbol is the same, and in most buckets at most two
+            // symbols start, which ``buckets`` resolves with one comparison.
             var tableBits: UInt32 = 3
             while (1 << tableBits) < symbols { tableBits += 1 }
             tableSize = 1 << tableBits
@@ -215,13 +237,18 @@ final class LAZSymbolModel {
         symbolCount.initialize(repeating: 1, count: count)
         decoderTable = symbolCount + count
         decoderTable.initialize(repeating: 0, count: Int(tableSize) + 2)
+        buckets = .allocate(capacity: Int(tableSize))
+        buckets.initialize(repeating: Self.wideBucket, count: Int(tableSize))
         updateCycle = symbols
         update()
         updateCycle = (symbols + 6) >> 1
         symbolsUntilUpdate = updateCycle
     }
 
-    deinit { distribution.deallocate() }
+    deinit {
+        distribution.deallocate()
+        buckets.deallocate()
+    }
 
     func update() {
         totalCount &+= updateCycle
@@ -257,6 +284,16 @@ final class LAZSymbolModel {
             while s <= Int(tableSize) {
                 s += 1
                 decoderTable[s] = UInt16(truncatingIfNeeded: symbols - 1)
+            }
+            let last = count - 1
+            for t in 0..<Int(tableSize) {
+                let first = Int(decoderTable[t])
+                let starting = Int(decoderTable[t + 1]) + 1 - first
+                let start = UInt64(distribution[first])
+                let middle: UInt64 = first < last ? UInt64(distribution[first + 1]) : 0x8000
+                let end: UInt64 = first + 1 < last ? UInt64(distribution[first + 2]) : 0x8000
+                buckets[t] =
+                    UInt64(first) | (starting > 2 ? Self.wideBucket : 0) | start << 16 | middle << 32 | end << 48
             }
         }
         updateCycle = (5 &* updateCycle) >> 2
