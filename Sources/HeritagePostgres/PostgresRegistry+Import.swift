@@ -66,14 +66,16 @@ extension PostgresRegistry {
                 entitySeq: nil, oldValue: nil, newValue: try register.importSummary(), time: time)
         }
         if register.entries.count >= Self.bulkImportSites {
-            // Fresh statistics, so that the next queries are planned for the tables' new size
-            // rather than whenever autovacuum gets to them.
-            try await simple("ANALYZE site, siteName, siteDesignation, siteExternalId, siteSearch, auditEvent")
+            // Fresh statistics, so that the next queries are planned for the tables' new size,
+            // and the new rows marked visible to all, so that reads neither check nor set each
+            // row's commit status, rather than whenever autovacuum gets to them.
+            try await simple(
+                "VACUUM (ANALYZE) site, siteName, siteDesignation, siteExternalId, siteSearch, auditEvent")
         }
         return register.entries.count
     }
 
-    /// Imports of this many sites or more refresh the planner's statistics once committed.
+    /// Imports of this many sites or more vacuum and analyse the tables once committed.
     static let bulkImportSites = 10_000
 
     static let eventColumns = [

@@ -229,4 +229,26 @@ struct PostgresWriteTests {
             }
         }
     }
+    /// A bulk import leaves the tables vacuumed and analysed, so that the next queries are
+    /// planned for their size and read rows already marked visible to all.
+    @Test func aBulkImportIsVacuumedAndAnalysed() async throws {
+        let count = PostgresRegistry.bulkImportSites
+        let register = try SiteRegister.parse(
+            Array(GeneratedRegister.csv(count: count).utf8), fileName: "bulk.csv", format: .csv)
+        try await PostgresTestServer.withDatabase { location in
+            try await PostgresTestServer.with(location) { registry in
+                try await registry.migrate()
+                #expect(try await registry.importSites(register, actor: "ana") == count)
+                let stats = try await registry.rows(
+                    """
+                    SELECT relname AS name, (last_vacuum IS NOT NULL AND last_analyze IS NOT NULL)::int AS done
+                    FROM pg_stat_user_tables WHERE relname IN ('site', 'sitesearch', 'auditevent') ORDER BY relname
+                    """)
+                #expect(stats.map { $0["done"] as Int64 } == [1, 1, 1], "\(stats)")
+                #expect(try await registry.integer("SELECT count(*) AS value FROM site") == Int64(count))
+                let report = try await registry.verify()
+                #expect(report.isValid, "\(report.problems)")
+            }
+        }
+    }
 }

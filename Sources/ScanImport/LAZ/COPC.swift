@@ -251,7 +251,7 @@ extension LASReader {
                 kept += 1
             }
         }
-        var document = document(
+        let document = document(
             header, records: UnsafeRawBufferPointer(buffer), start: 0, count: kept, warnings: header.warnings)
         return COPCRead(document: document, hierarchy: hierarchy, nodesRead: chunks.count, pointsDecoded: decoded)
     }
