@@ -68,8 +68,10 @@ extension PostgresRegistry {
         if register.entries.count >= Self.bulkImportSites {
             // Fresh statistics, so that the next queries are planned for the tables' new size,
             // and the new rows marked visible to all, so that reads neither check nor set each
-            // row's commit status, rather than whenever autovacuum gets to them.
-            try await simple(
+            // row's commit status, rather than whenever autovacuum gets to them. The import has
+            // committed: a vacuum that fails (a lost connection) leaves that to autovacuum
+            // rather than report a committed import as failed.
+            try? await simple(
                 "VACUUM (ANALYZE) site, siteName, siteDesignation, siteExternalId, siteSearch, auditEvent")
         }
         return register.entries.count

@@ -449,6 +449,9 @@ enum PostgresSchema {
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'heritage_gis') THEN
                 CREATE ROLE heritage_gis NOLOGIN;
             END IF;
+        -- Roles belong to the cluster: a registry set up at the same moment in another
+        -- database (its migration lock is per database) may have made it first.
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
         END $$;
         GRANT USAGE ON SCHEMA public TO heritage_gis;
         GRANT SELECT ON gisSite TO heritage_gis;
@@ -461,6 +464,9 @@ enum PostgresSchema {
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'heritage_gis') THEN
                 CREATE ROLE heritage_gis NOLOGIN;
             END IF;
+        -- Roles belong to the cluster: a registry set up at the same moment in another
+        -- database (its migration lock is per database) may have made it first.
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
         END $$;
         GRANT USAGE ON SCHEMA public TO heritage_gis;
         GRANT SELECT ON gisSite TO heritage_gis;
