@@ -42,23 +42,14 @@ extension PostgresRegistry {
                 [SiteRows.search(entries[$0].site, seq: seq($0))]
             }
             // The events, sealed in order after the chain's head.
-            let head = try await self.rows("SELECT sequence, hash FROM auditEvent ORDER BY sequence DESC LIMIT 1").first
-            let used = try await self.integer("SELECT sequence AS value FROM auditEventUsed") ?? 0
-            var sequence: Int64 = max(head?["sequence"] ?? 0, used)
-            var hash: String = head?["hash"] ?? AuditEvent.genesisHash
+            var (sequence, hash) = try await self.chainHead()
             try await self.copy(into: "auditEvent", Self.eventColumns, entries.count) { index in
                 let site = entries[index].site
                 let event = RecordAudit.seal(
                     after: sequence, previousHash: hash, actor: actor, action: "site.create", entityType: "site",
                     entityID: site.id, oldValue: nil, newValue: try SiteJSON.encode(site), time: time)
                 (sequence, hash) = (event.sequence, event.hash)
-                let row: [DatabaseValue] = [
-                    event.sequence.databaseValue, event.time.databaseValue, event.actor.databaseValue,
-                    event.action.databaseValue, event.entityType.databaseValue, event.entityID.databaseValue,
-                    seq(index).databaseValue, .null, event.newValue.databaseValue,
-                    event.previousHash.databaseValue, event.hash.databaseValue,
-                ]
-                return [row]
+                return [Self.eventRow(event, entitySeq: seq(index))]
             }
             try await self.run("UPDATE auditEventUsed SET sequence = $1", [sequence])
             try await self.appendEvent(
@@ -79,11 +70,6 @@ extension PostgresRegistry {
 
     /// Imports of this many sites or more vacuum and analyse the tables once committed.
     static let bulkImportSites = 10_000
-
-    static let eventColumns = [
-        "sequence", "time", "actor", "action", "entityType", "entityId", "entitySeq", "oldValue", "newValue",
-        "previousHash", "hash",
-    ]
 
     /// Refuses the register when it has problems or names a site already stored.
     private func checkImport(_ register: SiteRegister) async throws {

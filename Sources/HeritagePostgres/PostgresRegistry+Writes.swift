@@ -50,34 +50,50 @@ extension PostgresRegistry {
         actor: String, action: String, entityType: String, entityID: String, entitySeq: Int64?, oldValue: String?,
         newValue: String?, time: String
     ) async throws {
+        let head = try await chainHead()
+        let event = RecordAudit.seal(
+            after: head.sequence, previousHash: head.hash, actor: actor, action: action, entityType: entityType,
+            entityID: entityID, oldValue: oldValue, newValue: newValue, time: time)
+        try await insert("auditEvent", Self.eventColumns, Self.eventRow(event, entitySeq: entitySeq))
+        try await run("UPDATE auditEventUsed SET sequence = $1", [event.sequence])
+    }
+
+    /// The number the next event follows (the last ever used, from `auditEventUsed`, even if
+    /// events were removed from the end of the log) and the hash it chains to; the caller holds
+    /// the audit lock.
+    func chainHead() async throws -> (sequence: Int64, hash: String) {
         let head = try await rows("SELECT sequence, hash FROM auditEvent ORDER BY sequence DESC LIMIT 1").first
         let used = try await integer("SELECT sequence AS value FROM auditEventUsed") ?? 0
-        let event = RecordAudit.seal(
-            after: max(head?["sequence"] ?? 0, used), previousHash: head?["hash"] ?? AuditEvent.genesisHash,
-            actor: actor, action: action, entityType: entityType, entityID: entityID, oldValue: oldValue,
-            newValue: newValue, time: time)
+        return (max(head?["sequence"] ?? 0, used), head?["hash"] ?? AuditEvent.genesisHash)
+    }
+
+    static let eventColumns = [
+        "sequence", "time", "actor", "action", "entityType", "entityId", "entitySeq", "oldValue", "newValue",
+        "previousHash", "hash",
+    ]
+
+    /// An event's row, in the order of ``eventColumns``.
+    static func eventRow(_ event: AuditEvent, entitySeq: Int64?) -> [DatabaseValue] {
+        [
+            event.sequence.databaseValue, event.time.databaseValue, event.actor.databaseValue,
+            event.action.databaseValue, event.entityType.databaseValue, event.entityID.databaseValue,
+            entitySeq.databaseValue, event.oldValue.databaseValue, event.newValue.databaseValue,
+            event.previousHash.databaseValue, event.hash.databaseValue,
+        ]
+    }
+
+    /// Inserts one row of `values` into `columns` of `table`; `casts` adds a cast to a column's parameter.
+    func insert(_ table: String, _ columns: [String], _ values: [DatabaseValue], casts: [String: String] = [:])
+        async throws
+    {
+        let parameters = columns.indices.map { index in "$\(index + 1)" + (casts[columns[index]] ?? "") }
         try await run(
-            """
-            INSERT INTO auditEvent (sequence, time, actor, action, entityType, entityId, entitySeq, oldValue, newValue,
-                previousHash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-            """,
-            [
-                event.sequence, event.time, event.actor, event.action, event.entityType, event.entityID, entitySeq,
-                event.oldValue, event.newValue, event.previousHash, event.hash,
-            ])
-        try await run("UPDATE auditEventUsed SET sequence = $1", [event.sequence])
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(parameters.joined(separator: ", ")))",
+            try values.map { try $0.postgresValue() })
     }
 
     /// A site's row and the rows that hang off it, as the archive writes them.
     private func insertRows(of site: Site, seq: Int64, time: String) async throws {
-        func insert(_ table: String, _ columns: [String], _ values: [DatabaseValue], casts: [String: String] = [:])
-            async throws
-        {
-            let parameters = columns.indices.map { index in "$\(index + 1)" + (casts[columns[index]] ?? "") }
-            try await run(
-                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(parameters.joined(separator: ", ")))",
-                try values.map { try $0.postgresValue() })
-        }
         try await insert("site", SiteRows.siteColumns, try SiteRows.site(site, seq: seq, time: time))
         for name in SiteRows.names(site, seq: seq) { try await insert("siteName", SiteRows.nameColumns, name) }
         for designation in SiteRows.designations(site, seq: seq) {
