@@ -210,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "HeritagePostgresTests",
             dependencies: [
-                "heritage", "HeritagePostgres", "HeritageStore", "HeritageTestSupport",
+                "heritage", "HeritagePostgres", "HeritageStore", "HeritageOperations", "HeritageTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -31,7 +31,7 @@ public enum Passwords {
     static let decoy = Bcrypt.hash("no such account, no such password", cost: cost)
 }
 
-extension HeritageArchive {
+extension AccountStore {
     /// Adds an account with a password (hashed here with bcrypt).
     @discardableResult
     public func createAccount(

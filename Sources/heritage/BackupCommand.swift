@@ -67,7 +67,7 @@ struct RestoreCommand: ParsableCommand {
     func run() throws {
         if let location = try database.location() {
             let file = URL(filePath: from)
-            let report = try waitFor { try await PostgresRegistry.restore(file, into: location) }
+            let report = try blockingWait { try await PostgresRegistry.restore(file, into: location) }
             guard report.isValid else {
                 for problem in report.problems { printError("FAILED: \(problem)") }
                 throw ExitCode.failure

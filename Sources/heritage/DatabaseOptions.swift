@@ -26,23 +26,14 @@ struct DatabaseOptions: ParsableArguments {
     )
         throws -> T
     {
-        try waitFor { try await PostgresRegistry.with(location, body) }
+        try blockingWait { try await PostgresRegistry.with(location, body) }
     }
 }
 
-/// Runs async work from a command's synchronous `run()` and waits for it.
-func waitFor<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let done = DispatchSemaphore(value: 0)
-    let box = ResultBox<T>()
-    Task.detached {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-        done.signal()
+extension DatabaseOptions {
+    /// The accounts of the PostgreSQL registry when one is named, else of the archive.
+    func withAccounts<T>(or archive: ArchiveOptions, _ body: (any AccountStore) throws -> T) throws -> T {
+        if let location = try location() { return try PostgresStore.with(location) { try body($0) } }
+        return try body(try archive.open())
     }
-    done.wait()
-    guard let result = box.result else { throw CancellationError() }
-    return try result.get()
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
 }

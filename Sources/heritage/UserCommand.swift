@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeritageOperations
+import HeritagePostgres
 import HeritageStore
 
 struct UserCommand: ParsableCommand {
@@ -14,6 +15,8 @@ struct UserCommand: ParsableCommand {
             --restricted-access is a separate clearance to see restricted sites' exact positions.
             Passwords are read from standard input, never from the command line, and kept as
             bcrypt hashes (cost 12). Every change is in the audit log, without the hash.
+
+            With --database (or $HERITAGE_DATABASE), the accounts are a PostgreSQL registry's.
 
             Example:
               printf '%s\\n' "$PASSWORD" | heritage user add lena --role surveyor --password-stdin
@@ -33,6 +36,7 @@ func passwordFromStandardInput() throws -> String {
 struct UserAdd: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an account.")
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The name the person signs in with.") var name: String
     @Option(help: "Required: viewer, surveyor, reviewer or admin.") var role: String
     @Flag(name: .customLong("restricted-access"), help: "Clearance to see restricted sites' exact positions.")
@@ -45,10 +49,13 @@ struct UserAdd: ParsableCommand {
     }
 
     func run() throws {
-        let store = try archive.open()
-        let account = try store.createAccount(
-            name: name, role: try AccountRole.parse(role), restrictedAccess: restrictedAccess,
-            password: try passwordFromStandardInput(), actor: archive.resolvedActor)
+        let role = try AccountRole.parse(role)
+        let password = try passwordFromStandardInput()
+        let account = try database.withAccounts(or: archive) {
+            try $0.createAccount(
+                name: name, role: role, restrictedAccess: restrictedAccess, password: password,
+                actor: archive.resolvedActor)
+        }
         print(
             "Added account \(account.name): \(account.role.rawValue)"
                 + (account.restrictedAccess ? ", with access to restricted positions" : ""))
@@ -58,10 +65,11 @@ struct UserAdd: ParsableCommand {
 struct UserList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the accounts.")
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let accounts = try archive.open().accounts()
+        let accounts = try database.withAccounts(or: archive) { try $0.accounts() }
         if json {
             try printJSON(accounts)
             return
@@ -80,10 +88,13 @@ struct UserDisable: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disable", abstract: "Disable an account: its sessions end and its tokens stop working.")
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The account's name.") var name: String
 
     func run() throws {
-        let account = try archive.open().updateAccount(named: name, disabled: true, actor: archive.resolvedActor)
+        let account = try database.withAccounts(or: archive) {
+            try $0.updateAccount(named: name, disabled: true, actor: archive.resolvedActor)
+        }
         print("Disabled account \(account.name)")
     }
 }
@@ -91,6 +102,7 @@ struct UserDisable: ParsableCommand {
 struct UserPasswd: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "passwd", abstract: "Set an account's password.")
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The account's name.") var name: String
     @Flag(name: .customLong("password-stdin"), help: "Required: read the password from standard input.")
     var passwordStdin = false
@@ -100,8 +112,10 @@ struct UserPasswd: ParsableCommand {
     }
 
     func run() throws {
-        try archive.open().changePassword(
-            of: name, to: try passwordFromStandardInput(), actor: archive.resolvedActor)
+        let password = try passwordFromStandardInput()
+        try database.withAccounts(or: archive) {
+            try $0.changePassword(of: name, to: password, actor: archive.resolvedActor)
+        }
         print("Changed the password of \(name)")
     }
 }
@@ -111,10 +125,14 @@ struct UserToken: ParsableCommand {
         commandName: "token",
         abstract: "Issue an API token for scripts (sent as Authorization: Bearer TOKEN); shown once.")
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The account's name.") var name: String
     @Option(help: "What the token is for.") var label = "script"
 
     func run() throws {
-        print(try archive.open().issueToken(for: name, label: label, actor: archive.resolvedActor))
+        print(
+            try database.withAccounts(or: archive) {
+                try $0.issueToken(for: name, label: label, actor: archive.resolvedActor)
+            })
     }
 }

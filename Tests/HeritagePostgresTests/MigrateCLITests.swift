@@ -131,4 +131,51 @@ struct MigrateCLITests {
             #expect(verified.status == 0 && verified.stdout.hasPrefix("OK: \(address)"), "\(verified)")
         }
     }
+
+    /// The `user` commands on a registry: add, list, token, password, disable, each audited
+    /// there, none touching an archive folder.
+    @Test func accountsAreManagedOnTheDatabase() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await PostgresTestServer.withDatabase { location in
+            let address = "postgresql://\(location.user)@\(location.host):\(location.port)/\(location.database)"
+            let database = ["HERITAGE_DATABASE": address, "HERITAGE_ARCHIVE": folder.appending(path: "none").path]
+            #expect(try HeritageBinary.run(["init", "--database", address]).status == 0)
+            let added = try HeritageBinary.run(
+                ["user", "add", "lena", "--role", "surveyor", "--restricted-access", "--password-stdin"],
+                environment: database, input: "a long password\n")
+            #expect(
+                added.status == 0 && added.stdout.contains("Added account lena: surveyor, with access"), "\(added)")
+            let twice = try HeritageBinary.run(
+                ["user", "add", "LENA", "--role", "viewer", "--password-stdin"], environment: database,
+                input: "a long password\n")
+            #expect(twice.status != 0 && twice.stderr.contains("an account named LENA exists already"), "\(twice)")
+            let short = try HeritageBinary.run(
+                ["user", "add", "amir", "--role", "viewer", "--password-stdin"], environment: database, input: "short\n"
+            )
+            #expect(short.status != 0 && short.stderr.contains("at least 10 characters"), "\(short)")
+            let token = try HeritageBinary.run(["user", "token", "lena", "--label", "tablet"], environment: database)
+            #expect(token.status == 0 && token.stdout.hasPrefix("hrt_"), "\(token)")
+            let passwd = try HeritageBinary.run(
+                ["user", "passwd", "lena", "--password-stdin"], environment: database, input: "another long one\n")
+            #expect(passwd.status == 0, "\(passwd)")
+            let disabled = try HeritageBinary.run(
+                ["user", "disable", "lena", "--actor", "root"], environment: database)
+            #expect(disabled.status == 0 && disabled.stdout.contains("Disabled account lena"), "\(disabled)")
+            let listed = try HeritageBinary.run(["user", "list"], environment: database)
+            #expect(listed.stdout.contains("lena") && listed.stdout.contains("disabled"), "\(listed)")
+            #expect(listed.stdout.contains("1 account"), "\(listed)")
+            #expect(!FileManager.default.fileExists(atPath: folder.appending(path: "none").path))
+            let actions = try await PostgresTestServer.with(location) {
+                try await $0.strings("SELECT action || ' by ' || actor AS value FROM auditEvent ORDER BY sequence")
+            }
+            #expect(
+                actions == [
+                    "account.create by cli-test", "account.token by cli-test", "account.password by cli-test",
+                    "account.disable by root",
+                ])
+            let verified = try HeritageBinary.run(["verify", "--database", address])
+            #expect(verified.status == 0, "\(verified)")
+        }
+    }
 }

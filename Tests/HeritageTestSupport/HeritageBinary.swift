@@ -23,10 +23,13 @@ public enum HeritageBinary {
         public var stderr: String
     }
 
-    /// Runs `heritage` with `arguments` and returns its exit status and output.
+    /// Runs `heritage` with `arguments` (and `input` on its standard input, if given) and
+    /// returns its exit status and output.
     @discardableResult
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = try start(arguments, environment: environment)
+    public static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws
+        -> Result
+    {
+        let process = try start(arguments, environment: environment, input: input)
         return process.finish()
     }
 
@@ -57,7 +60,9 @@ public enum HeritageBinary {
         }
     }
 
-    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+    public static func start(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws
+        -> Running
+    {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -68,7 +73,13 @@ public enum HeritageBinary {
         let running = Running(process)
         process.standardOutput = running.out
         process.standardError = running.err
+        let stdin = input.map { _ in Pipe() }
+        if let stdin { process.standardInput = stdin }
         try process.run()
+        if let stdin, let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         running.group.enter()
         DispatchQueue.global().async {
             running.outData = running.out.fileHandleForReading.readDataToEndOfFile()

@@ -5,13 +5,14 @@ import GRDB
 extension HeritageArchive {
     /// Adds an account (`account.create`). `passwordHash` is a bcrypt hash made by the caller.
     @discardableResult
-    public func addAccount(_ draft: Account, passwordHash: String, actor: String) throws -> Account {
+    public func addAccount(_ draft: Account, passwordHash: String, actor: String, time: String)
+        throws -> Account
+    {
         let account = try draft.validated()
         return try write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE name = ?", arguments: [account.name]) == true {
-                throw HeritageStoreError(.conflict, "an account named \(account.name) exists already")
+                throw Account.nameTaken(account.name)
             }
-            let time = Timestamp.now()
             try db.execute(
                 sql: """
                     INSERT INTO account (id, name, role, restrictedAccess, disabled, passwordHash, createdAt, updatedAt)
@@ -53,22 +54,16 @@ extension HeritageArchive {
     /// `account.update`, `account.disable` or `account.password`; the hash never is).
     @discardableResult
     public func updateAccount(
-        named name: String, role: AccountRole? = nil, restrictedAccess: Bool? = nil, disabled: Bool? = nil,
-        passwordHash: String? = nil, actor: String
+        named name: String, role: AccountRole?, restrictedAccess: Bool?, disabled: Bool?, passwordHash: String?,
+        actor: String, time: String
     ) throws -> Account {
         try write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [name]) else {
-                throw HeritageStoreError(.notFound, "no account named \(name)")
+                throw Account.noSuchAccount(name)
             }
             let old = try Account(row: row)
-            var new = old
-            new.role = role ?? old.role
-            new.restrictedAccess = restrictedAccess ?? old.restrictedAccess
-            new.disabled = disabled ?? old.disabled
-            let action =
-                passwordHash != nil && new == old
-                ? "account.password" : new.disabled && !old.disabled ? "account.disable" : "account.update"
-            let time = Timestamp.now()
+            let new = old.changed(role: role, restrictedAccess: restrictedAccess, disabled: disabled)
+            let action = Account.auditAction(from: old, to: new, passwordChanged: passwordHash != nil)
             try db.execute(
                 sql: """
                     UPDATE account SET role = ?, restrictedAccess = ?, disabled = ?,
@@ -92,19 +87,18 @@ extension HeritageArchive {
 
     /// Issues an API token for an account (`account.token`; the audit log records its label,
     /// never the token). Returns the token, which is shown once and kept only as its hash.
-    public func issueToken(for name: String, label: String, actor: String) throws -> String {
-        let token = "hrt_" + Self.randomSecret()
+    public func issueToken(for name: String, label: String, actor: String, time: String) throws
+        -> String
+    {
+        let token = AccountSecret.newToken()
         try write { db in
             guard let account = try Self.account(db, named: name),
                 let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM account WHERE id = ?", arguments: [account.id])
-            else { throw HeritageStoreError(.notFound, "no account named \(name)") }
-            guard !account.disabled else {
-                throw HeritageStoreError(.invalidInput, "account \(account.name) is disabled; no token was issued")
-            }
-            let time = Timestamp.now()
+            else { throw Account.noSuchAccount(name) }
+            guard !account.disabled else { throw Account.disabledForToken(account.name) }
             try db.execute(
                 sql: "INSERT INTO accountToken (sha256, accountSeq, label, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [Self.secretHash(token), seq, label, time])
+                arguments: [AccountSecret.hash(token), seq, label, time])
             try AuditLog.append(
                 db, actor: actor, action: "account.token", entityType: "account", entityID: account.id, entitySeq: seq,
                 oldValue: nil, newValue: try JSONText.encode(account), time: time)
@@ -120,7 +114,7 @@ extension HeritageArchive {
     /// Opens a session for an enabled account, lasting `lifetime` seconds. Returns its secret,
     /// which is kept only as its hash. Sessions are not audited: they change no record.
     public func openSession(for account: Account, lifetime: TimeInterval) throws -> String {
-        let secret = Self.randomSecret()
+        let secret = AccountSecret.newSession()
         try write { db in
             guard
                 let seq = try Int64.fetchOne(
@@ -133,7 +127,7 @@ extension HeritageArchive {
             try db.execute(
                 sql: "INSERT INTO accountSession (sha256, accountSeq, createdAt, expiresAt) VALUES (?, ?, ?, ?)",
                 arguments: [
-                    Self.secretHash(secret), seq, Timestamp.string(from: now),
+                    AccountSecret.hash(secret), seq, Timestamp.string(from: now),
                     Timestamp.string(from: now.addingTimeInterval(lifetime)),
                 ])
         }
@@ -155,7 +149,7 @@ extension HeritageArchive {
                 sql: """
                     SELECT a.* FROM \(table) s JOIN account a ON a.seq = s.accountSeq
                     WHERE s.sha256 = ? AND a.disabled = 0 AND \(extraCondition)
-                    """, arguments: [Self.secretHash(secret)] + arguments
+                    """, arguments: [AccountSecret.hash(secret)] + arguments
             ).map(Account.init(row:))
         }
     }
@@ -163,27 +157,17 @@ extension HeritageArchive {
     /// Ends a session.
     public func closeSession(_ secret: String) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM accountSession WHERE sha256 = ?", arguments: [Self.secretHash(secret)])
+            try db.execute(sql: "DELETE FROM accountSession WHERE sha256 = ?", arguments: [AccountSecret.hash(secret)])
         }
     }
 
     static func account(_ db: Database, named name: String) throws -> Account? {
         try Row.fetchOne(db, sql: "SELECT * FROM account WHERE name = ?", arguments: [name]).map(Account.init(row:))
     }
-
-    /// 32 random bytes as lowercase hex.
-    static func randomSecret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString
-    }
-
-    static func secretHash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).hexString
-    }
 }
 
 extension Account {
-    init(row: Row) throws {
+    package init(row: Row) throws {
         self.init(
             id: row["id"], name: row["name"], role: try AccountRole.parse(row["role"]),
             restrictedAccess: row["restrictedAccess"], disabled: row["disabled"])

@@ -1,0 +1,96 @@
+import Foundation
+import HeritageStore
+
+/// A PostgreSQL registry for synchronous callers (the commands; the server's blocking pool),
+/// behind the same store protocols as the archive. Each call waits for the registry's async
+/// work, so it must not be made from an event loop or the cooperative pool.
+public final class PostgresStore: Sendable {
+    public let registry: PostgresRegistry
+
+    public init(_ registry: PostgresRegistry) { self.registry = registry }
+
+    /// Connects to `location`, runs `body` on the store and closes it, whether `body` throws or not.
+    public static func with<T>(_ location: PostgresLocation, _ body: (PostgresStore) throws -> T) throws -> T {
+        let registry = try blockingWait { try await PostgresRegistry.connect(location) }
+        defer { try? blockingWait { await registry.close() } }
+        return try body(PostgresStore(registry))
+    }
+}
+
+extension PostgresStore: AccountStore {
+    public func addAccount(_ draft: Account, passwordHash: String, actor: String, time: String) throws -> Account {
+        try blockingWait {
+            try await self.registry.addAccount(draft, passwordHash: passwordHash, actor: actor, time: time)
+        }
+    }
+
+    public func accounts() throws -> [Account] {
+        try blockingWait { try await self.registry.accounts() }
+    }
+
+    public func account(named name: String) throws -> Account? {
+        try blockingWait { try await self.registry.account(named: name) }
+    }
+
+    public func credentials(of name: String) throws -> (Account, passwordHash: String)? {
+        try blockingWait { try await self.registry.credentials(of: name).map(Credentials.init) }.map {
+            ($0.account, $0.passwordHash)
+        }
+    }
+
+    public func updateAccount(
+        named name: String, role: AccountRole?, restrictedAccess: Bool?, disabled: Bool?, passwordHash: String?,
+        actor: String, time: String
+    ) throws -> Account {
+        try blockingWait {
+            try await self.registry.updateAccount(
+                named: name, role: role, restrictedAccess: restrictedAccess, disabled: disabled,
+                passwordHash: passwordHash, actor: actor, time: time)
+        }
+    }
+
+    public func issueToken(for name: String, label: String, actor: String, time: String) throws -> String {
+        try blockingWait { try await self.registry.issueToken(for: name, label: label, actor: actor, time: time) }
+    }
+
+    public func account(forToken token: String) throws -> Account? {
+        try blockingWait { try await self.registry.account(forToken: token) }
+    }
+
+    public func openSession(for account: Account, lifetime: TimeInterval) throws -> String {
+        try blockingWait { try await self.registry.openSession(for: account, lifetime: lifetime) }
+    }
+
+    public func account(forSession secret: String) throws -> Account? {
+        try blockingWait { try await self.registry.account(forSession: secret) }
+    }
+
+    public func closeSession(_ secret: String) throws {
+        try blockingWait { try await self.registry.closeSession(secret) }
+    }
+
+    /// A tuple is not Sendable; this is.
+    private struct Credentials: Sendable {
+        let account: Account
+        let passwordHash: String
+        init(_ pair: (Account, passwordHash: String)) { (account, passwordHash) = pair }
+    }
+}
+
+/// Runs async work from synchronous code and waits for it, on a thread that may block.
+public func blockingWait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    let box = ResultBox<T>()
+    Task.detached {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    guard let result = box.result else { throw CancellationError() }
+    return try result.get()
+}
+
+/// Written by the task before it signals, read after the wait: never at the same time.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import HeritageStore
+import HeritageTestSupport
+import Testing
+
+@testable import HeritagePostgres
+
+/// The two backends the store's tests run on: the embedded archive, and a PostgreSQL registry
+/// (when a server is there to test with: always under CI=true).
+enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case archive
+    case postgres
+
+    /// The backends to test here: PostgreSQL only when the tests have a server.
+    static var available: [StoreBackend] { PostgresTestServer.enabled ? allCases : [.archive] }
+
+    var testDescription: String { rawValue }
+
+    /// A fresh, empty store of this backend, given to `body` as the synchronous store the
+    /// commands and the server use, on a thread of its own (the PostgreSQL store blocks while it
+    /// waits, which a test's task must not do on the cooperative pool).
+    func withEmptyStore<T: Sendable>(_ body: @escaping @Sendable (BackendStore) throws -> T) async throws -> T {
+        switch self {
+        case .archive:
+            let temp = try TemporaryArchive()
+            let archive = temp.archive
+            let result = try await onOwnThread { try body(.archive(archive)) }
+            withExtendedLifetime(temp) {}
+            return result
+        case .postgres:
+            return try await PostgresTestServer.withDatabase { location in
+                try await PostgresTestServer.with(location) { try await $0.migrate() }
+                return try await onOwnThread { try PostgresStore.with(location) { try body(.postgres($0)) } }
+            }
+        }
+    }
+}
+
+/// One backend's store, with what the tests read beside the protocols.
+enum BackendStore: Sendable {
+    case archive(HeritageArchive)
+    case postgres(PostgresStore)
+
+    var accounts: any AccountStore {
+        switch self {
+        case .archive(let archive): archive
+        case .postgres(let store): store
+        }
+    }
+
+    /// The audit log, oldest first.
+    func events() throws -> [AuditEvent] {
+        switch self {
+        case .archive(let archive): return try archive.auditEvents()
+        case .postgres(let store):
+            return try blockingWait {
+                try await store.registry.rows("SELECT * FROM auditEvent ORDER BY sequence").map {
+                    AuditEvent(
+                        sequence: $0["sequence"], time: $0["time"], actor: $0["actor"], action: $0["action"],
+                        entityType: $0["entityType"], entityID: $0["entityId"], oldValue: $0["oldValue"],
+                        newValue: $0["newValue"], previousHash: $0["previousHash"], hash: $0["hash"])
+                }
+            }
+        }
+    }
+
+    /// Whether verify finds nothing wrong; its problems otherwise.
+    func verify() throws -> [String] {
+        switch self {
+        case .archive(let archive): return try archive.verify().problems
+        case .postgres(let store): return try blockingWait { try await store.registry.verify().problems }
+        }
+    }
+}
+
+/// Runs `body` on a thread outside the cooperative pool and waits for it.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
