@@ -95,6 +95,11 @@ extension PostgresRegistry {
     /// A site's row and the rows that hang off it, as the archive writes them.
     private func insertRows(of site: Site, seq: Int64, time: String) async throws {
         try await insert("site", SiteRows.siteColumns, try SiteRows.site(site, seq: seq, time: time))
+        try await insertChildRows(of: site, seq: seq)
+    }
+
+    /// A site's names, designations, external ids and full-text document.
+    func insertChildRows(of site: Site, seq: Int64) async throws {
         for name in SiteRows.names(site, seq: seq) { try await insert("siteName", SiteRows.nameColumns, name) }
         for designation in SiteRows.designations(site, seq: seq) {
             try await insert("siteDesignation", SiteRows.designationColumns, designation)

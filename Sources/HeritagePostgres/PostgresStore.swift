@@ -94,3 +94,50 @@ public func blockingWait<T: Sendable>(_ body: @escaping @Sendable () async throw
 private final class ResultBox<T>: @unchecked Sendable {
     var result: Result<T, any Error>?
 }
+
+extension PostgresStore: SiteStore {
+    public func addSite(_ draft: Site, actor: String, time: String) throws -> Site {
+        try blockingWait { try await self.registry.addSite(draft, actor: actor, time: time) }
+    }
+
+    public func site(_ reference: String) throws -> Site? {
+        try blockingWait { try await self.registry.site(reference) }
+    }
+
+    public func editSite(_ reference: String, actor: String, time: String, change: (inout Site) throws -> Void) throws
+        -> (site: Site, changed: Bool)
+    {
+        // The change runs inside the registry's transaction while this thread waits for it, so
+        // never at the same time as anything else here; the box lets go of it before the
+        // closure's lifetime ends (which withoutActuallyEscaping checks).
+        try withoutActuallyEscaping(change) { change in
+            let box = UncheckedBox(change)
+            defer { box.value = nil }
+            return try blockingWait {
+                guard let change = box.value else { throw CancellationError() }
+                let edit = try await self.registry.editSite(reference, actor: actor, time: time, change: change)
+                return EditResult(site: edit.site, changed: edit.changed)
+            }
+        }.pair
+    }
+
+    public func conditionHistory(ofSite reference: String) throws -> [TimelineEntry] {
+        try blockingWait { try await self.registry.conditionHistory(ofSite: reference) }
+    }
+
+    public func surveys(ofSite reference: String) throws -> [Survey] {
+        try blockingWait { try await self.registry.surveys(ofSite: reference) }
+    }
+
+    private struct EditResult: Sendable {
+        let site: Site
+        let changed: Bool
+        var pair: (site: Site, changed: Bool) { (site, changed) }
+    }
+}
+
+/// A value handed to the registry's task while the calling thread waits for that task.
+private final class UncheckedBox<Value>: @unchecked Sendable {
+    var value: Value?
+    init(_ value: Value) { self.value = value }
+}

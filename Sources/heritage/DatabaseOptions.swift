@@ -31,8 +31,8 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 extension DatabaseOptions {
-    /// The accounts of the PostgreSQL registry when one is named, else of the archive.
-    func withAccounts<T>(or archive: ArchiveOptions, _ body: (any AccountStore) throws -> T) throws -> T {
+    /// The PostgreSQL registry when one is named, else the archive.
+    func withStore<T>(or archive: ArchiveOptions, _ body: (any RegistryStore) throws -> T) throws -> T {
         if let location = try location() { return try PostgresStore.with(location) { try body($0) } }
         return try body(try archive.open())
     }

@@ -51,7 +51,7 @@ struct UserAdd: ParsableCommand {
     func run() throws {
         let role = try AccountRole.parse(role)
         let password = try passwordFromStandardInput()
-        let account = try database.withAccounts(or: archive) {
+        let account = try database.withStore(or: archive) {
             try $0.createAccount(
                 name: name, role: role, restrictedAccess: restrictedAccess, password: password,
                 actor: archive.resolvedActor)
@@ -69,7 +69,7 @@ struct UserList: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let accounts = try database.withAccounts(or: archive) { try $0.accounts() }
+        let accounts = try database.withStore(or: archive) { try $0.accounts() }
         if json {
             try printJSON(accounts)
             return
@@ -92,7 +92,7 @@ struct UserDisable: ParsableCommand {
     @Argument(help: "The account's name.") var name: String
 
     func run() throws {
-        let account = try database.withAccounts(or: archive) {
+        let account = try database.withStore(or: archive) {
             try $0.updateAccount(named: name, disabled: true, actor: archive.resolvedActor)
         }
         print("Disabled account \(account.name)")
@@ -113,7 +113,7 @@ struct UserPasswd: ParsableCommand {
 
     func run() throws {
         let password = try passwordFromStandardInput()
-        try database.withAccounts(or: archive) {
+        try database.withStore(or: archive) {
             try $0.changePassword(of: name, to: password, actor: archive.resolvedActor)
         }
         print("Changed the password of \(name)")
@@ -131,7 +131,7 @@ struct UserToken: ParsableCommand {
 
     func run() throws {
         print(
-            try database.withAccounts(or: archive) {
+            try database.withStore(or: archive) {
                 try $0.issueToken(for: name, label: label, actor: archive.resolvedActor)
             })
     }

@@ -178,4 +178,39 @@ struct MigrateCLITests {
             #expect(verified.status == 0, "\(verified)")
         }
     }
+
+    /// `site add`, `site edit` and `site show` on a registry, restricted positions generalised
+    /// unless asked for.
+    @Test func sitesAreEditedAndShownOnTheDatabase() async throws {
+        try await PostgresTestServer.withDatabase { location in
+            let address = "postgresql://\(location.user)@\(location.host):\(location.port)/\(location.database)"
+            let database = ["HERITAGE_DATABASE": address]
+            #expect(try HeritageBinary.run(["init", "--database", address]).status == 0)
+            let added = try HeritageBinary.run(
+                [
+                    "site", "add", "--code", "CL-PG-1", "--name", "Iglesia de Prueba", "--kind", "church",
+                    "--latitude", "-33.4567", "--longitude", "-70.6543", "--sensitivity", "restricted",
+                ], environment: database)
+            #expect(added.status == 0, "\(added)")
+            let edited = try HeritageBinary.run(
+                ["site", "edit", "cl-pg-1", "--period", "1650-1680", "--other-name", "en:Test Church"],
+                environment: database)
+            #expect(edited.status == 0 && edited.stdout.contains("Updated site CL-PG-1"), "\(edited)")
+            let again = try HeritageBinary.run(
+                ["site", "edit", "CL-PG-1", "--period", "1650-1680"], environment: database)
+            #expect(again.stdout.contains("Nothing to change in site CL-PG-1"), "\(again)")
+            let shown = try HeritageBinary.run(["site", "show", "CL-PG-1"], environment: database)
+            #expect(shown.stdout.contains("period       1650-1680"), "\(shown)")
+            #expect(shown.stdout.contains("name [en]    Test Church"), "\(shown)")
+            #expect(shown.stdout.contains("generalised to its 0.1° cell"), "\(shown)")
+            #expect(!shown.stdout.contains("33.4567") && !shown.stdout.contains("70.6543"), "\(shown)")
+            let exact = try HeritageBinary.run(
+                ["site", "show", "CL-PG-1", "--include-restricted", "--json"], environment: database)
+            #expect(exact.stdout.contains("-33.4567") && exact.stdout.contains("\"generalised\" : false"), "\(exact)")
+            let missing = try HeritageBinary.run(["site", "edit", "NOWHERE", "--period", "x"], environment: database)
+            #expect(missing.status != 0 && missing.stderr.contains("no site with code or id 'NOWHERE'"), "\(missing)")
+            let verified = try HeritageBinary.run(["verify", "--database", address])
+            #expect(verified.status == 0, "\(verified)")
+        }
+    }
 }

@@ -49,6 +49,21 @@ enum BackendStore: Sendable {
         }
     }
 
+    var sites: any SiteStore {
+        switch self {
+        case .archive(let archive): archive
+        case .postgres(let store): store
+        }
+    }
+
+    /// The codes a full-text search finds.
+    func search(_ text: String) throws -> [String] {
+        switch self {
+        case .archive(let archive): return try archive.searchSites(text).map(\.code)
+        case .postgres(let store): return try blockingWait { try await store.registry.searchSites(text).map(\.code) }
+        }
+    }
+
     /// The audit log, oldest first.
     func events() throws -> [AuditEvent] {
         switch self {

@@ -81,11 +81,6 @@ extension HeritageArchive {
             }
         }
     }
-
-    /// The assessment that stands for a site now: the newest not superseded by another.
-    public func latestCondition(ofSite reference: String) throws -> ConditionAssessment? {
-        try conditionHistory(ofSite: reference).last(where: { $0.supersededBy == nil })?.assessment
-    }
 }
 
 /// An assessment in a site's timeline, and the correction that replaced it, if any.

@@ -7,10 +7,10 @@ extension HeritageArchive {
     /// - Throws: ``HeritageStoreError`` with code `invalidInput` for a bad value and `conflict`
     ///   when the code or id is already used.
     @discardableResult
-    public func addSite(_ draft: Site, actor: String) throws -> Site {
+    public func addSite(_ draft: Site, actor: String, time: String) throws -> Site {
         let site = try draft.validated()
         return try write { db in
-            try Self.insertSite(db, site, actor: actor)
+            try Self.insertSite(db, site, actor: actor, time: time)
             return site
         }
     }
@@ -43,21 +43,13 @@ extension HeritageArchive {
         try read { db in try Site.fetch(db, reference: reference) }
     }
 
-    /// The site with this id or code, or a `notFound` error naming the reference.
-    public func requireSite(_ reference: String) throws -> Site {
-        guard let site = try site(reference) else {
-            throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
-        }
-        return site
-    }
-
     /// Changes a site. The id never changes; the old and new values go to the audit log.
     ///
     /// - Returns: the site as stored, and whether anything changed (an edit that changes nothing
     ///   writes nothing).
     @discardableResult
     public func editSite(
-        _ reference: String, actor: String, change: (inout Site) throws -> Void
+        _ reference: String, actor: String, time: String, change: (inout Site) throws -> Void
     ) throws -> (site: Site, changed: Bool) {
         try write { db in
             guard let old = try Site.fetch(db, reference: reference) else {
@@ -65,26 +57,22 @@ extension HeritageArchive {
             }
             var edited = old
             try change(&edited)
-            return try Self.replaceSite(db, old: old, with: edited, actor: actor)
+            return try Self.replaceSite(db, old: old, with: edited, actor: actor, time: time)
         }
     }
 
     /// Replaces `old` (as read in this transaction) with `edited`, checked and audited as
     /// `site.update`. An edit that changes nothing writes nothing.
-    static func replaceSite(_ db: Database, old: Site, with edited: Site, actor: String) throws -> (
-        site: Site, changed: Bool
-    ) {
-        var edited = edited
-        edited.id = old.id
-        let new = try edited.validated()
-        if new == old { return (old, false) }
+    static func replaceSite(
+        _ db: Database, old: Site, with edited: Site, actor: String, time: String = Timestamp.now()
+    ) throws -> (site: Site, changed: Bool) {
+        guard let new = try old.replacement(edited) else { return (old, false) }
         if new.code.lowercased() != old.code.lowercased(),
             try Bool.fetchOne(db, sql: "SELECT 1 FROM site WHERE code = ? COLLATE NOCASE", arguments: [new.code])
                 == true
         {
-            throw HeritageStoreError(.conflict, "another site already has code \(new.code)")
+            throw Site.codeTaken(new.code)
         }
-        let time = Timestamp.now()
         let seq = try new.update(db, time: time)
         try AuditLog.append(
             db, actor: actor, action: "site.update", entityType: "site", entityID: new.id, entitySeq: seq,

@@ -54,7 +54,7 @@ extension HeritageArchive {
 }
 
 extension Survey {
-    init(row: Row) throws {
+    package init(row: Row) throws {
         self.init(
             id: row["id"], siteID: row["siteId"], startDate: row["startDate"], endDate: row["endDate"],
             team: try JSONText.decode([String].self, from: row["team"]), method: try .stored(row["method"]),

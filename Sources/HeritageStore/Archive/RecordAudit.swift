@@ -67,17 +67,7 @@ package enum RecordAudit {
         }
         switch table {
         case "site":
-            let site = try Site(
-                row: row,
-                names: children.names.map {
-                    SiteName(language: $0["language"], name: $0["name"], isPrimary: ($0["isPrimary"] as Int64) != 0)
-                },
-                designations: try children.designations.map {
-                    try Designation(type: .stored($0["type"]), reference: $0["reference"], date: $0["date"])
-                },
-                externalIDs: try children.externalIDs.map {
-                    try ExternalID(scheme: .stored($0["scheme"]), value: $0["value"])
-                })
+            let site = try Site(row: row, children: children)
             try check(site)
         case "survey": try check(try Survey(row: row))
         case "conditionAssessment": try check(try ConditionAssessment(row: row))
@@ -90,5 +80,22 @@ package enum RecordAudit {
         default: throw HeritageStoreError(.invalidInput, "the audit log records no rows of table \(table)")
         }
         return report.stateMismatches
+    }
+}
+
+extension Site {
+    /// A site from its row and its child rows as another backend returns them.
+    package init(row: Row, children: RecordAudit.SiteChildren) throws {
+        try self.init(
+            row: row,
+            names: children.names.map {
+                SiteName(language: $0["language"], name: $0["name"], isPrimary: ($0["isPrimary"] as Int64) != 0)
+            },
+            designations: try children.designations.map {
+                try Designation(type: .stored($0["type"]), reference: $0["reference"], date: $0["date"])
+            },
+            externalIDs: try children.externalIDs.map {
+                try ExternalID(scheme: .stored($0["scheme"]), value: $0["value"])
+            })
     }
 }

@@ -3,6 +3,19 @@ import GRDB
 
 /// Reading and writing a ``Site`` across its tables. Callers hold the transaction.
 extension Site {
+    /// `edited` as the replacement of this site, on either backend: its id kept, checked; nil
+    /// when it changes nothing (an edit that changes nothing writes nothing).
+    package func replacement(_ edited: Site) throws -> Site? {
+        var edited = edited
+        edited.id = id
+        let new = try edited.validated()
+        return new == self ? nil : new
+    }
+
+    package static func codeTaken(_ code: String) -> HeritageStoreError {
+        HeritageStoreError(.conflict, "another site already has code \(code)")
+    }
+
     static func fetch(_ db: Database, reference: String) throws -> Site? {
         guard
             let row = try Row.fetchOne(

@@ -31,13 +31,7 @@ struct SiteAdd: ParsableCommand {
         var draft = Site(
             code: "", names: [], kind: .other, location: SiteLocation(latitude: 0, longitude: 0))
         try fields.apply(to: &draft)
-        let site: Site
-        if let location = try database.location() {
-            let (value, actor) = (draft, archive.resolvedActor)
-            site = try DatabaseOptions.with(location) { try await $0.addSite(value, actor: actor) }
-        } else {
-            site = try archive.open().addSite(draft, actor: archive.resolvedActor)
-        }
+        let site = try database.withStore(or: archive) { try $0.addSite(draft, actor: archive.resolvedActor) }
         if json {
             try printJSON(site)
         } else {

@@ -14,16 +14,18 @@ struct SiteEdit: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The site's code or id.") var site: String
     @OptionGroup var fields: SiteFieldOptions
     @Flag(name: .long, help: "Remove every designation before adding those given.") var clearDesignations = false
 
     func run() throws {
-        let store = try archive.open()
-        let (site, changed) = try store.editSite(site, actor: archive.resolvedActor) { site in
-            if clearDesignations { site.designations = [] }
-            try fields.apply(to: &site)
+        let (edited, changed) = try database.withStore(or: archive) {
+            try $0.editSite(site, actor: archive.resolvedActor) { site in
+                if clearDesignations { site.designations = [] }
+                try fields.apply(to: &site)
+            }
         }
-        print(changed ? "Updated site \(site.code)" : "Nothing to change in site \(site.code)")
+        print(changed ? "Updated site \(edited.code)" : "Nothing to change in site \(edited.code)")
     }
 }

@@ -13,6 +13,7 @@ struct SiteShow: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The site's code or id.") var site: String
     @OptionGroup var output: OutputOptions
 
@@ -24,13 +25,14 @@ struct SiteShow: ParsableCommand {
     }
 
     func run() throws {
-        let store = try archive.open()
-        let stored = try store.requireSite(site)
-        let shown = stored.released(includeRestricted: output.includeRestricted)
-        let details = Details(
-            site: shown, latestCondition: try store.latestCondition(ofSite: stored.id),
-            surveys: try store.surveys(ofSite: stored.id),
-            generalised: stored.mustGeneralise(includeRestricted: output.includeRestricted))
+        let details = try database.withStore(or: archive) { store in
+            let stored = try store.requireSite(site)
+            return Details(
+                site: stored.released(includeRestricted: output.includeRestricted),
+                latestCondition: try store.latestCondition(ofSite: stored.id),
+                surveys: try store.surveys(ofSite: stored.id),
+                generalised: stored.mustGeneralise(includeRestricted: output.includeRestricted))
+        }
         if output.json {
             try printJSON(details)
             return
