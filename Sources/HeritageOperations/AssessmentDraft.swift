@@ -30,7 +30,7 @@ public struct AssessmentStatement: Sendable {
     }
 }
 
-extension HeritageArchive {
+extension SiteStore where Self: ConditionStore {
     /// The assessment `statement` makes, drafted from `finding` (an id or its first
     /// characters) when one is given. Nothing is stored: `addAssessment` does that.
     ///

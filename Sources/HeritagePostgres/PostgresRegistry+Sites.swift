@@ -37,15 +37,6 @@ extension PostgresRegistry {
         }
     }
 
-    /// A site's surveys, oldest first.
-    public func surveys(ofSite reference: String) async throws -> [Survey] {
-        guard let (site, _) = try await storedSite(reference) else {
-            throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
-        }
-        return try await rows("SELECT * FROM survey WHERE siteId = $1 ORDER BY startDate, seq", [site.id]).map(
-            Survey.init(row:))
-    }
-
     /// The site and its row's seq; `forUpdate` locks the row for the transaction.
     func storedSite(_ reference: String, forUpdate: Bool = false) async throws -> (site: Site, seq: Int64)? {
         // An id first, then a code in any case, as the archive looks a reference up.

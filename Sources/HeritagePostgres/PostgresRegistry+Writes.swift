@@ -215,10 +215,7 @@ extension PostgresRegistry {
                 let owner =
                     try await self.rows("SELECT siteId FROM survey WHERE id = $1", [id]).first?["siteId"]
                     as String?
-                guard owner == assessment.siteID else {
-                    throw HeritageStoreError(
-                        .invalidInput, "survey \(id.prefix(8)) was made at another site than this assessment's")
-                }
+                guard owner == assessment.siteID else { throw ConditionAssessment.surveyOfAnotherSite(id) }
                 assessment.surveyID = id
             }
             if let earlier = assessment.supersedes {
@@ -226,19 +223,12 @@ extension PostgresRegistry {
                     table: "conditionAssessment", reference: earlier, noun: "condition assessment")
                 if let by = try await self.rows("SELECT id FROM conditionAssessment WHERE supersedes = $1", [id]).first
                 {
-                    throw HeritageStoreError(
-                        .conflict,
-                        "assessment \(id.prefix(8)) is already superseded by \((by["id"] as String).prefix(8)); supersede that one"
-                    )
+                    throw ConditionAssessment.supersededAlready(id, by: by["id"])
                 }
                 let owner =
                     try await self.rows("SELECT siteId FROM conditionAssessment WHERE id = $1", [id]).first?[
                         "siteId"] as String?
-                guard owner == assessment.siteID else {
-                    throw HeritageStoreError(
-                        .invalidInput,
-                        "assessment \(id.prefix(8)) is of another site: a correction concerns the same site")
-                }
+                guard owner == assessment.siteID else { throw ConditionAssessment.correctionOfAnotherSite(id) }
                 assessment.supersedes = id
             }
             assessment.recordedAt = time
@@ -286,7 +276,7 @@ extension PostgresRegistry {
     }
 
     /// An id given whole or by at least 4 of its first characters, as the archive resolves it.
-    private func resolveID(table: String, reference: String, noun: String) async throws -> String {
+    func resolveID(table: String, reference: String, noun: String) async throws -> String {
         let trimmed = reference.trimmingCharacters(in: .whitespaces).lowercased()
         if try await rows("SELECT id FROM \(table) WHERE id = $1", [trimmed]).first != nil { return trimmed }
         guard trimmed.count >= 4 else {

@@ -77,17 +77,29 @@ extension PostgresStore: AccountStore {
     }
 }
 
-/// Runs async work from synchronous code and waits for it, on a thread that may block.
+/// Runs async work from synchronous code and waits for it. The work runs on threads of
+/// Dispatch's pool (``WaitingExecutor``), not on Swift's cooperative pool, so a caller that
+/// blocks a cooperative thread (an async test, a command) cannot starve the work it waits for.
 public func blockingWait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
     let done = DispatchSemaphore(value: 0)
     let box = ResultBox<T>()
-    Task.detached {
+    Task.detached(executorPreference: WaitingExecutor.shared) {
         do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
         done.signal()
     }
     done.wait()
     guard let result = box.result else { throw CancellationError() }
     return try result.get()
+}
+
+/// Runs each job of the tasks ``blockingWait(_:)`` starts on a thread of Dispatch's global pool.
+final class WaitingExecutor: TaskExecutor {
+    static let shared = WaitingExecutor()
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        DispatchQueue.global().async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }
 
 /// Written by the task before it signals, read after the wait: never at the same time.
@@ -121,18 +133,34 @@ extension PostgresStore: SiteStore {
         }.pair
     }
 
-    public func conditionHistory(ofSite reference: String) throws -> [TimelineEntry] {
-        try blockingWait { try await self.registry.conditionHistory(ofSite: reference) }
+    private struct EditResult: Sendable {
+        let site: Site
+        let changed: Bool
+        var pair: (site: Site, changed: Bool) { (site, changed) }
+    }
+}
+
+extension PostgresStore: ConditionStore {
+    public func addSurvey(_ draft: Survey, actor: String, time: String) throws -> Survey {
+        try blockingWait { try await self.registry.addSurvey(draft, actor: actor, time: time) }
     }
 
     public func surveys(ofSite reference: String) throws -> [Survey] {
         try blockingWait { try await self.registry.surveys(ofSite: reference) }
     }
 
-    private struct EditResult: Sendable {
-        let site: Site
-        let changed: Bool
-        var pair: (site: Site, changed: Bool) { (site, changed) }
+    public func addAssessment(_ draft: ConditionAssessment, actor: String, time: String) throws
+        -> ConditionAssessment
+    {
+        try blockingWait { try await self.registry.addAssessment(draft, actor: actor, time: time) }
+    }
+
+    public func conditionHistory(ofSite reference: String) throws -> [TimelineEntry] {
+        try blockingWait { try await self.registry.conditionHistory(ofSite: reference) }
+    }
+
+    public func finding(_ reference: String) throws -> Finding {
+        try blockingWait { try await self.registry.finding(reference) }
     }
 }
 

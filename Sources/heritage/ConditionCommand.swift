@@ -117,23 +117,10 @@ struct ConditionAdd: ParsableCommand {
         statement.priority = try priority.map(RiskLevel.parse)
         statement.notes = notes
         statement.supersedes = supersedes
-        let draft: ConditionAssessment
-        let finding: Finding?
-        let stored: ConditionAssessment
-        let siteLabel: String
-        if let location = try database.location() {
-            if fromFinding != nil {
-                throw ValidationError("--from-finding does not work on a PostgreSQL registry yet")
-            }
-            (draft, finding) = (try statement.draft(from: nil), nil)
-            let actor = archive.resolvedActor
-            stored = try DatabaseOptions.with(location) { try await $0.addAssessment(draft, actor: actor) }
-            siteLabel = draft.siteID
-        } else {
-            let store = try archive.open()
-            (draft, finding) = try store.draftAssessment(statement, fromFinding: fromFinding)
-            stored = try store.addAssessment(draft, actor: archive.resolvedActor)
-            siteLabel = (try? store.site(draft.siteID))??.code ?? draft.siteID
+        let (stored, finding, siteLabel) = try database.withStore(or: archive) { store in
+            let (draft, finding) = try store.draftAssessment(statement, fromFinding: fromFinding)
+            let stored = try store.addAssessment(draft, actor: archive.resolvedActor)
+            return (stored, finding, (try? store.site(stored.siteID))??.code ?? stored.siteID)
         }
         if json {
             try printJSON(stored)
@@ -161,13 +148,7 @@ struct ConditionHistory: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let history: [TimelineEntry]
-        if let location = try database.location() {
-            let site = site
-            history = try DatabaseOptions.with(location) { try await $0.conditionHistory(ofSite: site) }
-        } else {
-            history = try archive.open().conditionHistory(ofSite: site)
-        }
+        let history = try database.withStore(or: archive) { try $0.conditionHistory(ofSite: site) }
         if json {
             try printJSON(history)
             return

@@ -25,6 +25,7 @@ struct SurveyAdd: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "The site's code or id.") var site: String
     @Option(help: "First day (YYYY-MM-DD, or YYYY-MM, YYYY).") var start: String
     @Option(help: "Last day, for a survey of several days.") var end: String?
@@ -34,12 +35,10 @@ struct SurveyAdd: ParsableCommand {
     @Flag(name: .long, help: "Print the stored survey as JSON.") var json = false
 
     func run() throws {
-        let store = try archive.open()
-        let survey = try store.addSurvey(
-            Survey(
-                siteID: site, startDate: start, endDate: end, team: team, method: try SurveyMethod.parse(method),
-                notes: notes),
-            actor: archive.resolvedActor)
+        let draft = Survey(
+            siteID: site, startDate: start, endDate: end, team: team, method: try SurveyMethod.parse(method),
+            notes: notes)
+        let survey = try database.withStore(or: archive) { try $0.addSurvey(draft, actor: archive.resolvedActor) }
         if json { try printJSON(survey) } else { print("Added survey \(survey.id) of \(site)") }
     }
 }
@@ -54,12 +53,12 @@ struct SurveyList: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "The site's code or id.") var site: String
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let store = try archive.open()
-        let surveys = try store.surveys(ofSite: site)
+        let surveys = try database.withStore(or: archive) { try $0.surveys(ofSite: site) }
         if json {
             try printJSON(surveys)
             return

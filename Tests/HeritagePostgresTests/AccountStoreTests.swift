@@ -17,7 +17,7 @@ struct AccountStoreTests {
     @Test(arguments: StoreBackend.available)
     func accountsAreAddedOnceAndFoundInAnyCase(_ backend: StoreBackend) async throws {
         try await backend.withEmptyStore { backendStore in
-            let store = backendStore.accounts
+            let store = backendStore.store
             let lena = try store.addAccount(
                 Account(name: "Lena", role: .surveyor, restrictedAccess: true), passwordHash: Self.hash, actor: "admin")
             try store.addAccount(Account(name: "amir", role: .viewer), passwordHash: Self.hash, actor: "admin")
@@ -47,7 +47,7 @@ struct AccountStoreTests {
     @Test(arguments: StoreBackend.available)
     func changesAreAuditedByWhatTheyDo(_ backend: StoreBackend) async throws {
         try await backend.withEmptyStore { backendStore in
-            let store = backendStore.accounts
+            let store = backendStore.store
             try store.addAccount(Account(name: "lena", role: .surveyor), passwordHash: Self.hash, actor: "admin")
             let promoted = try store.updateAccount(
                 named: "Lena", role: .reviewer, restrictedAccess: true, actor: "admin")
@@ -75,7 +75,7 @@ struct AccountStoreTests {
     @Test(arguments: StoreBackend.available)
     func tokensAndSessionsEndWithTheAccount(_ backend: StoreBackend) async throws {
         try await backend.withEmptyStore { backendStore in
-            let store = backendStore.accounts
+            let store = backendStore.store
             let lena = try store.addAccount(
                 Account(name: "lena", role: .surveyor), passwordHash: Self.hash, actor: "admin")
             let token = try store.issueToken(for: "LENA", label: "field tablet", actor: "admin")
@@ -111,7 +111,7 @@ struct AccountStoreTests {
     @Test(arguments: StoreBackend.available)
     func signInChecksThePassword(_ backend: StoreBackend) async throws {
         try await backend.withEmptyStore { backendStore in
-            let store = backendStore.accounts
+            let store = backendStore.store
             try store.createAccount(
                 name: "lena", role: .viewer, restrictedAccess: false, password: "correct horse battery", actor: "admin")
             #expect(try store.signIn(name: "lena", password: "correct horse battery")?.name == "lena")
@@ -131,7 +131,7 @@ struct AccountStoreTests {
         try await PostgresTestServer.withDatabase { location in
             try await PostgresTestServer.with(location) { _ = try await $0.copy(from: temp.archive) }
             let archive = temp.archive
-            try await onOwnThread {
+            do {
                 try PostgresStore.with(location) { registry in
                     for store in [archive, registry] as [any AccountStore] {
                         let lena = Account(id: "11111111-0000-4000-8000-000000000001", name: "lena", role: .surveyor)

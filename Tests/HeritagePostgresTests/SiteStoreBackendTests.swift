@@ -20,7 +20,7 @@ struct SiteStoreBackendTests {
     @Test(arguments: StoreBackend.available)
     func anEditIsCheckedAuditedAndReadBack(_ backend: StoreBackend) async throws {
         try await backend.withEmptyStore { backendStore in
-            let store = backendStore.sites
+            let store = backendStore.store
             let added = try store.addSite(Self.church, actor: "ana")
             try store.addSite(
                 Site(
@@ -77,7 +77,7 @@ struct SiteStoreBackendTests {
         try await PostgresTestServer.withDatabase { location in
             try await PostgresTestServer.with(location) { _ = try await $0.copy(from: temp.archive) }
             let archive = temp.archive
-            try await onOwnThread {
+            do {
                 try PostgresStore.with(location) { registry in
                     for store in [archive, registry] as [any SiteStore] {
                         try store.addSite(Self.church, actor: "ana", time: "2026-12-04T21:00:00.000Z")

@@ -18,20 +18,16 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     var testDescription: String { rawValue }
 
     /// A fresh, empty store of this backend, given to `body` as the synchronous store the
-    /// commands and the server use, on a thread of its own (the PostgreSQL store blocks while it
-    /// waits, which a test's task must not do on the cooperative pool).
-    func withEmptyStore<T: Sendable>(_ body: @escaping @Sendable (BackendStore) throws -> T) async throws -> T {
+    /// commands and the server use.
+    func withEmptyStore<T>(_ body: (BackendStore) throws -> T) async throws -> T {
         switch self {
         case .archive:
             let temp = try TemporaryArchive()
-            let archive = temp.archive
-            let result = try await onOwnThread { try body(.archive(archive)) }
-            withExtendedLifetime(temp) {}
-            return result
+            return try body(.archive(temp.archive))
         case .postgres:
             return try await PostgresTestServer.withDatabase { location in
                 try await PostgresTestServer.with(location) { try await $0.migrate() }
-                return try await onOwnThread { try PostgresStore.with(location) { try body(.postgres($0)) } }
+                return try PostgresStore.with(location) { try body(.postgres($0)) }
             }
         }
     }
@@ -42,14 +38,7 @@ enum BackendStore: Sendable {
     case archive(HeritageArchive)
     case postgres(PostgresStore)
 
-    var accounts: any AccountStore {
-        switch self {
-        case .archive(let archive): archive
-        case .postgres(let store): store
-        }
-    }
-
-    var sites: any SiteStore {
+    var store: any RegistryStore {
         switch self {
         case .archive(let archive): archive
         case .postgres(let store): store
@@ -86,12 +75,5 @@ enum BackendStore: Sendable {
         case .archive(let archive): return try archive.verify().problems
         case .postgres(let store): return try blockingWait { try await store.registry.verify().problems }
         }
-    }
-}
-
-/// Runs `body` on a thread outside the cooperative pool and waits for it.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }

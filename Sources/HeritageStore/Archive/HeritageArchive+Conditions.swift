@@ -8,9 +8,11 @@ extension HeritageArchive {
     /// correction (`supersedes`) must concern the same site, and an assessment can be
     /// superseded only once: correct the correction to change it again.
     @discardableResult
-    public func addAssessment(_ draft: ConditionAssessment, actor: String) throws -> ConditionAssessment {
+    public func addAssessment(_ draft: ConditionAssessment, actor: String, time: String) throws
+        -> ConditionAssessment
+    {
         let assessment = try draft.validated()
-        return try write { db in try insertAssessment(db, assessment, actor: actor) }
+        return try write { db in try insertAssessment(db, assessment, actor: actor, time: time) }
     }
 
     /// Inserts a checked assessment in this transaction, resolving its references, audited as
@@ -24,7 +26,10 @@ extension HeritageArchive {
         }
         assessment.siteID = site.id
         if let survey = assessment.surveyID {
-            assessment.surveyID = try resolveID(db, table: "survey", reference: survey, noun: "survey")
+            let id = try resolveID(db, table: "survey", reference: survey, noun: "survey")
+            let owner = try String.fetchOne(db, sql: "SELECT siteId FROM survey WHERE id = ?", arguments: [id])
+            guard owner == site.id else { throw ConditionAssessment.surveyOfAnotherSite(id) }
+            assessment.surveyID = id
         }
         if let earlier = assessment.supersedes {
             let id = try resolveID(
@@ -32,10 +37,11 @@ extension HeritageArchive {
             if let by = try String.fetchOne(
                 db, sql: "SELECT id FROM conditionAssessment WHERE supersedes = ?", arguments: [id])
             {
-                throw HeritageStoreError(
-                    .conflict,
-                    "assessment \(id.prefix(8)) is already superseded by \(by.prefix(8)); supersede that one")
+                throw ConditionAssessment.supersededAlready(id, by: by)
             }
+            let owner = try String.fetchOne(
+                db, sql: "SELECT siteId FROM conditionAssessment WHERE id = ?", arguments: [id])
+            guard owner == site.id else { throw ConditionAssessment.correctionOfAnotherSite(id) }
             assessment.supersedes = id
         }
         assessment.recordedAt = time
@@ -95,6 +101,20 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
 }
 
 extension ConditionAssessment {
+    package static func surveyOfAnotherSite(_ survey: String) -> HeritageStoreError {
+        HeritageStoreError(.invalidInput, "survey \(survey.prefix(8)) was made at another site than this assessment's")
+    }
+
+    package static func supersededAlready(_ id: String, by: String) -> HeritageStoreError {
+        HeritageStoreError(
+            .conflict, "assessment \(id.prefix(8)) is already superseded by \(by.prefix(8)); supersede that one")
+    }
+
+    package static func correctionOfAnotherSite(_ id: String) -> HeritageStoreError {
+        HeritageStoreError(
+            .invalidInput, "assessment \(id.prefix(8)) is of another site: a correction concerns the same site")
+    }
+
     /// An assessment from its row (the column names of the registry's table, on either backend).
     package init(row: Row) throws {
         let effects = try JSONText.decode([String].self, from: row["effects"]).map(DisturbanceEffect.stored)

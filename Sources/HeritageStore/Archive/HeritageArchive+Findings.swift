@@ -136,7 +136,7 @@ extension HeritageArchive {
 }
 
 extension Finding {
-    init(row: Row) throws {
+    package init(row: Row) throws {
         self.init(
             id: row["id"], siteID: row["siteId"], method: try .stored(row["method"]),
             beforeVersionID: row["beforeVersionId"],

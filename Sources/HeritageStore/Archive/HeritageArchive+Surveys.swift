@@ -4,14 +4,13 @@ import GRDB
 extension HeritageArchive {
     /// Records a survey of a site (`survey.create` in the audit log).
     @discardableResult
-    public func addSurvey(_ draft: Survey, actor: String) throws -> Survey {
+    public func addSurvey(_ draft: Survey, actor: String, time: String) throws -> Survey {
         var survey = try draft.validated()
         return try write { db in
             guard let site = try Site.fetch(db, reference: survey.siteID) else {
                 throw HeritageStoreError(.notFound, "no site with code or id '\(survey.siteID)'")
             }
             survey.siteID = site.id
-            let time = Timestamp.now()
             try db.execute(
                 sql: """
                     INSERT INTO survey (id, siteId, startDate, endDate, team, method, notes, createdAt)

@@ -25,7 +25,7 @@ public struct Survey: Codable, Hashable, Sendable {
         self.notes = notes
     }
 
-    func validated() throws -> Survey {
+    package func validated() throws -> Survey {
         try checkPartialDate(startDate, field: "survey start date")
         if let endDate {
             try checkPartialDate(endDate, field: "survey end date")

@@ -12,10 +12,6 @@ public protocol SiteStore: Sendable {
     /// that changes nothing writes nothing.
     func editSite(_ reference: String, actor: String, time: String, change: (inout Site) throws -> Void) throws
         -> (site: Site, changed: Bool)
-    /// Every assessment of a site in timeline order, superseded ones marked.
-    func conditionHistory(ofSite reference: String) throws -> [TimelineEntry]
-    /// A site's surveys, oldest first.
-    func surveys(ofSite reference: String) throws -> [Survey]
 }
 
 extension SiteStore {
@@ -40,14 +36,9 @@ extension SiteStore {
     ) {
         try editSite(reference, actor: actor, time: Timestamp.now(), change: change)
     }
-
-    /// The newest assessment of a site that no correction replaced, or nil.
-    public func latestCondition(ofSite reference: String) throws -> ConditionAssessment? {
-        try conditionHistory(ofSite: reference).last(where: { $0.supersededBy == nil })?.assessment
-    }
 }
 
 extension HeritageArchive: SiteStore {}
 
 /// What both backends provide so far: the commands that work on either take this.
-public typealias RegistryStore = AccountStore & SiteStore
+public typealias RegistryStore = AccountStore & SiteStore & ConditionStore
