@@ -164,6 +164,53 @@ extension PostgresStore: ConditionStore {
     }
 }
 
+extension PostgresStore: JobStore {
+    public func addJob(
+        id: String, site reference: String, request: String, rerunOf: String?, actor: String, time: String
+    ) throws -> Job {
+        try blockingWait {
+            try await self.registry.addJob(
+                id: id, site: reference, request: request, rerunOf: rerunOf, actor: actor, time: time)
+        }
+    }
+
+    public func job(_ reference: String) throws -> Job {
+        try blockingWait { try await self.registry.job(reference) }
+    }
+
+    public func jobs(status: Job.Status?, site: String?, limit: Int, offset: Int) throws -> [Job] {
+        try blockingWait { try await self.registry.jobs(status: status, site: site, limit: limit, offset: offset) }
+    }
+
+    public func startJob(_ id: String) throws -> Job? {
+        try blockingWait { try await self.registry.startJob(id) }
+    }
+
+    public func claimNextJob() throws -> Job? {
+        try blockingWait { try await self.registry.claimNextJob() }
+    }
+
+    public func recordJobStage(_ id: String, stage: String) throws {
+        try blockingWait { try await self.registry.recordJobStage(id, stage: stage) }
+    }
+
+    public func finishJob(_ id: String, status: Job.Status, error: String?, findingID: String?) throws -> Job {
+        try blockingWait { try await self.registry.finishJob(id, status: status, error: error, findingID: findingID) }
+    }
+
+    public func cancelJob(_ reference: String, actor: String, time: String) throws -> Job {
+        try blockingWait { try await self.registry.cancelJob(reference, actor: actor, time: time) }
+    }
+
+    public func recoverJobs(reason: String) throws -> (failed: [Job], queued: [Job]) {
+        let recovered = try blockingWait {
+            let (failed, queued) = try await self.registry.recoverJobs(reason: reason)
+            return [failed, queued]
+        }
+        return (recovered[0], recovered[1])
+    }
+}
+
 /// A value handed to the registry's task while the calling thread waits for that task.
 private final class UncheckedBox<Value>: @unchecked Sendable {
     var value: Value?

@@ -185,7 +185,7 @@ public final class JobRunner: @unchecked Sendable {
                     return try run.comparePhotographs(parameters.photographSettings, progress: progress)
                 }()
                 : try run.compareScans(options: options, progress: progress)
-            publish(try store.finishJob(id, status: .succeeded, findingID: outcome.finding?.id))
+            publish(try store.finishJob(id, status: .succeeded, error: nil, findingID: outcome.finding?.id))
             logger.info("job \(id) succeeded")
         } catch let error as SurveyDiffError where error.code == .cancelled {
             let reason = lock.withLock { stopped } ? "the server stopped while this job ran; run it again" : nil
@@ -197,7 +197,7 @@ public final class JobRunner: @unchecked Sendable {
 
     private func finish(_ id: String, status: Job.Status, error: String) {
         do {
-            publish(try store.finishJob(id, status: status, error: error))
+            publish(try store.finishJob(id, status: status, error: error, findingID: nil))
             logger.info("job \(id) \(status.rawValue): \(error)")
         } catch {
             logger.error("job \(id) could not be marked \(status.rawValue): \(error)")

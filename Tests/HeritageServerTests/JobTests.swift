@@ -75,7 +75,7 @@ import Testing
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("method must be m3c2, c2c, c2m or photo"))
             }
-            #expect(try fixture.store.jobs(site: "PUB-1").isEmpty)
+            #expect(try fixture.store.jobs(status: nil, site: "PUB-1", limit: 100, offset: 0).isEmpty)
 
             let id = try await client.execute(
                 uri: "/api/sites/PUB-1/comparisons", method: .post, headers: headers(surveyor), body: body(asset)

@@ -48,7 +48,7 @@ final class ServerFixture: @unchecked Sendable {
             actor: "surveyor")
         try store.addJob(
             id: Self.jobID, site: "RES-1", request: #"{"before": "nope@1", "after": "nope@2"}"#, actor: "surveyor")
-        try store.finishJob(Self.jobID, status: .failed, error: "no such versions")
+        try store.finishJob(Self.jobID, status: .failed, error: "no such versions", findingID: nil)
         var pixels = [UInt8](repeating: 0, count: 32 * 24 * 3)
         for index in pixels.indices { pixels[index] = UInt8((index * 7) % 251) }
         let photo = folder.appending(path: "chapel.jpg")

@@ -194,13 +194,13 @@ import Testing
             let (sameRefused, samePage, _) = try await post(
                 client, "/sites/PUB-1/compare", surveyor, "csrf=\(token)&before=\(asset)@2&after=\(asset)@2")
             #expect(sameRefused == .badRequest && samePage.contains(#"id="after-error""#), "\(samePage)")
-            #expect(try fixture.store.jobs(site: "PUB-1").isEmpty)
+            #expect(try fixture.store.jobs(status: nil, site: "PUB-1", limit: 100, offset: 0).isEmpty)
             let (sent, _, location) = try await post(
                 client, "/sites/PUB-1/compare", surveyor,
                 "csrf=\(token)&before=\(asset)@1&after=\(asset)@2&method=m3c2&align=none&registrationError=0.001"
                     + parameters)
             #expect(sent == .seeOther)
-            let job = try #require(try fixture.store.jobs(site: "PUB-1").first)
+            let job = try #require(try fixture.store.jobs(status: nil, site: "PUB-1", limit: 100, offset: 0).first)
             #expect(location == "/jobs/\(job.id)" && job.requestedBy == "surveyor")
             let (_, running) = try await get(client, "/jobs/\(job.id)", surveyor)
             #expect(running.contains(#"id="job-progress""#) && running.contains("PUB-1"))

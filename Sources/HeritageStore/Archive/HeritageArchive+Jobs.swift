@@ -6,13 +6,12 @@ extension HeritageArchive {
     /// cancelled job it runs again.
     @discardableResult
     public func addJob(
-        id: String = RecordID.make(), site reference: String, request: String, rerunOf: String? = nil, actor: String
+        id: String, site reference: String, request: String, rerunOf: String?, actor: String, time: String
     ) throws -> Job {
         try write { db in
             guard let site = try Site.fetch(db, reference: reference) else {
                 throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
             }
-            let time = Timestamp.now()
             let job = Job(
                 id: id, siteID: site.id, request: request, requestedBy: actor, requestedAt: time, rerunOf: rerunOf)
             try db.execute(
@@ -34,8 +33,7 @@ extension HeritageArchive {
     }
 
     /// Jobs, newest first, optionally of one status or site.
-    public func jobs(status: Job.Status? = nil, site: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [Job]
-    {
+    public func jobs(status: Job.Status?, site: String?, limit: Int, offset: Int) throws -> [Job] {
         try read { db in
             var filter = SQLFilter()
             filter.add("status = ?", status?.rawValue)
@@ -63,6 +61,20 @@ extension HeritageArchive {
         }
     }
 
+    /// Marks the oldest queued job running and returns it; nil when none is queued. (One
+    /// writer at a time: no two callers get the same job.)
+    public func claimNextJob() throws -> Job? {
+        try write { db in
+            guard
+                let id = try String.fetchOne(
+                    db, sql: "SELECT id FROM job WHERE status = 'queued' ORDER BY seq LIMIT 1")
+            else { return nil }
+            try db.execute(
+                sql: "UPDATE job SET status = 'running', startedAt = ? WHERE id = ?", arguments: [Timestamp.now(), id])
+            return try job(db, reference: id)
+        }
+    }
+
     /// Records the stage a running job has reached.
     public func recordJobStage(_ id: String, stage: String) throws {
         try write { db in
@@ -73,9 +85,7 @@ extension HeritageArchive {
 
     /// Ends a job: succeeded with its finding, failed with the reason, or cancelled.
     @discardableResult
-    public func finishJob(_ id: String, status: Job.Status, error: String? = nil, findingID: String? = nil) throws
-        -> Job
-    {
+    public func finishJob(_ id: String, status: Job.Status, error: String?, findingID: String?) throws -> Job {
         precondition(status.isFinished, "a job finishes as succeeded, failed or cancelled")
         return try write { db in
             try db.execute(
@@ -94,17 +104,14 @@ extension HeritageArchive {
     /// - Returns: the job as it stands.
     /// - Throws: `conflict` when it has finished already.
     @discardableResult
-    public func cancelJob(_ reference: String, actor: String) throws -> Job {
+    public func cancelJob(_ reference: String, actor: String, time: String) throws -> Job {
         try write { db in
             let job = try job(db, reference: reference)
-            guard !job.status.isFinished else {
-                throw HeritageStoreError(.conflict, "job \(job.id.prefix(8)) has \(job.status.rawValue) already")
-            }
-            let time = Timestamp.now()
+            guard !job.status.isFinished else { throw Job.finishedAlready(job) }
             if job.status == .queued {
                 try db.execute(
                     sql: "UPDATE job SET status = 'cancelled', error = ?, finishedAt = ? WHERE id = ?",
-                    arguments: ["cancelled by \(actor) before it started", time, job.id])
+                    arguments: [Job.cancelledBeforeStart(by: actor), time, job.id])
             }
             let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM job WHERE id = ?", arguments: [job.id])
             try AuditLog.append(

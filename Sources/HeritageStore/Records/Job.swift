@@ -58,7 +58,7 @@ public struct Job: Codable, Hashable, Sendable {
 }
 
 extension Job {
-    init(row: Row) throws {
+    package init(row: Row) throws {
         let status: String = row["status"]
         guard let parsed = Status(rawValue: status) else {
             throw HeritageStoreError(.integrity, "a job row has the unknown status '\(status)'")
