@@ -23,18 +23,26 @@ extension PostgresRegistry {
             }
             var edited = old
             try change(&edited)
-            guard let new = try old.replacement(edited) else { return (old, false) }
-            if new.code.lowercased() != old.code.lowercased(),
-                try await self.integer("SELECT 1 AS value FROM site WHERE lower(code) = lower($1)", [new.code]) != nil
-            {
-                throw Site.codeTaken(new.code)
-            }
-            try await self.replaceRows(of: new, seq: seq, time: time)
-            try await self.appendEvent(
-                actor: actor, action: "site.update", entityType: "site", entityID: new.id, entitySeq: seq,
-                oldValue: try RecordAudit.json(old), newValue: try RecordAudit.json(new), time: time)
-            return (new, true)
+            return try await self.replaceSite(old, seq: seq, with: edited, actor: actor, time: time)
         }
+    }
+
+    /// Replaces `old` (row `seq`, read in this transaction, which holds the audit lock) with
+    /// `edited`, checked and audited as `site.update`. An edit that changes nothing writes nothing.
+    func replaceSite(_ old: Site, seq: Int64, with edited: Site, actor: String, time: String) async throws
+        -> (site: Site, changed: Bool)
+    {
+        guard let new = try old.replacement(edited) else { return (old, false) }
+        if new.code.lowercased() != old.code.lowercased(),
+            try await integer("SELECT 1 AS value FROM site WHERE lower(code) = lower($1)", [new.code]) != nil
+        {
+            throw Site.codeTaken(new.code)
+        }
+        try await replaceRows(of: new, seq: seq, time: time)
+        try await appendEvent(
+            actor: actor, action: "site.update", entityType: "site", entityID: new.id, entitySeq: seq,
+            oldValue: try RecordAudit.json(old), newValue: try RecordAudit.json(new), time: time)
+        return (new, true)
     }
 
     /// The site and its row's seq; `forUpdate` locks the row for the transaction.

@@ -20,24 +20,30 @@ extension PostgresRegistry {
         let site = try draft.validated()
         try await transaction {
             try await self.lockAudit()
-            if let existing = try await self.rows(
-                "SELECT code FROM site WHERE lower(code) = lower($1) OR id = $2", [site.code, site.id]
-            ).first {
-                let code: String = existing["code"]
-                throw HeritageStoreError(
-                    .conflict,
-                    code.lowercased() == site.code.lowercased()
-                        ? "a site with code \(code) already exists"
-                            + (code == site.code ? "" : " (codes are compared without regard to case)")
-                        : "site \(code) already has the id \(site.id) given for \(site.code)")
-            }
-            let seq = (try await self.integer("SELECT coalesce(max(seq), 0) + 1 AS value FROM site")) ?? 1
-            try await self.insertRows(of: site, seq: seq, time: time)
-            try await self.appendEvent(
-                actor: actor, action: "site.create", entityType: "site", entityID: site.id, entitySeq: seq,
-                oldValue: nil, newValue: try RecordAudit.json(site), time: time)
+            try await self.insertSite(site, actor: actor, time: time)
         }
         return site
+    }
+
+    /// Inserts a checked site and its `site.create` event, in the caller's transaction, which
+    /// holds the audit lock.
+    func insertSite(_ site: Site, actor: String, time: String) async throws {
+        if let existing = try await rows(
+            "SELECT code FROM site WHERE lower(code) = lower($1) OR id = $2", [site.code, site.id]
+        ).first {
+            let code: String = existing["code"]
+            throw HeritageStoreError(
+                .conflict,
+                code.lowercased() == site.code.lowercased()
+                    ? "a site with code \(code) already exists"
+                        + (code == site.code ? "" : " (codes are compared without regard to case)")
+                    : "site \(code) already has the id \(site.id) given for \(site.code)")
+        }
+        let seq = (try await integer("SELECT coalesce(max(seq), 0) + 1 AS value FROM site")) ?? 1
+        try await insertRows(of: site, seq: seq, time: time)
+        try await appendEvent(
+            actor: actor, action: "site.create", entityType: "site", entityID: site.id, entitySeq: seq,
+            oldValue: nil, newValue: try RecordAudit.json(site), time: time)
     }
 
     /// Takes the audit lock for the rest of the transaction.
@@ -199,61 +205,69 @@ extension PostgresRegistry {
     public func addAssessment(_ draft: ConditionAssessment, actor: String, time: String = Timestamp.now())
         async throws -> ConditionAssessment
     {
-        var assessment = try draft.validated()
-        try await transaction {
+        let checked = try draft.validated()
+        return try await transaction {
             try await self.lockAudit()
-            guard
-                let site = try await self.rows(
-                    "SELECT id FROM site WHERE id = $1 OR lower(code) = lower($1) LIMIT 1", [assessment.siteID]
-                ).first
-            else {
-                throw HeritageStoreError(.notFound, "no site with code or id '\(assessment.siteID)'")
-            }
-            assessment.siteID = site["id"]
-            if let survey = assessment.surveyID {
-                let id = try await self.resolveID(table: "survey", reference: survey, noun: "survey")
-                let owner =
-                    try await self.rows("SELECT siteId FROM survey WHERE id = $1", [id]).first?["siteId"]
-                    as String?
-                guard owner == assessment.siteID else { throw ConditionAssessment.surveyOfAnotherSite(id) }
-                assessment.surveyID = id
-            }
-            if let earlier = assessment.supersedes {
-                let id = try await self.resolveID(
-                    table: "conditionAssessment", reference: earlier, noun: "condition assessment")
-                if let by = try await self.rows("SELECT id FROM conditionAssessment WHERE supersedes = $1", [id]).first
-                {
-                    throw ConditionAssessment.supersededAlready(id, by: by["id"])
-                }
-                let owner =
-                    try await self.rows("SELECT siteId FROM conditionAssessment WHERE id = $1", [id]).first?[
-                        "siteId"] as String?
-                guard owner == assessment.siteID else { throw ConditionAssessment.correctionOfAnotherSite(id) }
-                assessment.supersedes = id
-            }
-            assessment.recordedAt = time
-            let seq =
-                (try await self.integer("SELECT coalesce(max(seq), 0) + 1 AS value FROM conditionAssessment")) ?? 1
-            try await self.run(
-                """
-                INSERT INTO conditionAssessment (seq, id, siteId, surveyId, assessor, dateQualifier, date, endDate,
-                    timelineDate, activity, overallCondition, damageExtent, causeCategory, causeType, effects,
-                    certainty, threat, priority, notes, supersedes, recordedAt)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-                """,
-                [
-                    seq, assessment.id, assessment.siteID, assessment.surveyID, assessment.assessor,
-                    assessment.dateQualifier.rawValue, assessment.date, assessment.endDate, assessment.timelineDate,
-                    assessment.activity.rawValue, assessment.overallCondition.rawValue,
-                    assessment.damageExtent.rawValue, assessment.causeCategory?.rawValue,
-                    assessment.causeType?.rawValue, try RecordAudit.jsonList(assessment.effects.map(\.rawValue)),
-                    assessment.certainty.rawValue, assessment.threat?.rawValue, assessment.priority?.rawValue,
-                    assessment.notes, assessment.supersedes, time,
-                ])
-            try await self.appendEvent(
-                actor: actor, action: "condition.create", entityType: "conditionAssessment", entityID: assessment.id,
-                entitySeq: seq, oldValue: nil, newValue: try RecordAudit.json(assessment), time: time)
+            return try await self.insertAssessment(checked, actor: actor, time: time)
         }
+    }
+
+    /// Inserts a checked assessment, its references resolved, and its `condition.create` event,
+    /// in the caller's transaction, which holds the audit lock.
+    func insertAssessment(_ checked: ConditionAssessment, actor: String, time: String) async throws
+        -> ConditionAssessment
+    {
+        var assessment = checked
+        guard
+            let site = try await rows(
+                "SELECT id FROM site WHERE id = $1 OR lower(code) = lower($1) LIMIT 1", [assessment.siteID]
+            ).first
+        else {
+            throw HeritageStoreError(.notFound, "no site with code or id '\(assessment.siteID)'")
+        }
+        assessment.siteID = site["id"]
+        if let survey = assessment.surveyID {
+            let id = try await resolveID(table: "survey", reference: survey, noun: "survey")
+            let owner =
+                try await rows("SELECT siteId FROM survey WHERE id = $1", [id]).first?["siteId"]
+                as String?
+            guard owner == assessment.siteID else { throw ConditionAssessment.surveyOfAnotherSite(id) }
+            assessment.surveyID = id
+        }
+        if let earlier = assessment.supersedes {
+            let id = try await resolveID(
+                table: "conditionAssessment", reference: earlier, noun: "condition assessment")
+            if let by = try await rows("SELECT id FROM conditionAssessment WHERE supersedes = $1", [id]).first {
+                throw ConditionAssessment.supersededAlready(id, by: by["id"])
+            }
+            let owner =
+                try await rows("SELECT siteId FROM conditionAssessment WHERE id = $1", [id]).first?[
+                    "siteId"] as String?
+            guard owner == assessment.siteID else { throw ConditionAssessment.correctionOfAnotherSite(id) }
+            assessment.supersedes = id
+        }
+        assessment.recordedAt = time
+        let seq =
+            (try await integer("SELECT coalesce(max(seq), 0) + 1 AS value FROM conditionAssessment")) ?? 1
+        try await run(
+            """
+            INSERT INTO conditionAssessment (seq, id, siteId, surveyId, assessor, dateQualifier, date, endDate,
+                timelineDate, activity, overallCondition, damageExtent, causeCategory, causeType, effects,
+                certainty, threat, priority, notes, supersedes, recordedAt)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+            """,
+            [
+                seq, assessment.id, assessment.siteID, assessment.surveyID, assessment.assessor,
+                assessment.dateQualifier.rawValue, assessment.date, assessment.endDate, assessment.timelineDate,
+                assessment.activity.rawValue, assessment.overallCondition.rawValue,
+                assessment.damageExtent.rawValue, assessment.causeCategory?.rawValue,
+                assessment.causeType?.rawValue, try RecordAudit.jsonList(assessment.effects.map(\.rawValue)),
+                assessment.certainty.rawValue, assessment.threat?.rawValue, assessment.priority?.rawValue,
+                assessment.notes, assessment.supersedes, time,
+            ])
+        try await appendEvent(
+            actor: actor, action: "condition.create", entityType: "conditionAssessment", entityID: assessment.id,
+            entitySeq: seq, oldValue: nil, newValue: try RecordAudit.json(assessment), time: time)
         return assessment
     }
 

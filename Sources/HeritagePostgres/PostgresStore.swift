@@ -211,6 +211,34 @@ extension PostgresStore: JobStore {
     }
 }
 
+extension PostgresStore: ProposalStore {
+    public func propose(_ draft: Proposal, actor: String, time: String) throws -> Proposal {
+        try blockingWait { try await self.registry.propose(draft, actor: actor, time: time) }
+    }
+
+    public func decide(proposal reference: String, approve: Bool, reason: String?, actor: String, time: String)
+        throws -> Proposal
+    {
+        try blockingWait {
+            try await self.registry.decide(
+                proposal: reference, approve: approve, reason: reason, actor: actor, time: time)
+        }
+    }
+
+    public func proposals(status: Proposal.Status?, site: String?, proposedBy: String?, limit: Int, offset: Int)
+        throws -> [Proposal]
+    {
+        try blockingWait {
+            try await self.registry.proposals(
+                status: status, site: site, proposedBy: proposedBy, limit: limit, offset: offset)
+        }
+    }
+
+    public func proposal(_ reference: String) throws -> Proposal {
+        try blockingWait { try await self.registry.proposal(reference) }
+    }
+}
+
 /// A value handed to the registry's task while the calling thread waits for that task.
 private final class UncheckedBox<Value>: @unchecked Sendable {
     var value: Value?

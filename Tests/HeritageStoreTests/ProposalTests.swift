@@ -54,8 +54,10 @@ import Testing
             actor: "rita")
         #expect(rejected.status == .rejected && rejected.reason == "the photo shows the east bank")
         #expect(try temp.archive.conditionHistory(ofSite: "S").isEmpty)
-        #expect(try temp.archive.proposals(status: .rejected).map(\.id) == [proposal.id])
-        #expect(try temp.archive.proposals(status: .pending).isEmpty)
+        #expect(
+            try temp.archive.proposals(status: .rejected, site: nil, proposedBy: nil, limit: 100, offset: 0).map(\.id)
+                == [proposal.id])
+        #expect(try temp.archive.proposals(status: .pending, site: nil, proposedBy: nil, limit: 100, offset: 0).isEmpty)
         #expect(try temp.archive.verify().isValid)
     }
 
@@ -120,7 +122,7 @@ import Testing
             let error = #expect(throws: HeritageStoreError.self) { try temp.archive.propose(draft, actor: "sam") }
             #expect(error?.code == code, "\(draft.kind) \(String(describing: error))")
         }
-        #expect(try temp.archive.proposals().isEmpty)
+        #expect(try temp.archive.proposals(status: nil, site: nil, proposedBy: nil, limit: 100, offset: 0).isEmpty)
     }
 
     @Test func aProposalCannotBeRewrittenOrDeletedAndVerifyCatchesADecisionForged() throws {

@@ -10,23 +10,17 @@ extension HeritageArchive {
     /// - Returns: the proposal as recorded: pending, with its site resolved and, for an edit,
     ///   the site as it stands now as its base.
     @discardableResult
-    public func propose(_ draft: Proposal, actor: String) throws -> Proposal {
-        var proposal = draft
-        proposal.proposedBy = actor
-        proposal.status = .pending
-        (proposal.decidedBy, proposal.decidedAt, proposal.reason, proposal.resultID) = (nil, nil, nil, nil)
-        proposal.note = draft.note?.trimmed.nilIfEmpty
+    public func propose(_ draft: Proposal, actor: String, time: String) throws -> Proposal {
+        var proposal = draft.pending(by: actor)
         return try write { db in
             switch proposal.kind {
             case .siteCreate:
-                guard let site = try proposal.site?.validated() else {
-                    throw HeritageStoreError(.invalidInput, "a proposed site needs its record")
-                }
+                let site = try proposal.proposedNewSite()
                 if let existing = try String.fetchOne(
                     db, sql: "SELECT code FROM site WHERE code = ? COLLATE NOCASE OR id = ?",
                     arguments: [site.code, site.id])
                 {
-                    throw HeritageStoreError(.conflict, "a site with code \(existing) already exists")
+                    throw Proposal.siteExists(existing)
                 }
                 proposal.site = site
                 proposal.siteID = site.id
@@ -35,27 +29,18 @@ extension HeritageArchive {
                 guard let current = try Site.fetch(db, reference: proposal.siteID) else {
                     throw HeritageStoreError(.notFound, "no site with code or id '\(proposal.siteID)'")
                 }
-                guard var site = proposal.site else {
-                    throw HeritageStoreError(.invalidInput, "a proposed edit needs the site as it would be")
-                }
-                site.id = current.id
-                site = try site.validated()
-                guard site != current else {
-                    throw HeritageStoreError(.invalidInput, "the proposed edit of \(current.code) changes nothing")
-                }
+                let site = try proposal.proposedEdit(of: current)
                 if site.code.lowercased() != current.code.lowercased(),
                     try Bool.fetchOne(
                         db, sql: "SELECT 1 FROM site WHERE code = ? COLLATE NOCASE", arguments: [site.code]) == true
                 {
-                    throw HeritageStoreError(.conflict, "another site already has code \(site.code)")
+                    throw Site.codeTaken(site.code)
                 }
                 proposal.site = site
                 proposal.base = current
                 proposal.siteID = current.id
             case .conditionCreate:
-                guard var assessment = try proposal.assessment?.validated() else {
-                    throw HeritageStoreError(.invalidInput, "a proposed condition assessment needs its record")
-                }
+                var assessment = try proposal.proposedAssessment()
                 guard let site = try Site.fetch(db, reference: assessment.siteID) else {
                     throw HeritageStoreError(.notFound, "no site with code or id '\(assessment.siteID)'")
                 }
@@ -78,7 +63,6 @@ extension HeritageArchive {
                 proposal.site = nil
             }
             proposal.evidence = try proposal.evidence.map { try evidenceID(db, $0, siteID: proposal.siteID) }
-            let time = Timestamp.now()
             proposal.proposedAt = time
             try db.execute(
                 sql: """
@@ -106,32 +90,18 @@ extension HeritageArchive {
     ///   changed since it was proposed; `notPermitted` for one's own proposal; `invalidInput`
     ///   for a rejection without a reason.
     @discardableResult
-    public func decide(proposal reference: String, approve: Bool, reason: String?, actor: String) throws -> Proposal {
-        let reason = reason?.trimmed.nilIfEmpty
-        if !approve && reason == nil {
-            throw HeritageStoreError(.invalidInput, "a rejection needs its reason")
-        }
+    public func decide(proposal reference: String, approve: Bool, reason: String?, actor: String, time: String)
+        throws -> Proposal
+    {
+        let reason = try Proposal.checkedReason(reason, approve: approve)
         return try write { db in
             let id = try resolveID(db, table: "proposal", reference: reference, noun: "proposal")
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM proposal WHERE id = ?", arguments: [id]) else {
                 throw HeritageStoreError(.notFound, "no proposal with id '\(reference)'")
             }
             let old = try Proposal(row: row)
-            guard old.status == .pending else {
-                throw HeritageStoreError(
-                    .conflict,
-                    "proposal \(old.id.prefix(8)) was \(old.status.rawValue) already, by \(old.decidedBy ?? "?")")
-            }
-            guard old.proposedBy.lowercased() != actor.lowercased() else {
-                throw HeritageStoreError(
-                    .notPermitted, "a proposal is decided by someone other than the one who made it (\(actor))")
-            }
-            var new = old
-            new.status = approve ? .approved : .rejected
-            new.decidedBy = actor
-            new.reason = reason
-            if approve { new.resultID = try apply(db, old, actor: actor) }
-            let time = Timestamp.now()
+            var new = try old.decided(approve: approve, reason: reason, by: actor)
+            if approve { new.resultID = try apply(db, old, actor: actor, time: time) }
             new.decidedAt = time
             try db.execute(
                 sql:
@@ -146,41 +116,35 @@ extension HeritageArchive {
     }
 
     /// Makes the change a proposal proposes; returns the id of the record it made or changed.
-    private func apply(_ db: Database, _ proposal: Proposal, actor: String) throws -> String {
+    private func apply(_ db: Database, _ proposal: Proposal, actor: String, time: String) throws -> String {
         switch proposal.kind {
         case .siteCreate:
             guard let site = proposal.site else { throw HeritageStoreError(.integrity, "proposal without its site") }
-            try Self.insertSite(db, site, actor: actor)
+            try Self.insertSite(db, site, actor: actor, time: time)
             return site.id
         case .siteUpdate:
-            guard let site = proposal.site, let base = proposal.base else {
+            guard let site = proposal.site, proposal.base != nil else {
                 throw HeritageStoreError(.integrity, "proposal without its site")
             }
             guard let current = try Site.fetch(db, reference: proposal.siteID) else {
                 throw HeritageStoreError(.notFound, "the site this proposal edits is gone")
             }
-            guard current == base else {
-                throw HeritageStoreError(
-                    .conflict,
-                    "site \(current.code) has changed since this edit was proposed; reject it and propose the edit again"
-                )
-            }
-            try Self.replaceSite(db, old: current, with: site, actor: actor)
+            try proposal.requireBase(is: current)
+            try Self.replaceSite(db, old: current, with: site, actor: actor, time: time)
             return site.id
         case .conditionCreate:
             guard let assessment = proposal.assessment else {
                 throw HeritageStoreError(.integrity, "proposal without its assessment")
             }
-            return try insertAssessment(db, assessment, actor: actor).id
+            return try insertAssessment(db, assessment, actor: actor, time: time).id
         }
     }
 
     /// Proposals, oldest first, optionally only those of one status, site (code or id) or
     /// proposer; `limit` and `offset` page through them.
-    public func proposals(
-        status: Proposal.Status? = nil, site: String? = nil, proposedBy: String? = nil, limit: Int = 100,
-        offset: Int = 0
-    ) throws -> [Proposal] {
+    public func proposals(status: Proposal.Status?, site: String?, proposedBy: String?, limit: Int, offset: Int)
+        throws -> [Proposal]
+    {
         try read { db in
             var filter = SQLFilter()
             filter.add("status = ?", status?.rawValue)
@@ -251,7 +215,7 @@ extension HeritageArchive {
     /// The full id of a piece of evidence (an id, or its first characters, of a finding,
     /// survey, asset or asset version), which must belong to the site `siteID`.
     private func evidenceID(_ db: Database, _ reference: String, siteID: String) throws -> String {
-        for table in ["finding", "survey", "asset", "assetVersion"] {
+        for table in Proposal.evidenceTables {
             guard let id = try? resolveID(db, table: table, reference: reference, noun: table) else { continue }
             let owner =
                 table == "assetVersion"
@@ -259,23 +223,18 @@ extension HeritageArchive {
                     db, sql: "SELECT a.siteId FROM assetVersion v JOIN asset a ON a.id = v.assetId WHERE v.id = ?",
                     arguments: [id])
                 : try String.fetchOne(db, sql: "SELECT siteId FROM \(table) WHERE id = ?", arguments: [id])
-            guard owner == siteID else {
-                throw HeritageStoreError(.invalidInput, "evidence \(reference) belongs to another site")
-            }
+            guard owner == siteID else { throw Proposal.evidenceOfAnotherSite(reference) }
             return id
         }
-        throw HeritageStoreError(
-            .notFound, "no finding, survey, asset or asset version with id '\(reference)' to cite as evidence")
+        throw Proposal.noEvidence(reference)
     }
 
     private static func requireSameSite(_ db: Database, table: String, id: String, site: Site) throws {
         let owner = try String.fetchOne(db, sql: "SELECT siteId FROM \(table) WHERE id = ?", arguments: [id])
-        guard owner == site.id else {
-            throw HeritageStoreError(.invalidInput, "\(table) \(id.prefix(8)) is not of site \(site.code)")
-        }
+        guard owner == site.id else { throw Proposal.notOfSite(table, id, site) }
     }
 }
 
 extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
+    package var nilIfEmpty: String? { isEmpty ? nil : self }
 }

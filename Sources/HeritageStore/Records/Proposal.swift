@@ -77,7 +77,7 @@ public struct Proposal: Codable, Hashable, Sendable {
     }
 
     /// What the row's `proposed` column holds: the site or the assessment.
-    var proposedJSON: String {
+    package var proposedJSON: String {
         get throws {
             switch kind {
             case .siteCreate, .siteUpdate:
@@ -96,7 +96,7 @@ public struct Proposal: Codable, Hashable, Sendable {
 }
 
 extension Proposal {
-    init(row: Row) throws {
+    package init(row: Row) throws {
         let kind = try Kind.stored(row["kind"])
         let proposed: String = row["proposed"]
         self.init(

@@ -41,4 +41,4 @@ extension SiteStore {
 extension HeritageArchive: SiteStore {}
 
 /// What both backends provide so far: the commands that work on either take this.
-public typealias RegistryStore = AccountStore & SiteStore & ConditionStore & JobStore
+public typealias RegistryStore = AccountStore & SiteStore & ConditionStore & JobStore & ProposalStore
