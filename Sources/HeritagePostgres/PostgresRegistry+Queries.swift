@@ -7,6 +7,17 @@ import HeritageStore
 /// the store's sphere) and generalisation. A restricted site, for a caller without clearance,
 /// is found, measured and shown at the centre of its 0.1° cell (the `shown` column).
 extension PostgresRegistry {
+    /// Sites matching the filter, in code order. (Codes sort as in the archive, whose column
+    /// compares them without regard to ASCII case.)
+    public func sites(matching filter: SiteFilter = SiteFilter(), includeRestricted: Bool = false) async throws
+        -> [SiteSummary]
+    {
+        let (whereSQL, values) = Self.filterSQL(filter, firstParameter: 1)
+        var sql = "\(Self.summarySelect) WHERE \(whereSQL) ORDER BY lower(s.code) COLLATE \"C\""
+        if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+        return try await rows(sql, values).map { Self.summary($0, from: nil, includeRestricted: includeRestricted) }
+    }
+
     /// Sites within `radiusKm` of `center`, nearest first (ties by code).
     public func sitesNear(
         _ center: GeoPoint, radiusKm: Double, filter: SiteFilter = SiteFilter(), includeRestricted: Bool = false
@@ -58,7 +69,9 @@ extension PostgresRegistry {
             values += [box.south, box.north, box.west, box.east]
         }
         let (whereSQL, filterValues) = Self.filterSQL(filter, firstParameter: values.count + 1)
-        var sql = Self.summarySelect + " WHERE (\(clauses.joined(separator: " OR "))) AND \(whereSQL) ORDER BY s.code"
+        var sql =
+            Self.summarySelect
+            + " WHERE (\(clauses.joined(separator: " OR "))) AND \(whereSQL) ORDER BY lower(s.code) COLLATE \"C\""
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
         return try await rows(sql, values + filterValues).map {
             Self.summary($0, from: nil, includeRestricted: includeRestricted)
@@ -77,7 +90,7 @@ extension PostgresRegistry {
             throw HeritageStoreError(.invalidInput, "the search text is empty")
         }
         let (whereSQL, values) = Self.filterSQL(filter, firstParameter: 3)
-        let partialSQL = partial ? " OR f.names ILIKE '%' || $2 || '%'" : ""
+        let partialSQL = partial ? " OR f.names ILIKE $2" : ""
         // The matches first, then each one's site by its key (the LATERAL subquery, kept apart
         // by OFFSET 0): PostgreSQL cannot estimate how many sites a prefix matches, and with a
         // guess of 2 % it joined by reading all million sites (220 ms a search).
@@ -87,12 +100,10 @@ extension PostgresRegistry {
                 WHERE f.document @@ $1::tsquery\(partialSQL)) h
             CROSS JOIN LATERAL (
                 \(Self.summarySelect) WHERE s.seq = h.seq AND \(whereSQL) OFFSET 0) s
-            ORDER BY h.rank DESC, s.code
+            ORDER BY h.rank DESC, lower(s.code) COLLATE "C"
             """
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
-        let pattern = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-        return try await rows(sql, [query, pattern] + values).map {
+        return try await rows(sql, [query, containsPattern(text)] + values).map {
             Self.summary($0, from: nil, includeRestricted: includeRestricted)
         }
     }

@@ -14,9 +14,9 @@ extension PostgresRegistry {
     public func verify() async throws -> VerificationReport {
         try await transaction(isolation: "REPEATABLE READ") {
             var report = VerificationReport()
-            let (chainBreak, events) = try await walkChain()
+            let (chainBreak, reached) = try await self.walkChain(from: .genesis)
             report.chainBreak = chainBreak
-            report.eventCount = events
+            report.eventCount = Int(reached.sequence)
             report.stateMismatches += try await misfiledEvents()
             for table in RecordAudit.tables {
                 let count = try await compareTable(table, &report)
@@ -36,61 +36,40 @@ extension PostgresRegistry {
         }
     }
 
-    /// Walks the chain in pages of 10,000 events: the first break, and how many events there are.
-    private func walkChain() async throws -> (ChainBreak?, Int) {
-        var expectedSequence: Int64 = 1
-        var expectedPrevious = String(repeating: "0", count: 64)
-        var count = 0
+    /// Checks the audit chain from just after `start` (an event checked before) to its end.
+    public func checkAuditChain(from start: ChainPosition = .genesis) async throws -> (ChainBreak?, ChainPosition) {
+        try await transaction(isolation: "REPEATABLE READ") { try await self.walkChain(from: start) }
+    }
+
+    /// Walks the chain from `start` in pages of 10,000 events: the first break, and the last
+    /// event that followed. The caller holds a repeatable-read transaction.
+    private func walkChain(from start: ChainPosition) async throws -> (ChainBreak?, ChainPosition) {
+        var walk = ChainWalk(from: start)
         while true {
             let page = try await rows(
                 """
                 SELECT sequence, time, actor, action, entityType, entityId, oldValue, newValue, previousHash, hash
-                FROM auditEvent WHERE sequence >= $1 ORDER BY sequence LIMIT 10000
-                """, [expectedSequence])
+                FROM auditEvent WHERE sequence > $1 ORDER BY sequence LIMIT 10000
+                """, [walk.reached.sequence])
             for row in page {
-                let event = AuditEvent(
-                    sequence: row["sequence"], time: row["time"], actor: row["actor"], action: row["action"],
-                    entityType: row["entityType"], entityID: row["entityId"], oldValue: row["oldValue"],
-                    newValue: row["newValue"], previousHash: row["previousHash"], hash: row["hash"])
-                if event.sequence != expectedSequence {
-                    return (
-                        ChainBreak(
-                            sequence: expectedSequence,
-                            reason: "event \(expectedSequence) is missing (the log jumps to \(event.sequence))"), count
-                    )
-                }
-                if event.previousHash != expectedPrevious {
-                    return (
-                        ChainBreak(
-                            sequence: event.sequence,
-                            reason: "event \(event.sequence) does not point at the hash of event \(event.sequence - 1)"),
-                        count
-                    )
-                }
-                if event.recomputedHash != event.hash {
-                    return (
-                        ChainBreak(
-                            sequence: event.sequence,
-                            reason:
-                                "event \(event.sequence) (\(event.action) \(event.entityID)) was altered: its hash does not match its content"
-                        ), count
-                    )
-                }
-                expectedPrevious = event.hash
-                expectedSequence += 1
-                count += 1
+                if let broken = walk.check(Self.event(row)) { return (broken, walk.reached) }
             }
             if page.count < 10000 { break }
         }
-        let last = try await integer("SELECT sequence AS value FROM auditEventUsed") ?? 0
-        if last >= expectedSequence {
-            return (
-                ChainBreak(
-                    sequence: expectedSequence,
-                    reason: "events \(expectedSequence) to \(last) were removed from the end of the log"), count
-            )
-        }
-        return (nil, count)
+        let used = try await integer("SELECT sequence AS value FROM auditEventUsed") ?? 0
+        let startEvent =
+            start.sequence > 0
+            ? try await rows("SELECT * FROM auditEvent WHERE sequence = $1", [start.sequence]).first.map(Self.event)
+            : nil
+        return (walk.finish(lastUsed: used, startEvent: startEvent), walk.reached)
+    }
+
+    /// An event from its row.
+    static func event(_ row: Row) -> AuditEvent {
+        AuditEvent(
+            sequence: row["sequence"], time: row["time"], actor: row["actor"], action: row["action"],
+            entityType: row["entityType"], entityID: row["entityId"], oldValue: row["oldValue"],
+            newValue: row["newValue"], previousHash: row["previousHash"], hash: row["hash"])
     }
 
     /// Events whose unhashed locator (`entitySeq`) names a row other than the one they are about.

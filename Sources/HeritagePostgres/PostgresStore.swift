@@ -239,6 +239,72 @@ extension PostgresStore: ProposalStore {
     }
 }
 
+extension PostgresStore: QueryStore {
+    public func sites(matching filter: SiteFilter, includeRestricted: Bool) throws -> [SiteSummary] {
+        try blockingWait { try await self.registry.sites(matching: filter, includeRestricted: includeRestricted) }
+    }
+
+    public func sitesNear(_ center: GeoPoint, radiusKm: Double, filter: SiteFilter, includeRestricted: Bool) throws
+        -> [SiteSummary]
+    {
+        try blockingWait {
+            try await self.registry.sitesNear(
+                center, radiusKm: radiusKm, filter: filter, includeRestricted: includeRestricted)
+        }
+    }
+
+    public func nearestSites(to center: GeoPoint, count: Int, filter: SiteFilter, includeRestricted: Bool) throws
+        -> [SiteSummary]
+    {
+        try blockingWait {
+            try await self.registry.nearestSites(
+                to: center, count: count, filter: filter, includeRestricted: includeRestricted)
+        }
+    }
+
+    public func sitesInBox(
+        south: Double, west: Double, north: Double, east: Double, filter: SiteFilter, includeRestricted: Bool
+    ) throws -> [SiteSummary] {
+        try blockingWait {
+            try await self.registry.sitesInBox(
+                south: south, west: west, north: north, east: east, filter: filter,
+                includeRestricted: includeRestricted)
+        }
+    }
+
+    public func searchSites(_ text: String, partial: Bool, filter: SiteFilter, includeRestricted: Bool) throws
+        -> [SiteSummary]
+    {
+        try blockingWait {
+            try await self.registry.searchSites(
+                text, partial: partial, filter: filter, includeRestricted: includeRestricted)
+        }
+    }
+}
+
+extension PostgresStore: AuditStore {
+    public func auditEvents(_ filter: AuditFilter) throws -> [AuditEvent] {
+        try blockingWait { try await self.registry.auditEvents(filter) }
+    }
+
+    public func auditHead() throws -> AuditEvent? {
+        try blockingWait { try await self.registry.auditHead() }
+    }
+
+    public func checkAuditChain(from start: ChainPosition) throws -> (ChainBreak?, ChainPosition) {
+        let checked = try blockingWait {
+            let (broken, reached) = try await self.registry.checkAuditChain(from: start)
+            return ChainCheck(broken: broken, reached: reached)
+        }
+        return (checked.broken, checked.reached)
+    }
+
+    private struct ChainCheck: Sendable {
+        let broken: ChainBreak?
+        let reached: ChainPosition
+    }
+}
+
 /// A value handed to the registry's task while the calling thread waits for that task.
 private final class UncheckedBox<Value>: @unchecked Sendable {
     var value: Value?

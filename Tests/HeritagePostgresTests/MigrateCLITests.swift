@@ -57,10 +57,15 @@ struct MigrateCLITests {
             #expect(verified.status == 0, "\(verified.stderr)")
             #expect(verified.stdout.hasPrefix("OK: \(address)"), "\(verified.stdout)")
 
+            let listed = try HeritageBinary.run(
+                ["site", "list", "--json"], environment: ["HERITAGE_DATABASE": address])
+            let listedSites = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]
+            #expect(listed.status == 0 && listedSites?.count == 121, "\(listed.stderr)")
             // A command that has no PostgreSQL path yet says so rather than use the archive folder.
-            let listed = try HeritageBinary.run(["site", "list"], environment: ["HERITAGE_DATABASE": address])
-            #expect(listed.status != 0)
-            #expect(listed.stderr.contains("does not work on a PostgreSQL registry yet"), "\(listed.stderr)")
+            let assets = try HeritageBinary.run(
+                ["asset", "list", "--site", "NEW-1"], environment: ["HERITAGE_DATABASE": address])
+            #expect(assets.status != 0)
+            #expect(assets.stderr.contains("does not work on a PostgreSQL registry yet"), "\(assets.stderr)")
 
             let again = try HeritageBinary.run(["migrate", "--from", archive, "--to", address])
             #expect(again.status != 0 && again.stderr.contains("already holds a registry"), "\(again.stderr)")

@@ -157,9 +157,7 @@ enum AuditLog {
     /// Walks the chain from just after `start` (an event already checked) to its end: the
     /// first problem, if any, and the last event checked.
     static func walk(_ db: Database, from start: ChainPosition) throws -> (ChainBreak?, ChainPosition) {
-        var expectedPrevious = start.hash
-        var expectedSequence: Int64 = start.sequence + 1
-        var reached = start
+        var walk = ChainWalk(from: start)
         // Columns by position: looking each up by name, for every event, cost a fifth of the walk.
         let cursor = try Row.fetchCursor(
             db,
@@ -171,56 +169,15 @@ enum AuditLog {
             let event = AuditEvent(
                 sequence: row[0], time: row[1], actor: row[2], action: row[3], entityType: row[4], entityID: row[5],
                 oldValue: row[6], newValue: row[7], previousHash: row[8], hash: row[9])
-            if event.sequence != expectedSequence {
-                return (
-                    ChainBreak(
-                        sequence: expectedSequence,
-                        reason: "event \(expectedSequence) is missing (the log jumps to \(event.sequence))"), reached
-                )
-            }
-            if event.previousHash != expectedPrevious {
-                return (
-                    ChainBreak(
-                        sequence: event.sequence,
-                        reason: "event \(event.sequence) does not point at the hash of event \(event.sequence - 1)"),
-                    reached
-                )
-            }
-            if hash(of: event) != event.hash {
-                return (
-                    ChainBreak(
-                        sequence: event.sequence,
-                        reason:
-                            "event \(event.sequence) (\(event.action) \(event.entityID)) was altered: its hash does not match its content"
-                    ), reached
-                )
-            }
-            expectedPrevious = event.hash
-            expectedSequence += 1
-            reached = ChainPosition(sequence: event.sequence, hash: event.hash)
+            if let broken = walk.check(event) { return (broken, walk.reached) }
         }
         let used = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'auditEvent'") ?? 0
-        if used >= expectedSequence {
-            return (
-                ChainBreak(
-                    sequence: expectedSequence,
-                    reason: "events \(expectedSequence) to \(used) were removed from the end of the log"), reached
-            )
-        }
         // The event checked last must still be there as it was (not cut, re-written or edited).
-        if start.sequence > 0 {
-            let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM auditEvent WHERE sequence = ?", arguments: [start.sequence])
-            let event = row.map(event(from:))
-            if event?.hash != start.hash || event.map(hash(of:)) != start.hash {
-                return (
-                    ChainBreak(
-                        sequence: start.sequence, reason: "event \(start.sequence) changed after it was checked"),
-                    reached
-                )
-            }
-        }
-        return (nil, reached)
+        let startEvent =
+            start.sequence > 0
+            ? try Row.fetchOne(db, sql: "SELECT * FROM auditEvent WHERE sequence = ?", arguments: [start.sequence])
+                .map(event(from:)) : nil
+        return (walk.finish(lastUsed: used, startEvent: startEvent), walk.reached)
     }
 }
 

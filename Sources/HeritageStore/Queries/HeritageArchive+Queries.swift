@@ -74,20 +74,31 @@ extension HeritageArchive {
     /// Full-text search over names (every language and script), codes, communities and
     /// descriptions. Each word matches as a prefix; all words must match. Best matches first.
     public func searchSites(
-        _ text: String, filter: SiteFilter = SiteFilter(), includeRestricted: Bool = false
+        _ text: String, partial: Bool = false, filter: SiteFilter = SiteFilter(), includeRestricted: Bool = false
     ) throws -> [SiteSummary] {
         let query = try Self.ftsQuery(text)
         return try read { db in
             let (whereSQL, arguments) = Self.filterSQL(filter)
+            let matches =
+                "SELECT rowid AS hit, bm25(siteSearch, 5.0, 10.0, 2.0, 1.0) AS rank FROM siteSearch WHERE siteSearch MATCH ?"
+            // Partial: names holding the text anywhere, read from every name (SQLite has no
+            // index for that; LIKE folds ASCII letters only). They rank after every word match
+            // (bm25 is negative, better matches lower).
+            let hits =
+                partial
+                ? """
+                SELECT hit, min(rank) AS rank FROM (\(matches)
+                    UNION ALL SELECT siteSeq, 0 FROM siteName WHERE name LIKE ? ESCAPE '\\') GROUP BY hit
+                """ : matches
             var sql = """
                 \(Self.summarySelect)
-                JOIN (SELECT rowid AS hit, bm25(siteSearch, 5.0, 10.0, 2.0, 1.0) AS rank
-                      FROM siteSearch WHERE siteSearch MATCH ?) m ON m.hit = s.seq
+                JOIN (\(hits)) m ON m.hit = s.seq
                 WHERE \(whereSQL) ORDER BY m.rank, s.code
                 """
             if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+            let search: StatementArguments = partial ? [query, containsPattern(text)] : [query]
             // Cached: preparing the statement was a tenth of a search at a million sites.
-            return try SummaryRow.fetchAll(db.cachedStatement(sql: sql), arguments: [query] + arguments).map {
+            return try SummaryRow.fetchAll(db.cachedStatement(sql: sql), arguments: search + arguments).map {
                 Self.summary($0, from: nil, includeRestricted: includeRestricted)
             }
         }

@@ -21,6 +21,13 @@ public struct AuditFilter: Sendable {
     public var before: Int64?
     public var limit = 50
 
+    /// The tables whose rows events are filed under (by type and seq), in the order an entity
+    /// id is looked for in them.
+    package static let entityTables = [
+        "site", "survey", "conditionAssessment", "finding", "bagIngestion", "asset", "proposal", "job",
+        "assetVersion", "account",
+    ]
+
     public init(
         entityID: String? = nil, entityType: String? = nil, actor: String? = nil, action: String? = nil,
         before: Int64? = nil, limit: Int = 50
@@ -46,10 +53,9 @@ extension HeritageArchive {
             var selection = SQLFilter()
             if let id = filter.entityID {
                 // Through the entity index when the row is found: the type and the row's seq.
-                let types =
-                    filter.entityType.map { [$0] } ?? ["site"] + Self.siteOwnedTables + ["assetVersion", "account"]
                 var located: [(any DatabaseValueConvertible)?] = []
-                for type in types where Self.auditedTables.contains(type) {
+                for type in filter.entityType.map({ [$0] }) ?? AuditFilter.entityTables
+                where AuditFilter.entityTables.contains(type) {
                     if let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM \(type) WHERE id = ?", arguments: [id]) {
                         located += [type, seq]
                     }
@@ -58,6 +64,7 @@ extension HeritageArchive {
                 selection.add(
                     located.isEmpty ? "entityId = ?" : "(" + rows.joined(separator: " OR ") + ") AND entityId = ?",
                     located + [id])
+                if located.isEmpty { selection.add("entityType = ?", filter.entityType) }
             } else {
                 selection.add("entityType = ?", filter.entityType)
             }
@@ -74,11 +81,6 @@ extension HeritageArchive {
             ).map(AuditLog.event(from:))
         }
     }
-
-    static let auditedTables: Set<String> = [
-        "site", "survey", "conditionAssessment", "finding", "bagIngestion", "asset", "assetVersion", "proposal", "job",
-        "account",
-    ]
 
     /// Events as they may be shown to someone with or without clearance: the values of an
     /// event about a restricted site (its record, surveys, assets, findings, proposals…), or

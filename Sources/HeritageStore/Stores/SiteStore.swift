@@ -41,4 +41,5 @@ extension SiteStore {
 extension HeritageArchive: SiteStore {}
 
 /// What both backends provide so far: the commands that work on either take this.
-public typealias RegistryStore = AccountStore & SiteStore & ConditionStore & JobStore & ProposalStore
+public typealias RegistryStore = AccountStore & SiteStore & ConditionStore & JobStore & ProposalStore & QueryStore
+    & AuditStore

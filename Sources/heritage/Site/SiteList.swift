@@ -15,6 +15,7 @@ struct SiteList: ParsableCommand {
             """)
 
     @OptionGroup var archive: ArchiveOptions
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var filter: SiteFilterOptions
     @OptionGroup var output: OutputOptions
     @Option(
@@ -23,18 +24,19 @@ struct SiteList: ParsableCommand {
     var bbox: String?
 
     func run() throws {
-        let store = try archive.open()
-        let sites: [SiteSummary]
-        if let bbox {
-            let edges = bbox.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard edges.count == 4 else {
-                throw ValidationError("--bbox must be SOUTH,WEST,NORTH,EAST in decimal degrees")
+        let edges = bbox.map { $0.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+        if let edges, edges.count != 4 {
+            throw ValidationError("--bbox must be SOUTH,WEST,NORTH,EAST in decimal degrees")
+        }
+        let filter = try filter.filter()
+        let sites = try database.withStore(or: archive) { store in
+            if let edges {
+                try store.sitesInBox(
+                    south: edges[0], west: edges[1], north: edges[2], east: edges[3], filter: filter,
+                    includeRestricted: output.includeRestricted)
+            } else {
+                try store.sites(matching: filter, includeRestricted: output.includeRestricted)
             }
-            sites = try store.sitesInBox(
-                south: edges[0], west: edges[1], north: edges[2], east: edges[3], filter: try filter.filter(),
-                includeRestricted: output.includeRestricted)
-        } else {
-            sites = try store.sites(matching: try filter.filter(), includeRestricted: output.includeRestricted)
         }
         if output.json { try printJSON(sites) } else { print(siteTable(sites, withDistance: false)) }
     }

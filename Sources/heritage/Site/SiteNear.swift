@@ -43,22 +43,7 @@ struct SiteNear: ParsableCommand {
     func run() throws {
         let center = try parsePoint(point[0])
         let filter = try filter.filter()
-        if let location = try database.location() {
-            let (nearest, radiusKm, includeRestricted) = (nearest, radiusKm, output.includeRestricted)
-            let sites = try DatabaseOptions.with(location) { registry in
-                if let nearest {
-                    try await registry.nearestSites(
-                        to: center, count: nearest, filter: filter, includeRestricted: includeRestricted)
-                } else {
-                    try await registry.sitesNear(
-                        center, radiusKm: radiusKm ?? 10, filter: filter, includeRestricted: includeRestricted)
-                }
-            }
-            if output.json { try printJSON(sites) } else { print(siteTable(sites, withDistance: true)) }
-            return
-        }
-        let store = try archive.open()
-        let sites =
+        let sites = try database.withStore(or: archive) { store in
             if let nearest {
                 try store.nearestSites(
                     to: center, count: nearest, filter: filter, includeRestricted: output.includeRestricted)
@@ -66,6 +51,7 @@ struct SiteNear: ParsableCommand {
                 try store.sitesNear(
                     center, radiusKm: radiusKm ?? 10, filter: filter, includeRestricted: output.includeRestricted)
             }
+        }
         if output.json { try printJSON(sites) } else { print(siteTable(sites, withDistance: true)) }
     }
 }
