@@ -127,32 +127,17 @@ struct AccountStoreTests {
     /// times: the same events, byte for byte, so both chains end at the same hash.
     @Test(.enabled(if: PostgresTestServer.enabled, PostgresTestServer.skipReason))
     func theSameChangesHashTheSameOnBothBackends() async throws {
-        let temp = try TemporaryArchive()
-        try await PostgresTestServer.withDatabase { location in
-            try await PostgresTestServer.with(location) { _ = try await $0.copy(from: temp.archive) }
-            let archive = temp.archive
-            do {
-                try PostgresStore.with(location) { registry in
-                    for store in [archive, registry] as [any AccountStore] {
-                        let lena = Account(id: "11111111-0000-4000-8000-000000000001", name: "lena", role: .surveyor)
-                        try store.addAccount(
-                            lena, passwordHash: Self.hash, actor: "admin", time: "2026-12-04T21:00:00.000Z")
-                        try store.updateAccount(
-                            named: "lena", role: .reviewer, restrictedAccess: true, disabled: nil, passwordHash: nil,
-                            actor: "admin", time: "2026-12-04T21:01:00.000Z")
-                        _ = try store.issueToken(
-                            for: "lena", label: "tablet", actor: "admin", time: "2026-12-04T21:02:00.000Z")
-                        try store.updateAccount(
-                            named: "lena", role: nil, restrictedAccess: nil, disabled: true, passwordHash: nil,
-                            actor: "admin", time: "2026-12-04T21:03:00.000Z")
-                    }
-                    let local = try BackendStore.archive(archive).events()
-                    let remote = try BackendStore.postgres(registry).events()
-                    #expect(remote.count == local.count && local.count == 5)
-                    #expect(remote == local)
-                    #expect(try BackendStore.postgres(registry).verify() == [])
-                }
-            }
+        let events = try await expectSameEventsOnBoth(TemporaryArchive()) { store in
+            let lena = Account(id: "11111111-0000-4000-8000-000000000001", name: "lena", role: .surveyor)
+            try store.addAccount(lena, passwordHash: Self.hash, actor: "admin", time: "2026-12-04T21:00:00.000Z")
+            try store.updateAccount(
+                named: "lena", role: .reviewer, restrictedAccess: true, disabled: nil, passwordHash: nil,
+                actor: "admin", time: "2026-12-04T21:01:00.000Z")
+            _ = try store.issueToken(for: "lena", label: "tablet", actor: "admin", time: "2026-12-04T21:02:00.000Z")
+            try store.updateAccount(
+                named: "lena", role: nil, restrictedAccess: nil, disabled: true, passwordHash: nil,
+                actor: "admin", time: "2026-12-04T21:03:00.000Z")
         }
+        #expect(events.count == 5)
     }
 }

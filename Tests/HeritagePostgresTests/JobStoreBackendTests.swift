@@ -133,20 +133,15 @@ struct JobStoreBackendTests {
     func theSameJobEventsHashTheSameOnBothBackends() async throws {
         let temp = try TemporaryArchive()
         try temp.archive.addSite(makeSite(code: "A"), actor: "ana")
-        try await PostgresTestServer.withDatabase { location in
-            try await PostgresTestServer.with(location) { _ = try await $0.copy(from: temp.archive) }
-            try PostgresStore.with(location) { registry in
-                for store in [temp.archive, registry] as [any RegistryStore] {
-                    try store.addJob(
-                        id: "dddd4444-0000-4000-8000-000000000004", site: "A", request: Self.request, rerunOf: nil,
-                        actor: "ana", time: "2026-12-04T22:00:00.000Z")
-                    try store.cancelJob("dddd4444", actor: "ben", time: "2026-12-04T22:01:00.000Z")
-                }
-                let local = try BackendStore.archive(temp.archive).events()
-                #expect(local.suffix(2).map(\.action) == ["job.create", "job.cancel"])
-                #expect(try BackendStore.postgres(registry).events() == local)
-                #expect(try registry.job("dddd4444") == (try temp.archive.job("dddd4444")))
-            }
+        let events = try await expectSameEventsOnBoth(temp) { store in
+            try store.addJob(
+                id: "dddd4444-0000-4000-8000-000000000004", site: "A", request: Self.request, rerunOf: nil,
+                actor: "ana", time: "2026-12-04T22:00:00.000Z")
+            try store.cancelJob("dddd4444", actor: "ben", time: "2026-12-04T22:01:00.000Z")
+        } then: { archive, registry in
+            let local = try archive.job("dddd4444")
+            #expect(try registry.job("dddd4444") == local)
         }
+        #expect(events.suffix(2).map(\.action) == ["job.create", "job.cancel"])
     }
 }

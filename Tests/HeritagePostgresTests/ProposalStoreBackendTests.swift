@@ -108,33 +108,22 @@ struct ProposalStoreBackendTests {
     /// same times: the same events, byte for byte.
     @Test(.enabled(if: PostgresTestServer.enabled, PostgresTestServer.skipReason))
     func theSameDecisionsHashTheSameOnBothBackends() async throws {
-        let temp = try TemporaryArchive()
-        try await PostgresTestServer.withDatabase { location in
-            try await PostgresTestServer.with(location) { _ = try await $0.copy(from: temp.archive) }
-            try PostgresStore.with(location) { registry in
-                for store in [temp.archive, registry] as [any RegistryStore] {
-                    try store.propose(
-                        Proposal(
-                            id: "eeee5555-0000-4000-8000-000000000005", kind: .siteCreate, siteID: "",
-                            site: Self.newSite, proposedBy: ""), actor: "lena", time: "2026-12-04T22:10:00.000Z")
-                    try store.decide(
-                        proposal: "eeee5555", approve: true, reason: "fine", actor: "omar",
-                        time: "2026-12-04T22:11:00.000Z")
-                    var edited = Self.newSite
-                    edited.community = "Armenian"
-                    try store.propose(
-                        Proposal(
-                            id: "ffff6666-0000-4000-8000-000000000006", kind: .siteUpdate, siteID: "NEW-1",
-                            site: edited, proposedBy: ""), actor: "lena", time: "2026-12-04T22:12:00.000Z")
-                    try store.decide(
-                        proposal: "ffff6666", approve: true, reason: nil, actor: "omar",
-                        time: "2026-12-04T22:13:00.000Z")
-                }
-                let local = try BackendStore.archive(temp.archive).events()
-                #expect(local.count == 7)
-                #expect(try BackendStore.postgres(registry).events() == local)
-                #expect(try BackendStore.postgres(registry).verify() == [])
-            }
+        let events = try await expectSameEventsOnBoth(TemporaryArchive()) { store in
+            try store.propose(
+                Proposal(
+                    id: "eeee5555-0000-4000-8000-000000000005", kind: .siteCreate, siteID: "", site: Self.newSite,
+                    proposedBy: ""), actor: "lena", time: "2026-12-04T22:10:00.000Z")
+            try store.decide(
+                proposal: "eeee5555", approve: true, reason: "fine", actor: "omar", time: "2026-12-04T22:11:00.000Z")
+            var edited = Self.newSite
+            edited.community = "Armenian"
+            try store.propose(
+                Proposal(
+                    id: "ffff6666-0000-4000-8000-000000000006", kind: .siteUpdate, siteID: "NEW-1", site: edited,
+                    proposedBy: ""), actor: "lena", time: "2026-12-04T22:12:00.000Z")
+            try store.decide(
+                proposal: "ffff6666", approve: true, reason: nil, actor: "omar", time: "2026-12-04T22:13:00.000Z")
         }
+        #expect(events.count == 7)
     }
 }

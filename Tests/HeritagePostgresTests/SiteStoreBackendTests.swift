@@ -73,26 +73,16 @@ struct SiteStoreBackendTests {
     /// same times: the same events, byte for byte.
     @Test(.enabled(if: PostgresTestServer.enabled, PostgresTestServer.skipReason))
     func theSameEditsHashTheSameOnBothBackends() async throws {
-        let temp = try TemporaryArchive()
-        try await PostgresTestServer.withDatabase { location in
-            try await PostgresTestServer.with(location) { _ = try await $0.copy(from: temp.archive) }
-            let archive = temp.archive
-            do {
-                try PostgresStore.with(location) { registry in
-                    for store in [archive, registry] as [any SiteStore] {
-                        try store.addSite(Self.church, actor: "ana", time: "2026-12-04T21:00:00.000Z")
-                        try store.editSite("AM-KAR-01", actor: "ben", time: "2026-12-04T21:01:00.000Z") {
-                            $0.description = "Rebuilt 1682; dome collapsed 2020"
-                            $0.sources = ["https://example.org/survey-2019"]
-                        }
-                    }
-                    let local = try BackendStore.archive(archive).events()
-                    let remote = try BackendStore.postgres(registry).events()
-                    #expect(local.count == 3 && remote == local)
-                    #expect(try registry.requireSite("AM-KAR-01") == (try archive.requireSite("AM-KAR-01")))
-                    #expect(try BackendStore.postgres(registry).verify() == [])
-                }
+        let events = try await expectSameEventsOnBoth(TemporaryArchive()) { store in
+            try store.addSite(Self.church, actor: "ana", time: "2026-12-04T21:00:00.000Z")
+            try store.editSite("AM-KAR-01", actor: "ben", time: "2026-12-04T21:01:00.000Z") {
+                $0.description = "Rebuilt 1682; dome collapsed 2020"
+                $0.sources = ["https://example.org/survey-2019"]
             }
+        } then: { archive, registry in
+            let local = try archive.requireSite("AM-KAR-01")
+            #expect(try registry.requireSite("AM-KAR-01") == local)
         }
+        #expect(events.count == 3)
     }
 }

@@ -77,3 +77,26 @@ enum BackendStore: Sendable {
         }
     }
 }
+
+/// Makes the same changes (`change`, at fixed times) on `temp`'s archive and on a PostgreSQL
+/// registry copied from it, checks that both logs then hold the same events, byte for byte,
+/// and that the registry verifies, and hands both to `then` for what else a test compares.
+/// Returns the archive's events.
+@discardableResult
+func expectSameEventsOnBoth(
+    _ temp: TemporaryArchive, _ change: (any RegistryStore) throws -> Void,
+    then: (HeritageArchive, PostgresStore) throws -> Void = { _, _ in }
+) async throws -> [AuditEvent] {
+    try await PostgresTestServer.withDatabase { location in
+        try await PostgresTestServer.with(location) { _ = try await $0.copy(from: temp.archive) }
+        return try PostgresStore.with(location) { registry in
+            try change(temp.archive)
+            try change(registry)
+            let local = try BackendStore.archive(temp.archive).events()
+            #expect(try BackendStore.postgres(registry).events() == local)
+            #expect(try BackendStore.postgres(registry).verify() == [])
+            try then(temp.archive, registry)
+            return local
+        }
+    }
+}

@@ -63,6 +63,7 @@ extension HeritageArchive {
 
     /// Replaces `old` (as read in this transaction) with `edited`, checked and audited as
     /// `site.update`. An edit that changes nothing writes nothing.
+    @discardableResult
     static func replaceSite(
         _ db: Database, old: Site, with edited: Site, actor: String, time: String = Timestamp.now()
     ) throws -> (site: Site, changed: Bool) {

@@ -5,6 +5,7 @@ import Foundation
 /// audit events, so the commands and the server take either.
 public protocol AccountStore: Sendable {
     /// Adds an account (`account.create`). `passwordHash` is a bcrypt hash made by the caller.
+    @discardableResult
     func addAccount(_ draft: Account, passwordHash: String, actor: String, time: String) throws -> Account
     /// Every account, by name.
     func accounts() throws -> [Account]
@@ -13,6 +14,7 @@ public protocol AccountStore: Sendable {
     /// The account and its password hash, for checking a sign-in.
     func credentials(of name: String) throws -> (Account, passwordHash: String)?
     /// Changes an account (`account.update`, `account.disable` or `account.password`).
+    @discardableResult
     func updateAccount(
         named name: String, role: AccountRole?, restrictedAccess: Bool?, disabled: Bool?, passwordHash: String?,
         actor: String, time: String

@@ -4,12 +4,14 @@ import Foundation
 /// PostgreSQL registry, with the same rules, messages and audit events.
 public protocol ConditionStore: Sendable {
     /// Records a survey of a site (`survey.create`); the site by code or id.
+    @discardableResult
     func addSurvey(_ draft: Survey, actor: String, time: String) throws -> Survey
     /// A site's surveys, oldest first.
     func surveys(ofSite reference: String) throws -> [Survey]
     /// Appends a condition assessment (`condition.create`): the site by code or id, the survey
     /// and the assessment it corrects by id or its first characters, all of the same site; an
     /// assessment is corrected once at most.
+    @discardableResult
     func addAssessment(_ draft: ConditionAssessment, actor: String, time: String) throws -> ConditionAssessment
     /// Every assessment of a site in timeline order, superseded ones marked.
     func conditionHistory(ofSite reference: String) throws -> [TimelineEntry]

@@ -7,6 +7,7 @@ import Foundation
 public protocol JobStore: Sendable {
     /// Queues a job for a site (`job.create`); `rerunOf` names a failed or cancelled job it
     /// runs again.
+    @discardableResult
     func addJob(id: String, site reference: String, request: String, rerunOf: String?, actor: String, time: String)
         throws -> Job
     /// The job with this id (or its first characters).
@@ -22,9 +23,11 @@ public protocol JobStore: Sendable {
     /// Records the stage a running job has reached.
     func recordJobStage(_ id: String, stage: String) throws
     /// Ends a job: succeeded with its finding, failed with the reason, or cancelled.
+    @discardableResult
     func finishJob(_ id: String, status: Job.Status, error: String?, findingID: String?) throws -> Job
     /// Cancels a queued or running job (`job.cancel`). A queued job ends at once; a running one
     /// is only marked, and ends when its runner next looks. `conflict` when it has finished.
+    @discardableResult
     func cancelJob(_ reference: String, actor: String, time: String) throws -> Job
     /// At a runner's start: jobs left running by a runner that stopped are marked failed with
     /// `reason`; returns them, and the queued jobs, oldest first.

@@ -5,9 +5,11 @@ import Foundation
 public protocol ProposalStore: Sendable {
     /// Records a proposal by `actor` (`proposal.create`), checked as its change would be when
     /// approved; evidence must be findings, surveys, assets or asset versions of the same site.
+    @discardableResult
     func propose(_ draft: Proposal, actor: String, time: String) throws -> Proposal
     /// Approves (making its change, as `actor`) or rejects (with a reason) a pending proposal
     /// that `actor` did not make (`proposal.approve`, `proposal.reject`), in one transaction.
+    @discardableResult
     func decide(proposal reference: String, approve: Bool, reason: String?, actor: String, time: String) throws
         -> Proposal
     /// Proposals, oldest first, optionally of one status, site (code or id) or proposer.

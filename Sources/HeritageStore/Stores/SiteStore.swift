@@ -5,11 +5,13 @@ import Foundation
 public protocol SiteStore: Sendable {
     /// Adds a site after checking it (`site.create`). Throws `invalidInput` for a bad value,
     /// `conflict` when the code (in any case) or the id is taken.
+    @discardableResult
     func addSite(_ draft: Site, actor: String, time: String) throws -> Site
     /// The site with this id or code (codes ignore case), or nil.
     func site(_ reference: String) throws -> Site?
     /// Changes a site (`site.update`, with the old and new values); the id never changes. An edit
     /// that changes nothing writes nothing.
+    @discardableResult
     func editSite(_ reference: String, actor: String, time: String, change: (inout Site) throws -> Void) throws
         -> (site: Site, changed: Bool)
 }
