@@ -40,6 +40,30 @@ extension PostgresRegistry {
             Survey.init(row:))
     }
 
+    /// The survey with this id (or an unambiguous prefix of at least 4 characters).
+    public func survey(_ reference: String) async throws -> Survey {
+        let id = try await resolveID(table: "survey", reference: reference, noun: "survey")
+        guard let row = try await rows("SELECT * FROM survey WHERE id = $1", [id]).first else {
+            throw HeritageStoreError(.notFound, "no survey with id '\(reference)'")
+        }
+        return try Survey(row: row)
+    }
+
+    /// A page of the findings recorded on a site, oldest first, and how many it has.
+    public func findings(ofSite reference: String, limit: Int, offset: Int) async throws -> (
+        total: Int, findings: [Finding]
+    ) {
+        guard let (site, _) = try await storedSite(reference) else {
+            throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
+        }
+        let total = try await integer("SELECT count(*) AS value FROM finding WHERE siteId = $1", [site.id]) ?? 0
+        let findings = try await rows(
+            "SELECT * FROM finding WHERE siteId = $1 ORDER BY seq LIMIT $2 OFFSET $3",
+            [site.id, max(0, limit), max(0, offset)]
+        ).map(Finding.init(row:))
+        return (Int(total), findings)
+    }
+
     /// The finding with this id or an unambiguous prefix of at least 4 characters.
     public func finding(_ reference: String) async throws -> Finding {
         let id = try await resolveID(table: "finding", reference: reference, noun: "finding")

@@ -162,6 +162,25 @@ extension PostgresStore: ConditionStore {
     public func finding(_ reference: String) throws -> Finding {
         try blockingWait { try await self.registry.finding(reference) }
     }
+
+    public func survey(_ reference: String) throws -> Survey {
+        try blockingWait { try await self.registry.survey(reference) }
+    }
+
+    public func findings(ofSite reference: String, limit: Int, offset: Int) throws -> (
+        total: Int, findings: [Finding]
+    ) {
+        let page = try blockingWait {
+            let (total, findings) = try await self.registry.findings(ofSite: reference, limit: limit, offset: offset)
+            return FindingPage(total: total, findings: findings)
+        }
+        return (page.total, page.findings)
+    }
+
+    private struct FindingPage: Sendable {
+        let total: Int
+        let findings: [Finding]
+    }
 }
 
 extension PostgresStore: JobStore {

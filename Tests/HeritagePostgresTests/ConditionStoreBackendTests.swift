@@ -23,6 +23,9 @@ struct ConditionStoreBackendTests {
                 Survey(siteID: "A", startDate: "2023-11", method: .terrestrialLaserScan, notes: "before the flood"),
                 actor: "ana")
             #expect(try store.surveys(ofSite: "A").map(\.id) == [earlier.id, later.id])
+            #expect(try store.survey(String(later.id.prefix(5))) == later)
+            #expect(try store.findings(ofSite: "A").isEmpty)
+            #expect(try store.findings(ofSite: "a", limit: 10, offset: 0).total == 0)
             #expect(later.siteID == (try store.requireSite("A")).id)
             let noSite = #expect(throws: HeritageStoreError.self) {
                 try store.addSurvey(Survey(siteID: "C", startDate: "2024", method: .terrestrialLaserScan), actor: "ana")
@@ -74,6 +77,8 @@ struct ConditionStoreBackendTests {
                         let (draft, used) = try store.draftAssessment(
                             statement, fromFinding: String(finding.id.prefix(6)), today: "2026-12-04")
                         #expect(used == finding)
+                        #expect(try store.findings(ofSite: "s") == [finding])
+                        #expect(try store.findings(ofSite: "S", limit: 0, offset: 0).total == 1)
                         var fixed = draft
                         fixed.id = "cccc3333-0000-4000-8000-000000000003"
                         try store.addAssessment(fixed, actor: "ana", time: "2026-12-04T21:30:00.000Z")

@@ -92,19 +92,6 @@ extension HeritageArchive {
         return finding
     }
 
-    /// The findings recorded on a site, oldest first.
-    public func findings(ofSite reference: String) throws -> [Finding] {
-        try read { db in
-            guard let site = try Site.fetch(db, reference: reference) else {
-                throw HeritageStoreError(.notFound, "no site with code or id '\(reference)'")
-            }
-            return try Row.fetchAll(
-                db, sql: "SELECT * FROM finding WHERE siteId = ? ORDER BY seq", arguments: [site.id]
-            )
-            .map(Finding.init(row:))
-        }
-    }
-
     /// A page of the findings recorded on a site, oldest first, and how many it has.
     public func findings(ofSite reference: String, limit: Int, offset: Int) throws -> (total: Int, findings: [Finding])
     {

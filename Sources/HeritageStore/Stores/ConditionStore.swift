@@ -8,6 +8,8 @@ public protocol ConditionStore: Sendable {
     func addSurvey(_ draft: Survey, actor: String, time: String) throws -> Survey
     /// A site's surveys, oldest first.
     func surveys(ofSite reference: String) throws -> [Survey]
+    /// The survey with this id (or an unambiguous prefix of at least 4 characters).
+    func survey(_ reference: String) throws -> Survey
     /// Appends a condition assessment (`condition.create`): the site by code or id, the survey
     /// and the assessment it corrects by id or its first characters, all of the same site; an
     /// assessment is corrected once at most.
@@ -17,6 +19,8 @@ public protocol ConditionStore: Sendable {
     func conditionHistory(ofSite reference: String) throws -> [TimelineEntry]
     /// The finding with this id or an unambiguous prefix of at least 4 characters.
     func finding(_ reference: String) throws -> Finding
+    /// A page of the findings recorded on a site, oldest first, and how many it has.
+    func findings(ofSite reference: String, limit: Int, offset: Int) throws -> (total: Int, findings: [Finding])
 }
 
 extension ConditionStore {
@@ -30,6 +34,11 @@ extension ConditionStore {
     @discardableResult
     public func addAssessment(_ draft: ConditionAssessment, actor: String) throws -> ConditionAssessment {
         try addAssessment(draft, actor: actor, time: Timestamp.now())
+    }
+
+    /// Every finding recorded on a site, oldest first.
+    public func findings(ofSite reference: String) throws -> [Finding] {
+        try findings(ofSite: reference, limit: Int.max, offset: 0).findings
     }
 
     /// The newest assessment of a site that no correction replaced, or nil.
