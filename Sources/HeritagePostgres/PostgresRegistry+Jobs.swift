@@ -68,25 +68,14 @@ extension PostgresRegistry {
     /// Marks a queued job running under this connection's lease, or returns nil when it is no
     /// longer queued (cancelled, or claimed by another runner).
     public func startJob(_ id: String) async throws -> Job? {
-        try await transaction {
-            guard
-                let seq = try await self.integer(
-                    "SELECT seq AS value FROM job WHERE id = $1 AND status = 'queued' FOR UPDATE SKIP LOCKED", [id])
-            else { return nil }
-            return try await self.markRunning(seq: seq)
-        }
+        try await claim("SELECT seq AS value FROM job WHERE id = $1 AND status = 'queued' FOR UPDATE SKIP LOCKED", [id])
     }
 
     /// Marks the oldest queued job that no other runner is claiming running under this
     /// connection's lease, and returns it; nil when there is none.
     public func claimNextJob() async throws -> Job? {
-        try await transaction {
-            guard
-                let seq = try await self.integer(
-                    "SELECT seq AS value FROM job WHERE status = 'queued' ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED")
-            else { return nil }
-            return try await self.markRunning(seq: seq)
-        }
+        try await claim(
+            "SELECT seq AS value FROM job WHERE status = 'queued' ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED")
     }
 
     /// Records the stage a running job has reached.
@@ -162,16 +151,38 @@ extension PostgresRegistry {
         }
     }
 
-    /// Marks job `seq` running and takes its lease, inside the caller's transaction: the job is
-    /// seen running by others only once its lease is held.
-    private func markRunning(seq: Int64) async throws -> Job {
-        try await run("SELECT pg_advisory_lock($1::int, $2::int) AS value", [Self.jobLeaseKey, seq])
-        guard
-            let row = try await rows(
-                "UPDATE job SET status = 'running', startedAt = $1 WHERE seq = $2 RETURNING *", [Timestamp.now(), seq]
-            ).first
-        else { throw HeritageStoreError(.integrity, "job \(seq) went missing while it was claimed") }
-        return try Job(row: row)
+    /// Marks the job `select` finds (its `seq`, row locked) running and takes its lease, in one
+    /// transaction: others see the job running only once its lease is held. The lease is taken
+    /// with a try: a lease still held on a queued job (a claim whose commit failed) makes this
+    /// claim fail rather than wait. If the transaction fails, the lease is let go of.
+    private func claim(_ select: String, _ values: [(any PostgresValue)?] = []) async throws -> Job? {
+        var leased: Int64?
+        do {
+            return try await transaction {
+                guard let seq = try await self.integer(select, values) else { return nil }
+                guard
+                    let row = try await self.rows(
+                        "UPDATE job SET status = 'running', startedAt = $1 WHERE seq = $2 RETURNING *",
+                        [Timestamp.now(), seq]
+                    ).first
+                else { throw HeritageStoreError(.integrity, "job \(seq) went missing while it was claimed") }
+                guard
+                    try await self.rows(
+                        "SELECT pg_try_advisory_lock($1::int, $2::int) AS value", [Self.jobLeaseKey, seq]
+                    ).first?["value"] == true
+                else {
+                    throw HeritageStoreError(
+                        .conflict, "job \(seq) is queued but its lease is held by another connection; not claimed")
+                }
+                leased = seq
+                return try Job(row: row)
+            }
+        } catch {
+            if let leased {
+                try? await run("SELECT pg_advisory_unlock($1::int, $2::int) AS value", [Self.jobLeaseKey, leased])
+            }
+            throw error
+        }
     }
 
     /// The seqs of the jobs whose leases this connection holds.
