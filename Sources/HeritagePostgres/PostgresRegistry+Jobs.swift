@@ -65,6 +65,11 @@ extension PostgresRegistry {
         ).map(Job.init(row:))
     }
 
+    /// How many jobs have this status.
+    public func jobCount(status: Job.Status) async throws -> Int {
+        Int(try await integer("SELECT count(*) AS value FROM job WHERE status = $1", [status.rawValue]) ?? 0)
+    }
+
     /// Marks a queued job running under this connection's lease, or returns nil when it is no
     /// longer queued (cancelled, or claimed by another runner).
     public func startJob(_ id: String) async throws -> Job? {

@@ -201,6 +201,10 @@ extension PostgresStore: JobStore {
         try blockingWait { try await self.registry.jobs(status: status, site: site, limit: limit, offset: offset) }
     }
 
+    public func jobCount(status: Job.Status) throws -> Int {
+        try blockingWait { try await self.registry.jobCount(status: status) }
+    }
+
     public func startJob(_ id: String) throws -> Job? {
         try blockingWait { try await self.registry.startJob(id) }
     }

@@ -36,7 +36,7 @@ public enum HeritageServer {
         // Prometheus's scrape (admin: a scraper signs in with an admin's API token).
         router.get("/metrics") { _, context in
             _ = try context.require(.admin)
-            jobs.reportQueue()
+            try await pool.run { try jobs.reportQueue() }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))

@@ -87,7 +87,7 @@ struct JobRoutes {
                 return try store.addJob(
                     site: earlier.siteID, request: earlier.request, rerunOf: earlier.id, actor: account.name)
             }
-            runner.enqueue(job.id)
+            runner.jobQueued()
             return try accepted(runner.view(job), request: request, context: context)
         }
     }
@@ -100,7 +100,7 @@ struct JobRoutes {
             let text = String(decoding: try JSONEncoder().encode(asked), as: UTF8.self)
             return try store.addJob(site: code, request: text, actor: account.name)
         }
-        runner.enqueue(job.id)
+        runner.jobQueued()
         return job
     }
 

@@ -22,10 +22,12 @@ public struct JobView: Codable, Sendable {
 }
 
 /// Runs comparison jobs on threads of their own, `concurrency` at a time (each comparison uses
-/// every core), in the order they were queued. Stages are written to the archive as they
-/// start, so `GET /api/jobs/{id}` sees them, and sent to whoever follows the job's events. A
-/// job is cancelled between stages; one cut off by a stop is marked failed at the next start,
-/// with the reason, and can be run again.
+/// every core), in the order they were queued. The queue is the store's: a free slot claims
+/// the oldest queued job (``JobStore/claimNextJob()``), so a job goes to exactly one runner
+/// however many share the store. Stages are written to the store as they start, so
+/// `GET /api/jobs/{id}` sees them, and sent to whoever follows the job's events. A job is
+/// cancelled between stages; one cut off by a stop is marked failed at the next start, with
+/// the reason, and can be run again.
 public final class JobRunner: @unchecked Sendable {
     let store: HeritageArchive
     let logger: Logger
@@ -34,7 +36,8 @@ public final class JobRunner: @unchecked Sendable {
     private let threads: NIOThreadPool
     private let lock = NSLock()
     private let concurrency: Int
-    private var queue: [String] = []
+    /// Slots taken by a claim being made.
+    private var claiming = 0
     private var running: Set<String> = []
     private var cancelled: Set<String> = []
     /// How far the running jobs' distance stages are (0-1), as they report it.
@@ -54,17 +57,16 @@ public final class JobRunner: @unchecked Sendable {
         threads.start()
     }
 
-    /// Marks jobs a stopped server left running as failed, and queues those still waiting.
+    /// Marks jobs a stopped server left running as failed, and starts on those still waiting.
     public func recover() throws {
         let (failed, queued) = try store.recoverJobs(
             reason: "the server stopped while this job ran; run it again (POST /api/jobs/{id}/rerun)")
         for job in failed { logger.warning("job \(job.id) was cut off by a stop: marked failed") }
-        for job in queued { enqueue(job.id) }
+        for _ in queued.prefix(concurrency) { startNext() }
     }
 
-    /// Queues a stored job.
-    func enqueue(_ id: String) {
-        lock.withLock { queue.append(id) }
+    /// A job was queued: a free slot claims the oldest queued job.
+    func jobQueued() {
         startNext()
     }
 
@@ -84,10 +86,10 @@ public final class JobRunner: @unchecked Sendable {
         try await threads.shutdownGracefully()
     }
 
-    /// Sets the queue's gauges.
-    func reportQueue() {
-        let (queued, active) = lock.withLock { (queue.count, running.count) }
-        metrics.jobsWaiting(queued: queued, running: active)
+    /// Sets the queue's gauges (reads the store: call it off the event loop).
+    func reportQueue() throws {
+        let queued = try store.jobCount(status: .queued)
+        metrics.jobsWaiting(queued: queued, running: lock.withLock { running.count })
     }
 
     func percent(of job: Job) -> Int {
@@ -142,20 +144,30 @@ public final class JobRunner: @unchecked Sendable {
         }
     }
 
+    /// Takes a free slot, if there is one, and on it claims and runs the oldest queued job,
+    /// then the next, until none is queued.
     private func startNext() {
-        let next: String? = lock.withLock {
-            guard !stopped, running.count < concurrency, !queue.isEmpty else { return nil }
-            let id = queue.removeFirst()
-            running.insert(id)
-            return id
+        let reserved: Bool = lock.withLock {
+            guard !stopped, running.count + claiming < concurrency else { return false }
+            claiming += 1
+            return true
         }
-        guard let next else { return }
+        guard reserved else { return }
         threads.submit { [self] state in
-            if state == .active { run(next) }
+            var job: Job?
+            if state == .active {
+                do { job = try store.claimNextJob() } catch { logger.error("no job could be claimed: \(error)") }
+            }
             lock.withLock {
-                running.remove(next)
-                cancelled.remove(next)
-                stageFractions[next] = nil
+                claiming -= 1
+                if let job { running.insert(job.id) }
+            }
+            guard let job else { return }
+            run(job)
+            lock.withLock {
+                running.remove(job.id)
+                cancelled.remove(job.id)
+                stageFractions[job.id] = nil
             }
             startNext()
         }
@@ -163,10 +175,10 @@ public final class JobRunner: @unchecked Sendable {
 
     private func isCancelled(_ id: String) -> Bool { lock.withLock { cancelled.contains(id) } }
 
-    /// Runs one job to its end, recording how it ended.
-    private func run(_ id: String) {
+    /// Runs one claimed job to its end, recording how it ended.
+    private func run(_ job: Job) {
+        let id = job.id
         do {
-            guard let job = try store.startJob(id) else { return }  // cancelled while queued
             publish(job)
             let request = try JSONDecoder().decode(ComparisonJobRequest.self, from: Data(job.request.utf8))
             var run = ComparisonRun(

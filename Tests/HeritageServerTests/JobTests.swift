@@ -120,7 +120,7 @@ import Testing
         let asset = try wall(fixture)
         let job = try fixture.store.addJob(site: "PUB-1", request: String(buffer: body(asset)), actor: "surveyor")
         let views = try fixture.jobs.follow(job.id)
-        fixture.jobs.enqueue(job.id)
+        fixture.jobs.jobQueued()
         var seen: [JobView] = []
         for await view in views { seen.append(view) }
         let percents = seen.map(\.percent)
@@ -129,6 +129,31 @@ import Testing
         let withinM3C2 = seen.filter { $0.job.stage?.hasPrefix("M3C2") == true }.map(\.percent)
         #expect(withinM3C2.contains { $0 > 50 && $0 < 80 }, "\(withinM3C2)")
         #expect(seen.contains { $0.job.stage?.hasPrefix("grouping") == true })
+    }
+
+    /// Two runners on one store, as two servers would be, each woken once for three jobs queued
+    /// in the store: the runners take the jobs from the store's queue, and each job runs once.
+    @Test(.timeLimit(.minutes(3))) func runnersSharingAStoreRunEachJobOnce() async throws {
+        let fixture = try ServerFixture()
+        let asset = try wall(fixture)
+        let request = String(buffer: body(asset))
+        let jobs = try (0..<3).map { _ in
+            try fixture.store.addJob(site: "PUB-1", request: request, actor: "surveyor")
+        }
+        let other = JobRunner(store: fixture.store)
+        fixture.jobs.jobQueued()
+        other.jobQueued()
+        while try !jobs.allSatisfy({ try fixture.store.job($0.id).status.isFinished }) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        for job in jobs {
+            let ended = try fixture.store.job(job.id)
+            #expect(ended.status == .succeeded, "\(ended.error ?? "")")
+        }
+        let findings = try fixture.store.findings(ofSite: "PUB-1")
+        #expect(findings.count == 3, "a job ran twice, or one not at all")
+        #expect(try fixture.store.jobCount(status: .queued) == 0 && fixture.store.jobCount(status: .running) == 0)
+        try await other.shutdown()
     }
 
     @Test func aJobCancelledEndsCancelledWithNoFinding() async throws {

@@ -20,7 +20,7 @@ import Testing
         let asset = try jobs.wall(fixture)
         let job = try fixture.store.addJob(site: "PUB-1", request: String(buffer: jobs.body(asset)), actor: "surveyor")
         let views = try fixture.jobs.follow(job.id)
-        fixture.jobs.enqueue(job.id)
+        fixture.jobs.jobQueued()
         for await _ in views {}
         let id = try #require(try fixture.store.job(job.id).findingID)
         return try fixture.store.finding(id)
@@ -180,7 +180,7 @@ import Testing
         let job = try fixture.store.addJob(
             site: site, request: #"{"before": "\#(ids[0])", "after": "\#(ids[1])"}"#, actor: "surveyor")
         let views = try fixture.jobs.follow(job.id)
-        fixture.jobs.enqueue(job.id)
+        fixture.jobs.jobQueued()
         for await _ in views {}
         let done = try fixture.store.job(job.id)
         let id = try #require(done.findingID, "\(done.error ?? "")")

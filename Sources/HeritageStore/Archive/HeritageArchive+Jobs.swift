@@ -50,6 +50,13 @@ extension HeritageArchive {
         }
     }
 
+    /// How many jobs have this status.
+    public func jobCount(status: Job.Status) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM job WHERE status = ?", arguments: [status.rawValue]) ?? 0
+        }
+    }
+
     /// Marks a queued job running, or returns nil when it is no longer queued (cancelled meanwhile).
     public func startJob(_ id: String) throws -> Job? {
         try write { db in

@@ -14,6 +14,8 @@ public protocol JobStore: Sendable {
     func job(_ reference: String) throws -> Job
     /// Jobs, newest first, optionally of one status or site.
     func jobs(status: Job.Status?, site: String?, limit: Int, offset: Int) throws -> [Job]
+    /// How many jobs have this status.
+    func jobCount(status: Job.Status) throws -> Int
     /// Marks a queued job running for this runner, or returns nil when it is no longer queued
     /// (cancelled, or claimed by another runner).
     func startJob(_ id: String) throws -> Job?
