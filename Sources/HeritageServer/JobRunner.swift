@@ -38,6 +38,9 @@ public final class JobRunner: @unchecked Sendable {
     private let concurrency: Int
     /// Slots taken by a claim being made.
     private var claiming = 0
+    /// Jobs queued while every slot was taken: a claim that finds none then looks again, since
+    /// the job may have been queued after it looked.
+    private var missedWakes = 0
     private var running: Set<String> = []
     private var cancelled: Set<String> = []
     /// How far the running jobs' distance stages are (0-1), as they report it.
@@ -148,8 +151,13 @@ public final class JobRunner: @unchecked Sendable {
     /// then the next, until none is queued.
     private func startNext() {
         let reserved: Bool = lock.withLock {
-            guard !stopped, running.count + claiming < concurrency else { return false }
+            guard !stopped else { return false }
+            guard running.count + claiming < concurrency else {
+                missedWakes += 1
+                return false
+            }
             claiming += 1
+            missedWakes = 0  // this claim looks after every job queued so far
             return true
         }
         guard reserved else { return }
@@ -158,11 +166,16 @@ public final class JobRunner: @unchecked Sendable {
             if state == .active {
                 do { job = try store.claimNextJob() } catch { logger.error("no job could be claimed: \(error)") }
             }
-            lock.withLock {
+            let lookAgain: Bool = lock.withLock {
                 claiming -= 1
                 if let job { running.insert(job.id) }
+                defer { if job == nil { missedWakes = 0 } }
+                return job == nil && missedWakes > 0
             }
-            guard let job else { return }
+            guard let job else {
+                if lookAgain { startNext() }
+                return
+            }
             run(job)
             lock.withLock {
                 running.remove(job.id)
