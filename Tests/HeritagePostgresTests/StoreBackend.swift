@@ -22,8 +22,9 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     func withEmptyStore<T>(_ body: (BackendStore) throws -> T) async throws -> T {
         switch self {
         case .archive:
+            // The folder is removed when `temp` goes: keep it for as long as the body runs.
             let temp = try TemporaryArchive()
-            return try body(.archive(temp.archive))
+            return try withExtendedLifetime(temp) { try body(.archive(temp.archive)) }
         case .postgres:
             return try await PostgresTestServer.withDatabase { location in
                 try await PostgresTestServer.with(location) { try await $0.migrate() }
